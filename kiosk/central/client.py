@@ -1,0 +1,519 @@
+"""The kiosk's async client for the central API (contract v1, ``contract/openapi.json``).
+
+One method per endpoint, each returning a frozen model from :mod:`kiosk.central.models` or raising one
+of the known failures of :mod:`kiosk.central.errors`; no ``httpx`` or ``pydantic`` exception ever
+leaves this module.
+
+Retries are made only where repeating a request cannot do anything twice:
+
+* ``GET`` calls;
+* ``POST /v1/payments/{id}/cancel``, idempotent by contract;
+* ``POST`` calls that carry an ``Idempotency-Key`` (payments, service requests, outage reports). The
+  caller chooses the key and stores it *before* calling, so that after a crash it can repeat the call
+  with the same key; this client never invents one, and sends the same key on every retry.
+
+Never retried: ``POST /v1/otp`` (a second attempt would send a second SMS and trips the central's
+resend limit), heartbeats (the next beat replaces a lost one) and the demo's ``/v1/sim/*`` calls
+(a repeated bank notice is a different event).
+
+A retry happens after a timeout, a transport error (DNS, refused, reset) or a 502/503/504 — what a
+load balancer or a restarting central answers — and waits ``backoff(attempt)`` seconds first. After
+the last attempt the failure is :class:`~kiosk.central.errors.Unavailable`. A 500 is not retried: it
+is a bug on the central, not a passing condition. A 429 is not retried either: the central asks a
+person to wait (an OTP resend) or to stop (a locked OTP).
+
+Nothing from a response body is logged or put in an exception message: bodies hold customers' names
+and addresses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from typing import Literal, Self, TypeVar
+from urllib.parse import quote
+
+import httpx
+import pydantic
+
+import kiosk
+from kiosk.central import errors
+from kiosk.central.errors import (
+    BadResponse,
+    CentralError,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+    Unavailable,
+)
+from kiosk.central.models import (
+    BankTransferResult,
+    BillFilter,
+    BillList,
+    CentralModel,
+    Consumption,
+    Customer,
+    FieldValue,
+    Granularity,
+    Health,
+    Heartbeat,
+    HeartbeatAck,
+    Otp,
+    OtpPurpose,
+    OutageList,
+    OutageReport,
+    OutageReportKind,
+    Payment,
+    PaymentMethod,
+    PaymentMethods,
+    ServiceList,
+    ServiceRequest,
+    SimClock,
+    SimOtp,
+    Tariffs,
+)
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=CentralModel)
+Method = Literal["GET", "POST"]
+
+RETRYABLE_STATUSES = frozenset({502, 503, 504})
+"""Answers that mean "not now" from a proxy or a restarting central, rather than "no"."""
+
+# What can travel in an HTTP header value: visible ASCII, no control characters.
+_HEADER_SAFE = re.compile(r"^[\x21-\x7e]+$")
+
+
+def default_backoff(attempt: int) -> float:
+    """Seconds to wait before retry number ``attempt`` (1-based): about 0.5, 1, 2, 4, then 8 at most.
+
+    Up to 25 % jitter is added so that a fleet of kiosks cut off together does not come back in step.
+    """
+    base = min(0.5 * 2.0 ** (attempt - 1), 8.0)
+    return base * (1 + random.random() / 4)  # spreading load, not security
+
+
+def _segment(value: str) -> str:
+    """``value`` as exactly one path segment: ``/``, ``?``, ``#``, ``%`` escaped, and ``.`` too, so that
+    ``..`` cannot climb out of the route (httpx would otherwise normalise dot segments away)."""
+    return quote(value, safe="").replace(".", "%2E")
+
+
+class _ErrorBody(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="ignore")
+
+    code: str
+    message: str = ""
+    details: dict[str, object] | None = None
+
+
+class _ErrorEnvelope(pydantic.BaseModel):
+    """The contract's error shape, ``{"error": {"code", "message", "details"}}``; lenient beyond ``code``."""
+
+    model_config = pydantic.ConfigDict(extra="ignore")
+
+    error: _ErrorBody
+
+
+def _parse_error(content: bytes) -> _ErrorBody | None:
+    try:
+        return _ErrorEnvelope.model_validate_json(content).error
+    except pydantic.ValidationError:
+        return None
+
+
+def _aware(value: datetime) -> datetime | None:
+    return value if value.tzinfo is not None and value.utcoffset() is not None else None
+
+
+def _retry_after(response: httpx.Response, details: Mapping[str, object]) -> datetime | None:
+    """When the central says asking again may succeed: its ``resend_after`` detail, else ``Retry-After``."""
+    resend_after = details.get("resend_after")
+    if isinstance(resend_after, str):
+        try:
+            return _aware(datetime.fromisoformat(resend_after))
+        except ValueError:
+            pass
+    header = response.headers.get("Retry-After", "").strip()
+    if header.isdigit():
+        return datetime.now(UTC) + timedelta(seconds=int(header))
+    if header:
+        try:
+            return _aware(parsedate_to_datetime(header))
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def _error_for(response: httpx.Response, endpoint: str) -> CentralError:
+    """The known failure an unsuccessful answer stands for, by status; the code from the body if it has
+    the contract's error shape, else ``unknown``."""
+    status = response.status_code
+    body = _parse_error(response.content)
+    if body is not None:
+        code, message, details = body.code, body.message, body.details or {}
+    else:
+        code, message, details = (
+            errors.UNKNOWN,
+            f"{endpoint}: HTTP {status} without a contract error body",
+            {},
+        )
+    if status in (400, 422):
+        return InvalidInput(code, message, details=details, status=status)
+    if status == 401:
+        return Unauthorized(code, message, details=details, status=status)
+    if status == 404:
+        return NotFound(code, message, details=details, status=status)
+    if status == 409:
+        return Conflict(code, message, details=details, status=status)
+    if status == 429:
+        retry_after = _retry_after(response, details)
+        return RateLimited(code, message, details=details, status=status, retry_after=retry_after)
+    if 500 <= status <= 599:
+        return Unavailable(code, message, details=details, status=status)
+    if not 400 <= status <= 499:
+        # 1xx and 3xx (redirects are not followed: the central's URL is configured, not discovered).
+        code, message = errors.UNEXPECTED_STATUS, f"{endpoint}: unexpected HTTP {status}"
+    return BadResponse(code, message, details=details, status=status)
+
+
+def _parse(model: type[M], response: httpx.Response, endpoint: str) -> M:
+    try:
+        return model.model_validate_json(response.content)
+    except pydantic.ValidationError as exc:
+        problems = exc.errors(include_url=False, include_input=False, include_context=False)
+        if any(p["type"] == "json_invalid" for p in problems):
+            code, message = errors.INVALID_JSON, f"{endpoint}: the answer is not JSON"
+        else:
+            code, message = errors.CONTRACT_MISMATCH, f"{endpoint}: the answer does not match the contract"
+        # Only where and what kind: the offending values could be personal data.
+        details = {
+            "endpoint": endpoint,
+            "problems": [
+                {"loc": ".".join(str(part) for part in p["loc"]), "type": p["type"]} for p in problems
+            ],
+        }
+        # `from None`: a ValidationError's text quotes the input, which must not reach a log.
+        raise BadResponse(code, message, details=details, status=response.status_code) from None
+
+
+class CentralClient:
+    """Async client for the central API; one per kiosk, closed with :meth:`aclose` or ``async with``.
+
+    ``timeout`` applies to each attempt; a call may take up to ``(retries + 1) * timeout`` plus the
+    backoff waits. ``backoff(attempt)`` gives the seconds to wait before retry number ``attempt``
+    (1-based) and ``sleep`` does the waiting; tests inject both so that nothing really waits.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: float = 10.0,
+        retries: int = 2,
+        transport: httpx.AsyncBaseTransport | None = None,
+        backoff: Callable[[int], float] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if retries < 0:
+            raise ValueError("retries must be 0 or more")
+        if timeout <= 0:
+            raise ValueError("timeout must be positive")
+        if not _HEADER_SAFE.fullmatch(token):
+            raise ValueError("the kiosk token must be printable ASCII without spaces")
+        self._timeout = timeout
+        self._retries = retries
+        self._backoff = backoff or default_backoff
+        self._sleep = sleep
+        self._http = httpx.AsyncClient(
+            base_url=base_url,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Accept": "application/json",
+                "User-Agent": f"evn-kiosk/{kiosk.__version__}",
+            },
+            timeout=httpx.Timeout(timeout),
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -------------------------------------------------------------- kiosks and reference data
+    async def health(self) -> Health:
+        """Liveness of the central (needs no token, but gets it like every call)."""
+        return await self._call(Health, "GET", "/v1/health", retry=True)
+
+    async def heartbeat(self, kiosk_id: str, heartbeat: Heartbeat) -> HeartbeatAck:
+        """Report this kiosk's status. Not retried: the next beat replaces a lost one."""
+        return await self._call(
+            HeartbeatAck,
+            "POST",
+            "/v1/kiosks/{kiosk_id}/heartbeat",
+            path={"kiosk_id": kiosk_id},
+            body=heartbeat.model_dump(mode="json"),
+            retry=False,
+        )
+
+    async def tariffs(self) -> Tariffs:
+        return await self._call(Tariffs, "GET", "/v1/tariffs", retry=True)
+
+    # -------------------------------------------------------------- customers
+    async def customer(self, code: str) -> Customer:
+        return await self._call(Customer, "GET", "/v1/customers/{code}", path={"code": code}, retry=True)
+
+    async def bills(self, code: str, status: BillFilter = "unpaid") -> BillList:
+        return await self._call(
+            BillList,
+            "GET",
+            "/v1/customers/{code}/bills",
+            path={"code": code},
+            params={"status": status},
+            retry=True,
+        )
+
+    async def consumption(self, code: str, granularity: Granularity = "month") -> Consumption:
+        return await self._call(
+            Consumption,
+            "GET",
+            "/v1/customers/{code}/consumption",
+            path={"code": code},
+            params={"granularity": granularity},
+            retry=True,
+        )
+
+    # -------------------------------------------------------------- payments
+    async def payment_methods(self) -> PaymentMethods:
+        return await self._call(PaymentMethods, "GET", "/v1/payment-methods", retry=True)
+
+    async def create_payment(
+        self, customer_code: str, bill_ids: Sequence[str], method: PaymentMethod, idempotency_key: str
+    ) -> Payment:
+        """Ask for a QR payment of the given (oldest unpaid) bills; retried safely under the same key."""
+        if isinstance(bill_ids, str):
+            raise TypeError("bill_ids is a sequence of bill ids, not one string")
+        return await self._call(
+            Payment,
+            "POST",
+            "/v1/payments",
+            body={"customer_code": customer_code, "bill_ids": list(bill_ids), "method": method},
+            idempotency_key=idempotency_key,
+            retry=True,
+        )
+
+    async def payment(self, payment_id: str) -> Payment:
+        return await self._call(
+            Payment, "GET", "/v1/payments/{payment_id}", path={"payment_id": payment_id}, retry=True
+        )
+
+    async def cancel_payment(self, payment_id: str) -> Payment:
+        """Cancel a pending payment; idempotent by contract, so retried."""
+        return await self._call(
+            Payment, "POST", "/v1/payments/{payment_id}/cancel", path={"payment_id": payment_id}, retry=True
+        )
+
+    # -------------------------------------------------------------- services and requests
+    async def services(self) -> ServiceList:
+        return await self._call(ServiceList, "GET", "/v1/services", retry=True)
+
+    async def send_otp(
+        self, purpose: OtpPurpose, *, phone: str | None = None, customer_code: str | None = None
+    ) -> Otp:
+        """Send a one-time code to ``phone`` or to the phone on the account ``customer_code``.
+
+        Never retried: a second attempt would send a second SMS. After :class:`Unavailable` the SMS may
+        or may not have gone; the customer can ask again once the resend delay has passed.
+        """
+        return await self._call(
+            Otp,
+            "POST",
+            "/v1/otp",
+            body={"purpose": purpose, "phone": phone, "customer_code": customer_code},
+            retry=False,
+        )
+
+    async def submit_request(
+        self,
+        service_code: str,
+        customer_code: str | None,
+        fields: Mapping[str, FieldValue],
+        otp_id: str,
+        otp_code: str,
+        idempotency_key: str,
+    ) -> ServiceRequest:
+        """Submit a service request confirmed by the OTP; retried safely under the same key."""
+        return await self._call(
+            ServiceRequest,
+            "POST",
+            "/v1/requests",
+            body={
+                "service_code": service_code,
+                "customer_code": customer_code,
+                "fields": dict(fields),
+                "otp_id": otp_id,
+                "otp_code": otp_code,
+            },
+            idempotency_key=idempotency_key,
+            retry=True,
+        )
+
+    async def request_status(self, tracking_code: str) -> ServiceRequest:
+        return await self._call(
+            ServiceRequest,
+            "GET",
+            "/v1/requests/{tracking_code}",
+            path={"tracking_code": tracking_code},
+            retry=True,
+        )
+
+    # -------------------------------------------------------------- outages
+    async def outages(self, customer_code: str) -> OutageList:
+        return await self._call(
+            OutageList, "GET", "/v1/outages", params={"customer_code": customer_code}, retry=True
+        )
+
+    async def report_outage(
+        self, customer_code: str, kind: OutageReportKind, description: str, idempotency_key: str
+    ) -> OutageReport:
+        """Report an outage or a danger; retried safely under the same key."""
+        return await self._call(
+            OutageReport,
+            "POST",
+            "/v1/outage-reports",
+            body={"customer_code": customer_code, "kind": kind, "description": description},
+            idempotency_key=idempotency_key,
+            retry=True,
+        )
+
+    # -------------------------------------------------------------- simulation (demo servers only)
+    async def sim_bank_transfer(self, reference: str, amount: int) -> BankTransferResult:
+        """Demo: the bank says ``amount`` arrived with ``reference``. Never retried (a second notice)."""
+        return await self._call(
+            BankTransferResult,
+            "POST",
+            "/v1/sim/bank-transfers",
+            body={"reference": reference, "amount": amount},
+            retry=False,
+        )
+
+    async def sim_counter_payment(self, bill_id: str) -> None:
+        """Demo: the bill is paid through another channel."""
+        await self._exchange("POST", "/v1/sim/counter-payments", body={"bill_id": bill_id}, retry=False)
+
+    async def sim_otp(self, otp_id: str) -> SimOtp:
+        """Demo: the code the SMS gateway would have delivered."""
+        return await self._call(SimOtp, "GET", "/v1/sim/otps/{otp_id}", path={"otp_id": otp_id}, retry=False)
+
+    async def sim_advance_clock(self, seconds: int) -> SimClock:
+        """Demo: move the central's clock forward."""
+        return await self._call(SimClock, "POST", "/v1/sim/clock", body={"seconds": seconds}, retry=False)
+
+    # -------------------------------------------------------------- plumbing
+    async def _call(
+        self,
+        model: type[M],
+        method: Method,
+        template: str,
+        *,
+        path: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+        body: Mapping[str, object] | None = None,
+        idempotency_key: str | None = None,
+        retry: bool,
+    ) -> M:
+        response = await self._exchange(
+            method,
+            template,
+            path=path,
+            params=params,
+            body=body,
+            idempotency_key=idempotency_key,
+            retry=retry,
+        )
+        return _parse(model, response, f"{method} {template}")
+
+    async def _exchange(
+        self,
+        method: Method,
+        template: str,
+        *,
+        path: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+        body: Mapping[str, object] | None = None,
+        idempotency_key: str | None = None,
+        retry: bool,
+    ) -> httpx.Response:
+        """Send the request, retrying if allowed; the 2xx response, or the known failure raised.
+
+        ``template`` names the endpoint in logs and messages (``GET /v1/customers/{code}``) without the
+        customer's code; ``path`` fills it in, each value escaped as one path segment.
+        """
+        endpoint = f"{method} {template}"
+        url = template.format_map({name: _segment(value) for name, value in (path or {}).items()})
+        headers: dict[str, str] = {}
+        if idempotency_key is not None:
+            if not _HEADER_SAFE.fullmatch(idempotency_key):
+                # The central answers the same code for a missing or malformed key.
+                raise InvalidInput(
+                    "idempotency_key_required", "an Idempotency-Key must be printable ASCII without spaces"
+                )
+            headers["Idempotency-Key"] = idempotency_key
+        attempts = 1 + (self._retries if retry else 0)
+        for attempt in range(1, attempts + 1):
+            failure: CentralError
+            cause: Exception | None = None
+            try:
+                response = await self._http.request(
+                    method, url, params=params, json=body, headers=headers or None
+                )
+            except httpx.TimeoutException as exc:
+                failure = Unavailable(errors.TIMEOUT, f"{endpoint}: no answer within {self._timeout:g} s")
+                cause = exc
+            except httpx.TransportError as exc:
+                failure = Unavailable(
+                    errors.UNREACHABLE, f"{endpoint}: cannot reach the central ({type(exc).__name__})"
+                )
+                cause = exc
+            except httpx.HTTPError as exc:
+                # DecodingError (a body that does not match its Content-Encoding), TooManyRedirects.
+                raise BadResponse(
+                    errors.CONTRACT_MISMATCH, f"{endpoint}: unreadable answer ({type(exc).__name__})"
+                ) from exc
+            else:
+                if 200 <= response.status_code <= 299:
+                    return response
+                failure = _error_for(response, endpoint)
+                if response.status_code not in RETRYABLE_STATUSES:
+                    raise failure
+            if attempt == attempts:
+                raise failure from cause
+            delay = self._backoff(attempt)
+            # The code and status only: an error message from the central may name the customer.
+            log.warning(
+                "%s: attempt %d of %d failed (%s, HTTP %s); retrying in %.1f s",
+                endpoint, attempt, attempts, failure.code, failure.status, delay,
+            )  # fmt: skip
+            await self._sleep(delay)
+        raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover

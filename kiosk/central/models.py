@@ -1,0 +1,347 @@
+"""The kiosk's own typed view of the central API's JSON (contract v1).
+
+These are deliberately *not* imported from ``kiosk_central``: the kiosk knows the central only through
+the HTTP contract (``contract/openapi.json``), so a kiosk keeps working against any server that honours
+it. Field names are exactly the server's JSON names.
+
+Two choices shape every model here:
+
+* ``extra="ignore"``: the central may add fields in a compatible release without breaking kiosks in
+  the field. A field the kiosk relies on going missing, or changing type, is a broken contract and
+  surfaces as :class:`kiosk.central.errors.BadResponse`.
+* ``strict=True``: ``"total": "120000"`` or ``"kwh": true`` is a broken contract too, not something to
+  coerce silently into a number shown on a bill. (In strict mode pydantic still reads ISO 8601
+  strings as dates and times, since JSON has no other way to carry them.)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+Money = Annotated[int, Field(ge=0, description="Whole đồng (VND has no minor unit).")]
+
+PaymentMethod = Literal["vietqr", "momo", "zalopay", "vnpay"]
+PaymentStatus = Literal["pending", "paid", "expired", "cancelled"]
+BillStatus = Literal["unpaid", "pending_payment", "paid", "overdue"]
+BillFilter = Literal["unpaid", "all"]
+Granularity = Literal["month", "day"]
+CorporationCode = Literal["EVNNPC", "EVNCPC", "EVNSPC", "EVNHANOI", "EVNHCMC"]
+OtpPurpose = Literal["service_request", "outage_report"]
+RequestStatus = Literal["received", "in_progress", "completed", "rejected"]
+OutageReportKind = Literal["my_house", "street", "danger"]
+FieldType = Literal[
+    "text", "number", "choice", "date", "phone", "id_number", "address", "household_count", "yes_no"
+]
+FieldValue = str | int | bool
+
+
+class CentralModel(BaseModel):
+    """A response of the central: immutable, tolerant of new fields, strict about types."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", strict=True)
+
+
+class RequestBody(BaseModel):
+    """Something the kiosk sends: unknown fields are a bug in the kiosk, so they are refused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class Label(CentralModel):
+    """Text the central provides in both kiosk languages."""
+
+    vi: str
+    en: str
+
+
+class Health(CentralModel):
+    """``GET /v1/health``; the contract gives this answer no schema, so ``status`` is left open."""
+
+    status: str
+    version: str
+    demo: bool
+
+
+# ------------------------------------------------------------------ customers
+class Corporation(CentralModel):
+    code: CorporationCode
+    name: Label
+    hotline: str
+
+
+class DistrictUnit(CentralModel):
+    code: str
+    name: Label
+
+
+class Meter(CentralModel):
+    serial: str
+    multiplier: int = Field(ge=1)
+    remote_read: bool
+
+
+class Customer(CentralModel):
+    """An account; the central masks name, address and phone for a public screen."""
+
+    code: str
+    name: str
+    address: str
+    phone: str | None
+    corporation: Corporation
+    district_unit: DistrictUnit
+    tariff_type: Literal["residential"]
+    households: int = Field(ge=1)
+    meter: Meter
+
+
+class TierLine(CentralModel):
+    tier: int = Field(ge=1)
+    kwh: int = Field(ge=0)
+    unit_price: Money
+    amount: Money
+    limit_kwh: int | None
+    segment_start: date
+    segment_end: date
+
+
+class BillSegment(CentralModel):
+    start: date
+    end: date
+    days: int
+    kwh: int
+    decision: str
+    vat_rate: float
+
+
+class VatLine(CentralModel):
+    rate: float
+    base: Money
+    amount: Money
+
+
+class Bill(CentralModel):
+    id: str
+    customer_code: str
+    period_start: date
+    period_end: date
+    days: int
+    meter_serial: str
+    opening_index: int
+    closing_index: int
+    multiplier: int
+    kwh: int
+    households: int
+    tiers: list[TierLine]
+    segments: list[BillSegment]
+    subtotal: Money
+    vat_rate: float
+    vat_lines: list[VatLine]
+    vat_amount: Money
+    total: Money
+    due_date: date
+    invoice_serial: str
+    invoice_number: str
+    status: BillStatus
+    paid_at: AwareDatetime | None
+    pending_payment_id: str | None
+
+
+class BillList(CentralModel):
+    customer_code: str
+    bills: list[Bill]
+    total_due: Money
+
+
+class ConsumptionPoint(CentralModel):
+    start: date
+    end: date
+    kwh: int
+    label: str
+
+
+class Consumption(CentralModel):
+    customer_code: str
+    granularity: Granularity
+    points: list[ConsumptionPoint]
+
+
+# ------------------------------------------------------------------ payments
+class Recipient(CentralModel):
+    bank_bin: str
+    account_number: str
+    account_name: str
+
+
+class Payment(CentralModel):
+    id: str
+    status: PaymentStatus
+    amount: Money
+    qr_payload: str
+    reference: str
+    expires_at: AwareDatetime
+    customer_code: str
+    bill_ids: list[str]
+    method: PaymentMethod
+    recipient: Recipient
+    created_at: AwareDatetime
+    paid_at: AwareDatetime | None
+    cancelled_at: AwareDatetime | None
+
+
+class PaymentMethodInfo(CentralModel):
+    method: PaymentMethod
+    label: Label
+
+
+class PaymentMethods(CentralModel):
+    methods: list[PaymentMethodInfo]
+
+
+class BankTransferResult(CentralModel):
+    id: int
+    reference: str
+    amount: int
+    outcome: Literal["applied", "refund_due"]
+    reason: Literal["duplicate", "bills_already_paid", "amount_mismatch", "unknown_reference"] | None
+    payment_id: str | None
+    received_at: AwareDatetime
+
+
+# ------------------------------------------------------------------ services and requests
+class FormOption(CentralModel):
+    value: str
+    label: Label
+
+
+class FormField(CentralModel):
+    name: str
+    type: FieldType
+    label: Label
+    required: bool
+    help: Label | None
+    options: list[FormOption]
+    min_value: int | None
+    max_value: int | None
+    max_length: int | None
+
+
+class Service(CentralModel):
+    code: str
+    number: int
+    title: Label
+    description: Label
+    max_working_days: int
+    documents: list[Label]
+    fields: list[FormField]
+    requires_customer_code: bool
+
+
+class ServiceList(CentralModel):
+    services: list[Service]
+
+
+class Otp(CentralModel):
+    """A one-time code that was sent; the code itself never reaches the kiosk."""
+
+    id: str
+    phone: str
+    expires_at: AwareDatetime
+    resend_after: AwareDatetime
+    max_attempts: int
+
+
+class RequestEvent(CentralModel):
+    at: AwareDatetime
+    status: RequestStatus
+    note: Label
+
+
+class ServiceRequest(CentralModel):
+    tracking_code: str
+    service_code: str
+    customer_code: str | None
+    status: RequestStatus
+    created_at: AwareDatetime
+    due_by: date
+    history: list[RequestEvent]
+
+
+# ------------------------------------------------------------------ outages
+class Outage(CentralModel):
+    id: str
+    kind: Literal["planned", "emergency"]
+    district_unit: str
+    area: Label
+    reason: Label
+    start_at: AwareDatetime
+    expected_end_at: AwareDatetime
+    status: Literal["scheduled", "in_progress"]
+
+
+class OutageList(CentralModel):
+    customer_code: str
+    outages: list[Outage]
+
+
+class OutageReport(CentralModel):
+    id: str
+    customer_code: str
+    kind: OutageReportKind
+    created_at: AwareDatetime
+    emergency_hotline: str
+    fire_hotline: str
+    emergency: bool
+
+
+# ------------------------------------------------------------------ tariffs
+class TariffTier(CentralModel):
+    up_to_kwh: int | None
+    unit_price: Money
+
+
+class TariffSchedule(CentralModel):
+    effective_from: date
+    decision: str
+    tiers: list[TariffTier]
+
+
+class VatPeriod(CentralModel):
+    effective_from: date
+    rate: float
+    basis: str
+
+
+class Tariffs(CentralModel):
+    residential: list[TariffSchedule]
+    vat: list[VatPeriod]
+    proration: str
+
+
+# ------------------------------------------------------------------ kiosks
+class Heartbeat(RequestBody):
+    """What a kiosk reports about itself every few minutes."""
+
+    version: str
+    printer_status: str
+    pending_payments: int = Field(ge=0)
+    outbox_depth: int = Field(ge=0)
+    last_activity_at: AwareDatetime | None
+
+
+class HeartbeatAck(CentralModel):
+    kiosk_id: str
+    received_at: AwareDatetime
+
+
+# ------------------------------------------------------------------ simulation (demo servers only)
+class SimOtp(CentralModel):
+    otp_id: str
+    phone: str
+    code: str
+
+
+class SimClock(CentralModel):
+    now: AwareDatetime

@@ -1,0 +1,358 @@
+"""The reference central server as a FastAPI application: routes, authentication and error mapping.
+
+Route handlers are plain functions (FastAPI runs them in its thread pool); each does its work in one
+database transaction through the modules beside this one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import kiosk
+from kiosk_central import (
+    demo,
+    errors,
+    ledger,
+    outages,
+    payments,
+    schemas,
+    service_requests,
+    services_catalog,
+    tariffs,
+)
+from kiosk_central.clock import Clock, to_text
+from kiosk_central.db import Database
+
+log = logging.getLogger(__name__)
+
+API_DESCRIPTION = """
+The central API that self-service kiosks use: customer accounts and bills, QR payments, service
+requests confirmed by OTP, outages, tariffs and kiosk heartbeats.
+
+* Every call needs `Authorization: Bearer <kiosk token>`; a missing or wrong token gets 401.
+* JSON is snake_case; amounts are whole đồng (integers); times are ISO 8601 with offset.
+* Errors are `{"error": {"code", "message", "details"}}` with a machine-readable `code`.
+* POSTs that create something take an `Idempotency-Key` header: the same key with the same body
+  returns the same result; with a different body, 409 `idempotency_key_reused`.
+* Fixed names: a payment request is `{customer_code, bill_ids, method}`; a payment has
+  `id, status, amount, qr_payload, reference, expires_at` (status `pending`, `paid`, `expired`,
+  `cancelled`); a bill has `id, period_start, period_end, kwh, tiers` (each `{kwh, unit_price,
+  amount}`), `subtotal, vat_rate, vat_amount, total, due_date, status`; a bank transfer is
+  `{reference, amount}`.
+* Bills are paid oldest first, a bill with a live payment cannot get another, and a bill is marked
+  paid at most once: money for bills already paid is recorded as refund due.
+* `/v1/sim/*` exists only on a reference server started with `--demo`.
+"""
+
+PRORATION_RULE = (
+    "Each tier's size is prorated: tier kWh × Σ over the billed days of (1 ÷ days in that day's month)"
+    " × households, rounded half up; a whole calendar month gives exactly the tier kWh. When a price or"
+    " VAT change falls inside the period, the period is split there, its kWh shared by days, and each"
+    " part is billed at its own prices and VAT rate."
+)
+
+T = TypeVar("T")
+
+_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": schemas.ErrorResponse, "description": "Missing or wrong kiosk token"},
+    404: {"model": schemas.ErrorResponse, "description": "Not found"},
+    409: {"model": schemas.ErrorResponse, "description": "Conflicts with the current state"},
+    422: {"model": schemas.ErrorResponse, "description": "Invalid input"},
+}
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    db_path: Path
+    tokens: frozenset[str]
+    demo: bool = False
+    payment_ttl: timedelta = timedelta(minutes=15)
+
+
+@dataclass
+class _DemoOtps:
+    """Demo mode only: the codes an SMS gateway would have delivered, readable by the demo and tests."""
+
+    codes: dict[str, schemas.SimOtp] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _error_response(exc: errors.ApiError) -> JSONResponse:
+    body = schemas.ErrorResponse(
+        error=schemas.ErrorBody(code=exc.code, message=exc.message, details=exc.details)
+    )
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    return JSONResponse(body.model_dump(mode="json"), status_code=exc.status, headers=headers)
+
+
+def _idempotency_key(
+    key: Annotated[
+        str,
+        Header(
+            alias="Idempotency-Key",
+            min_length=8,
+            max_length=128,
+            description="Chosen by the kiosk and stored before the first attempt; reused on every retry.",
+        ),
+    ],
+) -> str:
+    return key
+
+
+IdempotencyKey = Annotated[str, Depends(_idempotency_key)]
+
+
+def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
+    db = Database(settings.db_path)
+    clock = clock or Clock()
+    if db.initialise() and settings.demo:
+        with db.transaction() as conn:
+            demo.seed(conn, clock.now())
+    demo_otps = _DemoOtps()
+    bearer = HTTPBearer(auto_error=False, description="The kiosk's own token.")
+
+    def authorised(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
+        if creds is None or creds.credentials not in settings.tokens:
+            raise errors.ApiError(401, "unauthorized", "a valid kiosk token is required")
+
+    app = FastAPI(
+        title="Electricity customer kiosk — central API",
+        version="1.0.0",
+        description=API_DESCRIPTION,
+        docs_url="/docs" if settings.demo else None,
+        redoc_url=None,
+    )
+
+    @app.exception_handler(errors.ApiError)
+    async def _api_error(_: Request, exc: errors.ApiError) -> JSONResponse:
+        return _error_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [{"loc": [str(p) for p in e["loc"]], "msg": e["msg"]} for e in exc.errors()]
+        if any(p["loc"][:2] == ["header", "Idempotency-Key"] for p in problems):
+            return _error_response(
+                errors.invalid("idempotency_key_required", "an Idempotency-Key header of 8–128 characters is needed")
+            )
+        return _error_response(errors.invalid("invalid_request", "the request is not valid", problems=problems))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _error_response(errors.ApiError(exc.status_code, code, str(exc.detail)))
+
+    def tx(work: Callable[[Any], T]) -> T:
+        with db.transaction() as conn:
+            return work(conn)
+
+    @app.get("/v1/health", tags=["kiosks"])
+    def health() -> dict[str, str | bool]:
+        """Unauthenticated liveness check, for kiosks waiting for the server and for monitoring."""
+        return {"status": "ok", "version": kiosk.__version__, "demo": settings.demo}
+
+    v1 = APIRouter(prefix="/v1", dependencies=[Depends(authorised)], responses=_ERROR_RESPONSES)
+
+    # -------------------------------------------------------------- customers
+    @v1.get("/customers/{code}", tags=["customers"])
+    def get_customer(code: str) -> schemas.Customer:
+        """The account, with personal data masked for a public screen."""
+        return tx(lambda c: ledger.customer(c, code))
+
+    @v1.get("/customers/{code}/bills", tags=["customers"])
+    def get_bills(code: str, status: Literal["unpaid", "all"] = "unpaid") -> schemas.BillList:
+        """Bills oldest first. `unpaid` lists every bill not yet paid (unpaid, pending_payment, overdue)."""
+
+        def work(c: Any) -> schemas.BillList:
+            ledger.check_code(code)
+            ledger.expire_stale_payments(c, clock.now())
+            return ledger.bills(c, code, status, clock.today())
+
+        return tx(work)
+
+    @v1.get("/customers/{code}/consumption", tags=["customers"])
+    def get_consumption(
+        code: str, granularity: Literal["month", "day"] = "month"
+    ) -> schemas.Consumption:
+        """kWh per billing month (all history), or per day for remote-read meters (last 62 days)."""
+        return tx(lambda c: ledger.consumption(c, code, granularity))
+
+    # -------------------------------------------------------------- payments
+    @v1.get("/payment-methods", tags=["payments"])
+    def get_payment_methods() -> schemas.PaymentMethods:
+        """How customers can pay. Every method is a NAPAS VietQR code, which all these apps scan."""
+        return schemas.PaymentMethods(
+            methods=[schemas.PaymentMethodInfo(method=m, label=lbl) for m, lbl in payments.METHOD_LABELS.items()]
+        )
+
+    @v1.post("/payments", tags=["payments"], status_code=201)
+    def post_payment(body: schemas.PaymentCreate, key: IdempotencyKey, response: Response) -> schemas.Payment:
+        """Ask for a QR payment of the oldest unpaid bills. 201 when created, 200 for a replayed key."""
+        result, created = tx(lambda c: payments.create(c, key, body, clock.now(), settings.payment_ttl))
+        if not created:
+            response.status_code = 200
+        return result
+
+    @v1.get("/payments/{payment_id}", tags=["payments"])
+    def get_payment(payment_id: str) -> schemas.Payment:
+        def work(c: Any) -> schemas.Payment:
+            ledger.expire_stale_payments(c, clock.now())
+            return payments.payment(c, payment_id)
+
+        return tx(work)
+
+    @v1.post("/payments/{payment_id}/cancel", tags=["payments"])
+    def cancel_payment(payment_id: str) -> schemas.Payment:
+        """Cancel a pending payment (idempotent). Money that still arrives is applied if bills are unpaid."""
+        return tx(lambda c: payments.cancel(c, payment_id, clock.now()))
+
+    # -------------------------------------------------------------- services and requests
+    @v1.get("/services", tags=["requests"])
+    def get_services() -> schemas.ServiceList:
+        """The online services, each with its form schema and document checklist."""
+        return schemas.ServiceList.model_validate(
+            {"services": [dataclasses.asdict(s) for s in services_catalog.SERVICES]}
+        )
+
+    @v1.post("/otp", tags=["requests"], status_code=201)
+    def post_otp(body: schemas.OtpCreate) -> schemas.Otp:
+        """Send a one-time code by SMS to a phone, or to the phone on an account."""
+        issued = tx(lambda c: service_requests.send_otp(c, body, clock.now()))
+        if settings.demo:
+            with demo_otps.lock:
+                demo_otps.codes[issued.otp.id] = schemas.SimOtp(
+                    otp_id=issued.otp.id, phone=issued.otp.phone, code=issued.code
+                )
+        # A real server hands the code to its SMS gateway here; it is never logged.
+        log.info("one-time code %s sent to %s", issued.otp.id, issued.otp.phone)
+        return issued.otp
+
+    @v1.post("/requests", tags=["requests"], status_code=201)
+    def post_request(
+        body: schemas.RequestCreate, key: IdempotencyKey, response: Response
+    ) -> schemas.ServiceRequest:
+        """Submit a service request confirmed by the OTP. 201 when created, 200 for a replayed key."""
+        result, created, failure = tx(lambda c: service_requests.create_request(c, key, body, clock.now()))
+        if failure is not None:
+            raise failure
+        assert result is not None  # noqa: S101
+        if not created:
+            response.status_code = 200
+        return result
+
+    @v1.get("/requests/{tracking_code}", tags=["requests"])
+    def get_request(tracking_code: str) -> schemas.ServiceRequest:
+        """A request's status and history, by the tracking code printed on the slip."""
+        return tx(lambda c: service_requests.request(c, tracking_code.strip().upper()))
+
+    # -------------------------------------------------------------- outages
+    @v1.get("/outages", tags=["outages"])
+    def get_outages(customer_code: Annotated[str, Query()]) -> schemas.OutageList:
+        """Planned and current outages in the customer's area that have not ended."""
+        return tx(lambda c: outages.outages_for(c, customer_code, clock.now()))
+
+    @v1.post("/outage-reports", tags=["outages"], status_code=201)
+    def post_outage_report(
+        body: schemas.OutageReportCreate, key: IdempotencyKey, response: Response
+    ) -> schemas.OutageReport:
+        """Report that the power is out, or that something is dangerous. 200 for a replayed key."""
+        result, created = tx(lambda c: outages.report(c, key, body, clock.now()))
+        if not created:
+            response.status_code = 200
+        return result
+
+    # -------------------------------------------------------------- tariffs and kiosks
+    @v1.get("/tariffs", tags=["tariffs"])
+    def get_tariffs() -> schemas.Tariffs:
+        """The dated residential tariff schedules and VAT periods bills are computed from."""
+        return schemas.Tariffs(
+            residential=[
+                schemas.TariffSchedule(
+                    effective_from=s.effective_from,
+                    decision=s.decision,
+                    tiers=[schemas.TariffTier(up_to_kwh=t.up_to_kwh, unit_price=t.unit_price) for t in s.tiers],
+                )
+                for s in tariffs.RESIDENTIAL_SCHEDULES
+            ],
+            vat=[
+                schemas.VatPeriod(effective_from=v.effective_from, rate=float(v.rate), basis=v.basis)
+                for v in tariffs.VAT_PERIODS
+            ],
+            proration=PRORATION_RULE,
+        )
+
+    @v1.post("/kiosks/{kiosk_id}/heartbeat", tags=["kiosks"])
+    def post_heartbeat(kiosk_id: str, body: schemas.Heartbeat) -> schemas.HeartbeatAck:
+        now = clock.now()
+
+        def work(c: Any) -> None:
+            c.execute(
+                "INSERT OR REPLACE INTO heartbeats VALUES (?, ?, ?)",
+                (kiosk_id, to_text(now), body.model_dump_json()),
+            )
+
+        tx(work)
+        return schemas.HeartbeatAck(kiosk_id=kiosk_id, received_at=now)
+
+    def demo_only() -> None:
+        if not settings.demo:
+            raise errors.not_found("not_found", "simulation endpoints exist only on a demo server")
+
+    app.include_router(v1)
+    # Always routed (so /openapi.json is the same in both modes) but answering 404 outside demo mode.
+    app.include_router(_sim_router([Depends(authorised), Depends(demo_only)], tx, clock, demo_otps))
+    return app
+
+
+def _sim_router(
+    guards: list[Any], tx: Callable[[Callable[[Any], Any]], Any], clock: Clock, otps: _DemoOtps
+) -> APIRouter:
+    """Endpoints that stand in for the outside world in demo mode: the bank, the SMS gateway, time."""
+    sim = APIRouter(prefix="/v1/sim", tags=["simulation (demo only)"], dependencies=guards)
+
+    @sim.post("/bank-transfers", responses=_ERROR_RESPONSES)
+    def post_bank_transfer(body: schemas.BankTransfer) -> schemas.BankTransferResult:
+        """The bank notifies that money arrived with this reference."""
+        result: schemas.BankTransferResult = tx(lambda c: payments.receive_transfer(c, body, clock.now()))
+        return result
+
+    @sim.post("/counter-payments", status_code=204, responses=_ERROR_RESPONSES)
+    def post_counter_payment(body: schemas.SimCounterPayment) -> None:
+        """A bill is paid through another channel (a counter, another app)."""
+        tx(lambda c: payments.pay_elsewhere(c, body, clock.now()))
+
+    @sim.get("/otps/{otp_id}", responses=_ERROR_RESPONSES)
+    def get_sim_otp(otp_id: str) -> schemas.SimOtp:
+        """The code the SMS gateway would have delivered."""
+        with otps.lock:
+            found = otps.codes.get(otp_id)
+        if found is None:
+            raise errors.not_found("otp_not_found", f"no code {otp_id} was sent")
+        return found
+
+    @sim.post("/clock", responses=_ERROR_RESPONSES)
+    def post_clock(body: schemas.SimClockAdvance) -> schemas.SimClock:
+        """Move the server's clock forward, to see expiry and due dates pass."""
+        return schemas.SimClock(now=clock.advance(timedelta(seconds=body.seconds)))
+
+    return sim
+
+
+def iter_routes(app: FastAPI) -> Iterator[str]:
+    """Method and path of every route, for `--help`-style listings and tests."""
+    for route in app.routes:
+        methods = getattr(route, "methods", None) or set()
+        for method in sorted(methods - {"HEAD", "OPTIONS"}):
+            yield f"{method} {getattr(route, 'path', '')}"

@@ -1,0 +1,126 @@
+"""``kiosk central`` and ``kiosk demo-customers``.
+
+This module imports only the standard library at import time, so that ``kiosk --help`` and the
+kiosk's own start-up do not pay for loading the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import socket
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+
+def configure_central_parser(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=8700, help="port; 0 picks a free one (default: %(default)s)")
+    parser.add_argument(
+        "--db", type=Path, help="SQLite database file (created if missing); with --demo, a temporary one by default"
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="seed the demo dataset into a new database and enable the /v1/sim endpoints (bank, SMS, clock)",
+    )
+    parser.add_argument(
+        "--token",
+        action="append",
+        default=[],
+        metavar="TOKEN",
+        help="a kiosk bearer token to accept (repeatable; also KIOSK_CENTRAL_TOKENS, comma-separated)."
+        " With --demo and no token, one is generated and printed.",
+    )
+    parser.add_argument(
+        "--payment-ttl", type=int, default=900, metavar="SECONDS", help="how long a payment QR is valid"
+    )
+    parser.set_defaults(handler=run_central)
+
+
+def run_central(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from kiosk_central.app import ServerSettings, create_app
+
+    tokens = set(args.token) | {t for t in os.environ.get("KIOSK_CENTRAL_TOKENS", "").split(",") if t}
+    generated = None
+    if not tokens:
+        if not args.demo:
+            print("kiosk central: give at least one --token (or KIOSK_CENTRAL_TOKENS)", file=sys.stderr)
+            return 2
+        generated = secrets.token_urlsafe(18)
+        tokens = {generated}
+    with tempfile.TemporaryDirectory(prefix="kiosk-central-") as scratch:
+        if args.db is None and not args.demo:
+            print("kiosk central: --db PATH is required without --demo", file=sys.stderr)
+            return 2
+        db_path = args.db or Path(scratch) / "central.db"
+        settings = ServerSettings(
+            db_path=db_path,
+            tokens=frozenset(tokens),
+            demo=args.demo,
+            payment_ttl=timedelta(seconds=args.payment_ttl),
+        )
+        app = create_app(settings)
+        sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((args.host, args.port))
+        # Listening before uvicorn starts: connections made after the line below wait in the backlog.
+        sock.listen(128)
+        port = sock.getsockname()[1]
+        host = f"[{args.host}]" if ":" in args.host else args.host
+        print(f"kiosk central: listening on http://{host}:{port} ({'demo' if args.demo else 'production'})")
+        if generated:
+            print(f"kiosk central: demo token {generated}")
+        sys.stdout.flush()
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+        server.run(sockets=[sock])
+    return 0
+
+
+def configure_demo_customers_parser(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--json", action="store_true", help="print JSON")
+    group.add_argument("--markdown", action="store_true", help="print the README's table")
+    parser.set_defaults(handler=run_demo_customers)
+
+
+def demo_customers_markdown() -> str:
+    from kiosk_central.accounts import corporation_of
+    from kiosk_central.demo import CUSTOMERS
+
+    lines = ["| Customer code | Corporation | Name | What it shows |", "|---|---|---|---|"]
+    lines += [f"| `{c.code}` | {corporation_of(c.code).code} | {c.name} | {c.shows} |" for c in CUSTOMERS]
+    return "\n".join(lines) + "\n"
+
+
+def run_demo_customers(args: argparse.Namespace) -> int:
+    from kiosk_central.accounts import corporation_of
+    from kiosk_central.demo import CUSTOMERS
+
+    if args.markdown:
+        print(demo_customers_markdown(), end="")
+    elif args.json:
+        rows = [
+            {
+                "code": c.code,
+                "corporation": corporation_of(c.code).code,
+                "name": c.name,
+                "district_unit": c.district_unit,
+                "households": c.households,
+                "remote_read": c.remote_read,
+                "unpaid_bills": c.unpaid_bills,
+                "shows": c.shows,
+            }
+            for c in CUSTOMERS
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for c in CUSTOMERS:
+            print(f"{c.code}  {corporation_of(c.code).code:<8}  {c.name:<16}  {c.shows}")
+    return 0

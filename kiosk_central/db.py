@@ -1,0 +1,206 @@
+"""The reference server's SQLite database: schema, version check and transactions.
+
+Every request opens its own connection and does its work inside one ``BEGIN IMMEDIATE``
+transaction, so concurrent requests (a bank notice racing a cancel, two kiosks paying the same
+bill) are serialised by SQLite's write lock rather than by code in this process.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE customers (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    address TEXT NOT NULL,
+    phone TEXT,
+    district_unit TEXT NOT NULL,
+    district_name_vi TEXT NOT NULL,
+    district_name_en TEXT NOT NULL,
+    tariff_type TEXT NOT NULL,
+    households INTEGER NOT NULL CHECK (households >= 1),
+    meter_serial TEXT NOT NULL,
+    multiplier INTEGER NOT NULL CHECK (multiplier >= 1),
+    remote_read INTEGER NOT NULL
+);
+CREATE TABLE meter_readings (
+    customer_code TEXT NOT NULL REFERENCES customers(code),
+    read_on TEXT NOT NULL,
+    meter_index INTEGER NOT NULL,
+    PRIMARY KEY (customer_code, read_on)
+);
+CREATE TABLE daily_consumption (
+    customer_code TEXT NOT NULL REFERENCES customers(code),
+    day TEXT NOT NULL,
+    kwh INTEGER NOT NULL,
+    PRIMARY KEY (customer_code, day)
+);
+CREATE TABLE bills (
+    id TEXT PRIMARY KEY,
+    customer_code TEXT NOT NULL REFERENCES customers(code),
+    period_start TEXT NOT NULL,
+    period_end TEXT NOT NULL,
+    meter_serial TEXT NOT NULL,
+    opening_index INTEGER NOT NULL,
+    closing_index INTEGER NOT NULL,
+    multiplier INTEGER NOT NULL,
+    households INTEGER NOT NULL,
+    kwh INTEGER NOT NULL,
+    computation TEXT NOT NULL,
+    subtotal INTEGER NOT NULL,
+    vat_amount INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    due_date TEXT NOT NULL,
+    invoice_serial TEXT NOT NULL,
+    invoice_number TEXT NOT NULL UNIQUE,
+    paid_at TEXT,
+    paid_by TEXT
+);
+CREATE INDEX bills_by_customer ON bills (customer_code, period_start);
+CREATE TABLE payments (
+    id TEXT PRIMARY KEY,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    fingerprint TEXT NOT NULL,
+    customer_code TEXT NOT NULL REFERENCES customers(code),
+    method TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    reference TEXT NOT NULL UNIQUE,
+    qr_payload TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'paid', 'expired', 'cancelled')),
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    paid_at TEXT,
+    cancelled_at TEXT
+);
+CREATE TABLE payment_bills (
+    payment_id TEXT NOT NULL REFERENCES payments(id),
+    bill_id TEXT NOT NULL REFERENCES bills(id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (payment_id, bill_id)
+);
+CREATE INDEX payment_bills_by_bill ON payment_bills (bill_id);
+CREATE TABLE bank_transfers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    reference TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    received_at TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'refund_due')),
+    reason TEXT,
+    payment_id TEXT REFERENCES payments(id)
+);
+CREATE TABLE otps (
+    id TEXT PRIMARY KEY,
+    phone TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    code_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    max_attempts INTEGER NOT NULL,
+    consumed_at TEXT
+);
+CREATE TABLE service_requests (
+    tracking_code TEXT PRIMARY KEY,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    fingerprint TEXT NOT NULL,
+    service_code TEXT NOT NULL,
+    customer_code TEXT,
+    fields TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    due_by TEXT NOT NULL
+);
+CREATE TABLE request_events (
+    tracking_code TEXT NOT NULL REFERENCES service_requests(tracking_code),
+    at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    note_vi TEXT NOT NULL,
+    note_en TEXT NOT NULL
+);
+CREATE TABLE outages (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    district_unit TEXT NOT NULL,
+    area_vi TEXT NOT NULL,
+    area_en TEXT NOT NULL,
+    reason_vi TEXT NOT NULL,
+    reason_en TEXT NOT NULL,
+    start_at TEXT NOT NULL,
+    expected_end_at TEXT NOT NULL
+);
+CREATE TABLE outage_reports (
+    id TEXT PRIMARY KEY,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    fingerprint TEXT NOT NULL,
+    customer_code TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    description TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE heartbeats (
+    kiosk_id TEXT PRIMARY KEY,
+    received_at TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+"""
+
+
+class SchemaVersionError(RuntimeError):
+    """The database was made by another version of the server; refuse rather than guess."""
+
+
+class Database:
+    """Opens connections to one SQLite file and runs transactions on it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _connect(self) -> sqlite3.Connection:
+        # isolation_level=None: we issue BEGIN ourselves so the write lock is taken up front.
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = FULL")
+        return conn
+
+    def initialise(self) -> bool:
+        """Create the schema in an empty file, or check an existing one. True if it was created."""
+        conn = self._connect()
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not tables:
+                conn.executescript(f"BEGIN; {_SCHEMA} COMMIT;")
+                conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                return True
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            found = row[0] if row else None
+            if found != str(SCHEMA_VERSION):
+                raise SchemaVersionError(
+                    f"{self.path} has schema version {found}, this server needs {SCHEMA_VERSION}"
+                )
+            return False
+        finally:
+            conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One serialised read-write transaction; committed on success, rolled back on any error."""
+        conn = self._connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            conn.close()

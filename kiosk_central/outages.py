@@ -1,0 +1,69 @@
+"""Planned and current outages by area, and customers' outage reports."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+from datetime import datetime
+
+from kiosk_central import accounts, errors, schemas
+from kiosk_central.clock import from_text, to_text
+from kiosk_central.ledger import customer_row
+
+
+def outages_for(conn: sqlite3.Connection, code: str, now: datetime) -> schemas.OutageList:
+    """Outages in the customer's district unit that have not ended, soonest first."""
+    district = customer_row(conn, code)["district_unit"]
+    rows = conn.execute(
+        "SELECT * FROM outages WHERE district_unit = ? AND expected_end_at > ? ORDER BY start_at",
+        (district, to_text(now)),
+    ).fetchall()
+    return schemas.OutageList(
+        customer_code=code,
+        outages=[
+            schemas.Outage(
+                id=r["id"],
+                kind=r["kind"],
+                district_unit=r["district_unit"],
+                area=schemas.Label(vi=r["area_vi"], en=r["area_en"]),
+                reason=schemas.Label(vi=r["reason_vi"], en=r["reason_en"]),
+                start_at=from_text(r["start_at"]),
+                expected_end_at=from_text(r["expected_end_at"]),
+                status="in_progress" if from_text(r["start_at"]) <= now else "scheduled",
+            )
+            for r in rows
+        ],
+    )
+
+
+def _report(row: sqlite3.Row) -> schemas.OutageReport:
+    corp = accounts.corporation_of(row["customer_code"])
+    return schemas.OutageReport(
+        id=row["id"],
+        customer_code=row["customer_code"],
+        kind=row["kind"],
+        created_at=from_text(row["created_at"]),
+        emergency_hotline=corp.hotline,
+        fire_hotline=accounts.FIRE_RESCUE_HOTLINE,
+        emergency=row["kind"] == "danger",
+    )
+
+
+def report(
+    conn: sqlite3.Connection, key: str, body: schemas.OutageReportCreate, now: datetime
+) -> tuple[schemas.OutageReport, bool]:
+    fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+    existing = conn.execute("SELECT * FROM outage_reports WHERE idempotency_key = ?", (key,)).fetchone()
+    if existing is not None:
+        if existing["fingerprint"] != fingerprint:
+            raise errors.conflict("idempotency_key_reused", "this Idempotency-Key was used for another report")
+        return _report(existing), False
+    customer_row(conn, body.customer_code)
+    report_id = "out_" + secrets.token_hex(8)
+    conn.execute(
+        "INSERT INTO outage_reports VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (report_id, key, fingerprint, body.customer_code, body.kind, body.description, to_text(now)),
+    )
+    row = conn.execute("SELECT * FROM outage_reports WHERE id = ?", (report_id,)).fetchone()
+    return _report(row), True

@@ -1,0 +1,372 @@
+"""The wire models of the central API, version 1.
+
+These models *are* the contract: FastAPI turns them into ``/openapi.json``, and a test keeps
+that identical to the committed ``contract/openapi.json``. Field names are fixed for integrators
+(see the contract's description); JSON is snake_case and amounts are whole đồng.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CustomerCode = Annotated[
+    str,
+    Field(
+        pattern=r"^P[A-Z][0-9]{11}$",
+        examples=["PE01000123456"],
+        description="13 characters: two letters (the corporation prefix) then 11 digits.",
+    ),
+]
+Money = Annotated[int, Field(ge=0, description="Whole đồng (VND has no minor unit).")]
+
+PaymentMethod = Literal["vietqr", "momo", "zalopay", "vnpay"]
+PaymentStatus = Literal["pending", "paid", "expired", "cancelled"]
+BillStatus = Literal["unpaid", "pending_payment", "paid", "overdue"]
+CorporationCode = Literal["EVNNPC", "EVNCPC", "EVNSPC", "EVNHANOI", "EVNHCMC"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Label(Model):
+    vi: str
+    en: str
+
+
+class ErrorBody(Model):
+    code: str = Field(description="Machine-readable error code, e.g. `invalid_customer_code`.")
+    message: str = Field(description="English text for logs and operators; kiosks show their own translations.")
+    details: dict[str, object] = Field(default_factory=dict)
+
+
+class ErrorResponse(Model):
+    error: ErrorBody
+
+
+# ------------------------------------------------------------------ customers
+class Corporation(Model):
+    code: CorporationCode
+    name: Label
+    hotline: str
+
+
+class DistrictUnit(Model):
+    code: str = Field(description="The first six characters of the customer code, e.g. `PE0100`.")
+    name: Label
+
+
+class Meter(Model):
+    serial: str
+    multiplier: int = Field(ge=1)
+    remote_read: bool = Field(description="True when the meter is read remotely and has daily readings.")
+
+
+class Customer(Model):
+    code: CustomerCode
+    name: str = Field(description="Masked for display on a public kiosk, e.g. `Nguyễn V** H***`.")
+    address: str = Field(description="Masked: the house number and street are hidden.")
+    phone: str | None = Field(description="Masked, e.g. `091*****78`; null when none is registered.")
+    corporation: Corporation
+    district_unit: DistrictUnit
+    tariff_type: Literal["residential"]
+    households: int = Field(ge=1, description="Households sharing the meter (số hộ); multiplies tier limits.")
+    meter: Meter
+
+
+class TierLine(Model):
+    tier: int = Field(ge=1, description="1-based tier number within its schedule.")
+    kwh: int = Field(ge=0)
+    unit_price: Money = Field(description="VND per kWh, excluding VAT.")
+    amount: Money
+    limit_kwh: int | None = Field(description="This tier's prorated size for the segment; null = unbounded.")
+    segment_start: date
+    segment_end: date
+
+
+class BillSegment(Model):
+    start: date
+    end: date
+    days: int
+    kwh: int
+    decision: str = Field(description="The tariff decision whose prices apply to this part.")
+    vat_rate: float
+
+
+class VatLine(Model):
+    rate: float
+    base: Money
+    amount: Money
+
+
+class Bill(Model):
+    id: str
+    customer_code: CustomerCode
+    period_start: date
+    period_end: date
+    days: int
+    meter_serial: str
+    opening_index: int
+    closing_index: int
+    multiplier: int
+    kwh: int
+    households: int
+    tiers: list[TierLine]
+    segments: list[BillSegment] = Field(
+        description="More than one when a price or VAT change falls inside the period (kWh split by days)."
+    )
+    subtotal: Money
+    vat_rate: float = Field(description="VAT rate in force at the end of the period, e.g. 0.08.")
+    vat_lines: list[VatLine] = Field(description="One line per VAT rate that applies within the period.")
+    vat_amount: Money
+    total: Money
+    due_date: date
+    invoice_serial: str
+    invoice_number: str
+    status: BillStatus
+    paid_at: datetime | None
+    pending_payment_id: str | None = Field(description="The live payment that covers this bill, if any.")
+
+
+class BillList(Model):
+    customer_code: CustomerCode
+    bills: list[Bill] = Field(description="Oldest period first.")
+    total_due: Money = Field(description="Sum of the totals of bills not paid.")
+
+
+class ConsumptionPoint(Model):
+    start: date
+    end: date
+    kwh: int
+    label: str = Field(description="`YYYY-MM` for months, `YYYY-MM-DD` for days.")
+
+
+class Consumption(Model):
+    customer_code: CustomerCode
+    granularity: Literal["month", "day"]
+    points: list[ConsumptionPoint]
+
+
+# ------------------------------------------------------------------ payments
+class PaymentCreate(Model):
+    customer_code: CustomerCode
+    bill_ids: list[str] = Field(min_length=1, max_length=24)
+    method: PaymentMethod
+
+
+class Recipient(Model):
+    bank_bin: str
+    account_number: str
+    account_name: str
+
+
+class Payment(Model):
+    id: str
+    status: PaymentStatus
+    amount: Money
+    qr_payload: str = Field(description="NAPAS VietQR (EMVCo) payload, dynamic, with the amount and reference.")
+    reference: str = Field(description="Unique; carried in tag 62/08 so the bank's notice can be matched.")
+    expires_at: datetime
+    customer_code: CustomerCode
+    bill_ids: list[str]
+    method: PaymentMethod
+    recipient: Recipient
+    created_at: datetime
+    paid_at: datetime | None
+    cancelled_at: datetime | None
+
+
+class PaymentMethodInfo(Model):
+    method: PaymentMethod
+    label: Label
+
+
+class PaymentMethods(Model):
+    methods: list[PaymentMethodInfo]
+
+
+class BankTransfer(Model):
+    reference: str = Field(min_length=1, max_length=25)
+    amount: int = Field(gt=0)
+
+
+class BankTransferResult(Model):
+    id: int
+    reference: str
+    amount: int
+    outcome: Literal["applied", "refund_due"]
+    reason: Literal["duplicate", "bills_already_paid", "amount_mismatch", "unknown_reference"] | None
+    payment_id: str | None
+    received_at: datetime
+
+
+# ------------------------------------------------------------------ services and requests
+FieldType = Literal[
+    "text", "number", "choice", "date", "phone", "id_number", "address", "household_count", "yes_no"
+]
+
+
+class FormOption(Model):
+    value: str
+    label: Label
+
+
+class FormField(Model):
+    name: str
+    type: FieldType
+    label: Label
+    required: bool
+    help: Label | None
+    options: list[FormOption]
+    min_value: int | None
+    max_value: int | None
+    max_length: int | None
+
+
+class Service(Model):
+    code: str
+    number: int
+    title: Label
+    description: Label
+    max_working_days: int
+    documents: list[Label]
+    fields: list[FormField]
+    requires_customer_code: bool
+
+
+class ServiceList(Model):
+    services: list[Service]
+
+
+class OtpCreate(Model):
+    purpose: Literal["service_request", "outage_report"]
+    phone: str | None = Field(default=None, description="Send to this phone, or…")
+    customer_code: CustomerCode | None = Field(default=None, description="…to the phone on the account.")
+
+
+class Otp(Model):
+    id: str
+    phone: str = Field(description="Masked.")
+    expires_at: datetime
+    resend_after: datetime
+    max_attempts: int
+
+
+class RequestCreate(Model):
+    service_code: str
+    customer_code: CustomerCode | None = None
+    fields: dict[str, str | int | bool]
+    otp_id: str
+    otp_code: str = Field(pattern=r"^[0-9]{6}$")
+
+
+class RequestEvent(Model):
+    at: datetime
+    status: str
+    note: Label
+
+
+class ServiceRequest(Model):
+    tracking_code: str
+    service_code: str
+    customer_code: CustomerCode | None
+    status: Literal["received", "in_progress", "completed", "rejected"]
+    created_at: datetime
+    due_by: date
+    history: list[RequestEvent]
+
+
+# ------------------------------------------------------------------ outages
+class Outage(Model):
+    id: str
+    kind: Literal["planned", "emergency"]
+    district_unit: str
+    area: Label
+    reason: Label
+    start_at: datetime
+    expected_end_at: datetime
+    status: Literal["scheduled", "in_progress"]
+
+
+class OutageList(Model):
+    customer_code: CustomerCode
+    outages: list[Outage]
+
+
+class OutageReportCreate(Model):
+    customer_code: CustomerCode
+    kind: Literal["my_house", "street", "danger"]
+    description: str = Field(default="", max_length=500)
+
+
+class OutageReport(Model):
+    id: str
+    customer_code: CustomerCode
+    kind: Literal["my_house", "street", "danger"]
+    created_at: datetime
+    emergency_hotline: str = Field(
+        description="The corporation's 24/7 hotline: call it at once for danger (fallen wire, sparks)."
+    )
+    fire_hotline: str = Field(description="Fire and rescue (114), for fire or injury.")
+    emergency: bool = Field(description="True for `danger`: the kiosk shows the hotlines before anything else.")
+
+
+# ------------------------------------------------------------------ tariffs
+class TariffTier(Model):
+    up_to_kwh: int | None = Field(description="Cumulative upper bound for a whole month and one household.")
+    unit_price: Money
+
+
+class TariffSchedule(Model):
+    effective_from: date
+    decision: str
+    tiers: list[TariffTier]
+
+
+class VatPeriod(Model):
+    effective_from: date
+    rate: float
+    basis: str
+
+
+class Tariffs(Model):
+    residential: list[TariffSchedule]
+    vat: list[VatPeriod]
+    proration: str = Field(description="How tier limits are prorated; see the contract description.")
+
+
+# ------------------------------------------------------------------ kiosks
+class Heartbeat(Model):
+    version: str
+    printer_status: str
+    pending_payments: int = Field(ge=0)
+    outbox_depth: int = Field(ge=0)
+    last_activity_at: datetime | None
+
+
+class HeartbeatAck(Model):
+    kiosk_id: str
+    received_at: datetime
+
+
+# ------------------------------------------------------------------ simulation (demo only)
+class SimOtp(Model):
+    otp_id: str
+    phone: str
+    code: str
+
+
+class SimClockAdvance(Model):
+    seconds: int = Field(gt=0, le=400 * 24 * 3600)
+
+
+class SimClock(Model):
+    now: datetime
+
+
+class SimCounterPayment(Model):
+    bill_id: str
+    channel: str = "counter"

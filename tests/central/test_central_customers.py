@@ -1,0 +1,99 @@
+"""Accounts: masking, corporations from the prefix, malformed and unknown codes, consumption."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from kiosk.central.client import CentralClient
+from kiosk.central.errors import InvalidInput, NotFound, Unauthorized
+from tests.helpers.central import RunningCentral
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("code", "corporation", "hotline"),
+    [
+        ("PE01000123456", "EVNHCMC", "1900545454"),
+        ("PD02000234567", "EVNHANOI", "19001288"),
+        ("PA12000345678", "EVNNPC", "19006769"),
+        ("PB05000456789", "EVNSPC", "19001006"),
+        ("PC03000567890", "EVNCPC", "19001909"),
+        ("PQ01000678901", "EVNCPC", "19001909"),
+    ],
+)
+async def test_the_corporation_comes_from_the_prefix(
+    client: CentralClient, code: str, corporation: str, hotline: str
+) -> None:
+    customer = await client.customer(code)
+    assert customer.corporation.code == corporation
+    assert customer.corporation.hotline == hotline
+    assert customer.district_unit.code == code[:6]
+
+
+@pytest.mark.asyncio
+async def test_personal_data_is_masked(client: CentralClient) -> None:
+    customer = await client.customer("PE01000123456")
+    assert customer.name == "Nguyễn V** H***"
+    assert customer.address.startswith("***, ")
+    assert "Lê Lợi" not in customer.address
+    assert customer.phone == "091*****78"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "code", ["PE0100012345", "PE010001234567", "XX01000123456", "PZ01000123456", "pe01000123456", "PE0100012345A"]
+)
+async def test_a_malformed_code_is_invalid_input(client: CentralClient, code: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        await client.customer(code)
+    assert caught.value.code == "invalid_customer_code"
+
+
+@pytest.mark.asyncio
+async def test_an_unknown_code_is_not_found(client: CentralClient) -> None:
+    with pytest.raises(NotFound) as caught:
+        await client.customer("PE09999999999")
+    assert caught.value.code == "customer_not_found"
+    with pytest.raises(NotFound):
+        await client.bills("PE09999999999")
+
+
+@pytest.mark.asyncio
+async def test_a_wrong_token_is_unauthorized(central: RunningCentral) -> None:
+    async with CentralClient(central.url, "not-the-token") as stranger:
+        with pytest.raises(Unauthorized):
+            await stranger.customer("PE01000123456")
+    async with httpx.AsyncClient() as raw:
+        response = await raw.get(f"{central.url}/v1/customers/PE01000123456")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.asyncio
+async def test_monthly_consumption_covers_at_least_a_year(client: CentralClient) -> None:
+    months = await client.consumption("PE01000123456", "month")
+    assert len(months.points) >= 12
+    bills = (await client.bills("PE01000123456", status="all")).bills
+    assert [p.kwh for p in months.points] == [b.kwh for b in bills]
+
+
+@pytest.mark.asyncio
+async def test_daily_consumption_only_for_remote_read_meters(client: CentralClient) -> None:
+    remote = await client.customer("PC03000567890")
+    assert remote.meter.remote_read
+    days = await client.consumption("PC03000567890", "day")
+    assert len(days.points) >= 28
+    assert all(p.start == p.end for p in days.points)
+    with pytest.raises(InvalidInput) as caught:
+        await client.consumption("PE01000123456", "day")
+    assert caught.value.code == "daily_not_available"
+
+
+@pytest.mark.asyncio
+async def test_statuses_of_the_demo_customers(client: CentralClient) -> None:
+    assert [b.status for b in (await client.bills("PE01000123456")).bills] == ["overdue", "overdue", "unpaid"]
+    assert [b.status for b in (await client.bills("PA12000345678")).bills] == ["overdue"]
+    paid_up = await client.bills("PB05000456789")
+    assert (paid_up.bills, paid_up.total_due) == ([], 0)
+    assert all(b.status == "paid" for b in (await client.bills("PB05000456789", status="all")).bills)

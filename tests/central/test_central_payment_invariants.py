@@ -1,0 +1,112 @@
+"""Property-based: whatever kiosks, banks, counters and the clock do, no bill is collected twice."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import httpx
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from tests.helpers.central import running_central
+
+CODES = ["PE01000123456", "PD02000234567", "PA12000345678"]
+
+
+class PaymentWorld(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self._stack = ExitStack()
+        scratch = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
+        self.central = self._stack.enter_context(running_central(scratch / "central.db"))
+        self.http = self._stack.enter_context(
+            httpx.Client(base_url=self.central.url, headers={"Authorization": f"Bearer {self.central.token}"})
+        )
+        self.payments: list[dict[str, Any]] = []
+        self.keys = 0
+
+    def teardown(self) -> None:
+        self._stack.close()
+
+    def _unpaid(self, code: str) -> list[str]:
+        return [b["id"] for b in self.http.get(f"/v1/customers/{code}/bills").json()["bills"]]
+
+    @rule(code=st.sampled_from(CODES), count=st.integers(1, 3), method=st.sampled_from(["vietqr", "momo"]))
+    def create(self, code: str, count: int, method: str) -> None:
+        bill_ids = self._unpaid(code)[:count]
+        if not bill_ids:
+            return
+        self.keys += 1
+        response = self.http.post(
+            "/v1/payments",
+            json={"customer_code": code, "bill_ids": bill_ids, "method": method},
+            headers={"Idempotency-Key": f"key-{self.keys:06d}"},
+        )
+        assert response.status_code in (201, 409), response.text
+        if response.status_code == 201:
+            self.payments.append(response.json())
+
+    @rule(data=st.data(), delta=st.sampled_from([0, 0, -1000]))
+    def bank_notice(self, data: st.DataObject, delta: int) -> None:
+        if self.payments:
+            p = data.draw(st.sampled_from(self.payments))
+            response = self.http.post(
+                "/v1/sim/bank-transfers", json={"reference": p["reference"], "amount": p["amount"] + delta}
+            )
+            assert response.status_code == 200, response.text
+
+    @rule(data=st.data())
+    def cancel(self, data: st.DataObject) -> None:
+        if self.payments:
+            p = data.draw(st.sampled_from(self.payments))
+            assert self.http.post(f"/v1/payments/{p['id']}/cancel").status_code in (200, 409)
+
+    @rule(code=st.sampled_from(CODES))
+    def paid_at_counter(self, code: str) -> None:
+        unpaid = self._unpaid(code)
+        if unpaid:
+            assert self.http.post("/v1/sim/counter-payments", json={"bill_id": unpaid[0]}).status_code == 204
+
+    @rule(minutes=st.integers(1, 20))
+    def time_passes(self, minutes: int) -> None:
+        self.http.post("/v1/sim/clock", json={"seconds": minutes * 60})
+
+    @invariant()
+    def each_bill_is_collected_once(self) -> None:
+        with sqlite3.connect(self.central.db_path) as db:
+            applied = db.execute(
+                "SELECT payment_id, count(*) FROM bank_transfers WHERE outcome = 'applied' GROUP BY payment_id"
+            ).fetchall()
+            assert all(n == 1 for _, n in applied)
+            applied_ids = {pid for pid, _ in applied}
+            paid = {pid for (pid,) in db.execute("SELECT id FROM payments WHERE status = 'paid'")}
+            assert paid == applied_ids
+            # Every bill paid through a payment belongs to exactly that one paid payment.
+            for bill_id, paid_by in db.execute("SELECT id, paid_by FROM bills WHERE paid_by LIKE 'pay_%'"):
+                owners = db.execute(
+                    """SELECT p.id FROM payments p JOIN payment_bills pb ON pb.payment_id = p.id
+                       WHERE pb.bill_id = ? AND p.status = 'paid'""",
+                    (bill_id,),
+                ).fetchall()
+                assert [o[0] for o in owners] == [paid_by]
+            # Money applied equals the bills it paid for.
+            money_in = db.execute("SELECT coalesce(sum(amount), 0) FROM bank_transfers WHERE outcome = 'applied'")
+            billed = db.execute("SELECT coalesce(sum(total), 0) FROM bills WHERE paid_by LIKE 'pay_%'")
+            assert money_in.fetchone()[0] == billed.fetchone()[0]
+            # No live payment covers a paid bill.
+            stale = db.execute(
+                """SELECT count(*) FROM payments p JOIN payment_bills pb ON pb.payment_id = p.id
+                   JOIN bills b ON b.id = pb.bill_id WHERE p.status = 'pending' AND b.paid_at IS NOT NULL"""
+            ).fetchone()[0]
+            assert stale == 0
+
+
+PaymentWorld.TestCase.settings = settings(
+    max_examples=12, stateful_step_count=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+test_no_bill_is_collected_twice = PaymentWorld.TestCase

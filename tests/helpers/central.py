@@ -1,0 +1,49 @@
+"""A real reference central server on loopback, in a thread of the test process."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import uvicorn
+
+from kiosk_central.app import ServerSettings, create_app
+from kiosk_central.clock import Clock
+
+TOKEN = "test-kiosk-token"
+
+
+@dataclass(frozen=True)
+class RunningCentral:
+    url: str
+    token: str
+    db_path: Path
+    clock: Clock
+
+
+@contextmanager
+def running_central(
+    db_path: Path, *, demo: bool = True, payment_ttl: timedelta = timedelta(minutes=15)
+) -> Iterator[RunningCentral]:
+    clock = Clock()
+    app = create_app(
+        ServerSettings(db_path=db_path, tokens=frozenset({TOKEN}), demo=demo, payment_ttl=payment_ttl), clock
+    )
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield RunningCentral(url=f"http://127.0.0.1:{port}", token=TOKEN, db_path=db_path, clock=clock)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
