@@ -39,18 +39,18 @@ CORPORATION_BY_PREFIX: dict[str, CorporationInfo] = {
 FIRE_RESCUE_HOTLINE = "114"
 
 
-class InvalidCustomerCode(ValueError):
+class InvalidCustomerCodeError(ValueError):
     """The text is not shaped like a customer code, or its prefix names no corporation."""
 
 
 def corporation_of(code: str) -> CorporationInfo:
-    """The corporation a well-formed code belongs to; raises InvalidCustomerCode otherwise."""
+    """The corporation a well-formed code belongs to; raises InvalidCustomerCodeError otherwise."""
     if not CODE_PATTERN.fullmatch(code):
-        raise InvalidCustomerCode(f"{code!r} is not two letters followed by 11 digits")
+        raise InvalidCustomerCodeError(f"{code!r} is not two letters followed by 11 digits")
     try:
         return CORPORATION_BY_PREFIX[code[:2]]
     except KeyError:
-        raise InvalidCustomerCode(f"prefix {code[:2]!r} belongs to no power corporation") from None
+        raise InvalidCustomerCodeError(f"prefix {code[:2]!r} belongs to no power corporation") from None
 
 
 def mask_name(full_name: str) -> str:

@@ -113,6 +113,8 @@ def _idempotency_key(
 
 
 IdempotencyKey = Annotated[str, Depends(_idempotency_key)]
+# Module level: with postponed annotations FastAPI resolves dependency annotations in module globals.
+_bearer = HTTPBearer(auto_error=False, description="The kiosk's own token.")
 
 
 def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
@@ -122,9 +124,8 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         with db.transaction() as conn:
             demo.seed(conn, clock.now())
     demo_otps = _DemoOtps()
-    bearer = HTTPBearer(auto_error=False, description="The kiosk's own token.")
 
-    def authorised(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
+    def authorised(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
         if creds is None or creds.credentials not in settings.tokens:
             raise errors.ApiError(401, "unauthorized", "a valid kiosk token is required")
 
@@ -145,9 +146,13 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         problems = [{"loc": [str(p) for p in e["loc"]], "msg": e["msg"]} for e in exc.errors()]
         if any(p["loc"][:2] == ["header", "Idempotency-Key"] for p in problems):
             return _error_response(
-                errors.invalid("idempotency_key_required", "an Idempotency-Key header of 8–128 characters is needed")
+                errors.invalid(
+                    "idempotency_key_required", "an Idempotency-Key header of 8–128 characters is needed"
+                )
             )
-        return _error_response(errors.invalid("invalid_request", "the request is not valid", problems=problems))
+        return _error_response(
+            errors.invalid("invalid_request", "the request is not valid", problems=problems)
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -183,9 +188,7 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         return tx(work)
 
     @v1.get("/customers/{code}/consumption", tags=["customers"])
-    def get_consumption(
-        code: str, granularity: Literal["month", "day"] = "month"
-    ) -> schemas.Consumption:
+    def get_consumption(code: str, granularity: Literal["month", "day"] = "month") -> schemas.Consumption:
         """kWh per billing month (all history), or per day for remote-read meters (last 62 days)."""
         return tx(lambda c: ledger.consumption(c, code, granularity))
 
@@ -194,7 +197,9 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
     def get_payment_methods() -> schemas.PaymentMethods:
         """How customers can pay. Every method is a NAPAS VietQR code, which all these apps scan."""
         return schemas.PaymentMethods(
-            methods=[schemas.PaymentMethodInfo(method=m, label=lbl) for m, lbl in payments.METHOD_LABELS.items()]
+            methods=[
+                schemas.PaymentMethodInfo(method=m, label=lbl) for m, lbl in payments.METHOD_LABELS.items()
+            ]
         )
 
     @v1.post("/payments", tags=["payments"], status_code=201)
@@ -247,7 +252,7 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         result, created, failure = tx(lambda c: service_requests.create_request(c, key, body, clock.now()))
         if failure is not None:
             raise failure
-        assert result is not None  # noqa: S101
+        assert result is not None
         if not created:
             response.status_code = 200
         return result
@@ -282,7 +287,9 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
                 schemas.TariffSchedule(
                     effective_from=s.effective_from,
                     decision=s.decision,
-                    tiers=[schemas.TariffTier(up_to_kwh=t.up_to_kwh, unit_price=t.unit_price) for t in s.tiers],
+                    tiers=[
+                        schemas.TariffTier(up_to_kwh=t.up_to_kwh, unit_price=t.unit_price) for t in s.tiers
+                    ],
                 )
                 for s in tariffs.RESIDENTIAL_SCHEDULES
             ],

@@ -19,9 +19,13 @@ from pathlib import Path
 
 def configure_central_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    parser.add_argument("--port", type=int, default=8700, help="port; 0 picks a free one (default: %(default)s)")
     parser.add_argument(
-        "--db", type=Path, help="SQLite database file (created if missing); with --demo, a temporary one by default"
+        "--port", type=int, default=8700, help="port; 0 picks a free one (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        help="SQLite database file (created if missing); with --demo, a temporary one by default",
     )
     parser.add_argument(
         "--demo",

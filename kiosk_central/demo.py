@@ -12,6 +12,7 @@ import random
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 
 from kiosk_central import schemas, services_catalog
 from kiosk_central.billing import compute_bill
@@ -113,7 +114,9 @@ def _daily_kwh(customer: DemoCustomer, first: date, last: date) -> dict[date, in
     return days
 
 
-def _seed_customer(conn: sqlite3.Connection, c: DemoCustomer, today: date, invoice_counter: list[int]) -> None:
+def _seed_customer(
+    conn: sqlite3.Connection, c: DemoCustomer, today: date, invoice_counter: list[int]
+) -> None:
     conn.execute(
         "INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?, ?, 'residential', ?, ?, 1, ?)",
         (c.code, c.name, c.address, c.phone, c.district_unit, c.district_vi, c.district_en, c.households,
@@ -123,17 +126,19 @@ def _seed_customer(conn: sqlite3.Connection, c: DemoCustomer, today: date, invoi
     daily = _daily_kwh(c, readings[0], today - timedelta(days=1))
     index = 10_000 + int(c.code[-4:])
     indexes = {readings[0]: index}
-    for prev, cur in zip(readings, readings[1:], strict=False):
+    for prev, cur in pairwise(readings):
         kwh = sum(v for d, v in daily.items() if prev < d <= cur)
         indexes[cur] = indexes[prev] + kwh
     conn.executemany(
-        "INSERT INTO meter_readings VALUES (?, ?, ?)", [(c.code, d.isoformat(), i) for d, i in indexes.items()]
+        "INSERT INTO meter_readings VALUES (?, ?, ?)",
+        [(c.code, d.isoformat(), i) for d, i in indexes.items()],
     )
     if c.remote_read:
         conn.executemany(
-            "INSERT INTO daily_consumption VALUES (?, ?, ?)", [(c.code, d.isoformat(), v) for d, v in daily.items()]
+            "INSERT INTO daily_consumption VALUES (?, ?, ?)",
+            [(c.code, d.isoformat(), v) for d, v in daily.items()],
         )
-    periods = list(zip(readings, readings[1:], strict=False))
+    periods = list(pairwise(readings))
     for n, (prev, cur) in enumerate(periods):
         kwh = indexes[cur] - indexes[prev]
         comp = compute_bill(prev + timedelta(days=1), cur, kwh, c.households)

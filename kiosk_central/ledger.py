@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import date, datetime
+from itertools import pairwise
 
 from kiosk_central import accounts, errors, schemas
 from kiosk_central.billing import BillComputation
@@ -14,7 +15,7 @@ from kiosk_central.clock import from_text, to_text
 def check_code(code: str) -> accounts.CorporationInfo:
     try:
         return accounts.corporation_of(code)
-    except accounts.InvalidCustomerCode as exc:
+    except accounts.InvalidCustomerCodeError as exc:
         raise errors.invalid("invalid_customer_code", str(exc), customer_code=code) from None
 
 
@@ -84,7 +85,9 @@ def computation_json(comp: BillComputation) -> str:
                 }
                 for s in comp.segments
             ],
-            "vat_lines": [{"rate": float(v.rate), "base": v.base, "amount": v.amount} for v in comp.vat_lines],
+            "vat_lines": [
+                {"rate": float(v.rate), "base": v.base, "amount": v.amount} for v in comp.vat_lines
+            ],
             "vat_rate": float(comp.vat_rate),
         },
         ensure_ascii=False,
@@ -165,7 +168,7 @@ def consumption(conn: sqlite3.Connection, code: str, granularity: str) -> schema
             "SELECT read_on, meter_index FROM meter_readings WHERE customer_code = ? ORDER BY read_on",
             (code,),
         ).fetchall()
-        for prev, cur in zip(readings, readings[1:], strict=False):
+        for prev, cur in pairwise(readings):
             end = date.fromisoformat(cur["read_on"])
             start = date.fromordinal(date.fromisoformat(prev["read_on"]).toordinal() + 1)
             kwh = (cur["meter_index"] - prev["meter_index"]) * row["multiplier"]
@@ -173,12 +176,15 @@ def consumption(conn: sqlite3.Connection, code: str, granularity: str) -> schema
     else:
         if not row["remote_read"]:
             raise errors.invalid(
-                "daily_not_available", "this meter is read by hand once a month; no daily data", customer_code=code
+                "daily_not_available",
+                "this meter is read by hand once a month; no daily data",
+                customer_code=code,
             )
         days = conn.execute(
-            "SELECT day, kwh FROM daily_consumption WHERE customer_code = ? ORDER BY day DESC LIMIT 62", (code,)
+            "SELECT day, kwh FROM daily_consumption WHERE customer_code = ? ORDER BY day DESC LIMIT 62",
+            (code,),
         ).fetchall()
         for d in reversed(days):
             day = date.fromisoformat(d["day"])
             points.append(schemas.ConsumptionPoint(start=day, end=day, kwh=d["kwh"], label=day.isoformat()))
-    return schemas.Consumption(customer_code=code, granularity=granularity, points=points)  # type: ignore[arg-type]
+    return schemas.Consumption(customer_code=code, granularity=granularity, points=points)

@@ -57,7 +57,9 @@ def report(
     existing = conn.execute("SELECT * FROM outage_reports WHERE idempotency_key = ?", (key,)).fetchone()
     if existing is not None:
         if existing["fingerprint"] != fingerprint:
-            raise errors.conflict("idempotency_key_reused", "this Idempotency-Key was used for another report")
+            raise errors.conflict(
+                "idempotency_key_reused", "this Idempotency-Key was used for another report"
+            )
         return _report(existing), False
     customer_row(conn, body.customer_code)
     report_id = "out_" + secrets.token_hex(8)

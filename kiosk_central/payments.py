@@ -47,7 +47,11 @@ _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
 def _fingerprint(body: schemas.PaymentCreate) -> str:
-    canonical = {"customer_code": body.customer_code, "bill_ids": sorted(body.bill_ids), "method": body.method}
+    canonical = {
+        "customer_code": body.customer_code,
+        "bill_ids": sorted(body.bill_ids),
+        "method": body.method,
+    }
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
 
 
@@ -93,7 +97,9 @@ def create(
     """The payment for this key, and whether it was created now (False: an idempotent replay)."""
     expire_stale_payments(conn, now)
     fingerprint = _fingerprint(body)
-    existing = conn.execute("SELECT id, fingerprint FROM payments WHERE idempotency_key = ?", (key,)).fetchone()
+    existing = conn.execute(
+        "SELECT id, fingerprint FROM payments WHERE idempotency_key = ?", (key,)
+    ).fetchone()
     if existing is not None:
         if existing["fingerprint"] != fingerprint:
             raise errors.conflict(
@@ -127,7 +133,7 @@ def create(
     placeholders = ",".join("?" * len(body.bill_ids))
     in_flight = conn.execute(
         f"""SELECT p.id FROM payments p JOIN payment_bills pb ON pb.payment_id = p.id
-            WHERE p.status = 'pending' AND pb.bill_id IN ({placeholders}) LIMIT 1""",  # noqa: S608
+            WHERE p.status = 'pending' AND pb.bill_id IN ({placeholders}) LIMIT 1""",
         body.bill_ids,
     ).fetchone()
     if in_flight is not None:
@@ -177,7 +183,8 @@ def cancel(conn: sqlite3.Connection, payment_id: str, now: datetime) -> schemas.
         raise errors.conflict("payment_already_paid", "the money has arrived; it cannot be cancelled")
     if current.status == "pending":
         conn.execute(
-            "UPDATE payments SET status = 'cancelled', cancelled_at = ? WHERE id = ?", (to_text(now), payment_id)
+            "UPDATE payments SET status = 'cancelled', cancelled_at = ? WHERE id = ?",
+            (to_text(now), payment_id),
         )
     return payment(conn, payment_id)
 
@@ -200,7 +207,7 @@ def _record_transfer(
         reference=transfer.reference,
         amount=transfer.amount,
         outcome=outcome,
-        reason=reason,  # type: ignore[arg-type]
+        reason=reason,
         payment_id=payment_id,
         received_at=now,
     )
@@ -224,18 +231,18 @@ def receive_transfer(
     ]
     placeholders = ",".join("?" * len(bill_ids))
     already_paid = conn.execute(
-        f"SELECT count(*) FROM bills WHERE id IN ({placeholders}) AND paid_at IS NOT NULL",  # noqa: S608
+        f"SELECT count(*) FROM bills WHERE id IN ({placeholders}) AND paid_at IS NOT NULL",
         bill_ids,
     ).fetchone()[0]
     if already_paid:
         # Paid meanwhile through another channel or another payment: keep none of this money.
         return _record_transfer(conn, transfer, now, "bills_already_paid", payment_id)
     updated = conn.execute(
-        f"UPDATE bills SET paid_at = ?, paid_by = ? WHERE id IN ({placeholders}) AND paid_at IS NULL",  # noqa: S608
+        f"UPDATE bills SET paid_at = ?, paid_by = ? WHERE id IN ({placeholders}) AND paid_at IS NULL",
         (to_text(now), payment_id, *bill_ids),
     ).rowcount
     # The write lock is held since BEGIN IMMEDIATE, so nothing can have changed since the check.
-    assert updated == len(bill_ids), "a bill was paid twice"  # noqa: S101
+    assert updated == len(bill_ids), "a bill was paid twice"
     conn.execute("UPDATE payments SET status = 'paid', paid_at = ? WHERE id = ?", (to_text(now), payment_id))
     _cancel_superseded(conn, bill_ids, now)
     return _record_transfer(conn, transfer, now, None, payment_id)
@@ -247,7 +254,7 @@ def _cancel_superseded(conn: sqlite3.Connection, bill_ids: list[str], now: datet
     conn.execute(
         f"""UPDATE payments SET status = 'cancelled', cancelled_at = ?
             WHERE status = 'pending' AND id IN (
-                SELECT payment_id FROM payment_bills WHERE bill_id IN ({placeholders}))""",  # noqa: S608
+                SELECT payment_id FROM payment_bills WHERE bill_id IN ({placeholders}))""",
         (to_text(now), *bill_ids),
     )
 
@@ -263,5 +270,7 @@ def pay_elsewhere(conn: sqlite3.Connection, body: schemas.SimCounterPayment, now
         exists = conn.execute("SELECT 1 FROM bills WHERE id = ?", (body.bill_id,)).fetchone()
         if exists is None:
             raise errors.not_found("bill_not_found", f"no bill {body.bill_id}", bill_id=body.bill_id)
-        raise errors.conflict("bill_already_paid", f"bill {body.bill_id} is already paid", bill_id=body.bill_id)
+        raise errors.conflict(
+            "bill_already_paid", f"bill {body.bill_id} is already paid", bill_id=body.bill_id
+        )
     _cancel_superseded(conn, [body.bill_id], now)

@@ -39,7 +39,9 @@ class Label(Model):
 
 class ErrorBody(Model):
     code: str = Field(description="Machine-readable error code, e.g. `invalid_customer_code`.")
-    message: str = Field(description="English text for logs and operators; kiosks show their own translations.")
+    message: str = Field(
+        description="English text for logs and operators; kiosks show their own translations."
+    )
     details: dict[str, object] = Field(default_factory=dict)
 
 
@@ -167,7 +169,9 @@ class Payment(Model):
     id: str
     status: PaymentStatus
     amount: Money
-    qr_payload: str = Field(description="NAPAS VietQR (EMVCo) payload, dynamic, with the amount and reference.")
+    qr_payload: str = Field(
+        description="NAPAS VietQR (EMVCo) payload, dynamic, with the amount and reference."
+    )
     reference: str = Field(description="Unique; carried in tag 62/08 so the bank's notice can be matched.")
     expires_at: datetime
     customer_code: CustomerCode
@@ -311,7 +315,9 @@ class OutageReport(Model):
         description="The corporation's 24/7 hotline: call it at once for danger (fallen wire, sparks)."
     )
     fire_hotline: str = Field(description="Fire and rescue (114), for fire or injury.")
-    emergency: bool = Field(description="True for `danger`: the kiosk shows the hotlines before anything else.")
+    emergency: bool = Field(
+        description="True for `danger`: the kiosk shows the hotlines before anything else."
+    )
 
 
 # ------------------------------------------------------------------ tariffs

@@ -43,7 +43,9 @@ def send_otp(conn: sqlite3.Connection, body: schemas.OtpCreate, now: datetime) -
     else:
         phone = body.phone or ""
         if not _PHONE.fullmatch(phone):
-            raise errors.invalid("invalid_phone", "a Vietnamese mobile number has 10 digits and starts with 0")
+            raise errors.invalid(
+                "invalid_phone", "a Vietnamese mobile number has 10 digits and starts with 0"
+            )
     last = conn.execute(
         "SELECT created_at FROM otps WHERE phone = ? AND purpose = ? ORDER BY created_at DESC LIMIT 1",
         (phone, body.purpose),
@@ -51,7 +53,10 @@ def send_otp(conn: sqlite3.Connection, body: schemas.OtpCreate, now: datetime) -
     if last is not None and from_text(last[0]) + OTP_RESEND_AFTER > now:
         resend_after = from_text(last[0]) + OTP_RESEND_AFTER
         raise errors.ApiError(
-            429, "otp_resend_too_soon", "wait before asking for another code", resend_after=resend_after.isoformat()
+            429,
+            "otp_resend_too_soon",
+            "wait before asking for another code",
+            resend_after=resend_after.isoformat(),
         )
     otp_id = "otp_" + secrets.token_hex(8)
     code = f"{secrets.randbelow(1_000_000):06d}"
@@ -115,7 +120,9 @@ def new_tracking_code(conn: sqlite3.Connection) -> str:
 def request(conn: sqlite3.Connection, tracking_code: str) -> schemas.ServiceRequest:
     row = conn.execute("SELECT * FROM service_requests WHERE tracking_code = ?", (tracking_code,)).fetchone()
     if row is None:
-        raise errors.not_found("request_not_found", f"no request {tracking_code}", tracking_code=tracking_code)
+        raise errors.not_found(
+            "request_not_found", f"no request {tracking_code}", tracking_code=tracking_code
+        )
     events = conn.execute(
         "SELECT * FROM request_events WHERE tracking_code = ? ORDER BY at", (tracking_code,)
     ).fetchall()
@@ -128,16 +135,21 @@ def request(conn: sqlite3.Connection, tracking_code: str) -> schemas.ServiceRequ
         due_by=date.fromisoformat(row["due_by"]),
         history=[
             schemas.RequestEvent(
-                at=from_text(e["at"]), status=e["status"], note=schemas.Label(vi=e["note_vi"], en=e["note_en"])
+                at=from_text(e["at"]),
+                status=e["status"],
+                note=schemas.Label(vi=e["note_vi"], en=e["note_en"]),
             )
             for e in events
         ],
     )
 
 
-def add_event(conn: sqlite3.Connection, tracking_code: str, at: datetime, status: str, note: schemas.Label) -> None:
+def add_event(
+    conn: sqlite3.Connection, tracking_code: str, at: datetime, status: str, note: schemas.Label
+) -> None:
     conn.execute(
-        "INSERT INTO request_events VALUES (?, ?, ?, ?, ?)", (tracking_code, to_text(at), status, note.vi, note.en)
+        "INSERT INTO request_events VALUES (?, ?, ?, ?, ?)",
+        (tracking_code, to_text(at), status, note.vi, note.en),
     )
     conn.execute("UPDATE service_requests SET status = ? WHERE tracking_code = ?", (status, tracking_code))
 
@@ -180,7 +192,9 @@ def create_request(
     ).fetchone()
     if existing is not None:
         if existing["fingerprint"] != fingerprint:
-            raise errors.conflict("idempotency_key_reused", "this Idempotency-Key was used for another request")
+            raise errors.conflict(
+                "idempotency_key_reused", "this Idempotency-Key was used for another request"
+            )
         return request(conn, existing["tracking_code"]), False, None
     try:
         service = services_catalog.service_by_code(body.service_code)

@@ -31,4 +31,8 @@ def test_mypy() -> None:
 
 def test_import_contracts() -> None:
     """The layering of STYLE.md: a Qt-free core, a server that shares only the contract and the codec."""
-    _run(sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())")
+    _run(
+        sys.executable,
+        "-c",
+        "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())",
+    )

@@ -13,7 +13,14 @@ import pytest
 from kiosk.central.client import CentralClient
 from kiosk.central.models import Bill, Tariffs
 
-DEMO_CODES = ["PE01000123456", "PD02000234567", "PA12000345678", "PB05000456789", "PC03000567890", "PQ01000678901"]
+DEMO_CODES = [
+    "PE01000123456",
+    "PD02000234567",
+    "PA12000345678",
+    "PB05000456789",
+    "PC03000567890",
+    "PQ01000678901",
+]
 
 
 def _round(x: Fraction | Decimal) -> int:
@@ -24,16 +31,17 @@ def _round(x: Fraction | Decimal) -> int:
 def _month_share(start: date, days: int) -> Fraction:
     """Σ over the days of 1 ÷ days in that day's month: 1 for a whole calendar month."""
     return sum(
-        (Fraction(1, calendar.monthrange(d.year, d.month)[1]) for d in (start + timedelta(n) for n in range(days))),
+        (
+            Fraction(1, calendar.monthrange(d.year, d.month)[1])
+            for d in (start + timedelta(n) for n in range(days))
+        ),
         Fraction(0),
     )
 
 
 def _expected_total(bill: Bill, tariffs: Tariffs) -> tuple[int, int, int, int]:
     """(segments, subtotal, vat, total) computed from first principles."""
-    cuts = sorted(
-        {s.effective_from for s in tariffs.residential} | {v.effective_from for v in tariffs.vat}
-    )
+    cuts = sorted({s.effective_from for s in tariffs.residential} | {v.effective_from for v in tariffs.vat})
     starts = [bill.period_start] + [c for c in cuts if bill.period_start < c <= bill.period_end]
     ends = [s - timedelta(days=1) for s in starts[1:]] + [bill.period_end]
     total_days = (bill.period_end - bill.period_start).days + 1
@@ -43,8 +51,16 @@ def _expected_total(bill: Bill, tariffs: Tariffs) -> tuple[int, int, int, int]:
         days = (end - start).days + 1
         kwh = kwh_left if i == len(starts) - 1 else _round(Fraction(bill.kwh * days, total_days))
         kwh_left -= kwh
-        schedule = max((s for s in tariffs.residential if s.effective_from <= start), key=lambda s: s.effective_from)
-        rate = Decimal(str(max((v for v in tariffs.vat if v.effective_from <= start), key=lambda v: v.effective_from).rate))
+        schedule = max(
+            (s for s in tariffs.residential if s.effective_from <= start), key=lambda s: s.effective_from
+        )
+        rate = Decimal(
+            str(
+                max(
+                    (v for v in tariffs.vat if v.effective_from <= start), key=lambda v: v.effective_from
+                ).rate
+            )
+        )
         share = _month_share(start, days)
         lower = 0
         remaining = kwh
@@ -81,7 +97,9 @@ async def test_every_bill_matches_an_independent_computation(client: CentralClie
 
 
 @pytest.mark.asyncio
-async def test_a_period_across_the_may_2025_price_change_is_billed_in_two_parts(client: CentralClient) -> None:
+async def test_a_period_across_the_may_2025_price_change_is_billed_in_two_parts(
+    client: CentralClient,
+) -> None:
     bills = (await client.bills("PQ01000678901", status="all")).bills
     spanning = next(b for b in bills if b.period_start < date(2025, 5, 10) <= b.period_end)
     assert (spanning.period_start, spanning.period_end) == (date(2025, 4, 21), date(2025, 5, 20))

@@ -14,6 +14,7 @@ import pytest
 
 from kiosk_central.app import ServerSettings, create_app
 from kiosk_central.db import SchemaVersionError
+from tests.helpers.central import running_central
 
 
 @pytest.fixture
@@ -28,7 +29,8 @@ def demo_process() -> Iterator[tuple[str, str]]:
     try:
         url = re.search(r"listening on (\S+)", process.stdout.readline())
         token = re.search(r"demo token (\S+)", process.stdout.readline())
-        assert url and token, process.stderr.read() if process.stderr else ""
+        assert url, process.stderr.read() if process.stderr else ""
+        assert token
         yield url.group(1), token.group(1)
     finally:
         process.terminate()
@@ -53,19 +55,22 @@ def test_production_mode_needs_tokens_and_a_database(tmp_path: Path) -> None:
     assert no_token.returncode == 2
     assert "--token" in no_token.stderr
     no_db = subprocess.run(
-        [sys.executable, "-m", "kiosk", "central", "--token", "t"], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-m", "kiosk", "central", "--token", "t"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert no_db.returncode == 2
     assert "--db" in no_db.stderr
 
 
 def test_production_mode_has_no_simulation(tmp_path: Path) -> None:
-    from starlette.testclient import TestClient
-
-    app = create_app(ServerSettings(db_path=tmp_path / "c.db", tokens=frozenset({"t"})))
-    with TestClient(app) as http:
-        response = http.post(
-            "/v1/sim/bank-transfers", json={"reference": "X", "amount": 1}, headers={"Authorization": "Bearer t"}
+    with running_central(tmp_path / "c.db", demo=False) as central:
+        response = httpx.post(
+            f"{central.url}/v1/sim/bank-transfers",
+            json={"reference": "X", "amount": 1},
+            headers={"Authorization": f"Bearer {central.token}"},
         )
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
@@ -82,6 +87,9 @@ def test_a_database_of_another_schema_version_is_refused(tmp_path: Path) -> None
 
 def test_demo_customers_json() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "kiosk", "demo-customers", "--json"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "kiosk", "demo-customers", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert '"PE01000123456"' in result.stdout

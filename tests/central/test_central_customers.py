@@ -42,7 +42,8 @@ async def test_personal_data_is_masked(client: CentralClient) -> None:
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize(
-    "code", ["PE0100012345", "PE010001234567", "XX01000123456", "PZ01000123456", "pe01000123456", "PE0100012345A"]
+    "code",
+    ["PE0100012345", "PE010001234567", "XX01000123456", "PZ01000123456", "pe01000123456", "PE0100012345A"],
 )
 async def test_a_malformed_code_is_invalid_input(client: CentralClient, code: str) -> None:
     with pytest.raises(InvalidInput) as caught:

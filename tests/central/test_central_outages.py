@@ -41,6 +41,8 @@ async def test_heartbeat_is_acknowledged(client: CentralClient) -> None:
 
     ack = await client.heartbeat(
         "kiosk-hn-01",
-        Heartbeat(version="0.1.0", printer_status="ready", pending_payments=0, outbox_depth=0, last_activity_at=None),
+        Heartbeat(
+            version="0.1.0", printer_status="ready", pending_payments=0, outbox_depth=0, last_activity_at=None
+        ),
     )
     assert ack.kiosk_id == "kiosk-hn-01"

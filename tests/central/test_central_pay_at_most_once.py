@@ -88,7 +88,9 @@ async def test_a_late_payment_supersedes_its_replacement(client: CentralClient) 
 
 
 @pytest.mark.asyncio
-async def test_a_transfer_racing_a_cancel_collects_once(central: RunningCentral, client: CentralClient) -> None:
+async def test_a_transfer_racing_a_cancel_collects_once(
+    central: RunningCentral, client: CentralClient
+) -> None:
     async with CentralClient(central.url, central.token) as other:
         for n, code in enumerate(["PE01000123456"] * 3 + ["PD02000234567", "PA12000345678", "PC03000567890"]):
             bill = (await client.bills(code)).bills[0]
@@ -99,7 +101,8 @@ async def test_a_transfer_racing_a_cancel_collects_once(central: RunningCentral,
                 return_exceptions=True,
             )
             # The money arrived either way: it is applied whether the cancel came first or not.
-            assert not isinstance(transfer, BaseException) and transfer.outcome == "applied"
+            assert not isinstance(transfer, BaseException)
+            assert transfer.outcome == "applied"
             assert isinstance(cancel, Conflict) or cancel.status in ("cancelled", "pending")  # type: ignore[union-attr]
             assert (await client.payment(payment.id)).status == "paid"
     applied = _applied_transfers(central)

@@ -95,7 +95,9 @@ class PaymentWorld(RuleBasedStateMachine):
                 ).fetchall()
                 assert [o[0] for o in owners] == [paid_by]
             # Money applied equals the bills it paid for.
-            money_in = db.execute("SELECT coalesce(sum(amount), 0) FROM bank_transfers WHERE outcome = 'applied'")
+            money_in = db.execute(
+                "SELECT coalesce(sum(amount), 0) FROM bank_transfers WHERE outcome = 'applied'"
+            )
             billed = db.execute("SELECT coalesce(sum(total), 0) FROM bills WHERE paid_by LIKE 'pay_%'")
             assert money_in.fetchone()[0] == billed.fetchone()[0]
             # No live payment covers a paid bill.

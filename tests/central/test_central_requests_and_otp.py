@@ -40,10 +40,14 @@ async def test_a_request_confirmed_by_otp_gets_a_tracking_code(client: CentralCl
     otp = await client.send_otp("service_request", customer_code="PE01000123456")
     assert otp.phone == "091*****78"
     code = (await client.sim_otp(otp.id)).code
-    request = await client.submit_request("meter_inspection", "PE01000123456", fields, otp.id, code, "key-req-00001")
+    request = await client.submit_request(
+        "meter_inspection", "PE01000123456", fields, otp.id, code, "key-req-00001"
+    )
     assert request.tracking_code.startswith("YC")
     assert request.status == "received"
-    again = await client.submit_request("meter_inspection", "PE01000123456", fields, otp.id, code, "key-req-00001")
+    again = await client.submit_request(
+        "meter_inspection", "PE01000123456", fields, otp.id, code, "key-req-00001"
+    )
     assert again.tracking_code == request.tracking_code
     tracked = await client.request_status(request.tracking_code)
     assert [e.status for e in tracked.history] == ["received"]
@@ -68,7 +72,9 @@ async def test_wrong_codes_use_up_attempts_then_lock(client: CentralClient) -> N
     left = []
     for n in range(otp.max_attempts - 1):
         with pytest.raises(InvalidInput) as caught:
-            await client.submit_request("meter_inspection", "PE01000123456", fields, otp.id, wrong, f"key-w-{n:05d}")
+            await client.submit_request(
+                "meter_inspection", "PE01000123456", fields, otp.id, wrong, f"key-w-{n:05d}"
+            )
         assert caught.value.code == "otp_invalid"
         left.append(caught.value.details["attempts_left"])
     assert left == [4, 3, 2, 1]
@@ -107,7 +113,9 @@ async def test_a_used_code_cannot_confirm_another_request(client: CentralClient)
     code = (await client.sim_otp(otp.id)).code
     await client.submit_request("meter_inspection", "PE01000123456", fields, otp.id, code, "key-used-0001")
     with pytest.raises(InvalidInput) as caught:
-        await client.submit_request("meter_inspection", "PE01000123456", fields, otp.id, code, "key-used-0002")
+        await client.submit_request(
+            "meter_inspection", "PE01000123456", fields, otp.id, code, "key-used-0002"
+        )
     assert caught.value.code == "otp_used"
 
 
@@ -130,7 +138,9 @@ async def test_replaying_a_key_with_another_body_is_refused(client: CentralClien
     code = (await client.sim_otp(otp.id)).code
     await client.submit_request("meter_inspection", "PE01000123456", fields, otp.id, code, "key-body-0001")
     with pytest.raises(Conflict):
-        await client.submit_request("meter_inspection", "PD02000234567", fields, otp.id, code, "key-body-0001")
+        await client.submit_request(
+            "meter_inspection", "PD02000234567", fields, otp.id, code, "key-body-0001"
+        )
 
 
 @pytest.mark.asyncio
