@@ -5,18 +5,51 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from importlib import import_module
 
 import kiosk
 from kiosk_central import cli as central_cli
 
+# (name, help, module, function that adds the subcommand's arguments and sets `handler`). Each module is
+# imported only when its command runs: `kiosk central` must not pay for importing Qt.
+_KIOSK_COMMANDS: tuple[tuple[str, str, str, str], ...] = (
+    ("run", "run the kiosk (the default command)", "kiosk.app", "configure_run_parser"),
+    (
+        "doctor",
+        "check this kiosk's installation, one line per check",
+        "kiosk.doctor",
+        "configure_doctor_parser",
+    ),
+    (
+        "print-test",
+        "print a test page and report the printer's status",
+        "kiosk.printing.cli",
+        "configure_parser",
+    ),
+    (
+        "screenshots",
+        "render every screen to PNG, in both languages and orientations",
+        "kiosk.screenshots",
+        "configure_parser",
+    ),
+)
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(configure_command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line. Only `configure_command` (the one being run) imports its module to add its
+    arguments; the others list just their help line."""
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description="Self-service kiosk for electricity customers, and its reference central server.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {kiosk.__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for name, help_text, module, configure in _KIOSK_COMMANDS:
+        sub = commands.add_parser(
+            name, help=help_text, description=help_text[0].upper() + help_text[1:] + "."
+        )
+        if name == configure_command:
+            getattr(import_module(module), configure)(sub)
     central_cli.configure_central_parser(
         commands.add_parser(
             "central",
@@ -35,7 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        argv.insert(0, "run")  # `kiosk` and `kiosk --demo` mean `kiosk run ...`
+    parser = build_parser(configure_command=argv[0])
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:
