@@ -18,6 +18,12 @@ def test_ci_runs_the_readmes_test_command() -> None:
     assert command in README
 
 
+def test_the_first_command_installs_and_runs_the_kiosk_in_demo_mode() -> None:
+    # tests/kiosk/test_run_command.py runs `kiosk --demo --smoke` for real.
+    first_block = README.split("```sh\n", 1)[1].split("```", 1)[0]
+    assert "python3 -m pip install -e . && kiosk --demo\n" in first_block
+
+
 def test_the_demo_customers_table_matches_the_seed() -> None:
     assert demo_customers_markdown() in README
 

@@ -1,0 +1,309 @@
+"""The kiosk application: wiring (the one place where views, flows and services meet) and `kiosk run`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication
+
+from kiosk.central import CentralClient
+from kiosk.central.errors import CentralError, Unauthorized
+from kiosk.config import ConfigError, Settings, config_path, load_settings
+from kiosk.demo_central import DemoCentral, DemoCentralError
+from kiosk.flows.idle import IdleFlow
+from kiosk.flows.navigation import ComingSoon, Feature, Navigator, ScreenState, StaffCalled
+from kiosk.i18n import CatalogError, Translator
+from kiosk.input_watch import InputWatcher
+from kiosk.session import CustomerSession
+from kiosk.theme import load_fonts, stylesheet
+from kiosk.views.main_window import KioskWindow
+
+log = logging.getLogger(__name__)
+
+PORTRAIT = (1080, 1920)
+LANDSCAPE = (1920, 1080)
+WINDOWED_LANDSCAPE = (1366, 768)
+
+
+class KioskApp:
+    """One customer-facing kiosk: its session, its flows and its window, wired together.
+
+    Tests build it through :func:`build_kiosk` exactly as `kiosk run` does, with a real central on loopback."""
+
+    def __init__(
+        self, settings: Settings, tr: Translator, client: CentralClient, qt_app: QApplication
+    ) -> None:
+        self.settings = settings
+        self.tr = tr
+        self.client = client
+        self._qt_app = qt_app
+        self.central_reachable: bool | None = None
+        self.session = CustomerSession(
+            default_language=settings.ui.default_language, default_large_text=settings.ui.large_text
+        )
+        self.navigator = Navigator()
+        self.window = KioskWindow(tr, location_name=settings.location_name)
+        self.idle = IdleFlow(
+            self.navigator,
+            self.session,
+            countdown_seconds=settings.idle.countdown_seconds,
+            on_wiped=self._wiped,
+        )
+        self.input_watch = InputWatcher(qt_app, settings.idle.warning_after_seconds * 1000, self.idle.idle)
+        self._countdown = QTimer(self.window)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self.idle.tick)
+        self._connect()
+        self._apply_language_and_size()
+
+    def _connect(self) -> None:
+        w = self.window
+        self.navigator.subscribe(self._show)
+        w.back_requested.connect(self._intent(self.navigator.back))
+        w.home_requested.connect(self._home)
+        w.language_toggled.connect(self._intent(self._toggle_language))
+        w.large_text_toggled.connect(self._intent(self._toggle_large_text))
+        w.staff_requested.connect(self._intent(lambda: self.navigator.go(StaffCalled())))
+        w.staff_continue_requested.connect(self._intent(self.navigator.back))
+        w.feature_chosen.connect(lambda feature: self._intent(lambda: self._open(feature))())
+        w.more_time_requested.connect(self._more_time)
+        w.end_session_requested.connect(self.idle.end_session)
+
+    def _intent(self, action: Callable[[], None]) -> Callable[[], None]:
+        """A customer action: it starts a session (so that idle warnings and wipes apply) and then acts."""
+
+        def run() -> None:
+            self.session.begin(datetime.now(UTC))
+            action()
+
+        return run
+
+    # ------------------------------------------------------------------ intents
+    def _open(self, feature: Feature) -> None:
+        # Every journey arrives with its own issue; until then the tile says so honestly.
+        self.navigator.go(ComingSoon(feature))
+
+    def _home(self) -> None:
+        self.navigator.home()
+
+    def _toggle_language(self) -> None:
+        self.session.language = "en" if self.session.language == "vi" else "vi"
+        self._apply_language_and_size()
+
+    def _toggle_large_text(self) -> None:
+        self.session.large_text = not self.session.large_text
+        self._apply_language_and_size()
+
+    def _more_time(self) -> None:
+        self.idle.more_time()
+        self.input_watch.restart()
+
+    # ------------------------------------------------------------------ reactions
+    def _show(self, state: ScreenState) -> None:
+        self.window.show_state(state)
+        if self.idle.warning:
+            self._countdown.start()
+        else:
+            self._countdown.stop()
+
+    def _wiped(self) -> None:
+        self.window.wipe()
+        self._apply_language_and_size()
+        self.input_watch.restart()
+        log.info("session ended and wiped")
+
+    def _apply_language_and_size(self) -> None:
+        if self.tr.language != self.session.language:
+            self.tr.set_language(self.session.language)
+        self._qt_app.setStyleSheet(stylesheet(large_text=self.session.large_text))
+        self.window.set_large_text(self.session.large_text)
+        self.window.retranslate()
+
+    # ------------------------------------------------------------------ central
+    async def check_central(self) -> str | None:
+        """None when the central answers and accepts this kiosk's token; otherwise what is wrong, for the
+        operator (never shown to customers as is)."""
+        try:
+            await self.client.health()
+            await self.client.tariffs()  # authenticated: proves the token
+        except Unauthorized:
+            self.central_reachable = False
+            return f"the central system at {self.settings.central.url} refused this kiosk's token"
+        except CentralError as exc:
+            self.central_reachable = False
+            return f"the central system at {self.settings.central.url} is not reachable ({exc})"
+        self.central_reachable = True
+        return None
+
+
+def build_kiosk(settings: Settings, qt_app: QApplication) -> KioskApp:
+    """The kiosk as `kiosk run` builds it (tests use this too). Raises CatalogError / FileNotFoundError when
+    an asset is missing."""
+    load_fonts()
+    tr = Translator.load(language=settings.ui.default_language)
+    client = CentralClient(
+        settings.central.url,
+        settings.central.token.get_secret_value(),
+        timeout=settings.central.timeout_seconds,
+        retries=settings.central.retries,
+    )
+    return KioskApp(settings, tr, client, qt_app)
+
+
+def show_kiosk_window(kiosk_app: KioskApp, *, windowed: bool, demo: bool = False) -> None:
+    window = kiosk_app.window
+    if demo:
+        # Someone trying the kiosk on their own computer must be able to leave it.
+        window.allow_close = True
+        quit_shortcut = QShortcut(QKeySequence("Ctrl+Q"), window)
+        quit_shortcut.activated.connect(window.close)
+        print("kiosk: demo mode; press Ctrl+Q to quit", file=sys.stderr)  # noqa: T201
+    portrait = kiosk_app.settings.ui.orientation == "portrait"
+    if windowed:
+        window.allow_close = True
+        width, height = WINDOWED_LANDSCAPE
+        window.resize(*((height, width) if portrait else (width, height)))
+        window.show()
+        return
+    window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+    if kiosk_app.settings.ui.hide_cursor and not demo:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
+    screen = QGuiApplication.primaryScreen()
+    if screen is not None:
+        # Without a window manager, full screen alone does not place the window.
+        window.setGeometry(screen.geometry())
+    window.showFullScreen()
+
+
+# ---------------------------------------------------------------------- kiosk run
+def configure_run_parser(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="start the reference central server with demo data on loopback and use it",
+    )
+    parser.add_argument("--windowed", action="store_true", help="a normal window, for development")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="the kiosk's TOML config (default: KIOSK_CONFIG, then the platform config dir)",
+    )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="quit with status 0 as soon as the home screen is ready, printing 'ready in N ms'",
+    )
+    parser.set_defaults(handler=run_command)
+
+
+def _process_age_ms() -> float:
+    """Milliseconds since this process started (from /proc where there is one), for `--smoke`."""
+    try:
+        start_ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return (uptime - start_ticks / os.sysconf("SC_CLK_TCK")) * 1000
+    except (OSError, ValueError, IndexError):
+        return (time.monotonic() - _IMPORTED_AT) * 1000 + (time.process_time() * 1000)
+
+
+_IMPORTED_AT = time.monotonic()
+
+
+def fail(message: str, status: int = 1) -> int:
+    print(f"kiosk: {message}", file=sys.stderr)  # noqa: T201 - the command line is the interface
+    return status
+
+
+def run_command(args: argparse.Namespace) -> int:
+    with ExitStack() as cleanup:
+        overrides: dict[str, object] = {}
+        if args.demo:
+            demo_dir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="kiosk-demo-")))
+            try:
+                central = cleanup.enter_context(DemoCentral(demo_dir / "central.sqlite3"))
+            except DemoCentralError as exc:
+                return fail(str(exc))
+            overrides = demo_overrides(central.url, central.token, demo_dir)
+        try:
+            settings = load_settings(config_path(args.config, os.environ), os.environ, overrides=overrides)
+        except ConfigError as exc:
+            return fail(str(exc), 2)
+        return _run_gui(settings, windowed=args.windowed, smoke=args.smoke, demo=args.demo)
+    raise AssertionError("unreachable")
+
+
+def demo_overrides(central_url: str, token: str, demo_dir: Path) -> dict[str, object]:
+    return {
+        "kiosk_id": "DEMO-01",
+        "location_name": "Demo",
+        "central.url": central_url,
+        "central.token": token,
+        "data_dir": str(demo_dir / "data"),
+        "printer.uri": f"preview://{demo_dir / 'printouts'}",
+    }
+
+
+def _run_gui(settings: Settings, *, windowed: bool, smoke: bool, demo: bool) -> int:
+    import qasync  # after PySide6, so that qasync binds to it (qasync#23)
+
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qt_app, QApplication)
+    try:
+        kiosk_app = build_kiosk(settings, qt_app)
+    except (CatalogError, FileNotFoundError) as exc:
+        return fail(f"{exc} — reinstall the kiosk or run `kiosk doctor`")
+
+    loop = qasync.QEventLoop(qt_app)
+    asyncio.set_event_loop(loop)
+    finished = asyncio.Event()
+    qt_app.aboutToQuit.connect(finished.set)
+    _quit_on_signals(qt_app)
+
+    async def main() -> int:
+        problem = await kiosk_app.check_central()
+        if problem is not None:
+            if smoke:
+                return fail(problem + " — check central.url and central.token, or run `kiosk doctor`")
+            log.warning("starting without the central system: %s", problem)
+        show_kiosk_window(kiosk_app, windowed=windowed, demo=demo)
+        if smoke:
+            # Ready for input: the window is shown and the event loop has handled everything queued by showing it.
+            await asyncio.sleep(0)
+            qt_app.processEvents()
+            print(f"ready in {_process_age_ms():.0f} ms")  # noqa: T201
+            return 0
+        await finished.wait()
+        return 0
+
+    try:
+        with loop:
+            status = loop.run_until_complete(main())
+    finally:
+        asyncio.set_event_loop(None)
+    return status
+
+
+def _quit_on_signals(qt_app: QApplication) -> None:
+    """SIGTERM (systemd stop) and SIGINT quit cleanly. Python runs signal handlers only between bytecodes, so a
+    timer wakes the interpreter while Qt's loop sleeps in C++."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: qt_app.quit())
+    waker = QTimer(qt_app)
+    waker.start(250)
+    waker.timeout.connect(lambda: None)
+
+
+__all__ = ["KioskApp", "build_kiosk", "configure_run_parser"]

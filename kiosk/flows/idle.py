@@ -1,0 +1,55 @@
+"""What happens when a customer walks away: a warning with a countdown, then a wipe.
+
+Qt-free: the application feeds it `idle()` from its input watcher and `tick()` once a second, so tests can step
+through a whole timeout without waiting for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kiosk.flows.navigation import IdleWarning, Navigator
+from kiosk.session import CustomerSession
+
+
+class IdleFlow:
+    def __init__(
+        self,
+        navigator: Navigator,
+        session: CustomerSession,
+        *,
+        countdown_seconds: int,
+        on_wiped: Callable[[], None],
+    ) -> None:
+        self._nav = navigator
+        self._session = session
+        self._countdown = countdown_seconds
+        self._on_wiped = on_wiped
+
+    @property
+    def warning(self) -> bool:
+        return isinstance(self._nav.current, IdleWarning)
+
+    def idle(self) -> None:
+        """No input for the idle time. An untouched home screen has nobody to warn."""
+        if self._session.active and not self.warning:
+            self._nav.go(IdleWarning(self._countdown))
+
+    def tick(self) -> None:
+        state = self._nav.current
+        if not isinstance(state, IdleWarning):
+            return
+        if state.seconds_left <= 1:
+            self.end_session()
+        else:
+            self._nav.replace(IdleWarning(state.seconds_left - 1))
+
+    def more_time(self) -> None:
+        """Back to exactly where the customer was."""
+        if self.warning:
+            self._nav.back()
+
+    def end_session(self) -> None:
+        self._session.wipe()
+        self._nav.home()
+        self._on_wiped()

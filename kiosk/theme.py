@@ -1,0 +1,127 @@
+"""The kiosk's look: colours, sizes and the Qt style sheet built from them.
+
+The palette is chosen for contrast first (WCAG AAA, at least 7:1 for every text/background pair a customer reads,
+checked by a test) because the kiosk stands in bright offices and is used by customers with weak eyesight. Sizes
+are in pixels on purpose: a kiosk screen is a known panel, and touch targets must be at least 64 px whatever the
+platform's DPI guess is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QFontDatabase
+
+from kiosk.paths import FONT_FAMILY, FONT_FILES
+
+MIN_TOUCH_PX = 64
+BODY_PX = 26
+LARGE_BODY_PX = 34
+
+
+@dataclass(frozen=True)
+class Palette:
+    background: str = "#FFFFFF"
+    text: str = "#111111"
+    muted_text: str = "#3B3B3B"
+    bar: str = "#0B3D91"  # the frame's title and navigation bars
+    bar_text: str = "#FFFFFF"
+    primary: str = "#0B3D91"
+    primary_text: str = "#FFFFFF"
+    secondary: str = "#E8EEF8"
+    secondary_text: str = "#0B1F44"
+    tile: str = "#F2F5FA"
+    tile_border: str = "#0B3D91"
+    tile_text: str = "#0B1F44"
+    warning: str = "#FFF4CE"
+    warning_text: str = "#3D2B00"
+    danger: str = "#8A1010"
+    danger_text: str = "#FFFFFF"
+    focus: str = "#B35900"
+
+    def text_pairs(self) -> dict[str, tuple[str, str]]:
+        """Every (foreground, background) pair the style sheet puts text in, for the contrast test."""
+        return {
+            "body": (self.text, self.background),
+            "muted": (self.muted_text, self.background),
+            "bar": (self.bar_text, self.bar),
+            "primary button": (self.primary_text, self.primary),
+            "secondary button": (self.secondary_text, self.secondary),
+            "tile": (self.tile_text, self.tile),
+            "warning": (self.warning_text, self.warning),
+            "danger": (self.danger_text, self.danger),
+        }
+
+
+DEFAULT_PALETTE = Palette()
+
+
+def _channel(value: int) -> float:
+    c = value / 255
+    return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def relative_luminance(colour: str) -> float:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio, 1 to 21."""
+    lighter, darker = sorted((relative_luminance(foreground), relative_luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def load_fonts() -> str:
+    """Register the embedded font with Qt (needs a QGuiApplication) and return its family name.
+
+    Raises FileNotFoundError naming the file when a font is missing: `--smoke` and `kiosk doctor` turn that into
+    a message, because falling back to a system font can drop Vietnamese tone marks."""
+    for path in FONT_FILES:
+        if QFontDatabase.addApplicationFont(str(path)) < 0:
+            raise FileNotFoundError(f"font file missing or unreadable: {path}")
+    return FONT_FAMILY
+
+
+def stylesheet(*, large_text: bool, palette: Palette = DEFAULT_PALETTE) -> str:
+    """The application style sheet. Widgets pick their look by `role` property, never by colour in code."""
+    p = palette
+    body = LARGE_BODY_PX if large_text else BODY_PX
+    title = round(body * 1.55)
+    heading = round(body * 1.25)
+    small = round(body * 0.93)
+    big_number = body * 4
+    touch = round(MIN_TOUCH_PX * (1.25 if large_text else 1))
+    return f"""
+* {{ font-family: "{FONT_FAMILY}"; font-size: {body}px; color: {p.text}; }}
+QMainWindow, QWidget#screen, QStackedWidget {{ background: {p.background}; }}
+QLabel {{ background: transparent; }}
+QScrollArea#page, QScrollArea#page > QWidget > QWidget {{ background: {p.background}; }}
+QScrollBar:vertical {{ width: {touch}px; background: {p.secondary}; }}
+QScrollBar::handle:vertical {{ background: {p.secondary_text}; min-height: {touch}px; border-radius: 8px; }}
+QLabel[role="title"] {{ font-size: {title}px; font-weight: 700; }}
+QLabel[role="heading"] {{ font-size: {heading}px; font-weight: 700; }}
+QLabel[role="muted"] {{ color: {p.muted_text}; font-size: {small}px; }}
+QLabel[role="big-number"] {{ font-size: {big_number}px; font-weight: 700; }}
+QLabel[role="notice"] {{
+    background: {p.warning}; color: {p.warning_text}; border: 3px solid {p.warning_text};
+    border-radius: 8px; padding: 16px;
+}}
+QWidget[role="bar"] {{ background: {p.bar}; }}
+QWidget[role="bar"] QLabel {{ color: {p.bar_text}; }}
+QPushButton {{
+    min-height: {touch}px; min-width: {touch}px; padding: 8px 24px; border-radius: 10px;
+    background: {p.secondary}; color: {p.secondary_text}; border: 3px solid {p.secondary_text};
+    font-weight: 600;
+}}
+QPushButton:focus {{ border: 4px solid {p.focus}; }}
+QPushButton:pressed {{ background: {p.secondary_text}; color: {p.secondary}; }}
+QPushButton[role="primary"] {{ background: {p.primary}; color: {p.primary_text}; border-color: {p.primary}; }}
+QPushButton[role="danger"] {{ background: {p.danger}; color: {p.danger_text}; border-color: {p.danger}; }}
+QWidget[role="bar"] QPushButton {{ background: {p.secondary}; color: {p.secondary_text}; border-color: {p.bar_text}; }}
+QPushButton[role="tile"] {{
+    background: {p.tile}; color: {p.tile_text}; border: 4px solid {p.tile_border}; border-radius: 16px;
+    font-size: {heading}px; font-weight: 700; padding: 24px; text-align: left;
+}}
+QPushButton[role="tile"]:pressed {{ background: {p.tile_border}; color: {p.tile}; }}
+"""

@@ -1,0 +1,192 @@
+"""The kiosk window: the same frame on every screen (title bar, navigation bar) around the current screen.
+
+The window shows what it is told (`show_state`) and turns taps into intents (signals); what an intent does is
+decided in `kiosk.app`, where flows live.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtGui import QCloseEvent, QContextMenuEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.flows.navigation import Feature, Home, IdleWarning, ScreenState, StaffCalled
+from kiosk.i18n import Translator
+from kiosk.views.coming_soon import ComingSoonScreen
+from kiosk.views.home import HomeScreen
+from kiosk.views.idle_warning import IdleWarningScreen
+from kiosk.views.router import screen_for
+from kiosk.views.screen import Screen
+from kiosk.views.staff_called import StaffCalledScreen
+from kiosk.views.widgets import button, label
+
+
+class KioskWindow(QWidget):
+    back_requested = Signal()
+    home_requested = Signal()
+    language_toggled = Signal()
+    large_text_toggled = Signal()
+    staff_requested = Signal()
+    feature_chosen = Signal(Feature)
+    more_time_requested = Signal()
+    end_session_requested = Signal()
+    staff_continue_requested = Signal()
+
+    def __init__(self, tr: Translator, *, location_name: str) -> None:
+        super().__init__()
+        self.setObjectName("kiosk-window")
+        self.allow_close = False
+        self._tr = tr
+        self._large_text = False
+        self._state: ScreenState = Home()
+        self._screens: dict[type[Screen], Screen] = {}
+        self._pages: dict[type[Screen], QScrollArea] = {}
+
+        self._title_bar = QWidget()
+        self._title_bar.setProperty("role", "bar")
+        self._title = label("title")
+        self._title.setObjectName("screen-title")
+        self._location = label("muted", wrap=False)
+        self._location.setText(location_name)
+        self._location.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        title_row = QHBoxLayout(self._title_bar)
+        title_row.setContentsMargins(32, 16, 32, 16)
+        title_row.addWidget(self._title, stretch=1)
+        title_row.addWidget(self._location)
+
+        self._stack = QStackedWidget()
+
+        self._nav_bar = QWidget()
+        self._nav_bar.setProperty("role", "bar")
+        self._back = self._nav_button("nav-back", self.back_requested)
+        self._home = self._nav_button("nav-home", self.home_requested)
+        self._language = self._nav_button("nav-language", self.language_toggled)
+        self._large = self._nav_button("nav-large-text", self.large_text_toggled)
+        self._staff = self._nav_button("nav-call-staff", self.staff_requested)
+        nav_row = QHBoxLayout(self._nav_bar)
+        nav_row.setContentsMargins(24, 16, 24, 16)
+        nav_row.setSpacing(16)
+        for widget in (self._back, self._home):
+            nav_row.addWidget(widget)
+        nav_row.addStretch()
+        for widget in (self._language, self._large, self._staff):
+            nav_row.addWidget(widget)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._title_bar)
+        layout.addWidget(self._stack, stretch=1)
+        layout.addWidget(self._nav_bar)
+        self.show_state(Home())
+
+    def _nav_button(self, name: str, intent: SignalInstance) -> QPushButton:
+        widget = button()
+        widget.setObjectName(name)
+        widget.clicked.connect(intent)
+        return widget
+
+    # ------------------------------------------------------------------ what the app tells the window
+    @property
+    def current_screen(self) -> Screen:
+        page = self._stack.currentWidget()
+        assert isinstance(page, QScrollArea)
+        screen = page.widget()
+        assert isinstance(screen, Screen)
+        return screen
+
+    @property
+    def current_page(self) -> QScrollArea:
+        page = self._stack.currentWidget()
+        assert isinstance(page, QScrollArea)
+        return page
+
+    def show_state(self, state: ScreenState) -> None:
+        self._state = state
+        screen = self._screen(screen_for(state))
+        screen.show_state(state)
+        self._stack.setCurrentWidget(self._pages[type(screen)])
+        at_home = isinstance(state, Home)
+        warning = isinstance(state, IdleWarning)
+        self._back.setVisible(not at_home and not warning)
+        self._home.setVisible(not at_home and not warning)
+        self._staff.setVisible(not warning and not isinstance(state, StaffCalled))
+        self._large.setVisible(not warning)
+        self._refresh_frame()
+
+    def set_large_text(self, large: bool) -> None:
+        self._large_text = large
+        self._refresh_frame()
+
+    def retranslate(self) -> None:
+        for screen in self._screens.values():
+            screen.retranslate()
+        self._refresh_frame()
+
+    def wipe(self) -> None:
+        """Drop every screen that may hold customer data; they are rebuilt empty when next shown."""
+        for screen in self._screens.values():
+            screen.clear()
+
+    def _refresh_frame(self) -> None:
+        tr = self._tr
+        self._title.setText(self.current_screen.title())
+        self._back.setText(tr._("frame.back"))
+        self._home.setText(tr._("frame.home"))
+        self._language.setText(tr._("frame.language"))
+        self._large.setText(tr._("frame.normal_text") if self._large_text else tr._("frame.large_text"))
+        self._staff.setText(tr._("frame.call_staff"))
+        self.setWindowTitle(tr._("app.name"))
+
+    def _screen(self, kind: type[Screen]) -> Screen:
+        if kind not in self._screens:
+            screen = kind(self._tr)
+            self._connect(screen)
+            self._screens[kind] = screen
+            self._pages[kind] = _scrolling(screen)
+            self._stack.addWidget(self._pages[kind])
+        return self._screens[kind]
+
+    def _connect(self, screen: Screen) -> None:
+        if isinstance(screen, HomeScreen):
+            screen.feature_chosen.connect(self.feature_chosen)
+        elif isinstance(screen, ComingSoonScreen):
+            screen.home_requested.connect(self.home_requested)
+        elif isinstance(screen, IdleWarningScreen):
+            screen.more_time_requested.connect(self.more_time_requested)
+            screen.end_requested.connect(self.end_session_requested)
+        elif isinstance(screen, StaffCalledScreen):
+            screen.continue_requested.connect(self.staff_continue_requested)
+
+    # ------------------------------------------------------------------ kiosk behaviour
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Alt+F4 or a stray close request must not leave a customer facing a desktop.
+        if self.allow_close:
+            event.accept()
+        else:
+            event.ignore()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        event.accept()
+
+
+def _scrolling(screen: Screen) -> QScrollArea:
+    """Screens fit the panel as designed; when they cannot (large text on a small landscape panel, a long
+    translation) they scroll by finger rather than cut text off."""
+    page = QScrollArea()
+    page.setObjectName("page")
+    page.setWidgetResizable(True)
+    page.setFrameShape(QFrame.Shape.NoFrame)
+    page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    page.setWidget(screen)
+    QScroller.grabGesture(page.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+    return page

@@ -1,0 +1,40 @@
+"""The kiosk as `kiosk run --demo` builds it, against a real central server on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from kiosk.app import LANDSCAPE, KioskApp, build_kiosk, demo_overrides
+from kiosk.config import load_settings
+from tests.helpers.central import RunningCentral
+
+
+@pytest.fixture
+def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    """A qasync loop: coroutines run on the Qt event loop, as in the kiosk (drive them with run_until_complete)."""
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def kiosk(
+    qapp: QApplication, qloop: asyncio.AbstractEventLoop, central: RunningCentral, tmp_path: Path
+) -> Iterator[KioskApp]:
+    settings = load_settings(None, {}, overrides=demo_overrides(central.url, central.token, tmp_path))
+    app = build_kiosk(settings, qapp)
+    app.window.resize(*LANDSCAPE)
+    app.window.show()
+    yield app
+    qloop.run_until_complete(app.client.aclose())
+    app.window.allow_close = True
+    app.window.close()
+    app.window.deleteLater()

@@ -1,0 +1,143 @@
+"""The catalogs: complete in both languages, used by code and nothing else, formats by Babel."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kiosk.i18n import CatalogError, Translator, catalog_path, check, extract, source_files, update
+from kiosk.paths import PROJECT_DIR, TRANSLATIONS_DIR
+
+
+@pytest.fixture(scope="module")
+def tr() -> Translator:
+    return Translator.load()
+
+
+def test_every_msgid_code_uses_is_translated_in_both_languages_and_none_is_unused() -> None:
+    assert check() == []
+
+
+def test_code_uses_msgids_at_all() -> None:
+    """Guards the guard: if extraction found nothing, the check above would pass vacuously."""
+    uses = extract(source_files())
+    assert {"home.welcome", "frame.call_staff", "idle.seconds"} <= set(uses)
+    assert uses["idle.seconds"].plural
+
+
+def copy_translations(tmp_path: Path) -> Path:
+    target = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS_DIR, target)
+    return target
+
+
+def test_a_missing_translation_fails_loading_and_the_check(tmp_path: Path) -> None:
+    translations = copy_translations(tmp_path)
+    po = catalog_path(translations, "en")
+    po.write_text(po.read_text().replace('msgstr "Call staff"', 'msgstr ""', 1))
+    with pytest.raises(CatalogError, match=r"frame\.call_staff"):
+        Translator.load(translations)
+    assert any("'frame.call_staff' is not translated" in p for p in check(translations))
+
+
+def test_a_msgid_missing_from_one_catalog_fails(tmp_path: Path) -> None:
+    translations = copy_translations(tmp_path)
+    po = catalog_path(translations, "vi")
+    po.write_text(po.read_text().replace('msgid "home.welcome"\nmsgstr "Xin chào quý khách"\n', ""))
+    with pytest.raises(CatalogError, match=r"home\.welcome"):
+        Translator.load(translations)
+    assert "vi: 'home.welcome' (used at kiosk/views/home.py" in "\n".join(check(translations))
+
+
+def test_a_missing_catalog_is_named(tmp_path: Path) -> None:
+    translations = copy_translations(tmp_path)
+    catalog_path(translations, "en").unlink()
+    with pytest.raises(CatalogError, match=r"en catalog .* is missing"):
+        Translator.load(translations)
+
+
+def test_a_placeholder_renamed_by_a_translator_is_caught(tmp_path: Path) -> None:
+    translations = copy_translations(tmp_path)
+    po = catalog_path(translations, "en")
+    po.write_text(po.read_text().replace('msgstr "{value} kWh"', 'msgstr "{valeur} kWh"'))
+    assert any("'unit.kwh' uses different {fields}" in p for p in check(translations))
+
+
+def test_update_adds_new_msgids_untranslated_for_translators(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    (root / "kiosk").mkdir(parents=True)
+    (root / "kiosk" / "screen.py").write_text('tr._("brand.new")\ntr.ngettext("brand.count", 2)\n')
+    translations = copy_translations(tmp_path)
+    added = update(translations, root)
+    assert set(added) == {"vi: brand.new", "en: brand.new", "vi: brand.count", "en: brand.count"}
+    problems = check(translations, root)
+    assert "vi: 'brand.new' is not translated" in problems
+    assert "en: 'home.welcome' is not used by any code" in problems
+
+
+def test_language_switch_and_listeners(tr: Translator) -> None:
+    heard: list[str] = []
+    local = Translator.load()
+    local.on_change(heard.append)
+    assert local._("home.welcome") == "Xin chào quý khách"
+    local.set_language("en")
+    assert local._("home.welcome") == "Welcome"
+    assert heard == ["en"]
+    with pytest.raises(ValueError, match="fr"):
+        local.set_language("fr")  # type: ignore[arg-type]
+
+
+def test_plural_forms(tr: Translator) -> None:
+    local = Translator.load()
+    assert [local.ngettext("idle.seconds", n) for n in (1, 2)] == ["giây", "giây"]
+    local.set_language("en")
+    assert [local.ngettext("idle.seconds", n) for n in (0, 1, 2, 21)] == [
+        "seconds",
+        "second",
+        "seconds",
+        "seconds",
+    ]
+
+
+def test_money_numbers_and_dates_follow_the_locale() -> None:
+    local = Translator.load()
+    assert local.money(1_234_567) == "1.234.567\xa0₫"
+    assert local.number(Decimal("1234.5")) == "1.234,5"
+    assert local.kwh(1250) == "1.250 kWh"
+    assert local.percent(Decimal("0.08")) == "8%"
+    assert local.date(date(2026, 11, 3)) == "03/11/2026"
+    assert local.datetime(datetime(2026, 11, 3, 14, 5)) == "14:05 03/11/2026"
+    local.set_language("en")
+    assert local.money(1_234_567) == "₫1,234,567"
+    assert local.number(Decimal("1234.5")) == "1,234.5"
+    assert local.date(date(2026, 11, 3)) == "3 Nov 2026"
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_amounts_read_back_to_the_same_number_in_both_languages(amount: int) -> None:
+    local = Translator.load()
+    for language in ("vi", "en"):
+        local.set_language(language)
+        digits = "".join(ch for ch in local.money(amount) if ch.isdigit())
+        assert int(digits) == amount
+
+
+def test_catalog_texts_are_recognised_and_others_are_not(tr: Translator) -> None:
+    assert tr.is_catalog_text("Xin chào quý khách")
+    assert tr.is_catalog_text(tr.kwh(12))  # a filled-in {field}
+    assert tr.is_catalog_text("1.234.567 ₫")  # a bare value has nothing to translate
+    assert not tr.is_catalog_text("Welcome")  # English while Vietnamese is active
+    assert not tr.is_catalog_text("Xin chào quý khách!")
+    assert not tr.is_catalog_text("TODO")
+
+
+def test_the_catalogs_are_the_files_the_kiosk_ships() -> None:
+    assert TRANSLATIONS_DIR.parent == PROJECT_DIR
+    for language in ("vi", "en"):
+        assert catalog_path(TRANSLATIONS_DIR, language).is_file()
