@@ -36,7 +36,8 @@ print(f"ready in {(uptime - ticks / os.sysconf('SC_CLK_TCK')) * 1000:.0f} ms")
 def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(ready ms, peak RSS MiB) of one run."""
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout is not None
+    assert process.stderr is not None
     out = process.stdout.read()
     err = process.stderr.read()
     _, status, usage = os.wait4(process.pid, 0)
@@ -66,12 +67,16 @@ def main() -> int:
             results["kiosk --demo"].append(measure([*kiosk, "run", "--demo", "--smoke"], env))
     base_ms = statistics.median(ms for ms, _ in results["baseline"])
     base_rss = statistics.median(rss for _, rss in results["baseline"])
-    print(f"{'program':<14} {'ready ms (median)':>18} {'x baseline':>11} {'peak RSS MiB':>13} {'x baseline':>11}")
+    print(
+        f"{'program':<14} {'ready ms (median)':>18} {'x baseline':>11} {'peak RSS MiB':>13} {'x baseline':>11}"
+    )
     for name, runs in results.items():
         ms = statistics.median(m for m, _ in runs)
         rss = statistics.median(r for _, r in runs)
         print(f"{name:<14} {ms:>18.0f} {ms / base_ms:>11.2f} {rss:>13.0f} {rss / base_rss:>11.2f}")
-    print(f"({args.runs} interleaved runs each; peak RSS is the largest of the process and the children it waited for)")
+    print(
+        f"({args.runs} interleaved runs each; peak RSS is the largest of the process and the children it waited for)"
+    )
     return 0
 
 

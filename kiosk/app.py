@@ -290,7 +290,7 @@ def _run_gui(settings: Settings, *, windowed: bool, smoke: bool, demo: bool) -> 
 
     try:
         with loop:
-            status = loop.run_until_complete(main())
+            status: int = loop.run_until_complete(main())
     finally:
         asyncio.set_event_loop(None)
     return status

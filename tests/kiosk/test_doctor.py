@@ -87,3 +87,15 @@ def test_the_command_prints_one_line_per_check_and_exits_non_zero(tmp_path: Path
     assert lines[0].startswith("OK    config")
     assert any(line.startswith("FAIL  central") and " — " in line for line in lines)
     assert lines[-1].endswith("checks failed")
+
+
+def test_the_printer_is_checked_when_configured(tmp_path: Path, central: RunningCentral) -> None:
+    preview = config(
+        tmp_path, central.url, central.token, extra=f'[printer]\nuri = "preview://{tmp_path}/p"\n'
+    )
+    assert checks(preview, tmp_path)["printer"].outcome == "OK"
+    (tmp_path / "data").mkdir(exist_ok=True)
+    gone = config(tmp_path, central.url, central.token, extra='[printer]\nuri = "tcp://127.0.0.1:9"\n')
+    printer = checks(gone, tmp_path)["printer"]
+    assert printer.outcome == "FAIL"
+    assert "docs/printing.md" in printer.fix

@@ -1,0 +1,606 @@
+"""The receipt printer: a small blocking :class:`Printer` protocol, an ESC/POS implementation on
+python-escpos, and fake/preview printers behind the same interface.
+
+Everything here blocks (sockets, USB, serial) and is called from a worker thread: the print service uses
+``asyncio.to_thread``. A printer is opened per operation (:meth:`Printer.session`) and closed after it, so a
+printer that was switched off and on, or a network printer that dropped the connection, costs nothing.
+
+Status is asked with ``DLE EOT n`` and a read timeout. No answer is :attr:`PrinterState.UNKNOWN`, never
+ready: python-escpos itself reports an empty read as "paper OK", so its ``is_online``/``paper_status`` are
+not used. After a job, ``GS r 1`` is sent: unlike ``DLE EOT`` (real time, answered ahead of the print
+buffer) it is answered only after the printer processed everything before it, so its reply confirms the job.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import socket
+import stat
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Literal, Protocol, TypeAlias
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from PIL import Image
+
+from kiosk.devices.escpos_status import (
+    FaultKind,
+    PrinterFault,
+    PrinterState,
+    PrinterStatus,
+    decode_buffered_paper,
+    decode_realtime,
+    describe,
+    is_printable,
+)
+
+__all__ = [
+    "NOMINAL_DOT_WIDTH",
+    "CutPaper",
+    "EscposPrinter",
+    "FakePrinter",
+    "FaultKind",
+    "PreviewPrinter",
+    "PrintJob",
+    "PrintOp",
+    "Printer",
+    "PrinterFault",
+    "PrinterIOError",
+    "PrinterSession",
+    "PrinterState",
+    "PrinterStatus",
+    "RasterBlock",
+    "TextLine",
+    "describe",
+    "import_escpos",
+    "is_printable",
+    "printer_from_uri",
+]
+
+_log = logging.getLogger(__name__)
+
+NOMINAL_DOT_WIDTH: dict[Literal[58, 80], int] = {58: 384, 80: 576}
+"""Printable dots across the paper at 203 dpi; a profile with a narrower head (TM-T88V: 512) wins."""
+_DEFAULT_PROFILE: dict[Literal[58, 80], str] = {58: "POS-5890", 80: "TM-T20II"}
+_BAUD_RATES = frozenset({2400, 4800, 9600, 19200, 38400, 57600, 115200})
+
+_DLE_EOT = b"\x10\x04"
+_GS_R_PAPER = b"\x1dr\x01"
+_ESC_T = b"\x1bt"
+
+
+# ---------------------------------------------------------------------------------------------- jobs
+@dataclass(frozen=True, eq=False)
+class RasterBlock:
+    """A 1-bit image (``mode "1"``, black = 0) printed with ``GS v 0``; at most the printer's dot width."""
+
+    image: Image.Image
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line in the printer's own font (text mode only), already fitted to its column count."""
+
+    text: str
+    bold: bool = False
+    align: Literal["left", "center", "right"] = "left"
+    double: bool = False
+
+
+@dataclass(frozen=True)
+class CutPaper:
+    pass
+
+
+PrintOp: TypeAlias = RasterBlock | TextLine | CutPaper
+
+
+@dataclass(frozen=True, eq=False)
+class PrintJob:
+    """What a printer is sent, built by :mod:`kiosk.printing.render`. ``preview`` is the page as a picture:
+    in raster mode exactly the pixels of the raster blocks, in text mode an approximation."""
+
+    ops: tuple[PrintOp, ...]
+    preview: Image.Image
+    height_dots: int
+
+
+class PrinterIOError(Exception):
+    """The connection failed while a job was being sent: the job did not (fully) reach the printer."""
+
+
+# ---------------------------------------------------------------------------------------------- protocol
+class PrinterSession(Protocol):
+    """One open connection. Blocking; used from one worker thread at a time."""
+
+    def status(self, *, timeout: float) -> PrinterStatus: ...
+
+    def send(self, job: PrintJob) -> None:
+        """Send the whole job; raises :class:`PrinterIOError` when the connection fails on the way."""
+        ...
+
+    def confirm(self, *, timeout: float, status_timeout: float) -> PrinterStatus:
+        """After :meth:`send`: ready (or paper near end) only if the printer confirmed, within ``timeout``,
+        that it processed the job; the failure it reports if it stopped; unknown if it could not tell."""
+        ...
+
+
+class Printer(Protocol):
+    dot_width: int
+    text_mode: bool
+    description: str
+    """Where the printer is, for logs and operator messages (no secrets in a printer URI)."""
+
+    def session(self) -> AbstractContextManager[PrinterSession]: ...
+
+    def status(self, *, timeout: float) -> PrinterStatus: ...
+
+
+# ---------------------------------------------------------------------------------------------- escpos import
+_escpos_lock = threading.Lock()
+
+
+def _capabilities_cache_dir() -> Path:
+    # python-escpos pickles its printer database into ESCPOS_CAPABILITIES_PICKLE_DIR, or into a *new*
+    # mkdtemp() directory on every import. A per-user directory we create (mode 0700) keeps one cache and
+    # also means nobody else can plant the pickle it loads (unpickling runs code).
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "evn-kiosk" / "escpos"
+
+
+def import_escpos() -> ModuleType:
+    """``escpos.printer``, imported with its import-time side effects contained.
+
+    Sets ``ESCPOS_CAPABILITIES_PICKLE_DIR`` (unless already set, as the tests do) to a directory that
+    exists, and keeps its ``logging.basicConfig()`` from installing a stderr handler on the root logger.
+    """
+    with _escpos_lock:
+        configured = os.environ.get("ESCPOS_CAPABILITIES_PICKLE_DIR")
+        if configured:
+            Path(configured).mkdir(parents=True, exist_ok=True)
+        else:
+            cache = _capabilities_cache_dir()
+            try:
+                cache.mkdir(parents=True, exist_ok=True, mode=0o700)
+                usable = cache.stat().st_uid == os.getuid() and not cache.stat().st_mode & (
+                    stat.S_IWGRP | stat.S_IWOTH
+                )
+            except OSError:
+                usable = False
+            if not usable:
+                cache = Path(tempfile.gettempdir()) / f"evn-kiosk-escpos-{os.getuid()}"
+                cache.mkdir(exist_ok=True, mode=0o700)
+            os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(cache)
+        root = logging.getLogger()
+        guard = logging.NullHandler()
+        # basicConfig() does nothing when the root logger has a handler; the app configures logging itself.
+        root.addHandler(guard)
+        # WORKAROUND: escpos/capabilities.py reads `environ.get("ESCPOS_CAPABILITIES_PICKLE_DIR", mkdtemp())`,
+        # which calls mkdtemp() even when the variable is set, leaving an empty directory in /tmp on every
+        # start. During the import, mkdtemp() hands back our cache directory instead.
+        real_mkdtemp = tempfile.mkdtemp
+        tempfile.mkdtemp = lambda *args, **kwargs: os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"]  # type: ignore[assignment]
+        try:
+            import escpos.printer
+        finally:
+            tempfile.mkdtemp = real_mkdtemp
+            root.removeHandler(guard)
+    module: ModuleType = escpos.printer
+    return module
+
+
+# ---------------------------------------------------------------------------------------------- ESC/POS
+Connect: TypeAlias = Callable[[], Any]
+"""Builds a fresh, unopened python-escpos printer object (Network, Usb, Serial, File, Dummy ...)."""
+
+
+class EscposPrinter:
+    """A real ESC/POS printer reached through a python-escpos connection."""
+
+    def __init__(
+        self,
+        connect: Connect,
+        *,
+        dot_width: int,
+        description: str,
+        text_mode: bool = False,
+        code_page: int | None = None,
+    ) -> None:
+        if text_mode and code_page is None:
+            raise ValueError("text mode needs the ESC t number of the printer's CP1258 code page")
+        self._connect = connect
+        self.dot_width = dot_width
+        self.description = description
+        self.text_mode = text_mode
+        self.code_page = code_page
+
+    @contextmanager
+    def session(self) -> Iterator[PrinterSession]:
+        try:
+            connection = self._connect()
+            connection.open()
+        except Exception as exc:
+            # python-escpos reports a missing device as DeviceNotFoundError, a refused socket as OSError,
+            # a missing pyusb as its own error: to the kiosk they all mean "cannot reach the printer".
+            _log.info("cannot open printer %s: %s", self.description, exc)
+            yield _UnreachableSession()
+            return
+        try:
+            yield EscposSession(connection, self)
+        finally:
+            try:
+                connection.close()
+            except OSError:
+                _log.debug("closing printer %s failed", self.description, exc_info=True)
+
+    def status(self, *, timeout: float) -> PrinterStatus:
+        with self.session() as session:
+            return session.status(timeout=timeout)
+
+
+class _UnreachableSession:
+    def status(self, *, timeout: float) -> PrinterStatus:
+        return PrinterState.OFFLINE
+
+    def send(self, job: PrintJob) -> None:
+        raise PrinterIOError("printer unreachable")
+
+    def confirm(self, *, timeout: float, status_timeout: float) -> PrinterStatus:
+        return PrinterState.OFFLINE
+
+
+class EscposSession:
+    def __init__(self, connection: Any, printer: EscposPrinter) -> None:
+        self._conn = connection
+        self._printer = printer
+        self._lost = False
+
+    # ---- status
+    def _set_read_timeout(self, timeout: float) -> None:
+        device = getattr(self._conn, "_device", None)
+        if isinstance(device, socket.socket):
+            device.settimeout(timeout)
+        elif device is not None and hasattr(device, "default_timeout"):  # pyusb: milliseconds
+            device.default_timeout = max(1, int(timeout * 1000))
+        elif device is not None and hasattr(device, "in_waiting"):  # pyserial
+            device.timeout = timeout
+
+    def _drain(self) -> None:
+        # A reply that arrived after an earlier timeout must not be taken as the answer to the next query.
+        device = getattr(self._conn, "_device", None)
+        if not isinstance(device, socket.socket):
+            return
+        device.setblocking(False)
+        try:
+            while device.recv(64):
+                pass
+        except (BlockingIOError, OSError):
+            pass
+
+    def _query(self, command: bytes, timeout: float) -> int | None:
+        if self._lost:
+            return None
+        self._drain()
+        self._set_read_timeout(timeout)
+        try:
+            reply: bytes = self._conn.query_status(command)
+        except (TimeoutError, NotImplementedError):
+            # NotImplementedError: a one-way connection (File, LP, Dummy) cannot say; that is unknown too.
+            return None
+        except OSError as exc:
+            _log.info("printer %s: connection lost during status query: %s", self._printer.description, exc)
+            self._lost = True
+            return None
+        except Exception as exc:  # pyusb's USBTimeoutError/USBError do not derive from OSError
+            if type(exc).__module__.startswith("usb"):
+                return None
+            raise
+        return reply[-1] if reply else None
+
+    def status(self, *, timeout: float) -> PrinterStatus:
+        printer = self._query(_DLE_EOT + b"\x01", timeout)
+        if self._lost:
+            return PrinterState.OFFLINE
+        offline_cause = error_cause = paper = None
+        if printer is not None and printer & 0x08:
+            offline_cause = self._query(_DLE_EOT + b"\x02", timeout)
+            if offline_cause is not None and offline_cause & 0x40:
+                error_cause = self._query(_DLE_EOT + b"\x03", timeout)
+        elif printer is not None:
+            paper = self._query(_DLE_EOT + b"\x04", timeout)
+        return decode_realtime(printer, offline_cause, error_cause, paper)
+
+    # ---- printing
+    def send(self, job: PrintJob) -> None:
+        conn = self._conn
+        try:
+            conn.hw("INIT")
+            if self._printer.text_mode:
+                conn._raw(_ESC_T + bytes((self._printer.code_page or 0,)))
+            for op in job.ops:
+                match op:
+                    case RasterBlock(image=image):
+                        conn.image(image, impl="bitImageRaster", center=False)
+                    case TextLine():
+                        conn.set(
+                            align=op.align, bold=op.bold, double_height=op.double, double_width=op.double
+                        )
+                        conn._raw(encode_cp1258(op.text) + b"\n")
+                    case CutPaper():
+                        conn.cut()
+            conn.set_with_default()
+            flush = getattr(conn, "flush", None)
+            if callable(flush):
+                flush()
+        except OSError as exc:
+            self._lost = True
+            raise PrinterIOError(str(exc)) from exc
+
+    def confirm(self, *, timeout: float, status_timeout: float) -> PrinterStatus:
+        buffered = decode_buffered_paper(self._query(_GS_R_PAPER, timeout))
+        if self._lost:
+            return PrinterState.OFFLINE
+        if buffered is PrinterState.PAPER_OUT:
+            return buffered
+        realtime = self.status(timeout=status_timeout)
+        if buffered is PrinterState.UNKNOWN:
+            # The printer stopped before our marker: the real-time status says why; if it says nothing is
+            # wrong we still cannot claim the job printed.
+            return realtime if not is_printable(realtime) else PrinterState.UNKNOWN
+        return realtime
+
+
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def encode_cp1258(text: str) -> bytes:
+    """``text`` in Windows-1258, which has the Vietnamese base letters (â ê ô ơ ư ă đ) precomposed but the
+    five tone marks only as combining characters: so ``ễ`` is sent as ``ê`` + combining tilde."""
+    import unicodedata
+
+    out: list[str] = []
+    for char in unicodedata.normalize("NFC", text):
+        parts = unicodedata.normalize("NFD", char)
+        tones = "".join(c for c in parts if c in _TONE_MARKS)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONE_MARKS))
+        out.append(base + tones)
+    return "".join(out).encode("cp1258", errors="replace")
+
+
+# ---------------------------------------------------------------------------------------------- fakes
+class FakePrinter:
+    """A printer with test controls: :meth:`set_status`, :meth:`fail_during_next_job`, :attr:`printed_jobs`."""
+
+    def __init__(
+        self,
+        *,
+        dot_width: int = NOMINAL_DOT_WIDTH[80],
+        text_mode: bool = False,
+        description: str = "fake printer",
+    ) -> None:
+        self.dot_width = dot_width
+        self.text_mode = text_mode
+        self.description = description
+        self.printed_jobs: list[PrintJob] = []
+        self._status: PrinterStatus = PrinterState.READY
+        self._status_during_job: PrinterStatus | None = None
+        self._lock = threading.Lock()
+
+    def set_status(self, status: PrinterStatus) -> None:
+        with self._lock:
+            self._status = status
+
+    def fail_during_next_job(self, status: PrinterStatus) -> None:
+        """The next job stops half-way with ``status`` (paper runs out, the cover is opened)."""
+        with self._lock:
+            self._status_during_job = status
+
+    @contextmanager
+    def session(self) -> Iterator[_FakeSession]:
+        yield _FakeSession(self)
+
+    def status(self, *, timeout: float) -> PrinterStatus:
+        with self._lock:
+            return self._status
+
+    def _received(self, job: PrintJob) -> None:
+        with self._lock:
+            if self._status_during_job is not None:
+                self._status, self._status_during_job = self._status_during_job, None
+                return
+            if not is_printable(self._status):
+                return
+            self.printed_jobs.append(job)
+        self._output(job)
+
+    def _output(self, job: PrintJob) -> None:
+        pass
+
+
+class _FakeSession:
+    def __init__(self, printer: FakePrinter) -> None:
+        self._printer = printer
+        self._sent = False
+
+    def status(self, *, timeout: float) -> PrinterStatus:
+        return self._printer.status(timeout=timeout)
+
+    def send(self, job: PrintJob) -> None:
+        self._printer._received(job)
+        self._sent = True
+
+    def confirm(self, *, timeout: float, status_timeout: float) -> PrinterStatus:
+        return self._printer.status(timeout=status_timeout)
+
+
+class PreviewPrinter(FakePrinter):
+    """``preview://DIR``: "prints" each job as a PNG in ``DIR`` - the very pixels a printer would get."""
+
+    def __init__(self, directory: Path, *, width_mm: Literal[58, 80] = 80) -> None:
+        super().__init__(dot_width=NOMINAL_DOT_WIDTH[width_mm], description=f"preview://{directory}")
+        self.directory = directory
+        self.saved: list[Path] = []
+
+    def _output(self, job: PrintJob) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        path = self.directory / f"receipt-{stamp}.png"
+        job.preview.save(path)
+        self.saved.append(path)
+
+
+# ---------------------------------------------------------------------------------------------- URIs
+def printer_from_uri(
+    uri: str,
+    *,
+    width_mm: Literal[58, 80] = 80,
+    profile: str | None = None,
+    text_mode: bool = False,
+    timeout: float = 5.0,
+) -> Printer:
+    """The printer a config URI names. Raises ``ValueError`` saying what is wrong with the URI.
+
+    ``timeout`` bounds connecting and writing (network and USB); status reads take their own timeout.
+    """
+    parts = urlsplit(uri)
+    scheme = parts.scheme.lower()
+    query = {key: values[-1] for key, values in parse_qs(parts.query, keep_blank_values=True).items()}
+    if scheme == "preview":
+        if text_mode:
+            raise ValueError("preview:// shows raster output only; set printer.text_mode = false")
+        directory = Path(unquote(parts.netloc + parts.path))
+        if not str(directory) or str(directory) == ".":
+            raise ValueError(f"{uri!r}: preview:// needs a directory, e.g. preview:///var/lib/kiosk/previews")
+        return PreviewPrinter(directory, width_mm=width_mm)
+
+    escpos = import_escpos()
+    profile_name = profile or _DEFAULT_PROFILE[width_mm]
+    try:
+        escpos.Dummy(profile=profile_name)
+    except Exception as exc:
+        raise ValueError(
+            f"unknown printer profile {profile_name!r} (see python-escpos's printer database)"
+        ) from exc
+    profile_data = escpos.Dummy(profile=profile_name).profile.profile_data
+    dot_width = _dot_width(profile_data, width_mm)
+    code_page = _vietnamese_code_page(profile_data, profile_name) if text_mode else None
+    common: dict[str, Any] = {"profile": profile_name}
+    connect: Connect
+    if scheme == "tcp":
+        host, port = _host_port(uri, parts)
+        description = f"tcp://{host}:{port}"
+
+        def connect() -> Any:
+            return escpos.Network(host, port=port, timeout=timeout, **common)
+
+    elif scheme == "usb":
+        vendor, product = _usb_ids(uri, parts.netloc + parts.path)
+        _require(escpos.Usb, uri, "the pyusb package (pip install pyusb) and libusb")
+        description = f"usb://{vendor:04x}:{product:04x}"
+
+        def connect() -> Any:
+            return escpos.Usb(vendor, product, timeout=int(timeout * 1000), **common)
+
+    elif scheme == "serial":
+        devfile = unquote(parts.path)
+        if parts.netloc or not devfile.startswith("/"):
+            raise ValueError(f"{uri!r}: write serial:///dev/ttyUSB0?baudrate=9600 (three slashes)")
+        baudrate = _int_param(uri, query, "baudrate", 9600)
+        if baudrate not in _BAUD_RATES:
+            raise ValueError(f"{uri!r}: baudrate must be one of {sorted(_BAUD_RATES)}")
+        _require(escpos.Serial, uri, "the pyserial package (pip install pyserial)")
+        description = f"serial://{devfile}"
+
+        def connect() -> Any:
+            return escpos.Serial(devfile=devfile, baudrate=baudrate, timeout=timeout, **common)
+
+    elif scheme == "file":
+        devfile = unquote(parts.path)
+        if parts.netloc or not devfile.startswith("/"):
+            raise ValueError(f"{uri!r}: write file:///dev/usb/lp0 (an absolute path, three slashes)")
+        description = f"file://{devfile}"
+
+        def connect() -> Any:
+            return escpos.File(devfile=devfile, **common)
+
+    elif scheme == "cups":
+        queue = unquote(parts.netloc + parts.path).strip("/")
+        if not queue:
+            raise ValueError(f"{uri!r}: name the CUPS queue, e.g. cups://receipt")
+        description = f"cups://{queue}"
+        if escpos.CupsPrinter.is_usable():
+
+            def connect() -> Any:
+                return escpos.CupsPrinter(printer_name=queue, **common)
+
+        elif escpos.LP.is_usable() and shutil.which("lp"):
+
+            def connect() -> Any:
+                return escpos.LP(printer_name=queue, **common)
+
+        else:
+            raise ValueError(f"{uri!r}: cups:// needs the pycups package or the lp command")
+    else:
+        raise ValueError(f"{uri!r}: unknown printer URI scheme; use usb, serial, tcp, file, cups or preview")
+    return EscposPrinter(
+        connect, dot_width=dot_width, description=description, text_mode=text_mode, code_page=code_page
+    )
+
+
+def _require(cls: Any, uri: str, what: str) -> None:
+    if not cls.is_usable():
+        raise ValueError(f"{uri!r} needs {what}")
+
+
+def _host_port(uri: str, parts: Any) -> tuple[str, int]:
+    try:
+        host, port = parts.hostname, parts.port or 9100
+    except ValueError:
+        raise ValueError(f"{uri!r}: the port must be a number, e.g. tcp://192.168.1.50:9100") from None
+    if not host or parts.path not in ("", "/"):
+        raise ValueError(f"{uri!r}: write tcp://HOST:PORT, e.g. tcp://192.168.1.50:9100")
+    return str(host), int(port)
+
+
+def _usb_ids(uri: str, ids: str) -> tuple[int, int]:
+    vendor, sep, product = ids.strip("/").partition(":")
+    hex_digits = set("0123456789abcdefABCDEF")
+    if not sep or len(vendor) != 4 or len(product) != 4 or not set(vendor + product) <= hex_digits:
+        raise ValueError(f"{uri!r}: write usb://VID:PID in hex, e.g. usb://04b8:0202 (see lsusb)")
+    return int(vendor, 16), int(product, 16)
+
+
+def _int_param(uri: str, query: dict[str, str], name: str, default: int) -> int:
+    try:
+        return int(query.get(name, default))
+    except ValueError:
+        raise ValueError(f"{uri!r}: {name} must be a whole number") from None
+
+
+def _dot_width(profile_data: dict[str, Any], width_mm: Literal[58, 80]) -> int:
+    nominal = NOMINAL_DOT_WIDTH[width_mm]
+    try:
+        pixels = int(profile_data["media"]["width"]["pixels"])
+    except (KeyError, TypeError, ValueError):
+        return nominal
+    return min(pixels, nominal)
+
+
+def _vietnamese_code_page(profile_data: dict[str, Any], profile_name: str) -> int:
+    pages = sorted(
+        int(number) for number, name in profile_data.get("codePages", {}).items() if name == "CP1258"
+    )
+    if not pages:
+        raise ValueError(
+            f"printer profile {profile_name!r} has no Vietnamese code page (CP1258): set printer.text_mode = false "
+            "to print Vietnamese as images"
+        )
+    return pages[0]

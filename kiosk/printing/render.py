@@ -1,0 +1,490 @@
+"""Documents to printer operations: Vietnamese text drawn with the embedded font into a 1-bit image at the
+printer's dot width, printed raster (``GS v 0``).
+
+Why raster: Vietnamese code-page support differs between printer models (TCVN-3, CP1258 at different
+``ESC t`` numbers, tone marks printed apart), while an image prints the same everywhere. The text mode is
+there for printers whose profile has CP1258 and that are too slow for raster; QR codes and barcodes are
+images in both modes.
+
+Pillow, not Qt: the embedded font has every Vietnamese letter precomposed, which Pillow's basic layout
+draws correctly (text is NFC-normalised first), and it keeps this module free of Qt, safe in any thread.
+Rendering takes tens of milliseconds for a long receipt: the print service runs it in an executor.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal, assert_never
+
+# Untyped libraries; the pyproject override list is not this module's to grow, so the ignores sit here.
+import barcode as python_barcode  # type: ignore[import-untyped]
+import qrcode  # type: ignore[import-untyped]
+import qrcode.constants  # type: ignore[import-untyped]
+from PIL import Image, ImageDraw, ImageFont
+
+from kiosk.devices.printer import CutPaper, PrintJob, PrintOp, RasterBlock, TextLine
+from kiosk.paths import FONT_FILES
+from kiosk.printing.document import (
+    Align,
+    Banner,
+    Barcode,
+    Block,
+    Cut,
+    Divider,
+    Document,
+    KeyValue,
+    Note,
+    QrCode,
+    Table,
+    Text,
+    Title,
+    Total,
+)
+
+__all__ = ["QR_QUIET_ZONE_MODULES", "RenderError", "render", "render_barcode", "render_image", "render_qr"]
+
+QR_QUIET_ZONE_MODULES = 4
+"""ISO/IEC 18004's quiet zone. python-escpos's ``qr()`` draws one module, too little for phones from paper."""
+_QR_MAX_MODULE_DOTS = 7  # 0.875 mm at 203 dpi: a VietQR code comes out 4-5 cm wide, easy for any phone
+_QR_MIN_MODULE_DOTS = 3  # below 0.375 mm cheap phone cameras start to fail on thermal paper
+_BARCODE_QUIET_MODULES = 10
+_BARCODE_HEIGHT_DOTS = 72  # 9 mm
+_BLACK_THRESHOLD = 150  # grey levels below this print black; a little above half keeps thin strokes whole
+_CUT_FEED_DOTS = 24
+_LEFT: tuple[Align] = ("left",)
+
+Weight = Literal["regular", "semibold", "bold"]
+_FONT_BY_WEIGHT: dict[Weight, int] = {"regular": 0, "semibold": 1, "bold": 2}
+
+# One FreeType face per (weight, size) is shared; FreeType faces are not safe for concurrent use, and the
+# GIL makes parallel rendering pointless anyway.
+_render_lock = threading.Lock()
+
+
+class RenderError(ValueError):
+    """The document cannot be drawn at this width (a QR payload or barcode too long for the paper)."""
+
+
+@dataclass(frozen=True)
+class _Metrics:
+    margin: int
+    small: int
+    normal: int
+    large: int
+    title: int
+    gap: int  # vertical space between blocks
+
+
+def _metrics(dot_width: int) -> _Metrics:
+    if dot_width < 480:  # 58 mm paper
+        return _Metrics(margin=4, small=19, normal=23, large=29, title=31, gap=10)
+    return _Metrics(margin=8, small=21, normal=26, large=33, title=37, gap=12)
+
+
+@lru_cache(maxsize=32)
+def _font(weight: Weight, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(FONT_FILES[_FONT_BY_WEIGHT[weight]]), size)
+
+
+def _nfc(text: str) -> str:
+    # Decomposed input (e + U+0302 + U+0303) would draw the marks as separate, misplaced glyphs.
+    return unicodedata.normalize("NFC", text)
+
+
+def _line_height(font: ImageFont.FreeTypeFont) -> int:
+    ascent, descent = font.getmetrics()
+    return ascent + descent + 2
+
+
+def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` dots, at spaces where possible."""
+    lines: list[str] = []
+    for paragraph in _nfc(text).split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if font.getlength(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = ""
+            while font.getlength(word) > width:  # a word longer than the line: break it anywhere
+                cut = max(1, next(i for i in range(len(word), 0, -1) if font.getlength(word[:i]) <= width))
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines
+
+
+class _Canvas:
+    """A greyscale strip the width of the paper that grows downwards."""
+
+    def __init__(self, width: int, metrics: _Metrics) -> None:
+        self.width = width
+        self.m = metrics
+        self.inner = width - 2 * metrics.margin
+        self.parts: list[Image.Image] = []
+
+    def strip(self, height: int) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+        image = Image.new("L", (self.width, max(1, height)), 255)
+        self.parts.append(image)
+        return image, ImageDraw.Draw(image)
+
+    def space(self, height: int) -> None:
+        self.strip(height)
+
+    def lines(
+        self,
+        lines: Sequence[str],
+        font: ImageFont.FreeTypeFont,
+        align: Align = "left",
+        *,
+        left: int | None = None,
+        width: int | None = None,
+        fill: int = 0,
+        background: int = 255,
+    ) -> None:
+        left = self.m.margin if left is None else left
+        width = self.inner if width is None else width
+        height = _line_height(font)
+        image, draw = self.strip(height * len(lines))
+        if background != 255:
+            draw.rectangle((self.m.margin, 0, self.width - self.m.margin - 1, image.height), fill=background)
+        for i, line in enumerate(lines):
+            draw.text((_x(line, font, align, left, width), i * height), line, font=font, fill=fill)
+
+    def image(self) -> Image.Image:
+        total = sum(part.height for part in self.parts)
+        page = Image.new("L", (self.width, total), 255)
+        y = 0
+        for part in self.parts:
+            page.paste(part, (0, y))
+            y += part.height
+        return page
+
+
+def _x(line: str, font: ImageFont.FreeTypeFont, align: Align, left: int, width: int) -> int:
+    match align:
+        case "left":
+            return left
+        case "center":
+            return left + (width - round(font.getlength(line))) // 2
+        case "right":
+            return left + width - round(font.getlength(line))
+        case _:
+            assert_never(align)
+
+
+# ---------------------------------------------------------------------------------------------- blocks
+def _draw_block(canvas: _Canvas, block: Block) -> None:
+    m = canvas.m
+    match block:
+        case Title(text=text, subtitle=subtitle):
+            font = _font("bold", m.title)
+            canvas.lines(wrap(text, font, canvas.inner), font, "center")
+            if subtitle:
+                small = _font("regular", m.small)
+                canvas.lines(wrap(subtitle, small, canvas.inner), small, "center")
+        case Banner(text=text):
+            font = _font("bold", m.large)
+            # Padding inside the black band: a stacked mark on a capital (Ả, Ạ) must not touch its edge.
+            _, draw = canvas.strip(8)
+            draw.rectangle((m.margin, 0, canvas.width - m.margin - 1, 8), fill=0)
+            canvas.lines(wrap(text, font, canvas.inner - 16), font, "center", fill=255, background=0)
+            _, draw = canvas.strip(4)
+            draw.rectangle((m.margin, 0, canvas.width - m.margin - 1, 4), fill=0)
+        case Text(text=text, bold=bold, align=align, size=size):
+            font = _font(
+                "bold" if bold else "regular", {"small": m.small, "normal": m.normal, "large": m.large}[size]
+            )
+            canvas.lines(wrap(text, font, canvas.inner), font, align)
+        case KeyValue(key=key, value=value, bold=bold):
+            _key_value(canvas, key, value, _font("bold" if bold else "regular", m.normal))
+        case Table():
+            _table(canvas, block)
+        case Total(label=label, value=value):
+            _, draw = canvas.strip(8)
+            draw.rectangle((m.margin, 2, canvas.width - m.margin, 4), fill=0)
+            _key_value(canvas, label, value, _font("bold", m.large))
+        case QrCode(payload=payload, caption=caption):
+            _paste_centered(canvas, render_qr(payload, max_width=canvas.inner))
+            if caption:
+                font = _font("semibold", m.normal)
+                canvas.lines(wrap(caption, font, canvas.inner), font, "center")
+        case Barcode(data=data):
+            _paste_centered(canvas, render_barcode(data, max_width=canvas.inner))
+            font = _font("regular", m.normal)
+            canvas.lines([data], font, "center")
+        case Note(text=text):
+            font = _font("regular", m.small)
+            pad = 8
+            lines = wrap(text, font, canvas.inner - 2 * pad - 4)
+            height = _line_height(font) * len(lines) + 2 * pad
+            _, draw = canvas.strip(height)
+            draw.rectangle((m.margin, 0, canvas.width - m.margin - 1, height - 1), outline=0, width=2)
+            for i, line in enumerate(lines):
+                draw.text((m.margin + pad + 2, pad + i * _line_height(font)), line, font=font, fill=0)
+        case Divider():
+            _, draw = canvas.strip(6)
+            for x in range(m.margin, canvas.width - m.margin, 12):
+                draw.rectangle((x, 2, min(x + 6, canvas.width - m.margin), 3), fill=0)
+        case Cut():
+            pass
+        case _:
+            assert_never(block)
+
+
+def _key_value(canvas: _Canvas, key: str, value: str, font: ImageFont.FreeTypeFont) -> None:
+    key, value = _nfc(key), _nfc(value)
+    gap = 16
+    if font.getlength(key) + gap + font.getlength(value) <= canvas.inner:
+        height = _line_height(font)
+        _, draw = canvas.strip(height)
+        draw.text((canvas.m.margin, 0), key, font=font, fill=0)
+        draw.text((_x(value, font, "right", canvas.m.margin, canvas.inner), 0), value, font=font, fill=0)
+        return
+    canvas.lines(wrap(key, font, canvas.inner), font, "left")
+    canvas.lines(wrap(value, font, canvas.inner), font, "right")
+
+
+def _table(canvas: _Canvas, table: Table) -> None:
+    m = canvas.m
+    n = len(table.headers)
+    weights = table.weights or (1,) * n
+    align: tuple[Align, ...] = table.align or _LEFT * n
+    gap = 10
+    usable = canvas.inner - gap * (n - 1)
+    widths = [usable * w // sum(weights) for w in weights]
+    widths[-1] = usable - sum(widths[:-1])
+    lefts = [m.margin + sum(widths[:i]) + gap * i for i in range(n)]
+
+    def row(cells: Sequence[str], font: ImageFont.FreeTypeFont) -> None:
+        wrapped = [wrap(cell, font, widths[i]) for i, cell in enumerate(cells)]
+        height = _line_height(font)
+        _, draw = canvas.strip(height * max(len(w) for w in wrapped))
+        for i, lines in enumerate(wrapped):
+            for j, line in enumerate(lines):
+                draw.text(
+                    (_x(line, font, align[i], lefts[i], widths[i]), j * height), line, font=font, fill=0
+                )
+
+    row(table.headers, _font("semibold", m.small))
+    _, draw = canvas.strip(5)
+    draw.rectangle((m.margin, 1, canvas.width - m.margin, 2), fill=0)
+    for cells in table.rows:
+        row(cells, _font("regular", m.small))
+        canvas.space(3)
+
+
+def _paste_centered(canvas: _Canvas, image: Image.Image) -> None:
+    strip, _ = canvas.strip(image.height)
+    strip.paste(image.convert("L"), ((canvas.width - image.width) // 2, 0))
+
+
+def render_qr(payload: str, *, max_width: int) -> Image.Image:
+    """The QR code of ``payload`` with its 4-module quiet zone, as large as fits ``max_width`` (up to
+    0.875 mm a module): a 1-bit image, black = 0."""
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, box_size=1)
+    qr.add_data(payload.encode("utf-8"))
+    qr.make(fit=True)
+    matrix = qr.get_matrix()
+    modules = len(matrix) + 2 * QR_QUIET_ZONE_MODULES
+    module = min(_QR_MAX_MODULE_DOTS, max_width // modules)
+    if module < _QR_MIN_MODULE_DOTS:
+        raise RenderError(f"QR payload of {len(payload)} characters is too long for {max_width} dots")
+    image = Image.new("1", (len(matrix), len(matrix)), 1)
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                image.putpixel((x, y), 0)
+    image = image.resize((len(matrix) * module,) * 2, Image.Resampling.NEAREST)
+    framed = Image.new("1", (modules * module,) * 2, 1)
+    framed.paste(image, (QR_QUIET_ZONE_MODULES * module,) * 2)
+    return framed
+
+
+def render_barcode(data: str, *, max_width: int) -> Image.Image:
+    """A Code 128 barcode of ``data`` with its quiet zones, 2-3 dots a module: a 1-bit image."""
+    pattern = python_barcode.get("code128", data).build()[0]
+    modules = len(pattern) + 2 * _BARCODE_QUIET_MODULES
+    module = min(3, max_width // modules)
+    if module < 2:
+        raise RenderError(f"barcode {data!r} is too long for {max_width} dots")
+    image = Image.new("1", (modules * module, _BARCODE_HEIGHT_DOTS), 1)
+    draw = ImageDraw.Draw(image)
+    for i, bit in enumerate(pattern):
+        if bit == "1":
+            x = (i + _BARCODE_QUIET_MODULES) * module
+            draw.rectangle((x, 0, x + module - 1, _BARCODE_HEIGHT_DOTS - 1), fill=0)
+    return image
+
+
+# ---------------------------------------------------------------------------------------------- documents
+def _pages(document: Document) -> list[list[Block]]:
+    """The document split at its cuts; a trailing cut is implied."""
+    pages: list[list[Block]] = [[]]
+    for block in document.blocks:
+        if isinstance(block, Cut):
+            pages.append([])
+        else:
+            pages[-1].append(block)
+    return [page for page in pages if page]
+
+
+def _raster_page(blocks: Iterable[Block], dot_width: int) -> Image.Image:
+    canvas = _Canvas(dot_width, _metrics(dot_width))
+    canvas.space(8)  # room for a tone mark stacked on a capital in a first-line title (THỬ, ĐIỆN)
+    for i, block in enumerate(blocks):
+        if i:
+            canvas.space(canvas.m.gap)
+        _draw_block(canvas, block)
+    canvas.space(_CUT_FEED_DOTS)
+    # Threshold rather than dither: dithered text edges look ragged on a thermal head.
+    return (
+        canvas.image()
+        .point(lambda v: 255 if v >= _BLACK_THRESHOLD else 0)
+        .convert("1", dither=Image.Dither.NONE)
+    )
+
+
+def render_image(document: Document, *, dot_width: int) -> Image.Image:
+    """The whole document as the printer's raster (pages one under another): what the preview shows."""
+    with _render_lock:
+        pages = [_raster_page(page, dot_width) for page in _pages(document)]
+    return _stack(pages, dot_width)
+
+
+def _stack(images: Sequence[Image.Image], dot_width: int) -> Image.Image:
+    page = Image.new("1", (dot_width, max(1, sum(i.height for i in images))), 1)
+    y = 0
+    for image in images:
+        page.paste(image, (0, y))
+        y += image.height
+    return page
+
+
+def render(document: Document, *, dot_width: int, text_mode: bool = False) -> PrintJob:
+    """The printer operations for ``document`` on a printer ``dot_width`` dots wide (a multiple of 8)."""
+    if dot_width % 8 or dot_width < 256:
+        raise ValueError(f"dot width must be a multiple of 8 and at least 256, got {dot_width}")
+    with _render_lock:
+        rasters = [_raster_page(page, dot_width) for page in _pages(document)]
+        preview = _stack(rasters, dot_width)
+        if not text_mode:
+            ops: list[PrintOp] = []
+            for raster in rasters:
+                ops += [RasterBlock(raster), CutPaper()]
+            return PrintJob(tuple(ops), preview, preview.height)
+        text_ops: list[PrintOp] = []
+        for page in _pages(document):
+            text_ops += _text_ops(page, dot_width)
+            text_ops.append(CutPaper())
+        # The text-mode preview is the raster rendering: an approximation of the printer's own font.
+        return PrintJob(tuple(text_ops), preview, preview.height)
+
+
+# ---------------------------------------------------------------------------------------------- text mode
+def _text_ops(blocks: Iterable[Block], dot_width: int) -> list[PrintOp]:
+    columns = dot_width // 12  # font A is 12 dots wide: 32 columns on 58 mm, 42 or 48 on 80 mm
+    ops: list[PrintOp] = []
+    inner = dot_width - 2 * _metrics(dot_width).margin
+
+    def text(
+        value: str, width: int = columns, *, bold: bool = False, align: Align = "left", double: bool = False
+    ) -> None:
+        ops.extend(TextLine(line, bold, align, double) for line in _wrap_columns(value, width))
+
+    for block in blocks:
+        match block:
+            case Title(text=title, subtitle=subtitle):
+                text(title, columns // 2, bold=True, align="center", double=True)
+                if subtitle:
+                    text(subtitle, align="center")
+            case Banner(text=banner):
+                text(f"*** {banner} ***", columns // 2, bold=True, align="center", double=True)
+            case Text(text=value, bold=bold, align=align):
+                text(value, bold=bold, align=align)
+            case KeyValue(key=key, value=value, bold=bold):
+                ops += [TextLine(line, bold=bold) for line in _pair_columns(key, value, columns)]
+            case Total(label=label, value=value):
+                ops.append(TextLine("=" * columns))
+                ops += [TextLine(line, bold=True) for line in _pair_columns(label, value, columns)]
+            case Table(headers=headers, rows=rows):
+                ops += [TextLine(line, bold=True) for line in _table_columns(block, headers, columns)]
+                ops.append(TextLine("-" * columns))
+                for cells in rows:
+                    ops += [TextLine(line) for line in _table_columns(block, cells, columns)]
+            case QrCode(payload=payload, caption=caption):
+                ops.append(RasterBlock(_centered(render_qr(payload, max_width=inner), dot_width)))
+                if caption:
+                    text(caption, align="center")
+            case Barcode(data=data):
+                ops.append(RasterBlock(_centered(render_barcode(data, max_width=inner), dot_width)))
+                text(data, align="center")
+            case Note(text=note):
+                text(note)
+            case Divider():
+                ops.append(TextLine("-" * columns))
+            case Cut():
+                pass
+            case _:
+                assert_never(block)
+    return ops
+
+
+def _centered(image: Image.Image, dot_width: int) -> Image.Image:
+    page = Image.new("1", (dot_width, image.height), 1)
+    page.paste(image, ((dot_width - image.width) // 2, 0))
+    return page
+
+
+def _wrap_columns(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for paragraph in _nfc(text).split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            while len(word) > width:
+                if line:
+                    lines.append(line)
+                    line = ""
+                lines.append(word[:width])
+                word = word[width:]
+            candidate = f"{line} {word}" if line else word
+            if len(candidate) <= width:
+                line = candidate
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+    return lines
+
+
+def _pair_columns(key: str, value: str, columns: int) -> list[str]:
+    key, value = _nfc(key), _nfc(value)
+    if len(key) + 1 + len(value) <= columns:
+        return [key + " " * (columns - len(key) - len(value)) + value]
+    return _wrap_columns(key, columns) + [line.rjust(columns) for line in _wrap_columns(value, columns)]
+
+
+def _table_columns(table: Table, cells: Sequence[str], columns: int) -> list[str]:
+    n = len(table.headers)
+    weights = table.weights or (1,) * n
+    align: tuple[Align, ...] = table.align or _LEFT * n
+    usable = columns - (n - 1)
+    widths = [usable * w // sum(weights) for w in weights]
+    widths[-1] = usable - sum(widths[:-1])
+    wrapped = [_wrap_columns(cell, widths[i]) for i, cell in enumerate(cells)]
+    lines = []
+    for j in range(max(len(w) for w in wrapped)):
+        parts = []
+        for i, cell_lines in enumerate(wrapped):
+            part = cell_lines[j] if j < len(cell_lines) else ""
+            parts.append(part.rjust(widths[i]) if align[i] == "right" else part.ljust(widths[i]))
+        lines.append(" ".join(parts).rstrip())
+    return lines
