@@ -23,10 +23,14 @@ from kiosk.central import CentralClient
 from kiosk.central.errors import CentralError, Unauthorized
 from kiosk.config import ConfigError, Settings, config_path, load_settings
 from kiosk.demo_central import DemoCentral, DemoCentralError
+from kiosk.devices.printer import PreviewPrinter, printer_from_uri
 from kiosk.flows.idle import IdleFlow
-from kiosk.flows.navigation import ComingSoon, Feature, Navigator, ScreenState, StaffCalled
+from kiosk.flows.navigation import ComingSoon, Feature, Navigator, PrintPreview, ScreenState, StaffCalled
 from kiosk.i18n import CatalogError, Translator
 from kiosk.input_watch import InputWatcher
+from kiosk.printing.document import Document
+from kiosk.printing.journal import JournalError, PrintJournal
+from kiosk.printing.service import PrintOutcome, PrintService
 from kiosk.session import CustomerSession
 from kiosk.theme import load_fonts, stylesheet
 from kiosk.views.main_window import KioskWindow
@@ -44,11 +48,17 @@ class KioskApp:
     Tests build it through :func:`build_kiosk` exactly as `kiosk run` does, with a real central on loopback."""
 
     def __init__(
-        self, settings: Settings, tr: Translator, client: CentralClient, qt_app: QApplication
+        self,
+        settings: Settings,
+        tr: Translator,
+        client: CentralClient,
+        qt_app: QApplication,
+        printing: PrintService | None = None,
     ) -> None:
         self.settings = settings
         self.tr = tr
         self.client = client
+        self.printing = printing
         self._qt_app = qt_app
         self.central_reachable: bool | None = None
         self.session = CustomerSession(
@@ -132,6 +142,18 @@ class KioskApp:
         self.window.set_large_text(self.session.large_text)
         self.window.retranslate()
 
+    # ------------------------------------------------------------------ printing
+    async def print_document(self, document: Document, *, kind: str, reference: str) -> PrintOutcome | None:
+        """Prints through the journal (None when this kiosk has no printer). A preview printer's page is then
+        shown on screen, where the customer would otherwise look at the paper."""
+        if self.printing is None:
+            return None
+        outcome = await self.printing.print_document(document, kind=kind, reference=reference)
+        printer = self.printing.printer
+        if outcome.printed and isinstance(printer, PreviewPrinter) and printer.saved:
+            self.navigator.go(PrintPreview(printer.saved[-1]))
+        return outcome
+
     # ------------------------------------------------------------------ central
     async def check_central(self) -> str | None:
         """None when the central answers and accepts this kiosk's token; otherwise what is wrong, for the
@@ -160,7 +182,16 @@ def build_kiosk(settings: Settings, qt_app: QApplication) -> KioskApp:
         timeout=settings.central.timeout_seconds,
         retries=settings.central.retries,
     )
-    return KioskApp(settings, tr, client, qt_app)
+    printing = None
+    if settings.printer.uri is not None:
+        printer = printer_from_uri(
+            settings.printer.uri,
+            width_mm=settings.printer.width_mm,
+            profile=settings.printer.profile,
+            text_mode=settings.printer.text_mode,
+        )
+        printing = PrintService(printer, PrintJournal.in_data_dir(settings.data_dir))
+    return KioskApp(settings, tr, client, qt_app, printing)
 
 
 def show_kiosk_window(kiosk_app: KioskApp, *, windowed: bool, demo: bool = False) -> None:
@@ -265,6 +296,10 @@ def _run_gui(settings: Settings, *, windowed: bool, smoke: bool, demo: bool) -> 
         kiosk_app = build_kiosk(settings, qt_app)
     except (CatalogError, FileNotFoundError) as exc:
         return fail(f"{exc} — reinstall the kiosk or run `kiosk doctor`")
+    except ValueError as exc:  # a printer URI the driver cannot use
+        return fail(f"config key 'printer.uri': {exc}", 2)
+    except JournalError as exc:
+        return fail(f"{exc} — check data_dir, or run `kiosk doctor`")
 
     loop = qasync.QEventLoop(qt_app)
     asyncio.set_event_loop(loop)

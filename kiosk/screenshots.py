@@ -12,8 +12,12 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.i18n import LANGUAGES
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskApp
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -27,16 +31,17 @@ def screenshots_command(args: argparse.Namespace) -> int:
     # Imported here so that `kiosk --help` does not load Qt.
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.app import LANDSCAPE, PORTRAIT, KioskApp, build_kiosk, demo_overrides
+    from kiosk.app import LANDSCAPE, PORTRAIT, build_kiosk, demo_overrides
     from kiosk.config import load_settings
     from kiosk.demo_central import DemoCentral
-    from kiosk.flows.navigation import ComingSoon, Feature, IdleWarning, StaffCalled
+    from kiosk.flows.navigation import ComingSoon, Feature, IdleWarning, PrintPreview, StaffCalled
 
     scenarios: dict[str, Callable[[KioskApp], None]] = {
         "home": lambda k: None,
         "coming-soon": lambda k: k.navigator.go(ComingSoon(Feature.REQUESTS)),
         "staff-called": lambda k: k.navigator.go(StaffCalled()),
         "idle-warning": lambda k: k.navigator.go(IdleWarning(17)),
+        "print-preview": lambda k: k.navigator.go(PrintPreview(_sample_printout(k))),
     }
     unknown = set(args.only) - set(scenarios)
     if unknown:
@@ -74,3 +79,16 @@ def screenshots_command(args: argparse.Namespace) -> int:
         window.close()
     print(f"{count} screenshots in {args.out}")  # noqa: T201
     return 0
+
+
+def _sample_printout(kiosk_app: KioskApp) -> Path:
+    """The demo receipt as the preview printer saves it (rendered here directly: no event loop runs)."""
+    from kiosk.devices.printer import NOMINAL_DOT_WIDTH
+    from kiosk.printing.render import render_image
+    from kiosk.printing.samples import sample_documents
+
+    path = kiosk_app.settings.data_dir / "screenshot-receipt.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = sample_documents(kiosk_app.settings.kiosk_id)["payment_receipt"]
+    render_image(document, dot_width=NOMINAL_DOT_WIDTH[kiosk_app.settings.printer.width_mm]).save(path)
+    return path

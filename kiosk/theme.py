@@ -96,9 +96,11 @@ def stylesheet(*, large_text: bool, palette: Palette = DEFAULT_PALETTE) -> str:
 * {{ font-family: "{FONT_FAMILY}"; font-size: {body}px; color: {p.text}; }}
 QMainWindow, QWidget#screen, QStackedWidget {{ background: {p.background}; }}
 QLabel {{ background: transparent; }}
-QScrollArea#page, QScrollArea#page > QWidget > QWidget {{ background: {p.background}; }}
+QScrollArea, QScrollArea > QWidget > QWidget {{ background: {p.background}; }}
 QScrollBar:vertical {{ width: {touch}px; background: {p.secondary}; }}
 QScrollBar::handle:vertical {{ background: {p.secondary_text}; min-height: {touch}px; border-radius: 8px; }}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
 QLabel[role="title"] {{ font-size: {title}px; font-weight: 700; }}
 QLabel[role="heading"] {{ font-size: {heading}px; font-weight: 700; }}
 QLabel[role="muted"] {{ color: {p.muted_text}; font-size: {small}px; }}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 
 class Feature(StrEnum):
@@ -42,7 +43,14 @@ class IdleWarning:
     seconds_left: int
 
 
-ScreenState = Home | ComingSoon | StaffCalled | IdleWarning
+@dataclass(frozen=True)
+class PrintPreview:
+    """What a kiosk without a printer (demo mode) "printed": the PNG the preview printer saved."""
+
+    image: Path
+
+
+ScreenState = Home | ComingSoon | StaffCalled | IdleWarning | PrintPreview
 
 Listener = Callable[[ScreenState], None]
 

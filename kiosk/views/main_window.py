@@ -24,6 +24,7 @@ from kiosk.i18n import Translator
 from kiosk.views.coming_soon import ComingSoonScreen
 from kiosk.views.home import HomeScreen
 from kiosk.views.idle_warning import IdleWarningScreen
+from kiosk.views.print_preview import PrintPreviewScreen
 from kiosk.views.router import screen_for
 from kiosk.views.screen import Screen
 from kiosk.views.staff_called import StaffCalledScreen
@@ -166,6 +167,8 @@ class KioskWindow(QWidget):
             screen.end_requested.connect(self.end_session_requested)
         elif isinstance(screen, StaffCalledScreen):
             screen.continue_requested.connect(self.staff_continue_requested)
+        elif isinstance(screen, PrintPreviewScreen):
+            screen.done_requested.connect(self.back_requested)
 
     # ------------------------------------------------------------------ kiosk behaviour
     def closeEvent(self, event: QCloseEvent) -> None:

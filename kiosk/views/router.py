@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from kiosk.flows.navigation import ComingSoon, Home, IdleWarning, ScreenState, StaffCalled
+from kiosk.flows.navigation import ComingSoon, Home, IdleWarning, PrintPreview, ScreenState, StaffCalled
 from kiosk.views.coming_soon import ComingSoonScreen
 from kiosk.views.home import HomeScreen
 from kiosk.views.idle_warning import IdleWarningScreen
+from kiosk.views.print_preview import PrintPreviewScreen
 from kiosk.views.screen import Screen
 from kiosk.views.staff_called import StaffCalledScreen
 
@@ -22,5 +23,7 @@ def screen_for(state: ScreenState) -> type[Screen]:
             return StaffCalledScreen
         case IdleWarning():
             return IdleWarningScreen
+        case PrintPreview():
+            return PrintPreviewScreen
         case _:
             assert_never(state)
