@@ -9,11 +9,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QCloseEvent, QContextMenuEvent
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QPushButton,
     QScrollArea,
-    QScroller,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -28,7 +26,7 @@ from kiosk.views.print_preview import PrintPreviewScreen
 from kiosk.views.router import screen_for
 from kiosk.views.screen import Screen
 from kiosk.views.staff_called import StaffCalledScreen
-from kiosk.views.widgets import button, label
+from kiosk.views.widgets import button, label, scroll_area
 
 
 class KioskWindow(QWidget):
@@ -185,11 +183,4 @@ class KioskWindow(QWidget):
 def _scrolling(screen: Screen) -> QScrollArea:
     """Screens fit the panel as designed; when they cannot (large text on a small landscape panel, a long
     translation) they scroll by finger rather than cut text off."""
-    page = QScrollArea()
-    page.setObjectName("page")
-    page.setWidgetResizable(True)
-    page.setFrameShape(QFrame.Shape.NoFrame)
-    page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    page.setWidget(screen)
-    QScroller.grabGesture(page.viewport(), QScroller.ScrollerGestureType.TouchGesture)
-    return page
+    return scroll_area(screen, "page")

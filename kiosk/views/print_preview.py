@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QScroller, QVBoxLayout
+from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from kiosk.flows.navigation import PrintPreview, ScreenState
 from kiosk.i18n import Translator
 from kiosk.views.screen import Screen
-from kiosk.views.widgets import button, label
+from kiosk.views.widgets import button, label, scroll_area
 
 # Paper is white whatever the theme; a frame shows where the slip ends.
 _PAPER_STYLE = "QLabel#print-preview-image { background: #FFFFFF; border: 3px solid #111111; padding: 12px; }"
@@ -27,15 +27,9 @@ class PrintPreviewScreen(Screen):
         self._image.setStyleSheet(_PAPER_STYLE)
         self._image.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         # The slip scrolls inside its own area so that "Done" stays in view however long the slip is.
-        self._paper = QScrollArea()
-        self._paper.setObjectName("print-preview-paper")
-        self._paper.setWidget(self._image)
-        self._paper.setWidgetResizable(True)
-        self._paper.setFrameShape(QFrame.Shape.NoFrame)
-        self._paper.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._paper = scroll_area(self._image, "print-preview-paper")
         self._paper.setMinimumHeight(240)
         self._paper.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        QScroller.grabGesture(self._paper.viewport(), QScroller.ScrollerGestureType.TouchGesture)
         self._done = button("primary")
         self._done.setObjectName("print-preview-done")
         self._done.clicked.connect(self.done_requested)
