@@ -132,7 +132,7 @@ class KioskWindow(QWidget):
         self._refresh_frame()
 
     def wipe(self) -> None:
-        """Drop every screen that may hold customer data; they are rebuilt empty when next shown."""
+        """Clear every screen that may hold customer data (each screen knows what it showed)."""
         for screen in self._screens.values():
             screen.clear()
 
