@@ -77,7 +77,9 @@ class KioskApp:
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self.idle.tick)
         self._connect()
-        self._apply_language_and_size()
+        self._styled_large_text = self.session.large_text
+        self._apply_size()
+        self._apply_language()
 
     def _connect(self) -> None:
         w = self.window
@@ -111,11 +113,11 @@ class KioskApp:
 
     def _toggle_language(self) -> None:
         self.session.language = "en" if self.session.language == "vi" else "vi"
-        self._apply_language_and_size()
+        self._apply_language()
 
     def _toggle_large_text(self) -> None:
         self.session.large_text = not self.session.large_text
-        self._apply_language_and_size()
+        self._apply_size()
 
     def _more_time(self) -> None:
         self.idle.more_time()
@@ -131,16 +133,22 @@ class KioskApp:
 
     def _wiped(self) -> None:
         self.window.wipe()
-        self._apply_language_and_size()
+        if self._styled_large_text != self.session.large_text:
+            self._apply_size()
+        self._apply_language()
         self.input_watch.restart()
         log.info("session ended and wiped")
 
-    def _apply_language_and_size(self) -> None:
+    def _apply_language(self) -> None:
         if self.tr.language != self.session.language:
             self.tr.set_language(self.session.language)
+        self.window.retranslate()
+
+    def _apply_size(self) -> None:
+        # A whole-application style sheet re-polishes every widget: set it only when the size changes.
+        self._styled_large_text = self.session.large_text
         self._qt_app.setStyleSheet(stylesheet(large_text=self.session.large_text))
         self.window.set_large_text(self.session.large_text)
-        self.window.retranslate()
 
     # ------------------------------------------------------------------ printing
     async def print_document(self, document: Document, *, kind: str, reference: str) -> PrintOutcome | None:
@@ -159,8 +167,7 @@ class KioskApp:
         """None when the central answers and accepts this kiosk's token; otherwise what is wrong, for the
         operator (never shown to customers as is)."""
         try:
-            await self.client.health()
-            await self.client.tariffs()  # authenticated: proves the token
+            await self.client.check_access()
         except Unauthorized:
             self.central_reachable = False
             return f"the central system at {self.settings.central.url} refused this kiosk's token"

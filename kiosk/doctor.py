@@ -104,8 +104,7 @@ async def check_central(settings: Settings) -> CheckResult:
         url, settings.central.token.get_secret_value(), timeout=settings.central.timeout_seconds, retries=0
     ) as client:
         try:
-            health = await client.health()
-            await client.tariffs()  # needs the token
+            health = await client.check_access()
         except Unauthorized:
             return _fail(
                 "central", f"{url} refused this kiosk's token", "ask the central's operator for a new token"

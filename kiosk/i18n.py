@@ -300,53 +300,39 @@ def check(translations_dir: Path = TRANSLATIONS_DIR, root: Path = PROJECT_DIR) -
     """Problems that would show a customer a raw msgid or a wrong sentence; empty when all is well."""
     problems: list[str] = []
     uses = extract(source_files(root), root)
+    fields: dict[str, dict[Language, frozenset[str]]] = {}
     for language in LANGUAGES:
         try:
             catalog = _read_catalog(translations_dir, language)
         except CatalogError as exc:
             problems.append(str(exc))
             continue
-        have: dict[str, tuple[str, ...]] = {}
+        have: set[str] = set()
         for message in _messages(catalog):
             msgid, forms = message.msgid, message.forms
-            have[msgid] = forms
+            have.add(msgid)
             if not message.finished:
                 problems.append(f"{language}: {msgid!r} is not translated")
             if msgid in uses and uses[msgid].plural != message.plural:
                 problems.append(
                     f"{language}: {msgid!r} plural forms do not match its use at {uses[msgid].where}"
                 )
-            if len({frozenset(_fields_of(f)) for f in forms if f}) > 1:
+            form_fields = [frozenset(_fields_of(f)) for f in forms if f]
+            if len(set(form_fields)) > 1:
                 problems.append(f"{language}: {msgid!r} plural forms use different {{fields}}")
+            fields.setdefault(msgid, {})[language] = frozenset().union(*form_fields)
         for msgid, use in sorted(uses.items()):
             if msgid not in have:
                 problems.append(f"{language}: {msgid!r} (used at {use.where}) is missing")
-        for msgid in sorted(set(have) - set(uses) - _INDIRECT):
+        for msgid in sorted(have - set(uses)):
             problems.append(f"{language}: {msgid!r} is not used by any code")
-    problems.extend(_field_mismatches(translations_dir))
-    return problems
-
-
-# Msgids built by code from data (not literal at the call site) and so invisible to `extract`.
-_INDIRECT: Final[frozenset[str]] = frozenset()
-
-
-def _field_mismatches(translations_dir: Path) -> list[str]:
-    fields: dict[str, dict[Language, frozenset[str]]] = {}
-    for language in LANGUAGES:
-        try:
-            catalog = _read_catalog(translations_dir, language)
-        except CatalogError:
-            continue
-        for message in _messages(catalog):
-            names = frozenset(name for form in message.forms for name in _fields_of(form))
-            fields.setdefault(message.msgid, {})[language] = names
-    return [
+    problems.extend(
         f"{msgid!r} uses different {{fields}} in "
-        + " and ".join(f"{lang} {sorted(n)}" for lang, n in by.items())
+        + " and ".join(f"{lang} {sorted(names)}" for lang, names in by.items())
         for msgid, by in sorted(fields.items())
         if len(set(by.values())) > 1
-    ]
+    )
+    return problems
 
 
 def update(translations_dir: Path = TRANSLATIONS_DIR, root: Path = PROJECT_DIR) -> list[str]:

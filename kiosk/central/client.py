@@ -280,6 +280,13 @@ class CentralClient:
     async def tariffs(self) -> Tariffs:
         return await self._call(Tariffs, "GET", "/v1/tariffs", retry=True)
 
+    async def check_access(self) -> Health:
+        """The central's health, once it has also accepted this kiosk's token (health alone needs none).
+        Raises :class:`Unauthorized` for a refused token, another :class:`CentralError` when unreachable."""
+        health = await self.health()
+        await self.tariffs()
+        return health
+
     # -------------------------------------------------------------- customers
     async def customer(self, code: str) -> Customer:
         return await self._call(Customer, "GET", "/v1/customers/{code}", path={"code": code}, retry=True)

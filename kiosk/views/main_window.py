@@ -46,8 +46,6 @@ class KioskWindow(QWidget):
         self.allow_close = False
         self._tr = tr
         self._large_text = False
-        self._state: ScreenState = Home()
-        self._screens: dict[type[Screen], Screen] = {}
         self._pages: dict[type[Screen], QScrollArea] = {}
 
         self._title_bar = QWidget()
@@ -97,11 +95,7 @@ class KioskWindow(QWidget):
     # ------------------------------------------------------------------ what the app tells the window
     @property
     def current_screen(self) -> Screen:
-        page = self._stack.currentWidget()
-        assert isinstance(page, QScrollArea)
-        screen = page.widget()
-        assert isinstance(screen, Screen)
-        return screen
+        return _screen_of(self.current_page)
 
     @property
     def current_page(self) -> QScrollArea:
@@ -110,10 +104,9 @@ class KioskWindow(QWidget):
         return page
 
     def show_state(self, state: ScreenState) -> None:
-        self._state = state
-        screen = self._screen(screen_for(state))
-        screen.show_state(state)
-        self._stack.setCurrentWidget(self._pages[type(screen)])
+        page = self._page(screen_for(state))
+        _screen_of(page).show_state(state)
+        self._stack.setCurrentWidget(page)
         at_home = isinstance(state, Home)
         warning = isinstance(state, IdleWarning)
         self._back.setVisible(not at_home and not warning)
@@ -127,14 +120,14 @@ class KioskWindow(QWidget):
         self._refresh_frame()
 
     def retranslate(self) -> None:
-        for screen in self._screens.values():
-            screen.retranslate()
+        for page in self._pages.values():
+            _screen_of(page).retranslate()
         self._refresh_frame()
 
     def wipe(self) -> None:
         """Clear every screen that may hold customer data (each screen knows what it showed)."""
-        for screen in self._screens.values():
-            screen.clear()
+        for page in self._pages.values():
+            _screen_of(page).clear()
 
     def _refresh_frame(self) -> None:
         tr = self._tr
@@ -146,14 +139,13 @@ class KioskWindow(QWidget):
         self._staff.setText(tr._("frame.call_staff"))
         self.setWindowTitle(tr._("app.name"))
 
-    def _screen(self, kind: type[Screen]) -> Screen:
-        if kind not in self._screens:
+    def _page(self, kind: type[Screen]) -> QScrollArea:
+        if kind not in self._pages:
             screen = kind(self._tr)
             self._connect(screen)
-            self._screens[kind] = screen
             self._pages[kind] = _scrolling(screen)
             self._stack.addWidget(self._pages[kind])
-        return self._screens[kind]
+        return self._pages[kind]
 
     def _connect(self, screen: Screen) -> None:
         if isinstance(screen, HomeScreen):
@@ -178,6 +170,12 @@ class KioskWindow(QWidget):
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         event.accept()
+
+
+def _screen_of(page: QScrollArea) -> Screen:
+    screen = page.widget()
+    assert isinstance(screen, Screen)
+    return screen
 
 
 def _scrolling(screen: Screen) -> QScrollArea:

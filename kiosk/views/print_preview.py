@@ -12,7 +12,11 @@ from kiosk.views.screen import Screen
 from kiosk.views.widgets import button, label, scroll_area
 
 # Paper is white whatever the theme; a frame shows where the slip ends.
-_PAPER_STYLE = "QLabel#print-preview-image { background: #FFFFFF; border: 3px solid #111111; padding: 12px; }"
+_BORDER_PX, _PADDING_PX = 3, 12
+_PAPER_STYLE = (
+    "QLabel#print-preview-image "
+    f"{{ background: #FFFFFF; border: {_BORDER_PX}px solid #111111; padding: {_PADDING_PX}px; }}"
+)
 
 
 class PrintPreviewScreen(Screen):
@@ -50,8 +54,8 @@ class PrintPreviewScreen(Screen):
             # Shown at its own size, one printer dot a pixel, as on paper; long slips scroll.
             pixmap = QPixmap(str(state.image))
             self._image.setPixmap(pixmap)
-            # The frame hugs the paper: its width, plus the border and padding of _PAPER_STYLE.
-            self._image.setFixedWidth(pixmap.width() + 2 * (3 + 12))
+            # The frame hugs the paper.
+            self._image.setFixedWidth(pixmap.width() + 2 * (_BORDER_PX + _PADDING_PX))
             self._paper.verticalScrollBar().setValue(0)
 
     def clear(self) -> None:
