@@ -10,10 +10,12 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from contextlib import ExitStack
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
@@ -21,9 +23,13 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.central import CentralClient
 from kiosk.central.errors import CentralError, Unauthorized
+from kiosk.central.models import Bill, BillPaymentQr, Customer
 from kiosk.config import ConfigError, Settings, config_path, load_settings
 from kiosk.demo_central import DemoCentral, DemoCentralError
 from kiosk.devices.printer import PreviewPrinter, printer_from_uri
+from kiosk.devices.scanner import FakeScanner, Scanner, scanner_from_uri
+from kiosk.flows.bill_lookup import BillLookupFlow, NoticeOutcome
+from kiosk.flows.bill_notice import NoticeRefusedError, bill_notice_document
 from kiosk.flows.idle import IdleFlow
 from kiosk.flows.navigation import ComingSoon, Feature, Navigator, PrintPreview, ScreenState, StaffCalled
 from kiosk.i18n import CatalogError, Translator
@@ -33,13 +39,30 @@ from kiosk.printing.journal import JournalError, PrintJournal
 from kiosk.printing.service import PrintOutcome, PrintService
 from kiosk.session import CustomerSession
 from kiosk.theme import load_fonts, stylesheet
+from kiosk.views.account import AccountScreen
+from kiosk.views.bill_detail import BillDetailScreen
+from kiosk.views.bill_notice_printed import BillNoticePrintedScreen
+from kiosk.views.choose_bills import ChooseBillsScreen
+from kiosk.views.enter_code import EnterCodeScreen
+from kiosk.views.loading import LoadingScreen
+from kiosk.views.lookup_failed import LookupFailedScreen
 from kiosk.views.main_window import KioskWindow
+from kiosk.views.paid_history import PaidHistoryScreen
+from kiosk.views.screen import Screen
 
 log = logging.getLogger(__name__)
 
 PORTRAIT = (1080, 1920)
 LANDSCAPE = (1920, 1080)
 WINDOWED_LANDSCAPE = (1366, 768)
+DEMO_BILL_SCAN = "PE01000123456"  # the demo customer with several unpaid bills
+
+# Due dates and "the last 12 months" are Vietnamese calendar notions, whatever the machine's time zone.
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def today_in_vietnam() -> date:
+    return datetime.now(VIETNAM).date()
 
 
 class KioskApp:
@@ -54,17 +77,23 @@ class KioskApp:
         client: CentralClient,
         qt_app: QApplication,
         printing: PrintService | None = None,
+        scanner: Scanner | None = None,
     ) -> None:
         self.settings = settings
         self.tr = tr
         self.client = client
         self.printing = printing
+        self.scanner = scanner
         self._qt_app = qt_app
+        self._tasks: set[asyncio.Task[None]] = set()
         self.central_reachable: bool | None = None
         self.session = CustomerSession(
             default_language=settings.ui.default_language, default_large_text=settings.ui.large_text
         )
         self.navigator = Navigator()
+        self.bills = BillLookupFlow(
+            client, self.navigator, self.session, print_notice=self._print_notice, today=today_in_vietnam
+        )
         self.window = KioskWindow(tr, location_name=settings.location_name)
         self.idle = IdleFlow(
             self.navigator,
@@ -93,6 +122,69 @@ class KioskApp:
         w.feature_chosen.connect(lambda feature: self._intent(lambda: self._open(feature))())
         w.more_time_requested.connect(self._more_time)
         w.end_session_requested.connect(self.idle.end_session)
+        w.screen_created.connect(self._wire)
+
+    def _wire(self, screen: Screen) -> None:
+        """Connects a journey screen's intents to its flow, when the window first builds the screen."""
+        bills, run, act = self.bills, self._run_intent, self._intent
+        if isinstance(screen, EnterCodeScreen):
+            screen.prefix_chosen.connect(lambda prefix: act(lambda: bills.choose_prefix(prefix))())
+            screen.digit_pressed.connect(lambda digit: act(lambda: bills.press_digit(digit))())
+            screen.delete_requested.connect(act(bills.delete))
+            screen.clear_requested.connect(act(bills.clear))
+            screen.submit_requested.connect(lambda: run(bills.submit))
+        elif isinstance(screen, LoadingScreen | BillNoticePrintedScreen):
+            signal = screen.cancel_requested if isinstance(screen, LoadingScreen) else screen.done_requested
+            signal.connect(act(self.navigator.back))
+        elif isinstance(screen, LookupFailedScreen):
+            screen.retry_requested.connect(lambda: run(bills.retry))
+            screen.retype_requested.connect(act(bills.retype))
+            screen.home_requested.connect(self._home)
+        elif isinstance(screen, AccountScreen):
+            screen.bill_chosen.connect(lambda bill_id: act(lambda: bills.open_bill(bill_id))())
+            screen.pay_requested.connect(act(bills.choose_bills))
+            screen.history_requested.connect(lambda: run(bills.open_history))
+            screen.consumption_requested.connect(lambda: run(bills.open_consumption))
+        elif isinstance(screen, BillDetailScreen):
+            screen.set_printing(self.printing is not None)
+            screen.print_requested.connect(lambda: run(bills.print_bill))
+        elif isinstance(screen, PaidHistoryScreen):
+            screen.bill_chosen.connect(lambda bill_id: act(lambda: bills.open_bill(bill_id))())
+        elif isinstance(screen, ChooseBillsScreen):
+            screen.bill_toggled.connect(lambda index: act(lambda: bills.toggle_bill(index))())
+            screen.continue_requested.connect(act(bills.go_to_payment))
+
+    def start_devices(self) -> None:
+        """Starts listening to the scanner; needs the running event loop (qasync's in the kiosk)."""
+        if self.scanner is not None:
+            self.scanner.start(self._scanned)
+
+    def stop_devices(self) -> None:
+        if self.scanner is not None:
+            self.scanner.stop()
+
+    def _scanned(self, text: str) -> None:
+        if self.bills.accepts_scan():
+            self._run_intent(lambda: self.bills.scanned(text))
+
+    # ------------------------------------------------------------------ async work
+    def _run_intent(self, start: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """A customer action that talks to the central: it begins the session and runs on the event loop,
+        so the screen keeps moving (progress, Back) while it waits."""
+        self.session.begin(datetime.now(UTC))
+        task = asyncio.ensure_future(start())
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("a customer action failed", exc_info=task.exception())
+
+    async def settle(self) -> None:
+        """Waits until every customer action started so far has finished (tests, and shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     def _intent(self, action: Callable[[], None]) -> Callable[[], None]:
         """A customer action: it starts a session (so that idle warnings and wipes apply) and then acts."""
@@ -105,8 +197,11 @@ class KioskApp:
 
     # ------------------------------------------------------------------ intents
     def _open(self, feature: Feature) -> None:
-        # Every journey arrives with its own issue; until then the tile says so honestly.
-        self.navigator.go(ComingSoon(feature))
+        if feature is Feature.BILLS:
+            self.bills.start()
+        else:
+            # Every journey arrives with its own issue; until then the tile says so honestly.
+            self.navigator.go(ComingSoon(feature))
 
     def _home(self) -> None:
         self.navigator.home()
@@ -162,6 +257,27 @@ class KioskApp:
             self.navigator.go(PrintPreview(printer.saved[-1]))
         return outcome
 
+    async def _print_notice(self, customer: Customer, bill: Bill, qr: BillPaymentQr) -> NoticeOutcome:
+        if self.printing is None:
+            return NoticeOutcome(printed=False)
+        try:
+            document = bill_notice_document(
+                self.tr,
+                customer,
+                bill,
+                qr,
+                location=self.settings.location_name,
+                kiosk_id=self.settings.kiosk_id,
+            )
+        except NoticeRefusedError as exc:
+            log.warning("bill notice not printed: %s", exc)
+            return NoticeOutcome(printed=False)
+        outcome = await self.printing.print_document(document, kind="bill_notice", reference=bill.id)
+        printer = self.printing.printer
+        if outcome.printed and isinstance(printer, PreviewPrinter) and printer.saved:
+            return NoticeOutcome(printed=True, preview=printer.saved[-1])
+        return NoticeOutcome(printed=outcome.printed)
+
     # ------------------------------------------------------------------ central
     async def check_central(self) -> str | None:
         """None when the central answers and accepts this kiosk's token; otherwise what is wrong, for the
@@ -198,7 +314,8 @@ def build_kiosk(settings: Settings, qt_app: QApplication) -> KioskApp:
             text_mode=settings.printer.text_mode,
         )
         printing = PrintService(printer, PrintJournal.in_data_dir(settings.data_dir))
-    return KioskApp(settings, tr, client, qt_app, printing)
+    scanner = scanner_from_uri(settings.scanner.uri) if settings.scanner.uri is not None else None
+    return KioskApp(settings, tr, client, qt_app, printing, scanner)
 
 
 def show_kiosk_window(kiosk_app: KioskApp, *, windowed: bool, demo: bool = False) -> None:
@@ -209,6 +326,12 @@ def show_kiosk_window(kiosk_app: KioskApp, *, windowed: bool, demo: bool = False
         quit_shortcut = QShortcut(QKeySequence("Ctrl+Q"), window)
         quit_shortcut.activated.connect(window.close)
         print("kiosk: demo mode; press Ctrl+Q to quit", file=sys.stderr)  # noqa: T201
+        scanner = kiosk_app.scanner
+        if isinstance(scanner, FakeScanner):
+            # There is no scanner in a demo: F2 "scans" a demo customer's paper bill.
+            scan_shortcut = QShortcut(QKeySequence("F2"), window)
+            scan_shortcut.activated.connect(lambda: scanner.scan(DEMO_BILL_SCAN))
+            print("kiosk: press F2 to scan a demo customer's bill", file=sys.stderr)  # noqa: T201
     portrait = kiosk_app.settings.ui.orientation == "portrait"
     if windowed:
         window.allow_close = True
@@ -291,6 +414,7 @@ def demo_overrides(central_url: str, token: str, demo_dir: Path) -> dict[str, ob
         "central.token": token,
         "data_dir": str(demo_dir / "data"),
         "printer.uri": f"preview://{demo_dir / 'printouts'}",
+        "scanner.uri": "fake://",
     }
 
 
@@ -321,6 +445,7 @@ def _run_gui(settings: Settings, *, windowed: bool, smoke: bool, demo: bool) -> 
                 return fail(problem + " — check central.url and central.token, or run `kiosk doctor`")
             log.warning("starting without the central system: %s", problem)
         show_kiosk_window(kiosk_app, windowed=windowed, demo=demo)
+        kiosk_app.start_devices()
         if smoke:
             # Ready for input: the window is shown and the event loop has handled everything queued by showing it.
             await asyncio.sleep(0)

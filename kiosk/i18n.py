@@ -44,6 +44,9 @@ LOCALES: Final[Mapping[Language, str]] = {
 CURRENCY: Final = "VND"
 _DATE_PATTERNS: Final[Mapping[Language, str]] = {"vi": "dd/MM/y", "en": "d MMM y"}
 _DATETIME_PATTERNS: Final[Mapping[Language, str]] = {"vi": "HH:mm dd/MM/y", "en": "d MMM y, HH:mm"}
+# Bills are named by month ("hóa đơn tháng 11/2026"); short forms for chart axes.
+_MONTH_PATTERNS: Final[Mapping[Language, str]] = {"vi": "MM/y", "en": "MMM y"}
+_SHORT_MONTH_PATTERNS: Final[Mapping[Language, str]] = {"vi": "M", "en": "MMM"}
 
 
 class CatalogError(Exception):
@@ -205,6 +208,15 @@ class Translator:
     def date(self, value: dt.date) -> str:
         """``23/11/2026`` as on Vietnamese bills; ``23 Nov 2026`` in English (no month/day ambiguity)."""
         return format_date(value, format=_DATE_PATTERNS[self._language], locale=self.locale)
+
+    def month(self, value: dt.date) -> str:
+        """``11/2026`` in Vietnamese, ``Nov 2026`` in English: the month a bill is named after."""
+        return format_date(value, format=_MONTH_PATTERNS[self._language], locale=self.locale)
+
+    def short_month(self, value: dt.date) -> str:
+        """``T11`` (tháng 11) in Vietnamese, ``Nov`` in English, for a chart's axis."""
+        month = format_date(value, format=_SHORT_MONTH_PATTERNS[self._language], locale=self.locale)
+        return self._("unit.month_short", month=month)
 
     def time(self, value: dt.datetime | dt.time) -> str:
         return format_time(value, format="short", locale=self.locale)

@@ -7,6 +7,7 @@ same intents a customer's taps send, so a screenshot shows what a customer would
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
 import tempfile
@@ -18,6 +19,8 @@ from kiosk.i18n import LANGUAGES
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
+    from kiosk.central.models import BillList
+    from kiosk.flows.navigation import ScreenState
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -43,7 +46,7 @@ def screenshots_command(args: argparse.Namespace) -> int:
         "idle-warning": lambda k: k.navigator.go(IdleWarning(17)),
         "print-preview": lambda k: k.navigator.go(PrintPreview(_sample_printout(k))),
     }
-    unknown = set(args.only) - set(scenarios)
+    unknown = set(args.only) - set(scenarios) - set(BILL_SCREENS)
     if unknown:
         print(f"kiosk: no such screen: {', '.join(sorted(unknown))}", file=sys.stderr)  # noqa: T201
         return 2
@@ -54,6 +57,8 @@ def screenshots_command(args: argparse.Namespace) -> int:
         tempfile.TemporaryDirectory(prefix="kiosk-shots-") as tmp,
         DemoCentral(Path(tmp) / "c.sqlite3") as central,
     ):
+        states = asyncio.run(bill_screen_states(central.url, central.token))
+        scenarios.update({name: _going_to(state) for name, state in states.items()})
         settings = load_settings(None, {}, overrides=demo_overrides(central.url, central.token, Path(tmp)))
         kiosk_app = build_kiosk(settings, qt_app)
         window = kiosk_app.window
@@ -79,6 +84,81 @@ def screenshots_command(args: argparse.Namespace) -> int:
         window.close()
     print(f"{count} screenshots in {args.out}")  # noqa: T201
     return 0
+
+
+def _going_to(state: ScreenState) -> Callable[[KioskApp], None]:
+    return lambda kiosk_app: kiosk_app.navigator.go(state)
+
+
+BILL_SCREENS = (
+    "enter-code",
+    "loading",
+    "lookup-failed",
+    "account",
+    "account-nothing-due",
+    "bill-detail",
+    "bill-detail-price-change",
+    "paid-history",
+    "consumption",
+    "consumption-daily",
+    "choose-bills",
+    "bill-notice-printed",
+)
+
+
+async def bill_screen_states(url: str, token: str) -> dict[str, ScreenState]:
+    """The bill lookup screens with the demo customers' real data, as the central sends it."""
+    from kiosk.central import CentralClient
+    from kiosk.flows.bill_lookup import paid_in_last_months
+    from kiosk.flows.navigation import (
+        AccountOverview,
+        BillDetail,
+        BillNoticePrinted,
+        ChooseBills,
+        ConsumptionHistory,
+        EnterCode,
+        Loading,
+        LookupFailed,
+        LookupProblem,
+        PaidHistory,
+        Waiting,
+    )
+
+    async with CentralClient(url, token) as client:
+        code = "PE01000123456"
+        customer, unpaid, everything = await asyncio.gather(
+            client.customer(code), client.bills(code, "unpaid"), client.bills(code, "all")
+        )
+        tariffs = await client.tariffs()
+        monthly = await client.consumption(code, "month")
+        paid_up = await client.customer("PB05000456789")
+        remote = await client.customer("PC03000567890")
+        remote_monthly, remote_daily = await asyncio.gather(
+            client.consumption(remote.code, "month"), client.consumption(remote.code, "day")
+        )
+        split = next(b for b in everything.bills if len(b.segments) > 1)
+    today = unpaid.bills[-1].period_end
+    return {
+        "enter-code": EnterCode("PE", "0100012"),
+        "loading": Loading(Waiting.ACCOUNT, code),
+        "lookup-failed": LookupFailed(LookupProblem.UNREACHABLE, code, can_retry=True),
+        "account": AccountOverview(customer, unpaid),
+        "account-nothing-due": AccountOverview(paid_up, await _unpaid(url, token, paid_up.code)),
+        "bill-detail": BillDetail(customer, unpaid.bills[-1], tariffs),
+        "bill-detail-price-change": BillDetail(customer, split, tariffs),
+        "paid-history": PaidHistory(customer, paid_in_last_months(everything, today)),
+        "consumption": ConsumptionHistory(customer, monthly, None),
+        "consumption-daily": ConsumptionHistory(remote, remote_monthly, remote_daily),
+        "choose-bills": ChooseBills(customer, unpaid, selected=2),
+        "bill-notice-printed": BillNoticePrinted(code),
+    }
+
+
+async def _unpaid(url: str, token: str, code: str) -> BillList:
+    from kiosk.central import CentralClient
+
+    async with CentralClient(url, token) as client:
+        return await client.bills(code, "unpaid")
 
 
 def _sample_printout(kiosk_app: KioskApp) -> Path:

@@ -38,6 +38,9 @@ class Palette:
     danger: str = "#8A1010"
     danger_text: str = "#FFFFFF"
     focus: str = "#B35900"
+    disabled: str = "#EDEDED"
+    disabled_text: str = "#404040"
+    rule: str = "#5A6B8C"  # lines between table rows and around cards (non-text: 3:1 is the bar)
 
     def text_pairs(self) -> dict[str, tuple[str, str]]:
         """Every (foreground, background) pair the style sheet puts text in, for the contrast test."""
@@ -50,6 +53,10 @@ class Palette:
             "tile": (self.tile_text, self.tile),
             "warning": (self.warning_text, self.warning),
             "danger": (self.danger_text, self.danger),
+            "disabled button": (self.disabled_text, self.disabled),
+            "chosen chip": (self.primary_text, self.primary),
+            "chosen row": (self.text, self.tile),
+            "pressed row": (self.text, self.secondary),
         }
 
 
@@ -126,4 +133,36 @@ QPushButton[role="tile"] {{
     font-size: {heading}px; font-weight: 700; padding: 24px; text-align: left;
 }}
 QPushButton[role="tile"]:pressed {{ background: {p.tile_border}; color: {p.tile}; }}
+QPushButton:disabled {{ background: {p.disabled}; color: {p.disabled_text}; border: 3px dashed {p.disabled_text}; }}
+QPushButton[role="key"] {{ font-size: {title}px; font-weight: 700; min-height: {round(touch * 1.4)}px; }}
+QPushButton[role="chip"] {{ font-size: {heading}px; font-weight: 700; padding: 8px 12px; }}
+QPushButton[role="chip"]:checked {{ background: {p.primary}; color: {p.primary_text}; border: 5px solid {p.focus}; }}
+QPushButton[role="row"] {{
+    background: {p.background}; color: {p.text}; border: 3px solid {p.rule}; border-radius: 12px;
+    padding: 0; text-align: left;
+}}
+QPushButton[role="row"]:pressed {{ background: {p.secondary}; }}
+QPushButton[role="row"]:checked {{ background: {p.tile}; border: 5px solid {p.primary}; }}
+QLabel[role="code"] {{ font-size: {title + 8}px; font-weight: 700; letter-spacing: 2px; }}
+QLabel[role="tag"] {{
+    background: {p.secondary}; color: {p.secondary_text}; border: 2px solid {p.secondary_text};
+    border-radius: 6px; padding: 2px 10px; font-weight: 700;
+}}
+QLabel[role="tag-danger"] {{
+    background: {p.danger}; color: {p.danger_text}; border-radius: 6px; padding: 2px 10px; font-weight: 700;
+}}
+QLabel[role="tag-warning"] {{
+    background: {p.warning}; color: {p.warning_text}; border: 2px solid {p.warning_text};
+    border-radius: 6px; padding: 2px 10px; font-weight: 700;
+}}
+QLabel[role="cell-head"] {{ font-weight: 700; border-bottom: 3px solid {p.rule}; padding: 4px 8px; }}
+QLabel[role="cell"] {{ border-bottom: 1px solid {p.rule}; padding: 4px 8px; }}
+QLabel[role="cell-strong"] {{ font-weight: 700; padding: 4px 8px; }}
+QLabel[role="total"] {{ font-size: {heading}px; font-weight: 700; padding: 4px 8px; border-top: 3px solid {p.text}; }}
+QWidget[role="card"] {{ background: {p.tile}; border-radius: 12px; }}
+QProgressBar {{
+    min-height: {touch // 2}px; border: 3px solid {p.primary}; border-radius: 8px; background: {p.background};
+    color: transparent;
+}}
+QProgressBar::chunk {{ background: {p.primary}; }}
 """

@@ -54,6 +54,8 @@ requests confirmed by OTP, outages, tariffs and kiosk heartbeats.
   `{reference, amount}`.
 * Bills are paid oldest first, a bill with a live payment cannot get another, and a bill is marked
   paid at most once: money for bills already paid is recorded as refund due.
+* A bill's own QR (`GET /v1/bills/{bill_id}/payment-qr`, for its printed notice) is the same on
+  every call and never expires; its money is applied or refunded like a payment's.
 * `/v1/sim/*` exists only on a reference server started with `--demo`.
 """
 
@@ -222,6 +224,12 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
     def cancel_payment(payment_id: str) -> schemas.Payment:
         """Cancel a pending payment (idempotent). Money that still arrives is applied if bills are unpaid."""
         return tx(lambda c: payments.cancel(c, payment_id, clock.now()))
+
+    @v1.get("/bills/{bill_id}/payment-qr", tags=["payments"])
+    def get_bill_payment_qr(bill_id: str) -> schemas.BillPaymentQr:
+        """The VietQR to print on a bill's notice, paid later from any banking app: the same on every
+        call, it does not expire or mark the bill pending. 409 `bill_already_paid` once it is paid."""
+        return tx(lambda c: payments.bill_payment_qr(c, bill_id))
 
     # -------------------------------------------------------------- services and requests
     @v1.get("/services", tags=["requests"])

@@ -1,5 +1,10 @@
 """Payments: issuing VietQR payment requests and applying the bank's notices, collecting each bill once.
 
+Money comes with one of two kinds of reference: a payment's (``TT…``, a QR shown at a kiosk for a few
+minutes) or a bill's own (``HD…``, the QR printed on the bill notice and paid from home whenever the
+customer likes). Both are applied through :func:`_collect`, so a bill is marked paid once whichever
+code the money came by.
+
 The rules, all enforced inside one serialised transaction per request:
 
 - An ``Idempotency-Key`` names one payment forever: the same key with the same body returns that
@@ -11,12 +16,18 @@ The rules, all enforced inside one serialised transaction per request:
   cancelled payment whose bills are still unpaid is applied: the customer did pay. Anything else
   (a second notice, bills paid by another channel, a wrong amount, an unknown reference) is
   recorded as ``refund_due``, never silently kept.
+- A bill's own QR is the same on every request, never expires and does not mark the bill pending.
+  Its money is treated as a payment's: applied if the amount is the bill's total and the bill is
+  unpaid (which also cancels a kiosk payment waiting for it, whose money then becomes a refund);
+  otherwise ``refund_due``. It pays only its bill, so it is not held to oldest first: refusing the
+  money of a customer who paid a newer bill's notice would only add a refund.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 import sqlite3
 from datetime import datetime, timedelta
@@ -44,6 +55,42 @@ METHOD_LABELS: dict[schemas.PaymentMethod, schemas.Label] = {
 
 # Letters and digits that cannot be mistaken for each other when read off a bank statement.
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+# "HD" (hóa đơn, bill) + the bill id without its dash: 21 characters, within tag 62/08's 25. The bill id
+# fixes it, so every print of a bill's notice carries the same code; payment references start "TT", so
+# the bank's notice says which kind of QR the money came by. Bill ids are `{customer code}-{YYYYMM}`.
+_BILL_REFERENCE = re.compile(r"HD(P[A-Z][0-9]{11})([0-9]{6})")
+
+
+def bill_reference(bill_id: str) -> str:
+    """The reference of a bill's own QR: ``PE01000123456-202506`` → ``HDPE01000123456202506``."""
+    reference = "HD" + bill_id.replace("-", "")
+    if _bill_id_of(reference) != bill_id:
+        # Not reachable with the ids this server makes; a bug, so it fails loudly rather than issue a
+        # code whose money could not be matched to the bill.
+        raise ValueError(f"bill id {bill_id!r} is not {{customer code}}-{{YYYYMM}}")
+    return reference
+
+
+def _bill_id_of(reference: str) -> str | None:
+    """The bill a bill reference names (it may not exist), or None for any other reference."""
+    match = _BILL_REFERENCE.fullmatch(reference)
+    return None if match is None else f"{match[1]}-{match[2]}"
+
+
+def _qr_payload(recipient: schemas.Recipient, amount: int, reference: str) -> str:
+    # Dynamic ("12"): the code is for one transfer of this amount, whether shown once or printed.
+    return encode(
+        VietQR(
+            bank_bin=recipient.bank_bin,
+            account_number=recipient.account_number,
+            amount=amount,
+            purpose=reference,
+            bill_number=None,
+            dynamic=True,
+        )
+    )
 
 
 def _fingerprint(body: schemas.PaymentCreate) -> str:
@@ -144,17 +191,7 @@ def create(
     ordered = [b for b in unpaid_oldest_first if b in body.bill_ids]
     amount = sum(rows[b]["total"] for b in ordered)
     reference = _new_reference(conn, body.customer_code)
-    recipient = COLLECTION_ACCOUNTS[corp.code]
-    qr_payload = encode(
-        VietQR(
-            bank_bin=recipient.bank_bin,
-            account_number=recipient.account_number,
-            amount=amount,
-            purpose=reference,
-            bill_number=None,
-            dynamic=True,
-        )
-    )
+    qr_payload = _qr_payload(COLLECTION_ACCOUNTS[corp.code], amount, reference)
     payment_id = "pay_" + secrets.token_hex(8)
     conn.execute(
         """INSERT INTO payments (id, idempotency_key, fingerprint, customer_code, method, amount, reference,
@@ -169,6 +206,32 @@ def create(
         [(payment_id, b, i) for i, b in enumerate(ordered)],
     )
     return payment(conn, payment_id), True
+
+
+def bill_payment_qr(conn: sqlite3.Connection, bill_id: str) -> schemas.BillPaymentQr:
+    """The VietQR printed on a bill's notice, for the bill's total, paid later from any banking app.
+
+    Reading it changes nothing: the bill is not marked pending and the code does not expire, so a
+    reprint carries the same code. Its money is applied by :func:`receive_transfer`.
+    """
+    row = conn.execute("SELECT customer_code, total, paid_at FROM bills WHERE id = ?", (bill_id,)).fetchone()
+    if row is None:
+        raise errors.not_found("bill_not_found", f"no bill {bill_id}", bill_id=bill_id)
+    if row["paid_at"] is not None:
+        raise errors.conflict("bill_already_paid", f"bill {bill_id} is already paid", bill_id=bill_id)
+    if row["total"] == 0:
+        # A VietQR amount must be at least 1 đồng; a bill for nothing has nothing to scan.
+        raise errors.conflict("nothing_to_pay", f"bill {bill_id} is for 0 đồng", bill_id=bill_id)
+    reference = bill_reference(bill_id)
+    recipient = COLLECTION_ACCOUNTS[accounts.corporation_of(row["customer_code"]).code]
+    return schemas.BillPaymentQr(
+        bill_id=bill_id,
+        customer_code=row["customer_code"],
+        amount=row["total"],
+        reference=reference,
+        qr_payload=_qr_payload(recipient, row["total"], reference),
+        recipient=recipient,
+    )
 
 
 def cancel(conn: sqlite3.Connection, payment_id: str, now: datetime) -> schemas.Payment:
@@ -218,6 +281,9 @@ def receive_transfer(
 ) -> schemas.BankTransferResult:
     """The bank says money arrived with this reference: apply it once, or record it for refund."""
     expire_stale_payments(conn, now)
+    bill_id = _bill_id_of(transfer.reference)
+    if bill_id is not None:
+        return _receive_for_bill(conn, transfer, bill_id, now)
     row = conn.execute("SELECT * FROM payments WHERE reference = ?", (transfer.reference,)).fetchone()
     if row is None:
         return _record_transfer(conn, transfer, now, "unknown_reference", None)
@@ -229,33 +295,65 @@ def receive_transfer(
     bill_ids = [
         r[0] for r in conn.execute("SELECT bill_id FROM payment_bills WHERE payment_id = ?", (payment_id,))
     ]
+    if not _collect(conn, bill_ids, payment_id, now):
+        # Paid meanwhile through another channel, another payment or the bill's own QR: keep none of it.
+        return _record_transfer(conn, transfer, now, "bills_already_paid", payment_id)
+    conn.execute("UPDATE payments SET status = 'paid', paid_at = ? WHERE id = ?", (to_text(now), payment_id))
+    return _record_transfer(conn, transfer, now, None, payment_id)
+
+
+def _receive_for_bill(
+    conn: sqlite3.Connection, transfer: schemas.BankTransfer, bill_id: str, now: datetime
+) -> schemas.BankTransferResult:
+    """Money that came by a bill's own QR: judged as a payment's, with the bill's reference as payer."""
+    row = conn.execute("SELECT total, paid_by FROM bills WHERE id = ?", (bill_id,)).fetchone()
+    if row is None:
+        return _record_transfer(conn, transfer, now, "unknown_reference", None)
+    if row["paid_by"] == transfer.reference:
+        return _record_transfer(conn, transfer, now, "duplicate", None)
+    if transfer.amount != row["total"]:
+        return _record_transfer(conn, transfer, now, "amount_mismatch", None)
+    if not _collect(conn, [bill_id], transfer.reference, now):
+        return _record_transfer(conn, transfer, now, "bills_already_paid", None)
+    return _record_transfer(conn, transfer, now, None, None)
+
+
+def _collect(conn: sqlite3.Connection, bill_ids: list[str], paid_by: str, now: datetime) -> bool:
+    """Mark all these bills paid by ``paid_by`` (a payment id or a bill reference), or none of them.
+
+    False, changing nothing, when any is paid already. Otherwise other live payments for the bills are
+    cancelled: they can no longer collect, so they must stop being scanned.
+    """
     placeholders = ",".join("?" * len(bill_ids))
     already_paid = conn.execute(
         f"SELECT count(*) FROM bills WHERE id IN ({placeholders}) AND paid_at IS NOT NULL",
         bill_ids,
     ).fetchone()[0]
     if already_paid:
-        # Paid meanwhile through another channel or another payment: keep none of this money.
-        return _record_transfer(conn, transfer, now, "bills_already_paid", payment_id)
+        return False
     updated = conn.execute(
         f"UPDATE bills SET paid_at = ?, paid_by = ? WHERE id IN ({placeholders}) AND paid_at IS NULL",
-        (to_text(now), payment_id, *bill_ids),
+        (to_text(now), paid_by, *bill_ids),
     ).rowcount
     # The write lock is held since BEGIN IMMEDIATE, so nothing can have changed since the check.
     assert updated == len(bill_ids), "a bill was paid twice"
-    conn.execute("UPDATE payments SET status = 'paid', paid_at = ? WHERE id = ?", (to_text(now), payment_id))
-    _cancel_superseded(conn, bill_ids, now)
-    return _record_transfer(conn, transfer, now, None, payment_id)
+    _cancel_superseded(conn, bill_ids, now, paid_by)
+    return True
 
 
-def _cancel_superseded(conn: sqlite3.Connection, bill_ids: list[str], now: datetime) -> None:
-    """Live payments for bills that just got paid can no longer collect; stop them being scanned."""
+def _cancel_superseded(
+    conn: sqlite3.Connection, bill_ids: list[str], now: datetime, paid_by: str | None = None
+) -> None:
+    """Live payments for bills that just got paid can no longer collect; stop them being scanned.
+
+    ``paid_by``, the payment that paid them, is left for its caller to mark paid.
+    """
     placeholders = ",".join("?" * len(bill_ids))
     conn.execute(
         f"""UPDATE payments SET status = 'cancelled', cancelled_at = ?
-            WHERE status = 'pending' AND id IN (
+            WHERE status = 'pending' AND id IS NOT ? AND id IN (
                 SELECT payment_id FROM payment_bills WHERE bill_id IN ({placeholders}))""",
-        (to_text(now), *bill_ids),
+        (to_text(now), paid_by, *bill_ids),
     )
 
 

@@ -183,6 +183,25 @@ class Payment(Model):
     cancelled_at: datetime | None
 
 
+class BillPaymentQr(Model):
+    bill_id: str
+    customer_code: CustomerCode
+    amount: Money = Field(description="The bill's total.")
+    reference: str = Field(
+        description=(
+            "`HD` + the bill id without its dash (e.g. `HDPE01000123456202506`): the same for every"
+            " print of the bill, never the reference of a payment (those start `TT`). Carried in tag 62/08."
+        )
+    )
+    qr_payload: str = Field(
+        description=(
+            "NAPAS VietQR (EMVCo) payload, dynamic, with the amount and reference; valid until the bill"
+            " is paid."
+        )
+    )
+    recipient: Recipient
+
+
 class PaymentMethodInfo(Model):
     method: PaymentMethod
     label: Label

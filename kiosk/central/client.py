@@ -58,6 +58,7 @@ from kiosk.central.models import (
     BankTransferResult,
     BillFilter,
     BillList,
+    BillPaymentQr,
     CentralModel,
     Consumption,
     Customer,
@@ -339,6 +340,13 @@ class CentralClient:
         """Cancel a pending payment; idempotent by contract, so retried."""
         return await self._call(
             Payment, "POST", "/v1/payments/{payment_id}/cancel", path={"payment_id": payment_id}, retry=True
+        )
+
+    async def bill_payment_qr(self, bill_id: str) -> BillPaymentQr:
+        """The VietQR to print on a bill's notice. Reading it changes nothing on the central, so it is
+        retried; :class:`Conflict` ``bill_already_paid`` once the bill is paid."""
+        return await self._call(
+            BillPaymentQr, "GET", "/v1/bills/{bill_id}/payment-qr", path={"bill_id": bill_id}, retry=True
         )
 
     # -------------------------------------------------------------- services and requests

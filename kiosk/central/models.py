@@ -191,6 +191,21 @@ class Payment(CentralModel):
     cancelled_at: AwareDatetime | None
 
 
+class BillPaymentQr(CentralModel):
+    """A bill's own VietQR, for its printed notice: paid later from home, the same on every reprint.
+
+    Unlike a :class:`Payment` it has no status and no expiry, and getting it does not put the bill in
+    ``pending_payment``. Money for it after the bill was paid elsewhere is refunded by the central.
+    """
+
+    bill_id: str
+    customer_code: str
+    amount: Money
+    reference: str
+    qr_payload: str
+    recipient: Recipient
+
+
 class PaymentMethodInfo(CentralModel):
     method: PaymentMethod
     label: Label

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from kiosk.central.models import Bill, BillList, Consumption, Customer, Tariffs
+
 
 class Feature(StrEnum):
     """The journeys the home screen offers."""
@@ -19,6 +21,7 @@ class Feature(StrEnum):
     REQUESTS = "requests"
     OUTAGES = "outages"
     TRACK_REQUEST = "track_request"
+    PAYMENT = "payment"  # reached from the bill list, not from a home tile
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,116 @@ class PrintPreview:
     image: Path
 
 
-ScreenState = Home | ComingSoon | StaffCalled | IdleWarning | PrintPreview
+# ---------------------------------------------------------------------------------------------- bill lookup
+@dataclass(frozen=True)
+class EnterCode:
+    """The customer-code keypad. What has been typed lives here, not in the widget, so that Back, a language
+    switch or an idle warning return to exactly what the customer typed, and a wipe forgets it."""
+
+    prefix: str = ""
+    digits: str = ""
+
+
+class Waiting(StrEnum):
+    """What the kiosk is waiting for the central (or the printer) to do."""
+
+    ACCOUNT = "account"
+    HISTORY = "history"
+    CONSUMPTION = "consumption"
+    BILL_NOTICE = "bill_notice"
+
+
+@dataclass(frozen=True)
+class Loading:
+    """A request is on its way; the screen shows progress and offers Back. `code` is the customer's."""
+
+    what: Waiting
+    code: str
+
+
+class LookupProblem(StrEnum):
+    """Why the kiosk cannot show what was asked for; each has its own explanation and next step."""
+
+    NOT_FOUND = "not_found"  # the central knows no such customer
+    INVALID_CODE = "invalid_code"  # not shaped like a customer code (the central or the kiosk says so)
+    NOT_A_BILL = "not_a_bill"  # a scan that holds no customer code
+    ID_CARD = "id_card"  # a citizen ID card was scanned instead of a bill
+    UNREACHABLE = "unreachable"  # network down, central not answering in time
+    BAD_ANSWER = "bad_answer"  # the central answered something the kiosk cannot read
+    BUSY = "busy"  # the central asks to wait
+    KIOSK_REFUSED = "kiosk_refused"  # the central does not accept this kiosk: staff must fix it
+    PRINT_FAILED = "print_failed"  # the bill notice could not be printed
+
+
+@dataclass(frozen=True)
+class LookupFailed:
+    problem: LookupProblem
+    code: str | None
+    can_retry: bool
+
+
+@dataclass(frozen=True)
+class AccountOverview:
+    """Who the account is and what it owes (the central's unpaid bills, oldest first)."""
+
+    customer: Customer
+    unpaid: BillList
+
+
+@dataclass(frozen=True)
+class BillDetail:
+    customer: Customer
+    bill: Bill
+    tariffs: (
+        Tariffs | None
+    )  # for the standard tier sizes the explanation quotes; None if the central had none
+
+
+@dataclass(frozen=True)
+class PaidHistory:
+    customer: Customer
+    bills: tuple[Bill, ...]  # newest first, at most the last 12 months
+
+
+@dataclass(frozen=True)
+class ConsumptionHistory:
+    customer: Customer
+    monthly: Consumption
+    daily: Consumption | None  # remote-read meters only
+
+
+@dataclass(frozen=True)
+class ChooseBills:
+    """Which unpaid bills to pay; `selected` is always the oldest N (older debts are paid first)."""
+
+    customer: Customer
+    unpaid: BillList
+    selected: int
+
+
+@dataclass(frozen=True)
+class BillNoticePrinted:
+    """A real printer confirmed the bill notice (a preview printer shows the page instead)."""
+
+    code: str
+
+
+ScreenState = (
+    Home
+    | ComingSoon
+    | StaffCalled
+    | IdleWarning
+    | PrintPreview
+    | EnterCode
+    | Loading
+    | LookupFailed
+    | AccountOverview
+    | BillDetail
+    | PaidHistory
+    | ConsumptionHistory
+    | ChooseBills
+    | BillNoticePrinted
+)
 
 Listener = Callable[[ScreenState], None]
 

@@ -6,12 +6,14 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.flows.navigation import ComingSoon, Feature, ScreenState
-from kiosk.i18n import Translator
+from kiosk.i18n import N_, Translator
 from kiosk.views.home import TILES
 from kiosk.views.screen import Screen
 from kiosk.views.widgets import button, label
 
-_FEATURE_TITLE = {feature: title_key for feature, title_key, _ in TILES}
+_FEATURE_TITLE = {feature: title_key for feature, title_key, _ in TILES} | {
+    Feature.PAYMENT: N_("feature.payment")
+}
 
 
 class ComingSoonScreen(Screen):

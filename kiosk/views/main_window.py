@@ -39,6 +39,8 @@ class KioskWindow(QWidget):
     more_time_requested = Signal()
     end_session_requested = Signal()
     staff_continue_requested = Signal()
+    # A journey's screen was built: the app connects its intents to the journey's flow.
+    screen_created = Signal(Screen)
 
     def __init__(self, tr: Translator, *, location_name: str) -> None:
         super().__init__()
@@ -117,6 +119,8 @@ class KioskWindow(QWidget):
 
     def set_large_text(self, large: bool) -> None:
         self._large_text = large
+        for page in self._pages.values():
+            _screen_of(page).set_large_text(large)
         self._refresh_frame()
 
     def retranslate(self) -> None:
@@ -142,6 +146,7 @@ class KioskWindow(QWidget):
     def _page(self, kind: type[Screen]) -> QScrollArea:
         if kind not in self._pages:
             screen = kind(self._tr)
+            screen.set_large_text(self._large_text)
             self._connect(screen)
             self._pages[kind] = _scrolling(screen)
             self._stack.addWidget(self._pages[kind])
@@ -159,6 +164,8 @@ class KioskWindow(QWidget):
             screen.continue_requested.connect(self.staff_continue_requested)
         elif isinstance(screen, PrintPreviewScreen):
             screen.done_requested.connect(self.back_requested)
+        else:
+            self.screen_created.emit(screen)
 
     # ------------------------------------------------------------------ kiosk behaviour
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -28,3 +28,6 @@ class Screen(QWidget):
 
     def clear(self) -> None:
         """Drop anything of the customer shown here (called when a session is wiped)."""
+
+    def set_large_text(self, large: bool) -> None:
+        """The style sheet sizes widgets; screens that paint their own text (charts) override this."""

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QScroller, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 
-def label(role: str = "", *, wrap: bool = True, parent: QWidget | None = None) -> QLabel:
+def label(role: str = "", *, wrap: bool = True, data: bool = False, parent: QWidget | None = None) -> QLabel:
+    """A text. ``data`` marks one that shows an identifier as it is (a customer code, a meter serial) rather
+    than words, so the translation tests know it has nothing to translate."""
     widget = QLabel(parent)
     if role:
         widget.setProperty("role", role)
+    if data:
+        widget.setProperty("data", True)
     widget.setWordWrap(wrap)
     widget.setTextFormat(Qt.TextFormat.PlainText)  # catalog text is never markup, customer data even less
     return widget
@@ -33,3 +50,125 @@ def scroll_area(content: QWidget, name: str) -> QScrollArea:
     area.setWidget(content)
     QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
     return area
+
+
+class RowButton(QPushButton):
+    """A tappable row of a list (a bill, a month): labels laid out in a grid, all read by one tap.
+
+    Like the home tiles, it has no text of its own, so its height comes from the labels it holds, which wrap."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setProperty("role", "row")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(24, 12, 24, 12)
+        self.grid.setHorizontalSpacing(24)
+        self.grid.setVerticalSpacing(4)
+
+    def put(self, widget: QWidget, row: int, column: int, alignment: Qt.AlignmentFlag | None = None) -> None:
+        widget.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        if alignment is None:
+            self.grid.addWidget(widget, row, column)
+        else:
+            self.grid.addWidget(widget, row, column, alignment)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return max(MIN_ROW_PX, self.grid.totalHeightForWidth(width))
+
+    def sizeHint(self) -> QSize:
+        hint = self.grid.totalSizeHint()
+        return QSize(hint.width(), max(MIN_ROW_PX, hint.height()))
+
+    def minimumSizeHint(self) -> QSize:
+        minimum = self.grid.totalMinimumSize()
+        return QSize(minimum.width(), max(MIN_ROW_PX, minimum.height()))
+
+
+MIN_ROW_PX = 80
+
+# Wider than this, a screen puts its two halves side by side (a landscape panel); narrower, one above the other.
+SIDE_BY_SIDE_PX = 1500
+
+
+class Columns(QWidget):
+    """Two halves of a screen: side by side on a landscape panel, stacked on a portrait one, so that neither
+    orientation needs scrolling for what fits the other. Stacked, the spare height goes below both halves."""
+
+    def __init__(
+        self,
+        first: QWidget,
+        second: QWidget,
+        *,
+        spacing: int = 48,
+        stretch: tuple[int, int] = (1, 1),
+        stacked_stretch: tuple[int, int] = (0, 0),
+    ) -> None:
+        super().__init__()
+        self._stretch = stretch
+        self._stacked_stretch = stacked_stretch
+        self._box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._box.setContentsMargins(0, 0, 0, 0)
+        self._box.setSpacing(spacing)
+        self._box.addWidget(first)
+        self._box.addWidget(second)
+        self._box.addStretch()
+        self._arrange(side_by_side=False)
+
+    @property
+    def side_by_side(self) -> bool:
+        return self._box.direction() == QBoxLayout.Direction.LeftToRight
+
+    def _arrange(self, *, side_by_side: bool) -> None:
+        self._box.setDirection(
+            QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
+        )
+        first, second = self._stretch if side_by_side else self._stacked_stretch
+        self._box.setStretch(0, first)
+        self._box.setStretch(1, second)
+        self._box.setStretch(2, 0 if side_by_side or any(self._stacked_stretch) else 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        wide = event.size().width() >= SIDE_BY_SIDE_PX
+        if wide != self.side_by_side:
+            self._arrange(side_by_side=wide)
+        super().resizeEvent(event)
+
+
+def column(*widgets: QWidget, spacing: int = 24, stretch_at_end: bool = True) -> QWidget:
+    """Widgets one above the other, with the spare height after them."""
+    holder = QWidget()
+    box = QVBoxLayout(holder)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.setSpacing(spacing)
+    for widget in widgets:
+        box.addWidget(widget)
+    if stretch_at_end:
+        box.addStretch()
+    return holder
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Removes and deletes every widget in ``layout`` (rows rebuilt for a new customer or language)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.hide()  # deleted only when the event loop next runs; until then it must not show
+            widget.deleteLater()
+
+
+def cell(text: str, role: str, *, right: bool = False) -> QLabel:
+    """A table cell: text in a role, right-aligned for numbers."""
+    widget = label(role)
+    widget.setText(text)
+    if right:
+        widget.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return widget

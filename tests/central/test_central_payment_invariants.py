@@ -1,4 +1,5 @@
-"""Property-based: whatever kiosks, banks, counters and the clock do, no bill is collected twice."""
+"""Property-based: whatever kiosks, banks, counters, printed bill QRs and the clock do, no bill is
+collected twice."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class PaymentWorld(RuleBasedStateMachine):
             httpx.Client(base_url=self.central.url, headers={"Authorization": f"Bearer {self.central.token}"})
         )
         self.payments: list[dict[str, Any]] = []
+        self.bill_qrs: dict[str, dict[str, Any]] = {}
         self.keys = 0
 
     def teardown(self) -> None:
@@ -60,6 +62,37 @@ class PaymentWorld(RuleBasedStateMachine):
             )
             assert response.status_code == 200, response.text
 
+    @rule(code=st.sampled_from(CODES), data=st.data())
+    def print_bill_qr(self, code: str, data: st.DataObject) -> None:
+        bills = self.http.get(f"/v1/customers/{code}/bills", params={"status": "all"}).json()["bills"]
+        bill = data.draw(st.sampled_from(bills[-4:]))
+        response = self.http.get(f"/v1/bills/{bill['id']}/payment-qr")
+        assert response.status_code == (409 if bill["status"] == "paid" else 200), response.text
+        if response.status_code == 200:
+            assert self.bill_qrs.setdefault(bill["id"], response.json()) == response.json()
+
+    @rule(data=st.data(), delta=st.sampled_from([0, 0, -1000]))
+    def bank_notice_for_bill_qr(self, data: st.DataObject, delta: int) -> None:
+        if not self.bill_qrs:
+            return
+        qr = data.draw(st.sampled_from(sorted(self.bill_qrs.values(), key=lambda q: q["bill_id"])))
+        with sqlite3.connect(self.central.db_path) as db:
+            (paid_by,) = db.execute("SELECT paid_by FROM bills WHERE id = ?", (qr["bill_id"],)).fetchone()
+        response = self.http.post(
+            "/v1/sim/bank-transfers", json={"reference": qr["reference"], "amount": qr["amount"] + delta}
+        )
+        assert response.status_code == 200, response.text
+        if paid_by == qr["reference"]:
+            expected = "duplicate"
+        elif delta:
+            expected = "amount_mismatch"
+        elif paid_by is not None:
+            expected = "bills_already_paid"
+        else:
+            expected = None
+        assert response.json()["reason"] == expected
+        assert response.json()["payment_id"] is None
+
     @rule(data=st.data())
     def cancel(self, data: st.DataObject) -> None:
         if self.payments:
@@ -80,25 +113,37 @@ class PaymentWorld(RuleBasedStateMachine):
     def each_bill_is_collected_once(self) -> None:
         with sqlite3.connect(self.central.db_path) as db:
             applied = db.execute(
-                "SELECT payment_id, count(*) FROM bank_transfers WHERE outcome = 'applied' GROUP BY payment_id"
+                """SELECT payment_id, count(*) FROM bank_transfers
+                   WHERE outcome = 'applied' AND payment_id IS NOT NULL GROUP BY payment_id"""
             ).fetchall()
             assert all(n == 1 for _, n in applied)
             applied_ids = {pid for pid, _ in applied}
             paid = {pid for (pid,) in db.execute("SELECT id FROM payments WHERE status = 'paid'")}
             assert paid == applied_ids
-            # Every bill paid through a payment belongs to exactly that one paid payment.
-            for bill_id, paid_by in db.execute("SELECT id, paid_by FROM bills WHERE paid_by LIKE 'pay_%'"):
+            # Every bill paid through a payment belongs to exactly that one paid payment; a bill paid
+            # any other way (counter, its own QR) to none.
+            for bill_id, paid_by in db.execute("SELECT id, paid_by FROM bills WHERE paid_at IS NOT NULL"):
                 owners = db.execute(
                     """SELECT p.id FROM payments p JOIN payment_bills pb ON pb.payment_id = p.id
                        WHERE pb.bill_id = ? AND p.status = 'paid'""",
                     (bill_id,),
                 ).fetchall()
-                assert [o[0] for o in owners] == [paid_by]
+                assert [o[0] for o in owners] == ([paid_by] if paid_by.startswith("pay_") else [])
+            # Every bill paid by its own QR got exactly one applied transfer, for its total, and no
+            # applied transfer without a payment is anything else.
+            by_qr = db.execute("SELECT id, paid_by, total FROM bills WHERE paid_by LIKE 'HD%'").fetchall()
+            assert all(paid_by == "HD" + bill_id.replace("-", "") for bill_id, paid_by, _ in by_qr)
+            qr_money = db.execute(
+                "SELECT reference, amount FROM bank_transfers WHERE outcome = 'applied' AND payment_id IS NULL"
+            ).fetchall()
+            assert sorted(qr_money) == sorted((paid_by, total) for _, paid_by, total in by_qr)
             # Money applied equals the bills it paid for.
             money_in = db.execute(
                 "SELECT coalesce(sum(amount), 0) FROM bank_transfers WHERE outcome = 'applied'"
             )
-            billed = db.execute("SELECT coalesce(sum(total), 0) FROM bills WHERE paid_by LIKE 'pay_%'")
+            billed = db.execute(
+                "SELECT coalesce(sum(total), 0) FROM bills WHERE paid_by LIKE 'pay_%' OR paid_by LIKE 'HD%'"
+            )
             assert money_in.fetchone()[0] == billed.fetchone()[0]
             # No live payment covers a paid bill.
             stale = db.execute(

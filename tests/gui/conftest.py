@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import qasync
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app import LANDSCAPE, KioskApp, build_kiosk, demo_overrides
@@ -31,10 +33,20 @@ def kiosk(
 ) -> Iterator[KioskApp]:
     settings = load_settings(None, {}, overrides=demo_overrides(central.url, central.token, tmp_path))
     app = build_kiosk(settings, qapp)
+    app.start_devices()
     app.window.resize(*LANDSCAPE)
     app.window.show()
     yield app
+    app.stop_devices()
+    qloop.run_until_complete(app.settle())
     qloop.run_until_complete(app.client.aclose())
     app.window.allow_close = True
     app.window.close()
     app.window.deleteLater()
+    qapp.removeEventFilter(app.input_watch)
+    app.input_watch.deleteLater()
+    # Destroy this kiosk's Qt objects here, in the GUI thread: left to the garbage collector, they could be
+    # destroyed in the central server's thread, which Qt refuses for objects with timers.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    del app
+    gc.collect()

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import KioskApp
-from kiosk.flows.navigation import ComingSoon, Feature, PrintPreview
+from kiosk.flows.navigation import EnterCode, PrintPreview
 from kiosk.printing.render import render_image
 from kiosk.printing.samples import sample_documents
 from kiosk.views.print_preview import PrintPreviewScreen
@@ -35,7 +35,7 @@ def test_a_printout_is_saved_shown_and_closed(
     assert image is not None
     assert (image.pixmap().width(), image.pixmap().height()) == saved.size
     tap(qtbot, kiosk.window, "print-preview-done")
-    assert kiosk.navigator.current == ComingSoon(Feature.BILLS)
+    assert kiosk.navigator.current == EnterCode()
 
 
 def test_the_journal_records_the_printout(kiosk: KioskApp, qloop: asyncio.AbstractEventLoop) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import KioskApp
+from kiosk.flows.navigation import Loading, Waiting
 from kiosk.printing.samples import sample_documents
 from tests.helpers.widgets import tap
 
@@ -36,3 +37,72 @@ SCREENS: dict[str, Callable[[KioskApp, QtBot], None]] = {
     "idle-warning": _idle,
     "print-preview": _print_preview,
 }
+
+
+# ---------------------------------------------------------------------------------------------- bill lookup
+def settle(kiosk: KioskApp) -> None:
+    """Lets every request a tap started finish (the kiosk's own event loop runs them)."""
+    asyncio.get_event_loop().run_until_complete(kiosk.settle())
+
+
+def type_code(kiosk: KioskApp, bot: QtBot, code: str) -> None:
+    """From home, taps the bills tile, the prefix chip and each digit, as a customer does."""
+    tap(bot, kiosk.window, "tile-bills")
+    tap(bot, kiosk.window, f"prefix-{code[:2]}")
+    for digit in code[2:]:
+        tap(bot, kiosk.window, f"key-{digit}")
+
+
+def open_account(kiosk: KioskApp, bot: QtBot, code: str = "PE01000123456") -> None:
+    type_code(kiosk, bot, code)
+    tap(bot, kiosk.window, "code-submit")
+    settle(kiosk)
+
+
+def _enter_code(kiosk: KioskApp, bot: QtBot) -> None:
+    type_code(kiosk, bot, "PE0100012")
+
+
+def _loading(kiosk: KioskApp, bot: QtBot) -> None:
+    _enter_code(kiosk, bot)
+    kiosk.navigator.go(Loading(Waiting.ACCOUNT, "PE01000123456"))
+
+
+def _not_found(kiosk: KioskApp, bot: QtBot) -> None:
+    type_code(kiosk, bot, "PE99999999999")
+    tap(bot, kiosk.window, "code-submit")
+    settle(kiosk)
+
+
+def _bill_detail(kiosk: KioskApp, bot: QtBot) -> None:
+    open_account(kiosk, bot)
+    tap(bot, kiosk.window, "bill-row-2")
+
+
+def _then(first: Callable[[KioskApp, QtBot], None], button: str) -> Callable[[KioskApp, QtBot], None]:
+    def reach(kiosk: KioskApp, bot: QtBot) -> None:
+        first(kiosk, bot)
+        tap(bot, kiosk.window, button)
+        settle(kiosk)
+
+    return reach
+
+
+def _remote_read_account(kiosk: KioskApp, bot: QtBot) -> None:
+    open_account(kiosk, bot, "PC03000567890")
+
+
+BILL_SCREENS: dict[str, Callable[[KioskApp, QtBot], None]] = {
+    "enter-code": _enter_code,
+    "loading": _loading,
+    "lookup-not-found": _not_found,
+    "account": open_account,
+    "account-nothing-due": lambda kiosk, bot: open_account(kiosk, bot, "PB05000456789"),
+    "bill-detail": _bill_detail,
+    "paid-history": _then(open_account, "account-history"),
+    "consumption": _then(_remote_read_account, "account-consumption"),
+    "consumption-table": _then(_then(_remote_read_account, "account-consumption"), "consumption-toggle"),
+    "choose-bills": _then(open_account, "account-pay"),
+    "bill-notice-preview": _then(_bill_detail, "bill-print"),
+}
+SCREENS.update(BILL_SCREENS)

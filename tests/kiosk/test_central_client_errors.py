@@ -138,6 +138,14 @@ PAYMENT: dict[str, object] = {
     "paid_at": None,
     "cancelled_at": None,
 }
+BILL_PAYMENT_QR: dict[str, object] = {
+    "bill_id": "bill_1",
+    "customer_code": CODE,
+    "amount": 217836,
+    "reference": "HDPE01000123456202505",
+    "qr_payload": "000201010212",
+    "recipient": {"bank_bin": "970436", "account_number": "0011000333333", "account_name": "EVNHANOI"},
+}
 SERVICE_REQUEST: dict[str, object] = {
     "tracking_code": "YCABCDEFGH",
     "service_code": "meter_inspection",
@@ -506,6 +514,48 @@ async def test_models_are_frozen() -> None:
         bills.bills[0].total = 0  # type: ignore[misc]
 
 
+# ------------------------------------------------------------------ a bill's own QR
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("status", "error_type", "code"),
+    [
+        (404, NotFound, "bill_not_found"),
+        (409, Conflict, "bill_already_paid"),
+        (409, Conflict, "nothing_to_pay"),
+        (401, Unauthorized, "unauthorized"),
+    ],
+)
+async def test_a_bill_qr_that_cannot_be_had_is_a_known_error(
+    status: int, error_type: type[CentralError], code: str
+) -> None:
+    script = Script(ok(error_json(code, bill_id="bill_1"), status))
+    async with rig(script) as client:
+        with pytest.raises(error_type) as caught:
+            await client.bill_payment_qr("bill_1")
+    assert (caught.value.code, caught.value.details) == (code, {"bill_id": "bill_1"})
+    assert len(script.requests) == 1, "a final answer is not retried"
+    assert (script.requests[0].method, script.requests[0].url.path) == ("GET", "/v1/bills/bill_1/payment-qr")
+
+
+GARBAGE_BILL_QRS: dict[str, dict[str, object]] = {
+    "amount-as-text": {**BILL_PAYMENT_QR, "amount": "217836"},
+    "negative-amount": {**BILL_PAYMENT_QR, "amount": -1},
+    "no-payload": without(BILL_PAYMENT_QR, "qr_payload"),
+    "no-recipient": without(BILL_PAYMENT_QR, "recipient"),
+    "recipient-incomplete": {**BILL_PAYMENT_QR, "recipient": {"bank_bin": "970436"}},
+}
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("body", GARBAGE_BILL_QRS.values(), ids=GARBAGE_BILL_QRS.keys())
+async def test_a_bill_qr_outside_the_contract_is_a_bad_response(body: dict[str, object]) -> None:
+    async with rig(Script(ok(body))) as client:
+        with pytest.raises(BadResponse) as caught:
+            await client.bill_payment_qr("bill_1")
+    assert caught.value.code == errors.CONTRACT_MISMATCH
+    assert caught.value.details["endpoint"] == "GET /v1/bills/{bill_id}/payment-qr"
+
+
 # ------------------------------------------------------------------ retries
 SERVICES: dict[str, object] = {
     "services": [
@@ -576,6 +626,7 @@ IDEMPOTENT_CALLS: dict[str, tuple[Call, dict[str, object]]] = {
     "get-customer": (lambda c: c.customer(CODE), customer_json()),
     "get-bills": (lambda c: c.bills(CODE, status="all"), bills_json(bill_json())),
     "get-payment": (lambda c: c.payment("pay_1"), PAYMENT),
+    "bill-payment-qr": (lambda c: c.bill_payment_qr("bill_1"), BILL_PAYMENT_QR),
     "get-request": (lambda c: c.request_status("YCABCDEFGH"), SERVICE_REQUEST),
     "cancel-payment": (lambda c: c.cancel_payment("pay_1"), {**PAYMENT, "status": "cancelled"}),
     "create-payment": (lambda c: c.create_payment(CODE, ["bill_1"], "vietqr", "key-pay-0001"), PAYMENT),
@@ -865,15 +916,17 @@ async def test_customer_codes_are_one_escaped_path_segment(code: str, raw_path: 
 
 @pytest.mark.asyncio
 async def test_tracking_codes_and_ids_are_escaped() -> None:
-    script = Script(ok(SERVICE_REQUEST), ok(PAYMENT), ok(PAYMENT))
+    script = Script(ok(SERVICE_REQUEST), ok(PAYMENT), ok(PAYMENT), ok(BILL_PAYMENT_QR))
     async with rig(script) as client:
         await client.request_status("YC/ABC?D")
         await client.payment("pay/../x")
         await client.cancel_payment("pay#1")
+        await client.bill_payment_qr("../../v1/tariffs?x")
     assert [r.url.raw_path for r in script.requests] == [
         b"/v1/requests/YC%2FABC%3FD",
         b"/v1/payments/pay%2F%2E%2E%2Fx",
         b"/v1/payments/pay%231/cancel",
+        b"/v1/bills/%2E%2E%2F%2E%2E%2Fv1%2Ftariffs%3Fx/payment-qr",
     ]
 
 

@@ -1,0 +1,392 @@
+"""Looking up an account: typing or scanning the customer code, the account's bills, consumption and a bill
+notice on paper.
+
+The flow owns every step's data (the states in :mod:`kiosk.flows.navigation`), so a language switch, Back or
+an idle warning never loses what the customer typed, and a wipe forgets all of it. Each request to the central
+runs while a :class:`~kiosk.flows.navigation.Loading` state is on screen; an answer that arrives after the
+customer has moved on (Back, Home, timeout) is dropped rather than pulling them back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+from kiosk.bill_parts import lines_add_up
+from kiosk.central.errors import (
+    BadResponse,
+    CentralError,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+    Unavailable,
+)
+from kiosk.central.models import (
+    Bill,
+    BillFilter,
+    BillList,
+    BillPaymentQr,
+    Consumption,
+    Customer,
+    Granularity,
+    Tariffs,
+)
+from kiosk.customer_code import DIGITS, PREFIXES, CitizenId, FoundCode, check_code, code_from_scan
+from kiosk.flows.navigation import (
+    AccountOverview,
+    BillDetail,
+    BillNoticePrinted,
+    ChooseBills,
+    ComingSoon,
+    ConsumptionHistory,
+    EnterCode,
+    Feature,
+    Home,
+    Loading,
+    LookupFailed,
+    LookupProblem,
+    Navigator,
+    PaidHistory,
+    PrintPreview,
+    ScreenState,
+    Waiting,
+)
+from kiosk.session import CustomerSession
+
+log = logging.getLogger(__name__)
+
+HISTORY_MONTHS = 12
+
+T = TypeVar("T")
+
+
+class AccountSource(Protocol):
+    """What the flow needs from the central (:class:`kiosk.central.CentralClient` is one)."""
+
+    async def customer(self, code: str) -> Customer: ...
+
+    async def bills(self, code: str, status: BillFilter = "unpaid") -> BillList: ...
+
+    async def consumption(self, code: str, granularity: Granularity = "month") -> Consumption: ...
+
+    async def tariffs(self) -> Tariffs: ...
+
+    async def bill_payment_qr(self, bill_id: str) -> BillPaymentQr: ...
+
+
+@dataclass(frozen=True)
+class NoticeOutcome:
+    """How printing a bill notice went: confirmed on paper, or only as a preview image (demo), or neither."""
+
+    printed: bool
+    preview: Path | None = None
+
+
+class BillNoticePrinter(Protocol):
+    async def __call__(self, customer: Customer, bill: Bill, qr: BillPaymentQr) -> NoticeOutcome: ...
+
+
+def problem_for(error: CentralError) -> LookupProblem:
+    """The customer-facing reason for a failed request. Network trouble and garbage are told apart, because
+    the next step differs (wait and try again, or ask staff)."""
+    match error:
+        case NotFound():
+            return LookupProblem.NOT_FOUND
+        case InvalidInput():
+            return LookupProblem.INVALID_CODE
+        case Unavailable():
+            return LookupProblem.UNREACHABLE
+        case RateLimited():
+            return LookupProblem.BUSY
+        case Unauthorized():
+            return LookupProblem.KIOSK_REFUSED
+        case BadResponse():
+            return LookupProblem.BAD_ANSWER
+        case Conflict():
+            return LookupProblem.BAD_ANSWER
+        case _:
+            return LookupProblem.BAD_ANSWER
+
+
+_RETRYABLE = frozenset(
+    {LookupProblem.UNREACHABLE, LookupProblem.BAD_ANSWER, LookupProblem.BUSY, LookupProblem.PRINT_FAILED}
+)
+
+
+def paid_in_last_months(bills: BillList, today: date, months: int = HISTORY_MONTHS) -> tuple[Bill, ...]:
+    """Paid bills whose period ended within the last ``months`` months, newest first."""
+    since = today - timedelta(days=round(months * 365.25 / 12))
+    paid = [b for b in bills.bills if b.status == "paid" and b.period_end >= since]
+    return tuple(sorted(paid, key=lambda b: b.period_end, reverse=True))
+
+
+class BillLookupFlow:
+    """From the code to the account, its bills, their detail, consumption and a printed bill notice."""
+
+    def __init__(
+        self,
+        source: AccountSource,
+        navigator: Navigator,
+        session: CustomerSession,
+        *,
+        print_notice: BillNoticePrinter,
+        today: Callable[[], date],
+    ) -> None:
+        self._source = source
+        self._nav = navigator
+        self._session = session
+        self._print_notice = print_notice
+        self._today = today
+        self._retry: Callable[[], Awaitable[None]] | None = None
+        self._tariffs: Tariffs | None = None
+
+    # ------------------------------------------------------------------ the keypad
+    def start(self) -> None:
+        self._nav.go(EnterCode())
+
+    def _typed(self) -> EnterCode | None:
+        current = self._nav.current
+        return current if isinstance(current, EnterCode) else None
+
+    def choose_prefix(self, prefix: str) -> None:
+        typed = self._typed()
+        if typed is not None and prefix in PREFIXES:
+            self._nav.replace(EnterCode(prefix, typed.digits))
+
+    def press_digit(self, digit: str) -> None:
+        typed = self._typed()
+        if typed is not None and digit.isdigit() and len(digit) == 1 and len(typed.digits) < DIGITS:
+            self._nav.replace(EnterCode(typed.prefix, typed.digits + digit))
+
+    def delete(self) -> None:
+        """Removes the last digit, then the letters."""
+        typed = self._typed()
+        if typed is None:
+            return
+        if typed.digits:
+            self._nav.replace(EnterCode(typed.prefix, typed.digits[:-1]))
+        elif typed.prefix:
+            self._nav.replace(EnterCode())
+
+    def clear(self) -> None:
+        if self._typed() is not None:
+            self._nav.replace(EnterCode())
+
+    async def submit(self) -> None:
+        typed = self._typed()
+        if typed is not None and check_code(typed.prefix + typed.digits).complete:
+            await self.look_up(typed.prefix + typed.digits)
+
+    # ------------------------------------------------------------------ scanning
+    def accepts_scan(self) -> bool:
+        """A scan is taken where a customer starts (home, the keypad, a failed lookup), never in the middle of
+        someone's account."""
+        return isinstance(self._nav.current, Home | EnterCode | LookupFailed)
+
+    async def scanned(self, text: str) -> None:
+        if not self.accepts_scan():
+            return
+        reading = code_from_scan(text)
+        if isinstance(reading, FoundCode):
+            await self.look_up(reading.code)
+        else:
+            problem = LookupProblem.ID_CARD if isinstance(reading, CitizenId) else LookupProblem.NOT_A_BILL
+            self._show_failure(LookupFailed(problem, None, can_retry=False))
+
+    # ------------------------------------------------------------------ the account
+    async def look_up(self, code: str) -> None:
+        if not check_code(code).complete:
+            self._show_failure(LookupFailed(LookupProblem.INVALID_CODE, code, can_retry=False))
+            return
+
+        async def fetch() -> tuple[Customer, BillList]:
+            customer, unpaid, _ = await asyncio.gather(
+                self._source.customer(code), self._source.bills(code, "unpaid"), self._load_tariffs()
+            )
+            return customer, unpaid
+
+        result = await self._request(Waiting.ACCOUNT, code, fetch, lambda: self.look_up(code))
+        if result is not None:
+            customer, unpaid = result
+            if not all(lines_add_up(bill) for bill in unpaid.bills):
+                # A bill whose lines do not add up cannot be explained or paid with confidence: garbage.
+                log.error("the central sent a bill whose amounts do not add up")
+                self._nav.replace(LookupFailed(LookupProblem.BAD_ANSWER, code, can_retry=True))
+                return
+            self._session.customer_code = code
+            self._session.customer = customer
+            self._session.bills = unpaid
+            self._nav.replace(AccountOverview(customer, unpaid))
+
+    def open_bill(self, bill_id: str) -> None:
+        bill, customer = self._find_bill(bill_id)
+        if bill is not None and customer is not None:
+            self._nav.go(BillDetail(customer, bill, self._tariffs))
+
+    async def _load_tariffs(self) -> None:
+        """The standard tier sizes, which the bill explanation quotes. Public data, fetched once; without them
+        the explanation is shorter, so a failure here never fails a lookup."""
+        if self._tariffs is not None:
+            return
+        try:
+            self._tariffs = await self._source.tariffs()
+        except CentralError as exc:
+            log.info("tariffs unavailable for the bill explanation: %s", type(exc).__name__)
+
+    def _find_bill(self, bill_id: str) -> tuple[Bill | None, Customer | None]:
+        current = self._nav.current
+        match current:
+            case AccountOverview(customer, unpaid) | ChooseBills(customer, unpaid, _):
+                return next((b for b in unpaid.bills if b.id == bill_id), None), customer
+            case PaidHistory(customer, bills):
+                return next((b for b in bills if b.id == bill_id), None), customer
+        return None, None
+
+    async def open_history(self) -> None:
+        customer = self._customer()
+        if customer is None:
+            return
+
+        async def fetch() -> BillList:
+            return await self._source.bills(customer.code, "all")
+
+        result = await self._request(Waiting.HISTORY, customer.code, fetch, self.open_history)
+        if result is not None:
+            self._nav.replace(PaidHistory(customer, paid_in_last_months(result, self._today())))
+
+    async def open_consumption(self) -> None:
+        customer = self._customer()
+        if customer is None:
+            return
+
+        async def fetch() -> tuple[Consumption, Consumption | None]:
+            if not customer.meter.remote_read:
+                return await self._source.consumption(customer.code, "month"), None
+            monthly, daily = await asyncio.gather(
+                self._source.consumption(customer.code, "month"),
+                self._source.consumption(customer.code, "day"),
+            )
+            return monthly, daily
+
+        result = await self._request(Waiting.CONSUMPTION, customer.code, fetch, self.open_consumption)
+        if result is not None:
+            monthly, daily = result
+            self._nav.replace(ConsumptionHistory(customer, monthly, daily))
+
+    # ------------------------------------------------------------------ towards payment
+    def choose_bills(self) -> None:
+        current = self._nav.current
+        if isinstance(current, AccountOverview) and current.unpaid.bills:
+            self._nav.go(ChooseBills(current.customer, current.unpaid, selected=len(current.unpaid.bills)))
+
+    def toggle_bill(self, index: int) -> None:
+        """Bills are paid oldest first: ticking a bill ticks every older one, unticking one unticks every newer
+        one. At least the oldest stays chosen."""
+        current = self._nav.current
+        if not isinstance(current, ChooseBills) or not 0 <= index < len(current.unpaid.bills):
+            return
+        selected = index if index < current.selected else index + 1
+        self._nav.replace(ChooseBills(current.customer, current.unpaid, max(1, selected)))
+
+    def go_to_payment(self) -> None:
+        current = self._nav.current
+        if isinstance(current, ChooseBills):
+            # Paying by QR arrives with its own issue; the chosen bills stay on the stack for it.
+            self._nav.go(ComingSoon(Feature.PAYMENT))
+
+    # ------------------------------------------------------------------ the bill notice
+    async def print_bill(self) -> None:
+        current = self._nav.current
+        if not isinstance(current, BillDetail) or current.bill.status == "paid":
+            return
+        customer, bill = current.customer, current.bill
+
+        async def fetch() -> BillPaymentQr:
+            return await self._source.bill_payment_qr(bill.id)
+
+        qr = await self._request(Waiting.BILL_NOTICE, customer.code, fetch, self.print_bill)
+        if qr is None:
+            return
+        loading = self._nav.current
+        outcome = await self._print_notice(customer, bill, qr)
+        if self._nav.current is not loading:
+            return
+        if outcome.preview is not None:
+            self._nav.replace(PrintPreview(outcome.preview))
+        elif outcome.printed:
+            self._nav.replace(BillNoticePrinted(customer.code))
+        else:
+            self._nav.replace(LookupFailed(LookupProblem.PRINT_FAILED, customer.code, can_retry=True))
+
+    # ------------------------------------------------------------------ failures
+    async def retry(self) -> None:
+        current = self._nav.current
+        if isinstance(current, LookupFailed) and current.can_retry and self._retry is not None:
+            self._nav.back()
+            await self._retry()
+
+    def retype(self) -> None:
+        """From a failure back to the keypad, with the code that failed (if it was typed or read)."""
+        current = self._nav.current
+        if not isinstance(current, LookupFailed):
+            return
+        self._nav.back()
+        if isinstance(self._nav.current, EnterCode):
+            return
+        code = current.code or ""
+        prefix, digits = (code[:2], code[2:]) if code[:2] in PREFIXES else ("", "")
+        self._nav.go(EnterCode(prefix, digits[:DIGITS]))
+
+    def _show_failure(self, failure: LookupFailed) -> None:
+        log.info("lookup failed: %s", failure.problem.value)  # never the code: it identifies a customer
+        if isinstance(self._nav.current, LookupFailed):
+            self._nav.replace(failure)
+        else:
+            self._nav.go(failure)
+
+    # ------------------------------------------------------------------ plumbing
+    def _customer(self) -> Customer | None:
+        current = self._nav.current
+        if isinstance(current, AccountOverview | BillDetail | PaidHistory | ConsumptionHistory | ChooseBills):
+            return current.customer
+        return None
+
+    async def _request(
+        self,
+        what: Waiting,
+        code: str,
+        fetch: Callable[[], Awaitable[T]],
+        again: Callable[[], Awaitable[None]],
+    ) -> T | None:
+        """Runs ``fetch`` with a progress screen on top. Returns its result if the progress screen is still
+        the customer's place when it arrives (the caller then replaces it); otherwise None, with the failure
+        shown in its place or nothing at all if the customer has left."""
+        loading: ScreenState = Loading(what, code)
+        self._nav.go(loading)
+        self._retry = again
+        try:
+            result = await fetch()
+        except CentralError as exc:
+            if self._nav.current is loading:
+                problem = problem_for(exc)
+                self._nav.replace(LookupFailed(problem, code, can_retry=problem in _RETRYABLE))
+            log.info("%s request failed: %s", what.value, type(exc).__name__)
+            return None
+        return result if self._nav.current is loading else None
+
+
+__all__ = [
+    "AccountSource",
+    "BillLookupFlow",
+    "BillNoticePrinter",
+    "NoticeOutcome",
+    "paid_in_last_months",
+    "problem_for",
+]

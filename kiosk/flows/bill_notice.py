@@ -1,0 +1,85 @@
+"""The paper bill notice for one unpaid bill, in the customer's language, with the central's payment QR.
+
+The QR is checked before it is printed: a code on paper that pays the wrong amount or the wrong account would
+outlive any correction, so a payload that does not decode, or that asks for another amount than the bill's
+total or is for another recipient, is refused (:class:`NoticeRefusedError`) and never printed.
+"""
+
+from __future__ import annotations
+
+from kiosk.central.models import Bill, BillPaymentQr, Customer
+from kiosk.i18n import Translator
+from kiosk.printing.document import Document
+from kiosk.printing.documents import BillNotice, BillNoticeLabels, Header, TariffLine, bill_notice
+from kiosk.vietqr import VietQRError, decode
+
+
+class NoticeRefusedError(ValueError):
+    """The central's QR for a bill failed the kiosk's checks (the reason is for the log, not the customer)."""
+
+
+def check_bill_qr(bill: Bill, qr: BillPaymentQr) -> None:
+    try:
+        decoded = decode(qr.qr_payload)
+    except VietQRError as exc:
+        raise NoticeRefusedError(f"the bill QR does not decode: {exc}") from None
+    if qr.bill_id != bill.id or qr.amount != bill.total or decoded.amount != bill.total:
+        raise NoticeRefusedError("the bill QR is for another bill or amount")
+    if decoded.currency != "704" or decoded.country != "VN":
+        raise NoticeRefusedError("the bill QR is not in đồng")
+    if (decoded.bank_bin, decoded.account_number) != (qr.recipient.bank_bin, qr.recipient.account_number):
+        raise NoticeRefusedError("the bill QR pays another account than the central names")
+    if decoded.purpose != qr.reference:
+        raise NoticeRefusedError("the bill QR carries another reference than the central names")
+
+
+def bill_notice_document(
+    tr: Translator, customer: Customer, bill: Bill, qr: BillPaymentQr, *, location: str, kiosk_id: str
+) -> Document:
+    """Raises NoticeRefusedError when the QR fails :func:`check_bill_qr`."""
+    check_bill_qr(bill, qr)
+    corporation = customer.corporation.name.vi if tr.language == "vi" else customer.corporation.name.en
+    labels = BillNoticeLabels(
+        title=tr._("notice.title"),
+        unpaid_banner=tr._("notice.unpaid"),
+        customer_code=tr._("notice.customer_code"),
+        customer_name=tr._("notice.customer_name"),
+        address=tr._("notice.address"),
+        period=tr._("notice.period"),
+        meter=tr._("notice.meter"),
+        index=tr._("notice.index"),
+        kwh=tr._("notice.kwh"),
+        tier=tr._("notice.tier"),
+        price=tr._("notice.price"),
+        amount=tr._("notice.amount"),
+        subtotal=tr._("notice.subtotal"),
+        vat=tr._("notice.vat"),
+        total=tr._("notice.total"),
+        due=tr._("notice.due"),
+        scan_to_pay=tr._("notice.scan_to_pay"),
+        footer=tr._("notice.footer", hotline=customer.corporation.hotline),
+    )
+    tiers = [
+        TariffLine(tr._("bill.tier", tier=line.tier), line.kwh, line.unit_price, line.amount)
+        for line in bill.tiers
+    ]
+    data = BillNotice(
+        header=Header(organisation=corporation.upper(), location=location, kiosk_id=kiosk_id),
+        customer_code=customer.code,
+        customer_name=customer.name,
+        address=customer.address,
+        period_from=bill.period_start,
+        period_to=bill.period_end,
+        meter_serial=bill.meter_serial,
+        index_from=bill.opening_index,
+        index_to=bill.closing_index,
+        kwh=bill.kwh,
+        tariff=tiers,
+        subtotal=bill.subtotal,
+        vat_percent=round(bill.vat_rate * 100),
+        vat=bill.vat_amount,
+        total=bill.total,
+        due=bill.due_date,
+        payment_qr=qr.qr_payload,
+    )
+    return bill_notice(data, labels, locale=tr.locale)
