@@ -46,7 +46,7 @@ _DATE_PATTERNS: Final[Mapping[Language, str]] = {"vi": "dd/MM/y", "en": "d MMM y
 _DATETIME_PATTERNS: Final[Mapping[Language, str]] = {"vi": "HH:mm dd/MM/y", "en": "d MMM y, HH:mm"}
 # Bills are named by month ("hóa đơn tháng 11/2026"); short forms for chart axes.
 _MONTH_PATTERNS: Final[Mapping[Language, str]] = {"vi": "MM/y", "en": "MMM y"}
-_SHORT_MONTH_PATTERNS: Final[Mapping[Language, str]] = {"vi": "M", "en": "MMM"}
+_SHORT_MONTH_PATTERNS: Final[Mapping[Language, str]] = {"vi": "'T'M", "en": "MMM"}
 
 
 class CatalogError(Exception):
@@ -183,12 +183,25 @@ class Translator:
         for entry in self._catalogs[self._language].entries.values():
             yield from entry.forms
 
-    def is_catalog_text(self, text: str) -> bool:
+    def is_catalog_text(self, text: str, *, _words_required: bool = False) -> bool:
         """Whether ``text`` is a message of the active language with its fields filled in, or a bare value
-        (a number, amount or date, which has no letters to translate)."""
+        (a number, amount or date, which has no letters to translate).
+
+        A message with no words of its own (``{start} – {end}``, ``{day}: {kwh}``) would match any text, so
+        its fields must in turn be values or messages that have words."""
         if not any(ch.isalpha() for ch in text) or _is_formatted_value(text, self.locale):
             return True
-        return any(_template_pattern(form).fullmatch(text) for form in self.templates())
+        for form in self.templates():
+            match = _template_pattern(form).fullmatch(text)
+            if match is None:
+                continue
+            if _has_words(form):
+                return True
+            if not _words_required and all(
+                self.is_catalog_text(field, _words_required=True) for field in match.groups()
+            ):
+                return True
+        return False
 
     # ------------------------------------------------------------------ formats
     def money(self, amount: int | Decimal) -> str:
@@ -214,9 +227,8 @@ class Translator:
         return format_date(value, format=_MONTH_PATTERNS[self._language], locale=self.locale)
 
     def short_month(self, value: dt.date) -> str:
-        """``T11`` (tháng 11) in Vietnamese, ``Nov`` in English, for a chart's axis."""
-        month = format_date(value, format=_SHORT_MONTH_PATTERNS[self._language], locale=self.locale)
-        return self._("unit.month_short", month=month)
+        """``T11`` (tháng 11) in Vietnamese, ``Nov`` in English, for a chart's axis (painted, not a message)."""
+        return format_date(value, format=_SHORT_MONTH_PATTERNS[self._language], locale=self.locale)
 
     def time(self, value: dt.datetime | dt.time) -> str:
         return format_time(value, format="short", locale=self.locale)
@@ -252,9 +264,13 @@ def _template_pattern(template: str) -> re.Pattern[str]:
         for literal, name, _, _ in _FORMATTER.parse(template):
             parts.append(re.escape(literal))
             if name is not None:
-                parts.append(".+?")
+                parts.append("(.+?)")
         pattern = _PATTERNS[template] = re.compile("".join(parts), re.DOTALL)
     return pattern
+
+
+def _has_words(template: str) -> bool:
+    return any(ch.isalpha() for literal, _, _, _ in _FORMATTER.parse(template) for ch in literal)
 
 
 def _is_formatted_value(text: str, locale: str) -> bool:

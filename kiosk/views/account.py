@@ -11,7 +11,7 @@ from kiosk.flows.navigation import AccountOverview, ScreenState
 from kiosk.i18n import Translator
 from kiosk.views.bill_text import bill_name, period, show_status, status_tag
 from kiosk.views.screen import Screen
-from kiosk.views.widgets import Columns, RowButton, button, column, label
+from kiosk.views.widgets import Columns, RowButton, button, column, label, show_all
 
 
 class BillRow(RowButton):
@@ -147,6 +147,7 @@ class AccountScreen(Screen):
         for row in rows:
             row.clicked.connect(lambda _=False, bill_id=row.bill_id: self.bill_chosen.emit(bill_id))
             self._list.addWidget(row)
+        show_all(self._list)
 
     def retranslate(self) -> None:
         tr = self._tr

@@ -12,7 +12,7 @@ from kiosk.flows.navigation import BillDetail, ScreenState
 from kiosk.i18n import N_, Translator
 from kiosk.views.bill_text import bill_name, period, show_status, status_tag
 from kiosk.views.screen import Screen
-from kiosk.views.widgets import Columns, button, cell, clear_layout, column, label
+from kiosk.views.widgets import Columns, button, cell, clear_layout, column, label, show_all
 
 
 class BillDetailScreen(Screen):
@@ -127,6 +127,7 @@ class BillDetailScreen(Screen):
             self._facts.addWidget(name, row, 0)
             self._facts.addWidget(shown, row, 1)
         self._facts.setColumnStretch(1, 1)
+        show_all(self._facts)
 
     def _fill_table(self, bill: Bill) -> None:
         tr = self._tr
@@ -171,6 +172,7 @@ class BillDetailScreen(Screen):
         self._sum_row(row, tr._("bill.total"), tr.money(bill.total), "total", "sum-total")
         for col, stretch in enumerate((3, 2, 2, 3, 3)):
             grid.setColumnStretch(col, stretch)
+        show_all(grid)
 
     def _sum_row(self, row: int, name: str, amount: str, role: str, object_name: str) -> None:
         self._table.addWidget(cell(name, role), row, 0, 1, 3)

@@ -11,7 +11,7 @@ from kiosk.flows.navigation import ChooseBills, ScreenState
 from kiosk.i18n import Translator
 from kiosk.views.bill_text import bill_name, period, show_status, status_tag
 from kiosk.views.screen import Screen
-from kiosk.views.widgets import RowButton, button, label
+from kiosk.views.widgets import RowButton, button, label, show_all
 
 
 class ChoiceRow(RowButton):
@@ -99,6 +99,7 @@ class ChooseBillsScreen(Screen):
         for i, row in enumerate(self._rows):
             row.clicked.connect(lambda _=False, index=i: self.bill_toggled.emit(index))
             self._list.addWidget(row)
+        show_all(self._list)
 
     def retranslate(self) -> None:
         tr = self._tr

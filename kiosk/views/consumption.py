@@ -13,7 +13,7 @@ from kiosk.flows.navigation import ConsumptionHistory, ScreenState
 from kiosk.i18n import N_, Translator
 from kiosk.views.consumption_chart import ChartBar, ConsumptionChart
 from kiosk.views.screen import Screen
-from kiosk.views.widgets import Columns, button, cell, clear_layout, label
+from kiosk.views.widgets import Columns, button, cell, clear_layout, label, show_all
 
 
 class ConsumptionScreen(Screen):
@@ -98,6 +98,8 @@ class ConsumptionScreen(Screen):
             this_label=tr._("consumption.this_year"),
             previous_label=tr._("consumption.last_year") if has_previous else None,
             unit=tr._("unit.kwh_short"),
+            highlighted=len(months) - 1 if months else None,
+            format_value=tr.number,
         )
         spoken = [self._month_text(m) for m in months]
         self._chart.setAccessibleName(tr._("consumption.monthly"))
@@ -114,6 +116,8 @@ class ConsumptionScreen(Screen):
                 this_label=tr._("consumption.per_day"),
                 previous_label=None,
                 unit=tr._("unit.kwh_short"),
+                highlighted=len(days) - 1,
+                format_value=tr.number,
             )
             self._daily.setAccessibleName(self._daily_heading.text())
             self._daily.setAccessibleDescription(
@@ -178,6 +182,7 @@ class ConsumptionScreen(Screen):
         spacer = QLabel()
         spacer.setMinimumWidth(32)
         self._table.addWidget(spacer, 0, 3)
+        show_all(self._table)
 
 
 def _block(heading: QLabel, body: QWidget) -> QWidget:

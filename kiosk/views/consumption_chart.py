@@ -385,8 +385,10 @@ class ConsumptionChart(QWidget):
         if self._highlighted is not None:
             highlight = bars[self._highlighted].slot.adjusted(0, -value_band, 0, 0)
             highlight.setBottom(label_top + label_row)
+            # Wide enough for the period's label, but not for its value: a value wider than its slot spreads over
+            # the neighbours, and a band that wide would seem to emphasise them too.
             for text in texts:
-                if text.kind is not TextKind.TICK and text.rect.intersects(highlight.adjusted(-1, 0, 1, 0)):
+                if text.kind is TextKind.LABEL and text.rect.intersects(highlight):
                     highlight = highlight.united(text.rect.adjusted(-gap / 2, 0, gap / 2, 0))
             highlight.setLeft(max(highlight.left(), plot_left))
             highlight.setRight(min(highlight.right(), plot_right))

@@ -11,7 +11,7 @@ from kiosk.flows.navigation import PaidHistory, ScreenState
 from kiosk.i18n import Translator
 from kiosk.views.bill_text import bill_name, period
 from kiosk.views.screen import Screen
-from kiosk.views.widgets import SIDE_BY_SIDE_PX, RowButton, label
+from kiosk.views.widgets import SIDE_BY_SIDE_PX, RowButton, label, show_all
 
 
 class PaidRow(RowButton):
@@ -94,6 +94,7 @@ class PaidHistoryScreen(Screen):
         per_column = -(-len(self._rows) // self._columns) if self._rows else 0
         for i, row in enumerate(self._rows):
             self._grid.addWidget(row, i % per_column, i // per_column)
+        show_all(self._grid)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         columns = 2 if event.size().width() >= SIDE_BY_SIDE_PX else 1

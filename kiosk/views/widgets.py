@@ -165,6 +165,16 @@ def clear_layout(layout: QLayout) -> None:
             widget.deleteLater()
 
 
+def show_all(layout: QLayout) -> None:
+    """Shows the widgets just put in ``layout``. Qt would show them on the next pass of the event loop; doing
+    it now means the screen is complete the moment it is shown (and the tests see what a customer sees)."""
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        widget = item.widget() if item is not None else None
+        if widget is not None and widget.parentWidget() is not None:
+            widget.show()
+
+
 def cell(text: str, role: str, *, right: bool = False) -> QLabel:
     """A table cell: text in a role, right-aligned for numbers."""
     widget = label(role)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 
@@ -39,5 +39,3 @@ def tap(qtbot: QtBot, root: QWidget, object_name: str) -> None:
     assert widget is not None, f"no button {object_name!r}"
     assert widget.isVisibleTo(root), f"button {object_name!r} is hidden"
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=QPoint(widget.width() // 2, widget.height() // 2))
-    # What a tap changes appears when the event loop next runs (widgets added to a shown screen are shown then).
-    QApplication.processEvents()

@@ -1,0 +1,148 @@
+"""The rest of the account: paid bills, consumption, choosing bills to pay, long data, and the wipe."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from PySide6.QtWidgets import QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import LANDSCAPE, PORTRAIT, KioskApp
+from kiosk.central.models import BillList
+from kiosk.consumption import monthly_comparison
+from kiosk.flows.navigation import (
+    AccountOverview,
+    ChooseBills,
+    ComingSoon,
+    ConsumptionHistory,
+    Feature,
+    PaidHistory,
+)
+from kiosk.views.consumption_chart import ConsumptionChart
+from tests.gui.test_accessibility import problems_on_screen
+from tests.helpers.screens import open_account, settle
+from tests.helpers.widgets import all_texts, tap, visible_texts
+
+
+def test_paid_history_lists_the_last_12_months_newest_first(kiosk: KioskApp, qtbot: QtBot) -> None:
+    open_account(kiosk, qtbot)
+    tap(qtbot, kiosk.window, "account-history")
+    settle(kiosk)
+    state = kiosk.navigator.current
+    assert isinstance(state, PaidHistory)
+    ends = [b.period_end for b in state.bills]
+    assert ends == sorted(ends, reverse=True)
+    assert all(b.status == "paid" for b in state.bills)
+    assert 0 < len(state.bills) <= 12
+    texts = visible_texts(kiosk.window)
+    for bill in state.bills:
+        assert kiosk.tr.money(bill.total) in texts
+
+
+def test_consumption_shows_12_months_against_last_year_and_a_remote_meters_days(
+    kiosk: KioskApp, qtbot: QtBot
+) -> None:
+    open_account(kiosk, qtbot, "PC03000567890")  # read remotely every day
+    tap(qtbot, kiosk.window, "account-consumption")
+    settle(kiosk)
+    state = kiosk.navigator.current
+    assert isinstance(state, ConsumptionHistory)
+    assert state.daily is not None
+    monthly = kiosk.window.findChild(ConsumptionChart, "chart-monthly")
+    assert monthly is not None
+    months = monthly_comparison(state.monthly)
+    assert [(b.value, b.previous) for b in monthly.bars()] == [(m.kwh, m.last_year) for m in months]
+    assert len(months) == 12
+    # The values are there as text too, for speech: every month's kWh and last year's.
+    spoken = monthly.accessibleDescription()
+    for m in months:
+        assert kiosk.tr.kwh(m.kwh) in spoken
+    daily = kiosk.window.findChild(ConsumptionChart, "chart-daily")
+    assert daily is not None
+    assert daily.isVisible()
+    assert daily.bars()
+    tap(qtbot, kiosk.window, "consumption-toggle")
+    table = [w.text() for w in kiosk.window.findChildren(QLabel) if w.isVisible()]
+    for m in months:
+        assert kiosk.tr.month(m.month) in table
+
+
+def test_a_meter_read_by_hand_has_no_daily_chart(kiosk: KioskApp, qtbot: QtBot) -> None:
+    open_account(kiosk, qtbot, "PE01000123456")
+    tap(qtbot, kiosk.window, "account-consumption")
+    settle(kiosk)
+    state = kiosk.navigator.current
+    assert isinstance(state, ConsumptionHistory)
+    assert state.daily is None
+    daily = kiosk.window.findChild(ConsumptionChart, "chart-daily")
+    assert daily is not None
+    assert not daily.isVisible()
+
+
+def test_bills_to_pay_are_chosen_oldest_first(kiosk: KioskApp, qtbot: QtBot) -> None:
+    open_account(kiosk, qtbot)  # three unpaid bills
+    tap(qtbot, kiosk.window, "account-pay")
+    state = kiosk.navigator.current
+    assert isinstance(state, ChooseBills)
+    assert state.selected == 3
+    bills = state.unpaid.bills
+    assert [b.period_end for b in bills] == sorted(b.period_end for b in bills)
+    tap(qtbot, kiosk.window, "choice-row-1")  # leaving out the second leaves out the newer third too
+    assert isinstance(kiosk.navigator.current, ChooseBills)
+    assert kiosk.navigator.current.selected == 1
+    total = kiosk.tr.money(bills[0].total)
+    assert any(total in t for t in visible_texts(kiosk.window))
+    tap(qtbot, kiosk.window, "choice-row-0")  # the oldest cannot be left out
+    assert kiosk.navigator.current.selected == 1
+    tap(qtbot, kiosk.window, "choice-row-2")  # choosing the newest chooses the older ones
+    assert kiosk.navigator.current.selected == 3
+    tap(qtbot, kiosk.window, "choose-continue")
+    assert kiosk.navigator.current == ComingSoon(Feature.PAYMENT)
+    tap(qtbot, kiosk.window, "nav-back")
+    assert isinstance(kiosk.navigator.current, ChooseBills)
+
+
+@pytest.mark.parametrize("size", [PORTRAIT, LANDSCAPE], ids=["portrait", "landscape"])
+def test_long_names_and_large_amounts_do_not_overflow(
+    kiosk: KioskApp, qtbot: QtBot, qapp: QApplication, size: tuple[int, int]
+) -> None:
+    loop = asyncio.get_event_loop()
+    customer = loop.run_until_complete(kiosk.client.customer("PE01000123456"))
+    unpaid = loop.run_until_complete(kiosk.client.bills("PE01000123456"))
+    long_customer = customer.model_copy(
+        update={
+            "name": "Tôn Nữ H*** P****** Nguyễn Thị Hoàng Quỳnh Như Ý Bảo Ngọc",
+            "address": "***, Thôn Khuổi Tát, Xã Phú Đình, Huyện Định Hóa, Tỉnh Thái Nguyên, gần trường Tiểu học",
+        }
+    )
+    big = [b.model_copy(update={"total": 987_654_321}) for b in unpaid.bills]
+    large = BillList(customer_code=unpaid.customer_code, bills=big, total_due=2_962_962_963)
+    kiosk.window.resize(*size)
+    kiosk.session.customer = long_customer
+    kiosk.navigator.go(AccountOverview(long_customer, large))
+    qapp.processEvents()
+    for language in ("vi", "en"):
+        assert problems_on_screen(kiosk) == [], language
+        assert not kiosk.window.current_page.verticalScrollBar().isVisible()
+        tap(qtbot, kiosk.window, "nav-language")
+        qapp.processEvents()
+
+
+def test_ending_the_session_wipes_the_account_from_every_widget(kiosk: KioskApp, qtbot: QtBot) -> None:
+    open_account(kiosk, qtbot)
+    tap(qtbot, kiosk.window, "bill-row-0")
+    state = kiosk.navigator.current
+    customer = kiosk.session.customer
+    assert customer is not None
+    secrets = {customer.name, customer.address, "PE01 000 123 456", "PE01000123456"}
+    before = " ".join(all_texts(kiosk.window))
+    assert all(secret in before for secret in secrets - {"PE01000123456"}), "shown before the wipe"
+    assert state is not None
+    kiosk.idle.end_session()
+    QApplication.processEvents()
+    everything = " ".join(all_texts(kiosk.window))
+    for secret in secrets:
+        assert secret not in everything
+    assert kiosk.session.customer is None
+    assert kiosk.session.customer_code is None

@@ -1,0 +1,133 @@
+"""Finding the account: typing the code on the keypad, or scanning it off a paper bill."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QAbstractButton, QLabel
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import KioskApp
+from kiosk.devices.scanner import FakeScanner
+from kiosk.flows.navigation import AccountOverview, EnterCode, Home, LookupFailed, LookupProblem
+from tests.helpers.screens import settle, type_code
+from tests.helpers.widgets import tap, visible_texts
+
+
+def _text(kiosk: KioskApp, name: str) -> str:
+    widget = kiosk.window.findChild(QLabel, name)
+    assert widget is not None, name
+    return widget.text()
+
+
+def _submit(kiosk: KioskApp) -> QAbstractButton:
+    button = kiosk.window.findChild(QAbstractButton, "code-submit")
+    assert button is not None
+    return button
+
+
+def test_typing_shows_the_code_in_the_bills_groups_and_says_what_is_missing(
+    kiosk: KioskApp, qtbot: QtBot
+) -> None:
+    type_code(kiosk, qtbot, "PE0100012")
+    assert kiosk.navigator.current == EnterCode("PE", "0100012")
+    assert _text(kiosk, "code-display") == "PE01 000 12_ ___"
+    assert _text(kiosk, "code-status") == "Còn thiếu 4 chữ số."
+    assert not _submit(kiosk).isEnabled()
+    for digit in "3456":
+        tap(qtbot, kiosk.window, f"key-{digit}")
+    assert _text(kiosk, "code-display") == "PE01 000 123 456"
+    assert _submit(kiosk).isEnabled()
+    # A twelfth digit does not fit a customer code: the keypad takes no more.
+    tap(qtbot, kiosk.window, "key-7")
+    assert kiosk.navigator.current == EnterCode("PE", "01000123456")
+
+
+def test_delete_clear_and_changing_the_letters(kiosk: KioskApp, qtbot: QtBot) -> None:
+    type_code(kiosk, qtbot, "PA12")
+    tap(qtbot, kiosk.window, "prefix-PD")
+    assert kiosk.navigator.current == EnterCode("PD", "12")
+    tap(qtbot, kiosk.window, "key-delete")
+    tap(qtbot, kiosk.window, "key-delete")
+    assert kiosk.navigator.current == EnterCode("PD", "")
+    tap(qtbot, kiosk.window, "key-delete")
+    assert kiosk.navigator.current == EnterCode()
+    for digit in "55":
+        tap(qtbot, kiosk.window, f"key-{digit}")
+    # Digits before the letters: the customer is told, in words, to choose the letters first.
+    assert kiosk.tr._("enter_code.status.letters_first") == _text(kiosk, "code-status")
+    tap(qtbot, kiosk.window, "key-clear")
+    assert kiosk.navigator.current == EnterCode()
+
+
+def test_a_typed_code_opens_the_account_with_what_the_central_says_is_owed(
+    kiosk: KioskApp, qtbot: QtBot
+) -> None:
+    type_code(kiosk, qtbot, "PE01000123456")
+    tap(qtbot, kiosk.window, "code-submit")
+    settle(kiosk)
+    state = kiosk.navigator.current
+    assert isinstance(state, AccountOverview)
+    assert state.customer.code == "PE01000123456"
+    texts = visible_texts(kiosk.window)
+    assert state.customer.name in texts  # masked by the central: "Nguyễn V** H***"
+    assert "*" in state.customer.name
+    assert kiosk.tr.money(state.unpaid.total_due) == _text(kiosk, "account-total-due")
+    assert kiosk.session.customer_code == "PE01000123456"
+
+
+def test_back_from_the_account_returns_to_the_keypad_with_the_code_still_typed(
+    kiosk: KioskApp, qtbot: QtBot
+) -> None:
+    type_code(kiosk, qtbot, "PE01000123456")
+    tap(qtbot, kiosk.window, "code-submit")
+    settle(kiosk)
+    tap(qtbot, kiosk.window, "nav-back")
+    assert kiosk.navigator.current == EnterCode("PE", "01000123456")
+    assert _text(kiosk, "code-display") == "PE01 000 123 456"
+
+
+def _scanner(kiosk: KioskApp) -> FakeScanner:
+    assert isinstance(kiosk.scanner, FakeScanner)
+    return kiosk.scanner
+
+
+def test_a_scan_on_the_home_screen_jumps_straight_to_the_account(kiosk: KioskApp, qtbot: QtBot) -> None:
+    assert kiosk.navigator.current == Home()
+    assert _scanner(kiosk).scan("PE01000123456\r\n")
+    settle(kiosk)
+    state = kiosk.navigator.current
+    assert isinstance(state, AccountOverview)
+    assert state.customer.code == "PE01000123456"
+    assert kiosk.session.active
+    tap(qtbot, kiosk.window, "nav-back")
+    assert kiosk.navigator.current == Home()
+
+
+def test_a_scan_on_the_keypad_looks_the_scanned_code_up(kiosk: KioskApp, qtbot: QtBot) -> None:
+    type_code(kiosk, qtbot, "PA12")
+    _scanner(kiosk).scan("https://cskh.evn.example/tra-cuu?makh=PD02000234567")
+    settle(kiosk)
+    state = kiosk.navigator.current
+    assert isinstance(state, AccountOverview)
+    assert state.customer.code == "PD02000234567"
+
+
+def test_a_scan_in_the_middle_of_an_account_is_ignored(kiosk: KioskApp, qtbot: QtBot) -> None:
+    _scanner(kiosk).scan("PE01000123456")
+    settle(kiosk)
+    before = kiosk.navigator.current
+    _scanner(kiosk).scan("PD02000234567")
+    settle(kiosk)
+    assert kiosk.navigator.current is before
+
+
+def test_scanning_an_id_card_or_something_else_says_what_to_scan(kiosk: KioskApp, qtbot: QtBot) -> None:
+    _scanner(kiosk).scan("001089012345|012345678|Nguyễn Văn An|01011989|Nam|Hà Nội|01012021")
+    settle(kiosk)
+    assert kiosk.navigator.current == LookupFailed(LookupProblem.ID_CARD, None, can_retry=False)
+    assert kiosk.tr._("failed.id_card") in visible_texts(kiosk.window)
+    assert not any("Nguyễn Văn An" in t for t in visible_texts(kiosk.window))
+    _scanner(kiosk).scan("8935049501234")  # a product barcode
+    settle(kiosk)
+    assert kiosk.navigator.current == LookupFailed(LookupProblem.NOT_A_BILL, None, can_retry=False)
+    tap(qtbot, kiosk.window, "failed-retype")
+    assert kiosk.navigator.current == EnterCode()
