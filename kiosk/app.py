@@ -252,10 +252,17 @@ class KioskApp:
         if self.printing is None:
             return None
         outcome = await self.printing.print_document(document, kind=kind, reference=reference)
-        printer = self.printing.printer
-        if outcome.printed and isinstance(printer, PreviewPrinter) and printer.saved:
-            self.navigator.go(PrintPreview(printer.saved[-1]))
+        preview = self._preview_of(outcome)
+        if preview is not None:
+            self.navigator.go(PrintPreview(preview))
         return outcome
+
+    def _preview_of(self, outcome: PrintOutcome) -> Path | None:
+        """The page a preview printer saved for a job it printed; None for real paper."""
+        printer = self.printing.printer if self.printing is not None else None
+        if outcome.printed and isinstance(printer, PreviewPrinter) and printer.saved:
+            return printer.saved[-1]
+        return None
 
     async def _print_notice(self, customer: Customer, bill: Bill, qr: BillPaymentQr) -> NoticeOutcome:
         if self.printing is None:
@@ -273,10 +280,7 @@ class KioskApp:
             log.warning("bill notice not printed: %s", exc)
             return NoticeOutcome(printed=False)
         outcome = await self.printing.print_document(document, kind="bill_notice", reference=bill.id)
-        printer = self.printing.printer
-        if outcome.printed and isinstance(printer, PreviewPrinter) and printer.saved:
-            return NoticeOutcome(printed=True, preview=printer.saved[-1])
-        return NoticeOutcome(printed=outcome.printed)
+        return NoticeOutcome(printed=outcome.printed, preview=self._preview_of(outcome))
 
     # ------------------------------------------------------------------ central
     async def check_central(self) -> str | None:

@@ -19,9 +19,7 @@ from typing import Protocol, TypeVar
 
 from kiosk.bill_parts import lines_add_up
 from kiosk.central.errors import (
-    BadResponse,
     CentralError,
-    Conflict,
     InvalidInput,
     NotFound,
     RateLimited,
@@ -107,11 +105,7 @@ def problem_for(error: CentralError) -> LookupProblem:
             return LookupProblem.BUSY
         case Unauthorized():
             return LookupProblem.KIOSK_REFUSED
-        case BadResponse():
-            return LookupProblem.BAD_ANSWER
-        case Conflict():
-            return LookupProblem.BAD_ANSWER
-        case _:
+        case _:  # BadResponse, or an answer (Conflict) a lookup never expects
             return LookupProblem.BAD_ANSWER
 
 

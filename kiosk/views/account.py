@@ -9,43 +9,32 @@ from kiosk.central.models import Bill, BillList, Customer
 from kiosk.customer_code import group_code
 from kiosk.flows.navigation import AccountOverview, ScreenState
 from kiosk.i18n import Translator
-from kiosk.views.bill_text import bill_name, period, show_status, status_tag
+from kiosk.views.bill_text import BillButton, period, show_status, status_tag
 from kiosk.views.screen import Screen
-from kiosk.views.widgets import Columns, RowButton, button, column, label, show_all
+from kiosk.views.widgets import Columns, button, column, label, show_all
 
 
-class BillRow(RowButton):
-    """One unpaid bill: its month and period, kWh, amount and status; a tap opens how it was worked out."""
+class BillRow(BillButton):
+    """One unpaid bill: its month and period, kWh, amount and status."""
 
     def __init__(self, tr: Translator, bill: Bill, index: int) -> None:
-        super().__init__(f"bill-row-{index}")
-        self.bill_id = bill.id
-        self._tr = tr
-        self._bill = bill
-        self.name = label("heading")
+        super().__init__(tr, bill, f"bill-row-{index}")
         self.period = label("muted")
         self.kwh = label()
-        self.amount = label("heading")
-        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.status = status_tag()
         self.hint = label("muted")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.put(self.name, 0, 0)
-        self.put(self.amount, 0, 1)
         self.put(self.period, 1, 0)
         self.put(self.status, 1, 1, Qt.AlignmentFlag.AlignRight)
         self.put(self.kwh, 2, 0)
         self.put(self.hint, 2, 1)
-        self.grid.setColumnStretch(0, 3)
-        self.grid.setColumnStretch(1, 2)
         self.retranslate()
 
     def retranslate(self) -> None:
+        super().retranslate()
         tr, bill = self._tr, self._bill
-        self.name.setText(bill_name(tr, bill))
         self.period.setText(period(tr, bill))
         self.kwh.setText(tr.kwh(bill.kwh))
-        self.amount.setText(tr.money(bill.total))
         self.hint.setText(tr._("account.bill_hint"))
         show_status(tr, self.status, bill)
 

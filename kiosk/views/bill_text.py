@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
 from kiosk.central.models import Bill, BillStatus
 from kiosk.i18n import N_, Translator
-from kiosk.views.widgets import label
+from kiosk.views.widgets import RowButton, label
 
 # Status words, and the tag style that repeats them in colour (the word is always there: never colour alone).
 # A bill with a payment in flight says so and never "overdue": that could lead to a wrong disconnection.
@@ -41,3 +42,25 @@ def show_status(tr: Translator, tag: QLabel, bill: Bill) -> None:
         tag.setProperty("role", role)
         tag.style().unpolish(tag)
         tag.style().polish(tag)
+
+
+class BillButton(RowButton):
+    """A bill in a list: its name on the left and its amount on the right of the first line; subclasses add
+    the lines below. A tap opens how the bill was worked out."""
+
+    def __init__(self, tr: Translator, bill: Bill, name: str) -> None:
+        super().__init__(name)
+        self.bill_id = bill.id
+        self._tr = tr
+        self._bill = bill
+        self.name = label("heading")
+        self.amount = label("heading")
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.put(self.name, 0, 0)
+        self.put(self.amount, 0, 1)
+        self.grid.setColumnStretch(0, 3)
+        self.grid.setColumnStretch(1, 2)
+
+    def retranslate(self) -> None:
+        self.name.setText(bill_name(self._tr, self._bill))
+        self.amount.setText(self._tr.money(self._bill.total))

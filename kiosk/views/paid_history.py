@@ -9,35 +9,24 @@ from PySide6.QtWidgets import QGridLayout, QVBoxLayout
 from kiosk.central.models import Bill
 from kiosk.flows.navigation import PaidHistory, ScreenState
 from kiosk.i18n import Translator
-from kiosk.views.bill_text import bill_name, period
+from kiosk.views.bill_text import BillButton, period
 from kiosk.views.screen import Screen
-from kiosk.views.widgets import SIDE_BY_SIDE_PX, RowButton, label, show_all
+from kiosk.views.widgets import SIDE_BY_SIDE_PX, label, show_all
 
 
-class PaidRow(RowButton):
+class PaidRow(BillButton):
     def __init__(self, tr: Translator, bill: Bill, index: int) -> None:
-        super().__init__(f"paid-row-{index}")
-        self.bill_id = bill.id
-        self._tr = tr
-        self._bill = bill
-        self.name = label("heading")
-        self.amount = label("heading")
-        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        super().__init__(tr, bill, f"paid-row-{index}")
         self.detail = label("muted")
         self.paid = label("muted")
         self.paid.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.put(self.name, 0, 0)
-        self.put(self.amount, 0, 1)
         self.put(self.detail, 1, 0)
         self.put(self.paid, 1, 1)
-        self.grid.setColumnStretch(0, 3)
-        self.grid.setColumnStretch(1, 2)
         self.retranslate()
 
     def retranslate(self) -> None:
+        super().retranslate()
         tr, bill = self._tr, self._bill
-        self.name.setText(bill_name(tr, bill))
-        self.amount.setText(tr.money(bill.total))
         self.detail.setText(tr._("history.detail", period=period(tr, bill), kwh=tr.kwh(bill.kwh)))
         paid_on = tr.date(bill.paid_at.date()) if bill.paid_at else ""
         self.paid.setText(tr._("history.paid_on", date=paid_on) if paid_on else tr._("bill.status.paid"))

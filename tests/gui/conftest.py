@@ -37,6 +37,13 @@ def kiosk(
     app.window.resize(*LANDSCAPE)
     app.window.show()
     yield app
+    close_kiosk(app, qloop, qapp)
+    del app
+    gc.collect()
+
+
+def close_kiosk(app: KioskApp, qloop: asyncio.AbstractEventLoop, qapp: QApplication) -> None:
+    """Stops a kiosk built for a test: its devices, its requests, its window and its input watcher."""
     app.stop_devices()
     qloop.run_until_complete(app.settle())
     qloop.run_until_complete(app.client.aclose())
@@ -45,8 +52,7 @@ def kiosk(
     app.window.deleteLater()
     qapp.removeEventFilter(app.input_watch)
     app.input_watch.deleteLater()
-    # Destroy this kiosk's Qt objects here, in the GUI thread: left to the garbage collector, they could be
-    # destroyed in the central server's thread, which Qt refuses for objects with timers.
+    # Destroy this kiosk's Qt objects here, in the GUI thread (callers then collect the garbage): left to the
+    # garbage collector, they could be destroyed in the central server's thread, which Qt refuses for objects
+    # with timers.
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    del app
-    gc.collect()

@@ -4,6 +4,7 @@ screen, and a late answer never drags a customer back to where they left."""
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.app import KioskApp
 from kiosk.flows.navigation import EnterCode, Loading, LookupFailed, LookupProblem, Waiting
+from tests.gui.conftest import close_kiosk
 from tests.gui.kiosk_factory import free_port, garbage_central, kiosk_against, silent_central
 from tests.helpers.screens import settle, type_code
 from tests.helpers.widgets import tap, visible_texts
@@ -34,17 +36,13 @@ def _failed_with(kiosk: KioskApp, problem: LookupProblem) -> LookupFailed:
 
 
 @pytest.fixture
-def closing(qloop: asyncio.AbstractEventLoop) -> Iterator[list[KioskApp]]:
+def closing(qapp: QApplication, qloop: asyncio.AbstractEventLoop) -> Iterator[list[KioskApp]]:
     kiosks: list[KioskApp] = []
     yield kiosks
     for app in kiosks:
-        app.stop_devices()
-        qloop.run_until_complete(app.settle())
-        qloop.run_until_complete(app.client.aclose())
-        app.window.allow_close = True
-        app.window.close()
-        app.window.deleteLater()
-        QApplication.instance().removeEventFilter(app.input_watch)  # type: ignore[union-attr]
+        close_kiosk(app, qloop, qapp)
+    kiosks.clear()
+    gc.collect()
 
 
 def test_an_unknown_code_says_to_check_the_bill_and_offers_to_type_it_again(
