@@ -12,7 +12,7 @@ import tempfile
 import time
 from collections.abc import Callable, Coroutine
 from contextlib import ExitStack
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,9 +31,22 @@ from kiosk.devices.scanner import FakeScanner, Scanner, scanner_from_uri
 from kiosk.flows.bill_lookup import BillLookupFlow, NoticeOutcome
 from kiosk.flows.bill_notice import NoticeRefusedError, bill_notice_document
 from kiosk.flows.idle import IdleFlow
-from kiosk.flows.navigation import ComingSoon, Feature, Navigator, PrintPreview, ScreenState, StaffCalled
-from kiosk.i18n import CatalogError, Translator
+from kiosk.flows.navigation import (
+    ComingSoon,
+    Feature,
+    Navigator,
+    PayByQr,
+    PaymentReceived,
+    PrintPreview,
+    ScreenState,
+    StaffCalled,
+)
+from kiosk.flows.payment import PaymentFlow
+from kiosk.i18n import CatalogError, Language, Translator
 from kiosk.input_watch import InputWatcher
+from kiosk.payments.journal import JournalPayment, PaymentJournal, PaymentJournalError
+from kiosk.payments.keeper import PaymentKeeper, ReceiptPrint
+from kiosk.payments.receipt import RECEIPT_KIND, receipt_document
 from kiosk.printing.document import Document
 from kiosk.printing.journal import JournalError, PrintJournal
 from kiosk.printing.service import PrintOutcome, PrintService
@@ -43,11 +56,15 @@ from kiosk.views.account import AccountScreen
 from kiosk.views.bill_detail import BillDetailScreen
 from kiosk.views.bill_notice_printed import BillNoticePrintedScreen
 from kiosk.views.choose_bills import ChooseBillsScreen
+from kiosk.views.choose_method import ChooseMethodScreen
 from kiosk.views.enter_code import EnterCodeScreen
 from kiosk.views.loading import LoadingScreen
 from kiosk.views.lookup_failed import LookupFailedScreen
 from kiosk.views.main_window import KioskWindow
 from kiosk.views.paid_history import PaidHistoryScreen
+from kiosk.views.pay_by_qr import PayByQrScreen
+from kiosk.views.payment_received import PaymentReceivedScreen
+from kiosk.views.payment_stopped import PaymentStoppedScreen
 from kiosk.views.screen import Screen
 
 log = logging.getLogger(__name__)
@@ -55,7 +72,8 @@ log = logging.getLogger(__name__)
 PORTRAIT = (1080, 1920)
 LANDSCAPE = (1920, 1080)
 WINDOWED_LANDSCAPE = (1366, 768)
-DEMO_BILL_SCAN = "PE01000123456"  # the demo customer with several unpaid bills
+DEMO_BILL_SCAN = "PE01000123456"
+RECONCILE_SECONDS = 60.0  # the demo customer with several unpaid bills
 
 # Due dates and "the last 12 months" are Vietnamese calendar notions, whatever the machine's time zone.
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -78,6 +96,7 @@ class KioskApp:
         qt_app: QApplication,
         printing: PrintService | None = None,
         scanner: Scanner | None = None,
+        payment_journal: PaymentJournal | None = None,
     ) -> None:
         self.settings = settings
         self.tr = tr
@@ -91,9 +110,29 @@ class KioskApp:
             default_language=settings.ui.default_language, default_large_text=settings.ui.large_text
         )
         self.navigator = Navigator()
-        self.bills = BillLookupFlow(
-            client, self.navigator, self.session, print_notice=self._print_notice, today=today_in_vietnam
+        journal = payment_journal or PaymentJournal.in_data_dir(
+            settings.data_dir, kiosk_id=settings.kiosk_id, watch=timedelta(hours=settings.payment.watch_hours)
         )
+        self.keeper = PaymentKeeper(client, journal, self)
+        self.bills = BillLookupFlow(
+            client,
+            self.navigator,
+            self.session,
+            print_notice=self._print_notice,
+            today=today_in_vietnam,
+            in_flight=self.keeper.in_flight_bill_ids,
+        )
+        self._receipt_previews: dict[int, Path] = {}
+        self.payments = PaymentFlow(
+            self.keeper,
+            client,
+            self.bills,
+            self.navigator,
+            self.session,
+            poll_seconds=settings.payment.poll_seconds,
+            preview_of=lambda payment: self._receipt_previews.get(payment.id),
+        )
+        self._reconciler: asyncio.Task[None] | None = None
         self.window = KioskWindow(tr, location_name=settings.location_name)
         self.idle = IdleFlow(
             self.navigator,
@@ -113,7 +152,7 @@ class KioskApp:
     def _connect(self) -> None:
         w = self.window
         self.navigator.subscribe(self._show)
-        w.back_requested.connect(self._intent(self.navigator.back))
+        w.back_requested.connect(self._back)
         w.home_requested.connect(self._home)
         w.language_toggled.connect(self._intent(self._toggle_language))
         w.large_text_toggled.connect(self._intent(self._toggle_large_text))
@@ -152,7 +191,17 @@ class KioskApp:
             screen.bill_chosen.connect(lambda bill_id: act(lambda: bills.open_bill(bill_id))())
         elif isinstance(screen, ChooseBillsScreen):
             screen.bill_toggled.connect(lambda index: act(lambda: bills.toggle_bill(index))())
-            screen.continue_requested.connect(act(bills.go_to_payment))
+            screen.continue_requested.connect(lambda: run(self.payments.choose_method))
+        elif isinstance(screen, ChooseMethodScreen):
+            screen.method_chosen.connect(lambda method: run(lambda: self.payments.pay_with(method)))
+        elif isinstance(screen, PayByQrScreen):
+            screen.cancel_requested.connect(lambda: run(self.payments.cancel))
+        elif isinstance(screen, PaymentReceivedScreen):
+            screen.done_requested.connect(self.idle.end_session)
+        elif isinstance(screen, PaymentStoppedScreen):
+            screen.new_qr_requested.connect(lambda: run(self.payments.new_qr))
+            screen.try_again_requested.connect(lambda: run(self.payments.ask_again))
+            screen.home_requested.connect(self._home)
 
     def start_devices(self) -> None:
         """Starts listening to the scanner; needs the running event loop (qasync's in the kiosk)."""
@@ -162,6 +211,24 @@ class KioskApp:
     def stop_devices(self) -> None:
         if self.scanner is not None:
             self.scanner.stop()
+        if self._reconciler is not None:
+            self._reconciler.cancel()
+            self._reconciler = None
+
+    def start_reconciling(self, every_seconds: float = RECONCILE_SECONDS) -> None:
+        """Payments left by a crash, a power cut or a customer who walked away are followed to their outcome:
+        now, then every ``every_seconds``. Needs the running event loop."""
+
+        async def reconcile_forever() -> None:
+            while True:
+                try:
+                    await self.keeper.reconcile()
+                except Exception:  # a journal or programming fault must not stop the kiosk from serving
+                    log.exception("reconciling payments failed")
+                await asyncio.sleep(every_seconds)
+
+        if self._reconciler is None:
+            self._reconciler = asyncio.ensure_future(reconcile_forever())
 
     def _scanned(self, text: str) -> None:
         if self.bills.accepts_scan():
@@ -203,8 +270,30 @@ class KioskApp:
             # Every journey arrives with its own issue; until then the tile says so honestly.
             self.navigator.go(ComingSoon(feature))
 
+    def demo_pay(self) -> None:
+        """Demo only: the simulated bank transfers the amount of the QR on screen (what the customer's app does)."""
+        state = self.navigator.current
+        if isinstance(state, PayByQr) and state.payment.reference is not None:
+            reference, amount = state.payment.reference, state.payment.amount
+
+            async def transfer() -> None:
+                await self.client.sim_bank_transfer(reference, amount)
+
+            self._run_intent(transfer)
+
     def _home(self) -> None:
+        self.payments.leave()
         self.navigator.home()
+
+    def _back(self) -> None:
+        self.session.begin(datetime.now(UTC))
+        if isinstance(self.navigator.current, PayByQr):
+            # Leaving the QR is cancelling it: the customer is told how it ended.
+            self._run_intent(self.payments.cancel)
+        elif isinstance(self.navigator.current, PaymentReceived):
+            self.idle.end_session()  # paid: there is no step to go back to
+        else:
+            self.navigator.back()
 
     def _toggle_language(self) -> None:
         self.session.language = "en" if self.session.language == "vi" else "vi"
@@ -227,6 +316,7 @@ class KioskApp:
             self._countdown.stop()
 
     def _wiped(self) -> None:
+        self._receipt_previews.clear()
         self.window.wipe()
         if self._styled_large_text != self.session.large_text:
             self._apply_size()
@@ -263,6 +353,30 @@ class KioskApp:
         if outcome.printed and isinstance(printer, PreviewPrinter) and printer.saved:
             return printer.saved[-1]
         return None
+
+    async def print_receipt(self, payment: JournalPayment) -> ReceiptPrint:
+        """The keeper's receipt desk: the receipt, in the customer's language, printed at most once."""
+        if self.printing is None:
+            return ReceiptPrint(printed=False, job_id=None)
+        language: Language = "en" if payment.order.language == "en" else "vi"
+        lookup = (
+            self.settings.payment.receipt_lookup_url
+            or self.settings.central.url.rstrip("/") + "/receipts/{reference}"
+        )
+        document = receipt_document(
+            self.tr.in_language(language),
+            payment,
+            location=self.settings.location_name,
+            kiosk_id=self.settings.kiosk_id,
+            lookup_url=lookup,
+        )
+        outcome = await self.printing.print_unique(
+            document, kind=RECEIPT_KIND, reference=payment.payment_id or ""
+        )
+        preview = self._preview_of(outcome)
+        if preview is not None:
+            self._receipt_previews[payment.id] = preview
+        return ReceiptPrint(printed=outcome.printed, job_id=outcome.job_id)
 
     async def _print_notice(self, customer: Customer, bill: Bill, qr: BillPaymentQr) -> NoticeOutcome:
         if self.printing is None:
@@ -319,7 +433,10 @@ def build_kiosk(settings: Settings, qt_app: QApplication) -> KioskApp:
         )
         printing = PrintService(printer, PrintJournal.in_data_dir(settings.data_dir))
     scanner = scanner_from_uri(settings.scanner.uri) if settings.scanner.uri is not None else None
-    return KioskApp(settings, tr, client, qt_app, printing, scanner)
+    journal = PaymentJournal.in_data_dir(
+        settings.data_dir, kiosk_id=settings.kiosk_id, watch=timedelta(hours=settings.payment.watch_hours)
+    )
+    return KioskApp(settings, tr, client, qt_app, printing, scanner, journal)
 
 
 def show_kiosk_window(kiosk_app: KioskApp, *, windowed: bool, demo: bool = False) -> None:
@@ -336,6 +453,10 @@ def show_kiosk_window(kiosk_app: KioskApp, *, windowed: bool, demo: bool = False
             scan_shortcut = QShortcut(QKeySequence("F2"), window)
             scan_shortcut.activated.connect(lambda: scanner.scan(DEMO_BILL_SCAN))
             print("kiosk: press F2 to scan a demo customer's bill", file=sys.stderr)  # noqa: T201
+        # No phone can pay the demo's central: F3 makes its simulated bank send the money for the QR shown.
+        pay_shortcut = QShortcut(QKeySequence("F3"), window)
+        pay_shortcut.activated.connect(kiosk_app.demo_pay)
+        print("kiosk: press F3 to have the demo bank pay the QR on screen", file=sys.stderr)  # noqa: T201
     portrait = kiosk_app.settings.ui.orientation == "portrait"
     if windowed:
         window.allow_close = True
@@ -433,7 +554,7 @@ def _run_gui(settings: Settings, *, windowed: bool, smoke: bool, demo: bool) -> 
         return fail(f"{exc} — reinstall the kiosk or run `kiosk doctor`")
     except ValueError as exc:  # a printer URI the driver cannot use
         return fail(f"config key 'printer.uri': {exc}", 2)
-    except JournalError as exc:
+    except (JournalError, PaymentJournalError) as exc:
         return fail(f"{exc} — check data_dir, or run `kiosk doctor`")
 
     loop = qasync.QEventLoop(qt_app)
@@ -450,6 +571,7 @@ def _run_gui(settings: Settings, *, windowed: bool, smoke: bool, demo: bool) -> 
             log.warning("starting without the central system: %s", problem)
         show_kiosk_window(kiosk_app, windowed=windowed, demo=demo)
         kiosk_app.start_devices()
+        kiosk_app.start_reconciling()
         if smoke:
             # Ready for input: the window is shown and the event loop has handled everything queued by showing it.
             await asyncio.sleep(0)

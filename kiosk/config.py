@@ -168,6 +168,23 @@ class IdleSettings(_Section):
     countdown_seconds: int = Field(default=20, ge=5, le=300)
 
 
+class PaymentSettings(_Section):
+    """How the kiosk follows a QR payment to its outcome, and what the receipt's QR opens."""
+
+    poll_seconds: float = Field(default=2.0, ge=0.5, le=30)
+    watch_hours: int = Field(default=72, ge=1, le=720)
+    receipt_lookup_url: str | None = Field(default=None, min_length=1)
+
+    @field_validator("receipt_lookup_url")
+    @classmethod
+    def _lookup_url(cls, value: str | None) -> str | None:
+        if value is not None and (
+            "{reference}" not in value or not value.startswith(("https://", "http://"))
+        ):
+            raise ValueError("must be an http(s) URL containing {reference}")
+        return value
+
+
 class StaffSettings(_Section):
     # repr=False: a hash of a short numeric PIN is cheap to brute-force, so it stays out of logs too.
     pin_hash: str | None = Field(default=None, repr=False)
@@ -190,6 +207,7 @@ class Settings(_Section):
     scanner: ScannerSettings = Field(default_factory=ScannerSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
     idle: IdleSettings = Field(default_factory=IdleSettings)
+    payment: PaymentSettings = Field(default_factory=PaymentSettings)
     staff: StaffSettings = Field(default_factory=StaffSettings)
     # No default here: load_settings supplies the platform's data directory from the environment it is
     # given, so that tests never touch the real one. Not strict: TOML and env give text, demo gives a Path.

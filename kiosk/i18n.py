@@ -31,6 +31,7 @@ from babel.dates import format_date, format_datetime, format_time
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 from babel.numbers import format_currency, format_decimal, format_percent
+from num2words import num2words
 
 from kiosk.config import LANGUAGES, Language
 from kiosk.paths import PROJECT_DIR, TRANSLATIONS_DIR
@@ -207,6 +208,16 @@ class Translator:
     def money(self, amount: int | Decimal) -> str:
         """``1.234.567 ₫`` in Vietnamese, ``₫1,234,567`` in English. Đồng have no minor unit."""
         return format_currency(amount, CURRENCY, locale=self.locale, currency_digits=True)
+
+    def money_words(self, amount: int) -> str:
+        """The amount as a person says it, as banking apps print it under the figures: "Một triệu hai trăm
+        nghìn đồng", "One million, two hundred thousand dong"."""
+        words = str(num2words(amount, lang=self._language))
+        return self._("money.in_words", words=words[:1].upper() + words[1:])
+
+    def in_language(self, language: Language) -> Translator:
+        """The same catalogs in ``language``, for a printout in the language of a customer who has left."""
+        return Translator(self._catalogs, language)
 
     def number(self, value: int | float | Decimal) -> str:
         return format_decimal(value, locale=self.locale)

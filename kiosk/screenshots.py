@@ -46,7 +46,7 @@ def screenshots_command(args: argparse.Namespace) -> int:
         "idle-warning": lambda k: k.navigator.go(IdleWarning(17)),
         "print-preview": lambda k: k.navigator.go(PrintPreview(_sample_printout(k))),
     }
-    unknown = set(args.only) - set(scenarios) - set(BILL_SCREENS)
+    unknown = set(args.only) - set(scenarios) - set(BILL_SCREENS) - set(PAYMENT_SCREENS)
     if unknown:
         print(f"kiosk: no such screen: {', '.join(sorted(unknown))}", file=sys.stderr)  # noqa: T201
         return 2
@@ -58,6 +58,7 @@ def screenshots_command(args: argparse.Namespace) -> int:
         DemoCentral(Path(tmp) / "c.sqlite3") as central,
     ):
         states = asyncio.run(bill_screen_states(central.url, central.token))
+        states |= asyncio.run(payment_screen_states(central.url, central.token, Path(tmp)))
         scenarios.update({name: _going_to(state) for name, state in states.items()})
         settings = load_settings(None, {}, overrides=demo_overrides(central.url, central.token, Path(tmp)))
         kiosk_app = build_kiosk(settings, qt_app)
@@ -151,6 +152,59 @@ async def bill_screen_states(url: str, token: str) -> dict[str, ScreenState]:
         "consumption-daily": ConsumptionHistory(remote, remote_monthly, remote_daily),
         "choose-bills": ChooseBills(customer, unpaid, selected=2),
         "bill-notice-printed": BillNoticePrinted(code),
+    }
+
+
+PAYMENT_SCREENS = (
+    "choose-method",
+    "pay-by-qr",
+    "pay-by-qr-checking",
+    "payment-received",
+    "payment-received-for-staff",
+    "payment-expired",
+    "payment-unknown",
+    "payment-in-progress",
+)
+
+
+async def payment_screen_states(url: str, token: str, tmp: Path) -> dict[str, ScreenState]:
+    """The payment screens with real payments the demo central made (and, for "received", was paid)."""
+    from kiosk.central import CentralClient
+    from kiosk.flows.navigation import (
+        ChooseMethod,
+        PayByQr,
+        PaymentEnd,
+        PaymentReceived,
+        PaymentStopped,
+        ReceiptProgress,
+    )
+    from kiosk.payments.journal import PaymentJournal
+    from kiosk.payments.keeper import PaymentKeeper, order_for
+
+    journal = PaymentJournal(tmp / "screenshot-payments.sqlite3", kiosk_id="DEMO-01")
+    async with CentralClient(url, token) as client:
+        keeper = PaymentKeeper(client, journal, None)
+        code = "PE01000123456"
+        customer, unpaid, methods = await asyncio.gather(
+            client.customer(code), client.bills(code, "unpaid"), client.payment_methods()
+        )
+        bills = tuple(unpaid.bills[:2])
+        shown = await keeper.open(order_for(customer, bills, methods.methods[0], "vi"))
+        other = await client.customer("PA12000345678")
+        paid_bills = (await client.bills(other.code, "unpaid")).bills
+        paid = await keeper.open(order_for(other, paid_bills, methods.methods[1], "vi"))
+        await client.sim_bank_transfer(paid.reference or "", paid.amount)
+        paid = await keeper.refresh(paid.id)
+    journal.close()
+    return {
+        "choose-method": ChooseMethod(customer, tuple(unpaid.bills), tuple(methods.methods)),
+        "pay-by-qr": PayByQr(customer, shown, seconds_left=14 * 60 + 32),
+        "pay-by-qr-checking": PayByQr(customer, shown, seconds_left=0, checking=True),
+        "payment-received": PaymentReceived(paid, ReceiptProgress.PRINTED),
+        "payment-received-for-staff": PaymentReceived(paid, ReceiptProgress.FOR_STAFF),
+        "payment-expired": PaymentStopped(PaymentEnd.EXPIRED, customer),
+        "payment-unknown": PaymentStopped(PaymentEnd.UNKNOWN, customer),
+        "payment-in-progress": PaymentStopped(PaymentEnd.IN_PROGRESS, customer),
     }
 
 

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -169,6 +169,20 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
     def health() -> dict[str, str | bool]:
         """Unauthenticated liveness check, for kiosks waiting for the server and for monitoring."""
         return {"status": "ok", "version": kiosk.__version__, "demo": settings.demo}
+
+    @app.get("/receipts/{reference}", include_in_schema=False, response_class=HTMLResponse)
+    def receipt_page(reference: str) -> HTMLResponse:
+        """What a customer's phone opens from the QR on a kiosk receipt: whether that payment arrived.
+
+        Public (the phone has no kiosk token), so it shows only what the paper receipt already shows."""
+
+        def work(c: Any) -> schemas.Payment | None:
+            ledger.expire_stale_payments(c, clock.now())
+            row = c.execute("SELECT id FROM payments WHERE reference = ?", (reference,)).fetchone()
+            return None if row is None else payments.payment(c, row["id"])
+
+        found = tx(work)
+        return HTMLResponse(payments.receipt_page(reference, found), status_code=200 if found else 404)
 
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(authorised)], responses=_ERROR_RESPONSES)
 

@@ -26,6 +26,7 @@ The rules, all enforced inside one serialised transaction per request:
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 import secrets
@@ -372,3 +373,30 @@ def pay_elsewhere(conn: sqlite3.Connection, body: schemas.SimCounterPayment, now
             "bill_already_paid", f"bill {body.bill_id} is already paid", bill_id=body.bill_id
         )
     _cancel_superseded(conn, [body.bill_id], now)
+
+
+_STATUS_WORDS = {
+    "paid": ("Đã thanh toán", "Paid"),
+    "pending": ("Đang chờ tiền về", "Waiting for the money"),
+    "expired": ("Mã QR đã hết hạn, chưa nhận được tiền", "The QR expired; no money received"),
+    "cancelled": ("Đã huỷ, chưa nhận được tiền", "Cancelled; no money received"),
+}
+
+
+def receipt_page(reference: str, found: schemas.Payment | None) -> str:
+    """A small bilingual page for a phone: the payment's status, amount and bills, nothing personal."""
+    if found is None:
+        body = "<p>Không tìm thấy giao dịch này. / No payment with this reference.</p>"
+    else:
+        vi, en = _STATUS_WORDS[found.status]
+        paid = f"<p>{found.paid_at:%d/%m/%Y %H:%M} UTC</p>" if found.paid_at else ""
+        bills = "".join(f"<li>{html.escape(b)}</li>" for b in found.bill_ids)
+        body = (
+            f"<p><strong>{html.escape(vi)}</strong><br>{html.escape(en)}</p>{paid}"
+            f"<p>{found.amount:,} ₫</p><ul>{bills}</ul>"
+        )
+    return (
+        '<!doctype html><html lang="vi"><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(reference)}</title><h1>{html.escape(reference)}</h1>{body}</html>"
+    )

@@ -42,10 +42,8 @@ from kiosk.flows.navigation import (
     BillDetail,
     BillNoticePrinted,
     ChooseBills,
-    ComingSoon,
     ConsumptionHistory,
     EnterCode,
-    Feature,
     Home,
     Loading,
     LookupFailed,
@@ -132,8 +130,10 @@ class BillLookupFlow:
         *,
         print_notice: BillNoticePrinter,
         today: Callable[[], date],
+        in_flight: Callable[[], frozenset[str]] = frozenset,
     ) -> None:
         self._source = source
+        self._in_flight = in_flight
         self._nav = navigator
         self._session = session
         self._print_notice = print_notice
@@ -206,7 +206,7 @@ class BillLookupFlow:
             )
             return customer, unpaid
 
-        result = await self._request(Waiting.ACCOUNT, code, fetch, lambda: self.look_up(code))
+        result = await self.request(Waiting.ACCOUNT, code, fetch, lambda: self.look_up(code))
         if result is not None:
             customer, unpaid = result
             if not all(lines_add_up(bill) for bill in unpaid.bills):
@@ -214,10 +214,23 @@ class BillLookupFlow:
                 log.error("the central sent a bill whose amounts do not add up")
                 self._nav.replace(LookupFailed(LookupProblem.BAD_ANSWER, code, can_retry=True))
                 return
+            unpaid = self._mark_in_flight(unpaid)
             self._session.customer_code = code
             self._session.customer = customer
             self._session.bills = unpaid
             self._nav.replace(AccountOverview(customer, unpaid))
+
+    def _mark_in_flight(self, unpaid: BillList) -> BillList:
+        """A bill this kiosk may be collecting right now awaits confirmation, whatever the central has seen
+        (its request may not have reached it yet): never "overdue", never offered for a second payment."""
+        in_flight = self._in_flight()
+        if not in_flight.intersection(b.id for b in unpaid.bills):
+            return unpaid
+        bills = [
+            b.model_copy(update={"status": "pending_payment"}) if b.id in in_flight else b
+            for b in unpaid.bills
+        ]
+        return unpaid.model_copy(update={"bills": bills})
 
     def open_bill(self, bill_id: str) -> None:
         bill, customer = self._find_bill(bill_id)
@@ -251,7 +264,7 @@ class BillLookupFlow:
         async def fetch() -> BillList:
             return await self._source.bills(customer.code, "all")
 
-        result = await self._request(Waiting.HISTORY, customer.code, fetch, self.open_history)
+        result = await self.request(Waiting.HISTORY, customer.code, fetch, self.open_history)
         if result is not None:
             self._nav.replace(PaidHistory(customer, paid_in_last_months(result, self._today())))
 
@@ -269,7 +282,7 @@ class BillLookupFlow:
             )
             return monthly, daily
 
-        result = await self._request(Waiting.CONSUMPTION, customer.code, fetch, self.open_consumption)
+        result = await self.request(Waiting.CONSUMPTION, customer.code, fetch, self.open_consumption)
         if result is not None:
             monthly, daily = result
             self._nav.replace(ConsumptionHistory(customer, monthly, daily))
@@ -289,12 +302,6 @@ class BillLookupFlow:
         selected = index if index < current.selected else index + 1
         self._nav.replace(ChooseBills(current.customer, current.unpaid, max(1, selected)))
 
-    def go_to_payment(self) -> None:
-        current = self._nav.current
-        if isinstance(current, ChooseBills):
-            # Paying by QR arrives with its own issue; the chosen bills stay on the stack for it.
-            self._nav.go(ComingSoon(Feature.PAYMENT))
-
     # ------------------------------------------------------------------ the bill notice
     async def print_bill(self) -> None:
         current = self._nav.current
@@ -305,7 +312,7 @@ class BillLookupFlow:
         async def fetch() -> BillPaymentQr:
             return await self._source.bill_payment_qr(bill.id)
 
-        qr = await self._request(Waiting.BILL_NOTICE, customer.code, fetch, self.print_bill)
+        qr = await self.request(Waiting.BILL_NOTICE, customer.code, fetch, self.print_bill)
         if qr is None:
             return
         loading = self._nav.current
@@ -352,16 +359,17 @@ class BillLookupFlow:
             return current.customer
         return None
 
-    async def _request(
+    async def request(
         self,
         what: Waiting,
         code: str,
         fetch: Callable[[], Awaitable[T]],
         again: Callable[[], Awaitable[None]],
     ) -> T | None:
-        """Runs ``fetch`` with a progress screen on top. Returns its result if the progress screen is still
-        the customer's place when it arrives (the caller then replaces it); otherwise None, with the failure
-        shown in its place or nothing at all if the customer has left."""
+        """Runs ``fetch`` with a progress screen on top (the payment flow uses it too, for the same account).
+        Returns its result if the progress screen is still the customer's place when it arrives (the caller then
+        replaces it); otherwise None, with the failure shown in its place or nothing at all if the customer has
+        left."""
         loading: ScreenState = Loading(what, code)
         self._nav.go(loading)
         self._retry = again

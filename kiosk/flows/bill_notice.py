@@ -9,28 +9,30 @@ from __future__ import annotations
 
 from kiosk.central.models import Bill, BillPaymentQr, Customer
 from kiosk.i18n import Translator
+from kiosk.payments.qr_check import QrRefusedError, check_qr
 from kiosk.printing.document import Document
 from kiosk.printing.documents import BillNotice, BillNoticeLabels, Header, TariffLine, bill_notice
-from kiosk.vietqr import VietQRError, decode
 
 
-class NoticeRefusedError(ValueError):
+class NoticeRefusedError(QrRefusedError):
     """The central's QR for a bill failed the kiosk's checks (the reason is for the log, not the customer)."""
 
 
 def check_bill_qr(bill: Bill, qr: BillPaymentQr) -> None:
-    try:
-        decoded = decode(qr.qr_payload)
-    except VietQRError as exc:
-        raise NoticeRefusedError(f"the bill QR does not decode: {exc}") from None
-    if qr.bill_id != bill.id or qr.amount != bill.total or decoded.amount != bill.total:
+    if qr.bill_id != bill.id or qr.amount != bill.total:
         raise NoticeRefusedError("the bill QR is for another bill or amount")
-    if decoded.currency != "704" or decoded.country != "VN":
-        raise NoticeRefusedError("the bill QR is not in đồng")
-    if (decoded.bank_bin, decoded.account_number) != (qr.recipient.bank_bin, qr.recipient.account_number):
-        raise NoticeRefusedError("the bill QR pays another account than the central names")
-    if decoded.purpose != qr.reference:
-        raise NoticeRefusedError("the bill QR carries another reference than the central names")
+    try:
+        # A bill's own code is printed and paid later, once: dynamic, like a payment's.
+        check_qr(
+            qr.qr_payload,
+            amount=bill.total,
+            bank_bin=qr.recipient.bank_bin,
+            account_number=qr.recipient.account_number,
+            reference=qr.reference,
+            dynamic=True,
+        )
+    except QrRefusedError as exc:
+        raise NoticeRefusedError(str(exc).replace("the QR", "the bill QR")) from None
 
 
 def bill_notice_document(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kiosk.flows.navigation import IdleWarning, Navigator
+from kiosk.flows.navigation import IdleWarning, Navigator, PayByQr
 from kiosk.session import CustomerSession
 
 
@@ -32,6 +32,9 @@ class IdleFlow:
 
     def idle(self) -> None:
         """No input for the idle time. An untouched home screen has nobody to warn."""
+        if isinstance(self._nav.current, PayByQr):
+            # The customer is looking at their phone, not touching the kiosk; the QR's own countdown ends it.
+            return
         if self._session.active and not self.warning:
             self._nav.go(IdleWarning(self._countdown))
 

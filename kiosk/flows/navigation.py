@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from kiosk.central.models import Bill, BillList, Consumption, Customer, Tariffs
+from kiosk.central.models import Bill, BillList, Consumption, Customer, PaymentMethodInfo, Tariffs
+from kiosk.payments.records import JournalPayment
 
 
 class Feature(StrEnum):
@@ -70,6 +71,9 @@ class Waiting(StrEnum):
     HISTORY = "history"
     CONSUMPTION = "consumption"
     BILL_NOTICE = "bill_notice"
+    PAYMENT_METHODS = "payment_methods"
+    PAYMENT_QR = "payment_qr"
+    CANCELLING = "cancelling"
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,61 @@ class BillNoticePrinted:
     code: str
 
 
+# ---------------------------------------------------------------------------------------------- payment
+@dataclass(frozen=True)
+class ChooseMethod:
+    """How to pay the chosen bills: the central's methods (every one is a VietQR the apps scan)."""
+
+    customer: Customer
+    bills: tuple[Bill, ...]  # oldest first
+    methods: tuple[PaymentMethodInfo, ...]
+
+
+@dataclass(frozen=True)
+class PayByQr:
+    """The payment's QR, checked, with a countdown. ``checking``: the time is up and the kiosk is asking the
+    central how it ended (the QR is no longer shown)."""
+
+    customer: Customer
+    payment: JournalPayment
+    seconds_left: int
+    checking: bool = False
+
+
+class ReceiptProgress(StrEnum):
+    PRINTING = "printing"
+    PRINTED = "printed"
+    FOR_STAFF = "for_staff"  # not printed (no printer, printer fault): the payment is safe, staff print it
+
+
+@dataclass(frozen=True)
+class PaymentReceived:
+    payment: JournalPayment
+    receipt: ReceiptProgress
+
+
+class PaymentEnd(StrEnum):
+    """Why a payment stopped short of "received"; each has its own words and next step."""
+
+    EXPIRED = "expired"  # the QR's time ran out and no money came: a new QR may be made
+    CANCELLED = "cancelled"  # the customer cancelled; no money came
+    CANCEL_UNCONFIRMED = "cancel_unconfirmed"  # cancelled on the kiosk; the central could not be told yet
+    PAID_ELSEWHERE = "paid_elsewhere"  # the bills were paid by another channel meanwhile
+    IN_PROGRESS = "in_progress"  # another payment for these bills is still waiting
+    UNKNOWN = "unknown"  # the central did not answer: try again (with the same request)
+    QR_REFUSED = "qr_refused"  # the central's QR failed the kiosk's checks: staff must look
+    REFUSED = "refused"  # the central refused for another reason
+
+
+@dataclass(frozen=True)
+class PaymentStopped:
+    why: PaymentEnd
+    customer: Customer
+    row_id: int | None = None  # the journal row to ask again about (UNKNOWN)
+    method: PaymentMethodInfo | None = None  # to make a new QR the same way (EXPIRED, UNKNOWN)
+    bills: tuple[Bill, ...] = ()
+
+
 ScreenState = (
     Home
     | ComingSoon
@@ -162,6 +221,10 @@ ScreenState = (
     | ConsumptionHistory
     | ChooseBills
     | BillNoticePrinted
+    | ChooseMethod
+    | PayByQr
+    | PaymentReceived
+    | PaymentStopped
 )
 
 Listener = Callable[[ScreenState], None]
@@ -177,6 +240,10 @@ class Navigator:
     @property
     def current(self) -> ScreenState:
         return self._stack[-1]
+
+    @property
+    def stack(self) -> tuple[ScreenState, ...]:
+        return tuple(self._stack)
 
     @property
     def depth(self) -> int:

@@ -83,7 +83,7 @@ def _header(title: str, header: Header) -> list[Block]:
 @dataclass(frozen=True)
 class BillLine:
     period: str  # "05/2025"
-    invoice: str  # invoice serial/number
+    kwh: int
     amount: int
 
 
@@ -97,7 +97,8 @@ class PaymentReceipt:
     bills: Sequence[BillLine]
     total: int
     method: str  # "Chuyển khoản VietQR"
-    bank_reference: str  # the reference the bank reported; staff look the payment up by it
+    bank_reference: str  # the payment's reference, in the bank's notice; staff look the payment up by it
+    lookup_url: str  # opened from the receipt's QR on the customer's phone: the payment's status
 
 
 @dataclass(frozen=True)
@@ -109,16 +110,19 @@ class PaymentReceiptLabels:
     customer_code: str
     customer_name: str
     period: str
-    invoice: str
+    kwh: str
     amount: str
     total: str
     method: str
     reference: str
+    lookup: str  # under the QR: scan to look this payment up
     footer: str  # keep the receipt, the hotline
 
 
 def payment_receipt(data: PaymentReceipt, labels: PaymentReceiptLabels, *, locale: str = "vi_VN") -> Document:
-    rows = tuple((b.period, b.invoice, format_vnd(b.amount, locale)) for b in data.bills)
+    rows = tuple(
+        (b.period, format_decimal(b.kwh, locale=locale), format_vnd(b.amount, locale)) for b in data.bills
+    )
     return Document(
         (
             *_header(labels.title, data.header),
@@ -129,10 +133,11 @@ def payment_receipt(data: PaymentReceipt, labels: PaymentReceiptLabels, *, local
             Divider(),
             KeyValue(labels.customer_code, data.customer_code, bold=True),
             KeyValue(labels.customer_name, data.customer_name),
-            Table((labels.period, labels.invoice, labels.amount), rows, ("left", "left", "right"), (2, 3, 3)),
+            Table((labels.period, labels.kwh, labels.amount), rows, ("left", "right", "right"), (3, 2, 3)),
             Total(labels.total, format_vnd(data.total, locale)),
             KeyValue(labels.method, data.method),
-            KeyValue(labels.reference, data.bank_reference),
+            KeyValue(labels.reference, data.bank_reference, bold=True),
+            QrCode(data.lookup_url, labels.lookup),
             Barcode(data.customer_code),
             Note(labels.footer),
         )

@@ -229,6 +229,15 @@ class PrintJournal:
             raise KeyError(job_id)
         return _entry(row)
 
+    def find(self, kind: str, reference: str) -> JournalEntry | None:
+        """The first job of ``kind`` for ``reference``, if one was ever added."""
+        with self._lock, closing(self._db.cursor()) as cursor:
+            row = cursor.execute(
+                f"SELECT {self._COLUMNS} FROM print_jobs WHERE kind = ? AND reference = ? ORDER BY id LIMIT 1",
+                (kind, reference),
+            ).fetchone()
+        return None if row is None else _entry(row)
+
     def pending_for_staff(self) -> list[JournalEntry]:
         """Jobs not confirmed printed (failed or unknown), oldest first: staff reprint them."""
         with self._lock, closing(self._db.cursor()) as cursor:

@@ -131,6 +131,7 @@ class PrintService:
         # One job at a time: interleaved jobs would mix on the paper, and the confirmation of one job would
         # be read as the other's.
         self._lock = asyncio.Lock()
+        self._unique = asyncio.Lock()
 
     async def status(self) -> PrinterStatus:
         async with self._lock:
@@ -139,6 +140,20 @@ class PrintService:
     async def print_document(self, document: Document, *, kind: str, reference: str) -> PrintOutcome:
         job_id = await asyncio.to_thread(self.journal.add, document, kind=kind, reference=reference)
         return await self._attempt(job_id, document, reprint=False)
+
+    async def print_unique(self, document: Document, *, kind: str, reference: str) -> PrintOutcome:
+        """Like :meth:`print_document`, but at most one job per ``(kind, reference)`` ever: a receipt asked
+        for again (after a crash between printing it and recording that) is not printed a second time; the
+        existing job's outcome is returned, and if it did not print, staff reprint it."""
+        async with self._unique:
+            existing = await asyncio.to_thread(self.journal.find, kind, reference)
+            if existing is None:
+                return await self.print_document(document, kind=kind, reference=reference)
+        printer_state = PrinterState.UNKNOWN
+        result = PrintResult.PRINTED if existing.state is JobState.CONFIRMED else PrintResult.UNKNOWN
+        if existing.state is JobState.FAILED:
+            result = PrintResult.FAILED
+        return PrintOutcome(existing.id, result, printer_state, "already in the print journal")
 
     async def reprint(self, job_id: int) -> PrintOutcome:
         """Print job ``job_id`` again, whole, marked as a reprint. Raises ``KeyError`` for an unknown id."""

@@ -16,6 +16,9 @@ _HEADINGS = {
     Waiting.HISTORY: N_("loading.history"),
     Waiting.CONSUMPTION: N_("loading.consumption"),
     Waiting.BILL_NOTICE: N_("loading.bill_notice"),
+    Waiting.PAYMENT_METHODS: N_("loading.payment_methods"),
+    Waiting.PAYMENT_QR: N_("loading.payment_qr"),
+    Waiting.CANCELLING: N_("loading.cancelling"),
 }
 
 

@@ -9,6 +9,7 @@ from kiosk.flows.navigation import (
     BillDetail,
     BillNoticePrinted,
     ChooseBills,
+    ChooseMethod,
     ComingSoon,
     ConsumptionHistory,
     EnterCode,
@@ -17,6 +18,9 @@ from kiosk.flows.navigation import (
     Loading,
     LookupFailed,
     PaidHistory,
+    PayByQr,
+    PaymentReceived,
+    PaymentStopped,
     PrintPreview,
     ScreenState,
     StaffCalled,
@@ -25,6 +29,7 @@ from kiosk.views.account import AccountScreen
 from kiosk.views.bill_detail import BillDetailScreen
 from kiosk.views.bill_notice_printed import BillNoticePrintedScreen
 from kiosk.views.choose_bills import ChooseBillsScreen
+from kiosk.views.choose_method import ChooseMethodScreen
 from kiosk.views.coming_soon import ComingSoonScreen
 from kiosk.views.consumption import ConsumptionScreen
 from kiosk.views.enter_code import EnterCodeScreen
@@ -33,6 +38,9 @@ from kiosk.views.idle_warning import IdleWarningScreen
 from kiosk.views.loading import LoadingScreen
 from kiosk.views.lookup_failed import LookupFailedScreen
 from kiosk.views.paid_history import PaidHistoryScreen
+from kiosk.views.pay_by_qr import PayByQrScreen
+from kiosk.views.payment_received import PaymentReceivedScreen
+from kiosk.views.payment_stopped import PaymentStoppedScreen
 from kiosk.views.print_preview import PrintPreviewScreen
 from kiosk.views.screen import Screen
 from kiosk.views.staff_called import StaffCalledScreen
@@ -68,5 +76,13 @@ def screen_for(state: ScreenState) -> type[Screen]:
             return ChooseBillsScreen
         case BillNoticePrinted():
             return BillNoticePrintedScreen
+        case ChooseMethod():
+            return ChooseMethodScreen
+        case PayByQr():
+            return PayByQrScreen
+        case PaymentReceived():
+            return PaymentReceivedScreen
+        case PaymentStopped():
+            return PaymentStoppedScreen
         case _:
             assert_never(state)

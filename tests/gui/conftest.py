@@ -31,7 +31,8 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
 def kiosk(
     qapp: QApplication, qloop: asyncio.AbstractEventLoop, central: RunningCentral, tmp_path: Path
 ) -> Iterator[KioskApp]:
-    settings = load_settings(None, {}, overrides=demo_overrides(central.url, central.token, tmp_path))
+    overrides = demo_overrides(central.url, central.token, tmp_path) | {"payment.poll_seconds": 0.5}
+    settings = load_settings(None, {}, overrides=overrides)
     app = build_kiosk(settings, qapp)
     app.start_devices()
     app.window.resize(*LANDSCAPE)
@@ -45,7 +46,11 @@ def kiosk(
 def close_kiosk(app: KioskApp, qloop: asyncio.AbstractEventLoop, qapp: QApplication) -> None:
     """Stops a kiosk built for a test: its devices, its requests, its window and its input watcher."""
     app.stop_devices()
+    app.payments.leave()  # a QR left on screen is cancelled, so that its follower ends
+    app.navigator.home()
     qloop.run_until_complete(app.settle())
+    qloop.run_until_complete(app.payments.followed())
+    app.keeper.journal.close()
     qloop.run_until_complete(app.client.aclose())
     app.window.allow_close = True
     app.window.close()

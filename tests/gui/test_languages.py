@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import KioskApp
-from kiosk.flows.navigation import ComingSoon, Feature, IdleWarning, StaffCalled
+from kiosk.flows.navigation import ChooseMethod, ComingSoon, Feature, IdleWarning, StaffCalled
 from tests.helpers.screens import SCREENS
 from tests.helpers.widgets import tap, visible_texts, visible_widgets
 
@@ -28,6 +28,11 @@ def shown_as_is(kiosk: KioskApp) -> set[str]:
     customer = kiosk.session.customer
     if customer is not None:
         texts |= {customer.name, customer.address}
+    state = kiosk.navigator.current
+    if isinstance(state, ChooseMethod):
+        # The central names its payment methods in both kiosk languages; brand names may be the same in both.
+        texts |= {m.label.vi if kiosk.tr.language == "vi" else m.label.en for m in state.methods}
+        texts |= {m.label.vi for m in state.methods} & {m.label.en for m in state.methods}
     return texts
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import KioskApp
-from kiosk.flows.navigation import Loading, Waiting
+from kiosk.flows.navigation import Loading, PayByQr, Waiting
 from kiosk.printing.samples import sample_documents
 from tests.helpers.widgets import tap
 
@@ -106,3 +106,31 @@ BILL_SCREENS: dict[str, Callable[[KioskApp, QtBot], None]] = {
     "bill-notice-preview": _then(_bill_detail, "bill-print"),
 }
 SCREENS.update(BILL_SCREENS)
+
+
+# ---------------------------------------------------------------------------------------------- payment
+def _to_qr(kiosk: KioskApp, bot: QtBot) -> None:
+    _then(_then(open_account, "account-pay"), "choose-continue")(kiosk, bot)
+    tap(bot, kiosk.window, "method-vietqr")
+    settle(kiosk)
+
+
+def _received(kiosk: KioskApp, bot: QtBot) -> None:
+    """The money arrives (the bank's notice, through the central's demo endpoint) while the QR is shown."""
+    _to_qr(kiosk, bot)
+    state = kiosk.navigator.current
+    assert isinstance(state, PayByQr)
+    assert state.payment.reference is not None
+    loop = asyncio.get_event_loop()
+    loop.run_until_complete(kiosk.client.sim_bank_transfer(state.payment.reference, state.payment.amount))
+    loop.run_until_complete(kiosk.payments.followed())
+    kiosk.navigator.back()  # from the receipt's preview to the screen that says it was received
+
+
+PAYMENT_SCREENS: dict[str, Callable[[KioskApp, QtBot], None]] = {
+    "choose-method": _then(_then(open_account, "account-pay"), "choose-continue"),
+    "pay-by-qr": _to_qr,
+    "payment-cancelled": _then(_to_qr, "pay-cancel"),
+    "payment-received": _received,
+}
+SCREENS.update(PAYMENT_SCREENS)

@@ -1,0 +1,313 @@
+"""Paying the chosen bills by QR: the method, the QR with its countdown, and how it ended.
+
+Every step that touches money goes through the :class:`~kiosk.payments.keeper.PaymentKeeper`, which journals it;
+this flow only decides what the customer sees. While the QR is up, :meth:`PaymentFlow.follow` asks the central
+every ``poll_seconds`` (longer after failures) and counts down; when the time is up the QR is taken off the
+screen and the kiosk keeps asking until the central says how the payment ended, so a new QR is offered only once
+the old one's outcome is known. Leaving the QR in any way (Cancel, Back, Home, idle timeout) cancels the payment
+on the central; money that still arrives is recorded by the keeper and its receipt left for staff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Any, Protocol
+
+from kiosk.central.errors import CentralError
+from kiosk.central.models import Bill, Customer, PaymentMethodInfo, PaymentMethods
+from kiosk.flows.bill_lookup import BillLookupFlow
+from kiosk.flows.navigation import (
+    AccountOverview,
+    ChooseBills,
+    ChooseMethod,
+    Loading,
+    Navigator,
+    PayByQr,
+    PaymentEnd,
+    PaymentReceived,
+    PaymentStopped,
+    PrintPreview,
+    ReceiptProgress,
+    ScreenState,
+    Waiting,
+)
+from kiosk.payments.keeper import (
+    OutcomeUnknownError,
+    PaymentKeeper,
+    PaymentRefusedError,
+    QrRejectedError,
+    order_for,
+)
+from kiosk.payments.records import JournalPayment, PaymentState, ReceiptState
+from kiosk.session import CustomerSession
+
+log = logging.getLogger(__name__)
+
+MAX_POLL_SECONDS = 30.0
+
+_REFUSALS = {
+    "bill_already_paid": PaymentEnd.PAID_ELSEWHERE,
+    "older_bill_unpaid": PaymentEnd.PAID_ELSEWHERE,  # the bills changed since they were shown
+    "bill_not_found": PaymentEnd.PAID_ELSEWHERE,
+    "payment_in_progress": PaymentEnd.IN_PROGRESS,
+}
+
+
+class MethodSource(Protocol):
+    async def payment_methods(self) -> PaymentMethods: ...
+
+
+def seconds_left(payment: JournalPayment, shown_at: float, now: float) -> int:
+    """Whole seconds of the QR's life left, counted on the kiosk's own clock from when it was shown (the
+    central's clock may differ from the kiosk's; the length of its life does not)."""
+    ttl = payment.ttl_seconds or 0.0
+    return max(0, math.ceil(ttl - (now - shown_at)))
+
+
+class PaymentFlow:
+    def __init__(
+        self,
+        keeper: PaymentKeeper,
+        methods: MethodSource,
+        bills: BillLookupFlow,
+        navigator: Navigator,
+        session: CustomerSession,
+        *,
+        poll_seconds: float = 2.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        preview_of: Callable[[JournalPayment], Path | None] = lambda _: None,
+    ) -> None:
+        self._keeper = keeper
+        self._methods = methods
+        self._bills = bills
+        self._nav = navigator
+        self._session = session
+        self._poll = poll_seconds
+        self._clock = clock
+        self._sleep = sleep
+        self._preview_of = preview_of
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # ------------------------------------------------------------------ choosing
+    async def choose_method(self) -> None:
+        current = self._nav.current
+        if not isinstance(current, ChooseBills):
+            return
+        customer, chosen = current.customer, tuple(current.unpaid.bills[: current.selected])
+        in_flight = self._keeper.in_flight_bill_ids()
+        if any(b.status == "pending_payment" or b.id in in_flight for b in chosen):
+            self._nav.go(PaymentStopped(PaymentEnd.IN_PROGRESS, customer))
+            return
+        found = await self._bills.request(
+            Waiting.PAYMENT_METHODS, customer.code, self._methods.payment_methods, self.choose_method
+        )
+        if found is not None:
+            self._nav.replace(ChooseMethod(customer, chosen, tuple(found.methods)))
+
+    async def pay_with(self, method: str) -> None:
+        current = self._nav.current
+        if not isinstance(current, ChooseMethod):
+            return
+        info = next((m for m in current.methods if m.method == method), None)
+        if info is None:
+            return
+        order = order_for(current.customer, current.bills, info, self._session.language)
+        await self._open(current.customer, current.bills, lambda: self._keeper.open(order), info)
+
+    async def new_qr(self) -> None:
+        """After an expired QR (its outcome known: no money came), the same bills the same way again."""
+        current = self._nav.current
+        if (
+            not isinstance(current, PaymentStopped)
+            or current.why is not PaymentEnd.EXPIRED
+            or not current.method
+        ):
+            return
+        order = order_for(current.customer, current.bills, current.method, self._session.language)
+        self._nav.back()
+        await self._open(current.customer, current.bills, lambda: self._keeper.open(order), current.method)
+
+    async def ask_again(self) -> None:
+        """The central did not answer: ask again under the same key, never a new one."""
+        current = self._nav.current
+        if not isinstance(current, PaymentStopped) or current.why is not PaymentEnd.UNKNOWN:
+            return
+        row_id = current.row_id
+        if row_id is None:
+            return
+        self._nav.back()
+        await self._open(current.customer, current.bills, lambda: self._keeper.create(row_id), current.method)
+
+    async def _open(
+        self,
+        customer: Customer,
+        bills: tuple[Bill, ...],
+        start: Callable[[], Awaitable[JournalPayment]],
+        method: PaymentMethodInfo | None,
+    ) -> None:
+        loading: ScreenState = Loading(Waiting.PAYMENT_QR, customer.code)
+        self._nav.go(loading)
+        try:
+            payment = await start()
+        except PaymentRefusedError as exc:
+            self._stopped_at(loading, PaymentStopped(_REFUSALS.get(exc.code, PaymentEnd.REFUSED), customer))
+            return
+        except QrRejectedError:
+            self._stopped_at(loading, PaymentStopped(PaymentEnd.QR_REFUSED, customer))
+            return
+        except OutcomeUnknownError as exc:
+            stopped = PaymentStopped(PaymentEnd.UNKNOWN, customer, exc.row.id, method, bills)
+            if not self._stopped_at(loading, stopped):
+                # Nobody is waiting for it: the keeper settles it (and cancels it if it was made).
+                self._keeper.detach(exc.row.id)
+            return
+        if self._nav.current is not loading:
+            # The customer left while it was being made: nobody will scan it.
+            await self._abandon(payment)
+            return
+        self._show(customer, payment)
+
+    def _stopped_at(self, loading: ScreenState, stopped: PaymentStopped) -> bool:
+        log.info("payment stopped: %s", stopped.why.value)
+        if self._nav.current is loading:
+            self._nav.replace(stopped)
+            return True
+        return False
+
+    # ------------------------------------------------------------------ the QR
+    def _show(self, customer: Customer, payment: JournalPayment) -> None:
+        if payment.state is PaymentState.CONFIRMED:  # a replayed key whose money had already come
+            self._received(payment)
+            return
+        shown_at = self._clock()
+        self._nav.replace(PayByQr(customer, payment, seconds_left(payment, shown_at, shown_at)))
+        self._start(self.follow(payment.id, shown_at))
+
+    def _start(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def follow(self, row_id: int, shown_at: float) -> None:
+        """Counts down and asks the central until the payment ends or the customer leaves the QR."""
+        wait, next_poll = self._poll, self._clock() + self._poll
+        while True:
+            await self._sleep(min(1.0, self._poll))
+            current = self._nav.current
+            if not isinstance(current, PayByQr) or current.payment.id != row_id:
+                return
+            now = self._clock()
+            left = seconds_left(current.payment, shown_at, now)
+            if now >= next_poll or left == 0:
+                try:
+                    payment = await self._keeper.refresh(row_id)
+                    wait = self._poll
+                except CentralError as exc:
+                    payment = current.payment
+                    wait = min(wait * 2, MAX_POLL_SECONDS)
+                    log.info("payment status unknown for now (%s); asking again in %.0f s", exc.code, wait)
+                next_poll = self._clock() + (wait if left else min(wait, self._poll))
+                if self._nav.current is not current:
+                    return
+                if self._ended(current.customer, payment):
+                    return
+            else:
+                payment = current.payment
+            if self._nav.current is current:
+                self._nav.replace(PayByQr(current.customer, payment, left, checking=left == 0))
+
+    def _ended(self, customer: Customer, payment: JournalPayment) -> bool:
+        if payment.state is PaymentState.CONFIRMED:
+            self._received(payment)
+            return True
+        if payment.state is PaymentState.CLOSED:
+            why = PaymentEnd.EXPIRED if payment.central_status == "expired" else PaymentEnd.PAID_ELSEWHERE
+            self._keeper.detach(payment.id)
+            bills = self._bills_of(payment)
+            method = PaymentMethodInfo.model_validate(
+                {
+                    "method": payment.order.method,
+                    "label": {"vi": payment.order.method_vi, "en": payment.order.method_en},
+                }
+            )
+            self._nav.replace(PaymentStopped(why, customer, payment.id, method, bills))
+            return True
+        return False
+
+    def _bills_of(self, payment: JournalPayment) -> tuple[Bill, ...]:
+        """The bills a payment was for, from the account on the stack below (for a new QR)."""
+        for state in reversed(self._nav.stack):
+            if isinstance(state, ChooseMethod | AccountOverview):
+                bills = state.bills if isinstance(state, ChooseMethod) else state.unpaid.bills
+                wanted = set(payment.order.bill_ids)
+                return tuple(b for b in bills if b.id in wanted)
+        return ()
+
+    async def cancel(self) -> None:
+        """Cancel, or Back, on the QR."""
+        current = self._nav.current
+        if not isinstance(current, PayByQr):
+            return
+        loading: ScreenState = Loading(Waiting.CANCELLING, current.customer.code)
+        self._nav.replace(loading)
+        try:
+            payment = await self._keeper.cancel(current.payment.id)
+        except CentralError as exc:
+            log.warning("payment cancel not confirmed by the central (%s); the keeper will retry", exc.code)
+            self._keeper.detach(current.payment.id)
+            if self._nav.current is loading:
+                self._nav.replace(PaymentStopped(PaymentEnd.CANCEL_UNCONFIRMED, current.customer))
+            return
+        if self._nav.current is not loading:
+            self._keeper.detach(payment.id)
+            return
+        if payment.state is PaymentState.CONFIRMED:
+            self._received(payment)  # the money had already come: it is theirs, with a receipt
+            return
+        self._keeper.detach(payment.id)
+        self._nav.replace(PaymentStopped(PaymentEnd.CANCELLED, current.customer))
+
+    def leave(self) -> None:
+        """The customer went Home or walked away: any QR on screen is cancelled in the background."""
+        current = self._nav.current
+        if isinstance(current, PayByQr):
+            self._start(self._abandon(current.payment))
+
+    async def _abandon(self, payment: JournalPayment) -> None:
+        try:
+            await self._keeper.cancel(payment.id)
+        except CentralError as exc:
+            log.info("payment abandoned; cancel pending (%s)", exc.code)
+        finally:
+            self._keeper.detach(payment.id)
+
+    async def followed(self) -> None:
+        """Until the QR on screen has ended (tests, and shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    # ------------------------------------------------------------------ received
+    def _received(self, payment: JournalPayment) -> None:
+        self._nav.replace(PaymentReceived(payment, ReceiptProgress.PRINTING))
+        self._start(self._print(payment))
+
+    async def _print(self, payment: JournalPayment) -> None:
+        state = self._nav.current
+        try:
+            printed = await self._keeper.print_receipt(payment.id)
+        finally:
+            self._keeper.detach(payment.id)
+        progress = (
+            ReceiptProgress.PRINTED if printed.receipt is ReceiptState.PRINTED else ReceiptProgress.FOR_STAFF
+        )
+        if self._nav.current is state:
+            self._nav.replace(PaymentReceived(printed, progress))
+            preview = self._preview_of(printed) if progress is ReceiptProgress.PRINTED else None
+            if preview is not None:
+                self._nav.go(PrintPreview(preview))

@@ -1,0 +1,318 @@
+"""The payment journal: every payment this kiosk asked the central for, from before the first request to its
+receipt, in SQLite.
+
+It is what lets the kiosk promise that a bill is collected once and that no payment it saw is lost. The
+idempotency key is written here (and committed to disk, ``synchronous=FULL``) before the first request that
+carries it is sent, so after a crash or power cut the kiosk always knows which keys may have made a payment on
+the central and asks about exactly those, with the same key. A payment's life:
+
+``creating``
+    The key is written; whether the central made a payment is not known yet.
+``refused``
+    The central answered that it made none (bills already paid, older bills unpaid, ...). Final.
+``pending``
+    The central made it; its QR may be on screen; the money has not arrived.
+``closed``
+    Expired or cancelled on the central. Money that still arrives for it is applied by the central if its bills
+    are unpaid, so the kiosk keeps asking until ``watch_until``.
+``confirmed``
+    The money arrived. In the same transaction the payment gets its receipt number, so a confirmed payment
+    always has a receipt record; ``receipt`` then says whether the paper was printed or waits for staff.
+
+Blocking and thread-safe (one connection behind a lock); the keeper calls it through ``asyncio.to_thread``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from kiosk.payments.records import JournalPayment, Order, PaymentState, ReceiptState
+
+__all__ = [
+    "JOURNAL_FILE_NAME",
+    "JournalPayment",
+    "Order",
+    "PaymentJournal",
+    "PaymentJournalError",
+    "PaymentState",
+    "ReceiptState",
+]
+
+JOURNAL_FILE_NAME = "payment-journal.sqlite3"
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE payments (
+    id              INTEGER PRIMARY KEY,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    customer_code   TEXT NOT NULL,
+    bill_ids        TEXT NOT NULL,        -- JSON list, oldest first, as asked for
+    orders          TEXT NOT NULL,        -- JSON: what the receipt prints (masked name, bills, method)
+    amount          INTEGER NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('creating', 'refused', 'pending', 'closed', 'confirmed')),
+    payment_id      TEXT UNIQUE,
+    reference       TEXT,
+    qr_payload      TEXT,
+    central_status  TEXT,
+    expires_at      TEXT,
+    ttl_seconds     REAL,
+    problem         TEXT,                 -- why refused, or why the kiosk stopped showing it
+    abandoned       INTEGER NOT NULL DEFAULT 0,  -- the customer left: cancel it, keep watching
+    paid_at         TEXT,
+    receipt_number  TEXT UNIQUE,
+    receipt         TEXT CHECK (receipt IN ('due', 'printed', 'for_staff')),
+    receipt_job     INTEGER,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    watch_until     TEXT NOT NULL,
+    CHECK ((state = 'confirmed') = (receipt_number IS NOT NULL)),
+    CHECK ((state IN ('pending', 'closed', 'confirmed')) = (payment_id IS NOT NULL))
+);
+CREATE INDEX payments_state ON payments (state);
+"""
+
+
+class PaymentJournalError(Exception):
+    """The journal file cannot be used (a newer schema, not a journal): an operator must look at it."""
+
+
+def _text(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _moment(value: object) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(str(value))
+
+
+class PaymentJournal:
+    def __init__(self, path: Path | str, *, kiosk_id: str, watch: timedelta = timedelta(days=3)) -> None:
+        """Open (creating if needed) the journal at ``path``; ``":memory:"`` for a throwaway one.
+
+        ``watch`` is how long after it was asked for a closed payment is still asked about, in case late money
+        turns it into a paid one; ``kiosk_id`` prefixes receipt numbers.
+        """
+        self.path = path
+        self.kiosk_id = kiosk_id
+        self.watch = watch
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise PaymentJournalError(f"payment journal {path}: {exc}") from exc
+        except PaymentJournalError:
+            self._db.close()
+            raise
+
+    @classmethod
+    def in_data_dir(
+        cls, data_dir: Path, *, kiosk_id: str, watch: timedelta = timedelta(days=3)
+    ) -> PaymentJournal:
+        return cls(data_dir / JOURNAL_FILE_NAME, kiosk_id=kiosk_id, watch=watch)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        (version,) = self._db.execute("PRAGMA user_version").fetchone()
+        if version == SCHEMA_VERSION:
+            return
+        if version != 0:
+            raise PaymentJournalError(
+                f"payment journal {self.path} has schema version {version}; this kiosk knows {SCHEMA_VERSION}. "
+                "Update the kiosk software; do not move the file aside: it holds payments in flight."
+            )
+        with self._transaction() as db:
+            if db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]:
+                raise PaymentJournalError(f"{self.path} is not a payment journal")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    # ------------------------------------------------------------------ writes
+    def begin(self, order: Order, key: str, now: datetime) -> JournalPayment:
+        """Record the intent to pay under ``key``, durably, before anything is sent."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                """INSERT INTO payments (idempotency_key, customer_code, bill_ids, orders, amount, state,
+                       created_at, updated_at, watch_until) VALUES (?, ?, ?, ?, ?, 'creating', ?, ?, ?)""",
+                (
+                    key, order.customer_code, json.dumps(order.bill_ids), order.to_json(), order.amount,
+                    _text(now), _text(now), _text(now + self.watch),
+                ),
+            )  # fmt: skip
+            assert cursor.lastrowid is not None
+            return self._get(db, cursor.lastrowid)
+
+    def created(
+        self,
+        row_id: int,
+        *,
+        payment_id: str,
+        reference: str,
+        qr_payload: str,
+        expires_at: datetime,
+        ttl_seconds: float,
+        now: datetime,
+    ) -> JournalPayment:
+        """The central made the payment (or said so again for a replayed key)."""
+        with self._transaction() as db:
+            db.execute(
+                """UPDATE payments SET payment_id = ?, reference = ?, qr_payload = ?, expires_at = ?,
+                       ttl_seconds = ?, central_status = coalesce(central_status, 'pending'),
+                       state = CASE state WHEN 'creating' THEN 'pending' ELSE state END, updated_at = ?
+                   WHERE id = ?""",
+                (payment_id, reference, qr_payload, _text(expires_at), ttl_seconds, _text(now), row_id),
+            )
+            return self._get(db, row_id)
+
+    def refused(self, row_id: int, problem: str, now: datetime) -> JournalPayment:
+        """The central made no payment for this key (it said why)."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE payments SET state = 'refused', problem = ?, updated_at = ? "
+                "WHERE id = ? AND state = 'creating'",
+                (problem, _text(now), row_id),
+            )
+            return self._get(db, row_id)
+
+    def status(
+        self, row_id: int, central_status: str, paid_at: datetime | None, now: datetime
+    ) -> JournalPayment:
+        """What the central says the payment is now. ``paid`` confirms it and numbers its receipt, at once."""
+        with self._transaction() as db:
+            row = self._get(db, row_id)
+            if row.state in (PaymentState.CONFIRMED, PaymentState.REFUSED, PaymentState.CREATING):
+                # Confirmed is final: a later "cancelled" cannot unpay it. Creating needs `created` first.
+                return row
+            if central_status == "paid":
+                db.execute(
+                    """UPDATE payments SET state = 'confirmed', central_status = 'paid', paid_at = ?,
+                           receipt_number = ?, receipt = 'due', updated_at = ? WHERE id = ?""",
+                    (_text(paid_at or now), self._receipt_number(row), _text(now), row_id),
+                )
+            elif central_status in ("expired", "cancelled"):
+                db.execute(
+                    "UPDATE payments SET state = 'closed', central_status = ?, updated_at = ? WHERE id = ?",
+                    (central_status, _text(now), row_id),
+                )
+            else:
+                db.execute(
+                    "UPDATE payments SET central_status = ?, updated_at = ? WHERE id = ?",
+                    (central_status, _text(now), row_id),
+                )
+            return self._get(db, row_id)
+
+    def abandon(self, row_id: int, problem: str | None, now: datetime) -> JournalPayment:
+        """The customer left (or the kiosk refused its QR): cancel it on the central, and keep watching."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE payments SET abandoned = 1, problem = coalesce(?, problem), updated_at = ? WHERE id = ?",
+                (problem, _text(now), row_id),
+            )
+            return self._get(db, row_id)
+
+    def receipt_done(
+        self, row_id: int, receipt: ReceiptState, job_id: int | None, now: datetime
+    ) -> JournalPayment:
+        if receipt is ReceiptState.DUE:
+            raise ValueError("a receipt is done printed or for staff")
+        with self._transaction() as db:
+            db.execute(
+                """UPDATE payments SET receipt = ?, receipt_job = coalesce(?, receipt_job), updated_at = ?
+                   WHERE id = ? AND state = 'confirmed'""",
+                (receipt.value, job_id, _text(now), row_id),
+            )
+            return self._get(db, row_id)
+
+    def _receipt_number(self, row: JournalPayment) -> str:
+        # Unique on this kiosk and the same whenever it is printed: the kiosk and the journal row.
+        return f"{self.kiosk_id}-{row.created_at.astimezone(UTC):%y%m%d}-{row.id:06d}"
+
+    # ------------------------------------------------------------------ reads
+    def get(self, row_id: int) -> JournalPayment:
+        with self._lock:
+            return self._get(self._db, row_id)
+
+    def _get(self, db: sqlite3.Connection, row_id: int) -> JournalPayment:
+        row = db.execute("SELECT * FROM payments WHERE id = ?", (row_id,)).fetchone()
+        if row is None:
+            raise KeyError(row_id)
+        return _payment(row)
+
+    def _select(self, where: str, params: Sequence[object] = ()) -> list[JournalPayment]:
+        with self._lock:
+            rows = self._db.execute(f"SELECT * FROM payments WHERE {where} ORDER BY id", params).fetchall()
+        return [_payment(r) for r in rows]
+
+    def to_follow(self, now: datetime) -> list[JournalPayment]:
+        """Payments whose outcome may still change: in flight, a receipt not settled, or closed but watched."""
+        return self._select(
+            "state IN ('creating', 'pending') OR (state = 'confirmed' AND receipt = 'due') "
+            "OR (state = 'closed' AND watch_until > ?)",
+            (_text(now),),
+        )
+
+    def in_flight_bill_ids(self) -> frozenset[str]:
+        """Bills with a payment that may be collecting them right now."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT bill_ids FROM payments WHERE state IN ('creating', 'pending')"
+            ).fetchall()
+        return frozenset(bill for (text,) in rows for bill in json.loads(text))
+
+    def receipts_for_staff(self) -> list[JournalPayment]:
+        return self._select("state = 'confirmed' AND receipt = 'for_staff'")
+
+    def all(self) -> list[JournalPayment]:
+        return self._select("1")
+
+
+def _payment(row: sqlite3.Row) -> JournalPayment:
+    return JournalPayment(
+        id=row["id"],
+        idempotency_key=row["idempotency_key"],
+        order=Order.from_json(row["orders"]),
+        amount=row["amount"],
+        state=PaymentState(row["state"]),
+        payment_id=row["payment_id"],
+        reference=row["reference"],
+        qr_payload=row["qr_payload"],
+        central_status=row["central_status"],
+        expires_at=_moment(row["expires_at"]),
+        ttl_seconds=row["ttl_seconds"],
+        problem=row["problem"],
+        abandoned=bool(row["abandoned"]),
+        paid_at=_moment(row["paid_at"]),
+        receipt_number=row["receipt_number"],
+        receipt=None if row["receipt"] is None else ReceiptState(row["receipt"]),
+        receipt_job=row["receipt_job"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+        watch_until=datetime.fromisoformat(row["watch_until"]),
+    )

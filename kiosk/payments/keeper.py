@@ -1,0 +1,370 @@
+"""The payment keeper: asks the central for payments and follows each to its outcome, exactly once.
+
+Every step is journalled (:mod:`kiosk.payments.journal`) before or as it happens, so a crash, a power cut or a
+lost answer at any point leaves the kiosk knowing what to ask next:
+
+- The idempotency key is written before the first request. A timeout or a garbled answer never leads to a new
+  key: the same request is sent again with the same key (the central replays the payment it made, if it made
+  one) until the central answers, made or refused.
+- A payment is followed by asking its status; ``paid`` confirms it and numbers its receipt in one write.
+- A payment the customer left (Cancel, Home, an idle timeout, a kiosk restart) is cancelled on the central and
+  still watched for a while, because money already sent is applied by the central when its bills are unpaid.
+  Such a late confirmation is recorded and its receipt left for staff.
+- The QR of a payment is drawn only if it passes :func:`kiosk.payments.qr_check.check_qr` against the
+  payment; one that fails is refused, cancelled and reported, never shown.
+
+Qt-free; the flow and the app call it from the event loop, and the journal's blocking writes run in a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol, TypeVar, cast
+
+from kiosk.central.errors import UNKNOWN, CentralError, Conflict, InvalidInput, NotFound
+from kiosk.central.models import Bill, Customer, Payment, PaymentMethod, PaymentMethodInfo
+from kiosk.payments.journal import PaymentJournal
+from kiosk.payments.qr_check import QrRefusedError, check_qr
+from kiosk.payments.records import JournalPayment, Order, OrderBill, PaymentState, ReceiptState
+
+__all__ = [
+    "OutcomeUnknownError",
+    "PaymentCentral",
+    "PaymentKeeper",
+    "PaymentRefusedError",
+    "QrRejectedError",
+    "ReceiptDesk",
+    "ReceiptPrint",
+    "order_for",
+]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# How often a closed payment is asked about while it is watched for late money: rarely, it is unlikely.
+CLOSED_CHECK_INTERVAL = timedelta(minutes=10)
+
+
+class PaymentCentral(Protocol):
+    """What the keeper needs from the central (:class:`kiosk.central.CentralClient` is one)."""
+
+    async def create_payment(
+        self, customer_code: str, bill_ids: Sequence[str], method: PaymentMethod, idempotency_key: str
+    ) -> Payment: ...
+
+    async def payment(self, payment_id: str) -> Payment: ...
+
+    async def cancel_payment(self, payment_id: str) -> Payment: ...
+
+
+@dataclass(frozen=True)
+class ReceiptPrint:
+    printed: bool
+    job_id: int | None  # the print journal's job, for reprints (None: nothing was sent to a printer)
+
+
+class ReceiptDesk(Protocol):
+    """Prints a confirmed payment's receipt; printing the same payment's receipt again must not make a second
+    job (the app's desk looks the job up in the print journal first)."""
+
+    async def print_receipt(self, payment: JournalPayment) -> ReceiptPrint: ...
+
+
+class PaymentRefusedError(Exception):
+    """The central made no payment; ``code`` says why (``bill_already_paid``, ``older_bill_unpaid``,
+    ``payment_in_progress``, ...)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class OutcomeUnknownError(Exception):
+    """The central did not answer (or answered nonsense): the payment may or may not exist. The journal keeps
+    its key; :meth:`PaymentKeeper.create` asks again with it, and :meth:`PaymentKeeper.reconcile` later."""
+
+    def __init__(self, row: JournalPayment, cause: CentralError) -> None:
+        super().__init__(str(cause))
+        self.row = row
+        self.cause = cause
+
+
+class QrRejectedError(Exception):
+    """The central's payment or its QR failed the kiosk's checks: refused, cancelled and reported."""
+
+
+def order_for(customer: Customer, bills: Sequence[Bill], method: PaymentMethodInfo, language: str) -> Order:
+    """The order for paying ``bills`` (oldest first) of ``customer`` with ``method``."""
+    return Order(
+        customer_code=customer.code,
+        customer_name=customer.name,
+        corporation_vi=customer.corporation.name.vi,
+        corporation_en=customer.corporation.name.en,
+        hotline=customer.corporation.hotline,
+        bills=tuple(
+            OrderBill(b.id, b.period_start, b.period_end, b.kwh, b.total)
+            for b in sorted(bills, key=lambda b: b.period_start)
+        ),
+        method=method.method,
+        method_vi=method.label.vi,
+        method_en=method.label.en,
+        language=language,
+    )
+
+
+def new_key() -> str:
+    return "kiosk-" + uuid.uuid4().hex
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.astimezone(UTC)
+
+
+class PaymentKeeper:
+    def __init__(
+        self,
+        central: PaymentCentral,
+        journal: PaymentJournal,
+        receipts: ReceiptDesk | None,
+        *,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        new_key: Callable[[], str] = new_key,
+    ) -> None:
+        self.central = central
+        self.journal = journal
+        self.receipts = receipts
+        self._now = now
+        self._new_key = new_key
+        # Payments a customer is looking at right now: their flow follows them, reconcile leaves them alone.
+        self._attached: set[int] = set()
+        self._last_checked: dict[int, datetime] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    async def _io(self, work: Callable[..., T], *args: object) -> T:
+        return await asyncio.to_thread(work, *args)
+
+    def _lock(self, row_id: int) -> asyncio.Lock:
+        return self._locks.setdefault(row_id, asyncio.Lock())
+
+    # ------------------------------------------------------------------ the customer's payment
+    async def open(self, order: Order) -> JournalPayment:
+        """A new payment for ``order``: journalled, asked for, checked. Raises :class:`PaymentRefusedError`,
+        :class:`OutcomeUnknownError` (ask again with :meth:`create`) or :class:`QrRejectedError`."""
+        blocked = await self._io(self.journal.in_flight_bill_ids)
+        if blocked & set(order.bill_ids):
+            # An earlier payment of this kiosk may still collect them: never issue a second code for them.
+            raise PaymentRefusedError("payment_in_progress")
+        row = await self._io(self.journal.begin, order, self._new_key(), self._now())
+        self._attached.add(row.id)
+        return await self.create(row.id)
+
+    async def create(self, row_id: int) -> JournalPayment:
+        """Ask the central for the row's payment, with the row's key (again, after an unknown outcome)."""
+        async with self._lock(row_id):
+            return await self._create(row_id)
+
+    async def _create(self, row_id: int) -> JournalPayment:
+        row = await self._io(self.journal.get, row_id)
+        if row.state is not PaymentState.CREATING:
+            return row
+        order = row.order
+        try:
+            payment = await self.central.create_payment(
+                order.customer_code,
+                order.bill_ids,
+                cast(PaymentMethod, order.method),  # one of the central's own methods when it was chosen
+                row.idempotency_key,
+            )
+        except (Conflict, InvalidInput, NotFound) as exc:
+            if exc.code == UNKNOWN:
+                # Not the central's refusal (no error body of the contract): a proxy in between. Unknown.
+                log.warning(
+                    "payment %d: an error from something else than the central; will ask again", row_id
+                )
+                raise OutcomeUnknownError(row, exc) from None
+            # An answer: the central made nothing under this key (a replayed key would have returned it).
+            if exc.code == "idempotency_key_reused":
+                log.exception("payment %d: the central holds another payment under this kiosk's key", row_id)
+            await self._io(self.journal.refused, row_id, exc.code, self._now())
+            raise PaymentRefusedError(exc.code) from None
+        except CentralError as exc:
+            log.warning("payment %d: outcome of the request unknown (%s); will ask again", row_id, exc.code)
+            raise OutcomeUnknownError(row, exc) from None
+        return await self._accept(row, payment)
+
+    async def _accept(self, row: JournalPayment, payment: Payment) -> JournalPayment:
+        order = row.order
+        ttl = (payment.expires_at - payment.created_at).total_seconds()
+        row = await self._io(
+            lambda: self.journal.created(
+                row.id,
+                payment_id=payment.id,
+                reference=payment.reference,
+                qr_payload=payment.qr_payload,
+                expires_at=payment.expires_at,
+                ttl_seconds=ttl,
+                now=self._now(),
+            )
+        )
+        problem = None
+        if payment.customer_code != order.customer_code or tuple(payment.bill_ids) != order.bill_ids:
+            problem = "the central's payment is for other bills than asked"
+        elif payment.amount != order.amount:
+            problem = f"the central asks {payment.amount} đồng for bills totalling {order.amount}"
+        else:
+            try:
+                check_qr(
+                    payment.qr_payload,
+                    amount=order.amount,
+                    bank_bin=payment.recipient.bank_bin,
+                    account_number=payment.recipient.account_number,
+                    reference=payment.reference,
+                    dynamic=True,
+                )
+            except QrRefusedError as exc:
+                problem = str(exc)
+        row = await self._apply(row, payment)
+        if problem is not None and row.state is PaymentState.PENDING:
+            # Reported: staff and the central's operators must look at a central that issues such codes.
+            log.error("payment %d: QR refused, never shown: %s", row.id, problem)
+            row = await self._io(self.journal.abandon, row.id, f"qr_refused: {problem}", self._now())
+            try:
+                row = await self._cancel(row)
+            except CentralError as exc:
+                log.warning("payment %d: cancel failed (%s); reconcile will retry", row.id, exc.code)
+            raise QrRejectedError(problem)
+        return row
+
+    async def refresh(self, row_id: int) -> JournalPayment:
+        """Ask the central once how the payment stands, and record it. Raises CentralError."""
+        async with self._lock(row_id):
+            row = await self._io(self.journal.get, row_id)
+            if row.state is PaymentState.CREATING:
+                try:
+                    return await self._create(row_id)
+                except OutcomeUnknownError as exc:
+                    raise exc.cause from None
+            if row.payment_id is None or row.state is PaymentState.REFUSED:
+                return row
+            payment = await self.central.payment(row.payment_id)
+            return await self._apply(row, payment)
+
+    async def cancel(self, row_id: int) -> JournalPayment:
+        """The customer does not want to pay (now): cancel on the central, keep watching. Money that already
+        arrived makes it ``confirmed`` instead. Raises CentralError when the central cannot be told (the
+        journal keeps it abandoned; reconcile cancels it later)."""
+        async with self._lock(row_id):
+            row = await self._io(self.journal.abandon, row_id, None, self._now())
+            if row.state is PaymentState.CREATING:
+                try:
+                    row = await self._create(row_id)
+                except PaymentRefusedError:
+                    return await self._io(self.journal.get, row_id)
+                except OutcomeUnknownError as exc:
+                    raise exc.cause from None
+            return await self._cancel(row)
+
+    async def _cancel(self, row: JournalPayment) -> JournalPayment:
+        if row.state is not PaymentState.PENDING or row.payment_id is None:
+            return row
+        try:
+            payment = await self.central.cancel_payment(row.payment_id)
+        except Conflict as exc:
+            if exc.code != "payment_already_paid":
+                raise
+            payment = await self.central.payment(row.payment_id)
+        return await self._apply(row, payment)
+
+    async def print_receipt(self, row_id: int) -> JournalPayment:
+        """Print a confirmed payment's receipt for the customer at the screen (once; a second call does
+        nothing). Without a printer, or when it fails, the receipt is left for staff."""
+        async with self._lock(row_id):
+            row = await self._io(self.journal.get, row_id)
+            if row.state is not PaymentState.CONFIRMED or row.receipt is not ReceiptState.DUE:
+                return row
+            if self.receipts is None:
+                return await self._io(
+                    self.journal.receipt_done, row_id, ReceiptState.FOR_STAFF, None, self._now()
+                )
+            result = await self.receipts.print_receipt(row)
+            state = ReceiptState.PRINTED if result.printed else ReceiptState.FOR_STAFF
+            return await self._io(self.journal.receipt_done, row_id, state, result.job_id, self._now())
+
+    def detach(self, row_id: int) -> None:
+        """The customer is no longer looking at this payment; reconcile takes it over."""
+        self._attached.discard(row_id)
+
+    async def _apply(self, row: JournalPayment, payment: Payment) -> JournalPayment:
+        if payment.id != row.payment_id:
+            raise AssertionError("a payment's status applied to another journal row")
+        return await self._io(
+            self.journal.status, row.id, payment.status, _aware(payment.paid_at), self._now()
+        )
+
+    # ------------------------------------------------------------------ everything else
+    def in_flight_bill_ids(self) -> frozenset[str]:
+        """Bills this kiosk may be collecting right now (shown as awaiting confirmation)."""
+        return self.journal.in_flight_bill_ids()
+
+    async def reconcile(self, *, everything: bool = False) -> list[JournalPayment]:
+        """Follow every payment no customer is looking at to where it can be: created or refused, cancelled
+        (the customer is gone), confirmed with its receipt left for staff. Returns those still open (the
+        central could not be asked). ``everything`` asks about watched closed payments now, not on their
+        interval. Called at start, then periodically."""
+        still_open: list[JournalPayment] = []
+        now = self._now()
+        for row in await self._io(self.journal.to_follow, now):
+            if row.id in self._attached:
+                continue
+            if row.state is PaymentState.CLOSED and not everything:
+                checked = self._last_checked.get(row.id)
+                if checked is not None and now - checked < CLOSED_CHECK_INTERVAL:
+                    continue
+            try:
+                row = await self._settle(row.id)
+            except CentralError as exc:
+                log.info("payment %d: cannot settle it now (%s)", row.id, exc.code)
+                still_open.append(await self._io(self.journal.get, row.id))
+                continue
+            self._last_checked[row.id] = now
+            if row.open:
+                still_open.append(row)
+        return still_open
+
+    async def _settle(self, row_id: int) -> JournalPayment:
+        async with self._lock(row_id):
+            row = await self._io(self.journal.get, row_id)
+            if row.id in self._attached:
+                return row
+            if row.in_flight and not row.abandoned:
+                row = await self._io(self.journal.abandon, row_id, None, self._now())
+            if row.state is PaymentState.CREATING:
+                try:
+                    row = await self._create(row_id)
+                except PaymentRefusedError:
+                    return await self._io(self.journal.get, row_id)
+                except QrRejectedError:
+                    return await self._io(self.journal.get, row_id)
+                except OutcomeUnknownError as exc:
+                    raise exc.cause from None
+            if row.state in (PaymentState.PENDING, PaymentState.CLOSED) and row.payment_id is not None:
+                row = await self._apply(row, await self.central.payment(row.payment_id))
+            if row.state is PaymentState.PENDING:
+                row = await self._cancel(row)
+            if row.state is PaymentState.CONFIRMED and row.receipt is ReceiptState.DUE:
+                # Nobody is at the screen for it: a receipt printed now would be taken by the next customer.
+                row = await self._io(
+                    self.journal.receipt_done, row_id, ReceiptState.FOR_STAFF, None, self._now()
+                )
+                log.info(
+                    "payment %d confirmed with nobody waiting; receipt %s left for staff",
+                    row_id,
+                    row.receipt_number,
+                )
+            return row

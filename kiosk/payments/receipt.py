@@ -1,0 +1,59 @@
+"""The payment receipt, built from the payment journal alone: the same paper whenever it is printed, even days
+later by staff for a customer whose money arrived after they left."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from kiosk.i18n import Translator
+from kiosk.payments.records import JournalPayment
+from kiosk.printing.document import Document
+from kiosk.printing.documents import BillLine, Header, PaymentReceipt, PaymentReceiptLabels, payment_receipt
+
+__all__ = ["RECEIPT_KIND", "receipt_document"]
+
+RECEIPT_KIND = "payment_receipt"
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def receipt_document(
+    tr: Translator, payment: JournalPayment, *, location: str, kiosk_id: str, lookup_url: str
+) -> Document:
+    """The receipt of a confirmed payment, in ``tr``'s language. ``lookup_url`` holds ``{reference}``."""
+    if payment.receipt_number is None or payment.paid_at is None or payment.reference is None:
+        raise ValueError("only a confirmed payment has a receipt")
+    order = payment.order
+    vietnamese = tr.language == "vi"
+    labels = PaymentReceiptLabels(
+        title=tr._("receipt.title"),
+        receipt_number=tr._("receipt.number"),
+        time=tr._("receipt.time"),
+        kiosk=tr._("receipt.kiosk"),
+        customer_code=tr._("receipt.customer_code"),
+        customer_name=tr._("receipt.customer_name"),
+        period=tr._("receipt.period"),
+        kwh=tr._("receipt.kwh"),
+        amount=tr._("receipt.amount"),
+        total=tr._("receipt.total"),
+        method=tr._("receipt.method"),
+        reference=tr._("receipt.reference"),
+        lookup=tr._("receipt.lookup"),
+        footer=tr._("receipt.footer", hotline=order.hotline),
+    )
+    data = PaymentReceipt(
+        header=Header(
+            organisation=(order.corporation_vi if vietnamese else order.corporation_en).upper(),
+            location=location,
+            kiosk_id=kiosk_id,
+        ),
+        receipt_number=payment.receipt_number,
+        paid_at=payment.paid_at.astimezone(VIETNAM),
+        customer_code=order.customer_code,
+        customer_name=order.customer_name,
+        bills=[BillLine(tr.month(b.period_start), b.kwh, b.amount) for b in order.bills],
+        total=payment.amount,
+        method=order.method_vi if vietnamese else order.method_en,
+        bank_reference=payment.reference,
+        lookup_url=lookup_url.replace("{reference}", payment.reference),
+    )
+    return payment_receipt(data, labels, locale=tr.locale)

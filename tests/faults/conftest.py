@@ -1,0 +1,68 @@
+"""One reference central for all the fault tests, put back to its demo seed before each test."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from kiosk.central.client import CentralClient
+from kiosk.payments.journal import Order
+from tests.faults.harness import TTL, CentralSeed, Kiosk, ReceiptRoll, demo_orders, no_wait
+from tests.helpers.central import RunningCentral, running_central
+from tests.helpers.faulty_transport import FaultPlan, FaultyTransport
+
+
+@pytest.fixture(scope="session")
+def seeded_central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningCentral, CentralSeed]]:
+    with running_central(tmp_path_factory.mktemp("central") / "central.db", payment_ttl=TTL) as server:
+        yield server, CentralSeed(server.db_path)
+
+
+@pytest.fixture
+def central(seeded_central: tuple[RunningCentral, CentralSeed]) -> RunningCentral:
+    """The shared central with its payments as seeded (the clock moves only forward; it does not matter)."""
+    server, seed = seeded_central
+    seed.restore()
+    return server
+
+
+@pytest.fixture(scope="session")
+def orders(seeded_central: tuple[RunningCentral, CentralSeed]) -> dict[str, tuple[Order, ...]]:
+    """Each demo customer's orders for their 1, 2, ... oldest unpaid bills."""
+    server, _ = seeded_central
+
+    async def load() -> dict[str, tuple[Order, ...]]:
+        async with CentralClient(server.url, server.token) as client:
+            return await demo_orders(client)
+
+    return asyncio.run(load())
+
+
+@pytest.fixture
+def plan() -> FaultPlan:
+    return FaultPlan()
+
+
+@pytest_asyncio.fixture
+async def client(central: RunningCentral, plan: FaultPlan) -> AsyncIterator[CentralClient]:
+    transport = FaultyTransport(plan, slow_seconds=0.01)
+    async with CentralClient(
+        central.url, central.token, timeout=5.0, retries=2, transport=transport, sleep=no_wait
+    ) as c:
+        yield c
+
+
+@pytest.fixture
+def desk() -> ReceiptRoll:
+    return ReceiptRoll()
+
+
+@pytest.fixture
+def kiosk(client: CentralClient, tmp_path: Path, desk: ReceiptRoll) -> Iterator[Kiosk]:
+    k = Kiosk(client, tmp_path / "kiosk" / "payment-journal.sqlite3", desk)
+    yield k
+    k.close()

@@ -1,0 +1,255 @@
+"""What the fault tests share: the demo central put back to its seed between scenarios, the customers' orders,
+a receipt desk that records what it printed, and the payment screen's use of the keeper written out.
+
+The central is the real reference server (:mod:`tests.helpers.central`); only its payment tables are reset,
+by SQL on its database file, so one server serves a whole run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sqlite3
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from kiosk.central.client import CentralClient
+from kiosk.central.errors import CentralError
+from kiosk.payments.journal import JournalPayment, Order, PaymentJournal, PaymentState, ReceiptState
+from kiosk.payments.keeper import (
+    OutcomeUnknownError,
+    PaymentKeeper,
+    PaymentRefusedError,
+    QrRejectedError,
+    ReceiptPrint,
+    order_for,
+)
+from tests.helpers.faulty_transport import FaultPlan
+
+__all__ = [
+    "CUSTOMERS",
+    "KIOSK_ID",
+    "TTL",
+    "CentralSeed",
+    "Kiosk",
+    "ReceiptRoll",
+    "Screen",
+    "demo_orders",
+    "no_wait",
+    "settle",
+]
+
+TTL = timedelta(minutes=5)
+KIOSK_ID = "K-01"
+
+# The demo customers with unpaid bills (kiosk_central.demo): PE01000123456 has three, the others one.
+CUSTOMERS = ("PE01000123456", "PD02000234567", "PA12000345678", "PQ01000678901", "PC03000567890")
+
+
+async def no_wait(_: float) -> None:
+    """The client's backoff sleep: nothing really waits in these tests."""
+
+
+class CentralSeed:
+    """The demo central's payment state as seeded; :meth:`restore` puts it back between scenarios.
+
+    The seed marks most of each customer's history paid (``paid_by = 'bank_app'``); those values are
+    snapshotted when this is made, before any test touched the bills, and written back exactly.
+    """
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        with sqlite3.connect(db_path) as conn:
+            self.bills: list[tuple[str | None, str | None, str]] = [
+                (paid_at, paid_by, bill_id)
+                for bill_id, paid_at, paid_by in conn.execute(
+                    "SELECT id, paid_at, paid_by FROM bills ORDER BY id"
+                )
+            ]
+            if conn.execute("SELECT count(*) FROM payments").fetchone()[0]:
+                raise AssertionError("the central already has payments: snapshot its seed before using it")
+
+    def restore(self) -> None:
+        conn = sqlite3.connect(self.db_path, isolation_level=None, timeout=30)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("DELETE FROM bank_transfers")
+            conn.execute("DELETE FROM payment_bills")
+            conn.execute("DELETE FROM payments")
+            conn.executemany("UPDATE bills SET paid_at = ?, paid_by = ? WHERE id = ?", self.bills)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+
+async def demo_orders(client: CentralClient) -> dict[str, tuple[Order, ...]]:
+    """For each demo customer, the orders for their 1, 2, ... oldest unpaid bills (as the seed has them)."""
+    method = (await client.payment_methods()).methods[0]
+    orders: dict[str, tuple[Order, ...]] = {}
+    for code in CUSTOMERS:
+        customer = await client.customer(code)
+        bills = sorted((await client.bills(code)).bills, key=lambda b: b.period_start)
+        orders[code] = tuple(order_for(customer, bills[:n], method, "vi") for n in range(1, len(bills) + 1))
+    return orders
+
+
+class ReceiptRoll:
+    """A receipt desk that records each receipt it prints; with ``path``, durably, one line per receipt,
+    fsync'd before it answers (a paper receipt cannot be taken back, so the record must survive a crash).
+
+    Like the app's desk it prints a payment's receipt once: asked again, it answers the job it made.
+    ``works=False`` is a printer that fails (nothing printed: the receipt is left for staff). ``hook`` is
+    called with ``"printing"`` before the record is written and ``"printed"`` after.
+    """
+
+    def __init__(
+        self, path: Path | None = None, *, works: bool = True, hook: Callable[[str], None] | None = None
+    ) -> None:
+        self.path = path
+        self.works = works
+        self.hook = hook
+        self.printed: list[str] = self.read(path) if path is not None else []
+
+    @staticmethod
+    def read(path: Path) -> list[str]:
+        if not path.exists():
+            return []
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return [json.loads(line)["receipt_number"] for line in lines if line.strip()]
+
+    async def print_receipt(self, payment: JournalPayment) -> ReceiptPrint:
+        number = payment.receipt_number
+        assert number is not None, "asked to print the receipt of an unconfirmed payment"
+        if number in self.printed:
+            return ReceiptPrint(True, self.printed.index(number) + 1)
+        if not self.works:
+            return ReceiptPrint(False, None)
+        if self.hook is not None:
+            self.hook("printing")
+        if self.path is not None:
+            record = json.dumps({"receipt_number": number, "payment_id": payment.payment_id})
+            await asyncio.to_thread(_append_durably, self.path, record)
+        self.printed.append(number)
+        if self.hook is not None:
+            self.hook("printed")
+        return ReceiptPrint(True, len(self.printed))
+
+
+def _append_durably(path: Path, line: str) -> None:
+    with path.open("a", encoding="utf-8") as f:
+        f.write(line + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
+class Screen:
+    """The payment screens' use of the keeper, as :class:`kiosk.flows.payment.PaymentFlow` uses it, without
+    the navigation: show a QR (asking again with the same key while the outcome is unknown), poll, cancel,
+    print, leave. Expected failures never escape: the customer's screen shows them and the keeper's
+    reconcile follows up."""
+
+    def __init__(self, keeper: PaymentKeeper, *, attempts: int = 3) -> None:
+        self.keeper = keeper
+        self.attempts = attempts
+
+    async def show_qr(self, order: Order) -> JournalPayment | None:
+        """The payment whose QR is on screen (``pending``); one whose outcome is still unknown (``creating``),
+        refused or rejected, the customer having been told; None when the keeper refused to start one."""
+        journalled = len(self.keeper.journal.all())
+        try:
+            return await self.keeper.open(order)
+        except OutcomeUnknownError as unknown:
+            row_id = unknown.row.id
+        except (PaymentRefusedError, QrRejectedError):
+            # Refused before anything was journalled (its bills are in flight here), or after.
+            rows = self.keeper.journal.all()
+            return rows[-1] if len(rows) > journalled else None
+        for _ in range(self.attempts - 1):
+            try:
+                return await self.keeper.create(row_id)
+            except OutcomeUnknownError:
+                continue
+            except (PaymentRefusedError, QrRejectedError):
+                break
+        return self.keeper.journal.get(row_id)
+
+    async def poll(self, row_id: int, times: int = 1) -> JournalPayment:
+        """Ask up to ``times`` times, stopping once the payment is no longer pending."""
+        row = self.keeper.journal.get(row_id)
+        for _ in range(times):
+            try:
+                row = await self.keeper.refresh(row_id)
+            except (CentralError, PaymentRefusedError, QrRejectedError):
+                row = self.keeper.journal.get(row_id)
+                continue
+            if not row.in_flight:
+                break
+        return row
+
+    async def press_cancel(self, row_id: int) -> JournalPayment:
+        """Cancel (or Back) on the QR, as :meth:`kiosk.flows.payment.PaymentFlow.cancel` does it: money that had
+        already come makes it confirmed, and the customer, still at the screen, gets the receipt; either way
+        the screen lets go of it."""
+        try:
+            row = await self.keeper.cancel(row_id)
+        except CentralError:
+            row = self.keeper.journal.get(row_id)
+        if row.state is PaymentState.CONFIRMED:
+            row = await self.print_if_confirmed(row_id)
+        self.leave(row_id)
+        return row
+
+    async def walk_away(self, row_id: int) -> JournalPayment:
+        """Home, or the idle timeout, with the QR on screen (``PaymentFlow.leave``): cancelled in the
+        background, let go of."""
+        try:
+            return await self.keeper.cancel(row_id)
+        except CentralError:
+            return self.keeper.journal.get(row_id)
+        finally:
+            self.leave(row_id)
+
+    async def print_if_confirmed(self, row_id: int) -> JournalPayment:
+        row = self.keeper.journal.get(row_id)
+        if row.state is PaymentState.CONFIRMED and row.receipt is ReceiptState.DUE:
+            row = await self.keeper.print_receipt(row_id)
+        return row
+
+    def leave(self, row_id: int) -> None:
+        self.keeper.detach(row_id)
+
+
+class Kiosk:
+    """A kiosk's payment side: the journal file, the keeper and its screen; :meth:`restart` drops them and
+    builds new ones on the same file, as a kiosk that lost power and came back does."""
+
+    def __init__(self, client: CentralClient, journal_path: Path, desk: ReceiptRoll) -> None:
+        self.client = client
+        self.journal_path = journal_path
+        self.desk = desk
+        self.journal = PaymentJournal(journal_path, kiosk_id=KIOSK_ID)
+        self.keeper = PaymentKeeper(client, self.journal, desk)
+        self.screen = Screen(self.keeper)
+        self.restarts = 0
+
+    def restart(self) -> None:
+        self.journal.close()
+        self.journal = PaymentJournal(self.journal_path, kiosk_id=KIOSK_ID)
+        self.keeper = PaymentKeeper(self.client, self.journal, self.desk)
+        self.screen = Screen(self.keeper)
+        self.restarts += 1
+
+    def close(self) -> None:
+        self.journal.close()
+
+
+async def settle(keeper: PaymentKeeper, plan: FaultPlan | None = None) -> None:
+    """Everyone has left and the network works again: the reconcile that the invariants judge."""
+    if plan is not None:
+        plan.off()
+    for row in keeper.journal.all():
+        keeper.detach(row.id)
+    still_open = await keeper.reconcile(everything=True)
+    assert still_open == [], f"reconcile with the network working left {still_open}"

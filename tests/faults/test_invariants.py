@@ -1,0 +1,249 @@
+"""The invariant checks can fail: each catches a broken copy of a good central database or journal.
+
+A good state is made for real (paid and printed; cancelled then paid late; refused; cancelled), checked clean,
+then copied and broken one way at a time, as a bug in the keeper, the journal or the central would break it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from kiosk.central.client import CentralClient
+from kiosk.payments.journal import Order, PaymentState, ReceiptState
+from tests.faults.harness import Kiosk, settle
+from tests.faults.invariants import (
+    CentralView,
+    KioskRow,
+    Violation,
+    bills_paid_once,
+    check,
+    confirmed_have_receipts,
+    payments_known,
+    read_central,
+    read_journal,
+    receipts_only_for_paid,
+)
+from tests.helpers.central import RunningCentral
+from tests.helpers.faulty_transport import FaultPlan
+
+
+@dataclass(frozen=True)
+class Good:
+    """Copies of a good state: the central's database, the journal, the receipts printed, and which journal row
+    is which (``paid``: printed at the screen; ``late``: paid after its cancel; ``refused``; ``cancelled``)."""
+
+    central: Path
+    journal: Path
+    printed: list[str]
+    rows: dict[str, int]
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return target
+
+
+@pytest_asyncio.fixture
+async def good(
+    central: RunningCentral,
+    kiosk: Kiosk,
+    client: CentralClient,
+    plan: FaultPlan,
+    orders: dict[str, tuple[Order, ...]],
+    tmp_path: Path,
+) -> Good:
+    screen = kiosk.screen
+    paid = await screen.show_qr(orders["PE01000123456"][1])
+    late = await screen.show_qr(orders["PD02000234567"][0])
+    await client.sim_counter_payment(orders["PA12000345678"][0].bill_ids[0])
+    refused = await screen.show_qr(orders["PA12000345678"][0])
+    cancelled = await screen.show_qr(orders["PQ01000678901"][0])
+    assert paid is not None
+    assert late is not None
+    assert refused is not None
+    assert cancelled is not None
+    assert paid.reference is not None
+    assert late.reference is not None
+    await client.sim_bank_transfer(paid.reference, paid.amount)
+    await screen.poll(paid.id)
+    await screen.print_if_confirmed(paid.id)
+    await screen.press_cancel(late.id)
+    await client.sim_bank_transfer(late.reference, late.amount)
+    await screen.press_cancel(cancelled.id)
+    await settle(kiosk.keeper, plan)
+    states = [(r.state, r.receipt) for r in kiosk.journal.all()]
+    assert states == [
+        (PaymentState.CONFIRMED, ReceiptState.PRINTED),
+        (PaymentState.CONFIRMED, ReceiptState.FOR_STAFF),
+        (PaymentState.REFUSED, None),
+        (PaymentState.CLOSED, None),
+    ]
+    return Good(
+        central=copy_database(central.db_path, tmp_path / "central-copy.db"),
+        journal=copy_database(kiosk.journal_path, tmp_path / "journal-copy.sqlite3"),
+        printed=list(kiosk.desk.printed),
+        rows={"paid": paid.id, "late": late.id, "refused": refused.id, "cancelled": cancelled.id},
+    )
+
+
+def on_central(sql: str) -> Callable[[Good], None]:
+    def corrupt(good: Good) -> None:
+        conn = sqlite3.connect(good.central, isolation_level=None)
+        try:
+            conn.executescript(sql.format(**_central_ids(good)))
+        finally:
+            conn.close()
+
+    return corrupt
+
+
+def on_journal(sql: str) -> Callable[[Good], None]:
+    def corrupt(good: Good) -> None:
+        conn = sqlite3.connect(good.journal, isolation_level=None)
+        try:
+            # The journal's own CHECKs would refuse some of these; a bug could still get past them (or the
+            # file could be written by an older kiosk), so the checker must not rely on them.
+            conn.execute("PRAGMA ignore_check_constraints = ON")
+            conn.executescript(sql.format(**good.rows))
+        finally:
+            conn.close()
+
+    return corrupt
+
+
+def on_receipts(extra: str) -> Callable[[Good], None]:
+    def corrupt(good: Good) -> None:
+        number = {r.id: r.receipt_number for r in read_journal(good.journal)}[good.rows[extra]]
+        good.printed.append(number or f"K-01-000000-{good.rows[extra]:06d}")
+
+    return corrupt
+
+
+def _central_ids(good: Good) -> dict[str, str]:
+    ids = {r.id: r.payment_id for r in read_journal(good.journal)}
+    return {name: str(ids[row]) for name, row in good.rows.items()}
+
+
+Checker = Callable[[CentralView, Sequence[KioskRow], list[str]], list[Violation]]
+CHECKERS: dict[int, Checker] = {
+    1: lambda c, k, p: bills_paid_once(c, k),
+    2: lambda c, k, p: payments_known(c, k, settled=True),
+    3: receipts_only_for_paid,
+    4: lambda c, k, p: confirmed_have_receipts(c, k, p, settled=True),
+}
+
+CORRUPTIONS: dict[str, tuple[int, Callable[[Good], None]]] = {
+    # 1: a bill collected twice
+    "second-transfer-applied-for-a-paid-bill": (
+        1,
+        on_central(
+            "INSERT INTO bank_transfers (reference, amount, received_at, outcome, payment_id) "
+            "SELECT reference, amount, '2030-01-01', 'applied', id FROM payments WHERE id = '{paid}'"
+        ),
+    ),
+    "bill-of-a-confirmed-payment-paid-by-the-counter": (
+        1,
+        on_central("UPDATE bills SET paid_by = 'counter' WHERE paid_by = '{paid}'"),
+    ),
+    "two-confirmed-kiosk-payments-for-one-bill": (
+        1,
+        on_journal(
+            "UPDATE payments SET bill_ids = (SELECT bill_ids FROM payments WHERE id = {paid}) "
+            "WHERE id = {late}"
+        ),
+    ),
+    "bill-applied-twice-by-its-own-qr": (
+        1,
+        on_central(
+            "INSERT INTO bank_transfers (reference, amount, received_at, outcome) "
+            "SELECT 'HD' || replace(bill_id, '-', ''), 1, '2030-01-01', 'applied' FROM payment_bills "
+            "WHERE payment_id = '{paid}'"
+        ),
+    ),
+    # 2: a payment the kiosk does not know, or knows wrong
+    "central-payment-unknown-to-the-kiosk": (2, on_journal("DELETE FROM payments WHERE id = {cancelled}")),
+    "kiosk-has-another-payment-id": (
+        2,
+        on_journal("UPDATE payments SET payment_id = 'pay_0000000000000000' WHERE id = {cancelled}"),
+    ),
+    "central-paid-kiosk-closed": (
+        2,
+        on_journal(
+            "UPDATE payments SET state = 'closed', receipt_number = NULL, receipt = NULL WHERE id = {late}"
+        ),
+    ),
+    "kiosk-left-pending": (2, on_journal("UPDATE payments SET state = 'pending' WHERE id = {cancelled}")),
+    "central-left-pending": (
+        2,
+        on_central("UPDATE payments SET status = 'pending' WHERE id = '{cancelled}'"),
+    ),
+    "refused-but-the-central-made-it": (
+        2,
+        on_journal(
+            "CREATE TEMP TABLE made AS SELECT idempotency_key FROM payments WHERE id = {cancelled}; "
+            "DELETE FROM payments WHERE id = {cancelled}; "
+            "UPDATE payments SET idempotency_key = (SELECT idempotency_key FROM made) WHERE id = {refused}"
+        ),
+    ),
+    # 3: a receipt for money that did not come
+    "receipt-printed-for-a-cancelled-payment": (3, on_receipts("cancelled")),
+    "receipt-printed-twice": (3, on_receipts("paid")),
+    "receipt-numbered-for-a-closed-payment": (
+        3,
+        on_journal(
+            "UPDATE payments SET receipt_number = 'K-01-X', receipt = 'for_staff' WHERE id = {cancelled}"
+        ),
+    ),
+    "central-cancelled-a-printed-payment": (
+        3,
+        on_central("UPDATE payments SET status = 'cancelled' WHERE id = '{paid}'"),
+    ),
+    # 4: a confirmed payment without its receipt record
+    "confirmed-without-receipt-number": (
+        4,
+        on_journal("UPDATE payments SET receipt_number = NULL, receipt = NULL WHERE id = {late}"),
+    ),
+    "receipt-still-due-after-reconcile": (
+        4,
+        on_journal("UPDATE payments SET receipt = 'due' WHERE id = {late}"),
+    ),
+    "marked-printed-never-printed": (
+        4,
+        on_journal("UPDATE payments SET receipt = 'printed' WHERE id = {late}"),
+    ),
+    "central-paid-kiosk-never-confirmed": (
+        4,
+        on_journal(
+            "UPDATE payments SET state = 'closed', receipt_number = NULL, receipt = NULL WHERE id = {paid}"
+        ),
+    ),
+}
+
+
+@pytest.mark.asyncio
+async def test_the_good_state_breaks_no_promise(good: Good) -> None:
+    assert check(read_central(good.central), read_journal(good.journal), good.printed, settled=True) == []
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("invariant", "corrupt"), CORRUPTIONS.values(), ids=CORRUPTIONS.keys())
+async def test_each_check_catches_its_broken_promise(
+    good: Good, invariant: int, corrupt: Callable[[Good], None]
+) -> None:
+    corrupt(good)
+    central, kiosk = read_central(good.central), read_journal(good.journal)
+    found = CHECKERS[invariant](central, kiosk, good.printed)
+    assert found, f"invariant {invariant} missed it"
+    assert {v.invariant for v in found} == {invariant}
+    assert any(v.invariant == invariant for v in check(central, kiosk, good.printed, settled=True))

@@ -1,0 +1,227 @@
+"""``kill -9`` at each dangerous point of a payment, then a restart: the four promises still hold.
+
+:mod:`tests.faults.kiosk_process` runs the real keeper in a child process, with its journal and an fsync'd
+receipt record on the real disk, against the reference central of this test process. It stops dead at the
+point named; this test sends it SIGKILL there (no ``finally``, no ``atexit``, no flush: what the journal
+committed is all that survives), sometimes lets the outside world move on meanwhile (the money arrives, the
+bill is paid at a counter), then starts a second process that resumes (``reconcile(everything=True)``), and
+checks the central's database and the journal.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.process
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kiosk.central.client import CentralClient
+from tests.faults import kiosk_process
+from tests.faults.harness import ReceiptRoll
+from tests.faults.invariants import assert_invariants, read_central, read_journal
+from tests.faults.kiosk_process import JOURNAL, RECEIPTS
+from tests.helpers.central import RunningCentral
+
+ROOT = Path(__file__).parent.parent.parent
+CODE = "PE01000123456"
+LINE_TIMEOUT = 30.0
+
+# A fork server started once, with the kiosk's modules imported: each kiosk process is a fork of it.
+FORK_SERVER = multiprocessing.get_context("forkserver")
+FORK_SERVER.set_forkserver_preload(["tests.faults.kiosk_process"])
+
+
+@dataclass(frozen=True)
+class Kill:
+    die_at: str
+    then: str = "pay"  # what the customer does once the QR is shown
+    meanwhile: str | None = (
+        None  # while the kiosk is down: "money" arrives, or the bill is paid at a "counter"
+    )
+    resume_dies_at: str | None = None  # the first resume is killed too, here
+    # After the restart: the central's status, the kiosk's state and receipt, how many receipts were printed.
+    central_status: str | None = "cancelled"
+    state: str = "closed"
+    receipt: str | None = None
+    printed: int = 0
+
+
+KILLS = {
+    "after-key-written": Kill("key_written"),
+    "after-key-written-bill-paid-at-counter": Kill(
+        "key_written", meanwhile="counter", central_status=None, state="refused"
+    ),
+    "after-create-sent": Kill("create_sent"),
+    "qr-shown-money-while-down": Kill(
+        "qr_shown",
+        then="leave",
+        meanwhile="money",
+        central_status="paid",
+        state="confirmed",
+        receipt="for_staff",
+    ),
+    "polled-after-money": Kill("money_polled", central_status="paid", state="confirmed", receipt="for_staff"),
+    "confirmed-not-printed": Kill("confirmed", central_status="paid", state="confirmed", receipt="for_staff"),
+    "while-printing": Kill("printing", central_status="paid", state="confirmed", receipt="for_staff"),
+    # The paper came out but the journal never heard: staff's list has it too (a reprint is paper, not money).
+    "printed-not-journalled": Kill(
+        "printed", central_status="paid", state="confirmed", receipt="for_staff", printed=1
+    ),
+    "after-cancel-sent": Kill("cancel_sent", then="cancel"),
+    "resume-killed-while-cancelling": Kill("qr_shown", then="leave", resume_dies_at="cancel_sent"),
+}
+
+
+class KioskProcess:
+    """A kiosk process: forked by a ``multiprocessing`` fork server that has the kiosk imported already (so a
+    start takes milliseconds, not the interpreter's second), or with ``exec_cli`` started as
+    ``python -m tests.faults.kiosk_process``. Either way a real process of its own, killed with SIGKILL."""
+
+    def __init__(
+        self,
+        central: RunningCentral,
+        directory: Path,
+        *args: str,
+        die_at: str | None = None,
+        exec_cli: bool = False,
+    ) -> None:
+        argv = ["--central", central.url, "--token", central.token, "--dir", str(directory)]
+        if die_at is not None:
+            argv += ["--die-at", die_at]
+        argv += args
+        self.lines: list[str] = []
+        self.process: multiprocessing.process.BaseProcess | subprocess.Popen[str]
+        if exec_cli:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tests.faults.kiosk_process", *argv],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            self._next_line = self._read_stdout
+        else:
+            receive, send = FORK_SERVER.Pipe(duplex=False)
+            self.process = FORK_SERVER.Process(
+                target=kiosk_process.run_forked, args=(argv, send), daemon=True
+            )
+            self.process.start()
+            send.close()  # the child holds the only writing end now: its death ends the stream
+            self._receive = receive
+            self._next_line = self._read_pipe
+
+    def _read_stdout(self) -> str | None:
+        assert isinstance(self.process, subprocess.Popen)
+        assert self.process.stdout is not None
+        # A child that stops printing without dying is a bug in the test; the suite's timeout catches it.
+        line = self.process.stdout.readline()
+        return line.rstrip("\n") if line else None
+
+    def _read_pipe(self) -> str | None:
+        try:
+            if not self._receive.poll(LINE_TIMEOUT):
+                return None
+            line: str = self._receive.recv()
+        except EOFError:
+            return None
+        return line
+
+    def wait_for(self, prefix: str) -> str:
+        while (line := self._next_line()) is not None:
+            self.lines.append(line)
+            if line.startswith(prefix):
+                return line
+        self.process.kill()
+        raise AssertionError(f"the kiosk process ended (or hung) without {prefix!r}; it said {self.lines}")
+
+    def kill(self) -> None:
+        """SIGKILL, the way a power cut or the OOM killer ends it: no finally, no atexit, no flush."""
+        code: int | None
+        if isinstance(self.process, subprocess.Popen):
+            self.process.send_signal(signal.SIGKILL)
+            code = self.process.wait(timeout=10)
+        else:
+            self.process.kill()  # SIGKILL
+            self.process.join(timeout=10)
+            code = self.process.exitcode
+        assert code == -signal.SIGKILL
+        self.close()
+
+    def finish(self) -> int | None:
+        if isinstance(self.process, subprocess.Popen):
+            code: int | None = self.process.wait(timeout=LINE_TIMEOUT)
+        else:
+            self.process.join(timeout=LINE_TIMEOUT)
+            code = self.process.exitcode
+        self.close()
+        return code
+
+    def close(self) -> None:
+        if isinstance(self.process, subprocess.Popen):
+            if self.process.stdout is not None:
+                self.process.stdout.close()
+        else:
+            self._receive.close()
+
+
+async def kill_and_resume(
+    central: RunningCentral, directory: Path, client: CentralClient, kill: Kill, *, exec_cli: bool = False
+) -> None:
+    paying = KioskProcess(
+        central,
+        directory,
+        "pay",
+        "--customer",
+        CODE,
+        "--then",
+        kill.then,
+        die_at=kill.die_at,
+        exec_cli=exec_cli,
+    )
+    qr = None
+    if kill.die_at not in ("key_written", "create_sent"):
+        qr = paying.wait_for("QR ").split()
+    paying.wait_for(f"AT {kill.die_at}")
+    paying.kill()
+
+    if kill.meanwhile == "money":
+        assert qr is not None
+        assert (await client.sim_bank_transfer(qr[1], int(qr[2]))).outcome == "applied"
+    elif kill.meanwhile == "counter":
+        oldest = sorted((await client.bills(CODE)).bills, key=lambda b: b.period_start)[0]
+        await client.sim_counter_payment(oldest.id)
+
+    if kill.resume_dies_at is not None:
+        dying = KioskProcess(central, directory, "resume", die_at=kill.resume_dies_at, exec_cli=exec_cli)
+        dying.wait_for(f"AT {kill.resume_dies_at}")
+        dying.kill()
+    resuming = KioskProcess(central, directory, "resume", exec_cli=exec_cli)
+    assert resuming.wait_for("OPEN ") == "OPEN 0"
+    assert resuming.finish() == 0
+
+    printed = ReceiptRoll.read(directory / RECEIPTS)
+    assert_invariants(central.db_path, directory / JOURNAL, printed)
+    [row] = read_journal(directory / JOURNAL)
+    payments = list(read_central(central.db_path).payments.values())
+    assert [p.status for p in payments] == ([] if kill.central_status is None else [kill.central_status])
+    assert (row.state, row.receipt, len(printed)) == (kill.state, kill.receipt, kill.printed)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("kill", KILLS.values(), ids=KILLS.keys())
+async def test_a_kiosk_killed_there_resumes_without_breaking_a_promise(
+    central: RunningCentral, tmp_path: Path, client: CentralClient, kill: Kill
+) -> None:
+    await kill_and_resume(central, tmp_path, client, kill)
+
+
+@pytest.mark.asyncio
+async def test_the_driver_killed_as_the_cli_runs_it_resumes_too(
+    central: RunningCentral, tmp_path: Path, client: CentralClient
+) -> None:
+    """The same, with ``python -m tests.faults.kiosk_process`` exec'd as a plain subprocess (slower)."""
+    await kill_and_resume(central, tmp_path, client, KILLS["printed-not-journalled"], exec_cli=True)

@@ -1,0 +1,218 @@
+"""Paying by QR on the real kiosk against the real central: every screen of the journey, both languages."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from io import BytesIO
+
+import pytest
+import zxingcpp
+from PIL import Image
+from PySide6.QtCore import QBuffer, QIODevice
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import KioskApp
+from kiosk.central.client import CentralClient
+from kiosk.flows.navigation import (
+    ChooseMethod,
+    PayByQr,
+    PaymentEnd,
+    PaymentReceived,
+    PaymentStopped,
+    PrintPreview,
+    ReceiptProgress,
+)
+from kiosk.payments.journal import PaymentState, ReceiptState
+from kiosk.payments.keeper import order_for
+from tests.helpers.central import RunningCentral
+from tests.helpers.screens import open_account, settle
+from tests.helpers.widgets import tap, visible_texts
+
+CODE = "PE01000123456"
+
+
+def run(coroutine: object) -> object:
+    return asyncio.get_event_loop().run_until_complete(coroutine)  # type: ignore[arg-type]
+
+
+def to_method_choice(kiosk: KioskApp, bot: QtBot) -> None:
+    open_account(kiosk, bot)
+    tap(bot, kiosk.window, "account-pay")
+    tap(bot, kiosk.window, "choose-continue")
+    settle(kiosk)
+
+
+def to_qr(kiosk: KioskApp, bot: QtBot) -> PayByQr:
+    to_method_choice(kiosk, bot)
+    tap(bot, kiosk.window, "method-vietqr")
+    settle(kiosk)
+    state = kiosk.navigator.current
+    assert isinstance(state, PayByQr)
+    return state
+
+
+def decode_widget(widget: QWidget) -> list[str]:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    widget.grab().save(buffer, "PNG")
+    image = Image.open(BytesIO(bytes(buffer.data())))
+    return [r.text for r in zxingcpp.read_barcodes(image)]
+
+
+async def transfer(central: RunningCentral, reference: str, amount: int) -> None:
+    async with CentralClient(central.url, central.token) as client:
+        await client.sim_bank_transfer(reference, amount)
+
+
+def central_status(central: RunningCentral, payment_id: str | None) -> str:
+    with sqlite3.connect(central.db_path) as conn:
+        return str(conn.execute("SELECT status FROM payments WHERE id = ?", (payment_id,)).fetchone()[0])
+
+
+def test_methods_come_from_the_central_with_the_total(kiosk: KioskApp, qtbot: QtBot) -> None:
+    to_method_choice(kiosk, qtbot)
+    state = kiosk.navigator.current
+    assert isinstance(state, ChooseMethod)
+    assert [m.method for m in state.methods] == ["vietqr", "momo", "zalopay", "vnpay"]
+    texts = visible_texts(kiosk.window)
+    assert "Ứng dụng ngân hàng (VietQR)" in texts
+    assert "Ví MoMo" in texts
+    assert (
+        kiosk.tr.ngettext(
+            "pay_method.summary", 3, n=3, amount=kiosk.tr.money(sum(b.total for b in state.bills))
+        )
+        in texts
+    )
+
+
+def test_the_qr_on_screen_scans_to_the_checked_payload_with_amount_words_and_steps(
+    kiosk: KioskApp, qtbot: QtBot
+) -> None:
+    state = to_qr(kiosk, qtbot)
+    payment = state.payment
+    qr = kiosk.window.findChild(QWidget, "payment-qr")
+    assert decode_widget(qr) == [payment.qr_payload]
+    # Whole pixels per module and big enough for a phone at 40 cm.
+    assert qr.width() >= 560
+    assert qr.module_px >= 8
+    texts = visible_texts(kiosk.window)
+    assert kiosk.tr.money(payment.amount) in texts
+    assert kiosk.tr.money_words(payment.amount) in texts
+    assert any(t.startswith("1. ") for t in texts)
+    assert any(t.startswith("4. ") for t in texts)
+    assert any(payment.reference in t for t in texts if payment.reference)
+    assert any(t.startswith(("Mã hết hạn sau 15:00", "Mã hết hạn sau 14:")) for t in texts)
+    assert kiosk.keeper.in_flight_bill_ids() == set(payment.order.bill_ids)
+
+
+def test_money_arriving_shows_received_and_prints_the_receipt_once(
+    kiosk: KioskApp, qtbot: QtBot, central: RunningCentral
+) -> None:
+    state = to_qr(kiosk, qtbot)
+    run(transfer(central, state.payment.reference or "", state.payment.amount))
+    run(kiosk.payments.followed())
+    preview = kiosk.navigator.current
+    assert isinstance(preview, PrintPreview)  # the demo's printer shows the receipt on screen
+    image = Image.open(preview.image)
+    codes = [r.text for r in zxingcpp.read_barcodes(image)]
+    assert f"{central.url}/receipts/{state.payment.reference}" in codes
+    tap(qtbot, kiosk.window, "nav-back")
+    received = kiosk.navigator.current
+    assert isinstance(received, PaymentReceived)
+    assert received.receipt is ReceiptProgress.PRINTED
+    assert kiosk.tr._("paid.printed") in visible_texts(kiosk.window)
+    row = kiosk.keeper.journal.get(state.payment.id)
+    assert (row.state, row.receipt) == (PaymentState.CONFIRMED, ReceiptState.PRINTED)
+    assert kiosk.printing is not None
+    jobs = list(kiosk.printing.journal.pending_for_staff())
+    assert jobs == []
+    tap(qtbot, kiosk.window, "paid-done")
+    assert kiosk.session.customer is None
+
+
+@pytest.mark.parametrize("how", ["pay-cancel", "nav-back"])
+def test_cancel_or_back_cancels_the_payment_on_the_central(
+    kiosk: KioskApp, qtbot: QtBot, central: RunningCentral, how: str
+) -> None:
+    state = to_qr(kiosk, qtbot)
+    tap(qtbot, kiosk.window, how)
+    settle(kiosk)
+    assert kiosk.navigator.current == PaymentStopped(PaymentEnd.CANCELLED, state.customer)
+    assert central_status(central, state.payment.payment_id) == "cancelled"
+    assert kiosk.keeper.in_flight_bill_ids() == frozenset()
+
+
+def test_an_expired_qr_is_replaced_only_once_the_central_says_it_expired(
+    kiosk: KioskApp, qtbot: QtBot, central: RunningCentral
+) -> None:
+    state = to_qr(kiosk, qtbot)
+    central.clock.advance(timedelta(minutes=16))
+    run(kiosk.payments.followed())
+    stopped = kiosk.navigator.current
+    assert isinstance(stopped, PaymentStopped)
+    assert stopped.why is PaymentEnd.EXPIRED
+    assert kiosk.tr._("stopped.expired") in visible_texts(kiosk.window)
+    tap(qtbot, kiosk.window, "stopped-new-qr")
+    settle(kiosk)
+    again = kiosk.navigator.current
+    assert isinstance(again, PayByQr)
+    assert again.payment.reference != state.payment.reference
+    assert again.payment.order.bill_ids == state.payment.order.bill_ids
+
+
+def test_the_idle_warning_waits_while_the_customer_pays_on_their_phone(kiosk: KioskApp, qtbot: QtBot) -> None:
+    state = to_qr(kiosk, qtbot)
+    kiosk.idle.idle()
+    assert kiosk.navigator.current == state
+
+
+def test_going_home_from_the_qr_cancels_it(kiosk: KioskApp, qtbot: QtBot, central: RunningCentral) -> None:
+    state = to_qr(kiosk, qtbot)
+    tap(qtbot, kiosk.window, "nav-home")
+    run(kiosk.payments.followed())
+    assert central_status(central, state.payment.payment_id) == "cancelled"
+
+
+def test_an_unreachable_central_keeps_the_key_and_try_again_uses_it(
+    kiosk: KioskApp, qtbot: QtBot, central: RunningCentral
+) -> None:
+    to_method_choice(kiosk, qtbot)
+    working, closed_port = kiosk.keeper.central, CentralClient("http://127.0.0.1:9", central.token, retries=0)
+    kiosk.keeper.central = closed_port
+    tap(qtbot, kiosk.window, "method-vietqr")
+    settle(kiosk)
+    run(closed_port.aclose())
+    stopped = kiosk.navigator.current
+    assert isinstance(stopped, PaymentStopped)
+    assert stopped.why is PaymentEnd.UNKNOWN
+    [row] = kiosk.keeper.journal.all()
+    assert row.state is PaymentState.CREATING
+    kiosk.keeper.central = working
+    tap(qtbot, kiosk.window, "stopped-try-again")
+    settle(kiosk)
+    shown = kiosk.navigator.current
+    assert isinstance(shown, PayByQr)
+    assert shown.payment.idempotency_key == row.idempotency_key
+    assert len(kiosk.keeper.journal.all()) == 1
+
+
+def test_bills_with_a_payment_in_flight_await_confirmation_and_cannot_be_paid_again(
+    kiosk: KioskApp, qtbot: QtBot
+) -> None:
+    to_method_choice(kiosk, qtbot)
+    state = kiosk.navigator.current
+    assert isinstance(state, ChooseMethod)
+    # A payment whose request may have reached the central (the kiosk lost power before the answer).
+    order = order_for(state.customer, state.bills, state.methods[0], "vi")
+    kiosk.keeper.journal.begin(order, "key-of-a-lost-request", datetime.now(UTC))
+    kiosk.idle.end_session()
+    open_account(kiosk, qtbot)
+    assert visible_texts(kiosk.window).count(kiosk.tr._("bill.status.pending_payment")) == 3
+    tap(qtbot, kiosk.window, "account-pay")
+    tap(qtbot, kiosk.window, "choose-continue")
+    settle(kiosk)
+    assert isinstance(kiosk.navigator.current, PaymentStopped)
+    assert kiosk.navigator.current.why is PaymentEnd.IN_PROGRESS
