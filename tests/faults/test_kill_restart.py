@@ -15,6 +15,7 @@ import multiprocessing.process
 import signal
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,6 +104,9 @@ class KioskProcess:
                 stdout=subprocess.PIPE,
                 text=True,
             )
+            # A driver that neither gets there nor exits is killed, so the test fails rather than hangs.
+            self._watchdog = threading.Timer(LINE_TIMEOUT, self.process.kill)
+            self._watchdog.start()
             self._next_line = self._read_stdout
         else:
             receive, send = FORK_SERVER.Pipe(duplex=False)
@@ -117,7 +121,6 @@ class KioskProcess:
     def _read_stdout(self) -> str | None:
         assert isinstance(self.process, subprocess.Popen)
         assert self.process.stdout is not None
-        # A child that stops printing without dying is a bug in the test; the suite's timeout catches it.
         line = self.process.stdout.readline()
         return line.rstrip("\n") if line else None
 
@@ -162,6 +165,7 @@ class KioskProcess:
 
     def close(self) -> None:
         if isinstance(self.process, subprocess.Popen):
+            self._watchdog.cancel()
             if self.process.stdout is not None:
                 self.process.stdout.close()
         else:

@@ -1,11 +1,12 @@
 """Money for a cancelled payment that comes after the kiosk stopped watching it.
 
 The central applies money for an expired or cancelled payment whenever it comes, if the bills are still
-unpaid (``kiosk_central.payments``: no time limit). The keeper watches a closed payment for ``watch`` (3 days)
-after it was asked for, then never asks about it again. Money that the bank delivers later (a transfer held
-over a long holiday, a bank's manual review) marks the bills paid by that payment on the central, while the
-kiosk keeps it ``closed``: no receipt record, nobody told, and the promises "the kiosk knows every payment the
-central has" and "every paid payment is confirmed with a receipt" are broken.
+unpaid (``kiosk_central.payments``: no time limit). The keeper watches a closed payment for the journal's
+``watch`` (``payment.watch_hours``, 72 h) after it was asked for, then never asks about it again. Money that
+the bank delivers later (a transfer held over a long holiday, a bank's manual review) marks the bills paid by
+that payment on the central, while the kiosk keeps it ``closed``: no receipt record, nobody told, and the
+promises "the kiosk knows every payment the central has" and "every paid payment is confirmed with a receipt"
+are broken.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class KioskClock:
                 strict=True,
                 raises=InvariantError,
                 reason="keeper/central gap: the central applies late money at any age, the keeper watches a "
-                "closed payment for 3 days only (see docs/reliability.md, 'Known gaps')",
+                "closed payment for payment.watch_hours (72 h) only (see docs/reliability.md, 'Known gaps')",
             ),
         ),
     ],
