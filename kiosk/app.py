@@ -94,9 +94,9 @@ class KioskApp:
         tr: Translator,
         client: CentralClient,
         qt_app: QApplication,
+        payment_journal: PaymentJournal,
         printing: PrintService | None = None,
         scanner: Scanner | None = None,
-        payment_journal: PaymentJournal | None = None,
     ) -> None:
         self.settings = settings
         self.tr = tr
@@ -110,10 +110,7 @@ class KioskApp:
             default_language=settings.ui.default_language, default_large_text=settings.ui.large_text
         )
         self.navigator = Navigator()
-        journal = payment_journal or PaymentJournal.in_data_dir(
-            settings.data_dir, kiosk_id=settings.kiosk_id, watch=timedelta(hours=settings.payment.watch_hours)
-        )
-        self.keeper = PaymentKeeper(client, journal, self)
+        self.keeper = PaymentKeeper(client, payment_journal, self)
         self.bills = BillLookupFlow(
             client,
             self.navigator,
@@ -436,7 +433,7 @@ def build_kiosk(settings: Settings, qt_app: QApplication) -> KioskApp:
     journal = PaymentJournal.in_data_dir(
         settings.data_dir, kiosk_id=settings.kiosk_id, watch=timedelta(hours=settings.payment.watch_hours)
     )
-    return KioskApp(settings, tr, client, qt_app, printing, scanner, journal)
+    return KioskApp(settings, tr, client, qt_app, journal, printing, scanner)
 
 
 def show_kiosk_window(kiosk_app: KioskApp, *, windowed: bool, demo: bool = False) -> None:

@@ -32,7 +32,7 @@ def check_bill_qr(bill: Bill, qr: BillPaymentQr) -> None:
             dynamic=True,
         )
     except QrRefusedError as exc:
-        raise NoticeRefusedError(str(exc).replace("the QR", "the bill QR")) from None
+        raise NoticeRefusedError(f"bill notice: {exc}") from None
 
 
 def bill_notice_document(

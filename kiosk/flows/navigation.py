@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from kiosk.central.models import Bill, BillList, Consumption, Customer, PaymentMethodInfo, Tariffs
-from kiosk.payments.records import JournalPayment
+from kiosk.payments.records import JournalPayment, Order
 
 
 class Feature(StrEnum):
@@ -202,8 +202,7 @@ class PaymentStopped:
     why: PaymentEnd
     customer: Customer
     row_id: int | None = None  # the journal row to ask again about (UNKNOWN)
-    method: PaymentMethodInfo | None = None  # to make a new QR the same way (EXPIRED, UNKNOWN)
-    bills: tuple[Bill, ...] = ()
+    order: Order | None = None  # what was being paid, to make a new QR for it (EXPIRED)
 
 
 ScreenState = (
@@ -240,10 +239,6 @@ class Navigator:
     @property
     def current(self) -> ScreenState:
         return self._stack[-1]
-
-    @property
-    def stack(self) -> tuple[ScreenState, ...]:
-        return tuple(self._stack)
 
     @property
     def depth(self) -> int:

@@ -15,14 +15,14 @@ import logging
 import math
 import time
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from kiosk.central.errors import CentralError
-from kiosk.central.models import Bill, Customer, PaymentMethodInfo, PaymentMethods
+from kiosk.central.models import Customer, PaymentMethods
 from kiosk.flows.bill_lookup import BillLookupFlow
 from kiosk.flows.navigation import (
-    AccountOverview,
     ChooseBills,
     ChooseMethod,
     Loading,
@@ -118,20 +118,20 @@ class PaymentFlow:
         if info is None:
             return
         order = order_for(current.customer, current.bills, info, self._session.language)
-        await self._open(current.customer, current.bills, lambda: self._keeper.open(order), info)
+        await self._open(current.customer, lambda: self._keeper.open(order))
 
     async def new_qr(self) -> None:
-        """After an expired QR (its outcome known: no money came), the same bills the same way again."""
+        """After an expired QR (its outcome known: no money came), the same order again, under a new key."""
         current = self._nav.current
         if (
             not isinstance(current, PaymentStopped)
             or current.why is not PaymentEnd.EXPIRED
-            or not current.method
+            or not current.order
         ):
             return
-        order = order_for(current.customer, current.bills, current.method, self._session.language)
+        order = replace(current.order, language=self._session.language)
         self._nav.back()
-        await self._open(current.customer, current.bills, lambda: self._keeper.open(order), current.method)
+        await self._open(current.customer, lambda: self._keeper.open(order))
 
     async def ask_again(self) -> None:
         """The central did not answer: ask again under the same key, never a new one."""
@@ -142,15 +142,9 @@ class PaymentFlow:
         if row_id is None:
             return
         self._nav.back()
-        await self._open(current.customer, current.bills, lambda: self._keeper.create(row_id), current.method)
+        await self._open(current.customer, lambda: self._keeper.create(row_id))
 
-    async def _open(
-        self,
-        customer: Customer,
-        bills: tuple[Bill, ...],
-        start: Callable[[], Awaitable[JournalPayment]],
-        method: PaymentMethodInfo | None,
-    ) -> None:
+    async def _open(self, customer: Customer, start: Callable[[], Awaitable[JournalPayment]]) -> None:
         loading: ScreenState = Loading(Waiting.PAYMENT_QR, customer.code)
         self._nav.go(loading)
         try:
@@ -162,7 +156,7 @@ class PaymentFlow:
             self._stopped_at(loading, PaymentStopped(PaymentEnd.QR_REFUSED, customer))
             return
         except OutcomeUnknownError as exc:
-            stopped = PaymentStopped(PaymentEnd.UNKNOWN, customer, exc.row.id, method, bills)
+            stopped = PaymentStopped(PaymentEnd.UNKNOWN, customer, exc.row.id, exc.row.order)
             if not self._stopped_at(loading, stopped):
                 # Nobody is waiting for it: the keeper settles it (and cancels it if it was made).
                 self._keeper.detach(exc.row.id)
@@ -229,25 +223,9 @@ class PaymentFlow:
         if payment.state is PaymentState.CLOSED:
             why = PaymentEnd.EXPIRED if payment.central_status == "expired" else PaymentEnd.PAID_ELSEWHERE
             self._keeper.detach(payment.id)
-            bills = self._bills_of(payment)
-            method = PaymentMethodInfo.model_validate(
-                {
-                    "method": payment.order.method,
-                    "label": {"vi": payment.order.method_vi, "en": payment.order.method_en},
-                }
-            )
-            self._nav.replace(PaymentStopped(why, customer, payment.id, method, bills))
+            self._nav.replace(PaymentStopped(why, customer, payment.id, payment.order))
             return True
         return False
-
-    def _bills_of(self, payment: JournalPayment) -> tuple[Bill, ...]:
-        """The bills a payment was for, from the account on the stack below (for a new QR)."""
-        for state in reversed(self._nav.stack):
-            if isinstance(state, ChooseMethod | AccountOverview):
-                bills = state.bills if isinstance(state, ChooseMethod) else state.unpaid.bills
-                wanted = set(payment.order.bill_ids)
-                return tuple(b for b in bills if b.id in wanted)
-        return ()
 
     async def cancel(self) -> None:
         """Cancel, or Back, on the QR."""

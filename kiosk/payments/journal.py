@@ -27,11 +27,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from kiosk.journal_file import open_journal, transaction
 from kiosk.payments.records import JournalPayment, Order, PaymentState, ReceiptState
 
 __all__ = [
@@ -100,21 +101,17 @@ class PaymentJournal:
         self.path = path
         self.kiosk_id = kiosk_id
         self.watch = watch
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        self._db.row_factory = sqlite3.Row
         self._lock = threading.RLock()
-        try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            self._db.close()
-            raise PaymentJournalError(f"payment journal {path}: {exc}") from exc
-        except PaymentJournalError:
-            self._db.close()
-            raise
+        self._db = open_journal(
+            path,
+            self._lock,
+            schema=_SCHEMA,
+            version=SCHEMA_VERSION,
+            name="payment journal",
+            error=PaymentJournalError,
+            newer_advice="Update the kiosk software; do not move the file aside: it holds payments in flight.",
+        )
+        self._db.row_factory = sqlite3.Row
 
     @classmethod
     def in_data_dir(
@@ -126,33 +123,8 @@ class PaymentJournal:
         with self._lock:
             self._db.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-
-    def _migrate(self) -> None:
-        (version,) = self._db.execute("PRAGMA user_version").fetchone()
-        if version == SCHEMA_VERSION:
-            return
-        if version != 0:
-            raise PaymentJournalError(
-                f"payment journal {self.path} has schema version {version}; this kiosk knows {SCHEMA_VERSION}. "
-                "Update the kiosk software; do not move the file aside: it holds payments in flight."
-            )
-        with self._transaction() as db:
-            if db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]:
-                raise PaymentJournalError(f"{self.path} is not a payment journal")
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self._db, self._lock)
 
     # ------------------------------------------------------------------ writes
     def begin(self, order: Order, key: str, now: datetime) -> JournalPayment:

@@ -242,7 +242,8 @@ class PaymentKeeper:
         return row
 
     async def refresh(self, row_id: int) -> JournalPayment:
-        """Ask the central once how the payment stands, and record it. Raises CentralError."""
+        """Ask the central once how the payment stands, and record it. Raises CentralError; for a payment
+        whose creation is still unknown, it asks again under its key, so also what :meth:`create` raises."""
         async with self._lock(row_id):
             row = await self._io(self.journal.get, row_id)
             if row.state is PaymentState.CREATING:
@@ -258,7 +259,8 @@ class PaymentKeeper:
     async def cancel(self, row_id: int) -> JournalPayment:
         """The customer does not want to pay (now): cancel on the central, keep watching. Money that already
         arrived makes it ``confirmed`` instead. Raises CentralError when the central cannot be told (the
-        journal keeps it abandoned; reconcile cancels it later)."""
+        journal keeps it abandoned; reconcile cancels it later), or QrRejectedError for a payment made only
+        now whose QR fails the checks (it is cancelled all the same)."""
         async with self._lock(row_id):
             row = await self._io(self.journal.abandon, row_id, None, self._now())
             if row.state is PaymentState.CREATING:

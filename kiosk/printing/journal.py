@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from kiosk.journal_file import open_journal, transaction
 from kiosk.printing.document import Document
 
 __all__ = ["JOURNAL_FILE_NAME", "JobState", "JournalEntry", "JournalError", "PrintJournal"]
@@ -88,23 +88,22 @@ class PrintJournal:
     def __init__(self, path: Path | str) -> None:
         """Open (creating if needed) the journal at ``path``; ``":memory:"`` for a throwaway one."""
         self.path = path
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE in transaction()).
-        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._lock = threading.RLock()
+        self._db = open_journal(
+            path,
+            self._lock,
+            schema=_SCHEMA,
+            version=SCHEMA_VERSION,
+            name="print journal",
+            error=JournalError,
+            newer_advice="Update the kiosk software, or move the file aside (staff lose the reprint list).",
+            pragmas=("foreign_keys=ON",),
+        )
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
             self._recover()
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise JournalError(f"print journal {path}: {exc}") from exc
-        except JournalError:
-            self._db.close()
-            raise
 
     @classmethod
     def in_data_dir(cls, data_dir: Path) -> PrintJournal:
@@ -114,33 +113,8 @@ class PrintJournal:
         with self._lock:
             self._db.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-
-    def _migrate(self) -> None:
-        (version,) = self._db.execute("PRAGMA user_version").fetchone()
-        if version == SCHEMA_VERSION:
-            return
-        if version != 0:
-            raise JournalError(
-                f"print journal {self.path} has schema version {version}; this kiosk knows {SCHEMA_VERSION}. "
-                "Update the kiosk software, or move the file aside (staff lose the reprint list)."
-            )
-        with self.transaction() as db:
-            if db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]:
-                raise JournalError(f"{self.path} is not a print journal")
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self._db, self._lock)
 
     def _recover(self) -> None:
         # A job still queued or sent was cut short by a crash or power cut: whether it printed is unknown.

@@ -29,13 +29,8 @@ class QrCodeView(QWidget):
         self._matrix: list[list[bool]] = []
         self._side = side
         self._image = self._draw()
-        self.set_side(side)
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-
-    def set_side(self, side: int) -> None:
-        self._side = side
         self.setFixedSize(QSize(side, side))
-        self._image = self._draw()
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
     def set_payload(self, payload: str | None, description: str = "") -> None:
         self._matrix = qr_matrix(payload) if payload else []
