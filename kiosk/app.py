@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.central import CentralClient
 from kiosk.central.errors import CentralError, Unauthorized
-from kiosk.central.models import Bill, BillPaymentQr, Customer
+from kiosk.central.models import Bill, BillPaymentQr, Customer, Outage, Service
 from kiosk.config import ConfigError, Settings, config_path, load_settings
 from kiosk.demo_central import DemoCentral, DemoCentralError
 from kiosk.devices.printer import PreviewPrinter, printer_from_uri
@@ -32,16 +32,27 @@ from kiosk.flows.bill_lookup import BillLookupFlow, NoticeOutcome
 from kiosk.flows.bill_notice import NoticeRefusedError, bill_notice_document
 from kiosk.flows.idle import IdleFlow
 from kiosk.flows.navigation import (
-    ComingSoon,
+    ConfirmOtp,
+    EnterCode,
     Feature,
+    Loading,
     Navigator,
+    OutageReported,
     PayByQr,
     PaymentReceived,
     PrintPreview,
+    RequestSubmitted,
+    ScanIdCard,
     ScreenState,
+    SlipProgress,
     StaffCalled,
+    TrackRequest,
 )
+from kiosk.flows.outage_schedule import schedule_document
+from kiosk.flows.outages import OutageFlow
 from kiosk.flows.payment import PaymentFlow
+from kiosk.flows.service_request import RequestFlow
+from kiosk.flows.track import TrackFlow
 from kiosk.i18n import CatalogError, Language, Translator
 from kiosk.input_watch import InputWatcher
 from kiosk.payments.journal import JournalPayment, PaymentJournal, PaymentJournalError
@@ -50,6 +61,10 @@ from kiosk.payments.receipt import RECEIPT_KIND, receipt_document
 from kiosk.printing.document import Document
 from kiosk.printing.journal import JournalError, PrintJournal
 from kiosk.printing.service import PrintOutcome, PrintService
+from kiosk.requests.courier import Courier
+from kiosk.requests.outbox import Outbox, OutboxError
+from kiosk.requests.records import OutboxItem
+from kiosk.requests.slip import SLIP_KIND, slip_document
 from kiosk.session import CustomerSession
 from kiosk.theme import load_fonts, stylesheet
 from kiosk.views.account import AccountScreen
@@ -57,23 +72,45 @@ from kiosk.views.bill_detail import BillDetailScreen
 from kiosk.views.bill_notice_printed import BillNoticePrintedScreen
 from kiosk.views.choose_bills import ChooseBillsScreen
 from kiosk.views.choose_method import ChooseMethodScreen
+from kiosk.views.choose_service import ChooseServiceScreen
+from kiosk.views.confirm_otp import ConfirmOtpScreen
+from kiosk.views.danger_hotline import DangerHotlineScreen
 from kiosk.views.enter_code import EnterCodeScreen
-from kiosk.views.loading import LoadingScreen
+from kiosk.views.fill_field import FillFieldScreen
+from kiosk.views.id_consent import IdConsentScreen
+from kiosk.views.loading import UNSTOPPABLE, LoadingScreen
 from kiosk.views.lookup_failed import LookupFailedScreen
 from kiosk.views.main_window import KioskWindow
+from kiosk.views.outage_overview import OutageOverviewScreen
+from kiosk.views.outage_reported import OutageReportedScreen
+from kiosk.views.outage_start import OutageStartScreen
 from kiosk.views.paid_history import PaidHistoryScreen
 from kiosk.views.pay_by_qr import PayByQrScreen
 from kiosk.views.payment_received import PaymentReceivedScreen
 from kiosk.views.payment_stopped import PaymentStoppedScreen
+from kiosk.views.report_outage import ReportOutageScreen
+from kiosk.views.request_refused import RequestRefusedScreen
+from kiosk.views.request_status import RequestStatusScreen
+from kiosk.views.request_submitted import RequestSubmittedScreen
+from kiosk.views.review_request import ReviewRequestScreen
+from kiosk.views.scan_id_card import ScanIdCardScreen
 from kiosk.views.screen import Screen
+from kiosk.views.service_intro import ServiceIntroScreen
+from kiosk.views.track_request import TrackRequestScreen
 
 log = logging.getLogger(__name__)
 
 PORTRAIT = (1080, 1920)
 LANDSCAPE = (1920, 1080)
 WINDOWED_LANDSCAPE = (1366, 768)
-DEMO_BILL_SCAN = "PE01000123456"
-RECONCILE_SECONDS = 60.0  # the demo customer with several unpaid bills
+DEMO_BILL_SCAN = "PE01000123456"  # the demo customer with several unpaid bills
+# What the demo's F2 "scans" on the ID card screen and on the tracking screen: a made-up card, the demo request.
+DEMO_ID_CARD_SCAN = (
+    "079088001234||Nguyễn Thị Hương|15041988|Nữ|12 Lý Tự Trọng, Phường Bến Nghé, TP Hồ Chí Minh|20052021"
+)
+DEMO_TRACKING_SCAN = "YCA7K3M9Q2"
+DEMO_OUTAGE_SCAN = "PA12000345678"  # a mountain district with planned outages
+RECONCILE_SECONDS = 60.0
 
 # Due dates and "the last 12 months" are Vietnamese calendar notions, whatever the machine's time zone.
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -95,6 +132,7 @@ class KioskApp:
         client: CentralClient,
         qt_app: QApplication,
         payment_journal: PaymentJournal,
+        outbox: Outbox,
         printing: PrintService | None = None,
         scanner: Scanner | None = None,
     ) -> None:
@@ -130,6 +168,35 @@ class KioskApp:
             preview_of=lambda payment: self._receipt_previews.get(payment.id),
         )
         self._reconciler: asyncio.Task[None] | None = None
+        self.outbox = outbox
+        self.courier = Courier(client, outbox)
+        self._courier_task: asyncio.Task[None] | None = None
+        self.requests = RequestFlow(
+            client,
+            self.bills,
+            self.navigator,
+            self.session,
+            self.outbox,
+            self.courier,
+            print_slip=self._print_slip,
+            today=today_in_vietnam,
+            send_wait=settings.requests.send_wait_seconds,
+        )
+        self.track = TrackFlow(client, self.bills, self.navigator, self.outbox)
+        self.outages = OutageFlow(
+            client,
+            self.bills,
+            self.navigator,
+            self.session,
+            self.outbox,
+            self.courier,
+            hotline=settings.hotline,
+            now=lambda: datetime.now(UTC),
+            print_schedule=self._print_schedule,
+            send_wait=settings.requests.send_wait_seconds,
+        )
+        self.bills.hand_codes_to(Feature.REQUESTS, self.requests.customer_code_entered)
+        self.bills.hand_codes_to(Feature.OUTAGES, self.outages.code_entered)
         self.window = KioskWindow(tr, location_name=settings.location_name)
         self.idle = IdleFlow(
             self.navigator,
@@ -169,9 +236,10 @@ class KioskApp:
             screen.delete_requested.connect(act(bills.delete))
             screen.clear_requested.connect(act(bills.clear))
             screen.submit_requested.connect(lambda: run(bills.submit))
-        elif isinstance(screen, LoadingScreen | BillNoticePrintedScreen):
-            signal = screen.cancel_requested if isinstance(screen, LoadingScreen) else screen.done_requested
-            signal.connect(act(self.navigator.back))
+        elif isinstance(screen, LoadingScreen):
+            screen.cancel_requested.connect(self._back)
+        elif isinstance(screen, BillNoticePrintedScreen):
+            screen.done_requested.connect(act(self.navigator.back))
         elif isinstance(screen, LookupFailedScreen):
             screen.retry_requested.connect(lambda: run(bills.retry))
             screen.retype_requested.connect(act(bills.retype))
@@ -199,6 +267,60 @@ class KioskApp:
             screen.new_qr_requested.connect(lambda: run(self.payments.new_qr))
             screen.try_again_requested.connect(lambda: run(self.payments.ask_again))
             screen.home_requested.connect(self._home)
+        else:
+            self._wire_requests(screen)
+            self._wire_outages(screen)
+
+    def _wire_requests(self, screen: Screen) -> None:
+        requests, track, run, act = self.requests, self.track, self._run_intent, self._intent
+        if isinstance(screen, ChooseServiceScreen):
+            screen.service_chosen.connect(lambda code: act(lambda: requests.choose(code))())
+        elif isinstance(screen, ServiceIntroScreen):
+            screen.start_requested.connect(act(requests.begin))
+        elif isinstance(screen, IdConsentScreen):
+            screen.scan_requested.connect(act(requests.consent))
+            screen.type_requested.connect(act(requests.decline))
+        elif isinstance(screen, ScanIdCardScreen):
+            screen.type_requested.connect(act(requests.skip_scan))
+        elif isinstance(screen, FillFieldScreen):
+            screen.key_pressed.connect(lambda key: act(lambda: requests.key(key))())
+            screen.option_chosen.connect(lambda value: act(lambda: requests.choose_option(value))())
+            screen.next_requested.connect(act(requests.next_field))
+        elif isinstance(screen, ReviewRequestScreen):
+            screen.edit_requested.connect(lambda index: act(lambda: requests.edit(index))())
+            screen.confirm_requested.connect(lambda: run(requests.confirm))
+        elif isinstance(screen, ConfirmOtpScreen):
+            screen.key_pressed.connect(lambda key: act(lambda: requests.otp_key(key))())
+            screen.confirm_requested.connect(lambda: run(requests.verify))
+            screen.resend_requested.connect(lambda: run(requests.resend))
+        elif isinstance(screen, RequestSubmittedScreen):
+            screen.done_requested.connect(self.idle.end_session)
+        elif isinstance(screen, RequestRefusedScreen):
+            screen.home_requested.connect(self._home)
+        elif isinstance(screen, TrackRequestScreen):
+            screen.key_pressed.connect(lambda key: act(lambda: track.key(key))())
+            screen.submit_requested.connect(lambda: run(track.submit))
+        elif isinstance(screen, RequestStatusScreen):
+            screen.another_requested.connect(act(track.start_again))
+            screen.done_requested.connect(self.idle.end_session)
+
+    def _wire_outages(self, screen: Screen) -> None:
+        outages, run, act = self.outages, self._run_intent, self._intent
+        if isinstance(screen, OutageStartScreen):
+            screen.danger_requested.connect(act(outages.danger))
+            screen.no_power_requested.connect(act(outages.no_power))
+            screen.schedule_requested.connect(act(outages.schedule))
+        elif isinstance(screen, DangerHotlineScreen):
+            screen.report_requested.connect(act(outages.report_danger))
+            screen.done_requested.connect(self.idle.end_session)
+        elif isinstance(screen, OutageOverviewScreen):
+            screen.set_printing(self.printing is not None)
+            screen.print_requested.connect(lambda: run(outages.print_schedule))
+            screen.report_requested.connect(act(outages.choose_report))
+        elif isinstance(screen, ReportOutageScreen):
+            screen.kind_chosen.connect(lambda kind: run(lambda: outages.report(kind)))
+        elif isinstance(screen, OutageReportedScreen):
+            screen.done_requested.connect(self.idle.end_session)
 
     def start_devices(self) -> None:
         """Starts listening to the scanner; needs the running event loop (qasync's in the kiosk)."""
@@ -208,9 +330,16 @@ class KioskApp:
     def stop_devices(self) -> None:
         if self.scanner is not None:
             self.scanner.stop()
-        if self._reconciler is not None:
-            self._reconciler.cancel()
-            self._reconciler = None
+        for task in (self._reconciler, self._courier_task):
+            if task is not None:
+                task.cancel()
+        self._reconciler = self._courier_task = None
+
+    def start_outbox(self) -> None:
+        """Requests and reports saved on this kiosk are sent in the background until the central has them,
+        from the moment the kiosk starts (those left by a crash or a power cut too). Needs the running loop."""
+        if self._courier_task is None:
+            self._courier_task = asyncio.ensure_future(self.courier.run())
 
     def start_reconciling(self, every_seconds: float = RECONCILE_SECONDS) -> None:
         """Payments left by a crash, a power cut or a customer who walked away are followed to their outcome:
@@ -228,7 +357,12 @@ class KioskApp:
             self._reconciler = asyncio.ensure_future(reconcile_forever())
 
     def _scanned(self, text: str) -> None:
-        if self.bills.accepts_scan():
+        # Each journey takes scans only on its own screens, so at most one of these accepts.
+        if self.requests.accepts_scan():
+            self._run_intent(lambda: self.requests.id_scanned(text))
+        elif self.track.accepts_scan():
+            self._run_intent(lambda: self.track.scanned(text))
+        elif self.bills.accepts_scan():
             self._run_intent(lambda: self.bills.scanned(text))
 
     # ------------------------------------------------------------------ async work
@@ -261,11 +395,15 @@ class KioskApp:
 
     # ------------------------------------------------------------------ intents
     def _open(self, feature: Feature) -> None:
-        if feature is Feature.BILLS:
-            self.bills.start()
-        else:
-            # Every journey arrives with its own issue; until then the tile says so honestly.
-            self.navigator.go(ComingSoon(feature))
+        match feature:
+            case Feature.BILLS:
+                self.bills.start()
+            case Feature.REQUESTS:
+                self._run_intent(self.requests.start)
+            case Feature.OUTAGES:
+                self.outages.start()
+            case Feature.TRACK_REQUEST:
+                self.track.start()
 
     def demo_pay(self) -> None:
         """Demo only: the simulated bank transfers the amount of the QR on screen (what the customer's app does)."""
@@ -278,6 +416,31 @@ class KioskApp:
 
             self._run_intent(transfer)
 
+    def demo_otp(self) -> None:
+        """Demo only: types the code the demo's SMS gateway "sent" (what the customer reads on their phone)."""
+        state = self.navigator.current
+        if isinstance(state, ConfirmOtp):
+            otp_id = state.otp_id
+
+            async def type_code() -> None:
+                sms = await self.client.sim_otp(otp_id)
+                for digit in sms.code:
+                    self.requests.otp_key(digit)
+
+            self._run_intent(type_code)
+
+    def demo_scan(self, scanner: FakeScanner) -> None:
+        """Demo only: "scans" the paper the screen asks for: an ID card, a request slip, or a bill."""
+        state = self.navigator.current
+        if isinstance(state, ScanIdCard):
+            scanner.scan(DEMO_ID_CARD_SCAN)
+        elif isinstance(state, TrackRequest):
+            scanner.scan(DEMO_TRACKING_SCAN)
+        elif not isinstance(state, EnterCode) or state.purpose is Feature.BILLS:
+            scanner.scan(DEMO_BILL_SCAN)
+        else:
+            scanner.scan(DEMO_OUTAGE_SCAN)
+
     def _home(self) -> None:
         self.payments.leave()
         self.navigator.home()
@@ -287,8 +450,12 @@ class KioskApp:
         if isinstance(self.navigator.current, PayByQr):
             # Leaving the QR is cancelling it: the customer is told how it ended.
             self._run_intent(self.payments.cancel)
-        elif isinstance(self.navigator.current, PaymentReceived):
-            self.idle.end_session()  # paid: there is no step to go back to
+        elif isinstance(self.navigator.current, PaymentReceived | RequestSubmitted | OutageReported):
+            self.idle.end_session()  # done: there is no step to go back to
+        elif isinstance(self.navigator.current, Loading) and self.navigator.current.what in UNSTOPPABLE:
+            pass  # saved on the kiosk and being sent: there is nothing to go back to
+        elif self.requests.back():
+            pass  # a step inside the form (the previous question)
         else:
             self.navigator.back()
 
@@ -375,6 +542,46 @@ class KioskApp:
             self._receipt_previews[payment.id] = preview
         return ReceiptPrint(printed=outcome.printed, job_id=outcome.job_id)
 
+    async def _print_slip(
+        self, service: Service, item: OutboxItem, hotline: str | None
+    ) -> tuple[SlipProgress, Path | None]:
+        """The request slip, in the customer's language, printed at most once per request."""
+        if self.printing is None:
+            return SlipProgress.NOT_PRINTED, None
+        tracking = (
+            self.settings.requests.tracking_url
+            or self.settings.central.url.rstrip("/") + "/track/{reference}"
+        )
+        document = slip_document(
+            self.tr,
+            service,
+            item,
+            location=self.settings.location_name,
+            kiosk_id=self.settings.kiosk_id,
+            hotline=hotline or self.settings.hotline,
+            tracking_url=tracking,
+        )
+        outcome = await self.printing.print_unique(document, kind=SLIP_KIND, reference=item.reference)
+        preview = self._preview_of(outcome)
+        if preview is not None:
+            return SlipProgress.PREVIEW, preview
+        return (SlipProgress.PRINTED if outcome.printed else SlipProgress.NOT_PRINTED), None
+
+    async def _print_schedule(self, customer: Customer, outages: tuple[Outage, ...]) -> bool:
+        """The area's outage schedule on paper (a preview printer's page is shown instead)."""
+        now = datetime.now(UTC)
+        document = schedule_document(
+            self.tr,
+            customer,
+            outages,
+            now=now,
+            location=self.settings.location_name,
+            kiosk_id=self.settings.kiosk_id,
+        )
+        reference = f"{customer.code}-{now.astimezone(VIETNAM):%Y%m%d%H%M}"
+        outcome = await self.print_document(document, kind="outage_schedule", reference=reference)
+        return outcome is not None and outcome.printed
+
     async def _print_notice(self, customer: Customer, bill: Bill, qr: BillPaymentQr) -> NoticeOutcome:
         if self.printing is None:
             return NoticeOutcome(printed=False)
@@ -433,7 +640,8 @@ def build_kiosk(settings: Settings, qt_app: QApplication) -> KioskApp:
     journal = PaymentJournal.in_data_dir(
         settings.data_dir, kiosk_id=settings.kiosk_id, watch=timedelta(hours=settings.payment.watch_hours)
     )
-    return KioskApp(settings, tr, client, qt_app, journal, printing, scanner)
+    outbox = Outbox.in_data_dir(settings.data_dir)
+    return KioskApp(settings, tr, client, qt_app, journal, outbox, printing, scanner)
 
 
 def show_kiosk_window(kiosk_app: KioskApp, *, windowed: bool, demo: bool = False) -> None:
@@ -448,12 +656,16 @@ def show_kiosk_window(kiosk_app: KioskApp, *, windowed: bool, demo: bool = False
         if isinstance(scanner, FakeScanner):
             # There is no scanner in a demo: F2 "scans" a demo customer's paper bill.
             scan_shortcut = QShortcut(QKeySequence("F2"), window)
-            scan_shortcut.activated.connect(lambda: scanner.scan(DEMO_BILL_SCAN))
-            print("kiosk: press F2 to scan a demo customer's bill", file=sys.stderr)  # noqa: T201
+            scan_shortcut.activated.connect(lambda: kiosk_app.demo_scan(scanner))
+            print("kiosk: press F2 to scan what the screen asks for (bill, ID card, slip)", file=sys.stderr)  # noqa: T201
         # No phone can pay the demo's central: F3 makes its simulated bank send the money for the QR shown.
         pay_shortcut = QShortcut(QKeySequence("F3"), window)
         pay_shortcut.activated.connect(kiosk_app.demo_pay)
         print("kiosk: press F3 to have the demo bank pay the QR on screen", file=sys.stderr)  # noqa: T201
+        # No phone receives the demo's SMS: F4 types the one-time code it "sent".
+        otp_shortcut = QShortcut(QKeySequence("F4"), window)
+        otp_shortcut.activated.connect(kiosk_app.demo_otp)
+        print("kiosk: press F4 to type the SMS code on the code screen", file=sys.stderr)  # noqa: T201
     portrait = kiosk_app.settings.ui.orientation == "portrait"
     if windowed:
         window.allow_close = True
@@ -537,6 +749,7 @@ def demo_overrides(central_url: str, token: str, demo_dir: Path) -> dict[str, ob
         "data_dir": str(demo_dir / "data"),
         "printer.uri": f"preview://{demo_dir / 'printouts'}",
         "scanner.uri": "fake://",
+        "hotline": "1900545454",  # the demo kiosk stands in Ho Chi Minh City
     }
 
 
@@ -551,7 +764,7 @@ def _run_gui(settings: Settings, *, windowed: bool, smoke: bool, demo: bool) -> 
         return fail(f"{exc} — reinstall the kiosk or run `kiosk doctor`")
     except ValueError as exc:  # a printer URI the driver cannot use
         return fail(f"config key 'printer.uri': {exc}", 2)
-    except (JournalError, PaymentJournalError) as exc:
+    except (JournalError, PaymentJournalError, OutboxError) as exc:
         return fail(f"{exc} — check data_dir, or run `kiosk doctor`")
 
     loop = qasync.QEventLoop(qt_app)
@@ -569,6 +782,7 @@ def _run_gui(settings: Settings, *, windowed: bool, smoke: bool, demo: bool) -> 
         show_kiosk_window(kiosk_app, windowed=windowed, demo=demo)
         kiosk_app.start_devices()
         kiosk_app.start_reconciling()
+        kiosk_app.start_outbox()
         if smoke:
             # Ready for input: the window is shown and the event loop has handled everything queued by showing it.
             await asyncio.sleep(0)

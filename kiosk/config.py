@@ -185,6 +185,22 @@ class PaymentSettings(_Section):
         return value
 
 
+class RequestSettings(_Section):
+    """How a service request is sent, and what its slip's QR opens."""
+
+    send_wait_seconds: float = Field(default=8.0, ge=1, le=60)
+    tracking_url: str | None = Field(default=None, min_length=1)
+
+    @field_validator("tracking_url")
+    @classmethod
+    def _tracking_url(cls, value: str | None) -> str | None:
+        if value is not None and (
+            "{reference}" not in value or not value.startswith(("https://", "http://"))
+        ):
+            raise ValueError("must be an http(s) URL containing {reference}")
+        return value
+
+
 class StaffSettings(_Section):
     # repr=False: a hash of a short numeric PIN is cheap to brute-force, so it stays out of logs too.
     pin_hash: str | None = Field(default=None, repr=False)
@@ -202,12 +218,14 @@ class Settings(_Section):
 
     kiosk_id: str
     location_name: str = Field(default="", max_length=100)
+    hotline: str | None = Field(default=None, pattern=r"^[0-9]{3,12}$")
     central: CentralSettings
     printer: PrinterSettings = Field(default_factory=PrinterSettings)
     scanner: ScannerSettings = Field(default_factory=ScannerSettings)
     ui: UiSettings = Field(default_factory=UiSettings)
     idle: IdleSettings = Field(default_factory=IdleSettings)
     payment: PaymentSettings = Field(default_factory=PaymentSettings)
+    requests: RequestSettings = Field(default_factory=RequestSettings)
     staff: StaffSettings = Field(default_factory=StaffSettings)
     # No default here: load_settings supplies the platform's data directory from the environment it is
     # given, so that tests never touch the real one. Not strict: TOML and env give text, demo gives a Path.

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Final
+from typing import Final, Protocol
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
@@ -116,6 +116,16 @@ def _load(translations_dir: Path, language: Language) -> _Catalog:
     return _Catalog(language, entries, gettext.c2py(catalog.plural_expr))
 
 
+class Bilingual(Protocol):
+    """A text the central sends in both kiosk languages (a service's name, an outage's area)."""
+
+    @property
+    def vi(self) -> str: ...
+
+    @property
+    def en(self) -> str: ...
+
+
 class Translator:
     """The active language's messages and formats. One per kiosk; views ask it for text on every retranslate,
     so switching language mid-journey re-renders the current screen in place."""
@@ -155,6 +165,10 @@ class Translator:
 
     def on_change(self, listener: Callable[[Language], None]) -> None:
         self._listeners.append(listener)
+
+    def pick(self, text: Bilingual) -> str:
+        """The central's own wording in this language (it is not in the catalog: new services need none)."""
+        return text.vi if self._language == "vi" else text.en
 
     # ------------------------------------------------------------------ messages
     def _forms(self, msgid: str) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,16 +38,17 @@ def screenshots_command(args: argparse.Namespace) -> int:
     from kiosk.app import LANDSCAPE, PORTRAIT, build_kiosk, demo_overrides
     from kiosk.config import load_settings
     from kiosk.demo_central import DemoCentral
-    from kiosk.flows.navigation import ComingSoon, Feature, IdleWarning, PrintPreview, StaffCalled
+    from kiosk.flows.navigation import IdleWarning, PrintPreview, StaffCalled
 
     scenarios: dict[str, Callable[[KioskApp], None]] = {
         "home": lambda k: None,
-        "coming-soon": lambda k: k.navigator.go(ComingSoon(Feature.REQUESTS)),
         "staff-called": lambda k: k.navigator.go(StaffCalled()),
         "idle-warning": lambda k: k.navigator.go(IdleWarning(17)),
         "print-preview": lambda k: k.navigator.go(PrintPreview(_sample_printout(k))),
     }
-    unknown = set(args.only) - set(scenarios) - set(BILL_SCREENS) - set(PAYMENT_SCREENS)
+    unknown = (
+        set(args.only) - set(scenarios) - set(BILL_SCREENS) - set(PAYMENT_SCREENS) - set(REQUEST_SCREENS)
+    ) - set(OUTAGE_SCREENS)
     if unknown:
         print(f"kiosk: no such screen: {', '.join(sorted(unknown))}", file=sys.stderr)  # noqa: T201
         return 2
@@ -59,6 +61,8 @@ def screenshots_command(args: argparse.Namespace) -> int:
     ):
         states = asyncio.run(bill_screen_states(central.url, central.token))
         states |= asyncio.run(payment_screen_states(central.url, central.token, Path(tmp)))
+        states |= asyncio.run(request_screen_states(central.url, central.token, Path(tmp)))
+        states |= asyncio.run(outage_screen_states(central.url, central.token, Path(tmp)))
         scenarios.update({name: _going_to(state) for name, state in states.items()})
         settings = load_settings(None, {}, overrides=demo_overrides(central.url, central.token, Path(tmp)))
         kiosk_app = build_kiosk(settings, qt_app)
@@ -205,6 +209,209 @@ async def payment_screen_states(url: str, token: str, tmp: Path) -> dict[str, Sc
         "payment-expired": PaymentStopped(PaymentEnd.EXPIRED, customer),
         "payment-unknown": PaymentStopped(PaymentEnd.UNKNOWN, customer),
         "payment-in-progress": PaymentStopped(PaymentEnd.IN_PROGRESS, customer),
+    }
+
+
+REQUEST_SCREENS = (
+    "choose-service",
+    "service-intro",
+    "id-consent",
+    "scan-id-card",
+    "scan-id-card-unreadable",
+    "fill-field-text",
+    "fill-field-from-card",
+    "fill-field-digits",
+    "fill-field-date-problem",
+    "fill-field-choice",
+    "review-request",
+    "confirm-otp",
+    "confirm-otp-wrong",
+    "sending-request",
+    "request-submitted",
+    "request-saved-on-kiosk",
+    "request-refused",
+)
+
+
+async def request_screen_states(url: str, token: str, tmp: Path) -> dict[str, ScreenState]:
+    """The service request screens with the central's own catalogue, a real one-time code and a real delivery."""
+    import time
+    from dataclasses import replace
+
+    from kiosk.central import CentralClient
+    from kiosk.citizen_id import CitizenCard, IdCardProblem
+    from kiosk.flows.navigation import (
+        ChooseService,
+        ConfirmOtp,
+        FillField,
+        IdConsent,
+        Loading,
+        OtpProblem,
+        RequestRefused,
+        RequestSubmitted,
+        ReviewRequest,
+        ScanIdCard,
+        ServiceIntro,
+        SlipProgress,
+        Waiting,
+    )
+    from kiosk.requests.courier import Courier
+    from kiosk.requests.form import FieldProblem, RequestForm
+    from kiosk.requests.outbox import Outbox
+    from kiosk.requests.records import OutboxKind, service_request_payload
+
+    async with CentralClient(url, token) as client:
+        services = tuple(sorted((await client.services()).services, key=lambda s: s.number))
+        otp = await client.send_otp("service_request", phone="0912345678")
+        sms = await client.sim_otp(otp.id)
+        await client.verify_otp(otp.id, sms.code)
+        service = next(s for s in services if s.code == "new_connection_lv")
+        card = CitizenCard(
+            "079088001234", "Nguyễn Thị Hương", date(1988, 4, 15), "female", "12 Lý Tự Trọng, TP Hồ Chí Minh"
+        )
+        form = RequestForm(service).prefilled(card)
+        for spec in service.fields:
+            if not form.answer(spec.name):
+                value = {
+                    "phone": "0912345678",
+                    "choice": spec.options[0].value if spec.options else "",
+                    "yes_no": "yes",
+                    "number": str(spec.min_value or 1),
+                    "household_count": "2",
+                    "date": "15122026",
+                }.get(spec.type, "Xóm 3, Định Hóa, Thái Nguyên")
+                form = form.answered(spec.name, value)
+        outbox = Outbox(tmp / "screenshot-outbox.sqlite3")
+        payload = service_request_payload(service.code, None, form.wire_fields(), otp.id, sms.code)
+        summary = {"service_code": service.code, "customer_code": "", "language": "vi"}
+        delivered = await Courier(client, outbox).deliver(
+            outbox.add(OutboxKind.SERVICE_REQUEST, payload, summary).id
+        )
+        queued = outbox.add(OutboxKind.SERVICE_REQUEST, payload, summary)
+        outbox.close()
+    index = {spec.type: i for i, spec in reversed(list(enumerate(service.fields)))}
+    blank = RequestForm(service)
+    dated = next(s for s in services if any(f.type == "date" for f in s.fields))
+    now = time.monotonic()
+    code = ConfirmOtp(
+        form, otp.id, otp.phone, "2025", resend_at=now + 42, expires_at=now + 290, attempts_left=5
+    )
+    return {
+        "choose-service": ChooseService(services),
+        "service-intro": ServiceIntro(service),
+        "id-consent": IdConsent(blank),
+        "scan-id-card": ScanIdCard(blank),
+        "scan-id-card-unreadable": ScanIdCard(blank, IdCardProblem.UNREADABLE),
+        "fill-field-text": FillField(blank, index["text"], "Nguyễn Thị Hư"),
+        "fill-field-from-card": FillField(form, index["address"], form.answer("address")),
+        "fill-field-digits": FillField(blank, index["id_number"], "07908800"),
+        "fill-field-date-problem": FillField(
+            RequestForm(dated),
+            next(i for i, f in enumerate(dated.fields) if f.type == "date"),
+            "31022026",
+            problem=FieldProblem.INVALID_DATE,
+        ),
+        "fill-field-choice": FillField(blank, index["choice"], ""),
+        "review-request": ReviewRequest(form),
+        "confirm-otp": code,
+        "confirm-otp-wrong": replace(code, typed="", problem=OtpProblem.WRONG, attempts_left=3),
+        "sending-request": Loading(Waiting.SENDING_REQUEST, ""),
+        "request-submitted": RequestSubmitted(service, delivered, SlipProgress.PRINTED),
+        "request-saved-on-kiosk": RequestSubmitted(service, queued, SlipProgress.PRINTED),
+        "request-refused": RequestRefused(service, "invalid_fields"),
+    }
+
+
+OUTAGE_SCREENS = (
+    "outage-start",
+    "danger-hotline",
+    "danger-no-hotline",
+    "danger-sending",
+    "danger-reported",
+    "danger-saved-on-kiosk",
+    "outage-overview",
+    "outage-overview-planned",
+    "outage-overview-none",
+    "outage-overview-printed",
+    "report-outage",
+    "outage-reported",
+    "outage-reported-saved-on-kiosk",
+    "track-request",
+    "track-request-not-found",
+    "request-status",
+    "request-status-saved-on-kiosk",
+)
+
+
+async def outage_screen_states(url: str, token: str, tmp: Path) -> dict[str, ScreenState]:
+    """The outage and tracking screens with the demo areas' real outages, reports the central really received
+    (and one left on the kiosk), and the demo's open service request."""
+    from datetime import UTC, datetime
+
+    from kiosk.central import CentralClient
+    from kiosk.flows.navigation import (
+        DangerHotline,
+        OutageOverview,
+        OutageReported,
+        OutageStart,
+        ReportOutage,
+        RequestStatus,
+        TrackProblem,
+        TrackRequest,
+    )
+    from kiosk.flows.outages import in_progress, upcoming
+    from kiosk.requests.courier import Courier
+    from kiosk.requests.outbox import Outbox
+    from kiosk.requests.records import OutboxKind, outage_report_payload
+
+    now = datetime.now(UTC)
+    outbox = Outbox(tmp / "screenshot-outage-outbox.sqlite3")
+
+    def report(code: str, kind: str) -> int:
+        summary = {"customer_code": code, "kind": kind, "language": "vi"}
+        return outbox.add(OutboxKind.OUTAGE_REPORT, outage_report_payload(code, kind, ""), summary).id
+
+    async with CentralClient(url, token) as client:
+        town, mountain, quiet = await asyncio.gather(
+            client.customer("PD02000234567"),
+            client.customer("PA12000345678"),
+            client.customer("PB05000456789"),
+        )
+        town_list, mountain_list = await asyncio.gather(
+            client.outages(town.code), client.outages(mountain.code)
+        )
+        request = await client.request_status("YCA7K3M9Q2")
+        service = next(s for s in (await client.services()).services if s.code == request.service_code)
+        courier = Courier(client, outbox)
+        danger = await courier.deliver(report(town.code, "danger"))
+        sent = await courier.deliver(report(town.code, "my_house"))
+    waiting_danger = outbox.get(report(mountain.code, "danger"))
+    waiting = outbox.get(report(mountain.code, "street"))
+    outbox.close()
+    town_outages = upcoming(town_list.outages, now)
+    mountain_outages = upcoming(mountain_list.outages, now)
+    known = next(o for o in town_outages if in_progress(o, now))
+    town_hotline = town.corporation.hotline
+    return {
+        "outage-start": OutageStart(),
+        "danger-hotline": DangerHotline("1900545454"),
+        "danger-no-hotline": DangerHotline(None),
+        "danger-sending": DangerHotline(town_hotline, town.code),
+        "danger-reported": DangerHotline(town_hotline, town.code, reported=danger),
+        "danger-saved-on-kiosk": DangerHotline(
+            mountain.corporation.hotline, mountain.code, reported=waiting_danger
+        ),
+        "outage-overview": OutageOverview(town, town_outages, reporting=True),
+        "outage-overview-planned": OutageOverview(mountain, mountain_outages, reporting=False),
+        "outage-overview-none": OutageOverview(quiet, (), reporting=True),
+        "outage-overview-printed": OutageOverview(mountain, mountain_outages, reporting=False, printed=True),
+        "report-outage": ReportOutage(town, town_outages),
+        "outage-reported": OutageReported(town, "my_house", sent, known),
+        "outage-reported-saved-on-kiosk": OutageReported(mountain, "street", waiting, None),
+        "track-request": TrackRequest("YCA7K3"),
+        "track-request-not-found": TrackRequest("YCA7K3M9Q3", TrackProblem.NOT_FOUND),
+        "request-status": RequestStatus(request.tracking_code, request, service),
+        "request-status-saved-on-kiosk": RequestStatus("KQ7M2X9PA4", None, service),
     }
 
 

@@ -137,6 +137,18 @@ QPushButton:disabled {{ background: {p.disabled}; color: {p.disabled_text}; bord
 QPushButton[role="key"] {{ font-size: {title}px; font-weight: 700; min-height: {round(touch * 1.4)}px; }}
 QPushButton[role="chip"] {{ font-size: {heading}px; font-weight: 700; padding: 8px 12px; }}
 QPushButton[role="chip"]:checked {{ background: {p.primary}; color: {p.primary_text}; border: 5px solid {p.focus}; }}
+QPushButton[role="kb-key"], QPushButton[role="kb-word"], QPushButton[role="kb-tone"] {{
+    padding: 0 4px; min-width: {touch - 14}px; min-height: {touch - 6}px; font-weight: 700;
+}}
+QPushButton[role="kb-key"] {{ font-size: {title}px; }}
+QPushButton[role="kb-word"] {{ font-size: {small}px; }}
+QPushButton[role="kb-word"]:checked {{
+    background: {p.primary}; color: {p.primary_text}; border: 5px solid {p.focus}; min-height: {touch - 10}px;
+}}
+QPushButton[role="kb-tone"] {{ background: {p.tile}; border-color: {p.tile_border}; }}
+QPushButton[role="kb-tone"]:pressed {{ background: {p.secondary}; border-color: {p.focus}; }}
+QLabel[role="kb-mark"] {{ font-size: {title}px; font-weight: 700; }}
+QLabel[role="kb-name"] {{ font-size: {small}px; font-weight: 700; }}
 QPushButton[role="row"] {{
     background: {p.background}; color: {p.text}; border: 3px solid {p.rule}; border-radius: 12px;
     padding: 0; text-align: left;

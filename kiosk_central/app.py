@@ -56,6 +56,11 @@ requests confirmed by OTP, outages, tariffs and kiosk heartbeats.
   paid at most once: money for bills already paid is recorded as refund due.
 * A bill's own QR (`GET /v1/bills/{bill_id}/payment-qr`, for its printed notice) is the same on
   every call and never expires; its money is applied or refunded like a payment's.
+* A one-time code can be verified (`POST /v1/otp/{otp_id}/verify`) when the customer types it; a
+  verified code then confirms one service request for 7 days instead of 5 minutes, so a request
+  confirmed at a kiosk that is offline can be delivered from its outbox later.
+* Requests and outage reports may carry the kiosk's own `client_reference` (`K` + 9 characters),
+  unique; requests can be looked up by it as by their tracking code.
 * `/v1/sim/*` exists only on a reference server started with `--demo`.
 """
 
@@ -73,6 +78,12 @@ _ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": schemas.ErrorResponse, "description": "Not found"},
     409: {"model": schemas.ErrorResponse, "description": "Conflicts with the current state"},
     422: {"model": schemas.ErrorResponse, "description": "Invalid input"},
+}
+_RATE_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {
+        "model": schemas.ErrorResponse,
+        "description": "Wait (`otp_resend_too_soon`) or stop (`otp_locked`)",
+    },
 }
 
 
@@ -184,6 +195,15 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         found = tx(work)
         return HTMLResponse(payments.receipt_page(reference, found), status_code=200 if found else 404)
 
+    @app.get("/track/{reference}", include_in_schema=False, response_class=HTMLResponse)
+    def track_page(reference: str) -> HTMLResponse:
+        """What a customer's phone opens from the QR on a request slip: the request's status and history,
+        by tracking code or by the kiosk's reference (printed while the request may still be queued).
+
+        Public (the phone has no kiosk token), so it shows nothing personal."""
+        found = tx(lambda c: service_requests.find_request(c, reference))
+        return HTMLResponse(service_requests.track_page(reference, found), status_code=200 if found else 404)
+
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(authorised)], responses=_ERROR_RESPONSES)
 
     # -------------------------------------------------------------- customers
@@ -253,7 +273,7 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
             {"services": [dataclasses.asdict(s) for s in services_catalog.SERVICES]}
         )
 
-    @v1.post("/otp", tags=["requests"], status_code=201)
+    @v1.post("/otp", tags=["requests"], status_code=201, responses=_RATE_LIMITED)
     def post_otp(body: schemas.OtpCreate) -> schemas.Otp:
         """Send a one-time code by SMS to a phone, or to the phone on an account."""
         issued = tx(lambda c: service_requests.send_otp(c, body, clock.now()))
@@ -266,11 +286,24 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         log.info("one-time code %s sent to %s", issued.otp.id, issued.otp.phone)
         return issued.otp
 
-    @v1.post("/requests", tags=["requests"], status_code=201)
+    @v1.post("/otp/{otp_id}/verify", tags=["requests"], responses=_RATE_LIMITED)
+    def post_otp_verify(otp_id: str, body: schemas.OtpVerify) -> schemas.OtpVerification:
+        """Check the code the customer typed and record it as verified, without using it up: it then
+        confirms one service request until `valid_until` (7 days), even after its 5-minute expiry.
+        Idempotent: the right code again answers the same `verified_at`. A wrong code spends an attempt
+        (`otp_invalid` with `attempts_left`, then 429 `otp_locked`)."""
+        result = tx(lambda c: service_requests.verify_otp(c, otp_id, body.code, clock.now()))
+        if isinstance(result, errors.ApiError):
+            raise result
+        return result
+
+    @v1.post("/requests", tags=["requests"], status_code=201, responses=_RATE_LIMITED)
     def post_request(
         body: schemas.RequestCreate, key: IdempotencyKey, response: Response
     ) -> schemas.ServiceRequest:
-        """Submit a service request confirmed by the OTP. 201 when created, 200 for a replayed key."""
+        """Submit a service request confirmed by the OTP: within its 5 minutes, or within 7 days of its
+        verification. 201 when created, 200 for a replayed key; 409 `client_reference_reused` when
+        another key already used the `client_reference`."""
         result, created, failure = tx(lambda c: service_requests.create_request(c, key, body, clock.now()))
         if failure is not None:
             raise failure
@@ -281,8 +314,17 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
 
     @v1.get("/requests/{tracking_code}", tags=["requests"])
     def get_request(tracking_code: str) -> schemas.ServiceRequest:
-        """A request's status and history, by the tracking code printed on the slip."""
-        return tx(lambda c: service_requests.request(c, tracking_code.strip().upper()))
+        """A request's status and history, by the tracking code (`YC…`) or the kiosk's client reference
+        (`K…`) printed on the slip; any case, spaces and dashes ignored."""
+
+        def work(c: Any) -> schemas.ServiceRequest:
+            found = service_requests.find_request(c, tracking_code)
+            if found is None:
+                wanted = service_requests.normalise_reference(tracking_code)
+                raise errors.not_found("request_not_found", f"no request {wanted}", tracking_code=wanted)
+            return found
+
+        return tx(work)
 
     # -------------------------------------------------------------- outages
     @v1.get("/outages", tags=["outages"])
@@ -294,7 +336,8 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
     def post_outage_report(
         body: schemas.OutageReportCreate, key: IdempotencyKey, response: Response
     ) -> schemas.OutageReport:
-        """Report that the power is out, or that something is dangerous. 200 for a replayed key."""
+        """Report that the power is out, or that something is dangerous. 200 for a replayed key; 409
+        `client_reference_reused` when another key already used the `client_reference`."""
         result, created = tx(lambda c: outages.report(c, key, body, clock.now()))
         if not created:
             response.status_code = 200

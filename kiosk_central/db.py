@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -104,7 +104,8 @@ CREATE TABLE otps (
     expires_at TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     max_attempts INTEGER NOT NULL,
-    consumed_at TEXT
+    consumed_at TEXT,
+    verified_at TEXT
 );
 CREATE TABLE service_requests (
     tracking_code TEXT PRIMARY KEY,
@@ -115,8 +116,10 @@ CREATE TABLE service_requests (
     fields TEXT NOT NULL,
     status TEXT NOT NULL,
     created_at TEXT NOT NULL,
-    due_by TEXT NOT NULL
+    due_by TEXT NOT NULL,
+    client_reference TEXT
 );
+CREATE UNIQUE INDEX service_requests_by_client_reference ON service_requests (client_reference);
 CREATE TABLE request_events (
     tracking_code TEXT NOT NULL REFERENCES service_requests(tracking_code),
     at TEXT NOT NULL,
@@ -142,8 +145,10 @@ CREATE TABLE outage_reports (
     customer_code TEXT NOT NULL,
     kind TEXT NOT NULL,
     description TEXT NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    client_reference TEXT
 );
+CREATE UNIQUE INDEX outage_reports_by_client_reference ON outage_reports (client_reference);
 CREATE TABLE heartbeats (
     kiosk_id TEXT PRIMARY KEY,
     received_at TEXT NOT NULL,
@@ -151,9 +156,33 @@ CREATE TABLE heartbeats (
 );
 """
 
+# The steps that bring a database made by an older server to this version, keyed by the version each
+# step produces. Columns are added last and uniqueness is a separate index (NULLs do not collide), so a
+# migrated database is the same as one created from _SCHEMA above.
+_MIGRATIONS: dict[int, str] = {
+    2: """
+ALTER TABLE otps ADD COLUMN verified_at TEXT;
+ALTER TABLE service_requests ADD COLUMN client_reference TEXT;
+CREATE UNIQUE INDEX service_requests_by_client_reference ON service_requests (client_reference);
+ALTER TABLE outage_reports ADD COLUMN client_reference TEXT;
+CREATE UNIQUE INDEX outage_reports_by_client_reference ON outage_reports (client_reference);
+""",
+}
+
 
 class SchemaVersionError(RuntimeError):
     """The database was made by another version of the server; refuse rather than guess."""
+
+
+def _migration_steps(found: str | None) -> list[str] | None:
+    """The SQL that brings schema version ``found`` to SCHEMA_VERSION (empty when it is current), or
+    None for a version this server cannot read: a newer one, or one with no way forward."""
+    if found is None or not found.isdigit() or int(found) > SCHEMA_VERSION:
+        return None
+    wanted = range(int(found) + 1, SCHEMA_VERSION + 1)
+    if any(version not in _MIGRATIONS for version in wanted):
+        return None
+    return [_MIGRATIONS[version] for version in wanted]
 
 
 class Database:
@@ -171,7 +200,8 @@ class Database:
         return conn
 
     def initialise(self) -> bool:
-        """Create the schema in an empty file, or check an existing one. True if it was created."""
+        """Create the schema in an empty file, or check an existing one and bring it up to date from a
+        known older version. True if it was created."""
         conn = self._connect()
         try:
             conn.execute("PRAGMA journal_mode = WAL")
@@ -182,10 +212,16 @@ class Database:
                 return True
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             found = row[0] if row else None
-            if found != str(SCHEMA_VERSION):
+            steps = _migration_steps(found)
+            if steps is None:
                 raise SchemaVersionError(
                     f"{self.path} has schema version {found}, this server needs {SCHEMA_VERSION}"
                 )
+            if steps:
+                # One transaction with the new version number: a step that fails leaves the file as the
+                # older server left it (closing the connection rolls the open transaction back).
+                bump = f"UPDATE meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version';"
+                conn.executescript(f"BEGIN; {''.join(steps)} {bump} COMMIT;")
             return False
         finally:
             conn.close()

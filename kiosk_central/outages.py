@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import sqlite3
 from datetime import datetime
 
-from kiosk_central import accounts, errors, schemas
+from kiosk_central import accounts, client_references, errors, schemas
 from kiosk_central.clock import from_text, to_text
 from kiosk_central.ledger import customer_row
 
@@ -41,6 +40,7 @@ def _report(row: sqlite3.Row) -> schemas.OutageReport:
     corp = accounts.corporation_of(row["customer_code"])
     return schemas.OutageReport(
         id=row["id"],
+        client_reference=row["client_reference"],
         customer_code=row["customer_code"],
         kind=row["kind"],
         created_at=from_text(row["created_at"]),
@@ -53,7 +53,7 @@ def _report(row: sqlite3.Row) -> schemas.OutageReport:
 def report(
     conn: sqlite3.Connection, key: str, body: schemas.OutageReportCreate, now: datetime
 ) -> tuple[schemas.OutageReport, bool]:
-    fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+    fingerprint = client_references.fingerprint(body)
     existing = conn.execute("SELECT * FROM outage_reports WHERE idempotency_key = ?", (key,)).fetchone()
     if existing is not None:
         if existing["fingerprint"] != fingerprint:
@@ -61,11 +61,14 @@ def report(
                 "idempotency_key_reused", "this Idempotency-Key was used for another report"
             )
         return _report(existing), False
+    client_references.check_unused(conn, "outage_reports", body.client_reference)
     customer_row(conn, body.customer_code)
     report_id = "out_" + secrets.token_hex(8)
     conn.execute(
-        "INSERT INTO outage_reports VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (report_id, key, fingerprint, body.customer_code, body.kind, body.description, to_text(now)),
-    )
+        """INSERT INTO outage_reports (id, idempotency_key, fingerprint, customer_code, kind, description,
+               created_at, client_reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        (report_id, key, fingerprint, body.customer_code, body.kind, body.description, to_text(now),
+         body.client_reference),
+    )  # fmt: skip
     row = conn.execute("SELECT * FROM outage_reports WHERE id = ?", (report_id,)).fetchone()
     return _report(row), True

@@ -22,6 +22,22 @@ CustomerCode = Annotated[
 ]
 Money = Annotated[int, Field(ge=0, description="Whole đồng (VND has no minor unit).")]
 
+TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+"""Letters and digits that cannot be confused when typed from a slip or read aloud (no I, L, O, 0, 1)."""
+ClientReference = Annotated[
+    str,
+    Field(
+        # Spelled out from the alphabet rather than as ranges, so that the contract cannot drift from it.
+        pattern=rf"^K[{TRACKING_ALPHABET}]{{9}}$",
+        examples=["KH7M2Q9XRA"],
+        description=(
+            "The kiosk's own reference, printed on the slip while the submission may still wait in the"
+            " kiosk's offline outbox: `K` then 9 characters of the tracking alphabet. Unique: another"
+            " Idempotency-Key with the same reference is 409 `client_reference_reused`."
+        ),
+    ),
+]
+
 PaymentMethod = Literal["vietqr", "momo", "zalopay", "vnpay"]
 PaymentStatus = Literal["pending", "paid", "expired", "cancelled"]
 BillStatus = Literal["unpaid", "pending_payment", "paid", "overdue"]
@@ -278,12 +294,28 @@ class Otp(Model):
     max_attempts: int
 
 
+class OtpVerify(Model):
+    code: str = Field(pattern=r"^[0-9]{6}$", description="The 6 digits the customer received.")
+
+
+class OtpVerification(Model):
+    otp_id: str
+    verified_at: datetime = Field(description="When the code was first found right; the same on a repeat.")
+    valid_until: datetime = Field(
+        description=(
+            "`verified_at` + 7 days: until then the code confirms one service request even after"
+            " `expires_at`, so a request confirmed at a kiosk that is offline can be delivered later."
+        )
+    )
+
+
 class RequestCreate(Model):
     service_code: str
     customer_code: CustomerCode | None = None
     fields: dict[str, str | int | bool]
     otp_id: str
     otp_code: str = Field(pattern=r"^[0-9]{6}$")
+    client_reference: ClientReference | None = None
 
 
 class RequestEvent(Model):
@@ -294,6 +326,7 @@ class RequestEvent(Model):
 
 class ServiceRequest(Model):
     tracking_code: str
+    client_reference: str | None = Field(description="The kiosk's own reference, if it gave one.")
     service_code: str
     customer_code: CustomerCode | None
     status: Literal["received", "in_progress", "completed", "rejected"]
@@ -323,10 +356,12 @@ class OutageReportCreate(Model):
     customer_code: CustomerCode
     kind: Literal["my_house", "street", "danger"]
     description: str = Field(default="", max_length=500)
+    client_reference: ClientReference | None = None
 
 
 class OutageReport(Model):
     id: str
+    client_reference: str | None = Field(description="The kiosk's own reference, if it gave one.")
     customer_code: CustomerCode
     kind: Literal["my_house", "street", "danger"]
     created_at: datetime

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html
 import json
 import re
 import secrets
@@ -11,15 +12,19 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from kiosk_central import accounts, errors, schemas, services_catalog
+from kiosk_central import accounts, client_references, errors, schemas, services_catalog
 from kiosk_central.clock import VIETNAM, from_text, to_text
 from kiosk_central.ledger import customer_row
 
 OTP_TTL = timedelta(minutes=5)
 OTP_RESEND_AFTER = timedelta(seconds=60)
 OTP_MAX_ATTEMPTS = 5
+VERIFIED_OTP_TTL = timedelta(days=7)
+"""How long a code verified with ``POST /v1/otp/{id}/verify`` still confirms a request after its 5-minute
+expiry: how long a kiosk's offline outbox may hold a request the customer confirmed (rural sites can be
+cut off for days) before the central refuses it as ``otp_expired``."""
 _PHONE = re.compile(r"^0[35789][0-9]{8}$")
-_TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_REFERENCE_NOISE = re.compile(r"[\s-]+")
 
 
 def _otp_hash(otp_id: str, code: str) -> str:
@@ -76,11 +81,21 @@ def send_otp(conn: sqlite3.Connection, body: schemas.OtpCreate, now: datetime) -
     return IssuedOtp(otp=otp, phone=phone, code=code)
 
 
-def check_otp(
+def _valid_until(row: sqlite3.Row) -> datetime:
+    """A verified code stays good for VERIFIED_OTP_TTL from its verification, else until it expires."""
+    if row["verified_at"] is not None:
+        return from_text(row["verified_at"]) + VERIFIED_OTP_TTL
+    return from_text(row["expires_at"])
+
+
+def _checked_otp(
     conn: sqlite3.Connection, otp_id: str, code: str, purpose: str, now: datetime
-) -> errors.ApiError | None:
-    """Consume the code if right. A wrong code is *returned* (not raised) so that the caller commits the
+) -> sqlite3.Row | errors.ApiError:
+    """The OTP's row if ``code`` is right and the OTP can still be used, else the error to answer.
+
+    A wrong code spends an attempt; the error is *returned* (not raised) so that the caller commits the
     spent attempt before answering: an attempt rolled back with the error would allow endless guesses."""
+    row: sqlite3.Row | None
     row = conn.execute("SELECT * FROM otps WHERE id = ? AND purpose = ?", (otp_id, purpose)).fetchone()
     if row is None:
         return errors.invalid("otp_not_found", "no such code was sent; ask for a new one")
@@ -88,7 +103,7 @@ def check_otp(
         return errors.invalid("otp_used", "this code was already used; ask for a new one")
     if row["attempts"] >= row["max_attempts"]:
         return errors.ApiError(429, "otp_locked", "too many wrong codes; ask for a new one")
-    if from_text(row["expires_at"]) <= now:
+    if _valid_until(row) <= now:
         return errors.invalid("otp_expired", "the code has expired; ask for a new one")
     if not hmac.compare_digest(row["code_hash"], _otp_hash(otp_id, code)):
         conn.execute("UPDATE otps SET attempts = attempts + 1 WHERE id = ?", (otp_id,))
@@ -96,8 +111,42 @@ def check_otp(
         if left <= 0:
             return errors.ApiError(429, "otp_locked", "too many wrong codes; ask for a new one")
         return errors.invalid("otp_invalid", "the code is not right", attempts_left=left)
+    return row
+
+
+def check_otp(
+    conn: sqlite3.Connection, otp_id: str, code: str, purpose: str, now: datetime
+) -> errors.ApiError | None:
+    """Consume the code if right: within its 5 minutes, or within VERIFIED_OTP_TTL of its verification.
+    A wrong code is returned, not raised (see :func:`_checked_otp`)."""
+    checked = _checked_otp(conn, otp_id, code, purpose, now)
+    if isinstance(checked, errors.ApiError):
+        return checked
     conn.execute("UPDATE otps SET consumed_at = ? WHERE id = ?", (to_text(now), otp_id))
     return None
+
+
+def verify_otp(
+    conn: sqlite3.Connection, otp_id: str, code: str, now: datetime
+) -> schemas.OtpVerification | errors.ApiError:
+    """Record that the customer typed the right code, without consuming it, so that the request it
+    confirms may reach the central up to VERIFIED_OTP_TTL later (from a kiosk's offline outbox).
+
+    Idempotent: verifying a verified code again with the right code answers the first ``verified_at``,
+    so a retry after a lost answer is safe. A wrong code is returned, not raised (see :func:`_checked_otp`).
+    """
+    checked = _checked_otp(conn, otp_id, code, "service_request", now)
+    if isinstance(checked, errors.ApiError):
+        return checked
+    verified_at = checked["verified_at"]
+    if verified_at is None:
+        verified_at = to_text(now)
+        conn.execute("UPDATE otps SET verified_at = ? WHERE id = ?", (verified_at, otp_id))
+    return schemas.OtpVerification(
+        otp_id=otp_id,
+        verified_at=from_text(verified_at),
+        valid_until=from_text(verified_at) + VERIFIED_OTP_TTL,
+    )
 
 
 def _add_working_days(start: date, days: int) -> date:
@@ -112,9 +161,25 @@ def _add_working_days(start: date, days: int) -> date:
 def new_tracking_code(conn: sqlite3.Connection) -> str:
     # "YC" (yêu cầu) + 8 characters that cannot be confused when typed from a slip or read aloud.
     while True:
-        code = "YC" + "".join(secrets.choice(_TRACKING_ALPHABET) for _ in range(8))
+        code = "YC" + "".join(secrets.choice(schemas.TRACKING_ALPHABET) for _ in range(8))
         if conn.execute("SELECT 1 FROM service_requests WHERE tracking_code = ?", (code,)).fetchone() is None:
             return code
+
+
+def normalise_reference(reference: str) -> str:
+    """A tracking code or client reference as stored: read from a slip, it may come in lower case or
+    with the spaces and dashes people add to group characters."""
+    return _REFERENCE_NOISE.sub("", reference).upper()
+
+
+def find_request(conn: sqlite3.Connection, reference: str) -> schemas.ServiceRequest | None:
+    """The request with this tracking code (``YC…``) or client reference (``K…``), if any."""
+    wanted = normalise_reference(reference)
+    row = conn.execute(
+        "SELECT tracking_code FROM service_requests WHERE tracking_code = ? OR client_reference = ?",
+        (wanted, wanted),
+    ).fetchone()
+    return None if row is None else request(conn, row["tracking_code"])
 
 
 def request(conn: sqlite3.Connection, tracking_code: str) -> schemas.ServiceRequest:
@@ -128,6 +193,7 @@ def request(conn: sqlite3.Connection, tracking_code: str) -> schemas.ServiceRequ
     ).fetchall()
     return schemas.ServiceRequest(
         tracking_code=row["tracking_code"],
+        client_reference=row["client_reference"],
         service_code=row["service_code"],
         customer_code=row["customer_code"],
         status=row["status"],
@@ -163,14 +229,16 @@ def insert_request(
     fields: dict[str, str | int | bool],
     now: datetime,
     tracking_code: str | None = None,
+    client_reference: str | None = None,
 ) -> str:
     tracking_code = tracking_code or new_tracking_code(conn)
     due_by = _add_working_days(now.astimezone(VIETNAM).date(), service.max_working_days)
     conn.execute(
         """INSERT INTO service_requests (tracking_code, idempotency_key, fingerprint, service_code,
-               customer_code, fields, status, created_at, due_by) VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?)""",
+               customer_code, fields, status, created_at, due_by, client_reference)
+           VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?)""",
         (tracking_code, key, fingerprint, service.code, customer_code, json.dumps(fields, ensure_ascii=False),
-         to_text(now), due_by.isoformat()),
+         to_text(now), due_by.isoformat(), client_reference),
     )  # fmt: skip
     add_event(
         conn,
@@ -186,16 +254,17 @@ def create_request(
     conn: sqlite3.Connection, key: str, body: schemas.RequestCreate, now: datetime
 ) -> tuple[schemas.ServiceRequest | None, bool, errors.ApiError | None]:
     """(request, created, error). Errors are returned so a spent OTP attempt is committed."""
-    fingerprint = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+    body_fingerprint = client_references.fingerprint(body)
     existing = conn.execute(
         "SELECT tracking_code, fingerprint FROM service_requests WHERE idempotency_key = ?", (key,)
     ).fetchone()
     if existing is not None:
-        if existing["fingerprint"] != fingerprint:
+        if existing["fingerprint"] != body_fingerprint:
             raise errors.conflict(
                 "idempotency_key_reused", "this Idempotency-Key was used for another request"
             )
         return request(conn, existing["tracking_code"]), False, None
+    client_references.check_unused(conn, "service_requests", body.client_reference)
     try:
         service = services_catalog.service_by_code(body.service_code)
     except KeyError:
@@ -210,5 +279,63 @@ def create_request(
     failure = check_otp(conn, body.otp_id, body.otp_code, "service_request", now)
     if failure is not None:
         return None, False, failure
-    tracking_code = insert_request(conn, key, fingerprint, service, body.customer_code, body.fields, now)
+    tracking_code = insert_request(
+        conn,
+        key,
+        body_fingerprint,
+        service,
+        body.customer_code,
+        body.fields,
+        now,
+        client_reference=body.client_reference,
+    )
     return request(conn, tracking_code), True, None
+
+
+# ------------------------------------------------------------------ the public tracking page
+_STATUS_WORDS = {
+    "received": ("Đã tiếp nhận", "Received"),
+    "in_progress": ("Đang giải quyết", "In progress"),
+    "completed": ("Đã hoàn thành", "Completed"),
+    "rejected": ("Không được chấp nhận", "Rejected"),
+}
+
+
+def track_page(reference: str, found: schemas.ServiceRequest | None) -> str:
+    """A small bilingual page for the phone that scanned a request slip's QR: the service, the status,
+    the due date and the history. Nothing personal (no name, phone, ID number, address or form fields):
+    the page is public, and the slip may be lost or photographed."""
+    if found is None:
+        title = normalise_reference(reference)
+        body = (
+            "<p><strong>Không tìm thấy yêu cầu với mã này.</strong><br>No request has this reference.</p>"
+            "<p>Nếu ki-ốt vừa nhận yêu cầu khi mất mạng, yêu cầu sẽ hiện ở đây sau khi ki-ốt gửi được;"
+            " hãy thử lại sau.<br>If a kiosk took the request while it was offline, it appears here once"
+            " the kiosk has sent it; please try again later.</p>"
+        )
+    else:
+        title = found.tracking_code
+        service = services_catalog.service_by_code(found.service_code)
+        vi, en = _STATUS_WORDS[found.status]
+        kiosk_reference = (
+            f"<p>Mã phiếu tại ki-ốt / Kiosk reference: {html.escape(found.client_reference)}</p>"
+            if found.client_reference
+            else ""
+        )
+        events = "".join(
+            f"<li>{e.at.astimezone(VIETNAM):%d/%m/%Y %H:%M}: {html.escape(e.note.vi)}"
+            f"<br>{html.escape(e.note.en)}</li>"
+            for e in found.history
+        )
+        body = (
+            f"<p><strong>{html.escape(service.title.vi)}</strong><br>{html.escape(service.title.en)}</p>"
+            f"{kiosk_reference}"
+            f"<p>Trạng thái / Status: <strong>{html.escape(vi)}</strong> / {html.escape(en)}</p>"
+            f"<p>Hẹn giải quyết trước / Due by: {found.due_by:%d/%m/%Y}</p>"
+            f"<h2>Quá trình xử lý / History (giờ Việt Nam / Vietnam time)</h2><ul>{events}</ul>"
+        )
+    return (
+        '<!doctype html><html lang="vi"><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title><h1>{html.escape(title)}</h1>{body}</html>"
+    )

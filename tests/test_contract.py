@@ -50,6 +50,7 @@ def _schema(document: dict[str, Any], name: str) -> dict[str, Any]:
         (models.BillList, "BillList"),
         (models.Payment, "Payment"),
         (models.Otp, "Otp"),
+        (models.OtpVerification, "OtpVerification"),
         (models.ServiceRequest, "ServiceRequest"),
         (models.Outage, "Outage"),
         (models.OutageReport, "OutageReport"),

@@ -7,7 +7,9 @@ leaves this module.
 Retries are made only where repeating a request cannot do anything twice:
 
 * ``GET`` calls;
-* ``POST /v1/payments/{id}/cancel``, idempotent by contract;
+* ``POST /v1/payments/{id}/cancel`` and ``POST /v1/otp/{id}/verify``, idempotent by contract (a repeated
+  verification with the right code answers the first one; with a wrong code, a repeat after a lost
+  answer spends one more of the code's attempts, as a repeated submission does);
 * ``POST`` calls that carry an ``Idempotency-Key`` (payments, service requests, outage reports). The
   caller chooses the key and stores it *before* calling, so that after a crash it can repeat the call
   with the same key; this client never invents one, and sends the same key on every retry.
@@ -69,6 +71,7 @@ from kiosk.central.models import (
     HeartbeatAck,
     Otp,
     OtpPurpose,
+    OtpVerification,
     OutageList,
     OutageReport,
     OutageReportKind,
@@ -369,6 +372,22 @@ class CentralClient:
             retry=False,
         )
 
+    async def verify_otp(self, otp_id: str, code: str) -> OtpVerification:
+        """Check the code the customer typed, without using it up: once verified it confirms one request
+        until ``valid_until`` (7 days), so the request may wait in the outbox. Idempotent, so retried.
+
+        A wrong code is :class:`InvalidInput` ``otp_invalid`` (``attempts_left`` in its details), then
+        :class:`RateLimited` ``otp_locked``; ``otp_expired``, ``otp_used`` and ``otp_not_found`` are
+        :class:`InvalidInput` too."""
+        return await self._call(
+            OtpVerification,
+            "POST",
+            "/v1/otp/{otp_id}/verify",
+            path={"otp_id": otp_id},
+            body={"code": code},
+            retry=True,
+        )
+
     async def submit_request(
         self,
         service_code: str,
@@ -377,24 +396,30 @@ class CentralClient:
         otp_id: str,
         otp_code: str,
         idempotency_key: str,
+        *,
+        client_reference: str | None = None,
     ) -> ServiceRequest:
-        """Submit a service request confirmed by the OTP; retried safely under the same key."""
+        """Submit a service request confirmed by the OTP; retried safely under the same key.
+
+        ``client_reference`` is the kiosk's own reference (``K`` + 9 characters), printed on the slip
+        while the request may still be queued; the request can then be looked up by it. Sent only when
+        given. :class:`Conflict` ``client_reference_reused`` if another key already used it.
+        """
+        body: dict[str, object] = {
+            "service_code": service_code,
+            "customer_code": customer_code,
+            "fields": dict(fields),
+            "otp_id": otp_id,
+            "otp_code": otp_code,
+        }
+        if client_reference is not None:
+            body["client_reference"] = client_reference
         return await self._call(
-            ServiceRequest,
-            "POST",
-            "/v1/requests",
-            body={
-                "service_code": service_code,
-                "customer_code": customer_code,
-                "fields": dict(fields),
-                "otp_id": otp_id,
-                "otp_code": otp_code,
-            },
-            idempotency_key=idempotency_key,
-            retry=True,
+            ServiceRequest, "POST", "/v1/requests", body=body, idempotency_key=idempotency_key, retry=True
         )
 
     async def request_status(self, tracking_code: str) -> ServiceRequest:
+        """A request by its tracking code (``YC…``) or the kiosk's client reference (``K…``)."""
         return await self._call(
             ServiceRequest,
             "GET",
@@ -410,14 +435,24 @@ class CentralClient:
         )
 
     async def report_outage(
-        self, customer_code: str, kind: OutageReportKind, description: str, idempotency_key: str
+        self,
+        customer_code: str,
+        kind: OutageReportKind,
+        description: str,
+        idempotency_key: str,
+        *,
+        client_reference: str | None = None,
     ) -> OutageReport:
-        """Report an outage or a danger; retried safely under the same key."""
+        """Report an outage or a danger; retried safely under the same key. ``client_reference`` as for
+        :meth:`submit_request`."""
+        body: dict[str, object] = {"customer_code": customer_code, "kind": kind, "description": description}
+        if client_reference is not None:
+            body["client_reference"] = client_reference
         return await self._call(
             OutageReport,
             "POST",
             "/v1/outage-reports",
-            body={"customer_code": customer_code, "kind": kind, "description": description},
+            body=body,
             idempotency_key=idempotency_key,
             retry=True,
         )

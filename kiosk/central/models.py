@@ -268,6 +268,15 @@ class Otp(CentralModel):
     max_attempts: int
 
 
+class OtpVerification(CentralModel):
+    """A code the customer typed right, recorded by the central without being used up: it confirms one
+    service request until ``valid_until`` (7 days), so the request may wait in the kiosk's outbox."""
+
+    otp_id: str
+    verified_at: AwareDatetime
+    valid_until: AwareDatetime
+
+
 class RequestEvent(CentralModel):
     at: AwareDatetime
     status: RequestStatus
@@ -276,6 +285,8 @@ class RequestEvent(CentralModel):
 
 class ServiceRequest(CentralModel):
     tracking_code: str
+    # Defaults to None so that the kiosk also reads a central that predates client references.
+    client_reference: str | None = None
     service_code: str
     customer_code: str | None
     status: RequestStatus
@@ -303,6 +314,7 @@ class OutageList(CentralModel):
 
 class OutageReport(CentralModel):
     id: str
+    client_reference: str | None = None  # see ServiceRequest
     customer_code: str
     kind: OutageReportKind
     created_at: AwareDatetime

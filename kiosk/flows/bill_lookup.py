@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -44,6 +44,7 @@ from kiosk.flows.navigation import (
     ChooseBills,
     ConsumptionHistory,
     EnterCode,
+    Feature,
     Home,
     Loading,
     LookupFailed,
@@ -140,6 +141,7 @@ class BillLookupFlow:
         self._today = today
         self._retry: Callable[[], Awaitable[None]] | None = None
         self._tariffs: Tariffs | None = None
+        self._handlers: dict[Feature, Callable[[str], Awaitable[None]]] = {}
 
     # ------------------------------------------------------------------ the keypad
     def start(self) -> None:
@@ -152,12 +154,12 @@ class BillLookupFlow:
     def choose_prefix(self, prefix: str) -> None:
         typed = self._typed()
         if typed is not None and prefix in PREFIXES:
-            self._nav.replace(EnterCode(prefix, typed.digits))
+            self._nav.replace(replace(typed, prefix=prefix))
 
     def press_digit(self, digit: str) -> None:
         typed = self._typed()
         if typed is not None and digit.isdigit() and len(digit) == 1 and len(typed.digits) < DIGITS:
-            self._nav.replace(EnterCode(typed.prefix, typed.digits + digit))
+            self._nav.replace(replace(typed, digits=typed.digits + digit))
 
     def delete(self) -> None:
         """Removes the last digit, then the letters."""
@@ -165,18 +167,27 @@ class BillLookupFlow:
         if typed is None:
             return
         if typed.digits:
-            self._nav.replace(EnterCode(typed.prefix, typed.digits[:-1]))
+            self._nav.replace(replace(typed, digits=typed.digits[:-1]))
         elif typed.prefix:
-            self._nav.replace(EnterCode())
+            self._nav.replace(EnterCode(purpose=typed.purpose))
 
     def clear(self) -> None:
-        if self._typed() is not None:
-            self._nav.replace(EnterCode())
+        typed = self._typed()
+        if typed is not None:
+            self._nav.replace(EnterCode(purpose=typed.purpose))
 
     async def submit(self) -> None:
         typed = self._typed()
         if typed is not None and check_code(typed.prefix + typed.digits).complete:
-            await self.look_up(typed.prefix + typed.digits)
+            await self._handler(typed.purpose)(typed.prefix + typed.digits)
+
+    def hand_codes_to(self, purpose: Feature, handler: Callable[[str], Awaitable[None]]) -> None:
+        """Another journey that starts from a customer code (outages, service requests) gets the codes typed
+        or scanned on a keypad opened for it."""
+        self._handlers[purpose] = handler
+
+    def _handler(self, purpose: Feature) -> Callable[[str], Awaitable[None]]:
+        return self._handlers.get(purpose, self.look_up)
 
     # ------------------------------------------------------------------ scanning
     def accepts_scan(self) -> bool:
@@ -188,8 +199,10 @@ class BillLookupFlow:
         if not self.accepts_scan():
             return
         reading = code_from_scan(text)
+        current = self._nav.current
+        purpose = current.purpose if isinstance(current, EnterCode) else Feature.BILLS
         if isinstance(reading, FoundCode):
-            await self.look_up(reading.code)
+            await self._handler(purpose)(reading.code)
         else:
             problem = LookupProblem.ID_CARD if isinstance(reading, CitizenId) else LookupProblem.NOT_A_BILL
             self._show_failure(LookupFailed(problem, None, can_retry=False))
@@ -365,21 +378,29 @@ class BillLookupFlow:
         code: str,
         fetch: Callable[[], Awaitable[T]],
         again: Callable[[], Awaitable[None]],
+        *,
+        on_error: Callable[[CentralError], ScreenState | None] = lambda _: None,
     ) -> T | None:
-        """Runs ``fetch`` with a progress screen on top (the payment flow uses it too, for the same account).
+        """Runs ``fetch`` with a progress screen on top (every journey uses it, so failures read the same).
         Returns its result if the progress screen is still the customer's place when it arrives (the caller then
         replaces it); otherwise None, with the failure shown in its place or nothing at all if the customer has
-        left."""
+        left. ``on_error`` may answer an error with a screen of the caller's own (a wrong one-time code): the
+        progress screen is then taken off and the step below it replaced by that screen."""
         loading: ScreenState = Loading(what, code)
         self._nav.go(loading)
         self._retry = again
         try:
             result = await fetch()
         except CentralError as exc:
-            if self._nav.current is loading:
-                problem = problem_for(exc)
-                self._nav.replace(LookupFailed(problem, code, can_retry=problem in _RETRYABLE))
             log.info("%s request failed: %s", what.value, type(exc).__name__)
+            if self._nav.current is loading:
+                own = on_error(exc)
+                if own is not None:
+                    self._nav.back()
+                    self._nav.replace(own)
+                else:
+                    problem = problem_for(exc)
+                    self._nav.replace(LookupFailed(problem, code, can_retry=problem in _RETRYABLE))
             return None
         return result if self._nav.current is loading else None
 

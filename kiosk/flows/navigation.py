@@ -11,8 +11,22 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from kiosk.central.models import Bill, BillList, Consumption, Customer, PaymentMethodInfo, Tariffs
+from kiosk.central.models import (
+    Bill,
+    BillList,
+    Consumption,
+    Customer,
+    Outage,
+    OutageReportKind,
+    PaymentMethodInfo,
+    Service,
+    ServiceRequest,
+    Tariffs,
+)
+from kiosk.citizen_id import IdCardProblem
 from kiosk.payments.records import JournalPayment, Order
+from kiosk.requests.form import FieldProblem, RequestForm
+from kiosk.requests.records import OutboxItem
 
 
 class Feature(StrEnum):
@@ -22,17 +36,11 @@ class Feature(StrEnum):
     REQUESTS = "requests"
     OUTAGES = "outages"
     TRACK_REQUEST = "track_request"
-    PAYMENT = "payment"  # reached from the bill list, not from a home tile
 
 
 @dataclass(frozen=True)
 class Home:
     pass
-
-
-@dataclass(frozen=True)
-class ComingSoon:
-    feature: Feature
 
 
 @dataclass(frozen=True)
@@ -58,10 +66,12 @@ class PrintPreview:
 @dataclass(frozen=True)
 class EnterCode:
     """The customer-code keypad. What has been typed lives here, not in the widget, so that Back, a language
-    switch or an idle warning return to exactly what the customer typed, and a wipe forgets it."""
+    switch or an idle warning return to exactly what the customer typed, and a wipe forgets it. ``purpose`` is
+    the journey the code is for (the bills, the outages in the area, a service request)."""
 
     prefix: str = ""
     digits: str = ""
+    purpose: Feature = Feature.BILLS
 
 
 class Waiting(StrEnum):
@@ -74,6 +84,13 @@ class Waiting(StrEnum):
     PAYMENT_METHODS = "payment_methods"
     PAYMENT_QR = "payment_qr"
     CANCELLING = "cancelling"
+    SERVICES = "services"
+    SENDING_OTP = "sending_otp"
+    CHECKING_OTP = "checking_otp"
+    SENDING_REQUEST = "sending_request"
+    REQUEST_STATUS = "request_status"
+    OUTAGES = "outages"
+    SENDING_REPORT = "sending_report"
 
 
 @dataclass(frozen=True)
@@ -205,9 +222,173 @@ class PaymentStopped:
     order: Order | None = None  # what was being paid, to make a new QR for it (EXPIRED)
 
 
+# ---------------------------------------------------------------------------------------------- service requests
+@dataclass(frozen=True)
+class ChooseService:
+    """The central's catalogue of online services."""
+
+    services: tuple[Service, ...]
+
+
+@dataclass(frozen=True)
+class ServiceIntro:
+    """What a service is for, how long it takes and the papers to bring, before the customer starts."""
+
+    service: Service
+
+
+@dataclass(frozen=True)
+class IdConsent:
+    """May the kiosk read the citizen ID card to fill in name, ID number and address?"""
+
+    form: RequestForm
+
+
+@dataclass(frozen=True)
+class ScanIdCard:
+    """Waiting for the card's QR under the scanner; ``problem`` when the last scan was not a readable card."""
+
+    form: RequestForm
+    problem: IdCardProblem | None = None
+
+
+@dataclass(frozen=True)
+class FillField:
+    """One question of the form per screen. ``typed`` is the answer being typed (kept here so a language switch
+    or an idle warning loses nothing); ``reviewing``: the customer came from the review and goes back to it."""
+
+    form: RequestForm
+    index: int
+    typed: str
+    problem: FieldProblem | None = None
+    reviewing: bool = False
+
+
+@dataclass(frozen=True)
+class ReviewRequest:
+    """Every answer, to check before the code is sent to the customer's phone."""
+
+    form: RequestForm
+
+
+class OtpProblem(StrEnum):
+    WRONG = "wrong"  # not the code sent; ``attempts_left`` more tries
+    EXPIRED = "expired"  # too late: ask for a new code
+    LOCKED = "locked"  # too many wrong codes: ask for a new one
+    TOO_SOON = "too_soon"  # a new code can be asked for only after a wait
+    UNREACHABLE = "unreachable"  # the code could not be checked or sent now: try again
+    REFUSED = "refused"  # the central would not send a code to this number
+
+
+@dataclass(frozen=True)
+class ConfirmOtp:
+    """The code sent by SMS to the phone in the form. Times are the kiosk's monotonic clock, in seconds."""
+
+    form: RequestForm
+    otp_id: str
+    masked_phone: str
+    typed: str
+    resend_at: float
+    expires_at: float
+    attempts_left: int
+    problem: OtpProblem | None = None
+
+
+class SlipProgress(StrEnum):
+    PRINTING = "printing"
+    PRINTED = "printed"
+    NOT_PRINTED = "not_printed"  # no printer or a printer fault: the request is safe either way
+    PREVIEW = "preview"  # a preview printer (demo): the slip is shown on screen
+
+
+@dataclass(frozen=True)
+class RequestSubmitted:
+    """The request is safe: received by the power company (``item.tracking_code``), or kept on this kiosk to
+    be sent (``item.reference``). The customer is told which, honestly."""
+
+    service: Service
+    item: OutboxItem
+    slip: SlipProgress
+
+
+@dataclass(frozen=True)
+class RequestRefused:
+    """The central refused the request for a reason the customer cannot fix here (``code``)."""
+
+    service: Service
+    code: str
+
+
+class TrackProblem(StrEnum):
+    """Why the code typed or scanned on the tracking screen found nothing; said on that screen."""
+
+    NOT_FOUND = "not_found"  # neither this kiosk nor the central knows the code: a typo, most likely
+    NOT_A_SLIP = "not_a_slip"  # the scan holds no tracking code (a bill, an ID card, another QR)
+
+
+@dataclass(frozen=True)
+class TrackRequest:
+    """Typing (or scanning) a tracking code from a slip."""
+
+    typed: str = ""
+    problem: TrackProblem | None = None
+
+
+@dataclass(frozen=True)
+class RequestStatus:
+    """Where a request is: the central's history, or (``request`` None) still on this kiosk waiting to be sent
+    (``refused``: the central would not take it; staff call the customer). ``service`` when the catalogue was
+    at hand, for the service's name."""
+
+    reference: str
+    request: ServiceRequest | None
+    service: Service | None
+    refused: bool = False
+
+
+# ---------------------------------------------------------------------------------------------- outages
+@dataclass(frozen=True)
+class OutageStart:
+    """Danger first, then "no power" and "planned outages"."""
+
+
+@dataclass(frozen=True)
+class DangerHotline:
+    """Danger at the grid: the hotlines, large, before anything else. ``code``: the customer whose danger
+    report is on its way; ``reported`` once it is safe (on the central or in the outbox)."""
+
+    hotline: str | None
+    code: str | None = None
+    reported: OutboxItem | None = None
+
+
+@dataclass(frozen=True)
+class OutageOverview:
+    """Outages in the customer's area: those happening now, then those planned in the next 7 days.
+    ``printed``: how printing the schedule went (None: not printed yet, or shown as a preview)."""
+
+    customer: Customer
+    outages: tuple[Outage, ...]
+    reporting: bool  # the customer came to report a fault (no power), not to read the schedule
+    printed: bool | None = None
+
+
+@dataclass(frozen=True)
+class ReportOutage:
+    customer: Customer
+    outages: tuple[Outage, ...]
+
+
+@dataclass(frozen=True)
+class OutageReported:
+    customer: Customer
+    kind: OutageReportKind
+    item: OutboxItem
+    known: Outage | None  # an outage already known in the area, with its expected end
+
+
 ScreenState = (
     Home
-    | ComingSoon
     | StaffCalled
     | IdleWarning
     | PrintPreview
@@ -224,6 +405,22 @@ ScreenState = (
     | PayByQr
     | PaymentReceived
     | PaymentStopped
+    | ChooseService
+    | ServiceIntro
+    | IdConsent
+    | ScanIdCard
+    | FillField
+    | ReviewRequest
+    | ConfirmOtp
+    | RequestSubmitted
+    | RequestRefused
+    | TrackRequest
+    | RequestStatus
+    | OutageStart
+    | DangerHotline
+    | OutageOverview
+    | ReportOutage
+    | OutageReported
 )
 
 Listener = Callable[[ScreenState], None]

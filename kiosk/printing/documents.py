@@ -233,12 +233,15 @@ def bill_notice(data: BillNotice, labels: BillNoticeLabels, *, locale: str = "vi
 class RequestSlip:
     header: Header
     service: str
-    tracking_code: str
+    code: (
+        str  # the central's tracking code, or the kiosk's own reference while the request waits on the kiosk
+    )
+    queued: bool  # True: saved on the kiosk, not yet received by the power company
     tracking_url: str  # what the QR holds: where the customer follows the request
     submitted_at: datetime
-    customer_code: str
-    customer_name: str
+    customer_code: str | None  # None for a new customer (a new connection)
     expected: str  # "≤ 5 ngày làm việc"
+    documents: Sequence[str]  # the papers to bring or have ready
 
 
 @dataclass(frozen=True)
@@ -246,30 +249,38 @@ class RequestSlipLabels:
     title: str
     service: str
     tracking_code: str
+    reference: str  # above the kiosk's own reference
+    queued: str  # why there is no tracking code yet, and that it needs nothing from the customer
     submitted_at: str
     customer_code: str
-    customer_name: str
     expected: str
+    documents: str
     scan_to_follow: str
-    footer: str
+    footer: str  # who contacts the customer, the hotline
 
 
 def request_slip(data: RequestSlip, labels: RequestSlipLabels) -> Document:
-    return Document(
-        (
-            *_header(labels.title, data.header),
-            Divider(),
-            KeyValue(labels.service, data.service, bold=True),
-            KeyValue(labels.submitted_at, _when(data.submitted_at)),
-            KeyValue(labels.customer_code, data.customer_code),
-            KeyValue(labels.customer_name, data.customer_name),
-            KeyValue(labels.expected, data.expected),
-            Text(labels.tracking_code, align="center"),
-            Text(data.tracking_code, bold=True, align="center", size="large"),
-            QrCode(data.tracking_url, labels.scan_to_follow),
-            Note(labels.footer),
-        )
-    )
+    blocks: list[Block] = [
+        *_header(labels.title, data.header),
+        Divider(),
+        KeyValue(labels.service, data.service, bold=True),
+        KeyValue(labels.submitted_at, _when(data.submitted_at)),
+    ]
+    if data.customer_code is not None:
+        blocks.append(KeyValue(labels.customer_code, data.customer_code))
+    blocks += [
+        KeyValue(labels.expected, data.expected),
+        Text(labels.reference if data.queued else labels.tracking_code, align="center"),
+        Text(data.code, bold=True, align="center", size="large"),
+    ]
+    if data.queued:
+        blocks.append(Note(labels.queued))
+    blocks.append(QrCode(data.tracking_url, labels.scan_to_follow))
+    if data.documents:
+        blocks += [Divider(), Text(labels.documents, bold=True)]
+        blocks += [Text(f"{number}. {paper}") for number, paper in enumerate(data.documents, start=1)]
+    blocks.append(Note(labels.footer))
+    return Document(tuple(blocks))
 
 
 # ---------------------------------------------------------------------------------------------- outage schedule

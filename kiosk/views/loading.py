@@ -19,7 +19,17 @@ _HEADINGS = {
     Waiting.PAYMENT_METHODS: N_("loading.payment_methods"),
     Waiting.PAYMENT_QR: N_("loading.payment_qr"),
     Waiting.CANCELLING: N_("loading.cancelling"),
+    Waiting.SERVICES: N_("loading.services"),
+    Waiting.SENDING_OTP: N_("loading.sending_otp"),
+    Waiting.CHECKING_OTP: N_("loading.checking_otp"),
+    Waiting.SENDING_REQUEST: N_("loading.sending_request"),
+    Waiting.REQUEST_STATUS: N_("loading.request_status"),
+    Waiting.OUTAGES: N_("loading.outages"),
+    Waiting.SENDING_REPORT: N_("loading.sending_report"),
 }
+
+# Something saved on the kiosk is being sent: it cannot be called back, and the customer is told it is safe.
+UNSTOPPABLE = frozenset({Waiting.SENDING_REQUEST, Waiting.SENDING_REPORT})
 
 
 class LoadingScreen(Screen):
@@ -65,7 +75,10 @@ class LoadingScreen(Screen):
         tr = self._tr
         what = self._state.what if self._state else Waiting.ACCOUNT
         self._heading.setText(tr._(_HEADINGS[what]))
-        self._code.setText(tr._("account.code", code=group_code(self._state.code)) if self._state else "")
+        code = self._state.code if self._state else ""
+        self._code.setText(tr._("account.code", code=group_code(code)) if code else "")
+        self._code.setVisible(bool(code))
         self._progress.setAccessibleName(tr._(_HEADINGS[what]))
-        self._body.setText(tr._("loading.body"))
+        self._body.setText(tr._("loading.body.saved") if what in UNSTOPPABLE else tr._("loading.body"))
         self._cancel.setText(tr._("loading.cancel"))
+        self._cancel.setVisible(what not in UNSTOPPABLE)

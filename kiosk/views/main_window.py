@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 
 from kiosk.flows.navigation import Feature, Home, IdleWarning, ScreenState, StaffCalled
 from kiosk.i18n import Translator
-from kiosk.views.coming_soon import ComingSoonScreen
 from kiosk.views.home import HomeScreen
 from kiosk.views.idle_warning import IdleWarningScreen
 from kiosk.views.print_preview import PrintPreviewScreen
@@ -155,8 +154,6 @@ class KioskWindow(QWidget):
     def _connect(self, screen: Screen) -> None:
         if isinstance(screen, HomeScreen):
             screen.feature_chosen.connect(self.feature_chosen)
-        elif isinstance(screen, ComingSoonScreen):
-            screen.home_requested.connect(self.home_requested)
         elif isinstance(screen, IdleWarningScreen):
             screen.more_time_requested.connect(self.more_time_requested)
             screen.end_requested.connect(self.end_session_requested)

@@ -10,48 +10,76 @@ from kiosk.flows.navigation import (
     BillNoticePrinted,
     ChooseBills,
     ChooseMethod,
-    ComingSoon,
+    ChooseService,
+    ConfirmOtp,
     ConsumptionHistory,
+    DangerHotline,
     EnterCode,
+    FillField,
     Home,
+    IdConsent,
     IdleWarning,
     Loading,
     LookupFailed,
+    OutageOverview,
+    OutageReported,
+    OutageStart,
     PaidHistory,
     PayByQr,
     PaymentReceived,
     PaymentStopped,
     PrintPreview,
+    ReportOutage,
+    RequestRefused,
+    RequestStatus,
+    RequestSubmitted,
+    ReviewRequest,
+    ScanIdCard,
     ScreenState,
+    ServiceIntro,
     StaffCalled,
+    TrackRequest,
 )
 from kiosk.views.account import AccountScreen
 from kiosk.views.bill_detail import BillDetailScreen
 from kiosk.views.bill_notice_printed import BillNoticePrintedScreen
 from kiosk.views.choose_bills import ChooseBillsScreen
 from kiosk.views.choose_method import ChooseMethodScreen
-from kiosk.views.coming_soon import ComingSoonScreen
+from kiosk.views.choose_service import ChooseServiceScreen
+from kiosk.views.confirm_otp import ConfirmOtpScreen
 from kiosk.views.consumption import ConsumptionScreen
+from kiosk.views.danger_hotline import DangerHotlineScreen
 from kiosk.views.enter_code import EnterCodeScreen
+from kiosk.views.fill_field import FillFieldScreen
 from kiosk.views.home import HomeScreen
+from kiosk.views.id_consent import IdConsentScreen
 from kiosk.views.idle_warning import IdleWarningScreen
 from kiosk.views.loading import LoadingScreen
 from kiosk.views.lookup_failed import LookupFailedScreen
+from kiosk.views.outage_overview import OutageOverviewScreen
+from kiosk.views.outage_reported import OutageReportedScreen
+from kiosk.views.outage_start import OutageStartScreen
 from kiosk.views.paid_history import PaidHistoryScreen
 from kiosk.views.pay_by_qr import PayByQrScreen
 from kiosk.views.payment_received import PaymentReceivedScreen
 from kiosk.views.payment_stopped import PaymentStoppedScreen
 from kiosk.views.print_preview import PrintPreviewScreen
+from kiosk.views.report_outage import ReportOutageScreen
+from kiosk.views.request_refused import RequestRefusedScreen
+from kiosk.views.request_status import RequestStatusScreen
+from kiosk.views.request_submitted import RequestSubmittedScreen
+from kiosk.views.review_request import ReviewRequestScreen
+from kiosk.views.scan_id_card import ScanIdCardScreen
 from kiosk.views.screen import Screen
+from kiosk.views.service_intro import ServiceIntroScreen
 from kiosk.views.staff_called import StaffCalledScreen
+from kiosk.views.track_request import TrackRequestScreen
 
 
 def screen_for(state: ScreenState) -> type[Screen]:
     match state:
         case Home():
             return HomeScreen
-        case ComingSoon():
-            return ComingSoonScreen
         case StaffCalled():
             return StaffCalledScreen
         case IdleWarning():
@@ -84,5 +112,37 @@ def screen_for(state: ScreenState) -> type[Screen]:
             return PaymentReceivedScreen
         case PaymentStopped():
             return PaymentStoppedScreen
+        case ChooseService():
+            return ChooseServiceScreen
+        case ServiceIntro():
+            return ServiceIntroScreen
+        case IdConsent():
+            return IdConsentScreen
+        case ScanIdCard():
+            return ScanIdCardScreen
+        case FillField():
+            return FillFieldScreen
+        case ReviewRequest():
+            return ReviewRequestScreen
+        case ConfirmOtp():
+            return ConfirmOtpScreen
+        case RequestSubmitted():
+            return RequestSubmittedScreen
+        case RequestRefused():
+            return RequestRefusedScreen
+        case TrackRequest():
+            return TrackRequestScreen
+        case RequestStatus():
+            return RequestStatusScreen
+        case OutageStart():
+            return OutageStartScreen
+        case DangerHotline():
+            return DangerHotlineScreen
+        case OutageOverview():
+            return OutageOverviewScreen
+        case ReportOutage():
+            return ReportOutageScreen
+        case OutageReported():
+            return OutageReportedScreen
         case _:
             assert_never(state)

@@ -6,25 +6,7 @@ import pytest
 
 from kiosk.central.client import CentralClient
 from kiosk.central.errors import Conflict, InvalidInput, NotFound, RateLimited
-
-INSPECTION = {"full_name": "Nguyễn Văn Hùng", "phone": "0912345678"}
-
-
-async def _valid_fields(client: CentralClient, service_code: str) -> dict[str, str | int | bool]:
-    service = next(s for s in (await client.services()).services if s.code == service_code)
-    samples: dict[str, str | int | bool] = {
-        "text": "Nguyễn Thị Hương", "address": "Xóm Bản Piềng, Xã Định Hóa, Thái Nguyên",
-        "phone": "0912345678", "id_number": "001190012345", "date": "2026-12-01", "yes_no": True,
-    }  # fmt: skip
-    fields: dict[str, str | int | bool] = {}
-    for f in service.fields:
-        if f.type == "choice":
-            fields[f.name] = f.options[0].value
-        elif f.type in ("number", "household_count"):
-            fields[f.name] = f.min_value if f.min_value is not None else 1
-        else:
-            fields[f.name] = samples[f.type]
-    return fields
+from tests.central.service_forms import valid_fields
 
 
 @pytest.mark.asyncio
@@ -36,7 +18,7 @@ async def test_the_catalogue_lists_twelve_services_with_forms(client: CentralCli
 
 @pytest.mark.asyncio
 async def test_a_request_confirmed_by_otp_gets_a_tracking_code(client: CentralClient) -> None:
-    fields = await _valid_fields(client, "meter_inspection")
+    fields = await valid_fields(client, "meter_inspection")
     otp = await client.send_otp("service_request", customer_code="PE01000123456")
     assert otp.phone == "091*****78"
     code = (await client.sim_otp(otp.id)).code
@@ -56,7 +38,7 @@ async def test_a_request_confirmed_by_otp_gets_a_tracking_code(client: CentralCl
 
 @pytest.mark.asyncio
 async def test_new_connections_need_no_customer_code(client: CentralClient) -> None:
-    fields = await _valid_fields(client, "new_connection_lv")
+    fields = await valid_fields(client, "new_connection_lv")
     otp = await client.send_otp("service_request", phone="0912000111")
     code = (await client.sim_otp(otp.id)).code
     request = await client.submit_request("new_connection_lv", None, fields, otp.id, code, "key-req-new-01")
@@ -65,7 +47,7 @@ async def test_new_connections_need_no_customer_code(client: CentralClient) -> N
 
 @pytest.mark.asyncio
 async def test_wrong_codes_use_up_attempts_then_lock(client: CentralClient) -> None:
-    fields = await _valid_fields(client, "meter_inspection")
+    fields = await valid_fields(client, "meter_inspection")
     otp = await client.send_otp("service_request", customer_code="PE01000123456")
     right = (await client.sim_otp(otp.id)).code
     wrong = f"{(int(right) + 1) % 1_000_000:06d}"
@@ -87,7 +69,7 @@ async def test_wrong_codes_use_up_attempts_then_lock(client: CentralClient) -> N
 
 @pytest.mark.asyncio
 async def test_an_expired_code_is_refused(client: CentralClient) -> None:
-    fields = await _valid_fields(client, "meter_inspection")
+    fields = await valid_fields(client, "meter_inspection")
     otp = await client.send_otp("service_request", customer_code="PE01000123456")
     code = (await client.sim_otp(otp.id)).code
     await client.sim_advance_clock(5 * 60 + 1)
@@ -108,7 +90,7 @@ async def test_a_code_cannot_be_resent_at_once(client: CentralClient) -> None:
 
 @pytest.mark.asyncio
 async def test_a_used_code_cannot_confirm_another_request(client: CentralClient) -> None:
-    fields = await _valid_fields(client, "meter_inspection")
+    fields = await valid_fields(client, "meter_inspection")
     otp = await client.send_otp("service_request", customer_code="PE01000123456")
     code = (await client.sim_otp(otp.id)).code
     await client.submit_request("meter_inspection", "PE01000123456", fields, otp.id, code, "key-used-0001")
@@ -121,7 +103,7 @@ async def test_a_used_code_cannot_confirm_another_request(client: CentralClient)
 
 @pytest.mark.asyncio
 async def test_invalid_fields_are_named(client: CentralClient) -> None:
-    fields = await _valid_fields(client, "new_connection_lv")
+    fields = await valid_fields(client, "new_connection_lv")
     fields["phone"] = "12345"
     otp = await client.send_otp("service_request", phone="0912000222")
     code = (await client.sim_otp(otp.id)).code
@@ -133,7 +115,7 @@ async def test_invalid_fields_are_named(client: CentralClient) -> None:
 
 @pytest.mark.asyncio
 async def test_replaying_a_key_with_another_body_is_refused(client: CentralClient) -> None:
-    fields = await _valid_fields(client, "meter_inspection")
+    fields = await valid_fields(client, "meter_inspection")
     otp = await client.send_otp("service_request", customer_code="PE01000123456")
     code = (await client.sim_otp(otp.id)).code
     await client.submit_request("meter_inspection", "PE01000123456", fields, otp.id, code, "key-body-0001")

@@ -51,6 +51,7 @@ def close_kiosk(app: KioskApp, qloop: asyncio.AbstractEventLoop, qapp: QApplicat
     qloop.run_until_complete(app.settle())
     qloop.run_until_complete(app.payments.followed())
     app.keeper.journal.close()
+    app.outbox.close()
     qloop.run_until_complete(app.client.aclose())
     app.window.allow_close = True
     app.window.close()

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import KioskApp
-from kiosk.flows.navigation import ComingSoon, Feature, Home, IdleWarning
+from kiosk.flows.navigation import Home, IdleWarning, OutageStart
 from kiosk.input_watch import InputWatcher
 from kiosk.session import CustomerSession
 from kiosk.views.idle_warning import IdleWarningScreen
@@ -47,7 +47,7 @@ def test_i_need_more_time_returns_to_exactly_where_the_customer_was(kiosk: Kiosk
     for _ in range(5):
         kiosk.idle.tick()
     tap(qtbot, kiosk.window, "idle-more-time")
-    assert kiosk.navigator.current == ComingSoon(Feature.OUTAGES)
+    assert kiosk.navigator.current == OutageStart()
     assert kiosk.navigator.depth == 2
     assert kiosk.session.large_text is True
 

@@ -9,7 +9,16 @@ from PySide6.QtWidgets import QAbstractButton, QLabel
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import KioskApp
-from kiosk.flows.navigation import ChooseMethod, ComingSoon, Feature, IdleWarning, StaffCalled
+from kiosk.central.models import Service
+from kiosk.flows.navigation import (
+    ChooseMethod,
+    ChooseService,
+    FillField,
+    IdleWarning,
+    OutageStart,
+    StaffCalled,
+)
+from kiosk.requests.form import RequestForm, masked, shown
 from tests.helpers.screens import SCREENS
 from tests.helpers.widgets import tap, visible_texts, visible_widgets
 
@@ -29,10 +38,41 @@ def shown_as_is(kiosk: KioskApp) -> set[str]:
     if customer is not None:
         texts |= {customer.name, customer.address}
     state = kiosk.navigator.current
+    texts |= _central_service_texts(kiosk)
     if isinstance(state, ChooseMethod):
         # The central names its payment methods in both kiosk languages; brand names may be the same in both.
         texts |= {m.label.vi if kiosk.tr.language == "vi" else m.label.en for m in state.methods}
         texts |= {m.label.vi for m in state.methods} & {m.label.en for m in state.methods}
+    return texts
+
+
+def _central_service_texts(kiosk: KioskApp) -> set[str]:
+    """The central's own words for its services (titles, questions, answers), in the current language only, and
+    what the customer typed into the form."""
+    state = kiosk.navigator.current
+    services: list[Service] = []
+    if isinstance(state, ChooseService):
+        services = list(state.services)
+    form = getattr(state, "form", None)
+    service = getattr(state, "service", None) or getattr(form, "service", None)
+    if isinstance(service, Service):
+        services.append(service)
+    pick = kiosk.tr.pick
+    texts: set[str] = set()
+    for one in services:
+        texts |= {pick(one.title), pick(one.description)} | {pick(paper) for paper in one.documents}
+        texts |= {f"{number}. {pick(paper)}" for number, paper in enumerate(one.documents, start=1)}
+        for spec in one.fields:
+            texts |= {pick(spec.label), *(pick(option.label) for option in spec.options)}
+            texts |= {pick(spec.help)} if spec.help is not None else set()
+    if isinstance(form, RequestForm):
+        for spec in form.service.fields:
+            raw = form.answer(spec.name)
+            texts |= {raw, shown(spec, raw), masked(spec, raw)}
+    typed = getattr(state, "typed", None)
+    if isinstance(state, FillField) and typed:
+        spec = state.form.service.fields[state.index]
+        texts.add(shown(spec, typed) + "▏")
     return texts
 
 
@@ -50,6 +90,7 @@ def words_not_from_the_catalog(kiosk: KioskApp) -> list[str]:
         and widget.text() not in as_is
         and not kiosk.tr.is_catalog_text(widget.text())
         and not (widget.property("data") and IDENTIFIER.fullmatch(widget.text()))
+        and not (widget.property("data") and len(widget.text()) == 1)  # a key of the keyboard: a letter
     ]
 
 
@@ -70,7 +111,12 @@ def test_switching_language_keeps_the_place_and_changes_every_text(
     english = visible_texts(kiosk.window)
     assert words_not_from_the_catalog(kiosk) == []
     # Every sentence changed; only names and identifiers that are the same in both may stay.
-    unchanged = {t for t in set(vietnamese) & set(english) if any(c.isalpha() for c in t.replace("kWh", ""))}
+    # Single letters are the keyboard's keys, the same in both languages.
+    unchanged = {
+        t
+        for t in set(vietnamese) & set(english)
+        if len(t) > 1 and any(c.isalpha() for c in t.replace("kWh", ""))
+    }
     assert {t for t in unchanged if not IDENTIFIER.fullmatch(t)} <= shown_as_is(kiosk) | SAME_IN_BOTH
 
     tap(qtbot, kiosk.window, "nav-language")
@@ -95,9 +141,9 @@ def test_the_countdown_number_and_unit_follow_the_language(kiosk: KioskApp, qtbo
 
 
 def test_a_new_customer_gets_the_default_language_after_a_wipe(kiosk: KioskApp, qtbot: QtBot) -> None:
-    tap(qtbot, kiosk.window, "tile-requests")
+    tap(qtbot, kiosk.window, "tile-outages")
     tap(qtbot, kiosk.window, "nav-language")
-    assert kiosk.navigator.current == ComingSoon(Feature.REQUESTS)
+    assert kiosk.navigator.current == OutageStart()
     kiosk.idle.end_session()
     assert kiosk.tr.language == "vi"
     assert kiosk.tr._("home.welcome") in visible_texts(kiosk.window)
@@ -105,10 +151,10 @@ def test_a_new_customer_gets_the_default_language_after_a_wipe(kiosk: KioskApp, 
 
 
 def test_staff_screen_in_english_then_back_to_the_journey_in_english(kiosk: KioskApp, qtbot: QtBot) -> None:
-    tap(qtbot, kiosk.window, "tile-requests")
+    tap(qtbot, kiosk.window, "tile-outages")
     tap(qtbot, kiosk.window, "nav-call-staff")
     tap(qtbot, kiosk.window, "nav-language")
     assert kiosk.navigator.current == StaffCalled()
     tap(qtbot, kiosk.window, "staff-called-continue")
-    assert kiosk.navigator.current == ComingSoon(Feature.REQUESTS)
-    assert "This service is coming to this kiosk soon" in visible_texts(kiosk.window)
+    assert kiosk.navigator.current == OutageStart()
+    assert kiosk.tr._("outage_start.danger") in visible_texts(kiosk.window)

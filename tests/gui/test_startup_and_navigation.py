@@ -10,8 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.app import KioskApp, build_kiosk, demo_overrides
 from kiosk.config import load_settings
-from kiosk.flows.navigation import ComingSoon, Feature, Home, StaffCalled
-from kiosk.views.coming_soon import ComingSoonScreen
+from kiosk.flows.navigation import ChooseService, Home, OutageStart, StaffCalled, TrackRequest
 from kiosk.views.home import HomeScreen
 from tests.helpers.central import RunningCentral
 from tests.helpers.widgets import tap, visible_texts
@@ -41,14 +40,15 @@ def test_a_wrong_token_is_reported_not_crashed(
     assert kiosk.central_reachable is False
 
 
-def test_each_tile_not_built_yet_leads_to_an_honest_coming_soon_and_back(
-    kiosk: KioskApp, qtbot: QtBot
-) -> None:
-    for feature in (Feature.OUTAGES, Feature.REQUESTS, Feature.TRACK_REQUEST):
-        tap(qtbot, kiosk.window, f"tile-{feature.value}")
-        assert kiosk.navigator.current == ComingSoon(feature)
-        assert isinstance(kiosk.window.current_screen, ComingSoonScreen)
-        assert kiosk.tr._("coming_soon.heading") in visible_texts(kiosk.window)
+def test_each_tile_opens_its_journey_and_back_returns_home(kiosk: KioskApp, qtbot: QtBot) -> None:
+    for tile, first in (
+        ("outages", OutageStart),
+        ("requests", ChooseService),
+        ("track_request", TrackRequest),
+    ):
+        tap(qtbot, kiosk.window, f"tile-{tile}")
+        asyncio.get_event_loop().run_until_complete(kiosk.settle())
+        assert isinstance(kiosk.navigator.current, first)
         tap(qtbot, kiosk.window, "nav-back")
         assert kiosk.navigator.current == Home()
 
@@ -64,11 +64,11 @@ def test_home_from_anywhere(kiosk: KioskApp, qtbot: QtBot) -> None:
 
 
 def test_calling_staff_keeps_the_customers_place(kiosk: KioskApp, qtbot: QtBot) -> None:
-    tap(qtbot, kiosk.window, "tile-requests")
+    tap(qtbot, kiosk.window, "tile-track_request")
     tap(qtbot, kiosk.window, "nav-call-staff")
     assert kiosk.tr._("staff_called.heading") in visible_texts(kiosk.window)
     tap(qtbot, kiosk.window, "staff-called-continue")
-    assert kiosk.navigator.current == ComingSoon(Feature.REQUESTS)
+    assert kiosk.navigator.current == TrackRequest()
 
 
 def test_close_requests_are_ignored_outside_staff_mode(kiosk: KioskApp) -> None:

@@ -10,7 +10,8 @@ from pytestqt.qtbot import QtBot
 from kiosk.app import KioskApp
 from kiosk.flows.navigation import Loading, PayByQr, Waiting
 from kiosk.printing.samples import sample_documents
-from tests.helpers.widgets import tap
+from tests.helpers.requests import REQUEST_SCREENS
+from tests.helpers.widgets import settle, tap
 
 
 def _staff(kiosk: KioskApp, bot: QtBot) -> None:
@@ -32,7 +33,6 @@ def _print_preview(kiosk: KioskApp, bot: QtBot) -> None:
 
 SCREENS: dict[str, Callable[[KioskApp, QtBot], None]] = {
     "home": lambda kiosk, bot: None,
-    "coming-soon": lambda kiosk, bot: tap(bot, kiosk.window, "tile-requests"),
     "staff-called": _staff,
     "idle-warning": _idle,
     "print-preview": _print_preview,
@@ -40,11 +40,6 @@ SCREENS: dict[str, Callable[[KioskApp, QtBot], None]] = {
 
 
 # ---------------------------------------------------------------------------------------------- bill lookup
-def settle(kiosk: KioskApp) -> None:
-    """Lets every request a tap started finish (the kiosk's own event loop runs them)."""
-    asyncio.get_event_loop().run_until_complete(kiosk.settle())
-
-
 def type_code(kiosk: KioskApp, bot: QtBot, code: str) -> None:
     """From home, taps the bills tile, the prefix chip and each digit, as a customer does."""
     tap(bot, kiosk.window, "tile-bills")
@@ -134,3 +129,64 @@ PAYMENT_SCREENS: dict[str, Callable[[KioskApp, QtBot], None]] = {
     "payment-received": _received,
 }
 SCREENS.update(PAYMENT_SCREENS)
+
+
+# ---------------------------------------------------------------------------------------------- service requests
+SCREENS.update(REQUEST_SCREENS)
+
+
+# ---------------------------------------------------------------------------------------------- outages, tracking
+def type_on_keypad(bot: QtBot, kiosk: KioskApp, code: str) -> None:
+    """On a customer-code keypad already on screen: the prefix chip, then each digit."""
+    tap(bot, kiosk.window, f"prefix-{code[:2]}")
+    for digit in code[2:]:
+        tap(bot, kiosk.window, f"key-{digit}")
+
+
+def outage_area(choice: str, code: str) -> Callable[[KioskApp, QtBot], None]:
+    """From home: the outages tile, ``choice`` (``outage-no-power``, ``outage-schedule``), the code, its area."""
+
+    def reach(kiosk: KioskApp, bot: QtBot) -> None:
+        tap(bot, kiosk.window, "tile-outages")
+        tap(bot, kiosk.window, choice)
+        type_on_keypad(bot, kiosk, code)
+        tap(bot, kiosk.window, "code-submit")
+        settle(kiosk)
+
+    return reach
+
+
+def type_tracking_code(kiosk: KioskApp, bot: QtBot, code: str) -> None:
+    """From home: the tracking tile, then each character on the code keyboard."""
+    tap(bot, kiosk.window, "tile-track_request")
+    for character in code:
+        tap(bot, kiosk.window, f"track-key-{character}")
+
+
+def _tracked(code: str) -> Callable[[KioskApp, QtBot], None]:
+    def reach(kiosk: KioskApp, bot: QtBot) -> None:
+        type_tracking_code(kiosk, bot, code)
+        tap(bot, kiosk.window, "track-submit")
+        settle(kiosk)
+
+    return reach
+
+
+_NO_POWER_IN_TOWN = outage_area("outage-no-power", "PD02000234567")  # an emergency outage in progress
+
+OUTAGE_SCREENS: dict[str, Callable[[KioskApp, QtBot], None]] = {
+    "outage-start": lambda kiosk, bot: tap(bot, kiosk.window, "tile-outages"),
+    "danger-hotline": _then(lambda kiosk, bot: tap(bot, kiosk.window, "tile-outages"), "outage-danger"),
+    "outage-overview": _NO_POWER_IN_TOWN,
+    "outage-schedule": outage_area("outage-schedule", "PA12000345678"),
+    "report-outage": _then(_NO_POWER_IN_TOWN, "outages-report"),
+    "outage-reported": _then(_then(_NO_POWER_IN_TOWN, "outages-report"), "report-my-house"),
+    "danger-reported": _then(_then(_NO_POWER_IN_TOWN, "outages-report"), "report-danger"),
+}
+TRACK_SCREENS: dict[str, Callable[[KioskApp, QtBot], None]] = {
+    "track-request": lambda kiosk, bot: type_tracking_code(kiosk, bot, "YCA7K3"),
+    "track-request-not-found": _tracked("YCA7K3M9Q3"),
+    "request-status": _tracked("YCA7K3M9Q2"),
+}
+SCREENS.update(OUTAGE_SCREENS)
+SCREENS.update(TRACK_SCREENS)

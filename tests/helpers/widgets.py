@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from pytestqt.qtbot import QtBot
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskApp
 
 
 def visible_widgets(root: QWidget) -> Iterator[QWidget]:
@@ -39,3 +44,8 @@ def tap(qtbot: QtBot, root: QWidget, object_name: str) -> None:
     assert widget is not None, f"no button {object_name!r}"
     assert widget.isVisibleTo(root), f"button {object_name!r} is hidden"
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=QPoint(widget.width() // 2, widget.height() // 2))
+
+
+def settle(kiosk: KioskApp) -> None:
+    """Lets every request a tap started finish (the kiosk's own event loop runs them)."""
+    asyncio.get_event_loop().run_until_complete(kiosk.settle())

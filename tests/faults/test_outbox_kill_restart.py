@@ -1,0 +1,205 @@
+"""``kill -9`` of a kiosk while it sends a submission, then a restart: the submission reaches the central
+exactly once.
+
+:mod:`tests.faults.outbox_kiosk_process` runs the real outbox and courier in a child process, with the outbox
+file on the real disk, against the reference central of this test process. It stops dead at the point named;
+this test sends it SIGKILL there (no ``finally``, no ``atexit``, no flush: what the outbox committed is all that
+survives), then starts a second process that resumes (the courier's loop), and checks the central's database
+and the outbox file.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import multiprocessing.process
+import random
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kiosk.central.client import CentralClient
+from kiosk.requests.outbox import OUTBOX_FILE_NAME
+from tests.faults import outbox_kiosk_process
+from tests.faults.outbox_harness import Submission, outage_report, service_request
+from tests.faults.outbox_invariants import assert_outbox_invariants, central_mark, read_central, read_outbox
+from tests.helpers.central import RunningCentral
+
+ROOT = Path(__file__).parent.parent.parent
+LINE_TIMEOUT = 30.0
+
+# A fork server started once, with the kiosk's modules imported: each kiosk process is a fork of it.
+FORK_SERVER = multiprocessing.get_context("forkserver")
+FORK_SERVER.set_forkserver_preload(["tests.faults.outbox_kiosk_process"])
+
+
+@dataclass(frozen=True)
+class Kill:
+    die_at: str
+    kind: str = "service_request"
+    resume_dies_at: str | None = None  # the first resume is killed too, here
+    made_before_resume: int = 0  # central rows when the kiosk is down
+
+
+KILLS = {
+    "between-add-and-send": Kill("added"),
+    "before-the-request-leaves": Kill("before_send"),
+    "after-the-central-committed": Kill("after_commit", made_before_resume=1),
+    "after-it-was-journalled": Kill("delivered", made_before_resume=1),
+    "report-after-the-central-committed": Kill("after_commit", kind="outage_report", made_before_resume=1),
+    "resume-killed-after-the-central-committed": Kill("before_send", resume_dies_at="after_commit"),
+}
+
+
+class KioskProcess:
+    """A kiosk process: forked by a ``multiprocessing`` fork server that has the kiosk imported already, or
+    with ``exec_cli`` started as ``python -m tests.faults.outbox_kiosk_process``. Either way a real process of
+    its own, killed with SIGKILL."""
+
+    def __init__(
+        self,
+        central: RunningCentral,
+        directory: Path,
+        *args: str,
+        die_at: str | None = None,
+        exec_cli: bool = False,
+    ) -> None:
+        argv = ["--central", central.url, "--token", central.token, "--dir", str(directory)]
+        if die_at is not None:
+            argv += ["--die-at", die_at]
+        argv += args
+        self.lines: list[str] = []
+        self.process: multiprocessing.process.BaseProcess | subprocess.Popen[str]
+        if exec_cli:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tests.faults.outbox_kiosk_process", *argv],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            # A driver that neither gets there nor exits is killed, so the test fails rather than hangs.
+            self._watchdog = threading.Timer(LINE_TIMEOUT, self.process.kill)
+            self._watchdog.start()
+        else:
+            receive, send = FORK_SERVER.Pipe(duplex=False)
+            self.process = FORK_SERVER.Process(
+                target=outbox_kiosk_process.run_forked, args=(argv, send), daemon=True
+            )
+            self.process.start()
+            send.close()  # the child holds the only writing end now: its death ends the stream
+            self._receive = receive
+
+    def _next_line(self) -> str | None:
+        if isinstance(self.process, subprocess.Popen):
+            assert self.process.stdout is not None
+            line = self.process.stdout.readline()
+            return line.rstrip("\n") if line else None
+        try:
+            if not self._receive.poll(LINE_TIMEOUT):
+                return None
+            received: str = self._receive.recv()
+        except EOFError:
+            return None
+        return received
+
+    def wait_for(self, prefix: str) -> str:
+        while (line := self._next_line()) is not None:
+            self.lines.append(line)
+            if line.startswith(prefix):
+                return line
+        self.process.kill()
+        raise AssertionError(f"the kiosk process ended (or hung) without {prefix!r}; it said {self.lines}")
+
+    def kill(self) -> None:
+        """SIGKILL, the way a power cut or the OOM killer ends it: no finally, no atexit, no flush."""
+        code: int | None
+        if isinstance(self.process, subprocess.Popen):
+            self.process.send_signal(signal.SIGKILL)
+            code = self.process.wait(timeout=10)
+        else:
+            self.process.kill()  # SIGKILL
+            self.process.join(timeout=10)
+            code = self.process.exitcode
+        assert code == -signal.SIGKILL
+        self.close()
+
+    def finish(self) -> int | None:
+        if isinstance(self.process, subprocess.Popen):
+            code: int | None = self.process.wait(timeout=LINE_TIMEOUT)
+        else:
+            self.process.join(timeout=LINE_TIMEOUT)
+            code = self.process.exitcode
+        self.close()
+        return code
+
+    def close(self) -> None:
+        if isinstance(self.process, subprocess.Popen):
+            self._watchdog.cancel()
+            if self.process.stdout is not None:
+                self.process.stdout.close()
+        else:
+            self._receive.close()
+
+
+async def a_submission(client: CentralClient, kind: str) -> Submission:
+    rng = random.Random(f"kill/{kind}")
+    if kind == "outage_report":
+        return outage_report(rng)
+    services = {s.code: s for s in (await client.services()).services}
+    return await service_request(client, services["meter_relocation"], rng)
+
+
+async def kill_and_resume(
+    central: RunningCentral, directory: Path, client: CentralClient, kill: Kill, *, exec_cli: bool = False
+) -> None:
+    mark = central_mark(central.db_path)
+    s = await a_submission(client, kill.kind)
+    given = directory / "submission.json"
+    given.write_text(json.dumps({"kind": s.kind, "payload": dict(s.payload), "summary": dict(s.summary)}))
+
+    submitting = KioskProcess(
+        central, directory, "submit", "--submission", str(given), die_at=kill.die_at, exec_cli=exec_cli
+    )
+    reference = submitting.wait_for("ADDED ").split()[1]
+    submitting.wait_for(f"AT {kill.die_at}")
+    submitting.kill()
+    outbox = directory / OUTBOX_FILE_NAME
+    assert len(read_central(central.db_path, mark)) == kill.made_before_resume
+    [row] = read_outbox(outbox)
+    assert row.reference == reference
+    assert row.state == ("delivered" if kill.die_at == "delivered" else "queued")
+
+    if kill.resume_dies_at is not None:
+        dying = KioskProcess(central, directory, "resume", die_at=kill.resume_dies_at, exec_cli=exec_cli)
+        dying.wait_for(f"AT {kill.resume_dies_at}")
+        dying.kill()
+    resuming = KioskProcess(central, directory, "resume", exec_cli=exec_cli)
+    queued = 0 if kill.die_at == "delivered" else 1
+    assert resuming.wait_for("QUEUED ") == f"QUEUED {queued}"
+    state = resuming.wait_for("STATE ")
+    assert resuming.finish() == 0
+
+    [made] = read_central(central.db_path, mark)
+    assert state == f"STATE delivered {made.code}"
+    assert_outbox_invariants(central.db_path, outbox, [reference], since=mark)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("kill", KILLS.values(), ids=KILLS.keys())
+async def test_a_kiosk_killed_while_sending_resumes_and_delivers_once(
+    central: RunningCentral, tmp_path: Path, client: CentralClient, kill: Kill
+) -> None:
+    await kill_and_resume(central, tmp_path, client, kill)
+
+
+@pytest.mark.asyncio
+async def test_the_driver_killed_as_the_cli_runs_it_resumes_too(
+    central: RunningCentral, tmp_path: Path, client: CentralClient
+) -> None:
+    """The same, with ``python -m tests.faults.outbox_kiosk_process`` exec'd as a plain subprocess (slower)."""
+    await kill_and_resume(central, tmp_path, client, KILLS["after-the-central-committed"], exec_cli=True)

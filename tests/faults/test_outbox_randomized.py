@@ -1,0 +1,418 @@
+"""A thousand seeded kiosk sessions of service requests and outage reports on a bad network, and the outbox's
+four promises after every one of them.
+
+Each scenario draws, from a generator seeded by ``(seed, scenario number)``: 1 to 3 submissions (a service
+request of a service drawn from the central's catalogue, its form filled in validly from the service's own
+schema and confirmed by a verified one-time code; or an outage report); what happens to the screen's attempt
+right after each is added (the screen waits for it; its deadline strikes while the request is held before it
+leaves, or after the central committed it and before the answer arrives; or the kiosk goes down before
+anything is sent); whether the central is down during that attempt; whether the kiosk restarts there (with a
+held send: while it is in flight); how likely each submission is to break and how (the nine faults of the
+vocabulary and a proxy's 404 page); whether the background loop runs alongside the customers; whether the
+central is down when they have gone, and for how long; whether the kiosk restarts while the loop drains the
+outbox. Then the loop drains it, faults still on, and :mod:`tests.faults.outbox_invariants` judges the
+central's database and the outbox file.
+
+One reference central serves the run (the scenarios read only the rows made after their start); each
+scenario has a fresh outbox file and its own phones. The kiosk's clock is a fake one that its sleeps move,
+so the backoff's minutes take no time. Replay::
+
+    OUTBOX_FAULT_SEED=<seed> OUTBOX_FAULT_ONLY=<scenario> python3 -m pytest tests/faults/test_outbox_randomized.py -s
+
+``OUTBOX_FAULT_SCENARIOS`` sets how many run (1000 by default); ``OUTBOX_FAULT_REPORT`` names a JSON file for
+the summary.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import random
+import shutil
+import time
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+from pathlib import Path
+
+import pytest
+
+from kiosk.central.client import CentralClient
+from kiosk.central.models import Service
+from kiosk.requests.records import Delivery, OutboxKind
+from tests.faults.harness import no_wait
+from tests.faults.invariants import InvariantError
+from tests.faults.outbox_harness import (
+    FakeClock,
+    Hold,
+    HoldingTransport,
+    RequestKiosk,
+    SubmitFaults,
+    fast_directory,
+    outage_report,
+    remove_database,
+    service_request,
+)
+from tests.faults.outbox_invariants import (
+    central_mark,
+    check,
+    none_duplicated,
+    none_lost,
+    read_central,
+    read_outbox,
+)
+from tests.helpers.central import RunningCentral, running_central
+from tests.helpers.faulty_transport import ALL_FAULTS, Fault, FaultyTransport
+
+DEFAULT_SEED = 20251123
+SEED = int(os.environ.get("OUTBOX_FAULT_SEED", str(DEFAULT_SEED)))
+SCENARIOS = int(os.environ.get("OUTBOX_FAULT_SCENARIOS", "1000"))
+ONLY = os.environ.get("OUTBOX_FAULT_ONLY")
+REPORT = os.environ.get("OUTBOX_FAULT_REPORT")
+MAX_FAILURES_LISTED = 20
+# The nine of the vocabulary, and a proxy's own 404 page after the central committed (an error without the
+# contract's body: the courier must take it as "outcome unknown", not as a refusal).
+FAULTS = (*ALL_FAULTS, Fault.PROXY_404_AFTER)
+
+
+class Attempt(StrEnum):
+    """What happens to the screen's attempt right after the submission is added."""
+
+    WAITS = "waits"  # the screen waits for the courier: delivered, or "saved on this kiosk"
+    CUT_BEFORE_SEND = "cut_before_send"  # the deadline strikes before the request has left the kiosk
+    CUT_AFTER_COMMIT = "cut_after_commit"  # ... after the central committed it, before the answer came
+    NONE = "none"  # the kiosk goes down right after the add: nothing was sent
+
+
+HOLDS = {Attempt.CUT_BEFORE_SEND: Hold.BEFORE_SEND, Attempt.CUT_AFTER_COMMIT: Hold.AFTER_COMMIT}
+
+
+@dataclass(frozen=True)
+class ItemPlan:
+    kind: OutboxKind
+    service: str | None
+    attempt: Attempt
+    down: bool  # the central cannot be reached during the screen's attempt
+    restart: bool  # the kiosk restarts after it (a cut attempt: while the send is held in flight)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    seed: int
+    number: int
+    items: tuple[ItemPlan, ...]
+    fault_probability: float
+    alongside: bool  # the background loop runs while the customers are at the screen
+    down_after: float | None  # the central is down for this many seconds when the customers have gone
+    restart_in_drain: bool
+
+    @property
+    def replay(self) -> str:
+        return f"OUTBOX_FAULT_SEED={self.seed} OUTBOX_FAULT_ONLY={self.number}"
+
+    @staticmethod
+    def rng(seed: int, number: int) -> random.Random:
+        return random.Random(f"outbox-faults/{seed}/{number}")
+
+    @classmethod
+    def draw(cls, seed: int, number: int, rng: random.Random, services: list[str]) -> Scenario:
+        items = []
+        for _ in range(rng.randint(1, 3)):
+            attempt = rng.choice(
+                (
+                    Attempt.WAITS,
+                    Attempt.WAITS,
+                    Attempt.CUT_BEFORE_SEND,
+                    Attempt.CUT_AFTER_COMMIT,
+                    Attempt.NONE,
+                )
+            )
+            requested = rng.random() < 0.7
+            items.append(
+                ItemPlan(
+                    kind=OutboxKind.SERVICE_REQUEST if requested else OutboxKind.OUTAGE_REPORT,
+                    service=rng.choice(services) if requested else None,
+                    attempt=attempt,
+                    down=rng.random() < 0.2,
+                    restart=attempt is Attempt.NONE or rng.random() < 0.2,
+                )
+            )
+        return cls(
+            seed=seed,
+            number=number,
+            items=tuple(items),
+            fault_probability=rng.choice((0.0, 0.15, 0.3, 0.5)),
+            alongside=rng.random() < 0.3,
+            down_after=rng.choice((None, None, rng.uniform(1, 900))),
+            restart_in_drain=rng.random() < 0.2,
+        )
+
+
+@dataclass
+class Summary:
+    scenarios: int = 0
+    seconds: float = 0.0
+    items: Counter[str] = field(default_factory=Counter)
+    services: Counter[str] = field(default_factory=Counter)
+    attempts: Counter[str] = field(default_factory=Counter)
+    at_screen: Counter[str] = field(default_factory=Counter)
+    faults: Counter[str] = field(default_factory=Counter)
+    refused_while_down: int = 0
+    down_periods: int = 0
+    restarts: Counter[str] = field(default_factory=Counter)
+    sends: int = 0
+    most_sends: int = 0
+    central_rows: int = 0
+    delivered: int = 0
+    lost: int = 0
+    duplicated: int = 0
+    violations: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        def counts(c: Counter[str]) -> str:
+            return ", ".join(f"{k}={v}" for k, v in sorted(c.items())) or "none"
+
+        return "\n".join(
+            [
+                f"outbox fault scenarios: {self.scenarios} (seed {SEED}) in {self.seconds:.1f} s",
+                f"  items added ({sum(self.items.values())}): {counts(self.items)}",
+                f"  services requested ({len(self.services)} of the catalogue): {counts(self.services)}",
+                f"  screen attempts: {counts(self.attempts)}",
+                f"  what the screen could tell the customer: {counts(self.at_screen)}",
+                f"  faults injected at submit ({sum(self.faults.values())}): {counts(self.faults)}",
+                f"  central down: {self.down_periods} periods, {self.refused_while_down} requests refused",
+                f"  kiosk restarts ({sum(self.restarts.values())}): {counts(self.restarts)}",
+                f"  submissions sent: {self.sends} (at most {self.most_sends} for one item)",
+                f"  central rows made: {self.central_rows}; items delivered: {self.delivered}",
+                f"  lost: {self.lost}; duplicated: {self.duplicated}",
+                f"  scenarios with invariant violations: {self.violations}",
+            ]
+        )
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "seed": SEED,
+            "scenarios": self.scenarios,
+            "seconds": round(self.seconds, 1),
+            "items": dict(self.items),
+            "services": dict(self.services),
+            "attempts": dict(self.attempts),
+            "at_screen": dict(self.at_screen),
+            "faults": dict(self.faults),
+            "down_periods": self.down_periods,
+            "refused_while_down": self.refused_while_down,
+            "restarts": dict(self.restarts),
+            "sends": self.sends,
+            "most_sends": self.most_sends,
+            "central_rows": self.central_rows,
+            "delivered": self.delivered,
+            "lost": self.lost,
+            "duplicated": self.duplicated,
+            "violations": self.violations,
+        }
+
+
+class Run:
+    """One scenario being played, with the kiosk restarting where the scenario says."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        rng: random.Random,
+        kiosk: RequestKiosk,
+        client: CentralClient,
+        services: dict[str, Service],
+        faults: SubmitFaults,
+        holding: HoldingTransport,
+        summary: Summary,
+    ) -> None:
+        self.scenario = scenario
+        self.rng = rng
+        self.kiosk = kiosk
+        self.client = client
+        self.services = services
+        self.faults = faults
+        self.holding = holding
+        self.summary = summary
+        self.told: list[str] = []
+        self._stop_loop = asyncio.Event()
+
+    def start_loop(self) -> None:
+        self._stop_loop = asyncio.Event()
+        stop = self._stop_loop
+        self.kiosk.start(lambda: self.kiosk.courier.run(stop))
+
+    async def restart(self, where: str) -> None:
+        await self.kiosk.restart()
+        self.summary.restarts[where] += 1
+        if self.scenario.alongside:
+            self.start_loop()
+
+    async def play(self) -> None:
+        if self.scenario.alongside:
+            self.start_loop()
+        for plan in self.scenario.items:
+            await self.customer(plan)
+        self._stop_loop.set()
+        if self.scenario.down_after is not None:
+            self.faults.down_until = self.kiosk.clock() + timedelta(seconds=self.scenario.down_after)
+            self.summary.down_periods += 1
+        if self.scenario.restart_in_drain and self.kiosk.outbox.depth():
+            stop = asyncio.Event()
+            self.kiosk.start(lambda: self.kiosk.courier.run(stop))
+            for _ in range(self.rng.randint(0, 30)):
+                await asyncio.sleep(0)
+            await self.restart("while_draining")
+        await self.kiosk.drain(seconds=30)
+
+    async def customer(self, plan: ItemPlan) -> None:
+        if plan.kind is OutboxKind.SERVICE_REQUEST:
+            assert plan.service is not None
+            submission = await service_request(self.client, self.services[plan.service], self.rng)
+            self.summary.services[plan.service] += 1
+        else:
+            submission = outage_report(self.rng)
+        item = self.kiosk.outbox.add(submission.kind, submission.payload, submission.summary)
+        self.told.append(item.reference)  # on the slip from here on
+        self.summary.items[plan.kind] += 1
+        self.summary.attempts[plan.attempt] += 1
+        self.faults.down = plan.down
+        if plan.down:
+            self.summary.down_periods += 1
+        try:
+            match plan.attempt:
+                case Attempt.WAITS:
+                    after = await self.kiosk.courier.deliver(item.id)
+                    told = {Delivery.DELIVERED: "delivered", Delivery.QUEUED: "saved_on_kiosk"}
+                    self.summary.at_screen[told.get(after.state, str(after.state))] += 1
+                case Attempt.CUT_BEFORE_SEND | Attempt.CUT_AFTER_COMMIT:
+                    await self.cut(item.id, HOLDS[plan.attempt], restart=plan.restart)
+                    self.summary.at_screen["saved_on_kiosk_deadline"] += 1
+                case Attempt.NONE:
+                    self.summary.at_screen["kiosk_went_down"] += 1
+        finally:
+            self.faults.down = False
+        if plan.restart and plan.attempt not in HOLDS:
+            await self.restart("after_add" if plan.attempt is Attempt.NONE else "after_the_screen")
+
+    async def cut(self, item_id: int, hold: Hold, *, restart: bool) -> None:
+        """The screen's attempt, held in flight at ``hold`` (unless a fault ends it first), then cut by the
+        screen's deadline or by a kiosk restart."""
+        held = self.holding.arm(hold)
+        attempt = self.kiosk.start(lambda: self.kiosk.courier.deliver(item_id))
+        holding = asyncio.ensure_future(held.wait())
+        try:
+            await asyncio.wait({attempt, holding}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            holding.cancel()
+        if restart:
+            await self.restart(f"in_flight_{hold}")
+        else:
+            attempt.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await attempt
+        # Anything else still held (the loop alongside may have sent it) gets the network's timeout.
+        self.holding.release()
+
+
+async def play_scenario(
+    number: int,
+    central: RunningCentral,
+    client: CentralClient,
+    faulty: FaultyTransport,
+    holding: HoldingTransport,
+    clock: FakeClock,
+    services: dict[str, Service],
+    workdir: Path,
+    summary: Summary,
+) -> None:
+    rng = Scenario.rng(SEED, number)
+    scenario = Scenario.draw(SEED, number, rng, sorted(services))
+    faults = SubmitFaults(rng, probability=scenario.fault_probability, faults=FAULTS, clock=clock)
+    faulty.plan = faults
+    faulty.log.clear()
+    holding.sent.clear()
+    mark = central_mark(central.db_path)
+    path = workdir / f"scenario-{number}.sqlite3"
+    kiosk = RequestKiosk(client, path, clock)
+    run = Run(scenario, rng, kiosk, client, services, faults, holding, summary)
+    try:
+        try:
+            await run.play()
+        except Exception as exc:  # anything escaping the screens or the drain is a finding
+            summary.violations += 1
+            summary.failures.append(f"{scenario.replay}: {scenario}\n{traceback.format_exception(exc)[-1]}")
+            return
+        finally:
+            await kiosk.close()
+        made, outbox = read_central(central.db_path, mark), read_outbox(path)
+        violations = check(made, outbox, run.told)
+        summary.scenarios += 1
+        summary.faults.update({str(k): v for k, v in faults.injected.items()})
+        summary.refused_while_down += faults.refused_while_down
+        summary.sends += sum(holding.sent.values())
+        summary.most_sends = max(summary.most_sends, *holding.sent.values(), 0)
+        summary.central_rows += len(made)
+        summary.delivered += sum(1 for row in outbox if row.state == "delivered")
+        summary.lost += len(none_lost(made, outbox, run.told))
+        summary.duplicated += len(none_duplicated(made, outbox))
+        if violations:
+            summary.violations += 1
+            summary.failures.append(f"{scenario.replay}: {scenario}\n{InvariantError(violations)}")
+    finally:
+        remove_database(path)
+
+
+def write_report(path: Path, summary: Summary) -> None:
+    path.write_text(json.dumps(summary.as_json(), indent=2, sort_keys=True), encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_randomized_sessions_lose_nothing_and_send_nothing_twice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    # Thousands of expected retries are logged at INFO and WARNING; an ERROR from the courier is a finding.
+    caplog.set_level(logging.ERROR)
+    workdir = fast_directory(tmp_path)
+    faulty = FaultyTransport(SubmitFaults(), slow_seconds=0.001)
+    holding = HoldingTransport(faulty)
+    clock = FakeClock()
+    numbers = [int(ONLY)] if ONLY is not None else list(range(SCENARIOS))
+    summary = Summary()
+    started = time.perf_counter()
+    try:
+        with running_central(workdir / "central.db") as central:
+            async with CentralClient(
+                central.url, central.token, timeout=5.0, retries=2, transport=holding, sleep=no_wait
+            ) as client:
+                services = {s.code: s for s in (await client.services()).services}
+                for number in numbers:
+                    await play_scenario(
+                        number, central, client, faulty, holding, clock, services, workdir, summary
+                    )
+    finally:
+        if workdir != tmp_path:
+            shutil.rmtree(workdir, ignore_errors=True)
+    summary.seconds = time.perf_counter() - started
+    with capsys.disabled():
+        print("\n" + summary.text())
+    if REPORT:
+        write_report(Path(REPORT), summary)
+    if summary.violations:
+        pytest.fail(
+            f"{summary.violations} of {len(numbers)} scenarios broke a promise (seed {SEED}); replay one with "
+            "the variables shown:\n\n" + "\n\n".join(summary.failures[:MAX_FAILURES_LISTED]),
+            pytrace=False,
+        )
+    courier_errors = [r for r in caplog.records if r.name.startswith("kiosk.requests")]
+    assert courier_errors == [], [r.getMessage() for r in courier_errors[:5]]
+    assert summary.scenarios == len(numbers)
+    assert (summary.lost, summary.duplicated) == (0, 0)
+    assert summary.delivered == summary.central_rows == sum(summary.items.values())
