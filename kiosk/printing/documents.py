@@ -312,6 +312,11 @@ class OutageScheduleLabels:
     footer: str  # emergency hotline
 
 
+def _until(start: datetime, end: datetime) -> str:
+    """The end of an outage: its time alone on the same day, its date too when it runs past midnight."""
+    return end.strftime("%H:%M") if end.date() == start.date() else _when(end)
+
+
 def outage_schedule(data: OutageSchedule, labels: OutageScheduleLabels) -> Document:
     blocks: list[Block] = [
         *_header(labels.title, data.header),
@@ -323,7 +328,7 @@ def outage_schedule(data: OutageSchedule, labels: OutageScheduleLabels) -> Docum
     for outage in data.outages:
         blocks += [
             Divider(),
-            KeyValue(labels.time, f"{_when(outage.start)} – {outage.end.strftime('%H:%M')}", bold=True),
+            KeyValue(labels.time, f"{_when(outage.start)} – {_until(outage.start, outage.end)}", bold=True),
             KeyValue(labels.affected, outage.area),
             KeyValue(labels.reason, outage.reason),
         ]

@@ -125,3 +125,11 @@ def test_an_empty_schedule_says_so() -> None:
     tr = Translator.load(language="vi")
     document = schedule_document(tr, customer(), [], now=NOW, location="Định Hóa", kiosk_id="K-01")
     assert tr._("outage_schedule.none") in [b.text for b in document.blocks if isinstance(b, Text)]
+
+
+def test_an_outage_past_midnight_prints_the_day_it_ends() -> None:
+    tr = Translator.load(language="vi")
+    overnight = [outage("overnight", timedelta(days=1, hours=10), 8)]  # 20:00 one day to 04:00 the next
+    document = schedule_document(tr, customer(), overnight, now=NOW, location="Định Hóa", kiosk_id="K-01")
+    values = [b.value for b in document.blocks if isinstance(b, KeyValue)]
+    assert "24/11/2026 20:00 – 25/11/2026 04:00" in values
