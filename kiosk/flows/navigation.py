@@ -280,6 +280,9 @@ class OtpProblem(StrEnum):
     REFUSED = "refused"  # the central would not send a code to this number
 
 
+OTP_LENGTH = 6  # digits in the one-time code the central sends
+
+
 @dataclass(frozen=True)
 class ConfirmOtp:
     """The code sent by SMS to the phone in the form. Times are the kiosk's monotonic clock, in seconds."""

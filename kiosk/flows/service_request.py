@@ -26,6 +26,7 @@ from kiosk.central.models import Customer, Otp, OtpPurpose, OtpVerification, Ser
 from kiosk.citizen_id import CitizenCard, read_citizen_id
 from kiosk.flows.bill_lookup import BillLookupFlow
 from kiosk.flows.navigation import (
+    OTP_LENGTH,
     ChooseService,
     ConfirmOtp,
     EnterCode,
@@ -54,7 +55,6 @@ from kiosk.vietnamese import press
 
 log = logging.getLogger(__name__)
 
-OTP_LENGTH = 6
 IDENTITY_FIELDS = frozenset({"full_name", "id_number", "address"})
 _FORM_KEY = "request_form"
 _HOTLINE_KEY = "request_hotline"
@@ -113,7 +113,6 @@ class RequestFlow:
         self._send_wait = send_wait
         self._clock = clock
         self._now = now
-        self._services: tuple[Service, ...] | None = None
         self._spent_otps: set[str] = set()  # codes that already confirmed a request: never a second one
 
     # ------------------------------------------------------------------ the catalogue
@@ -123,10 +122,9 @@ class RequestFlow:
             self._nav.replace(ChooseService(found))
 
     async def _catalogue(self) -> tuple[Service, ...]:
-        if self._services is None:
-            listed = await self._source.services()
-            self._services = tuple(sorted(listed.services, key=lambda service: service.number))
-        return self._services
+        # Asked afresh for every customer: a service the central adds shows up without restarting the kiosk.
+        listed = await self._source.services()
+        return tuple(sorted(listed.services, key=lambda service: service.number))
 
     def choose(self, code: str) -> None:
         current = self._nav.current

@@ -11,13 +11,12 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QVBoxLayout
 
-from kiosk.flows.navigation import ConfirmOtp, OtpProblem, ScreenState
+from kiosk.flows.navigation import OTP_LENGTH, ConfirmOtp, OtpProblem, ScreenState
 from kiosk.i18n import N_, Translator
 from kiosk.views.keypad import Keypad
 from kiosk.views.screen import Screen
 from kiosk.views.widgets import Columns, button, column, label
 
-OTP_LENGTH = 6
 _PROBLEMS = {
     OtpProblem.EXPIRED: N_("otp.problem.expired"),
     OtpProblem.LOCKED: N_("otp.problem.locked"),
