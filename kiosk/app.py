@@ -783,14 +783,19 @@ def _run_gui(settings: Settings, *, windowed: bool, smoke: bool, demo: bool) -> 
         kiosk_app.start_devices()
         kiosk_app.start_reconciling()
         kiosk_app.start_outbox()
-        if smoke:
-            # Ready for input: the window is shown and the event loop has handled everything queued by showing it.
-            await asyncio.sleep(0)
-            qt_app.processEvents()
-            print(f"ready in {_process_age_ms():.0f} ms")  # noqa: T201
+        try:
+            if smoke:
+                # Ready for input: the window is shown and the loop has handled everything queued by showing it.
+                await asyncio.sleep(0)
+                qt_app.processEvents()
+                print(f"ready in {_process_age_ms():.0f} ms")  # noqa: T201
+                return 0
+            await finished.wait()
             return 0
-        await finished.wait()
-        return 0
+        finally:
+            # The background work ends with the loop it runs on, not after it (what is queued stays on disk).
+            kiosk_app.stop_devices()
+            await asyncio.sleep(0)
 
     try:
         with loop:

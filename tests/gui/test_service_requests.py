@@ -7,6 +7,7 @@ import asyncio
 import json
 import sqlite3
 from dataclasses import replace
+from typing import Any
 
 import pytest
 import zxingcpp
@@ -24,6 +25,7 @@ from kiosk.flows.navigation import (
     IdConsent,
     OtpProblem,
     PrintPreview,
+    RequestRefused,
     RequestSubmitted,
     ReviewRequest,
     ScanIdCard,
@@ -357,3 +359,37 @@ def test_the_slip_is_printed_once_with_a_qr_that_opens_the_tracking_page(
     assert f"{kiosk.settings.central.url}/track/{done.item.tracking_code}" in decoded
     assert kiosk.printing is not None
     assert kiosk.printing.journal.find("request_slip", done.item.reference) is not None
+
+
+class UsedElsewhere:
+    """The central, but the customer's code confirms another request (same phone, another kiosk) just before
+    this kiosk's request arrives."""
+
+    def __init__(self, real: CentralClient) -> None:
+        self.real = real
+
+    async def submit_request(self, *args: Any, client_reference: str | None = None) -> Any:
+        service_code, customer_code, fields, otp_id, otp_code, _ = args
+        await self.real.submit_request(service_code, customer_code, fields, otp_id, otp_code, "elsewhere-1")
+        return await self.real.submit_request(*args, client_reference=client_reference)
+
+
+def test_a_request_the_central_refuses_is_said_plainly_and_kept_for_staff(
+    kiosk: KioskApp, qtbot: QtBot
+) -> None:
+    to_code(kiosk, qtbot, "0911000007")
+    type_sms_code(kiosk, qtbot)
+    real = kiosk.courier.client
+    kiosk.courier.client = UsedElsewhere(kiosk.client)  # type: ignore[assignment]
+    try:
+        press(kiosk, qtbot, "otp-confirm")
+        settle(kiosk)
+    finally:
+        kiosk.courier.client = real
+    refused = kiosk.navigator.current
+    assert isinstance(refused, RequestRefused)
+    assert refused.code == "otp_used"
+    assert kiosk.tr._("refused.heading") in visible_texts(kiosk.window)
+    [item] = kiosk.outbox.all()
+    assert item.state is Delivery.REFUSED
+    assert kiosk.outbox.payload(item.id) is None
