@@ -523,10 +523,7 @@ class KioskApp:
         if self.printing is None:
             return ReceiptPrint(printed=False, job_id=None)
         language: Language = "en" if payment.order.language == "en" else "vi"
-        lookup = (
-            self.settings.payment.receipt_lookup_url
-            or self.settings.central.url.rstrip("/") + "/receipts/{reference}"
-        )
+        lookup = self._central_page(self.settings.payment.receipt_lookup_url, "/receipts/{reference}")
         document = receipt_document(
             self.tr.in_language(language),
             payment,
@@ -542,16 +539,18 @@ class KioskApp:
             self._receipt_previews[payment.id] = preview
         return ReceiptPrint(printed=outcome.printed, job_id=outcome.job_id)
 
+    def _central_page(self, configured: str | None, path: str) -> str:
+        """The address a printout's QR opens on the customer's phone: the configured one, else the central's
+        own public page."""
+        return configured or self.settings.central.url.rstrip("/") + path
+
     async def _print_slip(
         self, service: Service, item: OutboxItem, hotline: str | None
     ) -> tuple[SlipProgress, Path | None]:
         """The request slip, in the customer's language, printed at most once per request."""
         if self.printing is None:
             return SlipProgress.NOT_PRINTED, None
-        tracking = (
-            self.settings.requests.tracking_url
-            or self.settings.central.url.rstrip("/") + "/track/{reference}"
-        )
+        tracking = self._central_page(self.settings.requests.tracking_url, "/track/{reference}")
         document = slip_document(
             self.tr,
             service,

@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from kiosk.customer_code import scanned_text
+
 __all__ = ["CitizenCard", "IdCardProblem", "read_citizen_id"]
 
 _FIELDS = 7
 _ID_NUMBER = re.compile(r"[0-9]{12}")
 _OLD_ID_NUMBER = re.compile(r"(?:[0-9]{9})?")
 _DATE = re.compile(r"([0-9]{2})([0-9]{2})([0-9]{4})")
-# Scanners in keyboard mode add line ends and sometimes an AIM symbology prefix ("]Q1") before the data.
-_AIM_IDENTIFIER = re.compile(r"\][A-Za-z][0-9A-Za-z]")
 _SEXES = {"nam": "male", "nữ": "female", "nu": "female"}
 _MAX_TEXT = 255
 
@@ -70,10 +70,7 @@ def _printable(text: str) -> bool:
 
 def read_citizen_id(text: str, *, today: date) -> CitizenCard | IdCardProblem:
     """The card's data, or why there is none. ``today`` bounds the dates (no birth or issue in the future)."""
-    text = text.strip()
-    if _AIM_IDENTIFIER.match(text):
-        text = text[3:]
-    fields = text.split("|")
+    fields = scanned_text(text).split("|")
     if len(fields) < 2 or not _ID_NUMBER.fullmatch(fields[0].strip()):
         return IdCardProblem.NOT_AN_ID_CARD
     if len(fields) != _FIELDS:

@@ -43,6 +43,7 @@ __all__ = [
     "code_from_scan",
     "group_code",
     "normalise_code",
+    "scanned_text",
 ]
 
 CORPORATION_BY_PREFIX: Mapping[str, CorporationCode] = MappingProxyType(
@@ -191,6 +192,15 @@ class CitizenId:
 ScanReading: TypeAlias = FoundCode | NotACustomerCode | CitizenId
 
 
+def scanned_text(text: str) -> str:
+    """What a scanner read, without what scanners add: line ends and control characters at the edges, and an
+    AIM symbology prefix (``]Q1``) before the data."""
+    text = text.strip(_EDGE_NOISE).strip()
+    if _AIM_IDENTIFIER.match(text):
+        text = text[3:].strip()
+    return text
+
+
 def code_from_scan(text: str) -> ScanReading:
     """What a scanner read off a paper (a bill, or by mistake something else). Never raises.
 
@@ -199,9 +209,7 @@ def code_from_scan(text: str) -> ScanReading:
     whose references (tag 62, sub-tags 08 and 01) hold a code; any other text with exactly one code-shaped
     token with a known prefix. Two different codes are ambiguous: the customer picks by typing instead.
     """
-    text = text.strip(_EDGE_NOISE).strip()
-    if _AIM_IDENTIFIER.match(text):
-        text = text[3:].strip()
+    text = scanned_text(text)
     if _is_citizen_id(text):
         return CitizenId()
     bare = check_code(text)

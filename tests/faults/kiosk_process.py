@@ -31,8 +31,7 @@ import argparse
 import asyncio
 import json
 import sys
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -44,6 +43,7 @@ import httpx
 from kiosk.central.client import CentralClient
 from kiosk.payments.journal import PaymentJournal, PaymentState
 from kiosk.payments.keeper import PaymentKeeper, order_for
+from tests.faults.child import Say, Stop, to_stdout
 from tests.faults.harness import KIOSK_ID, ReceiptRoll, Screen, no_wait
 from tests.helpers.faulty_transport import Step, step_of
 
@@ -59,28 +59,6 @@ POINTS = (
 )
 JOURNAL = "payment-journal.sqlite3"
 RECEIPTS = "receipts.jsonl"
-
-
-Say = Callable[[str], None]
-
-
-def to_stdout(line: str) -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
-class Stop:
-    """Where this process stops dead (``--die-at``)."""
-
-    def __init__(self, point: str | None, say: Say) -> None:
-        self.point = point
-        self.say = say
-
-    def __call__(self, point: str) -> None:
-        if point == self.point:
-            self.say(f"AT {point}")
-            # Frozen here, event loop and all, until the test's SIGKILL.
-            threading.Event().wait()
 
 
 class WatchedTransport(httpx.AsyncBaseTransport):

@@ -28,8 +28,7 @@ import argparse
 import asyncio
 import json
 import sys
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -43,31 +42,11 @@ from kiosk.central.client import CentralClient
 from kiosk.requests.courier import Courier
 from kiosk.requests.outbox import OUTBOX_FILE_NAME, Outbox
 from kiosk.requests.records import OutboxKind
+from tests.faults.child import Say, Stop, to_stdout
 from tests.faults.harness import no_wait
 from tests.faults.outbox_harness import is_submission, wait_until
 
 POINTS = ("added", "before_send", "after_commit", "delivered")
-
-Say = Callable[[str], None]
-
-
-def to_stdout(line: str) -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
-class Stop:
-    """Where this process stops dead (``--die-at``)."""
-
-    def __init__(self, point: str | None, say: Say) -> None:
-        self.point = point
-        self.say = say
-
-    def __call__(self, point: str) -> None:
-        if point == self.point:
-            self.say(f"AT {point}")
-            # Frozen here, event loop and all, until the test's SIGKILL.
-            threading.Event().wait()
 
 
 class WatchedTransport(httpx.AsyncBaseTransport):

@@ -10,12 +10,6 @@ checks the central's database and the journal.
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.process
-import signal
-import subprocess
-import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,16 +19,11 @@ from kiosk.central.client import CentralClient
 from tests.faults import kiosk_process
 from tests.faults.harness import ReceiptRoll
 from tests.faults.invariants import assert_invariants, read_central, read_journal
+from tests.faults.kill_driver import KioskProcess
 from tests.faults.kiosk_process import JOURNAL, RECEIPTS
 from tests.helpers.central import RunningCentral
 
-ROOT = Path(__file__).parent.parent.parent
 CODE = "PE01000123456"
-LINE_TIMEOUT = 30.0
-
-# A fork server started once, with the kiosk's modules imported: each kiosk process is a fork of it.
-FORK_SERVER = multiprocessing.get_context("forkserver")
-FORK_SERVER.set_forkserver_preload(["tests.faults.kiosk_process"])
 
 
 @dataclass(frozen=True)
@@ -78,104 +67,11 @@ KILLS = {
 }
 
 
-class KioskProcess:
-    """A kiosk process: forked by a ``multiprocessing`` fork server that has the kiosk imported already (so a
-    start takes milliseconds, not the interpreter's second), or with ``exec_cli`` started as
-    ``python -m tests.faults.kiosk_process``. Either way a real process of its own, killed with SIGKILL."""
-
-    def __init__(
-        self,
-        central: RunningCentral,
-        directory: Path,
-        *args: str,
-        die_at: str | None = None,
-        exec_cli: bool = False,
-    ) -> None:
-        argv = ["--central", central.url, "--token", central.token, "--dir", str(directory)]
-        if die_at is not None:
-            argv += ["--die-at", die_at]
-        argv += args
-        self.lines: list[str] = []
-        self.process: multiprocessing.process.BaseProcess | subprocess.Popen[str]
-        if exec_cli:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "tests.faults.kiosk_process", *argv],
-                cwd=ROOT,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-            # A driver that neither gets there nor exits is killed, so the test fails rather than hangs.
-            self._watchdog = threading.Timer(LINE_TIMEOUT, self.process.kill)
-            self._watchdog.start()
-            self._next_line = self._read_stdout
-        else:
-            receive, send = FORK_SERVER.Pipe(duplex=False)
-            self.process = FORK_SERVER.Process(
-                target=kiosk_process.run_forked, args=(argv, send), daemon=True
-            )
-            self.process.start()
-            send.close()  # the child holds the only writing end now: its death ends the stream
-            self._receive = receive
-            self._next_line = self._read_pipe
-
-    def _read_stdout(self) -> str | None:
-        assert isinstance(self.process, subprocess.Popen)
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        return line.rstrip("\n") if line else None
-
-    def _read_pipe(self) -> str | None:
-        try:
-            if not self._receive.poll(LINE_TIMEOUT):
-                return None
-            line: str = self._receive.recv()
-        except EOFError:
-            return None
-        return line
-
-    def wait_for(self, prefix: str) -> str:
-        while (line := self._next_line()) is not None:
-            self.lines.append(line)
-            if line.startswith(prefix):
-                return line
-        self.process.kill()
-        raise AssertionError(f"the kiosk process ended (or hung) without {prefix!r}; it said {self.lines}")
-
-    def kill(self) -> None:
-        """SIGKILL, the way a power cut or the OOM killer ends it: no finally, no atexit, no flush."""
-        code: int | None
-        if isinstance(self.process, subprocess.Popen):
-            self.process.send_signal(signal.SIGKILL)
-            code = self.process.wait(timeout=10)
-        else:
-            self.process.kill()  # SIGKILL
-            self.process.join(timeout=10)
-            code = self.process.exitcode
-        assert code == -signal.SIGKILL
-        self.close()
-
-    def finish(self) -> int | None:
-        if isinstance(self.process, subprocess.Popen):
-            code: int | None = self.process.wait(timeout=LINE_TIMEOUT)
-        else:
-            self.process.join(timeout=LINE_TIMEOUT)
-            code = self.process.exitcode
-        self.close()
-        return code
-
-    def close(self) -> None:
-        if isinstance(self.process, subprocess.Popen):
-            self._watchdog.cancel()
-            if self.process.stdout is not None:
-                self.process.stdout.close()
-        else:
-            self._receive.close()
-
-
 async def kill_and_resume(
     central: RunningCentral, directory: Path, client: CentralClient, kill: Kill, *, exec_cli: bool = False
 ) -> None:
     paying = KioskProcess(
+        kiosk_process,
         central,
         directory,
         "pay",
@@ -200,10 +96,12 @@ async def kill_and_resume(
         await client.sim_counter_payment(oldest.id)
 
     if kill.resume_dies_at is not None:
-        dying = KioskProcess(central, directory, "resume", die_at=kill.resume_dies_at, exec_cli=exec_cli)
+        dying = KioskProcess(
+            kiosk_process, central, directory, "resume", die_at=kill.resume_dies_at, exec_cli=exec_cli
+        )
         dying.wait_for(f"AT {kill.resume_dies_at}")
         dying.kill()
-    resuming = KioskProcess(central, directory, "resume", exec_cli=exec_cli)
+    resuming = KioskProcess(kiosk_process, central, directory, "resume", exec_cli=exec_cli)
     assert resuming.wait_for("OPEN ") == "OPEN 0"
     assert resuming.finish() == 0
 

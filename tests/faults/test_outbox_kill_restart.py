@@ -11,13 +11,7 @@ and the outbox file.
 from __future__ import annotations
 
 import json
-import multiprocessing
-import multiprocessing.process
 import random
-import signal
-import subprocess
-import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,16 +20,10 @@ import pytest
 from kiosk.central.client import CentralClient
 from kiosk.requests.outbox import OUTBOX_FILE_NAME
 from tests.faults import outbox_kiosk_process
+from tests.faults.kill_driver import KioskProcess
 from tests.faults.outbox_harness import Submission, outage_report, service_request
 from tests.faults.outbox_invariants import assert_outbox_invariants, central_mark, read_central, read_outbox
 from tests.helpers.central import RunningCentral
-
-ROOT = Path(__file__).parent.parent.parent
-LINE_TIMEOUT = 30.0
-
-# A fork server started once, with the kiosk's modules imported: each kiosk process is a fork of it.
-FORK_SERVER = multiprocessing.get_context("forkserver")
-FORK_SERVER.set_forkserver_preload(["tests.faults.outbox_kiosk_process"])
 
 
 @dataclass(frozen=True)
@@ -56,96 +44,6 @@ KILLS = {
 }
 
 
-class KioskProcess:
-    """A kiosk process: forked by a ``multiprocessing`` fork server that has the kiosk imported already, or
-    with ``exec_cli`` started as ``python -m tests.faults.outbox_kiosk_process``. Either way a real process of
-    its own, killed with SIGKILL."""
-
-    def __init__(
-        self,
-        central: RunningCentral,
-        directory: Path,
-        *args: str,
-        die_at: str | None = None,
-        exec_cli: bool = False,
-    ) -> None:
-        argv = ["--central", central.url, "--token", central.token, "--dir", str(directory)]
-        if die_at is not None:
-            argv += ["--die-at", die_at]
-        argv += args
-        self.lines: list[str] = []
-        self.process: multiprocessing.process.BaseProcess | subprocess.Popen[str]
-        if exec_cli:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "tests.faults.outbox_kiosk_process", *argv],
-                cwd=ROOT,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-            # A driver that neither gets there nor exits is killed, so the test fails rather than hangs.
-            self._watchdog = threading.Timer(LINE_TIMEOUT, self.process.kill)
-            self._watchdog.start()
-        else:
-            receive, send = FORK_SERVER.Pipe(duplex=False)
-            self.process = FORK_SERVER.Process(
-                target=outbox_kiosk_process.run_forked, args=(argv, send), daemon=True
-            )
-            self.process.start()
-            send.close()  # the child holds the only writing end now: its death ends the stream
-            self._receive = receive
-
-    def _next_line(self) -> str | None:
-        if isinstance(self.process, subprocess.Popen):
-            assert self.process.stdout is not None
-            line = self.process.stdout.readline()
-            return line.rstrip("\n") if line else None
-        try:
-            if not self._receive.poll(LINE_TIMEOUT):
-                return None
-            received: str = self._receive.recv()
-        except EOFError:
-            return None
-        return received
-
-    def wait_for(self, prefix: str) -> str:
-        while (line := self._next_line()) is not None:
-            self.lines.append(line)
-            if line.startswith(prefix):
-                return line
-        self.process.kill()
-        raise AssertionError(f"the kiosk process ended (or hung) without {prefix!r}; it said {self.lines}")
-
-    def kill(self) -> None:
-        """SIGKILL, the way a power cut or the OOM killer ends it: no finally, no atexit, no flush."""
-        code: int | None
-        if isinstance(self.process, subprocess.Popen):
-            self.process.send_signal(signal.SIGKILL)
-            code = self.process.wait(timeout=10)
-        else:
-            self.process.kill()  # SIGKILL
-            self.process.join(timeout=10)
-            code = self.process.exitcode
-        assert code == -signal.SIGKILL
-        self.close()
-
-    def finish(self) -> int | None:
-        if isinstance(self.process, subprocess.Popen):
-            code: int | None = self.process.wait(timeout=LINE_TIMEOUT)
-        else:
-            self.process.join(timeout=LINE_TIMEOUT)
-            code = self.process.exitcode
-        self.close()
-        return code
-
-    def close(self) -> None:
-        if isinstance(self.process, subprocess.Popen):
-            self._watchdog.cancel()
-            if self.process.stdout is not None:
-                self.process.stdout.close()
-        else:
-            self._receive.close()
-
-
 async def a_submission(client: CentralClient, kind: str) -> Submission:
     rng = random.Random(f"kill/{kind}")
     if kind == "outage_report":
@@ -163,7 +61,14 @@ async def kill_and_resume(
     given.write_text(json.dumps({"kind": s.kind, "payload": dict(s.payload), "summary": dict(s.summary)}))
 
     submitting = KioskProcess(
-        central, directory, "submit", "--submission", str(given), die_at=kill.die_at, exec_cli=exec_cli
+        outbox_kiosk_process,
+        central,
+        directory,
+        "submit",
+        "--submission",
+        str(given),
+        die_at=kill.die_at,
+        exec_cli=exec_cli,
     )
     reference = submitting.wait_for("ADDED ").split()[1]
     submitting.wait_for(f"AT {kill.die_at}")
@@ -175,10 +80,12 @@ async def kill_and_resume(
     assert row.state == ("delivered" if kill.die_at == "delivered" else "queued")
 
     if kill.resume_dies_at is not None:
-        dying = KioskProcess(central, directory, "resume", die_at=kill.resume_dies_at, exec_cli=exec_cli)
+        dying = KioskProcess(
+            outbox_kiosk_process, central, directory, "resume", die_at=kill.resume_dies_at, exec_cli=exec_cli
+        )
         dying.wait_for(f"AT {kill.resume_dies_at}")
         dying.kill()
-    resuming = KioskProcess(central, directory, "resume", exec_cli=exec_cli)
+    resuming = KioskProcess(outbox_kiosk_process, central, directory, "resume", exec_cli=exec_cli)
     queued = 0 if kill.die_at == "delivered" else 1
     assert resuming.wait_for("QUEUED ") == f"QUEUED {queued}"
     state = resuming.wait_for("STATE ")
