@@ -60,6 +60,8 @@ class LoadingScreen(Screen):
         self.retranslate()
 
     def title(self) -> str:
+        if self._state is not None and self._state.what in UNSTOPPABLE:
+            return self._tr._("loading.title.sending")
         return self._tr._("loading.title")
 
     def show_state(self, state: ScreenState) -> None:

@@ -20,7 +20,7 @@ class RequestRefusedScreen(Screen):
         self._heading = label("title")
         self._heading.setObjectName("refused-heading")
         self._body = label()
-        self._code = label("muted", data=True)
+        self._code = label("muted")
         self._code.setObjectName("refused-code")
         self._home = button("primary")
         self._home.setObjectName("refused-home")
@@ -52,4 +52,4 @@ class RequestRefusedScreen(Screen):
         self._body.setText(tr._("refused.body"))
         self._home.setText(tr._("refused.home"))
         # The central's reason, for staff to look up; customers are told what to do in the body.
-        self._code.setText(self._state.code if self._state is not None else "")
+        self._code.setText(tr._("refused.code", code=self._state.code) if self._state is not None else "")
