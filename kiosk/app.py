@@ -10,8 +10,9 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from contextlib import ExitStack
+from dataclasses import fields
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,14 +27,18 @@ from kiosk.central.errors import CentralError, Unauthorized
 from kiosk.central.models import Bill, BillPaymentQr, Customer, Outage, Service
 from kiosk.config import ConfigError, Settings, config_path, load_settings
 from kiosk.demo_central import DemoCentral, DemoCentralError
+from kiosk.devices.chime import Chime, QtChime
 from kiosk.devices.printer import PreviewPrinter, printer_from_uri
 from kiosk.devices.scanner import FakeScanner, Scanner, scanner_from_uri
+from kiosk.devices.speech import Speaker, speaker_for
+from kiosk.faults import install_fault_handlers
 from kiosk.flows.bill_lookup import BillLookupFlow, NoticeOutcome
 from kiosk.flows.bill_notice import NoticeRefusedError, bill_notice_document
 from kiosk.flows.idle import IdleFlow
 from kiosk.flows.navigation import (
     ConfirmOtp,
     EnterCode,
+    Fault,
     Feature,
     Loading,
     Navigator,
@@ -52,9 +57,13 @@ from kiosk.flows.outage_schedule import schedule_document
 from kiosk.flows.outages import OutageFlow
 from kiosk.flows.payment import PaymentFlow
 from kiosk.flows.service_request import RequestFlow
+from kiosk.flows.staff import StaffFlow
 from kiosk.flows.track import TrackFlow
+from kiosk.guidance import guidance
+from kiosk.heartbeat import HeartbeatSender, KioskStatus
 from kiosk.i18n import CatalogError, Language, Translator
 from kiosk.input_watch import InputWatcher
+from kiosk.lockdown import install_lockdown
 from kiosk.payments.journal import JournalPayment, PaymentJournal, PaymentJournalError
 from kiosk.payments.keeper import PaymentKeeper, ReceiptPrint
 from kiosk.payments.receipt import RECEIPT_KIND, receipt_document
@@ -65,8 +74,12 @@ from kiosk.requests.courier import Courier
 from kiosk.requests.outbox import Outbox, OutboxError
 from kiosk.requests.records import OutboxItem
 from kiosk.requests.slip import SLIP_KIND, slip_document
-from kiosk.session import CustomerSession
-from kiosk.theme import load_fonts, stylesheet
+from kiosk.session import Contrast, CustomerSession, TextSize
+from kiosk.staff.desk import DeskParts, KioskStaffDesk, central_state
+from kiosk.staff.pin_gate import PinGate
+from kiosk.staff.preferences import StaffPreferences
+from kiosk.staff_calls import StaffCalls
+from kiosk.theme import Look, load_fonts, stylesheet
 from kiosk.views.account import AccountScreen
 from kiosk.views.bill_detail import BillDetailScreen
 from kiosk.views.bill_notice_printed import BillNoticePrintedScreen
@@ -96,6 +109,13 @@ from kiosk.views.review_request import ReviewRequestScreen
 from kiosk.views.scan_id_card import ScanIdCardScreen
 from kiosk.views.screen import Screen
 from kiosk.views.service_intro import ServiceIntroScreen
+from kiosk.views.something_went_wrong import SomethingWentWrongScreen
+from kiosk.views.staff_day_report import StaffDayReportScreen
+from kiosk.views.staff_home import StaffHomeScreen
+from kiosk.views.staff_leave import StaffLeaveScreen
+from kiosk.views.staff_pending import StaffPendingScreen
+from kiosk.views.staff_pin import StaffPinScreen
+from kiosk.views.staff_printouts import StaffPrintoutsScreen
 from kiosk.views.track_request import TrackRequestScreen
 
 log = logging.getLogger(__name__)
@@ -111,6 +131,22 @@ DEMO_ID_CARD_SCAN = (
 DEMO_TRACKING_SCAN = "YCA7K3M9Q2"
 DEMO_OUTAGE_SCAN = "PA12000345678"  # a mountain district with planned outages
 RECONCILE_SECONDS = 60.0
+_DEMO_PIN_SALT = "0d18c269270e2245e75abaa65158e3d8"
+_DEMO_PIN_DIGEST = "0912b47200812e200daf21384e2ecb40381c71945663ef5328e3d4f23435443f"
+DEMO_STAFF_PIN_HASH = f"pbkdf2_sha256$100000${_DEMO_PIN_SALT}${_DEMO_PIN_DIGEST}"
+# Staff mode from a USB keyboard plugged in by staff (the other way is a long press on the place name).
+STAFF_KEY = "Ctrl+Shift+F12"
+# Fields of a state that change while the customer stays on the same step (a countdown, digits typed): speaking
+# the guidance again for each would drown the customer in repeats.
+_UNSPOKEN_CHANGES = frozenset(
+    {
+        "seconds_left",
+        "digits",
+        "prefix",
+        "typed",
+        "entered",
+    }
+)
 
 # Due dates and "the last 12 months" are Vietnamese calendar notions, whatever the machine's time zone.
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -135,6 +171,9 @@ class KioskApp:
         outbox: Outbox,
         printing: PrintService | None = None,
         scanner: Scanner | None = None,
+        *,
+        speaker: Speaker | None = None,
+        chime: Chime | None = None,
     ) -> None:
         self.settings = settings
         self.tr = tr
@@ -144,9 +183,21 @@ class KioskApp:
         self._qt_app = qt_app
         self._tasks: set[asyncio.Task[None]] = set()
         self.central_reachable: bool | None = None
+        self.last_activity_at: datetime | None = None
+        self.preferences = StaffPreferences.in_data_dir(settings.data_dir)
         self.session = CustomerSession(
-            default_language=settings.ui.default_language, default_large_text=settings.ui.large_text
+            default_language=self.preferences.default_language or settings.ui.default_language,
+            default_text_size=TextSize(settings.ui.text_size),
+            default_contrast=Contrast(settings.ui.contrast),
         )
+        # The chime first: Qt Multimedia starting up while the speech engine loads in its thread can deadlock
+        # (the engine's constructor holds the GIL), which froze a test run.
+        self.chime = chime if chime is not None else QtChime()
+        self.speaker = speaker if speaker is not None else speaker_for(settings.speech.engine)
+        self.staff_calls = StaffCalls(client, settings.kiosk_id)
+
+        self._heartbeat_task: asyncio.Task[None] | None = None
+        self._spoken: tuple[type, dict[str, object]] | None = None
         self.navigator = Navigator()
         self.keeper = PaymentKeeper(client, payment_journal, self)
         self.bills = BillLookupFlow(
@@ -170,6 +221,14 @@ class KioskApp:
         self._reconciler: asyncio.Task[None] | None = None
         self.outbox = outbox
         self.courier = Courier(client, outbox)
+        # A heartbeat that gets through after failed ones means the network is back: the outbox goes at once.
+        self.heartbeat = HeartbeatSender(
+            client,
+            settings.kiosk_id,
+            self._kiosk_status,
+            every_seconds=settings.heartbeat.every_seconds,
+            on_back=self.courier.send_now,
+        )
         self._courier_task: asyncio.Task[None] | None = None
         self.requests = RequestFlow(
             client,
@@ -198,19 +257,43 @@ class KioskApp:
         self.bills.hand_codes_to(Feature.REQUESTS, self.requests.customer_code_entered)
         self.bills.hand_codes_to(Feature.OUTAGES, self.outages.code_entered)
         self.window = KioskWindow(tr, location_name=settings.location_name)
+        self.pin_gate = PinGate.in_data_dir(settings.staff.pin_hash, settings.data_dir)
+        desk = KioskStaffDesk(
+            DeskParts(
+                kiosk_id=settings.kiosk_id,
+                location=settings.location_name,
+                printing=printing,
+                payments=payment_journal,
+                outbox=outbox,
+                courier=self.courier,
+                heartbeat=self.heartbeat,
+                preferences=self.preferences,
+            ),
+            tr,
+            check_central=lambda: central_state(client.check_access),
+            default_language=lambda: self.session.default_language,
+            on_default_language=self._set_default_language,
+            on_staff_arrived=self._staff_arrived,
+            on_leave=self._leave_kiosk,
+        )
+        self.staff = StaffFlow(
+            self.navigator, self.pin_gate, desk, start_assisting=self._assist_next_customer
+        )
         self.idle = IdleFlow(
             self.navigator,
             self.session,
             countdown_seconds=settings.idle.countdown_seconds,
             on_wiped=self._wiped,
         )
-        self.input_watch = InputWatcher(qt_app, settings.idle.warning_after_seconds * 1000, self.idle.idle)
+        self.input_watch = InputWatcher(qt_app, settings.idle.warning_after_seconds * 1000, self._idle)
+        # Staff mode has its own, shorter clock: a staff member called away must not leave it open.
+        self.staff_watch = InputWatcher(qt_app, settings.staff.timeout_seconds * 1000, self.staff.timed_out)
         self._countdown = QTimer(self.window)
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self.idle.tick)
         self._connect()
-        self._styled_large_text = self.session.large_text
-        self._apply_size()
+        self._styled_look: Look | None = None
+        self.restyle()
         self._apply_language()
 
     def _connect(self) -> None:
@@ -219,13 +302,24 @@ class KioskApp:
         w.back_requested.connect(self._back)
         w.home_requested.connect(self._home)
         w.language_toggled.connect(self._intent(self._toggle_language))
-        w.large_text_toggled.connect(self._intent(self._toggle_large_text))
-        w.staff_requested.connect(self._intent(lambda: self.navigator.go(StaffCalled())))
+        w.text_size_requested.connect(self._intent(self._next_text_size))
+        w.staff_requested.connect(self._intent(self._call_staff))
+        w.staff_mode_requested.connect(self.staff.open)
+        staff_key = QShortcut(QKeySequence(STAFF_KEY), w)
+        staff_key.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        staff_key.activated.connect(self.staff.open)
+        w.assisted_requested.connect(self._intent(lambda: self.start_assisted(by_staff=False)))
+        w.assisted_end_requested.connect(self._intent(self.end_assisted))
+        w.repeat_requested.connect(self._intent(self._repeat))
+        w.slower_requested.connect(self._intent(self._slower))
+        w.contrast_toggled.connect(self._intent(self._toggle_contrast))
         w.staff_continue_requested.connect(self._intent(self.navigator.back))
         w.feature_chosen.connect(lambda feature: self._intent(lambda: self._open(feature))())
         w.more_time_requested.connect(self._more_time)
         w.end_session_requested.connect(self.idle.end_session)
         w.screen_created.connect(self._wire)
+        # The real speech engine loads in the background: Repeat and Slower appear once it can speak.
+        self.speaker.subscribe(lambda _state: self._show_assisted())
 
     def _wire(self, screen: Screen) -> None:
         """Connects a journey screen's intents to its flow, when the window first builds the screen."""
@@ -270,6 +364,7 @@ class KioskApp:
         else:
             self._wire_requests(screen)
             self._wire_outages(screen)
+            self._wire_staff(screen)
 
     def _wire_requests(self, screen: Screen) -> None:
         requests, track, run, act = self.requests, self.track, self._run_intent, self._intent
@@ -322,6 +417,35 @@ class KioskApp:
         elif isinstance(screen, OutageReportedScreen):
             screen.done_requested.connect(self.idle.end_session)
 
+    def _wire_staff(self, screen: Screen) -> None:
+        staff, run = self.staff, self._staff_intent
+        if isinstance(screen, SomethingWentWrongScreen):
+            screen.start_over_requested.connect(self.idle.end_session)
+        elif isinstance(screen, StaffPinScreen):
+            screen.key_pressed.connect(staff.pin_key)
+            screen.submit_requested.connect(lambda: run(staff.submit_pin))
+        elif isinstance(screen, StaffHomeScreen):
+            screen.test_print_requested.connect(lambda: run(staff.test_print))
+            screen.paper_replaced_requested.connect(lambda: run(staff.paper_replaced))
+            screen.printouts_requested.connect(lambda: run(staff.show_printouts))
+            screen.pending_requested.connect(lambda: run(staff.show_pending))
+            screen.report_requested.connect(lambda: run(staff.show_report))
+            screen.assist_requested.connect(staff.assist)
+            screen.language_chosen.connect(
+                lambda language: run(lambda: staff.set_default_language("en" if language == "en" else "vi"))
+            )
+            screen.refresh_requested.connect(lambda: run(staff.refresh))
+            screen.leave_requested.connect(staff.ask_leave)
+        elif isinstance(screen, StaffPrintoutsScreen):
+            screen.reprint_requested.connect(lambda job_id: run(lambda: staff.reprint(job_id)))
+        elif isinstance(screen, StaffPendingScreen):
+            screen.send_now_requested.connect(lambda: run(staff.send_now))
+        elif isinstance(screen, StaffDayReportScreen):
+            screen.print_requested.connect(lambda: run(staff.print_report))
+        elif isinstance(screen, StaffLeaveScreen):
+            screen.leave_requested.connect(staff.leave_kiosk)
+            screen.stay_requested.connect(lambda: staff.back())
+
     def start_devices(self) -> None:
         """Starts listening to the scanner; needs the running event loop (qasync's in the kiosk)."""
         if self.scanner is not None:
@@ -330,10 +454,36 @@ class KioskApp:
     def stop_devices(self) -> None:
         if self.scanner is not None:
             self.scanner.stop()
-        for task in (self._reconciler, self._courier_task):
+        for task in (self._reconciler, self._courier_task, self._heartbeat_task):
             if task is not None:
                 task.cancel()
-        self._reconciler = self._courier_task = None
+        self._reconciler = self._courier_task = self._heartbeat_task = None
+        self._staff_intent(self.staff_calls.stop)
+        self.speaker.close()
+
+    def start_heartbeat(self) -> None:
+        """The kiosk reports its status to the central every ``heartbeat.every_seconds``. Needs the running loop."""
+        if self._heartbeat_task is None:
+            self._heartbeat_task = asyncio.ensure_future(self.heartbeat.run())
+
+    async def _kiosk_status(self) -> KioskStatus:
+        printer = str(await self.printing.status()) if self.printing is not None else "none"
+        following = await asyncio.to_thread(self.keeper.journal.to_follow, datetime.now(UTC))
+        depth = await asyncio.to_thread(self.outbox.depth)
+        return KioskStatus(
+            printer_status=printer,
+            pending_payments=len(following),
+            outbox_depth=depth,
+            last_activity_at=self.last_activity_at,
+            staff_call_open=self.staff_calls.open_since is not None,
+            assisted_mode=self.session.assisted,
+        )
+
+    def fault(self) -> None:
+        """An unexpected error (a bug) was logged: the customer is asked to fetch staff, never shown a traceback.
+        Payments and requests already journalled are followed up by themselves."""
+        if not isinstance(self.navigator.current, Fault):
+            self.navigator.go(Fault())
 
     def start_outbox(self) -> None:
         """Requests and reports saved on this kiosk are sent in the background until the central has them,
@@ -369,15 +519,19 @@ class KioskApp:
     def _run_intent(self, start: Callable[[], Coroutine[Any, Any, None]]) -> None:
         """A customer action that talks to the central: it begins the session and runs on the event loop,
         so the screen keeps moving (progress, Back) while it waits."""
-        self.session.begin(datetime.now(UTC))
+        self._active()
         task = asyncio.ensure_future(start())
         self._tasks.add(task)
         task.add_done_callback(self._finished)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("a customer action failed", exc_info=task.exception())
+        if not task.cancelled() and (error := task.exception()) is not None:
+            # A bug, not an expected failure (those are screens): the loop's handler logs it and, in a running
+            # kiosk, shows the "please ask staff" screen (kiosk.faults).
+            task.get_loop().call_exception_handler(
+                {"message": "a customer action failed", "exception": error, "task": task}
+            )
 
     async def settle(self) -> None:
         """Waits until every customer action started so far has finished (tests, and shutdown)."""
@@ -388,10 +542,21 @@ class KioskApp:
         """A customer action: it starts a session (so that idle warnings and wipes apply) and then acts."""
 
         def run() -> None:
-            self.session.begin(datetime.now(UTC))
+            self._active()
             action()
 
         return run
+
+    def _active(self) -> None:
+        now = datetime.now(UTC)
+        self.session.begin(now)
+        self.last_activity_at = now
+
+    def _staff_intent(self, start: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """A staff action: on the event loop like a customer's, but it starts no customer session."""
+        task = asyncio.ensure_future(start())
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
 
     # ------------------------------------------------------------------ intents
     def _open(self, feature: Feature) -> None:
@@ -442,11 +607,16 @@ class KioskApp:
             scanner.scan(DEMO_OUTAGE_SCAN)
 
     def _home(self) -> None:
+        if self.staff.showing:
+            self.staff.close()
+            return
         self.payments.leave()
         self.navigator.home()
 
     def _back(self) -> None:
-        self.session.begin(datetime.now(UTC))
+        if self.staff.back():
+            return
+        self._active()
         if isinstance(self.navigator.current, PayByQr):
             # Leaving the QR is cancelling it: the customer is told how it ended.
             self._run_intent(self.payments.cancel)
@@ -463,9 +633,83 @@ class KioskApp:
         self.session.language = "en" if self.session.language == "vi" else "vi"
         self._apply_language()
 
-    def _toggle_large_text(self) -> None:
-        self.session.large_text = not self.session.large_text
-        self._apply_size()
+    def _next_text_size(self) -> None:
+        self.session.text_size = self.session.text_size.next()
+        self.restyle()
+
+    def _toggle_contrast(self) -> None:
+        high = self.session.contrast is Contrast.HIGH
+        self.session.contrast = Contrast.STANDARD if high else Contrast.HIGH
+        self.restyle()
+
+    def _call_staff(self) -> None:
+        """Help is called three ways: a chime here, a banner on the kiosk, and the central's staff call."""
+        self.chime.ring()
+        self.staff_calls.call(_screen_name(self.navigator.current), self.session.language)
+        self.window.set_staff_call(True)
+        self.navigator.go(StaffCalled())
+
+    def _staff_arrived(self) -> None:
+        self.staff_calls.answered()
+        self.window.set_staff_call(False)
+
+    def _set_default_language(self, language: Language) -> None:
+        self.session.default_language = language
+
+    def _leave_kiosk(self) -> None:
+        """Staff closed the kiosk program from staff mode (the only way out)."""
+        log.info("kiosk closed by staff")
+        self.window.allow_close = True
+        self._qt_app.quit()
+
+    # ------------------------------------------------------------------ assisted mode
+    def start_assisted(self, *, by_staff: bool) -> None:
+        self._active()
+        self.session.start_assisted(by_staff=by_staff)
+        self.input_watch.set_interval(self.settings.idle.assisted_warning_after_seconds * 1000)
+        self.restyle()
+        self._show_assisted()
+        self._spoken = None
+        self._speak(self.navigator.current)
+
+    def _assist_next_customer(self) -> None:
+        """Staff chose "Help a customer": a fresh visit (nothing of the last customer), assisted by staff."""
+        self.idle.end_session()
+        self.start_assisted(by_staff=True)
+
+    def end_assisted(self) -> None:
+        self.session.assisted = False
+        self.input_watch.set_interval(self.settings.idle.warning_after_seconds * 1000)
+        self.speaker.stop()
+        self._show_assisted()
+
+    def _show_assisted(self) -> None:
+        speech = self.speaker.can_speak(self.session.language)
+        self.window.set_assisted(self.session.assisted, speech=speech)
+
+    def _repeat(self) -> None:
+        self._spoken = None
+        self._speak(self.navigator.current)
+
+    def _slower(self) -> None:
+        self.session.slower()
+        self._repeat()
+
+    def _speak(self, state: ScreenState) -> None:
+        """Assisted mode says what the screen is and what to do, once per step (see _UNSPOKEN_CHANGES)."""
+        if not self.session.assisted or not self.speaker.can_speak(self.session.language):
+            return
+        step = _step(state)
+        if step == self._spoken:
+            return
+        self._spoken = step
+        self.speaker.say(
+            guidance(state, self.tr), language=self.session.language, rate=self.session.speech_rate
+        )
+
+    def _idle(self) -> None:
+        if not self.staff.showing:
+            self.idle.idle()
 
     def _more_time(self) -> None:
         self.idle.more_time()
@@ -474,16 +718,23 @@ class KioskApp:
     # ------------------------------------------------------------------ reactions
     def _show(self, state: ScreenState) -> None:
         self.window.show_state(state)
+        if isinstance(state, PayByQr):
+            self.payments.resume()  # back on the QR after Call staff or staff mode
         if self.idle.warning:
             self._countdown.start()
         else:
             self._countdown.stop()
+        self._speak(state)
 
     def _wiped(self) -> None:
         self._receipt_previews.clear()
+        self.speaker.stop()
+        self._spoken = None
         self.window.wipe()
-        if self._styled_large_text != self.session.large_text:
-            self._apply_size()
+        self.window.set_staff_call(False)
+        self.input_watch.set_interval(self.settings.idle.warning_after_seconds * 1000)
+        self.restyle()
+        self._show_assisted()
         self._apply_language()
         self.input_watch.restart()
         log.info("session ended and wiped")
@@ -491,13 +742,24 @@ class KioskApp:
     def _apply_language(self) -> None:
         if self.tr.language != self.session.language:
             self.tr.set_language(self.session.language)
+            self._spoken = None
         self.window.retranslate()
+        self._show_assisted()
+        self._speak(self.navigator.current)
 
-    def _apply_size(self) -> None:
-        # A whole-application style sheet re-polishes every widget: set it only when the size changes.
-        self._styled_large_text = self.session.large_text
-        self._qt_app.setStyleSheet(stylesheet(large_text=self.session.large_text))
-        self.window.set_large_text(self.session.large_text)
+    @property
+    def look(self) -> Look:
+        return Look(self.session.text_size, self.session.contrast)
+
+    def restyle(self) -> None:
+        """Applies the session's text size and contrast."""
+        # A whole-application style sheet re-polishes every widget: set it only when the look changes.
+        look = self.look
+        if look == self._styled_look:
+            return
+        self._styled_look = look
+        self._qt_app.setStyleSheet(stylesheet(look))
+        self.window.set_look(look)
 
     # ------------------------------------------------------------------ printing
     async def print_document(self, document: Document, *, kind: str, reference: str) -> PrintOutcome | None:
@@ -615,9 +877,23 @@ class KioskApp:
         return None
 
 
-def build_kiosk(settings: Settings, qt_app: QApplication) -> KioskApp:
-    """The kiosk as `kiosk run` builds it (tests use this too). Raises CatalogError / FileNotFoundError when
-    an asset is missing."""
+def _screen_name(state: ScreenState) -> str:
+    """A state's screen as the central's staff call names it: ``PayByQr`` → ``pay_by_qr`` (no data)."""
+    name = type(state).__name__
+    return "".join("_" + c.lower() if c.isupper() and i else c.lower() for i, c in enumerate(name))
+
+
+def _step(state: ScreenState) -> tuple[type, dict[str, object]]:
+    """What makes a state a new step for the customer: its type and the fields that are not mere progress."""
+    values = {f.name: getattr(state, f.name) for f in fields(state) if f.name not in _UNSPOKEN_CHANGES}
+    return type(state), values
+
+
+def build_kiosk(
+    settings: Settings, qt_app: QApplication, *, speaker: Speaker | None = None, chime: Chime | None = None
+) -> KioskApp:
+    """The kiosk as `kiosk run` builds it (tests use this too, with a recording speaker and chime). Raises
+    CatalogError / FileNotFoundError when an asset is missing."""
     load_fonts()
     tr = Translator.load(language=settings.ui.default_language)
     client = CentralClient(
@@ -640,7 +916,9 @@ def build_kiosk(settings: Settings, qt_app: QApplication) -> KioskApp:
         settings.data_dir, kiosk_id=settings.kiosk_id, watch=timedelta(hours=settings.payment.watch_hours)
     )
     outbox = Outbox.in_data_dir(settings.data_dir)
-    return KioskApp(settings, tr, client, qt_app, journal, outbox, printing, scanner)
+    return KioskApp(
+        settings, tr, client, qt_app, journal, outbox, printing, scanner, speaker=speaker, chime=chime
+    )
 
 
 def show_kiosk_window(kiosk_app: KioskApp, *, windowed: bool, demo: bool = False) -> None:
@@ -665,6 +943,7 @@ def show_kiosk_window(kiosk_app: KioskApp, *, windowed: bool, demo: bool = False
         otp_shortcut = QShortcut(QKeySequence("F4"), window)
         otp_shortcut.activated.connect(kiosk_app.demo_otp)
         print("kiosk: press F4 to type the SMS code on the code screen", file=sys.stderr)  # noqa: T201
+        print(f"kiosk: press {STAFF_KEY} for staff mode (demo PIN 1234)", file=sys.stderr)  # noqa: T201
     portrait = kiosk_app.settings.ui.orientation == "portrait"
     if windowed:
         window.allow_close = True
@@ -721,7 +1000,34 @@ def fail(message: str, status: int = 1) -> int:
     return status
 
 
+class _JournalFormatter(logging.Formatter):
+    """Under systemd (``JOURNAL_STREAM`` set), each line starts with its syslog priority (``<3>`` for an error),
+    so that ``journalctl -p warning`` finds the kiosk's warnings; elsewhere, plain lines."""
+
+    _PRIORITIES = ((logging.CRITICAL, 2), (logging.ERROR, 3), (logging.WARNING, 4), (logging.INFO, 6))
+
+    def __init__(self, *, journal: bool) -> None:
+        super().__init__("%(levelname)s %(name)s: %(message)s")
+        self._journal = journal
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        if not self._journal:
+            return line
+        priority = next((p for level, p in self._PRIORITIES if record.levelno >= level), 7)
+        return "\n".join(f"<{priority}>{part}" for part in line.splitlines())
+
+
+def configure_logging(env: Mapping[str, str]) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(_JournalFormatter(journal="JOURNAL_STREAM" in env))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+    # At DEBUG qasync logs the arguments of every call it runs in a thread: outbox payloads, PIN checks.
+    logging.getLogger("qasync").setLevel(logging.INFO)
+
+
 def run_command(args: argparse.Namespace) -> int:
+    configure_logging(os.environ)
     with ExitStack() as cleanup:
         overrides: dict[str, object] = {}
         if args.demo:
@@ -730,7 +1036,10 @@ def run_command(args: argparse.Namespace) -> int:
                 central = cleanup.enter_context(DemoCentral(demo_dir / "central.sqlite3"))
             except DemoCentralError as exc:
                 return fail(str(exc))
-            overrides = demo_overrides(central.url, central.token, demo_dir)
+            # The demo's staff PIN is 1234 (a hash at the lowest work factor: start-up stays quick).
+            overrides = demo_overrides(central.url, central.token, demo_dir) | {
+                "staff.pin_hash": DEMO_STAFF_PIN_HASH
+            }
         try:
             settings = load_settings(config_path(args.config, os.environ), os.environ, overrides=overrides)
         except ConfigError as exc:
@@ -768,6 +1077,8 @@ def _run_gui(settings: Settings, *, windowed: bool, smoke: bool, demo: bool) -> 
 
     loop = qasync.QEventLoop(qt_app)
     asyncio.set_event_loop(loop)
+    # From here on an unexpected error is logged and shows "please ask staff", never a traceback.
+    faults = install_fault_handlers(kiosk_app.fault, loop=loop)
     finished = asyncio.Event()
     qt_app.aboutToQuit.connect(finished.set)
     _quit_on_signals(qt_app)
@@ -779,9 +1090,18 @@ def _run_gui(settings: Settings, *, windowed: bool, smoke: bool, demo: bool) -> 
                 return fail(problem + " — check central.url and central.token, or run `kiosk doctor`")
             log.warning("starting without the central system: %s", problem)
         show_kiosk_window(kiosk_app, windowed=windowed, demo=demo)
+        lockdown = install_lockdown(
+            qt_app,
+            kiosk_app.window,
+            staff_active=lambda: kiosk_app.staff.unlocked,
+            allow_quit=demo
+            or windowed,  # someone trying the kiosk on their own computer must be able to leave
+        )
+        kiosk_app.staff.on_close(lockdown.restore)
         kiosk_app.start_devices()
         kiosk_app.start_reconciling()
         kiosk_app.start_outbox()
+        kiosk_app.start_heartbeat()
         try:
             if smoke:
                 # Ready for input: the window is shown and the loop has handled everything queued by showing it.
@@ -800,6 +1120,7 @@ def _run_gui(settings: Settings, *, windowed: bool, smoke: bool, demo: bool) -> 
         with loop:
             status: int = loop.run_until_complete(main())
     finally:
+        faults.uninstall()
         asyncio.set_event_loop(None)
     return status
 

@@ -158,7 +158,9 @@ class UiSettings(_Section):
     default_language: Language = "vi"
     orientation: Orientation = "auto"
     hide_cursor: bool = True
-    large_text: bool = False
+    # What each new customer starts with (they change both from the screen; staff set the kiosk's default).
+    text_size: Literal["normal", "large", "largest"] = "normal"
+    contrast: Literal["standard", "high"] = "standard"
 
 
 class IdleSettings(_Section):
@@ -166,6 +168,8 @@ class IdleSettings(_Section):
 
     warning_after_seconds: int = Field(default=60, ge=10, le=3600)
     countdown_seconds: int = Field(default=20, ge=5, le=300)
+    # Assisted mode: an elderly customer reads, listens and decides slowly; no time pressure.
+    assisted_warning_after_seconds: int = Field(default=180, ge=30, le=3600)
 
 
 class PaymentSettings(_Section):
@@ -204,6 +208,8 @@ class RequestSettings(_Section):
 class StaffSettings(_Section):
     # repr=False: a hash of a short numeric PIN is cheap to brute-force, so it stays out of logs too.
     pin_hash: str | None = Field(default=None, repr=False)
+    # Staff mode closes after this long without a touch, so a staff member called away never leaves it open.
+    timeout_seconds: int = Field(default=120, ge=30, le=1800)
 
     @field_validator("pin_hash")
     @classmethod
@@ -211,6 +217,18 @@ class StaffSettings(_Section):
         if value is not None:
             _parse_pin_hash(value)
         return value
+
+
+class SpeechSettings(_Section):
+    """Spoken guidance in assisted mode (see docs/speech.md)."""
+
+    engine: Literal["speechd", "mock", "none"] = "speechd"
+
+
+class HeartbeatSettings(_Section):
+    """The kiosk's status report to the central (version, printer, pending payments, outbox, last activity)."""
+
+    every_seconds: float = Field(default=60.0, ge=10, le=3600)
 
 
 class Settings(_Section):
@@ -227,6 +245,8 @@ class Settings(_Section):
     payment: PaymentSettings = Field(default_factory=PaymentSettings)
     requests: RequestSettings = Field(default_factory=RequestSettings)
     staff: StaffSettings = Field(default_factory=StaffSettings)
+    speech: SpeechSettings = Field(default_factory=SpeechSettings)
+    heartbeat: HeartbeatSettings = Field(default_factory=HeartbeatSettings)
     # No default here: load_settings supplies the platform's data directory from the environment it is
     # given, so that tests never touch the real one. Not strict: TOML and env give text, demo gives a Path.
     data_dir: Path = Field(strict=False)

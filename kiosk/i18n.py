@@ -31,7 +31,6 @@ from babel.dates import format_date, format_datetime, format_time
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 from babel.numbers import format_currency, format_decimal, format_percent
-from num2words import num2words
 
 from kiosk.config import LANGUAGES, Language
 from kiosk.paths import PROJECT_DIR, TRANSLATIONS_DIR
@@ -226,7 +225,11 @@ class Translator:
     def money_words(self, amount: int) -> str:
         """The amount as a person says it, as banking apps print it under the figures: "Một triệu hai trăm
         nghìn đồng", "One million, two hundred thousand dong"."""
-        words = str(num2words(amount, lang=self._language))
+        # Imported here: kiosk.spoken builds on this module. Its Vietnamese words are the standard ones a
+        # cashier says ("một nghìn không trăm mười"), where num2words says "một nghìn lẻ mười".
+        from kiosk.spoken import number_words
+
+        words = number_words(amount, self._language)
         return self._("money.in_words", words=words[:1].upper() + words[1:])
 
     def in_language(self, language: Language) -> Translator:

@@ -37,6 +37,11 @@ class InputWatcher(QObject):
     def restart(self) -> None:
         self._timer.start()
 
+    def set_interval(self, idle_ms: int) -> None:
+        """A new idle time (assisted mode waits longer), counted from now."""
+        self._timer.setInterval(idle_ms)
+        self._timer.start()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _INPUT_EVENTS:
             self._timer.start()

@@ -12,7 +12,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True, help="directory for the PNG files")
     parser.add_argument("--only", action="append", default=[], metavar="SCREEN", help="only these screens")
+    parser.add_argument(
+        "--assisted",
+        action="store_true",
+        help="in assisted mode, at the largest text size and in high contrast (files end in -assisted)",
+    )
     parser.set_defaults(handler=screenshots_command)
 
 
@@ -39,6 +44,7 @@ def screenshots_command(args: argparse.Namespace) -> int:
     from kiosk.config import load_settings
     from kiosk.demo_central import DemoCentral
     from kiosk.flows.navigation import IdleWarning, PrintPreview, StaffCalled
+    from kiosk.session import Contrast, TextSize
 
     scenarios: dict[str, Callable[[KioskApp], None]] = {
         "home": lambda k: None,
@@ -46,9 +52,10 @@ def screenshots_command(args: argparse.Namespace) -> int:
         "idle-warning": lambda k: k.navigator.go(IdleWarning(17)),
         "print-preview": lambda k: k.navigator.go(PrintPreview(_sample_printout(k))),
     }
-    unknown = (
-        set(args.only) - set(scenarios) - set(BILL_SCREENS) - set(PAYMENT_SCREENS) - set(REQUEST_SCREENS)
-    ) - set(OUTAGE_SCREENS)
+    known = set(scenarios).union(
+        BILL_SCREENS, PAYMENT_SCREENS, REQUEST_SCREENS, OUTAGE_SCREENS, STAFF_SCREENS
+    )
+    unknown = set(args.only) - known
     if unknown:
         print(f"kiosk: no such screen: {', '.join(sorted(unknown))}", file=sys.stderr)  # noqa: T201
         return 2
@@ -63,6 +70,7 @@ def screenshots_command(args: argparse.Namespace) -> int:
         states |= asyncio.run(payment_screen_states(central.url, central.token, Path(tmp)))
         states |= asyncio.run(request_screen_states(central.url, central.token, Path(tmp)))
         states |= asyncio.run(outage_screen_states(central.url, central.token, Path(tmp)))
+        states |= staff_screen_states(Path(tmp), kiosk_id="DEMO-01", now=datetime.now(UTC))
         scenarios.update({name: _going_to(state) for name, state in states.items()})
         settings = load_settings(None, {}, overrides=demo_overrides(central.url, central.token, Path(tmp)))
         kiosk_app = build_kiosk(settings, qt_app)
@@ -77,10 +85,16 @@ def screenshots_command(args: argparse.Namespace) -> int:
                     kiosk_app.idle.end_session()
                     if language != kiosk_app.session.language:
                         window.language_toggled.emit()
+                    if args.assisted:
+                        kiosk_app.start_assisted(by_staff=False)
+                        kiosk_app.session.text_size = TextSize.LARGEST
+                        kiosk_app.session.contrast = Contrast.HIGH
+                        kiosk_app.restyle()
                     reach(kiosk_app)
                     window.resize(*size)
                     qt_app.processEvents()
-                    path = args.out / f"{name}-{language}-{orientation}.png"
+                    suffix = "-assisted" if args.assisted else ""
+                    path = args.out / f"{name}-{language}-{orientation}{suffix}.png"
                     if not window.grab().save(str(path)):
                         print(f"kiosk: could not write {path}", file=sys.stderr)  # noqa: T201
                         return 1
@@ -413,6 +427,198 @@ async def outage_screen_states(url: str, token: str, tmp: Path) -> dict[str, Scr
         "request-status": RequestStatus(request.tracking_code, request, service),
         "request-status-saved-on-kiosk": RequestStatus("KQ7M2X9PA4", None, service),
     }
+
+
+STAFF_SCREENS = (
+    "something-went-wrong",
+    "staff-pin",
+    "staff-pin-wrong",
+    "staff-pin-wait",
+    "staff-pin-locked",
+    "staff-pin-not-set",
+    "staff-home",
+    "staff-home-problems",
+    "staff-home-paper-ready",
+    "staff-printouts",
+    "staff-printouts-empty",
+    "staff-pending",
+    "staff-pending-empty",
+    "staff-day-report",
+    "staff-day-report-printed",
+    "staff-leave",
+)
+
+
+def staff_screen_states(tmp: Path, *, kiosk_id: str, now: datetime) -> dict[str, ScreenState]:
+    """The staff screens (and the customer's fault screen) over a payment journal and an outbox filled as a
+    busy morning fills them: payments received and still followed, requests sent, waiting and refused. The
+    end-of-day report is the real one made from them."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from kiosk import __version__
+    from kiosk.devices.escpos_status import PrinterState
+    from kiosk.flows.navigation import (
+        CentralState,
+        Fault,
+        KioskHealth,
+        Printout,
+        StaffDayReport,
+        StaffHome,
+        StaffLeave,
+        StaffNotice,
+        StaffPending,
+        StaffPin,
+        StaffPrintouts,
+    )
+    from kiosk.payments.journal import PaymentJournal
+    from kiosk.payments.receipt import RECEIPT_KIND
+    from kiosk.payments.records import Order, OrderBill, ReceiptState
+    from kiosk.requests.outbox import Outbox
+    from kiosk.requests.records import Delivery, OutboxKind, outage_report_payload, service_request_payload
+    from kiosk.requests.slip import SLIP_KIND
+    from kiosk.staff.day_report import VIETNAM, day_report
+    from kiosk.staff.pin_gate import PinCheck, PinVerdict
+
+    morning = now - timedelta(hours=3)
+    journal = PaymentJournal(tmp / "screenshot-staff-payments.sqlite3", kiosk_id=kiosk_id)
+
+    def pay(n: int, code: str, amount: int, method: tuple[str, str, str], *, paid: bool) -> int:
+        at = morning + timedelta(minutes=17 * n)
+        bill = OrderBill(f"{code}-2026-10", date(2026, 10, 1), date(2026, 10, 31), amount // 2500, amount)
+        order = Order(
+            code,
+            "Nguyễn V*** A",
+            "Tổng công ty Điện lực",
+            "Power Corporation",
+            "19001006",
+            (bill,),
+            *method,
+            "vi",
+            assisted=n == 2,  # staff helped this customer: the report counts it
+        )
+        row = journal.begin(order, f"screenshot-staff-{n}", at)
+        reference = f"TT{code}{('K7M2QX', 'PA4R9T', 'W3HNB8', 'Q2ZC6D', 'M9XT4K', 'H6RV2N')[n]}"
+        expires = at + timedelta(minutes=15)
+        journal.created(
+            row.id,
+            payment_id=_sample_payment_id(n),
+            reference=reference,
+            qr_payload="",
+            expires_at=expires,
+            ttl_seconds=900,
+            now=at,
+        )
+        if paid:
+            journal.status(row.id, "paid", at + timedelta(minutes=2), at + timedelta(minutes=2))
+        return row.id
+
+    vietqr = ("vietqr", "Ứng dụng ngân hàng (VietQR)", "Banking app (VietQR)")
+    momo = ("momo", "Ví MoMo", "MoMo wallet")
+    for n, (code, amount, method) in enumerate(
+        (
+            ("PE01000123456", 486_200, vietqr),
+            ("PA12000345678", 1_254_000, momo),
+            ("PD02000234567", 312_700, vietqr),
+        )
+    ):
+        journal.receipt_done(pay(n, code, amount, method, paid=True), ReceiptState.PRINTED, None, now)
+    unprinted = pay(3, "PB05000456789", 742_500, vietqr, paid=True)
+    journal.receipt_done(unprinted, ReceiptState.FOR_STAFF, None, now)
+    pay(4, "PC03000567890", 205_300, momo, paid=False)
+    expired = pay(5, "PE01000765432", 158_900, vietqr, paid=False)
+    journal.status(expired, "expired", None, morning + timedelta(minutes=100))
+    payments = journal.all()
+    followed = tuple(journal.to_follow(now))
+    journal.close()
+
+    outbox = Outbox(tmp / "screenshot-staff-outbox.sqlite3", clock=lambda: morning)
+    request = service_request_payload("new_connection_lv", None, {}, "otp", "000000")
+
+    def submit(code: str, *, report: bool = False) -> int:
+        summary = {"customer_code": code, "language": "vi"}
+        if report:
+            return outbox.add(OutboxKind.OUTAGE_REPORT, outage_report_payload(code, "street", ""), summary).id
+        summary["service_code"] = "new_connection_lv"
+        return outbox.add(OutboxKind.SERVICE_REQUEST, request, summary).id
+
+    outbox.delivered(submit("PE01000123456"), "YCA7K3M9Q2", morning)
+    outbox.retry_later(submit("PA12000345678"), "unreachable", now + timedelta(minutes=2))
+    waiting = outbox.retry_later(submit("PA12000345678", report=True), "timeout", now + timedelta(minutes=1))
+    outbox.retry_later(waiting.id, "unreachable", now + timedelta(minutes=4))
+    outbox.refused(submit("PD02000234567"), "invalid_fields")
+    items = outbox.all()
+    outbox.close()
+
+    health = KioskHealth(
+        kiosk_id=kiosk_id,
+        version=__version__,
+        printer=PrinterState.READY,
+        central=CentralState.REACHABLE,
+        heartbeat_at=now - timedelta(seconds=40),
+        outbox_depth=0,
+        pending_payments=0,
+        prints_for_staff=0,
+        refused_requests=0,
+        default_language="vi",
+    )
+    troubled = replace(
+        health,
+        printer=PrinterState.PAPER_OUT,
+        central=CentralState.UNREACHABLE,
+        heartbeat_at=now - timedelta(minutes=26),
+        outbox_depth=sum(1 for i in items if i.state is Delivery.QUEUED),
+        pending_payments=len(followed),
+        prints_for_staff=1,
+        refused_requests=sum(1 for i in items if i.state is Delivery.REFUSED),
+    )
+    # 13 printouts (more than a page), every third a slip: one for each of the 4 submissions.
+    slips = iter(items)
+    printouts = tuple(
+        Printout(
+            job_id=40 - i,
+            kind=SLIP_KIND if i % 3 == 1 else RECEIPT_KIND,
+            reference=next(slips).reference if i % 3 == 1 else _sample_payment_id(i),
+            created_at=now - timedelta(minutes=9 * i + 3),
+            printed=i not in (0, 4),
+        )
+        for i in range(13)
+    )
+    report = day_report(
+        now.astimezone(VIETNAM).date(), kiosk_id=kiosk_id, payments=payments, outbox=items, prints=()
+    )
+    return {
+        "something-went-wrong": Fault(),
+        "staff-pin": StaffPin(2),
+        "staff-pin-wrong": StaffPin(0, PinCheck(PinVerdict.WRONG, tries_before_lockout=8)),
+        "staff-pin-wait": StaffPin(3, PinCheck(PinVerdict.WRONG, wait_seconds=30, tries_before_lockout=4)),
+        "staff-pin-locked": StaffPin(
+            0, PinCheck(PinVerdict.LOCKED, wait_seconds=900, locked_until=now + timedelta(minutes=15))
+        ),
+        "staff-pin-not-set": StaffPin(0, PinCheck(PinVerdict.NOT_SET)),
+        "staff-home": StaffHome(health),
+        "staff-home-problems": StaffHome(troubled, StaffNotice.PAPER_STILL_OUT),
+        "staff-home-paper-ready": StaffHome(
+            replace(troubled, printer=PrinterState.READY, prints_for_staff=0), StaffNotice.PAPER_READY, 3
+        ),
+        "staff-printouts": StaffPrintouts(printouts, StaffNotice.REPRINTED),
+        "staff-printouts-empty": StaffPrintouts(()),
+        "staff-pending": StaffPending(
+            followed,
+            tuple(i for i in items if i.state is Delivery.QUEUED),
+            tuple(i for i in items if i.state is Delivery.REFUSED),
+            StaffNotice.SENDING,
+        ),
+        "staff-pending-empty": StaffPending((), (), ()),
+        "staff-day-report": StaffDayReport(report),
+        "staff-day-report-printed": StaffDayReport(report, StaffNotice.REPORT_PRINTED),
+        "staff-leave": StaffLeave(),
+    }
+
+
+def _sample_payment_id(n: int) -> str:
+    """A payment id as the central makes them ("pay_" and 16 hex digits), different for each ``n``."""
+    return f"pay_{(n + 1) * 0x9E3779B97F4A7C15 % 2**64:016x}"
 
 
 async def _unpaid(url: str, token: str, code: str) -> BillList:

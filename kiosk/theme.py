@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from PySide6.QtGui import QFontDatabase
 
 from kiosk.paths import FONT_FAMILY, FONT_FILES
+from kiosk.session import Contrast, TextSize
 
 MIN_TOUCH_PX = 64
 BODY_PX = 26
 LARGE_BODY_PX = 34
+LARGEST_BODY_PX = 42
+TEXT_PX = {TextSize.NORMAL: BODY_PX, TextSize.LARGE: LARGE_BODY_PX, TextSize.LARGEST: LARGEST_BODY_PX}
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,46 @@ class Palette:
 
 DEFAULT_PALETTE = Palette()
 
+HIGH_CONTRAST_PALETTE = Palette(
+    background="#000000",
+    text="#FFFFFF",
+    muted_text="#E0E0E0",
+    bar="#000000",
+    bar_text="#FFFF00",  # yellow on black: the frame stands apart from the content without a colour fill
+    primary="#FFFF00",
+    primary_text="#000000",
+    secondary="#000000",
+    secondary_text="#FFFFFF",
+    tile="#0A0A0A",
+    tile_border="#FFFF00",
+    tile_text="#FFFFFF",
+    warning="#000000",
+    warning_text="#FFE066",
+    danger="#5C0000",
+    danger_text="#FFFFFF",
+    focus="#00E5FF",
+    disabled="#1A1A1A",
+    disabled_text="#C8C8C8",
+    rule="#BFBFBF",
+)
+"""Light text on black, for glare on a window-lit panel and for weak eyesight (WCAG AAA, 7:1, like the default)."""
+
+
+@dataclass(frozen=True)
+class Look:
+    """How the kiosk looks for the customer at the screen: their text size and contrast."""
+
+    text_size: TextSize = TextSize.NORMAL
+    contrast: Contrast = Contrast.STANDARD
+
+    @property
+    def body_px(self) -> int:
+        return TEXT_PX[self.text_size]
+
+    @property
+    def palette(self) -> Palette:
+        return HIGH_CONTRAST_PALETTE if self.contrast is Contrast.HIGH else DEFAULT_PALETTE
+
 
 def _channel(value: int) -> float:
     c = value / 255
@@ -90,15 +133,23 @@ def load_fonts() -> str:
     return FONT_FAMILY
 
 
-def stylesheet(*, large_text: bool, palette: Palette = DEFAULT_PALETTE) -> str:
+def stylesheet(look: Look = Look()) -> str:
     """The application style sheet. Widgets pick their look by `role` property, never by colour in code."""
-    p = palette
-    body = LARGE_BODY_PX if large_text else BODY_PX
-    title = round(body * 1.55)
-    heading = round(body * 1.25)
+    p = look.palette
+    body = look.body_px
+    # At the largest size titles grow less than body text: a title that grew as much would not fit a line.
+    largest = look.text_size is TextSize.LARGEST
+    title = round(body * (1.35 if largest else 1.55))
+    heading = round(body * (1.15 if largest else 1.25))
     small = round(body * 0.93)
-    big_number = body * 4
-    touch = round(MIN_TOUCH_PX * (1.25 if large_text else 1))
+    big_number = body * (3 if largest else 4)
+    # The on-screen keyboard is a grid of keys that must fit a portrait panel's width: it stops growing at
+    # the large size (its letters are already 53 px there).
+    keys = min(body, LARGE_BODY_PX)
+    key_title, key_small = round(keys * 1.55), round(keys * 0.93)
+    touch = round(MIN_TOUCH_PX * (1 if look.text_size is TextSize.NORMAL else 1.25))
+    # The frame's buttons stop growing at the large size: five of them must share a portrait panel's width.
+    bar = min(body, LARGE_BODY_PX)
     return f"""
 * {{ font-family: "{FONT_FAMILY}"; font-size: {body}px; color: {p.text}; }}
 QMainWindow, QWidget#screen, QStackedWidget {{ background: {p.background}; }}
@@ -126,8 +177,16 @@ QPushButton {{
 QPushButton:focus {{ border: 4px solid {p.focus}; }}
 QPushButton:pressed {{ background: {p.secondary_text}; color: {p.secondary}; }}
 QPushButton[role="primary"] {{ background: {p.primary}; color: {p.primary_text}; border-color: {p.primary}; }}
-QPushButton[role="danger"] {{ background: {p.danger}; color: {p.danger_text}; border-color: {p.danger}; }}
-QWidget[role="bar"] QPushButton {{ background: {p.secondary}; color: {p.secondary_text}; border-color: {p.bar_text}; }}
+QPushButton[role="danger"] {{ background: {p.danger}; color: {p.danger_text}; border-color: {p.danger_text}; }}
+QPushButton[role="danger"] QLabel {{ color: {p.danger_text}; }}
+QPushButton[role="tile"] QLabel {{ color: {p.tile_text}; }}
+QWidget[role="banner"] {{ background: {p.warning}; border-top: 4px solid {p.warning_text}; }}
+QWidget[role="banner"] QLabel {{ color: {p.warning_text}; font-weight: 700; }}
+QWidget[role="assist-bar"] {{ background: {p.tile}; border-top: 3px solid {p.tile_border}; }}
+QWidget[role="bar"] QPushButton {{
+    background: {p.secondary}; color: {p.secondary_text}; border-color: {p.bar_text}; font-size: {bar}px;
+}}
+QWidget[role="assist-bar"] QPushButton {{ font-size: {bar}px; }}
 QPushButton[role="tile"] {{
     background: {p.tile}; color: {p.tile_text}; border: 4px solid {p.tile_border}; border-radius: 16px;
     font-size: {heading}px; font-weight: 700; padding: 24px; text-align: left;
@@ -140,15 +199,15 @@ QPushButton[role="chip"]:checked {{ background: {p.primary}; color: {p.primary_t
 QPushButton[role="kb-key"], QPushButton[role="kb-word"], QPushButton[role="kb-tone"] {{
     padding: 0 4px; min-width: {touch - 14}px; min-height: {touch - 6}px; font-weight: 700;
 }}
-QPushButton[role="kb-key"] {{ font-size: {title}px; }}
-QPushButton[role="kb-word"] {{ font-size: {small}px; }}
+QPushButton[role="kb-key"] {{ font-size: {key_title}px; }}
+QPushButton[role="kb-word"] {{ font-size: {key_small}px; }}
 QPushButton[role="kb-word"]:checked {{
     background: {p.primary}; color: {p.primary_text}; border: 5px solid {p.focus}; min-height: {touch - 10}px;
 }}
 QPushButton[role="kb-tone"] {{ background: {p.tile}; border-color: {p.tile_border}; }}
 QPushButton[role="kb-tone"]:pressed {{ background: {p.secondary}; border-color: {p.focus}; }}
-QLabel[role="kb-mark"] {{ font-size: {title}px; font-weight: 700; }}
-QLabel[role="kb-name"] {{ font-size: {small}px; font-weight: 700; }}
+QLabel[role="kb-mark"] {{ font-size: {key_title}px; font-weight: 700; }}
+QLabel[role="kb-name"] {{ font-size: {key_small}px; font-weight: 700; }}
 QPushButton[role="row"] {{
     background: {p.background}; color: {p.text}; border: 3px solid {p.rule}; border-radius: 12px;
     padding: 0; text-align: left;

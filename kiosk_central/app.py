@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Response
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -25,6 +26,7 @@ import kiosk
 from kiosk_central import (
     demo,
     errors,
+    fleet,
     ledger,
     outages,
     payments,
@@ -33,14 +35,14 @@ from kiosk_central import (
     services_catalog,
     tariffs,
 )
-from kiosk_central.clock import Clock, to_text
+from kiosk_central.clock import Clock
 from kiosk_central.db import Database
 
 log = logging.getLogger(__name__)
 
 API_DESCRIPTION = """
 The central API that self-service kiosks use: customer accounts and bills, QR payments, service
-requests confirmed by OTP, outages, tariffs and kiosk heartbeats.
+requests confirmed by OTP, outages, tariffs, kiosk heartbeats and customers' calls for staff.
 
 * Every call needs `Authorization: Bearer <kiosk token>`; a missing or wrong token gets 401.
 * JSON is snake_case; amounts are whole đồng (integers); times are ISO 8601 with offset.
@@ -61,6 +63,9 @@ requests confirmed by OTP, outages, tariffs and kiosk heartbeats.
   confirmed at a kiosk that is offline can be delivered from its outbox later.
 * Requests and outage reports may carry the kiosk's own `client_reference` (`K` + 9 characters),
   unique; requests can be looked up by it as by their tracking code.
+* A customer's call for staff (`POST /v1/kiosks/{kiosk_id}/staff-calls`) carries a `call_id` the kiosk
+  chose: a retry with it makes no second call. `GET /v1/fleet` gives every kiosk's latest heartbeat and
+  the calls for staff not answered yet.
 * `/v1/sim/*` exists only on a reference server started with `--demo`.
 """
 
@@ -203,6 +208,13 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         Public (the phone has no kiosk token), so it shows nothing personal."""
         found = tx(lambda c: service_requests.find_request(c, reference))
         return HTMLResponse(service_requests.track_page(reference, found), status_code=200 if found else 404)
+
+    @app.get("/fleet", include_in_schema=False, response_class=HTMLResponse)
+    def fleet_page() -> HTMLResponse:
+        """The office's view of its kiosks, for a phone: calls for staff, kiosks with no news, and what
+        each kiosk last reported. No token (a browser has none) and nothing personal on it; see
+        docs/central-api.md for putting it behind the office's own sign-in."""
+        return HTMLResponse(fleet.fleet_page(tx(lambda c: fleet.fleet(c, clock.now()))))
 
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(authorised)], responses=_ERROR_RESPONSES)
 
@@ -367,16 +379,34 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
 
     @v1.post("/kiosks/{kiosk_id}/heartbeat", tags=["kiosks"])
     def post_heartbeat(kiosk_id: str, body: schemas.Heartbeat) -> schemas.HeartbeatAck:
-        now = clock.now()
+        """The kiosk's status, every minute or so; the latest one is kept and shown on the fleet page."""
+        return tx(lambda c: fleet.record_heartbeat(c, kiosk_id, body, clock.now()))
 
-        def work(c: Any) -> None:
-            c.execute(
-                "INSERT OR REPLACE INTO heartbeats VALUES (?, ?, ?)",
-                (kiosk_id, to_text(now), body.model_dump_json()),
-            )
+    @v1.post("/kiosks/{kiosk_id}/staff-calls", tags=["kiosks"], status_code=201)
+    def post_staff_call(
+        kiosk_id: str, body: schemas.StaffCallCreate, response: Response
+    ) -> schemas.StaffCallAck:
+        """A customer pressed "Call staff". Idempotent by `call_id`: 201 when recorded; a retry is 200 with
+        the first `received_at` and makes no second call; the same `call_id` with another body is 409
+        `call_id_reused`."""
+        ack, created = tx(lambda c: fleet.call_staff(c, kiosk_id, body, clock.now()))
+        if not created:
+            response.status_code = 200
+        return ack
 
-        tx(work)
-        return schemas.HeartbeatAck(kiosk_id=kiosk_id, received_at=now)
+    @v1.post("/kiosks/{kiosk_id}/staff-calls/{call_id}/answered", tags=["kiosks"], status_code=204)
+    def post_staff_call_answered(
+        kiosk_id: str, call_id: Annotated[str, PathParam(pattern=schemas.CALL_ID_PATTERN)]
+    ) -> None:
+        """Staff reached the kiosk (they opened staff mode on it). Idempotent: a repeat keeps the first
+        time. 404 `staff_call_not_found` for a call the central never received."""
+        tx(lambda c: fleet.answer_staff_call(c, kiosk_id, call_id, clock.now()))
+
+    @v1.get("/fleet", tags=["kiosks"])
+    def get_fleet() -> schemas.Fleet:
+        """Every kiosk that ever sent a heartbeat, with its latest one, and the calls for staff no one has
+        answered yet: what the `/fleet` page shows."""
+        return tx(lambda c: fleet.fleet(c, clock.now()))
 
     def demo_only() -> None:
         if not settings.demo:

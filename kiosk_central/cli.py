@@ -81,6 +81,8 @@ def run_central(args: argparse.Namespace) -> int:
         print(f"kiosk central: listening on http://{host}:{port} ({'demo' if args.demo else 'production'})")
         if generated:
             print(f"kiosk central: demo token {generated}")
+        # After the address and the token, which the demo kiosk and the tests read as the first lines.
+        print(f"kiosk central: the kiosks, for the office: http://{host}:{port}/fleet")
         sys.stdout.flush()
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
         server.run(sockets=[sock])

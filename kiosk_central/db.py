@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -152,13 +152,30 @@ CREATE UNIQUE INDEX outage_reports_by_client_reference ON outage_reports (client
 CREATE TABLE heartbeats (
     kiosk_id TEXT PRIMARY KEY,
     received_at TEXT NOT NULL,
-    body TEXT NOT NULL
+    version TEXT NOT NULL,
+    printer_status TEXT NOT NULL,
+    pending_payments INTEGER NOT NULL,
+    outbox_depth INTEGER NOT NULL,
+    last_activity_at TEXT,
+    staff_call_open INTEGER NOT NULL,
+    assisted_mode INTEGER NOT NULL
 );
+CREATE TABLE staff_calls (
+    kiosk_id TEXT NOT NULL,
+    call_id TEXT NOT NULL,
+    screen TEXT NOT NULL,
+    language TEXT NOT NULL CHECK (language IN ('vi', 'en')),
+    called_at TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    answered_at TEXT,
+    PRIMARY KEY (kiosk_id, call_id)
+);
+CREATE INDEX staff_calls_open ON staff_calls (answered_at, called_at);
 """
 
 # The steps that bring a database made by an older server to this version, keyed by the version each
-# step produces. Columns are added last and uniqueness is a separate index (NULLs do not collide), so a
-# migrated database is the same as one created from _SCHEMA above.
+# step produces. Columns are added last (or the table is rebuilt with _SCHEMA's columns) and uniqueness is
+# a separate index (NULLs do not collide), so a migrated database is the same as one created from _SCHEMA.
 _MIGRATIONS: dict[int, str] = {
     2: """
 ALTER TABLE otps ADD COLUMN verified_at TEXT;
@@ -166,6 +183,39 @@ ALTER TABLE service_requests ADD COLUMN client_reference TEXT;
 CREATE UNIQUE INDEX service_requests_by_client_reference ON service_requests (client_reference);
 ALTER TABLE outage_reports ADD COLUMN client_reference TEXT;
 CREATE UNIQUE INDEX outage_reports_by_client_reference ON outage_reports (client_reference);
+""",
+    # Heartbeats were one JSON body per kiosk; the fleet page reads their fields, so they become columns
+    # (a beat of version 2 had neither staff_call_open nor assisted_mode: both were false).
+    3: """
+CREATE TABLE heartbeats_v3 (
+    kiosk_id TEXT PRIMARY KEY,
+    received_at TEXT NOT NULL,
+    version TEXT NOT NULL,
+    printer_status TEXT NOT NULL,
+    pending_payments INTEGER NOT NULL,
+    outbox_depth INTEGER NOT NULL,
+    last_activity_at TEXT,
+    staff_call_open INTEGER NOT NULL,
+    assisted_mode INTEGER NOT NULL
+);
+INSERT INTO heartbeats_v3
+    SELECT kiosk_id, received_at, json_extract(body, '$.version'), json_extract(body, '$.printer_status'),
+           json_extract(body, '$.pending_payments'), json_extract(body, '$.outbox_depth'),
+           json_extract(body, '$.last_activity_at'), 0, 0
+    FROM heartbeats;
+DROP TABLE heartbeats;
+ALTER TABLE heartbeats_v3 RENAME TO heartbeats;
+CREATE TABLE staff_calls (
+    kiosk_id TEXT NOT NULL,
+    call_id TEXT NOT NULL,
+    screen TEXT NOT NULL,
+    language TEXT NOT NULL CHECK (language IN ('vi', 'en')),
+    called_at TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    answered_at TEXT,
+    PRIMARY KEY (kiosk_id, call_id)
+);
+CREATE INDEX staff_calls_open ON staff_calls (answered_at, called_at);
 """,
 }
 

@@ -55,6 +55,7 @@ def _schema(document: dict[str, Any], name: str) -> dict[str, Any]:
         (models.Outage, "Outage"),
         (models.OutageReport, "OutageReport"),
         (models.BankTransferResult, "BankTransferResult"),
+        (models.StaffCallAck, "StaffCallAck"),
     ],
 )
 def test_client_models_read_only_fields_the_contract_defines(model: type[BaseModel], schema: str) -> None:
@@ -65,6 +66,18 @@ def test_client_models_read_only_fields_the_contract_defines(model: type[BaseMod
     required = set(_schema(document, schema).get("required", []))
     client_required = {n for n, f in model.model_fields.items() if f.is_required()}
     assert client_required <= required
+
+
+@pytest.mark.parametrize(
+    ("model", "schema"),
+    [(models.Heartbeat, "Heartbeat"), (models.StaffCall, "StaffCallCreate")],
+)
+def test_client_request_bodies_are_the_contracts(model: type[BaseModel], schema: str) -> None:
+    """What the kiosk sends: every field the contract knows, and every one it requires is required."""
+    document = json.loads(CONTRACT.read_text(encoding="utf-8"))
+    assert set(model.model_fields) == set(_schema(document, schema)["properties"])
+    client_required = {n for n, f in model.model_fields.items() if f.is_required()}
+    assert client_required == set(_schema(document, schema).get("required", []))
 
 
 def test_fixed_field_names() -> None:

@@ -10,6 +10,7 @@ Retries are made only where repeating a request cannot do anything twice:
 * ``POST /v1/payments/{id}/cancel`` and ``POST /v1/otp/{id}/verify``, idempotent by contract (a repeated
   verification with the right code answers the first one; with a wrong code, a repeat after a lost
   answer spends one more of the code's attempts, as a repeated submission does);
+* staff calls and their answer, idempotent by the ``call_id`` the kiosk chose;
 * ``POST`` calls that carry an ``Idempotency-Key`` (payments, service requests, outage reports). The
   caller chooses the key and stores it *before* calling, so that after a crash it can repeat the call
   with the same key; this client never invents one, and sends the same key on every retry.
@@ -82,6 +83,8 @@ from kiosk.central.models import (
     ServiceRequest,
     SimClock,
     SimOtp,
+    StaffCall,
+    StaffCallAck,
     Tariffs,
 )
 
@@ -279,6 +282,29 @@ class CentralClient:
             path={"kiosk_id": kiosk_id},
             body=heartbeat.model_dump(mode="json"),
             retry=False,
+        )
+
+    async def call_staff(self, kiosk_id: str, call: StaffCall) -> StaffCallAck:
+        """Tell the office that a customer at this kiosk wants staff. Idempotent by ``call.call_id`` (a
+        retry makes no second call), so retried. :class:`Conflict` ``call_id_reused`` if the id was used
+        for another call."""
+        return await self._call(
+            StaffCallAck,
+            "POST",
+            "/v1/kiosks/{kiosk_id}/staff-calls",
+            path={"kiosk_id": kiosk_id},
+            body=call.model_dump(mode="json"),
+            retry=True,
+        )
+
+    async def staff_call_answered(self, kiosk_id: str, call_id: str) -> None:
+        """Staff reached the kiosk. Idempotent (a repeat keeps the first time), so retried.
+        :class:`NotFound` ``staff_call_not_found`` for a call the central never received."""
+        await self._exchange(
+            "POST",
+            "/v1/kiosks/{kiosk_id}/staff-calls/{call_id}/answered",
+            path={"kiosk_id": kiosk_id, "call_id": call_id},
+            retry=True,
         )
 
     async def tariffs(self) -> Tariffs:

@@ -32,6 +32,7 @@ CorporationCode = Literal["EVNNPC", "EVNCPC", "EVNSPC", "EVNHANOI", "EVNHCMC"]
 OtpPurpose = Literal["service_request", "outage_report"]
 RequestStatus = Literal["received", "in_progress", "completed", "rejected"]
 OutageReportKind = Literal["my_house", "street", "danger"]
+StaffCallLanguage = Literal["vi", "en"]
 FieldType = Literal[
     "text", "number", "choice", "date", "phone", "id_number", "address", "household_count", "yes_no"
 ]
@@ -349,16 +350,40 @@ class Tariffs(CentralModel):
 
 # ------------------------------------------------------------------ kiosks
 class Heartbeat(RequestBody):
-    """What a kiosk reports about itself every few minutes."""
+    """What a kiosk reports about itself every minute or so."""
 
     version: str
     printer_status: str
     pending_payments: int = Field(ge=0)
     outbox_depth: int = Field(ge=0)
     last_activity_at: AwareDatetime | None
+    staff_call_open: bool = False
+    """A customer called staff and no one has come yet (also while the call itself cannot get through)."""
+    assisted_mode: bool = False
+    """Staff are operating the kiosk for a customer."""
 
 
 class HeartbeatAck(CentralModel):
+    kiosk_id: str
+    received_at: AwareDatetime
+
+
+class StaffCall(RequestBody):
+    """A customer pressed "Call staff". Made once, stored by the caller and sent as is on every retry: the
+    central keeps one call per ``call_id``, and the same id with another body is a ``call_id_reused``
+    conflict."""
+
+    call_id: str = Field(pattern=r"^[A-Za-z0-9_-]{8,64}$")
+    # A name from the kiosk's code (``pay_by_qr``), never text about the customer: the pattern keeps it so.
+    screen: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    language: StaffCallLanguage
+    called_at: AwareDatetime
+
+
+class StaffCallAck(CentralModel):
+    """The central has the call; ``received_at`` is when it first did (the same for a retry)."""
+
+    call_id: str
     kiosk_id: str
     received_at: AwareDatetime
 

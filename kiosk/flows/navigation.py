@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -24,9 +25,12 @@ from kiosk.central.models import (
     Tariffs,
 )
 from kiosk.citizen_id import IdCardProblem
+from kiosk.devices.escpos_status import PrinterStatus
 from kiosk.payments.records import JournalPayment, Order
 from kiosk.requests.form import FieldProblem, RequestForm
 from kiosk.requests.records import OutboxItem
+from kiosk.staff.day_report import DayReport
+from kiosk.staff.pin_gate import PinCheck
 
 
 class Feature(StrEnum):
@@ -390,8 +394,112 @@ class OutageReported:
     known: Outage | None  # an outage already known in the area, with its expected end
 
 
+# ---------------------------------------------------------------------------------------------- faults
+@dataclass(frozen=True)
+class Fault:
+    """Something the kiosk did not expect went wrong (a bug): the customer is asked to fetch staff. What was
+    already journalled (payments, requests, receipts) is safe and followed up by itself."""
+
+
+# ---------------------------------------------------------------------------------------------- staff mode
+@dataclass(frozen=True)
+class StaffPin:
+    """The staff PIN keypad. Only how many digits were typed is here (the screen shows dots); the digits stay
+    in the flow and are dropped after each check. ``check`` is the last refusal (wrong, wait, locked, not set)."""
+
+    entered: int = 0
+    check: PinCheck | None = None
+
+
+class CentralState(StrEnum):
+    REACHABLE = "reachable"
+    UNREACHABLE = "unreachable"  # network down or central not answering
+    REFUSED = "refused"  # the central does not accept this kiosk's token
+
+
+@dataclass(frozen=True)
+class KioskHealth:
+    """What staff see first: is the kiosk able to serve, and what is waiting for them."""
+
+    kiosk_id: str
+    version: str
+    printer: PrinterStatus | None  # None: this kiosk has no printer configured
+    central: CentralState
+    heartbeat_at: datetime | None  # when the central last acknowledged a heartbeat
+    outbox_depth: int  # requests and reports saved on the kiosk, not yet with the central
+    pending_payments: int  # payments still followed to their outcome
+    prints_for_staff: int  # receipts and slips that did not come out for the customer
+    refused_requests: int  # requests the central refused: a staff call-back is needed
+    default_language: str
+
+
+class StaffNotice(StrEnum):
+    """The outcome of the last staff action, shown on the staff screen it came from."""
+
+    TEST_PRINTED = "test_printed"
+    PRINT_FAILED = "print_failed"
+    PAPER_READY = "paper_ready"  # paper replaced, the printer is ready, and what waited was printed
+    PAPER_STILL_OUT = "paper_still_out"  # paper replaced, but the printer still is not ready
+    REPRINTED = "reprinted"
+    SENDING = "sending"  # "send now": the outbox courier was woken
+    LANGUAGE_SET = "language_set"
+    REPORT_PRINTED = "report_printed"
+
+
+@dataclass(frozen=True)
+class StaffHome:
+    health: KioskHealth
+    notice: StaffNotice | None = None
+    printed: int = 0  # how many waiting printouts "paper replaced" printed
+
+
+@dataclass(frozen=True)
+class Printout:
+    """A receipt or slip in the print journal, as the reprint list shows it (no personal data)."""
+
+    job_id: int
+    kind: str  # RECEIPT_KIND, SLIP_KIND, ...
+    reference: str
+    created_at: datetime
+    printed: bool  # the printer confirmed it at least once
+
+
+@dataclass(frozen=True)
+class StaffPrintouts:
+    items: tuple[Printout, ...]  # newest first
+    notice: StaffNotice | None = None
+
+
+@dataclass(frozen=True)
+class StaffPending:
+    """Work not finished: payments still followed, requests still on the kiosk, requests refused."""
+
+    payments: tuple[JournalPayment, ...]
+    queued: tuple[OutboxItem, ...]
+    refused: tuple[OutboxItem, ...]
+    notice: StaffNotice | None = None
+
+
+@dataclass(frozen=True)
+class StaffDayReport:
+    report: DayReport
+    notice: StaffNotice | None = None
+
+
+@dataclass(frozen=True)
+class StaffLeave:
+    """Asks staff to confirm closing the kiosk program (the only way out of the kiosk)."""
+
+
 ScreenState = (
     Home
+    | Fault
+    | StaffPin
+    | StaffHome
+    | StaffPrintouts
+    | StaffPending
+    | StaffDayReport
+    | StaffLeave
     | StaffCalled
     | IdleWarning
     | PrintPreview
@@ -456,6 +564,12 @@ class Navigator:
         """Change the top state without making a Back step (a countdown tick, a screen's own progress)."""
         self._stack[-1] = state
         self._notify()
+
+    def back_to(self, depth: int) -> None:
+        """Back to the state that was on top when the stack was ``depth`` deep (leaving a whole mode)."""
+        if 1 <= depth < len(self._stack):
+            del self._stack[depth:]
+            self._notify()
 
     def back(self) -> None:
         if len(self._stack) > 1:

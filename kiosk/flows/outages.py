@@ -40,7 +40,7 @@ from kiosk.flows.navigation import (
 )
 from kiosk.requests.courier import Courier
 from kiosk.requests.outbox import Outbox
-from kiosk.requests.records import OutboxItem, OutboxKind, outage_report_payload
+from kiosk.requests.records import ASSISTED_BY_STAFF, OutboxItem, OutboxKind, outage_report_payload
 from kiosk.session import CustomerSession
 
 __all__ = ["SCHEDULE_DAYS", "OutageFlow", "OutageSource", "in_progress", "upcoming"]
@@ -251,6 +251,8 @@ class OutageFlow:
         """Saves the report on the kiosk, then gives the central ``send_wait`` seconds to take it. The item as
         it stands after: delivered, refused, or still queued for the courier."""
         summary = {"customer_code": code, "kind": kind, "language": self._session.language}
+        if self._session.assisted_by_staff:
+            summary["assisted"] = ASSISTED_BY_STAFF
         # Saved (and fsynced, off the GUI thread) before the first byte is sent: from here on it cannot be lost.
         payload = outage_report_payload(code, kind, "")
         item = await asyncio.to_thread(self._outbox.add, OutboxKind.OUTAGE_REPORT, payload, summary)

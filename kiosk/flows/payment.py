@@ -93,6 +93,10 @@ class PaymentFlow:
         self._sleep = sleep
         self._preview_of = preview_of
         self._tasks: set[asyncio.Task[None]] = set()
+        self._shown_at: dict[
+            int, float
+        ] = {}  # payment row → when its QR was first shown (its countdown's start)
+        self._following: set[int] = set()  # payment rows whose QR a follower is counting down
 
     # ------------------------------------------------------------------ choosing
     async def choose_method(self) -> None:
@@ -117,7 +121,13 @@ class PaymentFlow:
         info = next((m for m in current.methods if m.method == method), None)
         if info is None:
             return
-        order = order_for(current.customer, current.bills, info, self._session.language)
+        order = order_for(
+            current.customer,
+            current.bills,
+            info,
+            self._session.language,
+            assisted=self._session.assisted_by_staff,
+        )
         await self._open(current.customer, lambda: self._keeper.open(order))
 
     async def new_qr(self) -> None:
@@ -180,8 +190,19 @@ class PaymentFlow:
             self._received(payment)
             return
         shown_at = self._clock()
+        self._shown_at[payment.id] = shown_at
         self._nav.replace(PayByQr(customer, payment, seconds_left(payment, shown_at, shown_at)))
         self._start(self.follow(payment.id, shown_at))
+
+    def resume(self) -> None:
+        """The QR is on top again after a screen shown over it (Call staff, staff mode): its countdown and its
+        questions to the central go on, from when it was first shown. Nothing when it is still followed."""
+        current = self._nav.current
+        if not isinstance(current, PayByQr) or current.payment.id in self._following:
+            return
+        shown_at = self._shown_at.get(current.payment.id)
+        if shown_at is not None:
+            self._start(self.follow(current.payment.id, shown_at))
 
     def _start(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(work)
@@ -190,6 +211,13 @@ class PaymentFlow:
 
     async def follow(self, row_id: int, shown_at: float) -> None:
         """Counts down and asks the central until the payment ends or the customer leaves the QR."""
+        self._following.add(row_id)
+        try:
+            await self._follow(row_id, shown_at)
+        finally:
+            self._following.discard(row_id)
+
+    async def _follow(self, row_id: int, shown_at: float) -> None:
         wait, next_poll = self._poll, self._clock() + self._poll
         while True:
             await self._sleep(min(1.0, self._poll))

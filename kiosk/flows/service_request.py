@@ -49,7 +49,13 @@ from kiosk.flows.navigation import (
 from kiosk.requests.courier import Courier
 from kiosk.requests.form import DIGIT_TYPES, FieldProblem, RequestForm, check, input_limit
 from kiosk.requests.outbox import Outbox
-from kiosk.requests.records import Delivery, OutboxItem, OutboxKind, service_request_payload
+from kiosk.requests.records import (
+    ASSISTED_BY_STAFF,
+    Delivery,
+    OutboxItem,
+    OutboxKind,
+    service_request_payload,
+)
 from kiosk.session import CustomerSession
 from kiosk.vietnamese import press
 
@@ -410,6 +416,8 @@ class RequestFlow:
         }
         if isinstance(corporation, tuple):
             summary |= {"corporation_vi": str(corporation[0]), "corporation_en": str(corporation[1])}
+        if self._session.assisted_by_staff:
+            summary["assisted"] = ASSISTED_BY_STAFF
         payload = service_request_payload(
             form.service.code, form.customer_code, form.wire_fields(), confirmed.otp_id, confirmed.typed
         )

@@ -99,8 +99,16 @@ class QrRejectedError(Exception):
     """The central's payment or its QR failed the kiosk's checks: refused, cancelled and reported."""
 
 
-def order_for(customer: Customer, bills: Sequence[Bill], method: PaymentMethodInfo, language: str) -> Order:
-    """The order for paying ``bills`` (oldest first) of ``customer`` with ``method``."""
+def order_for(
+    customer: Customer,
+    bills: Sequence[Bill],
+    method: PaymentMethodInfo,
+    language: str,
+    *,
+    assisted: bool = False,
+) -> Order:
+    """The order for paying ``bills`` (oldest first) of ``customer`` with ``method``; ``assisted``: staff are
+    helping this customer."""
     return Order(
         customer_code=customer.code,
         customer_name=customer.name,
@@ -115,6 +123,7 @@ def order_for(customer: Customer, bills: Sequence[Bill], method: PaymentMethodIn
         method_vi=method.label.vi,
         method_en=method.label.en,
         language=language,
+        assisted=assisted,
     )
 
 

@@ -48,6 +48,9 @@ class Order:
     method_vi: str
     method_en: str
     language: str  # the customer's, for the receipt
+    # Staff helped the customer through this payment (assisted mode started by staff): the end-of-day report
+    # counts these. Last, with a default, so journals written before it still read.
+    assisted: bool = False
 
     @property
     def amount(self) -> int:

@@ -16,7 +16,7 @@ from typing import Literal, cast
 from kiosk.config import ConfigError, PrinterSettings, Settings, config_path, load_settings
 from kiosk.devices.printer import PreviewPrinter, PrinterState, describe, is_printable, printer_from_uri
 from kiosk.printing.documents import PrintTestPage, print_test_page
-from kiosk.printing.journal import JobState
+from kiosk.printing.records import JobState
 from kiosk.printing.samples import PRINT_TEST_LABELS_VI, print_test_qr_payload, sample_header
 from kiosk.printing.service import print_once
 

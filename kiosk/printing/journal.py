@@ -13,13 +13,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 from contextlib import AbstractContextManager, closing
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 
 from kiosk.journal_file import open_journal, transaction
 from kiosk.printing.document import Document
+from kiosk.printing.records import JobState, JournalEntry
 
 __all__ = ["JOURNAL_FILE_NAME", "JobState", "JournalEntry", "JournalError", "PrintJournal"]
 
@@ -54,30 +53,8 @@ CREATE TABLE print_attempts (
 """
 
 
-class JobState(StrEnum):
-    QUEUED = "queued"  # in the journal, nothing sent yet
-    SENT = "sent"  # bytes went to the printer, no answer yet
-    CONFIRMED = "confirmed"  # the printer confirmed it processed the whole job
-    FAILED = "failed"  # the printer refused or stopped (paper out, cover open, offline): not printed whole
-    UNKNOWN = "unknown"  # sent, but the printer could not tell: treat as not printed
-
-
 class JournalError(Exception):
     """The journal file cannot be used (a newer schema, not a journal): an operator must look at it."""
-
-
-@dataclass(frozen=True)
-class JournalEntry:
-    id: int
-    kind: str
-    reference: str
-    document: Document
-    state: JobState
-    attempts: int
-    last_status: str | None
-    last_detail: str | None
-    created_at: datetime
-    updated_at: datetime
 
 
 def _now() -> str:
@@ -211,6 +188,16 @@ class PrintJournal:
                 (kind, reference),
             ).fetchone()
         return None if row is None else _entry(row)
+
+    def recent(self, kinds: tuple[str, ...], limit: int) -> list[JournalEntry]:
+        """The newest ``limit`` jobs of ``kinds``, newest first (the staff reprint list)."""
+        marks = ", ".join("?" * len(kinds))
+        with self._lock, closing(self._db.cursor()) as cursor:
+            rows = cursor.execute(
+                f"SELECT {self._COLUMNS} FROM print_jobs WHERE kind IN ({marks}) ORDER BY id DESC LIMIT ?",
+                (*kinds, limit),
+            ).fetchall()
+        return [_entry(row) for row in rows]
 
     def pending_for_staff(self) -> list[JournalEntry]:
         """Jobs not confirmed printed (failed or unknown), oldest first: staff reprint them."""

@@ -28,7 +28,8 @@ from kiosk.devices.printer import (
     is_printable,
 )
 from kiosk.printing.document import Document
-from kiosk.printing.journal import JobState, JournalEntry, PrintJournal
+from kiosk.printing.journal import PrintJournal
+from kiosk.printing.records import JobState, JournalEntry
 from kiosk.printing.render import RenderError, render
 
 __all__ = ["REPRINT_MARK", "AttemptResult", "PrintOutcome", "PrintResult", "PrintService", "print_once"]

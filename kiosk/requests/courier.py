@@ -123,6 +123,7 @@ class Courier:
         self._sleep = sleep
         self._locks: dict[int, asyncio.Lock] = {}
         self._woken = asyncio.Event()
+        self._send_all = False  # staff asked to send now: the next pass ignores backoff
 
     async def _io(self, work: Callable[..., T], *args: object) -> T:
         return await asyncio.to_thread(work, *args)
@@ -138,7 +139,12 @@ class Courier:
         return self._locks.setdefault(item_id, asyncio.Lock())
 
     def wake(self) -> None:
-        """Make :meth:`run` look at the outbox now (an item was added, the network came back)."""
+        """Make :meth:`run` look at the outbox now (an item was added): what is due is sent."""
+        self._woken.set()
+
+    def send_now(self) -> None:
+        """Every queued item is tried at once, whatever its backoff (staff's "Send now", the network back)."""
+        self._send_all = True
         self._woken.set()
 
     # ------------------------------------------------------------------ one item
@@ -247,9 +253,10 @@ class Courier:
         stop = stop if stop is not None else asyncio.Event()
         while not stop.is_set():
             self._woken.clear()
+            everything, self._send_all = self._send_all, False
             delay: float | None
             try:
-                await self.deliver_due(stop)
+                await self.deliver_due(stop, everything=everything)
                 delay = await self._until_next_due()
             except Exception as exc:
                 log.error(  # noqa: TRY400 - as in _deliver: the stack without the message
@@ -259,14 +266,17 @@ class Courier:
                 delay = _LOOP_PAUSE
             await self._wait(delay, stop)
 
-    async def deliver_due(self, stop: asyncio.Event | None = None) -> list[OutboxItem]:
-        """One pass: every item due now, oldest first; what each became."""
+    async def deliver_due(
+        self, stop: asyncio.Event | None = None, *, everything: bool = False
+    ) -> list[OutboxItem]:
+        """One pass: every item due now (``everything``: every queued item), oldest first; what each became."""
         done: list[OutboxItem] = []
         now = self._clock()
-        for item in await self._io(self.outbox.due, now):
+        items = await self._io(self.outbox.pending) if everything else await self._io(self.outbox.due, now)
+        for item in items:
             if stop is not None and stop.is_set():
                 break
-            done.append(await self._deliver_locked(item.id, due_at=now))
+            done.append(await self._deliver_locked(item.id, due_at=None if everything else now))
         return done
 
     async def _until_next_due(self) -> float | None:

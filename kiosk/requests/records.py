@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 
 __all__ = [
+    "ASSISTED_BY_STAFF",
     "PAYLOAD_KEYS",
     "REFERENCE_ALPHABET",
     "REFERENCE_LENGTH",
@@ -34,6 +35,10 @@ REFERENCE_LENGTH = 10
 _REFERENCE = re.compile(rf"K[{REFERENCE_ALPHABET}]{{{REFERENCE_LENGTH - 1}}}")
 # What people add when they copy a code from a slip: spaces, dashes, lower case.
 _SEPARATORS = re.compile(r"[\s\-]+")
+
+
+ASSISTED_BY_STAFF = "staff"
+"""``summary["assisted"]`` of an item submitted while staff were helping the customer (end-of-day report)."""
 
 
 class OutboxKind(StrEnum):

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QVBoxLayout, 
 from kiosk.consumption import DayUse, MonthUse, daily_use, monthly_comparison
 from kiosk.flows.navigation import ConsumptionHistory, ScreenState
 from kiosk.i18n import N_, Translator
+from kiosk.theme import Look
 from kiosk.views.consumption_chart import ChartBar, ConsumptionChart
 from kiosk.views.screen import Screen
 from kiosk.views.widgets import Columns, button, cell, clear_layout, label, show_all
@@ -75,9 +76,9 @@ class ConsumptionScreen(Screen):
         clear_layout(self._table)
         self._summary.clear()
 
-    def set_large_text(self, large: bool) -> None:
-        self._chart.set_large_text(large)
-        self._daily.set_large_text(large)
+    def set_look(self, look: Look) -> None:
+        self._chart.set_look(look)
+        self._daily.set_look(look)
 
     def _switch(self) -> None:
         self._as_table = not self._as_table

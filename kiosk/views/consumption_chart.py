@@ -29,7 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.paths import FONT_FAMILY
-from kiosk.theme import BODY_PX, DEFAULT_PALETTE, LARGE_BODY_PX, Palette
+from kiosk.theme import BODY_PX, DEFAULT_PALETTE, Look, Palette
 
 # Gridlines are the only thin lines the kiosk draws, so the palette has no colour for them. This grey keeps WCAG's
 # 3:1 for graphics on the background (4.5:1) and on the highlight band (3.9:1) while staying quieter than bars.
@@ -209,8 +209,10 @@ class ConsumptionChart(QWidget):
         self._highlighted = None
         self._invalidate()
 
-    def set_large_text(self, large: bool) -> None:
-        self._fonts = _Fonts(LARGE_BODY_PX if large else BODY_PX)
+    def set_look(self, look: Look) -> None:
+        self._fonts = _Fonts(look.body_px)
+        self._palette = look.palette
+        self._hatch = _hatch_brush(self._palette.muted_text)
         self.updateGeometry()
         self._invalidate()
 

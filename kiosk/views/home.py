@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QVBoxLayout
 from kiosk.flows.navigation import Feature
 from kiosk.i18n import N_, Translator
 from kiosk.views.screen import Screen
-from kiosk.views.widgets import label
+from kiosk.views.widgets import button, label
 
 # (feature, title key, description key), in the order customers need them most.
 TILES: tuple[tuple[Feature, str, str], ...] = (
@@ -65,6 +65,7 @@ class Tile(QPushButton):
 
 class HomeScreen(Screen):
     feature_chosen = Signal(Feature)
+    assisted_requested = Signal()  # larger text and spoken guidance, for customers who need them
 
     def __init__(self, tr: Translator) -> None:
         super().__init__(tr)
@@ -73,6 +74,9 @@ class HomeScreen(Screen):
         self._tiles = [Tile(feature) for feature, _, _ in TILES]
         for tile in self._tiles:
             tile.clicked.connect(lambda _=False, f=tile.feature: self.feature_chosen.emit(f))
+        self._assisted = button()
+        self._assisted.setObjectName("home-assisted")
+        self._assisted.clicked.connect(self.assisted_requested)
         self._grid = QGridLayout()
         self._grid.setSpacing(24)
         layout = QVBoxLayout(self)
@@ -81,6 +85,7 @@ class HomeScreen(Screen):
         layout.addWidget(self._welcome)
         layout.addWidget(self._prompt)
         layout.addLayout(self._grid, stretch=1)
+        layout.addWidget(self._assisted)
         self._columns = 0
         self._arrange(2)
         self.retranslate()
@@ -91,6 +96,7 @@ class HomeScreen(Screen):
     def retranslate(self) -> None:
         self._welcome.setText(self._tr._("home.welcome"))
         self._prompt.setText(self._tr._("home.prompt"))
+        self._assisted.setText(self._tr._("home.assisted"))
         for tile, (_, title_key, hint_key) in zip(self._tiles, TILES, strict=True):
             tile.title.setText(self._tr._(title_key))
             tile.hint.setText(self._tr._(hint_key))

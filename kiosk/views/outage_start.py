@@ -7,14 +7,11 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QVBoxLayout
 
 from kiosk.i18n import Translator
-from kiosk.theme import DEFAULT_PALETTE
 from kiosk.views.screen import Screen
 from kiosk.views.widgets import Columns, column, label
 
 WARNING_SIGN = "!"
 _TILE_MIN_HEIGHT = 160
-# The theme gives a danger button white text, but not the labels a tile holds; they take the same colour here.
-_DANGER_LABELS = f"QPushButton[role='danger'] QLabel {{ color: {DEFAULT_PALETTE.danger_text}; }}"
 
 
 class ChoiceTile(QPushButton):
@@ -28,8 +25,6 @@ class ChoiceTile(QPushButton):
         self.setObjectName(name)
         self.setProperty("role", "danger" if danger else "tile")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        if danger:
-            self.setStyleSheet(_DANGER_LABELS)
         self._min_height = min_height
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         policy.setHeightForWidth(True)

@@ -15,6 +15,7 @@ from kiosk.flows.navigation import (
     ConsumptionHistory,
     DangerHotline,
     EnterCode,
+    Fault,
     FillField,
     Home,
     IdConsent,
@@ -38,6 +39,12 @@ from kiosk.flows.navigation import (
     ScreenState,
     ServiceIntro,
     StaffCalled,
+    StaffDayReport,
+    StaffHome,
+    StaffLeave,
+    StaffPending,
+    StaffPin,
+    StaffPrintouts,
     TrackRequest,
 )
 from kiosk.views.account import AccountScreen
@@ -72,7 +79,14 @@ from kiosk.views.review_request import ReviewRequestScreen
 from kiosk.views.scan_id_card import ScanIdCardScreen
 from kiosk.views.screen import Screen
 from kiosk.views.service_intro import ServiceIntroScreen
+from kiosk.views.something_went_wrong import SomethingWentWrongScreen
 from kiosk.views.staff_called import StaffCalledScreen
+from kiosk.views.staff_day_report import StaffDayReportScreen
+from kiosk.views.staff_home import StaffHomeScreen
+from kiosk.views.staff_leave import StaffLeaveScreen
+from kiosk.views.staff_pending import StaffPendingScreen
+from kiosk.views.staff_pin import StaffPinScreen
+from kiosk.views.staff_printouts import StaffPrintoutsScreen
 from kiosk.views.track_request import TrackRequestScreen
 
 
@@ -144,5 +158,19 @@ def screen_for(state: ScreenState) -> type[Screen]:
             return ReportOutageScreen
         case OutageReported():
             return OutageReportedScreen
+        case Fault():
+            return SomethingWentWrongScreen
+        case StaffPin():
+            return StaffPinScreen
+        case StaffHome():
+            return StaffHomeScreen
+        case StaffPrintouts():
+            return StaffPrintoutsScreen
+        case StaffPending():
+            return StaffPendingScreen
+        case StaffDayReport():
+            return StaffDayReportScreen
+        case StaffLeave():
+            return StaffLeaveScreen
         case _:
             assert_never(state)

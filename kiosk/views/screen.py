@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.flows.navigation import ScreenState
 from kiosk.i18n import Translator
+from kiosk.theme import Look
 
 
 class Screen(QWidget):
@@ -29,5 +30,5 @@ class Screen(QWidget):
     def clear(self) -> None:
         """Drop anything of the customer shown here (called when a session is wiped)."""
 
-    def set_large_text(self, large: bool) -> None:
-        """The style sheet sizes widgets; screens that paint their own text (charts) override this."""
+    def set_look(self, look: Look) -> None:
+        """The style sheet sizes and colours widgets; screens that paint their own (charts) override this."""

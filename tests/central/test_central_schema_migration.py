@@ -1,18 +1,34 @@
-"""A database left by the previous server (schema version 1) is brought up to date at start, and ends up
+"""A database left by an earlier server (schema version 1 or 2) is brought up to date at start, and ends up
 the same as a new one; the rows it held keep working."""
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 
 from kiosk.central.client import CentralClient
+from kiosk.central.models import Heartbeat, StaffCall
 from kiosk_central.app import ServerSettings, create_app
 from kiosk_central.db import SCHEMA_VERSION
 from tests.helpers.central import running_central
 
+# What version 3 added, undone to make a version 2 database: heartbeats back to one JSON body each.
+_BACK_TO_VERSION_2 = """
+DROP INDEX staff_calls_open;
+DROP TABLE staff_calls;
+CREATE TABLE heartbeats_v2 (kiosk_id TEXT PRIMARY KEY, received_at TEXT NOT NULL, body TEXT NOT NULL);
+INSERT INTO heartbeats_v2
+    SELECT kiosk_id, received_at, json_object('version', version, 'printer_status', printer_status,
+        'pending_payments', pending_payments, 'outbox_depth', outbox_depth, 'last_activity_at', last_activity_at)
+    FROM heartbeats;
+DROP TABLE heartbeats;
+ALTER TABLE heartbeats_v2 RENAME TO heartbeats;
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
+"""
 # What version 2 added, undone to make a version 1 database.
 _BACK_TO_VERSION_1 = """
 DROP INDEX service_requests_by_client_reference;
@@ -37,8 +53,14 @@ def _shape(path: Path) -> dict[str, object]:
         }
 
 
-def _version_1_database(path: Path) -> None:
+def _version_2_database(path: Path) -> None:
     create_app(ServerSettings(db_path=path, tokens=frozenset({"t"}), demo=True))
+    with sqlite3.connect(path) as conn:
+        conn.executescript(_BACK_TO_VERSION_2)
+
+
+def _version_1_database(path: Path) -> None:
+    _version_2_database(path)
     with sqlite3.connect(path) as conn:
         conn.executescript(_BACK_TO_VERSION_1)
 
@@ -50,7 +72,7 @@ def test_a_version_1_database_is_migrated_to_the_same_shape_as_a_new_one(tmp_pat
     create_app(ServerSettings(db_path=old, tokens=frozenset({"t"})))
     create_app(ServerSettings(db_path=new, tokens=frozenset({"t"})))
     assert _shape(old) == _shape(new)
-    assert _shape(old)["version"] == str(SCHEMA_VERSION) == "2"
+    assert _shape(old)["version"] == str(SCHEMA_VERSION) == "3"
 
 
 @pytest.mark.asyncio
@@ -67,3 +89,45 @@ async def test_a_migrated_database_keeps_its_requests_and_takes_references(tmp_p
                 "PE01000123456", "street", "", "key-migrated-01", client_reference="KH7M2Q9XRA"
             )
     assert report.client_reference == "KH7M2Q9XRA"
+
+
+def test_a_version_2_database_is_migrated_to_the_same_shape_as_a_new_one(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    _version_2_database(old)
+    assert _shape(old)["version"] == "2"
+    create_app(ServerSettings(db_path=old, tokens=frozenset({"t"})))
+    create_app(ServerSettings(db_path=new, tokens=frozenset({"t"})))
+    assert _shape(old) == _shape(new)
+
+
+@pytest.mark.asyncio
+async def test_a_migrated_database_keeps_its_heartbeats_and_takes_staff_calls(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    _version_2_database(db)
+    activity = datetime(2025, 6, 1, 1, 2, 3, tzinfo=UTC)
+    # A beat as the version 2 server stored it: the body as received.
+    body = Heartbeat(version="0.0.9", printer_status="no_paper", pending_payments=1, outbox_depth=4,
+                     last_activity_at=activity)  # fmt: skip
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "INSERT INTO heartbeats VALUES (?, ?, ?)",
+            ("kiosk-old", "2025-06-01T01:05:00.000000+00:00", body.model_dump_json()),
+        )
+    with running_central(db) as central:
+        async with CentralClient(central.url, central.token) as client:
+            ack = await client.call_staff(
+                "kiosk-old",
+                StaffCall(call_id="c" * 32, screen="home", language="vi", called_at=activity),
+            )
+            await client.staff_call_answered("kiosk-old", ack.call_id)
+        headers = {"Authorization": f"Bearer {central.token}"}
+        async with httpx.AsyncClient(base_url=central.url, headers=headers, timeout=10.0) as operator:
+            fleet = (await operator.get("/v1/fleet")).json()
+    [kiosk] = fleet["kiosks"]
+    assert datetime.fromisoformat(kiosk["last_heartbeat_at"]) == datetime(2025, 6, 1, 1, 5, tzinfo=UTC)
+    assert datetime.fromisoformat(kiosk["last_activity_at"]) == activity
+    assert (kiosk["version"], kiosk["printer_status"], kiosk["pending_payments"], kiosk["outbox_depth"]) == (
+        "0.0.9", "no_paper", 1, 4,
+    )  # fmt: skip
+    assert (kiosk["staff_call_open"], kiosk["assisted_mode"], kiosk["stale"]) == (False, False, True)
+    assert fleet["open_staff_calls"] == []

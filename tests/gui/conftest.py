@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.app import LANDSCAPE, KioskApp, build_kiosk, demo_overrides
 from kiosk.config import load_settings
+from kiosk.devices.chime import FakeChime
+from kiosk.devices.speech import FakeSpeaker
 from tests.helpers.central import RunningCentral
 
 
@@ -28,12 +30,23 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
 
 
 @pytest.fixture
+def kiosk_overrides() -> dict[str, object]:
+    """Config keys a test module sets for its kiosk (override this fixture in the module)."""
+    return {}
+
+
+@pytest.fixture
 def kiosk(
-    qapp: QApplication, qloop: asyncio.AbstractEventLoop, central: RunningCentral, tmp_path: Path
+    qapp: QApplication,
+    qloop: asyncio.AbstractEventLoop,
+    central: RunningCentral,
+    tmp_path: Path,
+    kiosk_overrides: dict[str, object],
 ) -> Iterator[KioskApp]:
     overrides = demo_overrides(central.url, central.token, tmp_path) | {"payment.poll_seconds": 0.5}
-    settings = load_settings(None, {}, overrides=overrides)
-    app = build_kiosk(settings, qapp)
+    settings = load_settings(None, {}, overrides=overrides | kiosk_overrides)
+    # The kiosk's voice and chime are fakes that record what they were asked (tests/devices test the real ones).
+    app = build_kiosk(settings, qapp, speaker=FakeSpeaker(), chime=FakeChime())
     app.start_devices()
     app.window.resize(*LANDSCAPE)
     app.window.show()
@@ -56,8 +69,9 @@ def close_kiosk(app: KioskApp, qloop: asyncio.AbstractEventLoop, qapp: QApplicat
     app.window.allow_close = True
     app.window.close()
     app.window.deleteLater()
-    qapp.removeEventFilter(app.input_watch)
-    app.input_watch.deleteLater()
+    for watch in (app.input_watch, app.staff_watch):
+        qapp.removeEventFilter(watch)
+        watch.deleteLater()
     # Destroy this kiosk's Qt objects here, in the GUI thread (callers then collect the garbage): left to the
     # garbage collector, they could be destroyed in the central server's thread, which Qt refuses for objects
     # with timers.

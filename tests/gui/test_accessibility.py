@@ -3,12 +3,15 @@ old eye can read, nothing cut off."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import LANDSCAPE, PORTRAIT, WINDOWED_LANDSCAPE, KioskApp
-from kiosk.theme import DEFAULT_PALETTE, MIN_TOUCH_PX, contrast_ratio
+from kiosk.session import Contrast, TextSize
+from kiosk.theme import DEFAULT_PALETTE, HIGH_CONTRAST_PALETTE, MIN_TOUCH_PX, Look, contrast_ratio, stylesheet
 from tests.helpers.screens import SCREENS
 from tests.helpers.widgets import tap, visible_widgets
 
@@ -56,21 +59,45 @@ def problems_on_screen(kiosk: KioskApp) -> list[str]:
     return found
 
 
+def choose_text_size(kiosk: KioskApp, qtbot: QtBot, size: TextSize) -> None:
+    """Taps the text-size button until ``size`` is on (the idle warning hides the button: set it directly)."""
+    for _ in TextSize:
+        if kiosk.session.text_size is size:
+            return
+        button = kiosk.window.findChild(QAbstractButton, "nav-text-size")
+        assert button is not None
+        if button.isVisible():
+            tap(qtbot, kiosk.window, "nav-text-size")
+        else:
+            kiosk.session.text_size = size
+            kiosk.restyle()
+    assert kiosk.session.text_size is size
+
+
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("screen", SCREENS)
 def test_targets_text_and_fit(
     kiosk: KioskApp, qtbot: QtBot, qapp: QApplication, screen: str, size: str
 ) -> None:
+    """At normal size everything is in view without scrolling; in assisted mode, at the largest size and in
+    high contrast, nothing is cut off and every target is still large enough (scrolling allowed)."""
     kiosk.window.resize(*SIZES[size])
     SCREENS[screen](kiosk, qtbot)
     for language in ("vi", "en"):
-        for large_text in (False, True):
-            if kiosk.session.large_text != large_text and screen != "idle-warning":
-                tap(qtbot, kiosk.window, "nav-large-text")
-            qapp.processEvents()
-            where = f"{screen} {size} {language} {'large' if kiosk.session.large_text else 'normal'} text"
+        for assisted in (False, True):
+            if assisted:
+                kiosk.start_assisted(by_staff=False)
+                kiosk.session.contrast = Contrast.HIGH
+            else:
+                kiosk.end_assisted()
+                kiosk.session.contrast = Contrast.STANDARD
+            choose_text_size(kiosk, qtbot, TextSize.LARGEST if assisted else TextSize.NORMAL)
+            kiosk.restyle()
+            for _ in range(3):  # a restyle relayouts the frame, which posts a second layout pass
+                qapp.processEvents()
+            where = f"{screen} {size} {language} {kiosk.session.text_size} text, assisted={assisted}"
             assert problems_on_screen(kiosk) == [], where
-            if size != "small-landscape" and not kiosk.session.large_text:
+            if size != "small-landscape" and not assisted:
                 # As designed, on the panels kiosks have: everything in view without scrolling.
                 assert not kiosk.window.current_page.verticalScrollBar().isVisible(), where
         if screen != "idle-warning" or language == "vi":
@@ -80,16 +107,60 @@ def test_targets_text_and_fit(
 def test_large_text_makes_text_larger(kiosk: KioskApp, qtbot: QtBot) -> None:
     tile = kiosk.window.findChild(QAbstractButton, "tile-bills")
     assert tile is not None
-    normal = {w.text(): text_px(w) for w in tile.findChildren(QLabel)}
-    tap(qtbot, kiosk.window, "nav-large-text")
-    large = {w.text(): text_px(w) for w in tile.findChildren(QLabel)}
+    sizes = []
+    for _ in TextSize:
+        sizes.append({w.text(): text_px(w) for w in tile.findChildren(QLabel)})
+        tap(qtbot, kiosk.window, "nav-text-size")
+    normal, large, largest = sizes
     assert all(large[text] >= normal[text] * 1.25 for text in normal)
+    assert all(largest[text] >= large[text] * 1.1 for text in normal)
+    assert kiosk.session.text_size is TextSize.NORMAL  # the button goes round to the start
 
 
+PALETTES = {"standard": DEFAULT_PALETTE, "high contrast": HIGH_CONTRAST_PALETTE}
+
+
+@pytest.mark.parametrize("palette", PALETTES)
 @pytest.mark.parametrize("pair", DEFAULT_PALETTE.text_pairs())
-def test_every_text_colour_pair_has_at_least_7_to_1_contrast(pair: str) -> None:
-    foreground, background = DEFAULT_PALETTE.text_pairs()[pair]
+def test_every_text_colour_pair_has_at_least_7_to_1_contrast(palette: str, pair: str) -> None:
+    foreground, background = PALETTES[palette].text_pairs()[pair]
     assert contrast_ratio(foreground, background) >= 7.0
+
+
+# Rules that paint a background no text is drawn on: a scroll bar's handle, a progress bar's chunk, and the
+# bars behind the frame (whose labels and buttons have rules of their own, checked here).
+_NO_TEXT_ON = ("::handle", "::chunk", 'QWidget[role="bar"] {')
+
+
+@pytest.mark.parametrize("contrast", list(Contrast))
+@pytest.mark.parametrize("text_size", list(TextSize))
+def test_every_background_in_the_style_sheet_carries_text_at_7_to_1(
+    contrast: Contrast, text_size: TextSize
+) -> None:
+    """Computed from the style sheet itself, so a new rule cannot slip past the palette's list of pairs: the
+    text colour of each rule with a background is its own, else the sheet's default text colour."""
+    look = Look(text_size, contrast)
+    rules = re.findall(r"([^{}]+\{)([^{}]*)\}", stylesheet(look))
+    checked = 0
+    for selector, body in rules:
+        background = re.search(r"background:\s*(#[0-9A-Fa-f]{6})", body)
+        if background is None or any(part in selector for part in _NO_TEXT_ON):
+            continue
+        colour = re.search(r"(?<![-\w])color:\s*(#[0-9A-Fa-f]{6})", body)
+        foreground = colour.group(1) if colour else look.palette.text
+        ratio = contrast_ratio(foreground, background.group(1))
+        assert ratio >= 7.0, f"{selector.strip()}: {foreground} on {background.group(1)} is {ratio:.2f}:1"
+        checked += 1
+    assert checked >= 20
+
+
+def test_high_contrast_is_light_on_dark(kiosk: KioskApp, qtbot: QtBot) -> None:
+    kiosk.start_assisted(by_staff=False)
+    tap(qtbot, kiosk.window, "assist-contrast")
+    assert kiosk.session.contrast is Contrast.HIGH
+    assert "background: #000000" in QApplication.instance().styleSheet()  # type: ignore[union-attr]
+    tap(qtbot, kiosk.window, "assist-contrast")
+    assert kiosk.session.contrast is Contrast.STANDARD
 
 
 def test_the_contrast_formula_matches_wcag_reference_values() -> None:
@@ -99,9 +170,17 @@ def test_the_contrast_formula_matches_wcag_reference_values() -> None:
 
 
 def test_no_state_is_told_by_colour_alone(kiosk: KioskApp, qtbot: QtBot) -> None:
-    """The large-text toggle says which size is on in words, not by a highlighted button."""
-    toggle = kiosk.window.findChild(QAbstractButton, "nav-large-text")
+    """The text-size and contrast buttons say which is on in words, not by a highlighted button."""
+    toggle = kiosk.window.findChild(QAbstractButton, "nav-text-size")
     assert toggle is not None
-    before = toggle.text()
-    tap(qtbot, kiosk.window, "nav-large-text")
-    assert toggle.text() != before
+    seen = set()
+    for _ in TextSize:
+        seen.add(toggle.text())
+        tap(qtbot, kiosk.window, "nav-text-size")
+    assert len(seen) == len(TextSize)
+    kiosk.start_assisted(by_staff=False)
+    contrast = kiosk.window.findChild(QAbstractButton, "assist-contrast")
+    assert contrast is not None
+    before = contrast.text()
+    tap(qtbot, kiosk.window, "assist-contrast")
+    assert contrast.text() != before

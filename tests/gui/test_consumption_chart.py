@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.paths import FONT_FAMILY
-from kiosk.theme import BODY_PX, DEFAULT_PALETTE, LARGE_BODY_PX, contrast_ratio, load_fonts
+from kiosk.session import TextSize
+from kiosk.theme import BODY_PX, DEFAULT_PALETTE, LARGE_BODY_PX, Look, contrast_ratio, load_fonts
 from kiosk.views.consumption_chart import (
     GRID_COLOUR,
     ChartBar,
@@ -61,7 +62,7 @@ def show(
     chart: ConsumptionChart, bars: list[ChartBar], size: tuple[int, int], *, large: bool = False
 ) -> QImage:
     """Fills the chart as a bill screen does (last year beside monthly bars, the current period highlighted)."""
-    chart.set_large_text(large)
+    chart.set_look(Look(TextSize.LARGE if large else TextSize.NORMAL))
     chart.set_bars(
         bars,
         this_label="Năm nay",

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.app import KioskApp
 from kiosk.flows.navigation import Home, IdleWarning, OutageStart
 from kiosk.input_watch import InputWatcher
-from kiosk.session import CustomerSession
+from kiosk.session import Contrast, CustomerSession, TextSize
 from kiosk.views.idle_warning import IdleWarningScreen
 from tests.helpers.widgets import all_texts, tap, visible_texts
 
@@ -42,14 +42,14 @@ def test_idle_during_a_journey_shows_a_full_screen_countdown(kiosk: KioskApp, qt
 
 def test_i_need_more_time_returns_to_exactly_where_the_customer_was(kiosk: KioskApp, qtbot: QtBot) -> None:
     tap(qtbot, kiosk.window, "tile-outages")
-    tap(qtbot, kiosk.window, "nav-large-text")
+    tap(qtbot, kiosk.window, "nav-text-size")
     kiosk.idle.idle()
     for _ in range(5):
         kiosk.idle.tick()
     tap(qtbot, kiosk.window, "idle-more-time")
     assert kiosk.navigator.current == OutageStart()
     assert kiosk.navigator.depth == 2
-    assert kiosk.session.large_text is True
+    assert kiosk.session.text_size is TextSize.LARGE
 
 
 def fill_session(session: CustomerSession, kiosk: KioskApp, qloop: asyncio.AbstractEventLoop) -> str:
@@ -66,7 +66,7 @@ def test_the_countdown_ends_in_a_wipe_that_leaves_nothing_of_the_customer(
 ) -> None:
     tap(qtbot, kiosk.window, "tile-bills")
     tap(qtbot, kiosk.window, "nav-language")
-    tap(qtbot, kiosk.window, "nav-large-text")
+    tap(qtbot, kiosk.window, "nav-text-size")
     name = fill_session(kiosk.session, kiosk, qloop)
     kiosk.idle.idle()
     for _ in range(kiosk.settings.idle.countdown_seconds):
@@ -75,7 +75,9 @@ def test_the_countdown_ends_in_a_wipe_that_leaves_nothing_of_the_customer(
     assert kiosk.navigator.current == Home()
     assert kiosk.navigator.depth == 1
     assert kiosk.session == CustomerSession(
-        default_language=kiosk.settings.ui.default_language, default_large_text=kiosk.settings.ui.large_text
+        default_language=kiosk.settings.ui.default_language,
+        default_text_size=TextSize(kiosk.settings.ui.text_size),
+        default_contrast=Contrast(kiosk.settings.ui.contrast),
     )
     assert not kiosk.session.active
     assert kiosk.tr.language == "vi"

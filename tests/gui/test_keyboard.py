@@ -17,7 +17,8 @@ from kiosk.app import LANDSCAPE, PORTRAIT
 from kiosk.config import Language
 from kiosk.i18n import Translator
 from kiosk.paths import FONT_FILES
-from kiosk.theme import MIN_TOUCH_PX, load_fonts, stylesheet
+from kiosk.session import TextSize
+from kiosk.theme import MIN_TOUCH_PX, Look, load_fonts, stylesheet
 from kiosk.vietnamese import press
 from kiosk.views.keyboard import VietnameseKeyboard
 from kiosk.views.keypad import Keypad
@@ -50,7 +51,7 @@ class Panel(QWidget):
     def __init__(self, keyboard: QWidget, *, width: int, large_text: bool) -> None:
         super().__init__()
         self.setObjectName("screen")  # the screens' background
-        self.setStyleSheet(stylesheet(large_text=large_text))
+        self.setStyleSheet(stylesheet(Look(TextSize.LARGE if large_text else TextSize.NORMAL)))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(keyboard)

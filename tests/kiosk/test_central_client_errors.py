@@ -31,13 +31,20 @@ from kiosk.central.errors import (
     Unauthorized,
     Unavailable,
 )
-from kiosk.central.models import Heartbeat
+from kiosk.central.models import Heartbeat, StaffCall
 
 BASE_URL = "http://central.test"
 TOKEN = "kiosk-token-123"
 CODE = "PE01000123456"
 # Personal data that appears in response bodies and must never reach an exception or a log.
 SECRET_NAME = "Nguyễn Văn Bí Mật"
+
+STAFF_CALL = StaffCall(
+    call_id="0f3c9a1e2b7d4c58a6e1f0b2c3d4e5f6",
+    screen="pay_by_qr",
+    language="vi",
+    called_at=datetime(2025, 6, 1, 8, tzinfo=UTC),
+)
 
 # ------------------------------------------------------------------ valid answers of the contract
 LABEL = {"vi": "Nhãn", "en": "Label"}
@@ -637,6 +644,11 @@ IDEMPOTENT_CALLS: dict[str, tuple[Call, dict[str, object]]] = {
         SERVICE_REQUEST,
     ),
     "report-outage": (lambda c: c.report_outage(CODE, "danger", "Dây đứt", "key-out-0001"), OUTAGE_REPORT),
+    # The kiosk chooses the call's id, so a retried call is the same call on the central.
+    "call-staff": (
+        lambda c: c.call_staff("kiosk-hn-01", STAFF_CALL),
+        {"call_id": STAFF_CALL.call_id, "kiosk_id": "kiosk-hn-01", "received_at": T0},
+    ),
 }
 TRANSIENT_FAILURES: dict[str, Callable[[], Step]] = {
     "connect-refused": lambda: httpx.ConnectError("[Errno 111] Connection refused"),

@@ -128,7 +128,8 @@ def test_a_minimal_file_loads_with_the_documented_defaults(tmp_path: Path, env: 
     assert settings.ui.default_language == "vi"
     assert settings.ui.orientation == "auto"
     assert settings.ui.hide_cursor is True
-    assert settings.ui.large_text is False
+    assert settings.ui.text_size == "normal"
+    assert settings.ui.contrast == "standard"
     assert settings.idle.warning_after_seconds == 60
     assert settings.idle.countdown_seconds == 20
     assert settings.staff.pin_hash is None
