@@ -283,6 +283,7 @@ class KioskApp:
             self.navigator,
             self.session,
             countdown_seconds=settings.idle.countdown_seconds,
+            on_leaving=self.payments.leave,
             on_wiped=self._wiped,
         )
         self.input_watch = InputWatcher(qt_app, settings.idle.warning_after_seconds * 1000, self._idle)
@@ -476,7 +477,8 @@ class KioskApp:
             outbox_depth=depth,
             last_activity_at=self.last_activity_at,
             staff_call_open=self.staff_calls.open_since is not None,
-            assisted_mode=self.session.assisted,
+            # The fleet page's "staff assisting": a customer's own assisted mode is not the office's concern.
+            assisted_mode=self.session.assisted and self.session.assisted_by_staff,
         )
 
     def fault(self) -> None:
@@ -884,8 +886,16 @@ def _screen_name(state: ScreenState) -> str:
 
 
 def _step(state: ScreenState) -> tuple[type, dict[str, object]]:
-    """What makes a state a new step for the customer: its type and the fields that are not mere progress."""
-    values = {f.name: getattr(state, f.name) for f in fields(state) if f.name not in _UNSPOKEN_CHANGES}
+    """What makes a state a new step for the customer: its type and the fields that are not mere progress. A
+    payment's journal row counts by its id and state: each status check rewrites it (``updated_at``)."""
+    values: dict[str, object] = {}
+    for f in fields(state):
+        if f.name in _UNSPOKEN_CHANGES:
+            continue
+        value = getattr(state, f.name)
+        if isinstance(value, JournalPayment):
+            value = (value.id, value.state, value.receipt)
+        values[f.name] = value
     return type(state), values
 
 

@@ -19,11 +19,15 @@ class IdleFlow:
         session: CustomerSession,
         *,
         countdown_seconds: int,
+        on_leaving: Callable[[], None] = lambda: None,
         on_wiped: Callable[[], None],
     ) -> None:
+        """``on_leaving`` runs before the wipe, while the customer's screens are still known (a QR left open
+        under a warning is cancelled); ``on_wiped`` after it."""
         self._nav = navigator
         self._session = session
         self._countdown = countdown_seconds
+        self._on_leaving = on_leaving
         self._on_wiped = on_wiped
 
     @property
@@ -53,6 +57,7 @@ class IdleFlow:
             self._nav.back()
 
     def end_session(self) -> None:
+        self._on_leaving()
         self._session.wipe()
         self._nav.home()
         self._on_wiped()

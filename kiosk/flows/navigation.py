@@ -552,6 +552,11 @@ class Navigator:
     def depth(self) -> int:
         return len(self._stack)
 
+    @property
+    def states(self) -> tuple[ScreenState, ...]:
+        """The whole stack, Home first."""
+        return tuple(self._stack)
+
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)

@@ -280,10 +280,12 @@ class PaymentFlow:
         self._nav.replace(PaymentStopped(PaymentEnd.CANCELLED, current.customer))
 
     def leave(self) -> None:
-        """The customer went Home or walked away: any QR on screen is cancelled in the background."""
-        current = self._nav.current
-        if isinstance(current, PayByQr):
-            self._start(self._abandon(current.payment))
+        """The customer went Home or walked away: any QR they left is cancelled in the background, on screen
+        or under a screen shown over it (Call staff, the idle warning). A QR state left in the stack is always
+        a live one: when a payment ends, its QR state is replaced."""
+        for state in self._nav.states:
+            if isinstance(state, PayByQr):
+                self._start(self._abandon(state.payment))
 
     async def _abandon(self, payment: JournalPayment) -> None:
         try:

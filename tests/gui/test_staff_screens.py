@@ -50,7 +50,7 @@ from kiosk.payments.receipt import RECEIPT_KIND
 from kiosk.screenshots import staff_screen_states
 from kiosk.session import Contrast, TextSize
 from kiosk.staff.pin_gate import PinCheck, PinGate, PinVerdict
-from kiosk.theme import MIN_TOUCH_PX, Look, load_fonts, stylesheet
+from kiosk.theme import Look, load_fonts, stylesheet
 from kiosk.views import staff_pin
 from kiosk.views.screen import Screen
 from kiosk.views.something_went_wrong import SomethingWentWrongScreen
@@ -61,9 +61,9 @@ from kiosk.views.staff_pending import StaffPendingScreen
 from kiosk.views.staff_pin import StaffPinScreen
 from kiosk.views.staff_printouts import PAGE_SIZE, StaffPrintoutsScreen
 from kiosk.views.widgets import button, label, scroll_area
+from tests.helpers.accessibility import MIN_TEXT_PX, widget_problems
 from tests.helpers.widgets import all_texts, tap, visible_texts, visible_widgets
 
-MIN_TEXT_PX = 24
 # The kiosk's panels (kiosk.app's PORTRAIT and LANDSCAPE).
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
 NOW = datetime(2026, 11, 23, 2, 40, tzinfo=UTC)  # 09:40 in Vietnam
@@ -215,39 +215,13 @@ def show(qtbot: QtBot, tr: Translator, fonts: None) -> Show:
 
 
 # ---------------------------------------------------------------------------------------------- what is wrong
-def text_px(widget: QWidget) -> int:
-    font = widget.font()
-    return font.pixelSize() if font.pixelSize() > 0 else round(font.pointSizeF() * widget.logicalDpiY() / 72)
-
-
 def problems(frame: Frame) -> list[str]:
     """What tests/gui/test_accessibility.py looks for on a whole kiosk, on this frame."""
     found = []
     screen, viewport = frame.shown, frame.page.viewport()
     for widget in visible_widgets(frame):
         name = widget.objectName() or type(widget).__name__
-        if isinstance(widget, QAbstractButton):
-            if min(widget.width(), widget.height()) < MIN_TOUCH_PX:
-                found.append(f"button {name} is {widget.width()}x{widget.height()} px")
-            if widget.text() and widget.fontMetrics().horizontalAdvance(widget.text()) > widget.width():
-                found.append(f"button {name} cuts off {widget.text()!r}")
-        if isinstance(widget, QLabel | QAbstractButton) and widget.text() and text_px(widget) < MIN_TEXT_PX:
-            found.append(f"{name} text {widget.text()!r} is {text_px(widget)} px")
-        if isinstance(widget, QLabel) and widget.text():
-            needed = (
-                widget.heightForWidth(widget.width())
-                if widget.wordWrap()
-                else widget.fontMetrics().boundingRect(widget.text()).height()
-            )
-            if needed > widget.height() + 1:
-                found.append(
-                    f"label {widget.text()[:30]!r} needs {needed} px of height, has {widget.height()}"
-                )
-            if (
-                not widget.wordWrap()
-                and widget.fontMetrics().horizontalAdvance(widget.text()) > widget.width()
-            ):
-                found.append(f"label {widget.text()[:30]!r} is cut off at {widget.width()} px")
+        found += widget_problems(widget)
         if isinstance(widget, StatusMark) and widget.mark is not None and widget.height() < MIN_TEXT_PX:
             found.append(f"a mark is {widget.height()} px high")
         if screen.isAncestorOf(widget):
