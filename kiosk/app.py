@@ -138,15 +138,7 @@ DEMO_STAFF_PIN_HASH = f"pbkdf2_sha256$100000${_DEMO_PIN_SALT}${_DEMO_PIN_DIGEST}
 STAFF_KEY = "Ctrl+Shift+F12"
 # Fields of a state that change while the customer stays on the same step (a countdown, digits typed): speaking
 # the guidance again for each would drown the customer in repeats.
-_UNSPOKEN_CHANGES = frozenset(
-    {
-        "seconds_left",
-        "digits",
-        "prefix",
-        "typed",
-        "entered",
-    }
-)
+_UNSPOKEN_CHANGES = frozenset({"seconds_left", "digits", "prefix", "typed", "entered"})
 
 # Due dates and "the last 12 months" are Vietnamese calendar notions, whatever the machine's time zone.
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -445,7 +437,7 @@ class KioskApp:
             screen.print_requested.connect(lambda: run(staff.print_report))
         elif isinstance(screen, StaffLeaveScreen):
             screen.leave_requested.connect(staff.leave_kiosk)
-            screen.stay_requested.connect(lambda: staff.back())
+            screen.stay_requested.connect(staff.back)
 
     def start_devices(self) -> None:
         """Starts listening to the scanner; needs the running event loop (qasync's in the kiosk)."""
