@@ -1024,7 +1024,10 @@ def configure_logging(env: Mapping[str, str]) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(_JournalFormatter(journal="JOURNAL_STREAM" in env))
     logging.basicConfig(level=logging.INFO, handlers=[handler])
-    # At DEBUG qasync logs the arguments of every call it runs in a thread: outbox payloads, PIN checks.
+    # Libraries that would log customer data: httpx logs each request's URL at INFO (a customer code is in the
+    # path), and at DEBUG qasync logs the arguments of every call it runs in a thread (outbox payloads).
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("qasync").setLevel(logging.INFO)
 
 

@@ -265,7 +265,8 @@ def _post(target: QObject, method: str, *args: Any) -> None:
     """Calls ``target.method(*args)`` later, in ``target``'s thread, from Qt's event loop - not from Python,
     so that a call that blocks there does not hold the GIL (and with it every Python callback of the GUI)."""
     if not QMetaObject.invokeMethod(target, method, Qt.ConnectionType.QueuedConnection, *args):
-        _log.error("cannot call %s.%s%s", type(target).__name__, method, args)
+        # The arguments' count only: one may be the text to say, which can hold a customer's amount.
+        _log.error("cannot call %s.%s with %d arguments", type(target).__name__, method, len(args))
 
 
 @dataclass(frozen=True)

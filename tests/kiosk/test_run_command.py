@@ -51,6 +51,20 @@ def test_smoke_against_a_configured_central(tmp_path: Path, central: RunningCent
     result = kiosk("run", "--smoke", "--config", str(config), home=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ready in ")
+    # No request addresses in the log: a customer code would be in one.
+    assert "/v1/" not in result.stderr
+
+
+def test_the_log_carries_syslog_priorities_under_systemd(tmp_path: Path, central: RunningCentral) -> None:
+    # Speech off: the kiosk then always logs one line at INFO, whatever this machine's sound.
+    config = write_config(tmp_path / "kiosk.toml", central.url, central.token, '[speech]\nengine = "none"')
+    result = kiosk(
+        "run", "--smoke", "--config", str(config), home=tmp_path, extra_env={"JOURNAL_STREAM": "8:1234"}
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if " kiosk." in line]
+    assert "<6>INFO kiosk.devices.speech: speech is off (speech.engine = none)" in lines
+    assert all(re.match(r"<[2-7]>(CRITICAL|ERROR|WARNING|INFO) kiosk\.", line) for line in lines), lines
 
 
 def test_config_from_the_kiosk_config_variable(tmp_path: Path, central: RunningCentral) -> None:
