@@ -222,6 +222,22 @@ class PaymentJournal:
             )
             return self._get(db, row_id)
 
+    def receipt_printed_by_staff(self, payment_id: str, job_id: int, now: datetime) -> JournalPayment | None:
+        """Staff printed the receipt left for them (paper replaced, or a reprint): it is no longer waiting.
+        The payment it belongs to, or None when no receipt of ``payment_id`` was waiting."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT id FROM payments WHERE payment_id = ? AND state = 'confirmed' AND receipt = 'for_staff'",
+                (payment_id,),
+            ).fetchone()
+            if row is None:
+                return None
+            db.execute(
+                "UPDATE payments SET receipt = 'printed', receipt_job = ?, updated_at = ? WHERE id = ?",
+                (job_id, _text(now), row[0]),
+            )
+            return self._get(db, row[0])
+
     def _receipt_number(self, row: JournalPayment) -> str:
         # Unique on this kiosk and the same whenever it is printed: the kiosk and the journal row.
         return f"{self.kiosk_id}-{row.created_at.astimezone(UTC):%y%m%d}-{row.id:06d}"

@@ -135,8 +135,17 @@ class KioskStaffDesk:
             outcome = await printing.reprint(entry.id)
             if not outcome.printed:
                 return False, printed  # out again, or another fault: stop and show it
+            await self._settle_receipt(entry.kind, entry.reference, entry.id)
             printed += 1
         return True, printed
+
+    async def _settle_receipt(self, kind: str, reference: str, job_id: int) -> None:
+        """A receipt that waited for staff and is now printed no longer waits (the payment journal and the
+        end-of-day report say so)."""
+        if kind == RECEIPT_KIND:
+            await asyncio.to_thread(
+                self._parts.payments.receipt_printed_by_staff, reference, job_id, self._now()
+            )
 
     async def printouts(self) -> tuple[Printout, ...]:
         printing = self._parts.printing
@@ -152,9 +161,12 @@ class KioskStaffDesk:
         if printing is None:
             return False
         try:
+            entry = await asyncio.to_thread(printing.journal.get, job_id)
             outcome = await printing.reprint(job_id)
         except KeyError:
             return False
+        if outcome.printed:
+            await self._settle_receipt(entry.kind, entry.reference, job_id)
         return outcome.printed
 
     async def pending(

@@ -633,6 +633,13 @@ def test_paper_replaced_prints_the_receipt_that_waited_and_says_how_many(
     assert isinstance(after, StaffHome)
     assert after.health.prints_for_staff == 0
     assert text_of(kiosk, "staff-health-printouts") == kiosk.tr.number(0)
+    # The payment's receipt is no longer waiting for staff, in the journal and in the end-of-day report.
+    assert kiosk.keeper.journal.get(payment.id).receipt is ReceiptState.PRINTED
+    tap(qtbot, kiosk.window, "staff-report")
+    settle(kiosk)
+    report = showing(kiosk)
+    assert isinstance(report, StaffDayReport)
+    assert report.report.receipts_for_staff == ()
 
 
 def test_a_receipt_from_a_real_payment_is_reprinted_marked_as_a_reprint(
