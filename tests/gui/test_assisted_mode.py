@@ -36,6 +36,7 @@ from kiosk_central.accounts import mask_name
 from kiosk_central.demo import CUSTOMERS
 from tests.gui.conftest import close_kiosk
 from tests.helpers.central import RunningCentral
+from tests.helpers.loop import run_until
 from tests.helpers.requests import REQUEST_SCREENS
 from tests.helpers.screens import OUTAGE_SCREENS, SCREENS, type_code
 from tests.helpers.widgets import settle, tap
@@ -96,18 +97,6 @@ def stylesheet_background(qapp: QApplication) -> str:
     found = re.search(r"QStackedWidget\s*\{\s*background:\s*(#[0-9A-Fa-f]{6})", qapp.styleSheet())
     assert found is not None
     return found.group(1).upper()
-
-
-def run_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Runs the kiosk's event loop (Qt's and asyncio's both) until ``condition`` holds."""
-
-    async def wait() -> None:
-        async with asyncio.timeout(timeout):
-            # Speakers, journals and staff calls signal nothing a test can await: look again each turn.
-            while not condition():  # noqa: ASYNC110
-                await asyncio.sleep(0.02)
-
-    asyncio.get_event_loop().run_until_complete(wait())
 
 
 def start_by_home_button(kiosk: KioskApp, qtbot: QtBot) -> None:

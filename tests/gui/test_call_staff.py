@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -30,6 +30,7 @@ from kiosk.flows.navigation import (
 from kiosk.staff_calls import BACKOFF_FIRST, StaffCalls
 from tests.helpers.central import RunningCentral
 from tests.helpers.faulty_transport import Fault, FaultyTransport
+from tests.helpers.loop import Pauses, run, run_until
 from tests.helpers.screens import SCREENS, type_code
 from tests.helpers.widgets import settle, tap, visible_texts
 
@@ -37,20 +38,6 @@ CODE = "PE01000123456"
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-def run(coroutine: Any) -> Any:
-    return asyncio.get_event_loop().run_until_complete(coroutine)
-
-
-def run_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Runs the kiosk's event loop (its background tasks too: a staff call is sent by one) until ``condition``."""
-
-    async def wait() -> None:
-        async with asyncio.timeout(timeout):
-            # Speakers, journals and staff calls signal nothing a test can await: look again each turn.
-            while not condition():  # noqa: ASYNC110
-                await asyncio.sleep(0.02)
-
-    run(wait())
 
 
 def chime_of(kiosk: KioskApp) -> FakeChime:
@@ -266,22 +253,6 @@ class Network:
 
     def __call__(self, request: httpx.Request) -> Fault | None:
         return Fault.LOSE_REQUEST if self.down else None
-
-
-class Pauses:
-    """The waits between attempts: recorded, and over only when the test says so."""
-
-    def __init__(self) -> None:
-        self.asked: list[float] = []
-        self._go = asyncio.Event()
-
-    async def sleep(self, seconds: float) -> None:
-        self.asked.append(seconds)
-        await self._go.wait()
-        self._go.clear()
-
-    def release(self) -> None:
-        self._go.set()
 
 
 @pytest.fixture

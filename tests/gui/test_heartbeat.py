@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -25,6 +24,7 @@ from kiosk_central.accounts import mask_name, mask_phone
 from kiosk_central.demo import CUSTOMERS
 from tests.gui.kiosk_factory import free_port
 from tests.helpers.central import RunningCentral
+from tests.helpers.loop import Pauses, run, run_until
 from tests.helpers.screens import SCREENS, outage_area
 from tests.helpers.widgets import settle, tap
 
@@ -39,20 +39,6 @@ def kiosk_overrides() -> dict[str, object]:
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-def run(coroutine: Any) -> Any:
-    return asyncio.get_event_loop().run_until_complete(coroutine)
-
-
-def run_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Runs the kiosk's event loop (its background tasks too) until ``condition`` holds."""
-
-    async def wait() -> None:
-        async with asyncio.timeout(timeout):
-            # Speakers, journals and staff calls signal nothing a test can await: look again each turn.
-            while not condition():  # noqa: ASYNC110
-                await asyncio.sleep(0.02)
-
-    run(wait())
 
 
 def fleet(central: RunningCentral) -> dict[str, Any]:
@@ -210,20 +196,6 @@ def test_a_request_saved_while_the_central_was_unreachable_counts_in_the_outbox_
 
 
 # ---------------------------------------------------------------------------------------------- beating on
-class Pauses:
-    """The heartbeat's waits between beats: recorded, and over only when the test says so."""
-
-    def __init__(self) -> None:
-        self.asked: list[float] = []
-        self._go = asyncio.Event()
-
-    async def sleep(self, seconds: float) -> None:
-        self.asked.append(seconds)
-        await self._go.wait()
-        self._go.clear()
-
-    def release(self) -> None:
-        self._go.set()
 
 
 @pytest.fixture

@@ -14,12 +14,11 @@ import gc
 import logging
 import sqlite3
 import types
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -77,10 +76,10 @@ from kiosk.views.main_window import STAFF_HOLD_MS, HoldLabel
 from tests.gui.conftest import close_kiosk
 from tests.gui.kiosk_factory import free_port
 from tests.helpers.central import RunningCentral
+from tests.helpers.loop import run, run_until
 from tests.helpers.screens import open_account, outage_area, type_code
 from tests.helpers.widgets import all_texts, settle, tap, visible_texts
 
-T = TypeVar("T")
 LEFT = Qt.MouseButton.LeftButton
 NO_KEYS = Qt.KeyboardModifier.NoModifier
 
@@ -129,22 +128,6 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
 def kiosk_overrides(clock: FakeClock) -> dict[str, object]:
     """A PIN and a staff timeout; after the clock, so that the kiosk's gate is built on it."""
     return {"staff.pin_hash": PIN_HASH, "staff.timeout_seconds": STAFF_TIMEOUT_SECONDS}
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.get_event_loop().run_until_complete(coroutine)
-
-
-def run_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Runs the kiosk's event loop (its background tasks too) until ``condition`` holds."""
-
-    async def wait() -> None:
-        async with asyncio.timeout(timeout):
-            # Journals and the central's tables signal nothing: look again each turn of the loop.
-            while not condition():  # noqa: ASYNC110
-                await asyncio.sleep(0.02)
-
-    run(wait())
 
 
 def showing(kiosk: KioskApp) -> ScreenState:
