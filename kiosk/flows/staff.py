@@ -63,7 +63,7 @@ class StaffDesk(Protocol):
 
     async def print_day_report(self, report: DayReport) -> bool: ...
 
-    def set_default_language(self, language: Language) -> None: ...
+    async def set_default_language(self, language: Language) -> None: ...
 
     def staff_arrived(self) -> None:
         """A staff member opened staff mode: an open "call staff" is answered."""
@@ -197,7 +197,7 @@ class StaffFlow:
 
     async def set_default_language(self, language: Language) -> None:
         if self._unlocked:
-            self._desk.set_default_language(language)
+            await self._desk.set_default_language(language)
             self._show(StaffHome(await self._desk.health(), StaffNotice.LANGUAGE_SET))
 
     def assist(self) -> None:

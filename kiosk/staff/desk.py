@@ -203,8 +203,8 @@ class KioskStaffDesk:
         outcome = await printing.print_document(document, kind=DAY_REPORT_KIND, reference=now.isoformat())
         return outcome.printed
 
-    def set_default_language(self, language: Language) -> None:
-        self._parts.preferences.set_default_language(language)
+    async def set_default_language(self, language: Language) -> None:
+        await asyncio.to_thread(self._parts.preferences.set_default_language, language)
         self._on_default_language(language)
 
     def staff_arrived(self) -> None:

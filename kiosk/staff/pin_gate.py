@@ -16,8 +16,6 @@ import asyncio
 import json
 import logging
 import math
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.config import verify_pin
 from kiosk.i18n import Translator
+from kiosk.staff.state_file import write_json_atomically
 
 __all__ = [
     "FREE_TRIES",
@@ -263,29 +262,11 @@ class PinGate:
             "failures": state.failures,
             "last_failure_at": None if state.last_failure_at is None else state.last_failure_at.isoformat(),
         }
-        temporary: Path | None = None
         problem: str | None = None
         try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(prefix=f".{self._path.name}.", dir=self._path.parent)
-            temporary = Path(name)
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump(data, file)
-                file.flush()
-                os.fsync(file.fileno())
-            temporary.replace(self._path)
-            temporary = None
-            # The rename itself is durable only once the directory is synced.
-            directory = os.open(self._path.parent, os.O_RDONLY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
+            write_json_atomically(self._path, data)
         except OSError as exc:
             problem = exc.strerror or type(exc).__name__
-        finally:
-            if temporary is not None:
-                temporary.unlink(missing_ok=True)
         if problem is not None:
             # An expected failure (disk full, read-only card): no traceback, the reason is the news.
             log.error("staff PIN state %s cannot be written (%s)", self._path, problem)

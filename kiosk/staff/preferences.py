@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import get_args
 
 from kiosk.i18n import Language
+from kiosk.staff.state_file import write_json_atomically
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +35,7 @@ class StaffPreferences:
         return value if value in get_args(Language) else None  # type: ignore[return-value]
 
     def set_default_language(self, language: Language) -> None:
+        """Kept at once, durably (it blocks on fsync: call it off the GUI thread)."""
         self._data["default_language"] = language
         self._write()
 
@@ -51,14 +51,4 @@ class StaffPreferences:
         return data if isinstance(data, dict) else {}
 
     def _write(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".prefs-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                json.dump(self._data, file)
-                file.flush()
-                os.fsync(file.fileno())
-            Path(temp).replace(self.path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_json_atomically(self.path, self._data)

@@ -79,7 +79,7 @@ class FakeDesk:
         self.calls.append("print_day_report")
         return self.printer_ok
 
-    def set_default_language(self, language: Language) -> None:
+    async def set_default_language(self, language: Language) -> None:
         self.calls.append(f"language {language}")
 
     def staff_arrived(self) -> None:
