@@ -14,6 +14,7 @@ from collections.abc import Callable, Coroutine, Mapping
 from contextlib import ExitStack
 from dataclasses import fields
 from datetime import UTC, date, datetime, timedelta
+from enum import IntEnum
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,6 +32,8 @@ from kiosk.devices.chime import Chime, QtChime
 from kiosk.devices.printer import PreviewPrinter, printer_from_uri
 from kiosk.devices.scanner import FakeScanner, Scanner, scanner_from_uri
 from kiosk.devices.speech import Speaker, speaker_for
+from kiosk.display_session import EXIT_STATUS_FILE_VARIABLE, write_exit_record
+from kiosk.event_loop import KioskEventLoop, qt_caught_up
 from kiosk.faults import install_fault_handlers
 from kiosk.flows.bill_lookup import BillLookupFlow, NoticeOutcome
 from kiosk.flows.bill_notice import NoticeRefusedError, bill_notice_document
@@ -131,6 +134,8 @@ DEMO_ID_CARD_SCAN = (
 DEMO_TRACKING_SCAN = "YCA7K3M9Q2"
 DEMO_OUTAGE_SCAN = "PA12000345678"  # a mountain district with planned outages
 RECONCILE_SECONDS = 60.0
+# A supervisor waits TimeoutStopSec (20 s in deploy/) before it kills; the kiosk is gone well within 5 s.
+SHUTDOWN_GRACE_SECONDS = 3.0
 _DEMO_PIN_SALT = "0d18c269270e2245e75abaa65158e3d8"
 _DEMO_PIN_DIGEST = "0912b47200812e200daf21384e2ecb40381c71945663ef5328e3d4f23435443f"
 DEMO_STAFF_PIN_HASH = f"pbkdf2_sha256$100000${_DEMO_PIN_SALT}${_DEMO_PIN_DIGEST}"
@@ -142,6 +147,15 @@ _UNSPOKEN_CHANGES = frozenset({"seconds_left", "digits", "prefix", "typed", "ent
 
 # Due dates and "the last 12 months" are Vietnamese calendar notions, whatever the machine's time zone.
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class ExitStatus(IntEnum):
+    """How `kiosk run` ends, for the supervisor (deploy/*.service) and the operator."""
+
+    STOPPED = 0  # asked to stop: SIGTERM or SIGINT, the demo's Ctrl+Q, the window closed in --windowed
+    FAILED = 1  # could not start, or a crash (a traceback in the log)
+    CONFIG = 2  # the configuration is invalid; the message names the key
+    CLOSED_BY_STAFF = 10  # "Close the kiosk program" in staff mode: the supervisor leaves it stopped
 
 
 def today_in_vietnam() -> date:
@@ -174,6 +188,9 @@ class KioskApp:
         self.scanner = scanner
         self._qt_app = qt_app
         self._tasks: set[asyncio.Task[None]] = set()
+        self._stop_requested = asyncio.Event()
+        self._stop_status: ExitStatus | None = None
+        self._shut_down = False
         self.central_reachable: bool | None = None
         self.last_activity_at: datetime | None = None
         self.preferences = StaffPreferences.in_data_dir(settings.data_dir)
@@ -444,15 +461,76 @@ class KioskApp:
         if self.scanner is not None:
             self.scanner.start(self._scanned)
 
-    def stop_devices(self) -> None:
+    def request_stop(self, status: ExitStatus = ExitStatus.STOPPED) -> None:
+        """Asks the running kiosk to stop cleanly (a signal, the demo's Ctrl+Q, staff closing it): `kiosk run`
+        then shuts it down (:meth:`shutdown`) and exits with ``status``. The first request decides the status."""
+        if self._stop_status is None:
+            self._stop_status = status
+        self._stop_requested.set()
+
+    async def stop_requested(self) -> ExitStatus:
+        """Until something asked the kiosk to stop; then how it should exit."""
+        await self._stop_requested.wait()
+        return self._stop_status if self._stop_status is not None else ExitStatus.STOPPED
+
+    async def shutdown(self, *, grace_seconds: float = SHUTDOWN_GRACE_SECONDS) -> None:
+        """Stops everything the kiosk runs and closes what it holds, so that the process can exit within a
+        supervisor's patience and leave nothing half-written:
+
+        - the scanner stops and the customer's screen is wiped; a QR still on screen is cancelled on the
+          central (nobody will scan it now); if the central cannot be told within the grace time, the payment
+          journal still says so and the next start settles it;
+        - background work (payment reconciling, the outbox courier, the heartbeat, staff calls) and customer
+          actions still running are stopped and awaited: what they had not finished stays journalled;
+        - the journals are closed, which checkpoints their write-ahead logs into the files and removes them;
+        - speech stops, the connection to the central is closed, and the window closes.
+
+        Safe to call more than once."""
+        if self._shut_down:
+            return
+        self._shut_down = True
         if self.scanner is not None:
             self.scanner.stop()
-        for task in (self._reconciler, self._courier_task, self._heartbeat_task):
-            if task is not None:
-                task.cancel()
+        self.payments.leave()
+        self.navigator.home()
+        self.window.wipe()
+        background = [
+            t for t in (self._reconciler, self._courier_task, self._heartbeat_task) if t is not None
+        ]
         self._reconciler = self._courier_task = self._heartbeat_task = None
-        self._staff_intent(self.staff_calls.stop)
+        for task in background:
+            task.cancel()
+        work = asyncio.gather(
+            *background,
+            self.settle(),
+            self.payments.followed(),
+            self.staff_calls.stop(),
+            return_exceptions=True,
+        )
+        try:
+            await asyncio.wait_for(work, grace_seconds)
+        except TimeoutError:
+            log.warning(
+                "shutdown: work still running after %g s was stopped; it resumes at the next start",
+                grace_seconds,
+            )
+            await self._cancel_tasks(self._tasks)
         self.speaker.close()
+        self.keeper.journal.close()
+        self.outbox.close()
+        if self.printing is not None:
+            self.printing.journal.close()
+        await self.client.aclose()
+        self.window.allow_close = True
+        self.window.close()
+        log.info("kiosk stopped")
+
+    @staticmethod
+    async def _cancel_tasks(tasks: set[asyncio.Task[None]]) -> None:
+        pending = list(tasks)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
 
     def start_heartbeat(self) -> None:
         """The kiosk reports its status to the central every ``heartbeat.every_seconds``. Needs the running loop."""
@@ -653,8 +731,7 @@ class KioskApp:
     def _leave_kiosk(self) -> None:
         """Staff closed the kiosk program from staff mode (the only way out)."""
         log.info("kiosk closed by staff")
-        self.window.allow_close = True
-        self._qt_app.quit()
+        self.request_stop(ExitStatus.CLOSED_BY_STAFF)
 
     # ------------------------------------------------------------------ assisted mode
     def start_assisted(self, *, by_staff: bool) -> None:
@@ -929,7 +1006,7 @@ def show_kiosk_window(kiosk_app: KioskApp, *, windowed: bool, demo: bool = False
         # Someone trying the kiosk on their own computer must be able to leave it.
         window.allow_close = True
         quit_shortcut = QShortcut(QKeySequence("Ctrl+Q"), window)
-        quit_shortcut.activated.connect(window.close)
+        quit_shortcut.activated.connect(lambda: kiosk_app.request_stop())
         print("kiosk: demo mode; press Ctrl+Q to quit", file=sys.stderr)  # noqa: T201
         scanner = kiosk_app.scanner
         if isinstance(scanner, FakeScanner):
@@ -1033,6 +1110,21 @@ def configure_logging(env: Mapping[str, str]) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     configure_logging(os.environ)
+    # Under `kiosk display-session` (a compositor such as cage between systemd and the kiosk, which does not
+    # pass the kiosk's exit status on), the kiosk tells its pid and then its exit status through this file.
+    status_file = os.environ.get(EXIT_STATUS_FILE_VARIABLE)
+    if status_file:
+        write_exit_record(Path(status_file), f"running {os.getpid()}")
+    status: int = ExitStatus.FAILED  # what an exception escaping from here (a crash) leaves in the file
+    try:
+        status = _run_command(args)
+    finally:
+        if status_file:
+            write_exit_record(Path(status_file), f"exited {int(status)}")
+    return status
+
+
+def _run_command(args: argparse.Namespace) -> int:
     with ExitStack() as cleanup:
         overrides: dict[str, object] = {}
         if args.demo:
@@ -1048,7 +1140,7 @@ def run_command(args: argparse.Namespace) -> int:
         try:
             settings = load_settings(config_path(args.config, os.environ), os.environ, overrides=overrides)
         except ConfigError as exc:
-            return fail(str(exc), 2)
+            return fail(str(exc), ExitStatus.CONFIG)
         return _run_gui(settings, windowed=args.windowed, smoke=args.smoke, demo=args.demo)
     raise AssertionError("unreachable")
 
@@ -1067,8 +1159,6 @@ def demo_overrides(central_url: str, token: str, demo_dir: Path) -> dict[str, ob
 
 
 def _run_gui(settings: Settings, *, windowed: bool, smoke: bool, demo: bool) -> int:
-    import qasync  # after PySide6, so that qasync binds to it (qasync#23)
-
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qt_app, QApplication)
     try:
@@ -1080,64 +1170,97 @@ def _run_gui(settings: Settings, *, windowed: bool, smoke: bool, demo: bool) -> 
     except (JournalError, PaymentJournalError, OutboxError) as exc:
         return fail(f"{exc} — check data_dir, or run `kiosk doctor`")
 
-    loop = qasync.QEventLoop(qt_app)
+    # Only the kiosk decides when it stops (a signal, Ctrl+Q in the demo, staff): never Qt on its own, which
+    # would stop the event loop under the shutdown still running on it.
+    qt_app.setQuitOnLastWindowClosed(False)
+    qt_app.lastWindowClosed.connect(lambda: kiosk_app.request_stop())  # --windowed: the window's own close
+    loop = KioskEventLoop(qt_app)
     asyncio.set_event_loop(loop)
     # From here on an unexpected error is logged and shows "please ask staff", never a traceback.
     faults = install_fault_handlers(kiosk_app.fault, loop=loop)
-    finished = asyncio.Event()
-    qt_app.aboutToQuit.connect(finished.set)
-    _quit_on_signals(qt_app)
-
-    async def main() -> int:
-        problem = await kiosk_app.check_central()
-        if problem is not None:
-            if smoke:
-                return fail(problem + " — check central.url and central.token, or run `kiosk doctor`")
-            log.warning("starting without the central system: %s", problem)
-        show_kiosk_window(kiosk_app, windowed=windowed, demo=demo)
-        lockdown = install_lockdown(
-            qt_app,
-            kiosk_app.window,
-            staff_active=lambda: kiosk_app.staff.unlocked,
-            allow_quit=demo
-            or windowed,  # someone trying the kiosk on their own computer must be able to leave
-        )
-        kiosk_app.staff.on_close(lockdown.restore)
-        kiosk_app.start_devices()
-        kiosk_app.start_reconciling()
-        kiosk_app.start_outbox()
-        kiosk_app.start_heartbeat()
-        try:
-            if smoke:
-                # Ready for input: the window is shown and the loop has handled everything queued by showing it.
-                await asyncio.sleep(0)
-                qt_app.processEvents()
-                print(f"ready in {_process_age_ms():.0f} ms")  # noqa: T201
-                return 0
-            await finished.wait()
-            return 0
-        finally:
-            # The background work ends with the loop it runs on, not after it (what is queued stays on disk).
-            kiosk_app.stop_devices()
-            await asyncio.sleep(0)
-
+    restore_signals = _stop_on_signals(kiosk_app, loop, qt_app)
     try:
         with loop:
-            status: int = loop.run_until_complete(main())
+            status: int = loop.run_until_complete(
+                serve(kiosk_app, qt_app, windowed=windowed, smoke=smoke, demo=demo)
+            )
     finally:
+        restore_signals()
         faults.uninstall()
         asyncio.set_event_loop(None)
     return status
 
 
-def _quit_on_signals(qt_app: QApplication) -> None:
-    """SIGTERM (systemd stop) and SIGINT quit cleanly. Python runs signal handlers only between bytecodes, so a
-    timer wakes the interpreter while Qt's loop sleeps in C++."""
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: qt_app.quit())
+async def serve(kiosk_app: KioskApp, qt_app: QApplication, *, windowed: bool, smoke: bool, demo: bool) -> int:
+    """Runs a built kiosk on the running event loop until it is asked to stop, then shuts it down; returns the
+    exit status (:class:`ExitStatus`)."""
+    problem = await kiosk_app.check_central()
+    if problem is not None:
+        if smoke:
+            await kiosk_app.shutdown()
+            return fail(problem + " — check central.url and central.token, or run `kiosk doctor`")
+        log.warning("starting without the central system: %s", problem)
+    show_kiosk_window(kiosk_app, windowed=windowed, demo=demo)
+    lockdown = install_lockdown(
+        qt_app,
+        kiosk_app.window,
+        staff_active=lambda: kiosk_app.staff.unlocked,
+        allow_quit=demo or windowed,  # someone trying the kiosk on their own computer must be able to leave
+    )
+    kiosk_app.staff.on_close(lockdown.restore)
+    kiosk_app.start_devices()
+    kiosk_app.start_reconciling()
+    kiosk_app.start_outbox()
+    kiosk_app.start_heartbeat()
+    try:
+        if smoke:
+            # Ready for input: the window is shown and the loop has handled everything queued by showing it.
+            await qt_caught_up()
+            print(f"ready in {_process_age_ms():.0f} ms")  # noqa: T201
+            return ExitStatus.STOPPED
+        status = await kiosk_app.stop_requested()
+        log.info("stopping (%s)", status.name.lower().replace("_", " "))
+        return status
+    finally:
+        lockdown.uninstall()  # the window may close now
+        await kiosk_app.shutdown()
+        await _end_leftover_tasks()
+
+
+async def _end_leftover_tasks() -> None:
+    """Whatever still runs on the loop once the kiosk is shut down (a library's own task) is cancelled and
+    awaited here: a loop closed over pending tasks loses them with a "Task was destroyed" complaint."""
+    current = asyncio.current_task()
+    leftovers = [task for task in asyncio.all_tasks() if task is not current]
+    for task in leftovers:
+        task.cancel()
+    await asyncio.gather(*leftovers, return_exceptions=True)
+
+
+def _stop_on_signals(
+    kiosk_app: KioskApp, loop: asyncio.AbstractEventLoop, qt_app: QApplication
+) -> Callable[[], None]:
+    """SIGTERM (systemd's stop) and SIGINT (Ctrl+C in a terminal) stop the kiosk cleanly, in any mode: the
+    lockdown refuses to close the window, so a signal must not go through Qt's quit. Python runs signal handlers
+    only between bytecodes, so a timer wakes the interpreter while Qt's loop sleeps in C++. Returns what puts
+    the previous handlers back."""
+
+    def stop(signum: int, _frame: object) -> None:
+        log.info("%s received", signal.Signals(signum).name)
+        loop.call_soon_threadsafe(kiosk_app.request_stop)
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
     waker = QTimer(qt_app)
     waker.start(250)
     waker.timeout.connect(lambda: None)
+
+    def restore() -> None:
+        waker.stop()
+        waker.deleteLater()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    return restore
 
 
 __all__ = ["KioskApp", "build_kiosk", "configure_run_parser"]

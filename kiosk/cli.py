@@ -28,8 +28,14 @@ _KIOSK_COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ),
     (
         "screenshots",
-        "render every screen to PNG, in both languages and orientations",
+        "render every screen to PNG, in both languages, at three panel sizes",
         "kiosk.screenshots",
+        "configure_parser",
+    ),
+    (
+        "display-session",
+        "run a compositor (cage) with the kiosk inside, and exit with the kiosk's own status",
+        "kiosk.display_session",
         "configure_parser",
     ),
 )

@@ -11,7 +11,7 @@ import asyncio
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,8 +20,20 @@ from kiosk.i18n import LANGUAGES
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
-    from kiosk.central.models import BillList
+    from kiosk.central import CentralClient
     from kiosk.flows.navigation import ScreenState
+    from kiosk.payments.keeper import PaymentKeeper
+
+
+SIZES: dict[str, tuple[int, int]] = {
+    "portrait": (1080, 1920),  # the kiosk's standing panel
+    "landscape": (1920, 1080),
+    "small": (1366, 768),  # a small landscape panel, and `kiosk run --windowed`
+}
+
+
+class GalleryError(Exception):
+    """A screen the gallery promises could not be shown (a missing scenario, a state that did not arrive)."""
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -40,94 +52,145 @@ def screenshots_command(args: argparse.Namespace) -> int:
     # Imported here so that `kiosk --help` does not load Qt.
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.app import LANDSCAPE, PORTRAIT, build_kiosk, demo_overrides
-    from kiosk.config import load_settings
-    from kiosk.demo_central import DemoCentral
-    from kiosk.flows.navigation import IdleWarning, PrintPreview, StaffCalled
-    from kiosk.session import Contrast, TextSize
+    from kiosk.event_loop import KioskEventLoop
 
-    scenarios: dict[str, Callable[[KioskApp], None]] = {
-        "home": lambda k: None,
-        "staff-called": lambda k: k.navigator.go(StaffCalled()),
-        "idle-warning": lambda k: k.navigator.go(IdleWarning(17)),
-        "print-preview": lambda k: k.navigator.go(PrintPreview(_sample_printout(k))),
-    }
-    known = set(scenarios).union(
-        BILL_SCREENS, PAYMENT_SCREENS, REQUEST_SCREENS, OUTAGE_SCREENS, STAFF_SCREENS
-    )
-    unknown = set(args.only) - known
-    if unknown:
-        print(f"kiosk: no such screen: {', '.join(sorted(unknown))}", file=sys.stderr)  # noqa: T201
-        return 2
-    args.out.mkdir(parents=True, exist_ok=True)
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qt_app, QApplication)
+    qt_app.setQuitOnLastWindowClosed(False)
+    loop = KioskEventLoop(qt_app)
+    asyncio.set_event_loop(loop)
+    try:
+        with loop:
+            counts = loop.run_until_complete(render_gallery(args.out, only=args.only, assisted=args.assisted))
+    except GalleryError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)  # noqa: T201
+        return 2 if args.only else 1
+    finally:
+        asyncio.set_event_loop(None)
+    sizes = ", ".join(f"{name} {count}" for name, count in counts.items())
+    print(f"{sum(counts.values())} screenshots in {args.out} ({sizes})")  # noqa: T201
+    return 0
+
+
+async def render_gallery(out: Path, *, only: Sequence[str] = (), assisted: bool = False) -> dict[str, int]:
+    """Drives the real kiosk (built by `build_kiosk`, against the demo central) to every screen state, and saves
+    each in both languages at every size of :data:`SIZES` to ``out``; returns how many files per size. Raises
+    GalleryError when a screen state has no scenario, a scenario does not arrive where it says, or ``only``
+    names an unknown screen."""
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.app import build_kiosk, demo_overrides
+    from kiosk.config import load_settings
+    from kiosk.demo_central import DemoCentral
+
+    qt_app = QApplication.instance()
+    assert isinstance(qt_app, QApplication)
+    out.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, before anything runs on the loop
     with (
         tempfile.TemporaryDirectory(prefix="kiosk-shots-") as tmp,
         DemoCentral(Path(tmp) / "c.sqlite3") as central,
     ):
-        states = asyncio.run(bill_screen_states(central.url, central.token))
-        states |= asyncio.run(payment_screen_states(central.url, central.token, Path(tmp)))
-        states |= asyncio.run(request_screen_states(central.url, central.token, Path(tmp)))
-        states |= asyncio.run(outage_screen_states(central.url, central.token, Path(tmp)))
-        states |= staff_screen_states(Path(tmp), kiosk_id="DEMO-01", now=datetime.now(UTC))
-        scenarios.update({name: _going_to(state) for name, state in states.items()})
         settings = load_settings(None, {}, overrides=demo_overrides(central.url, central.token, Path(tmp)))
         kiosk_app = build_kiosk(settings, qt_app)
-        window = kiosk_app.window
-        window.show()
-        count = 0
-        for name, reach in scenarios.items():
-            if args.only and name not in args.only:
-                continue
-            for language in LANGUAGES:
-                for orientation, size in (("portrait", PORTRAIT), ("landscape", LANDSCAPE)):
-                    kiosk_app.idle.end_session()
-                    if language != kiosk_app.session.language:
-                        window.language_toggled.emit()
-                    if args.assisted:
-                        kiosk_app.start_assisted(by_staff=False)
-                        kiosk_app.session.text_size = TextSize.LARGEST
-                        kiosk_app.session.contrast = Contrast.HIGH
-                        kiosk_app.restyle()
-                    reach(kiosk_app)
-                    window.resize(*size)
-                    qt_app.processEvents()
-                    suffix = "-assisted" if args.assisted else ""
-                    path = args.out / f"{name}-{language}-{orientation}{suffix}.png"
-                    if not window.grab().save(str(path)):
-                        print(f"kiosk: could not write {path}", file=sys.stderr)  # noqa: T201
-                        return 1
-                    count += 1
-        window.allow_close = True
-        window.close()
-    print(f"{count} screenshots in {args.out}")  # noqa: T201
-    return 0
+        try:
+            states = await gallery_states(kiosk_app, Path(tmp))
+            check_coverage(states)
+            unknown = set(only) - set(states)
+            if unknown:
+                raise GalleryError(f"no such screen: {', '.join(sorted(unknown))}")
+            kiosk_app.window.show()
+            counts = dict.fromkeys(SIZES, 0)
+            for name, state in states.items():
+                if only and name not in only:
+                    continue
+                for size_name in await _shoot(kiosk_app, name, state, out, assisted=assisted):
+                    counts[size_name] += 1
+        finally:
+            await kiosk_app.shutdown()
+    return counts
 
 
-def _going_to(state: ScreenState) -> Callable[[KioskApp], None]:
-    return lambda kiosk_app: kiosk_app.navigator.go(state)
+async def _shoot(
+    kiosk_app: KioskApp, name: str, state: ScreenState, out: Path, *, assisted: bool
+) -> list[str]:
+    """One screen state, reached once and saved in each language at each size; the sizes saved."""
+    from kiosk.event_loop import qt_caught_up
+    from kiosk.session import Contrast, TextSize
+    from kiosk.views.router import screen_for
+
+    window = kiosk_app.window
+    kiosk_app.idle.end_session()
+    if assisted:
+        kiosk_app.start_assisted(by_staff=False)
+        kiosk_app.session.text_size = TextSize.LARGEST
+        kiosk_app.session.contrast = Contrast.HIGH
+        kiosk_app.restyle()
+    kiosk_app.navigator.go(state)
+    await asyncio.sleep(0)
+    if kiosk_app.navigator.current != state or not isinstance(window.current_screen, screen_for(state)):
+        raise GalleryError(
+            f"screen {name!r} did not arrive (the kiosk shows {kiosk_app.navigator.current!r})"
+        )
+    saved = []
+    suffix = "-assisted" if assisted else ""
+    for language in LANGUAGES:
+        if language != kiosk_app.session.language:
+            window.language_toggled.emit()
+        for size_name, size in SIZES.items():
+            window.resize(*size)
+            await qt_caught_up()
+            path = out / f"{name}-{language}-{size_name}{suffix}.png"
+            if not window.grab().save(str(path)):
+                raise GalleryError(f"could not write {path}")
+            saved.append(size_name)
+    return saved
 
 
-BILL_SCREENS = (
-    "enter-code",
-    "loading",
-    "lookup-failed",
-    "account",
-    "account-nothing-due",
-    "bill-detail",
-    "bill-detail-price-change",
-    "paid-history",
-    "consumption",
-    "consumption-daily",
-    "choose-bills",
-    "bill-notice-printed",
-)
+def check_coverage(states: Mapping[str, ScreenState]) -> None:
+    """Every kind of screen state the kiosk can show has a scenario (and every reason a payment stops or a
+    lookup fails, each a screen of its own words)."""
+    from typing import get_args
+
+    from kiosk.flows.navigation import LookupFailed, LookupProblem, PaymentEnd, PaymentStopped, ScreenState
+
+    shown = {type(state) for state in states.values()}
+    missing = sorted(kind.__name__ for kind in get_args(ScreenState) if kind not in shown)
+    missing += sorted(
+        f"PaymentStopped({why.value})"
+        for why in PaymentEnd
+        if not any(isinstance(s, PaymentStopped) and s.why is why for s in states.values())
+    )
+    missing += sorted(
+        f"LookupFailed({problem.value})"
+        for problem in LookupProblem
+        if not any(isinstance(s, LookupFailed) and s.problem is problem for s in states.values())
+    )
+    if missing:
+        raise GalleryError(f"screens without a gallery scenario: {', '.join(missing)}")
 
 
-async def bill_screen_states(url: str, token: str) -> dict[str, ScreenState]:
+async def gallery_states(kiosk_app: KioskApp, tmp: Path) -> dict[str, ScreenState]:
+    """Every gallery scenario by name, with the demo central's real data, made through the kiosk's own client
+    (and its own payment journal, so that leaving a QR cancels a payment the kiosk really made)."""
+    from kiosk.flows.navigation import Home, IdleWarning, PrintPreview, StaffCalled
+
+    client = kiosk_app.client
+    states: dict[str, ScreenState] = {
+        "home": Home(),
+        "staff-called": StaffCalled(),
+        "idle-warning": IdleWarning(17),
+        "print-preview": PrintPreview(_sample_printout(kiosk_app)),
+    }
+    states |= await bill_screen_states(client)
+    states |= await payment_screen_states(client, kiosk_app.keeper)
+    states |= await request_screen_states(client, tmp)
+    states |= await outage_screen_states(client, tmp)
+    states |= staff_screen_states(tmp, kiosk_id=kiosk_app.settings.kiosk_id, now=datetime.now(UTC))
+    return states
+
+
+async def bill_screen_states(client: CentralClient) -> dict[str, ScreenState]:
     """The bill lookup screens with the demo customers' real data, as the central sends it."""
-    from kiosk.central import CentralClient
     from kiosk.flows.bill_lookup import paid_in_last_months
     from kiosk.flows.navigation import (
         AccountOverview,
@@ -143,26 +206,40 @@ async def bill_screen_states(url: str, token: str) -> dict[str, ScreenState]:
         Waiting,
     )
 
-    async with CentralClient(url, token) as client:
-        code = "PE01000123456"
-        customer, unpaid, everything = await asyncio.gather(
-            client.customer(code), client.bills(code, "unpaid"), client.bills(code, "all")
-        )
-        tariffs = await client.tariffs()
-        monthly = await client.consumption(code, "month")
-        paid_up = await client.customer("PB05000456789")
-        remote = await client.customer("PC03000567890")
-        remote_monthly, remote_daily = await asyncio.gather(
-            client.consumption(remote.code, "month"), client.consumption(remote.code, "day")
-        )
-        split = next(b for b in everything.bills if len(b.segments) > 1)
+    code = "PE01000123456"
+    customer, unpaid, everything = await asyncio.gather(
+        client.customer(code), client.bills(code, "unpaid"), client.bills(code, "all")
+    )
+    tariffs = await client.tariffs()
+    monthly = await client.consumption(code, "month")
+    paid_up = await client.customer("PB05000456789")
+    paid_up_bills = await client.bills(paid_up.code, "unpaid")
+    remote = await client.customer("PC03000567890")
+    remote_monthly, remote_daily = await asyncio.gather(
+        client.consumption(remote.code, "month"), client.consumption(remote.code, "day")
+    )
+    split = next(b for b in everything.bills if len(b.segments) > 1)
     today = unpaid.bills[-1].period_end
-    return {
+    # Each reason a lookup fails has its own words and next step.
+    failures: dict[str, ScreenState] = {
+        f"lookup-failed-{problem.value.replace('_', '-')}": LookupFailed(
+            problem,
+            None if problem in (LookupProblem.NOT_A_BILL, LookupProblem.ID_CARD) else code,
+            can_retry=problem
+            in (
+                LookupProblem.UNREACHABLE,
+                LookupProblem.BAD_ANSWER,
+                LookupProblem.BUSY,
+                LookupProblem.PRINT_FAILED,
+            ),
+        )
+        for problem in LookupProblem
+    }
+    return failures | {
         "enter-code": EnterCode("PE", "0100012"),
         "loading": Loading(Waiting.ACCOUNT, code),
-        "lookup-failed": LookupFailed(LookupProblem.UNREACHABLE, code, can_retry=True),
         "account": AccountOverview(customer, unpaid),
-        "account-nothing-due": AccountOverview(paid_up, await _unpaid(url, token, paid_up.code)),
+        "account-nothing-due": AccountOverview(paid_up, paid_up_bills),
         "bill-detail": BillDetail(customer, unpaid.bills[-1], tariffs),
         "bill-detail-price-change": BillDetail(customer, split, tariffs),
         "paid-history": PaidHistory(customer, paid_in_last_months(everything, today)),
@@ -173,21 +250,9 @@ async def bill_screen_states(url: str, token: str) -> dict[str, ScreenState]:
     }
 
 
-PAYMENT_SCREENS = (
-    "choose-method",
-    "pay-by-qr",
-    "pay-by-qr-checking",
-    "payment-received",
-    "payment-received-for-staff",
-    "payment-expired",
-    "payment-unknown",
-    "payment-in-progress",
-)
-
-
-async def payment_screen_states(url: str, token: str, tmp: Path) -> dict[str, ScreenState]:
-    """The payment screens with real payments the demo central made (and, for "received", was paid)."""
-    from kiosk.central import CentralClient
+async def payment_screen_states(client: CentralClient, keeper: PaymentKeeper) -> dict[str, ScreenState]:
+    """The payment screens with real payments the demo central made through the kiosk's own keeper (and, for
+    "received", was paid)."""
     from kiosk.flows.navigation import (
         ChooseMethod,
         PayByQr,
@@ -196,63 +261,38 @@ async def payment_screen_states(url: str, token: str, tmp: Path) -> dict[str, Sc
         PaymentStopped,
         ReceiptProgress,
     )
-    from kiosk.payments.journal import PaymentJournal
-    from kiosk.payments.keeper import PaymentKeeper, order_for
+    from kiosk.payments.keeper import order_for
 
-    journal = PaymentJournal(tmp / "screenshot-payments.sqlite3", kiosk_id="DEMO-01")
-    async with CentralClient(url, token) as client:
-        keeper = PaymentKeeper(client, journal, None)
-        code = "PE01000123456"
-        customer, unpaid, methods = await asyncio.gather(
-            client.customer(code), client.bills(code, "unpaid"), client.payment_methods()
-        )
-        bills = tuple(unpaid.bills[:2])
-        shown = await keeper.open(order_for(customer, bills, methods.methods[0], "vi"))
-        other = await client.customer("PA12000345678")
-        paid_bills = (await client.bills(other.code, "unpaid")).bills
-        paid = await keeper.open(order_for(other, paid_bills, methods.methods[1], "vi"))
-        await client.sim_bank_transfer(paid.reference or "", paid.amount)
-        paid = await keeper.refresh(paid.id)
-    journal.close()
-    return {
+    code = "PE01000123456"
+    customer, unpaid, methods = await asyncio.gather(
+        client.customer(code), client.bills(code, "unpaid"), client.payment_methods()
+    )
+    bills = tuple(unpaid.bills[:2])
+    shown = await keeper.open(order_for(customer, bills, methods.methods[0], "vi"))
+    keeper.detach(shown.id)  # no flow follows it: the kiosk's reconciler may settle it
+    other = await client.customer("PA12000345678")
+    paid_bills = (await client.bills(other.code, "unpaid")).bills
+    paid = await keeper.open(order_for(other, paid_bills, methods.methods[1], "vi"))
+    await client.sim_bank_transfer(paid.reference or "", paid.amount)
+    paid = await keeper.refresh(paid.id)
+    keeper.detach(paid.id)
+    stopped: dict[str, ScreenState] = {
+        f"payment-{why.value.replace('_', '-')}": PaymentStopped(why, customer) for why in PaymentEnd
+    }
+    return stopped | {
         "choose-method": ChooseMethod(customer, tuple(unpaid.bills), tuple(methods.methods)),
         "pay-by-qr": PayByQr(customer, shown, seconds_left=14 * 60 + 32),
         "pay-by-qr-checking": PayByQr(customer, shown, seconds_left=0, checking=True),
         "payment-received": PaymentReceived(paid, ReceiptProgress.PRINTED),
         "payment-received-for-staff": PaymentReceived(paid, ReceiptProgress.FOR_STAFF),
-        "payment-expired": PaymentStopped(PaymentEnd.EXPIRED, customer),
-        "payment-unknown": PaymentStopped(PaymentEnd.UNKNOWN, customer),
-        "payment-in-progress": PaymentStopped(PaymentEnd.IN_PROGRESS, customer),
     }
 
 
-REQUEST_SCREENS = (
-    "choose-service",
-    "service-intro",
-    "id-consent",
-    "scan-id-card",
-    "scan-id-card-unreadable",
-    "fill-field-text",
-    "fill-field-from-card",
-    "fill-field-digits",
-    "fill-field-date-problem",
-    "fill-field-choice",
-    "review-request",
-    "confirm-otp",
-    "confirm-otp-wrong",
-    "sending-request",
-    "request-submitted",
-    "request-saved-on-kiosk",
-    "request-refused",
-)
-
-
-async def request_screen_states(url: str, token: str, tmp: Path) -> dict[str, ScreenState]:
+async def request_screen_states(client: CentralClient, tmp: Path) -> dict[str, ScreenState]:
     """The service request screens with the central's own catalogue, a real one-time code and a real delivery."""
     import time
     from dataclasses import replace
 
-    from kiosk.central import CentralClient
     from kiosk.citizen_id import CitizenCard, IdCardProblem
     from kiosk.flows.navigation import (
         ChooseService,
@@ -274,35 +314,34 @@ async def request_screen_states(url: str, token: str, tmp: Path) -> dict[str, Sc
     from kiosk.requests.outbox import Outbox
     from kiosk.requests.records import OutboxKind, service_request_payload
 
-    async with CentralClient(url, token) as client:
-        services = tuple(sorted((await client.services()).services, key=lambda s: s.number))
-        otp = await client.send_otp("service_request", phone="0912345678")
-        sms = await client.sim_otp(otp.id)
-        await client.verify_otp(otp.id, sms.code)
-        service = next(s for s in services if s.code == "new_connection_lv")
-        card = CitizenCard(
-            "079088001234", "Nguyễn Thị Hương", date(1988, 4, 15), "female", "12 Lý Tự Trọng, TP Hồ Chí Minh"
-        )
-        form = RequestForm(service).prefilled(card)
-        for spec in service.fields:
-            if not form.answer(spec.name):
-                value = {
-                    "phone": "0912345678",
-                    "choice": spec.options[0].value if spec.options else "",
-                    "yes_no": "yes",
-                    "number": str(spec.min_value or 1),
-                    "household_count": "2",
-                    "date": "15122026",
-                }.get(spec.type, "Xóm 3, Định Hóa, Thái Nguyên")
-                form = form.answered(spec.name, value)
-        outbox = Outbox(tmp / "screenshot-outbox.sqlite3")
-        payload = service_request_payload(service.code, None, form.wire_fields(), otp.id, sms.code)
-        summary = {"service_code": service.code, "customer_code": "", "language": "vi"}
-        delivered = await Courier(client, outbox).deliver(
-            outbox.add(OutboxKind.SERVICE_REQUEST, payload, summary).id
-        )
-        queued = outbox.add(OutboxKind.SERVICE_REQUEST, payload, summary)
-        outbox.close()
+    services = tuple(sorted((await client.services()).services, key=lambda s: s.number))
+    otp = await client.send_otp("service_request", phone="0912345678")
+    sms = await client.sim_otp(otp.id)
+    await client.verify_otp(otp.id, sms.code)
+    service = next(s for s in services if s.code == "new_connection_lv")
+    card = CitizenCard(
+        "079088001234", "Nguyễn Thị Hương", date(1988, 4, 15), "female", "12 Lý Tự Trọng, TP Hồ Chí Minh"
+    )
+    form = RequestForm(service).prefilled(card)
+    for spec in service.fields:
+        if not form.answer(spec.name):
+            value = {
+                "phone": "0912345678",
+                "choice": spec.options[0].value if spec.options else "",
+                "yes_no": "yes",
+                "number": str(spec.min_value or 1),
+                "household_count": "2",
+                "date": "15122026",
+            }.get(spec.type, "Xóm 3, Định Hóa, Thái Nguyên")
+            form = form.answered(spec.name, value)
+    outbox = Outbox(tmp / "screenshot-outbox.sqlite3")
+    payload = service_request_payload(service.code, None, form.wire_fields(), otp.id, sms.code)
+    summary = {"service_code": service.code, "customer_code": "", "language": "vi"}
+    delivered = await Courier(client, outbox).deliver(
+        outbox.add(OutboxKind.SERVICE_REQUEST, payload, summary).id
+    )
+    queued = outbox.add(OutboxKind.SERVICE_REQUEST, payload, summary)
+    outbox.close()
     index = {spec.type: i for i, spec in reversed(list(enumerate(service.fields)))}
     blank = RequestForm(service)
     dated = next(s for s in services if any(f.type == "date" for f in s.fields))
@@ -336,33 +375,9 @@ async def request_screen_states(url: str, token: str, tmp: Path) -> dict[str, Sc
     }
 
 
-OUTAGE_SCREENS = (
-    "outage-start",
-    "danger-hotline",
-    "danger-no-hotline",
-    "danger-sending",
-    "danger-reported",
-    "danger-saved-on-kiosk",
-    "outage-overview",
-    "outage-overview-planned",
-    "outage-overview-none",
-    "outage-overview-printed",
-    "report-outage",
-    "outage-reported",
-    "outage-reported-saved-on-kiosk",
-    "track-request",
-    "track-request-not-found",
-    "request-status",
-    "request-status-saved-on-kiosk",
-)
-
-
-async def outage_screen_states(url: str, token: str, tmp: Path) -> dict[str, ScreenState]:
+async def outage_screen_states(client: CentralClient, tmp: Path) -> dict[str, ScreenState]:
     """The outage and tracking screens with the demo areas' real outages, reports the central really received
     (and one left on the kiosk), and the demo's open service request."""
-    from datetime import UTC, datetime
-
-    from kiosk.central import CentralClient
     from kiosk.flows.navigation import (
         DangerHotline,
         OutageOverview,
@@ -385,20 +400,17 @@ async def outage_screen_states(url: str, token: str, tmp: Path) -> dict[str, Scr
         summary = {"customer_code": code, "kind": kind, "language": "vi"}
         return outbox.add(OutboxKind.OUTAGE_REPORT, outage_report_payload(code, kind, ""), summary).id
 
-    async with CentralClient(url, token) as client:
-        town, mountain, quiet = await asyncio.gather(
-            client.customer("PD02000234567"),
-            client.customer("PA12000345678"),
-            client.customer("PB05000456789"),
-        )
-        town_list, mountain_list = await asyncio.gather(
-            client.outages(town.code), client.outages(mountain.code)
-        )
-        request = await client.request_status("YCA7K3M9Q2")
-        service = next(s for s in (await client.services()).services if s.code == request.service_code)
-        courier = Courier(client, outbox)
-        danger = await courier.deliver(report(town.code, "danger"))
-        sent = await courier.deliver(report(town.code, "my_house"))
+    town, mountain, quiet = await asyncio.gather(
+        client.customer("PD02000234567"),
+        client.customer("PA12000345678"),
+        client.customer("PB05000456789"),
+    )
+    town_list, mountain_list = await asyncio.gather(client.outages(town.code), client.outages(mountain.code))
+    request = await client.request_status("YCA7K3M9Q2")
+    service = next(s for s in (await client.services()).services if s.code == request.service_code)
+    courier = Courier(client, outbox)
+    danger = await courier.deliver(report(town.code, "danger"))
+    sent = await courier.deliver(report(town.code, "my_house"))
     waiting_danger = outbox.get(report(mountain.code, "danger"))
     waiting = outbox.get(report(mountain.code, "street"))
     outbox.close()
@@ -427,26 +439,6 @@ async def outage_screen_states(url: str, token: str, tmp: Path) -> dict[str, Scr
         "request-status": RequestStatus(request.tracking_code, request, service),
         "request-status-saved-on-kiosk": RequestStatus("KQ7M2X9PA4", None, service),
     }
-
-
-STAFF_SCREENS = (
-    "something-went-wrong",
-    "staff-pin",
-    "staff-pin-wrong",
-    "staff-pin-wait",
-    "staff-pin-locked",
-    "staff-pin-not-set",
-    "staff-home",
-    "staff-home-problems",
-    "staff-home-paper-ready",
-    "staff-printouts",
-    "staff-printouts-empty",
-    "staff-pending",
-    "staff-pending-empty",
-    "staff-day-report",
-    "staff-day-report-printed",
-    "staff-leave",
-)
 
 
 def staff_screen_states(tmp: Path, *, kiosk_id: str, now: datetime) -> dict[str, ScreenState]:
@@ -619,13 +611,6 @@ def staff_screen_states(tmp: Path, *, kiosk_id: str, now: datetime) -> dict[str,
 def _sample_payment_id(n: int) -> str:
     """A payment id as the central makes them ("pay_" and 16 hex digits), different for each ``n``."""
     return f"pay_{(n + 1) * 0x9E3779B97F4A7C15 % 2**64:016x}"
-
-
-async def _unpaid(url: str, token: str, code: str) -> BillList:
-    from kiosk.central import CentralClient
-
-    async with CentralClient(url, token) as client:
-        return await client.bills(code, "unpaid")
 
 
 def _sample_printout(kiosk_app: KioskApp) -> Path:

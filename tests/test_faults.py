@@ -17,12 +17,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
-import qasync
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.event_loop import KioskEventLoop
 from kiosk.faults import FaultHandlers, install_fault_handlers
 
 
@@ -46,7 +46,7 @@ class Faults:
 
 @pytest.fixture
 def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    loop = qasync.QEventLoop(qapp)
+    loop = KioskEventLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop
     loop.close()

@@ -93,10 +93,11 @@ class PaymentFlow:
         self._sleep = sleep
         self._preview_of = preview_of
         self._tasks: set[asyncio.Task[None]] = set()
-        self._shown_at: dict[
-            int, float
-        ] = {}  # payment row → when its QR was first shown (its countdown's start)
-        self._following: set[int] = set()  # payment rows whose QR a follower is counting down
+        # The QR on screen: its payment row and when it was first shown (its countdown's start). One at most:
+        # a customer looks at one QR, and a QR that ended is forgotten.
+        self._shown: tuple[int, float] | None = None
+        # The one follower of that QR, known by its task: only a finished task frees the place for another.
+        self._follower: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ choosing
     async def choose_method(self) -> None:
@@ -190,19 +191,30 @@ class PaymentFlow:
             self._received(payment)
             return
         shown_at = self._clock()
-        self._shown_at[payment.id] = shown_at
+        self._shown = (payment.id, shown_at)
         self._nav.replace(PayByQr(customer, payment, seconds_left(payment, shown_at, shown_at)))
-        self._start(self.follow(payment.id, shown_at))
+        self.resume()
 
     def resume(self) -> None:
-        """The QR is on top again after a screen shown over it (Call staff, staff mode): its countdown and its
-        questions to the central go on, from when it was first shown. Nothing when it is still followed."""
+        """Makes sure the QR on top is followed: its countdown and its questions to the central go on, from
+        when it was first shown (also after a screen shown over it: Call staff, staff mode). Nothing when its
+        follower is still running: there is never more than one."""
         current = self._nav.current
-        if not isinstance(current, PayByQr) or current.payment.id in self._following:
+        if not isinstance(current, PayByQr) or self._shown is None:
             return
-        shown_at = self._shown_at.get(current.payment.id)
-        if shown_at is not None:
-            self._start(self.follow(current.payment.id, shown_at))
+        row_id, shown_at = self._shown
+        if current.payment.id != row_id or (self._follower is not None and not self._follower.done()):
+            return
+        self._follower = asyncio.ensure_future(self.follow(row_id, shown_at))
+        self._tasks.add(self._follower)
+        self._follower.add_done_callback(self._tasks.discard)
+
+    @property
+    def following(self) -> int | None:
+        """The payment row whose QR is being followed right now, if any."""
+        if self._follower is None or self._follower.done() or self._shown is None:
+            return None
+        return self._shown[0]
 
     def _start(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(work)
@@ -210,14 +222,8 @@ class PaymentFlow:
         task.add_done_callback(self._tasks.discard)
 
     async def follow(self, row_id: int, shown_at: float) -> None:
-        """Counts down and asks the central until the payment ends or the customer leaves the QR."""
-        self._following.add(row_id)
-        try:
-            await self._follow(row_id, shown_at)
-        finally:
-            self._following.discard(row_id)
-
-    async def _follow(self, row_id: int, shown_at: float) -> None:
+        """Counts down and asks the central until the payment ends or the customer leaves the QR (for a
+        screen shown over it; :meth:`resume` starts it again when the QR is back on top)."""
         wait, next_poll = self._poll, self._clock() + self._poll
         while True:
             await self._sleep(min(1.0, self._poll))
@@ -250,6 +256,7 @@ class PaymentFlow:
             return True
         if payment.state is PaymentState.CLOSED:
             why = PaymentEnd.EXPIRED if payment.central_status == "expired" else PaymentEnd.PAID_ELSEWHERE
+            self._forget(payment.id)
             self._keeper.detach(payment.id)
             self._nav.replace(PaymentStopped(why, customer, payment.id, payment.order))
             return True
@@ -261,6 +268,7 @@ class PaymentFlow:
         if not isinstance(current, PayByQr):
             return
         loading: ScreenState = Loading(Waiting.CANCELLING, current.customer.code)
+        self._forget(current.payment.id)
         self._nav.replace(loading)
         try:
             payment = await self._keeper.cancel(current.payment.id)
@@ -285,7 +293,13 @@ class PaymentFlow:
         a live one: when a payment ends, its QR state is replaced."""
         for state in self._nav.states:
             if isinstance(state, PayByQr):
+                self._forget(state.payment.id)
                 self._start(self._abandon(state.payment))
+
+    def _forget(self, row_id: int) -> None:
+        """The QR of ``row_id`` ended or was left: nothing of it is kept (its follower stops by itself)."""
+        if self._shown is not None and self._shown[0] == row_id:
+            self._shown = None
 
     async def _abandon(self, payment: JournalPayment) -> None:
         try:
@@ -302,6 +316,7 @@ class PaymentFlow:
 
     # ------------------------------------------------------------------ received
     def _received(self, payment: JournalPayment) -> None:
+        self._forget(payment.id)
         self._nav.replace(PaymentReceived(payment, ReceiptProgress.PRINTING))
         self._start(self._print(payment))
 

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import qasync
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
@@ -16,13 +15,14 @@ from kiosk.app import LANDSCAPE, KioskApp, build_kiosk, demo_overrides
 from kiosk.config import load_settings
 from kiosk.devices.chime import FakeChime
 from kiosk.devices.speech import FakeSpeaker
+from kiosk.event_loop import KioskEventLoop
 from tests.helpers.central import RunningCentral
 
 
 @pytest.fixture
 def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     """A qasync loop: coroutines run on the Qt event loop, as in the kiosk (drive them with run_until_complete)."""
-    loop = qasync.QEventLoop(qapp)
+    loop = KioskEventLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop
     loop.close()
@@ -58,16 +58,8 @@ def kiosk(
 
 def close_kiosk(app: KioskApp, qloop: asyncio.AbstractEventLoop, qapp: QApplication) -> None:
     """Stops a kiosk built for a test: its devices, its requests, its window and its input watcher."""
-    app.stop_devices()
-    app.payments.leave()  # a QR left on screen is cancelled, so that its follower ends
-    app.navigator.home()
-    qloop.run_until_complete(app.settle())
-    qloop.run_until_complete(app.payments.followed())
-    app.keeper.journal.close()
-    app.outbox.close()
-    qloop.run_until_complete(app.client.aclose())
-    app.window.allow_close = True
-    app.window.close()
+    # As `kiosk run` stops: a QR left on screen is cancelled, background work awaited, journals closed.
+    qloop.run_until_complete(app.shutdown())
     app.window.deleteLater()
     for watch in (app.input_watch, app.staff_watch):
         qapp.removeEventFilter(watch)

@@ -400,7 +400,7 @@ def mock_speech_kiosk(
     yield build
     for app in built:
         close_kiosk(app, qloop, qapp)
-        assert app.speaker.state is SpeechState.UNAVAILABLE  # stop_devices closed it
+        assert app.speaker.state is SpeechState.UNAVAILABLE  # the shutdown closed it
         assert not app.speaker.can_speak("en")
     built.clear()
     gc.collect()

@@ -230,7 +230,7 @@ def test_the_kiosk_beats_every_heartbeat_every_seconds_with_a_fresh_status(
     # Stopping the kiosk stops the beats: released, the cancelled loop beats no more (a beat to the central
     # on loopback takes milliseconds).
     last = reported(central, kiosk)["last_heartbeat_at"]
-    kiosk.stop_devices()
+    run(kiosk.shutdown())
     pauses.release()
     run(asyncio.sleep(0.3))
     assert len(pauses.asked) == 3
