@@ -328,6 +328,7 @@ class KioskApp:
         w.more_time_requested.connect(self._more_time)
         w.end_session_requested.connect(self.idle.end_session)
         w.screen_created.connect(self._wire)
+        w.closed.connect(lambda: self.request_stop())
         # The real speech engine loads in the background: Repeat and Slower appear once it can speak.
         self.speaker.subscribe(lambda _state: self._show_assisted())
 
@@ -1170,10 +1171,6 @@ def _run_gui(settings: Settings, *, windowed: bool, smoke: bool, demo: bool) -> 
     except (JournalError, PaymentJournalError, OutboxError) as exc:
         return fail(f"{exc} — check data_dir, or run `kiosk doctor`")
 
-    # Only the kiosk decides when it stops (a signal, Ctrl+Q in the demo, staff): never Qt on its own, which
-    # would stop the event loop under the shutdown still running on it.
-    qt_app.setQuitOnLastWindowClosed(False)
-    qt_app.lastWindowClosed.connect(lambda: kiosk_app.request_stop())  # --windowed: the window's own close
     loop = KioskEventLoop(qt_app)
     asyncio.set_event_loop(loop)
     # From here on an unexpected error is logged and shows "please ask staff", never a traceback.
@@ -1184,6 +1181,7 @@ def _run_gui(settings: Settings, *, windowed: bool, smoke: bool, demo: bool) -> 
             status: int = loop.run_until_complete(
                 serve(kiosk_app, qt_app, windowed=windowed, smoke=smoke, demo=demo)
             )
+            loop.run_until_complete(_end_leftover_tasks())
     finally:
         restore_signals()
         faults.uninstall()
@@ -1194,6 +1192,9 @@ def _run_gui(settings: Settings, *, windowed: bool, smoke: bool, demo: bool) -> 
 async def serve(kiosk_app: KioskApp, qt_app: QApplication, *, windowed: bool, smoke: bool, demo: bool) -> int:
     """Runs a built kiosk on the running event loop until it is asked to stop, then shuts it down; returns the
     exit status (:class:`ExitStatus`)."""
+    # Only the kiosk decides when it stops (a signal, Ctrl+Q in the demo, staff): never Qt on its own when the
+    # window closes, which would stop the event loop under the shutdown still running on it.
+    qt_app.setQuitOnLastWindowClosed(False)
     problem = await kiosk_app.check_central()
     if problem is not None:
         if smoke:
@@ -1212,6 +1213,7 @@ async def serve(kiosk_app: KioskApp, qt_app: QApplication, *, windowed: bool, sm
     kiosk_app.start_reconciling()
     kiosk_app.start_outbox()
     kiosk_app.start_heartbeat()
+    log.info("ready: the kiosk is serving customers")
     try:
         if smoke:
             # Ready for input: the window is shown and the loop has handled everything queued by showing it.
@@ -1219,12 +1221,13 @@ async def serve(kiosk_app: KioskApp, qt_app: QApplication, *, windowed: bool, sm
             print(f"ready in {_process_age_ms():.0f} ms")  # noqa: T201
             return ExitStatus.STOPPED
         status = await kiosk_app.stop_requested()
-        log.info("stopping (%s)", status.name.lower().replace("_", " "))
+        log.info(
+            "stopping: %s", "closed by staff" if status is ExitStatus.CLOSED_BY_STAFF else "asked to stop"
+        )
         return status
     finally:
         lockdown.uninstall()  # the window may close now
         await kiosk_app.shutdown()
-        await _end_leftover_tasks()
 
 
 async def _end_leftover_tasks() -> None:

@@ -82,6 +82,7 @@ async def render_gallery(out: Path, *, only: Sequence[str] = (), assisted: bool 
     from kiosk.app import build_kiosk, demo_overrides
     from kiosk.config import load_settings
     from kiosk.demo_central import DemoCentral
+    from kiosk.session import Contrast, TextSize
 
     qt_app = QApplication.instance()
     assert isinstance(qt_app, QApplication)
@@ -98,6 +99,11 @@ async def render_gallery(out: Path, *, only: Sequence[str] = (), assisted: bool 
             unknown = set(only) - set(states)
             if unknown:
                 raise GalleryError(f"no such screen: {', '.join(sorted(unknown))}")
+            if assisted:
+                kiosk_app.start_assisted(by_staff=False)
+                kiosk_app.session.text_size = TextSize.LARGEST
+                kiosk_app.session.contrast = Contrast.HIGH
+                kiosk_app.restyle()
             kiosk_app.window.show()
             counts = dict.fromkeys(SIZES, 0)
             for name, state in states.items():
@@ -115,16 +121,13 @@ async def _shoot(
 ) -> list[str]:
     """One screen state, reached once and saved in each language at each size; the sizes saved."""
     from kiosk.event_loop import qt_caught_up
-    from kiosk.session import Contrast, TextSize
     from kiosk.views.router import screen_for
 
     window = kiosk_app.window
-    kiosk_app.idle.end_session()
-    if assisted:
-        kiosk_app.start_assisted(by_staff=False)
-        kiosk_app.session.text_size = TextSize.LARGEST
-        kiosk_app.session.contrast = Contrast.HIGH
-        kiosk_app.restyle()
+    # The last scenario's QR (if any) is cancelled and the customer's place is back home. The look stays: a
+    # restyle re-polishes every widget, the slowest step of all, and assisted mode keeps its look throughout.
+    kiosk_app.payments.leave()
+    kiosk_app.navigator.home()
     kiosk_app.navigator.go(state)
     await asyncio.sleep(0)
     if kiosk_app.navigator.current != state or not isinstance(window.current_screen, screen_for(state)):

@@ -71,7 +71,12 @@ def run_central(args: argparse.Namespace) -> int:
             payment_ttl=timedelta(seconds=args.payment_ttl),
         )
         app = create_app(settings)
-        sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
+        # Named IPPROTO_TCP, not 0: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on connections whose
+        # socket says TCP. Without it every answer to a kiosk's kept-alive connection waited ~40 ms for the
+        # kiosk's delayed ACK between its headers and its body (measured: 44 ms a request, 0.9 ms with it).
+        sock = socket.socket(
+            socket.AF_INET6 if ":" in args.host else socket.AF_INET, proto=socket.IPPROTO_TCP
+        )
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((args.host, args.port))
         # Listening before uvicorn starts: connections made after the line below wait in the backlog.

@@ -75,6 +75,8 @@ class KioskWindow(QWidget):
     staff_continue_requested = Signal()
     # A journey's screen was built: the app connects its intents to the journey's flow.
     screen_created = Signal(Screen)
+    # The window was closed where that is allowed (the demo, --windowed): the kiosk stops.
+    closed = Signal()
 
     def __init__(self, tr: Translator, *, location_name: str) -> None:
         super().__init__()
@@ -312,6 +314,7 @@ class KioskWindow(QWidget):
         # Alt+F4 or a stray close request must not leave a customer facing a desktop.
         if self.allow_close:
             event.accept()
+            self.closed.emit()
         else:
             event.ignore()
 

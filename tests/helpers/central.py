@@ -34,7 +34,8 @@ def running_central(
     app = create_app(
         ServerSettings(db_path=db_path, tokens=frozenset({TOKEN}), demo=demo, payment_ttl=payment_ttl), clock
     )
-    sock = socket.socket()
+    # A TCP socket by name: asyncio then turns Nagle off on each connection, as on `kiosk central`'s.
+    sock = socket.socket(proto=socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)
     port = sock.getsockname()[1]
