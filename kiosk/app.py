@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import signal
+import socket
 import sys
 import tempfile
 import time
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSocketNotifier, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication
 
@@ -1175,7 +1176,7 @@ def _run_gui(settings: Settings, *, windowed: bool, smoke: bool, demo: bool) -> 
     asyncio.set_event_loop(loop)
     # From here on an unexpected error is logged and shows "please ask staff", never a traceback.
     faults = install_fault_handlers(kiosk_app.fault, loop=loop)
-    restore_signals = _stop_on_signals(kiosk_app, loop, qt_app)
+    restore_signals = _stop_on_signals(kiosk_app, qt_app)
     try:
         with loop:
             status: int = loop.run_until_complete(
@@ -1240,28 +1241,42 @@ async def _end_leftover_tasks() -> None:
     await asyncio.gather(*leftovers, return_exceptions=True)
 
 
-def _stop_on_signals(
-    kiosk_app: KioskApp, loop: asyncio.AbstractEventLoop, qt_app: QApplication
-) -> Callable[[], None]:
+def _stop_on_signals(kiosk_app: KioskApp, qt_app: QApplication) -> Callable[[], None]:
     """SIGTERM (systemd's stop) and SIGINT (Ctrl+C in a terminal) stop the kiosk cleanly, in any mode: the
-    lockdown refuses to close the window, so a signal must not go through Qt's quit. Python runs signal handlers
-    only between bytecodes, so a timer wakes the interpreter while Qt's loop sleeps in C++. Returns what puts
-    the previous handlers back."""
+    lockdown refuses to close the window, so a signal must not go through Qt's quit. Returns what puts the
+    previous handlers back.
 
-    def stop(signum: int, _frame: object) -> None:
-        log.info("%s received", signal.Signals(signum).name)
-        loop.call_soon_threadsafe(kiosk_app.request_stop)
+    The signal is handled as an event of Qt's loop, never inside the signal handler: Python writes each signal's
+    number to a socket (``signal.set_wakeup_fd``) whose arrival wakes the loop at once. A handler that did the
+    work itself ran wherever the main thread happened to be, in the middle of writing a log line for instance,
+    where its own log line failed ("reentrant call") and took the stop request down with it."""
+    receiver, sender = socket.socketpair()
+    receiver.setblocking(False)
+    sender.setblocking(False)
+    previous_fd = signal.set_wakeup_fd(sender.fileno(), warn_on_full_buffer=False)
+    # Python's own handler must exist (the default one would kill the process at once); it has nothing to do.
+    previous = {signum: signal.signal(signum, lambda *_: None) for signum in (signal.SIGTERM, signal.SIGINT)}
+    notifier = QSocketNotifier(receiver.fileno(), QSocketNotifier.Type.Read, qt_app)
 
-    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGINT)}
-    waker = QTimer(qt_app)
-    waker.start(250)
-    waker.timeout.connect(lambda: None)
+    def arrived() -> None:
+        try:
+            numbers = receiver.recv(64)
+        except BlockingIOError:
+            return
+        for number in numbers:
+            log.info("%s received", signal.Signals(number).name)
+            kiosk_app.request_stop()
+
+    notifier.activated.connect(arrived)
 
     def restore() -> None:
-        waker.stop()
-        waker.deleteLater()
+        notifier.setEnabled(False)
+        notifier.deleteLater()
+        signal.set_wakeup_fd(previous_fd)
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        receiver.close()
+        sender.close()
 
     return restore
 

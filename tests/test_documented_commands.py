@@ -14,12 +14,12 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import pytest
 from PIL import Image
@@ -29,6 +29,7 @@ from tests.printing.escpos_stream import parse, raster_pages
 
 ROOT = Path(__file__).parent.parent
 STOP_WITHIN_SECONDS = 5.0
+READY = "ready: the kiosk is serving customers"
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080), "small": (1366, 768)}
 
 
@@ -147,48 +148,91 @@ def test_the_smoke_against_a_configured_central(tmp_path: Path, central: Central
     no_crash_in(result.stderr)
 
 
-def wait_for_line(stream: IO[str], needle: str, seen: list[str], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = stream.readline()
-        if not line:
-            break
-        seen.append(line)
-        if needle in line:
-            return
-    raise AssertionError(f"{needle!r} never came:\n{''.join(seen)}")
+class Running:
+    """A command left running. A thread reads its stderr as it comes (a pipe nobody reads can fill up and stall
+    the command), so that a test can act the moment a line appears: a signal sent while the kiosk is still
+    writing its log is the case that once lost the stop request."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.process = subprocess.Popen(
+            args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, bufsize=1
+        )
+        self._lines: list[str] = []
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            with self._changed:
+                self._lines.append(line)
+                self._changed.notify_all()
+        with self._changed:
+            self._lines.append("")  # the end
+            self._changed.notify_all()
+
+    @property
+    def stderr(self) -> str:
+        with self._changed:
+            return "".join(self._lines)
+
+    def wait_for(self, needle: str, timeout: float = 60) -> None:
+        with self._changed:
+            found = self._changed.wait_for(
+                lambda: any(needle in line for line in self._lines) or "" in self._lines, timeout
+            )
+            if not found or not any(needle in line for line in self._lines):
+                raise AssertionError(f"{needle!r} never came:\n{''.join(self._lines)}")
+
+    def stop(self, signum: int, timeout: float = 30) -> tuple[int, float]:
+        """Sends ``signum``; the exit status and how long the command took to end."""
+        sent = time.monotonic()
+        self.process.send_signal(signum)
+        status = self.process.wait(timeout=timeout)
+        took = time.monotonic() - sent
+        self._reader.join(timeout=10)
+        return status, took
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self._reader.join(timeout=10)
 
 
+@pytest.fixture
+def running(tmp_path: Path) -> Iterator[Callable[..., Running]]:
+    started: list[Running] = []
+
+    def start(*args: str, **env: str) -> Running:
+        command = Running(list(args), user_env(tmp_path, **env))
+        started.append(command)
+        return command
+
+    yield start
+    for command in started:
+        command.close()
+
+
+@pytest.mark.parametrize("attempt", range(3))
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_production_kiosk_stops_cleanly_on_a_signal(
-    tmp_path: Path, central: Central, signum: signal.Signals
+    tmp_path: Path, central: Central, running: Callable[..., Running], signum: signal.Signals, attempt: int
 ) -> None:
     """Full screen, not a demo: the lockdown refuses every close, and still systemd's stop (SIGTERM) and a
-    Ctrl+C (SIGINT) end it at once, with status 0 and the journals closed (no -wal file left)."""
+    Ctrl+C (SIGINT) end it at once, with status 0 and the journals closed (no -wal file left). The signal comes
+    while the kiosk is still writing its log (a handler that logged itself there lost the stop, more often than
+    not: hence a few attempts)."""
     data = tmp_path / "data"
     config = write_config(
         tmp_path / "kiosk.toml", central, data, f'[printer]\nuri = "file://{tmp_path}/p.bin"'
     )
-    process = subprocess.Popen(
-        [kiosk_script(), "run", "--config", str(config)],
-        env=user_env(tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    seen: list[str] = []
-    try:
-        assert process.stderr is not None
-        wait_for_line(process.stderr, "ready: the kiosk is serving customers", seen)
-        assert {p.name for p in data.glob("*-wal")}  # the journals are open
-        sent = time.monotonic()
-        process.send_signal(signum)
-        status = process.wait(timeout=30)
-        took = time.monotonic() - sent
-    finally:
-        if process.poll() is None:
-            process.kill()
-    stderr = "".join(seen) + process.stderr.read()
+    kiosk_run = running(kiosk_script(), "run", "--config", str(config))
+    kiosk_run.wait_for(READY)
+    assert {p.name for p in data.glob("*-wal")}  # the journals are open
+    status, took = kiosk_run.stop(signum)
+    stderr = kiosk_run.stderr
     assert status == 0, stderr
     assert took < STOP_WITHIN_SECONDS, f"{took:.1f} s"
     no_crash_in(stderr)
@@ -197,7 +241,7 @@ def test_a_production_kiosk_stops_cleanly_on_a_signal(
 
 
 @pytest.mark.slow
-def test_ctrl_q_quits_the_demo_cleanly(tmp_path: Path) -> None:
+def test_ctrl_q_quits_the_demo_cleanly(tmp_path: Path, running: Callable[..., Running]) -> None:
     """The demo as a user runs it on a desktop: a real X window (Xvfb), Ctrl+Q typed on the keyboard."""
     if not (shutil.which("Xvfb") and shutil.which("xdotool")):
         if os.environ.get("CI"):
@@ -209,33 +253,22 @@ def test_ctrl_q_quits_the_demo_cleanly(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    process = None
     try:
-        env = user_env(tmp_path, DISPLAY=display, QT_QPA_PLATFORM="xcb")
-        process = subprocess.Popen(
-            [kiosk_script(), "--demo"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        seen: list[str] = []
-        assert process.stderr is not None
-        wait_for_line(process.stderr, "ready: the kiosk is serving customers", seen)
+        env = {"DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
+        demo = running(kiosk_script(), "--demo", **env)
+        demo.wait_for(READY)
         # The keys go to the window under the pointer (no window manager): wait until the kiosk's is mapped.
-        subprocess.run(
-            ["xdotool", "search", "--sync", "--onlyvisible", "--name", "."],
-            env=env,
-            check=True,
-            timeout=30,
-            stdout=subprocess.DEVNULL,
-        )
+        xdotool = {"env": user_env(tmp_path, **env), "check": True, "timeout": 30}
+        search = ["xdotool", "search", "--sync", "--onlyvisible", "--name", "."]
+        subprocess.run(search, stdout=subprocess.DEVNULL, **xdotool)  # type: ignore[call-overload]
         sent = time.monotonic()
-        subprocess.run(["xdotool", "key", "ctrl+q"], env=env, check=True, timeout=10)
-        status = process.wait(timeout=30)
+        subprocess.run(["xdotool", "key", "ctrl+q"], **xdotool)  # type: ignore[call-overload]
+        status = demo.process.wait(timeout=30)
         took = time.monotonic() - sent
-        stderr = "".join(seen) + process.stderr.read()
     finally:
-        if process is not None and process.poll() is None:
-            process.kill()
         xvfb.terminate()
         xvfb.wait(timeout=10)
+    stderr = demo.stderr
     assert status == 0, stderr
     assert took < STOP_WITHIN_SECONDS, f"{took:.1f} s"
     no_crash_in(stderr)
@@ -267,27 +300,17 @@ def test_display_session_passes_on_the_kiosks_own_status(tmp_path: Path, fake_ca
 
 
 def test_display_session_stops_the_kiosk_first_on_sigterm(
-    tmp_path: Path, central: Central, fake_cage: list[str]
+    tmp_path: Path, central: Central, fake_cage: list[str], running: Callable[..., Running]
 ) -> None:
     data = tmp_path / "data"
     config = write_config(tmp_path / "kiosk.toml", central, data)
-    process = subprocess.Popen(
-        [kiosk_script(), "display-session", "--", *fake_cage, kiosk_script(), "run", "--config", str(config)],
-        env=user_env(tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    session = running(
+        *(kiosk_script(), "display-session", "--", *fake_cage),
+        *(kiosk_script(), "run", "--config", str(config)),
     )
-    seen: list[str] = []
-    try:
-        assert process.stderr is not None
-        wait_for_line(process.stderr, "ready: the kiosk is serving customers", seen)
-        process.send_signal(signal.SIGTERM)
-        status = process.wait(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    stderr = "".join(seen) + process.stderr.read()
+    session.wait_for(READY)
+    status, _ = session.stop(signal.SIGTERM)
+    stderr = session.stderr
     assert status == 0, stderr
     assert "SIGTERM received" in stderr  # the kiosk itself got it, not only the compositor
     no_crash_in(stderr)
@@ -295,32 +318,19 @@ def test_display_session_stops_the_kiosk_first_on_sigterm(
 
 
 def test_display_session_reports_a_killed_kiosk_as_a_failure(
-    tmp_path: Path, central: Central, fake_cage: list[str]
+    tmp_path: Path, central: Central, fake_cage: list[str], running: Callable[..., Running]
 ) -> None:
     config = write_config(tmp_path / "kiosk.toml", central, tmp_path / "data")
     status_file = tmp_path / "status"
-    process = subprocess.Popen(
-        [
-            *(kiosk_script(), "display-session", "--status-file", str(status_file), "--", *fake_cage),
-            *(kiosk_script(), "run", "--config", str(config)),
-        ],
-        env=user_env(tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    session = running(
+        *(kiosk_script(), "display-session", "--status-file", str(status_file), "--", *fake_cage),
+        *(kiosk_script(), "run", "--config", str(config)),
     )
-    seen: list[str] = []
-    try:
-        assert process.stderr is not None
-        wait_for_line(process.stderr, "ready: the kiosk is serving customers", seen)
-        word, pid = status_file.read_text(encoding="ascii").split()
-        assert word == "running"
-        os.kill(int(pid), signal.SIGKILL)  # a crash that writes nothing (or a power cut of the process)
-        status = process.wait(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert status == 70  # not 0: systemd restarts it
+    session.wait_for(READY)
+    word, pid = status_file.read_text(encoding="ascii").split()
+    assert word == "running"
+    os.kill(int(pid), signal.SIGKILL)  # a crash that writes nothing (or a power cut of the process)
+    assert session.process.wait(timeout=30) == 70  # not 0: systemd restarts it
 
 
 # ---------------------------------------------------------------------------------------------- doctor

@@ -33,12 +33,17 @@ def kiosk_overrides() -> dict[str, object]:
 
 
 def start(
-    kiosk: KioskApp, qapp: QApplication, caplog: pytest.LogCaptureFixture, *, demo: bool
+    kiosk: KioskApp,
+    qapp: QApplication,
+    caplog: pytest.LogCaptureFixture,
+    *,
+    demo: bool,
+    windowed: bool = False,
 ) -> asyncio.Task[int]:
     caplog.set_level(logging.INFO, logger="kiosk.app")
     if kiosk.scanner is not None:
         kiosk.scanner.stop()  # the fixture started it; serve starts it as `kiosk run` does
-    task = asyncio.ensure_future(serve(kiosk, qapp, windowed=False, smoke=False, demo=demo))
+    task = asyncio.ensure_future(serve(kiosk, qapp, windowed=windowed, smoke=False, demo=demo))
     run_until(lambda: READY in caplog.text or task.done())
     assert not task.done()
     return task
@@ -79,6 +84,15 @@ def test_staff_closing_the_program_ends_with_the_status_that_keeps_it_stopped(
 def test_ctrl_q_stops_the_demo(kiosk: KioskApp, qapp: QApplication, caplog: pytest.LogCaptureFixture) -> None:
     task = start(kiosk, qapp, caplog, demo=True)
     QTest.keyClick(kiosk.window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert stopped(task) == ExitStatus.STOPPED
+    assert journals_closed(kiosk)
+
+
+def test_closing_the_window_of_a_windowed_kiosk_stops_it(
+    kiosk: KioskApp, qapp: QApplication, caplog: pytest.LogCaptureFixture
+) -> None:
+    task = start(kiosk, qapp, caplog, demo=False, windowed=True)
+    kiosk.window.close()  # the window manager's close button
     assert stopped(task) == ExitStatus.STOPPED
     assert journals_closed(kiosk)
 

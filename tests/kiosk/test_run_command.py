@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.helpers.central import RunningCentral
 
 
@@ -39,20 +37,8 @@ def write_config(path: Path, url: str, token: str, extra: str = "") -> Path:
     return path
 
 
-@pytest.mark.slow
-def test_demo_smoke_starts_the_central_shows_home_and_reports_ready(tmp_path: Path) -> None:
-    result = kiosk("--demo", "--smoke", home=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert re.fullmatch(r"ready in \d+ ms\n", result.stdout)
-
-
-def test_smoke_against_a_configured_central(tmp_path: Path, central: RunningCentral) -> None:
-    config = write_config(tmp_path / "kiosk.toml", central.url, central.token)
-    result = kiosk("run", "--smoke", "--config", str(config), home=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ready in ")
-    # No request addresses in the log: a customer code would be in one.
-    assert "/v1/" not in result.stderr
+# `kiosk run --demo --smoke` and the smoke against a configured central, as the installed console script:
+# tests/test_documented_commands.py.
 
 
 def test_the_log_carries_syslog_priorities_under_systemd(tmp_path: Path, central: RunningCentral) -> None:
