@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kiosk.demo_central import DemoCentral
+from kiosk.demo.central import DemoCentral
 
 BASELINE = r"""
 import os, sys

@@ -13,29 +13,29 @@ from kiosk_central import cli as central_cli
 # (name, help, module, function that adds the subcommand's arguments and sets `handler`). Each module is
 # imported only when its command runs: `kiosk central` must not pay for importing Qt.
 _KIOSK_COMMANDS: tuple[tuple[str, str, str, str], ...] = (
-    ("run", "run the kiosk (the default command)", "kiosk.app", "configure_run_parser"),
+    ("run", "run the kiosk (the default command)", "kiosk.shell.app", "configure_run_parser"),
     (
         "doctor",
         "check this kiosk's installation, one line per check",
-        "kiosk.doctor",
+        "kiosk.shell.doctor",
         "configure_doctor_parser",
     ),
     (
         "print-test",
         "print a test page and report the printer's status",
-        "kiosk.printing.cli",
+        "kiosk.shell.print_test",
         "configure_parser",
     ),
     (
         "screenshots",
         "render every screen to PNG, in both languages, at three panel sizes",
-        "kiosk.screenshots",
+        "kiosk.demo.gallery",
         "configure_parser",
     ),
     (
         "display-session",
         "run a compositor (cage) with the kiosk inside, and exit with the kiosk's own status",
-        "kiosk.display_session",
+        "kiosk.shell.display_session",
         "configure_parser",
     ),
 )

@@ -33,7 +33,7 @@ import secrets
 import sqlite3
 from datetime import datetime, timedelta
 
-from kiosk.vietqr import VietQR, encode
+from kiosk.customer.vietqr import VietQR, encode
 from kiosk_central import accounts, errors, schemas
 from kiosk_central.clock import from_text, to_text
 from kiosk_central.ledger import check_code, customer_row, expire_stale_payments

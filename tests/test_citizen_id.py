@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.citizen_id import CitizenCard, IdCardProblem, read_citizen_id
+from kiosk.customer.citizen_id import CitizenCard, IdCardProblem, read_citizen_id
 
 TODAY = date(2026, 11, 23)
 CARD = "079088001234|025123456|Nguyễn Thị Hương|15041988|Nữ|12 Lý Tự Trọng, Phường Bến Nghé, TP Hồ Chí Minh|20052021"

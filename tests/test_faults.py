@@ -22,8 +22,8 @@ from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.event_loop import KioskEventLoop
-from kiosk.faults import FaultHandlers, install_fault_handlers
+from kiosk.shell.event_loop import KioskEventLoop
+from kiosk.shell.faults import FaultHandlers, install_fault_handlers
 
 
 class Emitter(QObject):
@@ -65,7 +65,7 @@ def installed(
 
 
 def _critical_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
-    return [r for r in caplog.records if r.name == "kiosk.faults" and r.levelno == logging.CRITICAL]
+    return [r for r in caplog.records if r.name == "kiosk.shell.faults" and r.levelno == logging.CRITICAL]
 
 
 def _assert_logged_once_with_traceback(

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import spoken
 from kiosk.central.models import (
     Bill,
     BillList,
@@ -30,8 +29,7 @@ from kiosk.central.models import (
     ServiceRequest,
 )
 from kiosk.central.models import RequestStatus as Progress
-from kiosk.citizen_id import IdCardProblem
-from kiosk.devices.escpos_status import PrinterFault, PrinterState
+from kiosk.customer.citizen_id import IdCardProblem
 from kiosk.flows.navigation import (
     AccountOverview,
     BillDetail,
@@ -87,9 +85,11 @@ from kiosk.flows.navigation import (
     TrackRequest,
     Waiting,
 )
-from kiosk.guidance import guidance
-from kiosk.i18n import LANGUAGES, Language, Translator, extract, source_files
+from kiosk.guidance import spoken
+from kiosk.guidance.screens import guidance
+from kiosk.language.catalogs import LANGUAGES, Language, Translator, extract, source_files
 from kiosk.payments.records import JournalPayment, Order, OrderBill, PaymentState, ReceiptState
+from kiosk.printing.printer_status import PrinterFault, PrinterState
 from kiosk.requests.form import FieldProblem, RequestForm
 from kiosk.requests.records import Delivery, OutboxItem, OutboxKind
 from kiosk.staff.day_report import DayReport, MethodTotal, PaymentFailures, PaymentLine

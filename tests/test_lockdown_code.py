@@ -2,7 +2,7 @@
 dialogs, other top-level windows, links opened in a browser, tray icons, or text widgets with their stock
 context menu (cut, copy, paste... and, in some styles, more).
 
-The event filter in kiosk/lockdown.py swallows context menus at run time; this scan keeps the things it would
+The event filter in kiosk/shell/lockdown.py swallows context menus at run time; this scan keeps the things it would
 have to swallow out of the code in the first place, and names the file and line of each. It reads the syntax
 tree, so comments and docstrings may name what they like.
 """

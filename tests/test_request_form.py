@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.central.models import FormField, Service
-from kiosk.citizen_id import CitizenCard
+from kiosk.customer.citizen_id import CitizenCard
 from kiosk.requests.form import FieldProblem, RequestForm, check, input_limit, masked, shown, to_wire
 from kiosk_central import services_catalog
 

@@ -10,14 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk import spoken
-from kiosk.i18n import LANGUAGES, Language, Translator
+from kiosk.guidance import spoken
+from kiosk.language.catalogs import LANGUAGES, Language, Translator
 
 TR = {language: Translator.load(language=language) for language in LANGUAGES}
 VI, EN = TR["vi"], TR["en"]
 
 # ---------------------------------------------------------------------------------------------- an independent ear
-# A listener's reading of Vietnamese number words, written separately from kiosk.spoken, so that a round trip
+# A listener's reading of Vietnamese number words, written separately from kiosk.guidance.spoken, so that a round trip
 # proves the words say the number (and not merely that the code agrees with itself).
 _DIGIT = {
     "không": 0,
@@ -142,7 +142,9 @@ def test_numbers_as_a_cashier_says_them(value: int, vi: str, en: str) -> None:
 def test_vietnamese_number_words_say_the_number(value: int) -> None:
     words = spoken.number(value, VI)
     assert hear_vi(words) == value
-    assert not re.search(r"\d|\blẻ\b|\bngàn\b|\btư\b", words)  # nghìn and linh, chosen in kiosk.spoken
+    assert not re.search(
+        r"\d|\blẻ\b|\bngàn\b|\btư\b", words
+    )  # nghìn and linh, chosen in kiosk.guidance.spoken
 
 
 @given(st.integers(min_value=0, max_value=10**15))

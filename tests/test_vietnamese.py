@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from kiosk.vietnamese import (
+from kiosk.language.tone_marks import (
     BACKSPACE,
     CLEAR,
     SPACE,

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from vietnam_qr_pay import QRPay, VietQRService
 from vietnam_qr_pay.crc16 import crc16ccitt
 
-from kiosk.vietqr import VietQR, VietQRError, VietQRErrorReason, crc16_ccitt_false, decode, encode
+from kiosk.customer.vietqr import VietQR, VietQRError, VietQRErrorReason, crc16_ccitt_false, decode, encode
 
 NAPAS_SAMPLE = (
     "00020101021238570010A00000072701270006970403011300110123456780208QRIBFTTA"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QUrl
 
-from kiosk.paths import RESOURCES_DIR
+from kiosk.assets import RESOURCES_DIR
 
 if TYPE_CHECKING:
     from PySide6.QtMultimedia import QSoundEffect

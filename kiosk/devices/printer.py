@@ -31,7 +31,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from PIL import Image
 
-from kiosk.devices.escpos_status import (
+from kiosk.printing.printer_status import (
     FaultKind,
     PrinterFault,
     PrinterState,

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from PySide6.QtCore import Q_ARG, QCoreApplication, QLocale, QMetaObject, QObject, Qt, QThread, Signal, Slot
 
-from kiosk.i18n import LANGUAGES, LOCALES, Language
+from kiosk.language.catalogs import LANGUAGES, LOCALES, Language
 
 if TYPE_CHECKING:
     from PySide6.QtTextToSpeech import QTextToSpeech, QVoice

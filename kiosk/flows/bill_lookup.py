@@ -17,7 +17,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from kiosk.bill_parts import lines_add_up
 from kiosk.central.errors import (
     CentralError,
     InvalidInput,
@@ -36,7 +35,8 @@ from kiosk.central.models import (
     Granularity,
     Tariffs,
 )
-from kiosk.customer_code import DIGITS, PREFIXES, CitizenId, FoundCode, check_code, code_from_scan
+from kiosk.customer.bill_parts import lines_add_up
+from kiosk.customer.code import DIGITS, PREFIXES, CitizenId, FoundCode, check_code, code_from_scan
 from kiosk.flows.navigation import (
     AccountOverview,
     BillDetail,
@@ -55,7 +55,7 @@ from kiosk.flows.navigation import (
     ScreenState,
     Waiting,
 )
-from kiosk.session import CustomerSession
+from kiosk.flows.session import CustomerSession
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ total or is for another recipient, is refused (:class:`NoticeRefusedError`) and 
 from __future__ import annotations
 
 from kiosk.central.models import Bill, BillPaymentQr, Customer
-from kiosk.i18n import Translator
+from kiosk.language.catalogs import Translator
 from kiosk.payments.qr_check import QrRefusedError, check_qr
 from kiosk.printing.document import Document
 from kiosk.printing.documents import BillNotice, BillNoticeLabels, Header, TariffLine, bill_notice

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kiosk.flows.navigation import IdleWarning, Navigator, PayByQr
-from kiosk.session import CustomerSession
+from kiosk.flows.session import CustomerSession
 
 
 class IdleFlow:

@@ -24,9 +24,9 @@ from kiosk.central.models import (
     ServiceRequest,
     Tariffs,
 )
-from kiosk.citizen_id import IdCardProblem
-from kiosk.devices.escpos_status import PrinterStatus
+from kiosk.customer.citizen_id import IdCardProblem
 from kiosk.payments.records import JournalPayment, Order
+from kiosk.printing.printer_status import PrinterStatus
 from kiosk.requests.form import FieldProblem, RequestForm
 from kiosk.requests.records import OutboxItem
 from kiosk.staff.day_report import DayReport

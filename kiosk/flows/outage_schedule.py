@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from kiosk.central.models import Customer, Outage
 from kiosk.flows.outages import upcoming
-from kiosk.i18n import Translator
+from kiosk.language.catalogs import Translator
 from kiosk.printing import documents
 from kiosk.printing.document import Document
 from kiosk.printing.documents import Header, OutageScheduleLabels

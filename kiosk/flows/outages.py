@@ -21,7 +21,7 @@ from typing import Protocol
 
 from kiosk.central.errors import CentralError
 from kiosk.central.models import Customer, Outage, OutageList, OutageReportKind
-from kiosk.customer_code import check_code
+from kiosk.customer.code import check_code
 from kiosk.flows.bill_lookup import BillLookupFlow
 from kiosk.flows.navigation import (
     DangerHotline,
@@ -38,10 +38,10 @@ from kiosk.flows.navigation import (
     ScreenState,
     Waiting,
 )
+from kiosk.flows.session import CustomerSession
 from kiosk.requests.courier import Courier
 from kiosk.requests.outbox import Outbox
 from kiosk.requests.records import ASSISTED_BY_STAFF, OutboxItem, OutboxKind, outage_report_payload
-from kiosk.session import CustomerSession
 
 __all__ = ["SCHEDULE_DAYS", "OutageFlow", "OutageSource", "in_progress", "upcoming"]
 

@@ -36,6 +36,7 @@ from kiosk.flows.navigation import (
     ScreenState,
     Waiting,
 )
+from kiosk.flows.session import CustomerSession
 from kiosk.payments.keeper import (
     OutcomeUnknownError,
     PaymentKeeper,
@@ -44,7 +45,6 @@ from kiosk.payments.keeper import (
     order_for,
 )
 from kiosk.payments.records import JournalPayment, PaymentState, ReceiptState
-from kiosk.session import CustomerSession
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from typing import Protocol
 
 from kiosk.central.errors import UNKNOWN, BadResponse, CentralError, InvalidInput, RateLimited, Unavailable
 from kiosk.central.models import Customer, Otp, OtpPurpose, OtpVerification, Service, ServiceList
-from kiosk.citizen_id import CitizenCard, read_citizen_id
+from kiosk.customer.citizen_id import CitizenCard, read_citizen_id
 from kiosk.flows.bill_lookup import BillLookupFlow
 from kiosk.flows.navigation import (
     OTP_LENGTH,
@@ -46,6 +46,8 @@ from kiosk.flows.navigation import (
     SlipProgress,
     Waiting,
 )
+from kiosk.flows.session import CustomerSession
+from kiosk.language.tone_marks import press
 from kiosk.requests.courier import Courier
 from kiosk.requests.form import DIGIT_TYPES, FieldProblem, RequestForm, check, input_limit
 from kiosk.requests.outbox import Outbox
@@ -56,8 +58,6 @@ from kiosk.requests.records import (
     OutboxKind,
     service_request_payload,
 )
-from kiosk.session import CustomerSession
-from kiosk.vietnamese import press
 
 log = logging.getLogger(__name__)
 

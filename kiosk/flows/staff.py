@@ -24,7 +24,7 @@ from kiosk.flows.navigation import (
     StaffPin,
     StaffPrintouts,
 )
-from kiosk.i18n import Language
+from kiosk.language.catalogs import Language
 from kiosk.payments.records import JournalPayment
 from kiosk.requests.records import OutboxItem
 from kiosk.staff.day_report import DayReport
@@ -119,7 +119,7 @@ class StaffFlow:
         return None if status.verdict is PinVerdict.OPEN else status
 
     def pin_key(self, key: str) -> None:
-        """A digit, ``"backspace"`` or ``"clear"`` on the PIN keypad (the vocabulary of `kiosk.views.keypad`)."""
+        """A digit, ``"backspace"`` or ``"clear"`` on the PIN keypad (the vocabulary of `kiosk.views.parts.keypad`)."""
         if not isinstance(self._nav.current, StaffPin):
             return
         if key == "backspace":

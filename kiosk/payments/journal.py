@@ -32,8 +32,8 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from kiosk.journal_file import open_journal, transaction
 from kiosk.payments.records import JournalPayment, Order, PaymentState, ReceiptState
+from kiosk.storage.journal_file import open_journal, transaction
 
 __all__ = [
     "JOURNAL_FILE_NAME",

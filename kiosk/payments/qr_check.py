@@ -7,7 +7,7 @@ it expects, and refuses to show one that differs.
 
 from __future__ import annotations
 
-from kiosk.vietqr import VietQR, VietQRError, decode
+from kiosk.customer.vietqr import VietQR, VietQRError, decode
 
 __all__ = ["QrRefusedError", "check_qr"]
 

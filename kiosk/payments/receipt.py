@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from kiosk.i18n import Translator
+from kiosk.language.catalogs import Translator
 from kiosk.payments.records import JournalPayment
 from kiosk.printing.document import Document
 from kiosk.printing.documents import BillLine, Header, PaymentReceipt, PaymentReceiptLabels, payment_receipt

@@ -171,7 +171,9 @@ class BillNotice:
     vat: int
     total: int
     due: date
-    payment_qr: str  # a VietQR payload from the central system, already checked with kiosk.vietqr.decode
+    payment_qr: (
+        str  # a VietQR payload from the central system, already checked with kiosk.customer.vietqr.decode
+    )
 
 
 @dataclass(frozen=True)

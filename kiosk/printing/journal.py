@@ -16,9 +16,9 @@ from contextlib import AbstractContextManager, closing
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kiosk.journal_file import open_journal, transaction
 from kiosk.printing.document import Document
 from kiosk.printing.records import JobState, JournalEntry
+from kiosk.storage.journal_file import open_journal, transaction
 
 __all__ = ["JOURNAL_FILE_NAME", "JobState", "JournalEntry", "JournalError", "PrintJournal"]
 

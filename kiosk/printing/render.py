@@ -26,8 +26,8 @@ import qrcode  # type: ignore[import-untyped]
 import qrcode.constants  # type: ignore[import-untyped]
 from PIL import Image, ImageDraw, ImageFont
 
+from kiosk.assets import FONT_FILES
 from kiosk.devices.printer import CutPaper, PrintJob, PrintOp, RasterBlock, TextLine
-from kiosk.paths import FONT_FILES
 from kiosk.printing.document import (
     Align,
     Banner,

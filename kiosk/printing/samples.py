@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from kiosk import vietqr
+from kiosk.customer import vietqr
 from kiosk.printing.document import Document
 from kiosk.printing.documents import (
     BillLine,

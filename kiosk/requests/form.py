@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import assert_never
 
 from kiosk.central.models import FieldType, FieldValue, FormField, Service
-from kiosk.citizen_id import CitizenCard
+from kiosk.customer.citizen_id import CitizenCard
 
 __all__ = [
     "DIGIT_TYPES",

@@ -28,7 +28,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
 
-from kiosk.journal_file import open_journal, transaction
 from kiosk.requests.records import (
     PAYLOAD_KEYS,
     REFERENCE_ALPHABET,
@@ -38,10 +37,11 @@ from kiosk.requests.records import (
     OutboxKind,
     lookup_key,
 )
+from kiosk.storage.journal_file import open_journal, transaction
 
 __all__ = ["OUTBOX_FILE_NAME", "Outbox", "OutboxError"]
 
-# A file of its own, as the payment and print journals have theirs (kiosk.app opens each in the data dir).
+# A file of its own, as the payment and print journals have theirs (kiosk.shell.app opens each in the data dir).
 OUTBOX_FILE_NAME = "outbox.sqlite3"
 SCHEMA_VERSION = 1
 

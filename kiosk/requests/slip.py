@@ -10,7 +10,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from kiosk.central.models import Service
-from kiosk.i18n import Translator
+from kiosk.language.catalogs import Translator
 from kiosk.printing.document import Document
 from kiosk.printing.documents import Header, RequestSlip, RequestSlipLabels, request_slip
 from kiosk.requests.records import Delivery, OutboxItem

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from kiosk.i18n import Translator
+from kiosk.language.catalogs import Translator
 from kiosk.payments.records import JournalPayment, PaymentState, ReceiptState
 from kiosk.printing.document import Block, Divider, Document, KeyValue, Table, Text, Title, Total
 from kiosk.printing.records import JobState, JournalEntry

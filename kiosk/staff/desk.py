@@ -15,14 +15,14 @@ from zoneinfo import ZoneInfo
 
 from kiosk import __version__
 from kiosk.central.errors import CentralError, Unauthorized
-from kiosk.devices.escpos_status import PrinterState, is_printable
+from kiosk.central.heartbeat import HeartbeatSender
 from kiosk.flows.navigation import CentralState, KioskHealth, Printout
-from kiosk.heartbeat import HeartbeatSender
-from kiosk.i18n import Language, Translator
+from kiosk.language.catalogs import Language, Translator
 from kiosk.payments.journal import PaymentJournal
 from kiosk.payments.receipt import RECEIPT_KIND
 from kiosk.payments.records import JournalPayment
 from kiosk.printing.documents import PrintTestPage, print_test_page
+from kiosk.printing.printer_status import PrinterState, is_printable
 from kiosk.printing.records import JobState
 from kiosk.printing.samples import PRINT_TEST_LABELS_VI, print_test_qr_payload, sample_header
 from kiosk.printing.service import PrintService

@@ -25,7 +25,7 @@ from typing import Final, assert_never
 from zoneinfo import ZoneInfo
 
 from kiosk.config import verify_pin
-from kiosk.i18n import Translator
+from kiosk.language.catalogs import Translator
 from kiosk.staff.state_file import write_json_atomically
 
 __all__ = [

@@ -11,10 +11,10 @@ import httpx
 import pytest
 from vietnam_qr_pay import QRPay
 
-from kiosk import vietqr
 from kiosk.central.client import CentralClient
 from kiosk.central.errors import Conflict, NotFound, Unauthorized
 from kiosk.central.models import Bill, BillPaymentQr
+from kiosk.customer import vietqr
 from tests.helpers.central import RunningCentral
 
 CODE = "PE01000123456"  # three unpaid bills, the two oldest overdue

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk import vietqr
 from kiosk.central.client import CentralClient
 from kiosk.central.errors import Conflict, InvalidInput, NotFound
+from kiosk.customer import vietqr
 
 CODE = "PE01000123456"  # three unpaid bills
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from kiosk.assets import RESOURCES_DIR
 from kiosk.devices.chime import STAFF_CALL_SOUND, Chime, FakeChime, QtChime
-from kiosk.paths import RESOURCES_DIR
 
 # Loading Qt's multimedia stack reports, once per process, the optional libraries it did not find and,
 # on a machine without a sound server (CI), that PulseAudio is not there. Harmless, and not ours to fix.

@@ -11,7 +11,7 @@ from kiosk.central.models import Corporation, Customer, DistrictUnit, Label, Met
 from kiosk.flows.outage_schedule import schedule_document
 from kiosk.flows.outages import upcoming
 from kiosk.flows.track import code_from_slip
-from kiosk.i18n import Translator
+from kiosk.language.catalogs import Translator
 from kiosk.printing.document import KeyValue, Note, Text
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam

@@ -11,11 +11,11 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import LANDSCAPE, KioskApp, build_kiosk, demo_overrides
 from kiosk.config import load_settings
 from kiosk.devices.chime import FakeChime
 from kiosk.devices.speech import FakeSpeaker
-from kiosk.event_loop import KioskEventLoop
+from kiosk.shell.app import LANDSCAPE, KioskApp, build_kiosk, demo_overrides
+from kiosk.shell.event_loop import KioskEventLoop
 from tests.helpers.central import RunningCentral
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import LANDSCAPE, KioskApp, build_kiosk, demo_overrides
 from kiosk.config import load_settings
+from kiosk.shell.app import LANDSCAPE, KioskApp, build_kiosk, demo_overrides
 
 
 def kiosk_against(qapp: QApplication, url: str, tmp_path: Path, **central: object) -> KioskApp:

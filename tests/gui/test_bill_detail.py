@@ -10,10 +10,10 @@ from PIL import Image
 from PySide6.QtWidgets import QAbstractButton, QLabel
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import KioskApp
-from kiosk.bill_parts import bill_parts
 from kiosk.central.models import Bill
+from kiosk.customer.bill_parts import bill_parts
 from kiosk.flows.navigation import AccountOverview, BillDetail, PrintPreview
+from kiosk.shell.app import KioskApp
 from tests.helpers.screens import open_account, settle
 from tests.helpers.widgets import tap, visible_texts
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QAbstractButton, QLabel
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import KioskApp
 from kiosk.devices.scanner import FakeScanner
 from kiosk.flows.navigation import AccountOverview, EnterCode, Home, LookupFailed, LookupProblem
+from kiosk.shell.app import KioskApp
 from tests.helpers.screens import settle, type_code
 from tests.helpers.widgets import tap, visible_texts
 
@@ -71,7 +71,7 @@ def test_a_typed_code_opens_the_account_with_what_the_central_says_is_owed(
     assert state.customer.name in texts  # masked by the central: "Nguyễn V** H***"
     assert "*" in state.customer.name
     assert kiosk.tr.money(state.unpaid.total_due) == _text(kiosk, "account-total-due")
-    assert kiosk.session.customer_code == "PE01000123456"
+    assert kiosk.flows.session.customer_code == "PE01000123456"
 
 
 def test_back_from_the_account_returns_to_the_keypad_with_the_code_still_typed(
@@ -97,7 +97,7 @@ def test_a_scan_on_the_home_screen_jumps_straight_to_the_account(kiosk: KioskApp
     state = kiosk.navigator.current
     assert isinstance(state, AccountOverview)
     assert state.customer.code == "PE01000123456"
-    assert kiosk.session.active
+    assert kiosk.flows.session.active
     tap(qtbot, kiosk.window, "nav-back")
     assert kiosk.navigator.current == Home()
 

@@ -13,16 +13,16 @@ from PySide6.QtGui import QFontInfo, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from kiosk.paths import FONT_FAMILY
-from kiosk.session import TextSize
-from kiosk.theme import BODY_PX, DEFAULT_PALETTE, LARGE_BODY_PX, Look, contrast_ratio, load_fonts
-from kiosk.views.consumption_chart import (
+from kiosk.assets import FONT_FAMILY
+from kiosk.flows.session import TextSize
+from kiosk.views.parts.consumption_chart import (
     GRID_COLOUR,
     ChartBar,
     ConsumptionChart,
     TextKind,
     nice_scale,
 )
+from kiosk.views.theme import BODY_PX, DEFAULT_PALETTE, LARGE_BODY_PX, Look, contrast_ratio, load_fonts
 
 MIN_TEXT_PX = 24
 SIZES = {"wide": (1000, 480), "narrow": (600, 400)}

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtGui import QFontInfo, QRawFont
 from PySide6.QtWidgets import QLabel
 
-from kiosk.app import KioskApp
-from kiosk.i18n import Translator
-from kiosk.paths import FONT_FAMILY, FONT_FILES, RESOURCES_DIR
+from kiosk.assets import FONT_FAMILY, FONT_FILES, RESOURCES_DIR
+from kiosk.language.catalogs import Translator
+from kiosk.shell.app import KioskApp
 
 BASE_VOWELS = "aăâeêioôơuưy"
 TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng

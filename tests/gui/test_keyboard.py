@@ -13,15 +13,15 @@ from PySide6.QtGui import QRawFont
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import LANDSCAPE, PORTRAIT
+from kiosk.assets import FONT_FILES
 from kiosk.config import Language
-from kiosk.i18n import Translator
-from kiosk.paths import FONT_FILES
-from kiosk.session import TextSize
-from kiosk.theme import MIN_TOUCH_PX, Look, load_fonts, stylesheet
-from kiosk.vietnamese import press
-from kiosk.views.keyboard import VietnameseKeyboard
-from kiosk.views.keypad import Keypad
+from kiosk.flows.session import TextSize
+from kiosk.language.catalogs import Translator
+from kiosk.language.tone_marks import press
+from kiosk.shell.app import LANDSCAPE, PORTRAIT
+from kiosk.views.parts.keyboard import VietnameseKeyboard
+from kiosk.views.parts.keypad import Keypad
+from kiosk.views.theme import MIN_TOUCH_PX, Look, load_fonts, stylesheet
 from tests.helpers.widgets import tap, visible_widgets
 
 MIN_TEXT_PX = 24

@@ -18,9 +18,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QGestureEvent, QTapAndHoldGesture, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import KioskApp
 from kiosk.flows.navigation import EnterCode, Home
-from kiosk.lockdown import Lockdown, install_lockdown, is_escape_key
+from kiosk.shell.app import KioskApp
+from kiosk.shell.lockdown import Lockdown, install_lockdown, is_escape_key
 from tests.helpers.screens import type_code
 from tests.helpers.widgets import tap
 

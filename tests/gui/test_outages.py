@@ -15,7 +15,6 @@ from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import KioskApp
 from kiosk.central.client import CentralClient
 from kiosk.flows.navigation import (
     DangerHotline,
@@ -31,7 +30,8 @@ from kiosk.flows.navigation import (
     Waiting,
 )
 from kiosk.requests.records import Delivery
-from kiosk.views.outage_overview import OutageOverviewScreen
+from kiosk.shell.app import KioskApp
+from kiosk.views.outages.outage_overview import OutageOverviewScreen
 from tests.gui.conftest import close_kiosk
 from tests.gui.kiosk_factory import free_port, kiosk_against
 from tests.helpers.central import RunningCentral
@@ -281,7 +281,7 @@ def test_a_report_of_no_power_at_home_is_received_and_names_the_known_outage(
     assert widget(kiosk, QLabel, "reported-known").isVisible()
     tap(qtbot, kiosk.window, "reported-done")
     assert kiosk.navigator.depth == 1
-    assert kiosk.session.customer is None
+    assert kiosk.flows.session.customer is None
 
 
 def test_a_report_while_the_central_is_unreachable_is_saved_told_honestly_and_sent_later(
@@ -356,4 +356,4 @@ def test_ending_the_session_wipes_the_customer_from_the_outage_screens(kiosk: Ki
     texts = " ".join(all_texts(kiosk.window))
     for trace in traces:
         assert trace not in texts
-    assert kiosk.session.journey == {}
+    assert kiosk.flows.session.journey == {}

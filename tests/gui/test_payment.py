@@ -14,7 +14,6 @@ from PySide6.QtCore import QBuffer, QIODevice
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import KioskApp
 from kiosk.central.client import CentralClient
 from kiosk.flows.navigation import (
     ChooseMethod,
@@ -27,6 +26,7 @@ from kiosk.flows.navigation import (
 )
 from kiosk.payments.journal import PaymentState, ReceiptState
 from kiosk.payments.keeper import order_for
+from kiosk.shell.app import KioskApp
 from tests.helpers.central import RunningCentral
 from tests.helpers.screens import open_account, settle
 from tests.helpers.widgets import tap, visible_texts
@@ -130,7 +130,7 @@ def test_money_arriving_shows_received_and_prints_the_receipt_once(
     jobs = list(kiosk.printing.journal.pending_for_staff())
     assert jobs == []
     tap(qtbot, kiosk.window, "paid-done")
-    assert kiosk.session.customer is None
+    assert kiosk.flows.session.customer is None
 
 
 @pytest.mark.parametrize("how", ["pay-cancel", "nav-back"])

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import KioskApp
 from kiosk.flows.navigation import ChooseBills, PayByQr, PaymentReceived, PrintPreview
 from kiosk.flows.payment import PaymentFlow
+from kiosk.shell.app import KioskApp
 from tests.helpers.loop import run, run_until
 from tests.helpers.screens import open_account
 from tests.helpers.widgets import settle, tap

@@ -8,11 +8,11 @@ from PIL import Image
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import KioskApp
 from kiosk.flows.navigation import EnterCode, PrintPreview
 from kiosk.printing.render import render_image
 from kiosk.printing.samples import sample_documents
-from kiosk.views.print_preview import PrintPreviewScreen
+from kiosk.shell.app import KioskApp
+from kiosk.views.frame.print_preview import PrintPreviewScreen
 from tests.helpers.widgets import tap
 
 

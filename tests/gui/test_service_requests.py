@@ -15,7 +15,6 @@ from PIL import Image
 from PySide6.QtCore import QCoreApplication, QEvent
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import DEMO_ID_CARD_SCAN, KioskApp
 from kiosk.central.client import CentralClient
 from kiosk.central.models import Service
 from kiosk.devices.scanner import FakeScanner
@@ -33,6 +32,7 @@ from kiosk.flows.navigation import (
 )
 from kiosk.requests.form import FieldProblem
 from kiosk.requests.records import Delivery
+from kiosk.shell.app import DEMO_ID_CARD_SCAN, KioskApp
 from tests.helpers.central import RunningCentral
 from tests.helpers.requests import (
     CUSTOMER,
@@ -203,7 +203,7 @@ def test_the_id_card_fills_the_form_only_after_consent_and_is_wiped_with_the_ses
     left = [text for text in all_texts(kiosk.window) if "Hương" in text or "079088001234" in text]
     assert left == [], left
     assert not any("Hương" in text or "079088001234" in text for text in all_texts(kiosk.window))
-    assert kiosk.session.journey == {}
+    assert kiosk.flows.session.journey == {}
 
 
 # ---------------------------------------------------------------------------------------------- the code

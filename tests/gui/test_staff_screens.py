@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import hash_pin
-from kiosk.devices.escpos_status import FaultKind, PrinterFault, PrinterState
+from kiosk.demo.gallery import staff_screen_states
 from kiosk.flows.navigation import (
     CentralState,
     Fault,
@@ -44,27 +44,27 @@ from kiosk.flows.navigation import (
     StaffPin,
     StaffPrintouts,
 )
+from kiosk.flows.session import Contrast, TextSize
 from kiosk.flows.staff import StaffDesk, StaffFlow
-from kiosk.i18n import Translator
+from kiosk.language.catalogs import Translator
 from kiosk.payments.receipt import RECEIPT_KIND
-from kiosk.screenshots import staff_screen_states
-from kiosk.session import Contrast, TextSize
+from kiosk.printing.printer_status import FaultKind, PrinterFault, PrinterState
 from kiosk.staff.pin_gate import PinCheck, PinGate, PinVerdict
-from kiosk.theme import Look, load_fonts, stylesheet
-from kiosk.views import staff_pin
-from kiosk.views.screen import Screen
-from kiosk.views.something_went_wrong import SomethingWentWrongScreen
-from kiosk.views.staff_day_report import StaffDayReportScreen
-from kiosk.views.staff_home import ButtonGrid, Mark, StaffHomeScreen, StatusMark
-from kiosk.views.staff_leave import StaffLeaveScreen
-from kiosk.views.staff_pending import StaffPendingScreen
-from kiosk.views.staff_pin import StaffPinScreen
-from kiosk.views.staff_printouts import PAGE_SIZE, StaffPrintoutsScreen
-from kiosk.views.widgets import button, label, scroll_area
+from kiosk.views.frame.something_went_wrong import SomethingWentWrongScreen
+from kiosk.views.parts.screen import Screen
+from kiosk.views.parts.widgets import button, label, scroll_area
+from kiosk.views.staff import staff_pin
+from kiosk.views.staff.staff_day_report import StaffDayReportScreen
+from kiosk.views.staff.staff_home import ButtonGrid, Mark, StaffHomeScreen, StatusMark
+from kiosk.views.staff.staff_leave import StaffLeaveScreen
+from kiosk.views.staff.staff_pending import StaffPendingScreen
+from kiosk.views.staff.staff_pin import StaffPinScreen
+from kiosk.views.staff.staff_printouts import PAGE_SIZE, StaffPrintoutsScreen
+from kiosk.views.theme import Look, load_fonts, stylesheet
 from tests.helpers.accessibility import MIN_TEXT_PX, widget_problems
 from tests.helpers.widgets import all_texts, tap, visible_texts, visible_widgets
 
-# The kiosk's panels (kiosk.app's PORTRAIT and LANDSCAPE).
+# The kiosk's panels (kiosk.shell.app's PORTRAIT and LANDSCAPE).
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
 NOW = datetime(2026, 11, 23, 2, 40, tzinfo=UTC)  # 09:40 in Vietnam
 KIOSK_ID = "HN-CG-03"

@@ -8,10 +8,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import KioskApp, build_kiosk, demo_overrides
 from kiosk.config import load_settings
 from kiosk.flows.navigation import ChooseService, Home, OutageStart, StaffCalled, TrackRequest
-from kiosk.views.home import HomeScreen
+from kiosk.shell.app import KioskApp, build_kiosk, demo_overrides
+from kiosk.views.frame.home import HomeScreen
 from tests.helpers.central import RunningCentral
 from tests.helpers.widgets import tap, visible_texts
 

@@ -17,8 +17,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import DEMO_STAFF_PIN_HASH, ExitStatus, KioskApp, serve
 from kiosk.flows.navigation import PayByQr, StaffLeave
+from kiosk.shell.app import DEMO_STAFF_PIN_HASH, ExitStatus, KioskApp, serve
 from tests.helpers.central import RunningCentral
 from tests.helpers.loop import run, run_until
 from tests.helpers.screens import SCREENS
@@ -40,7 +40,7 @@ def start(
     demo: bool,
     windowed: bool = False,
 ) -> asyncio.Task[int]:
-    caplog.set_level(logging.INFO, logger="kiosk.app")
+    caplog.set_level(logging.INFO, logger="kiosk.shell.app")
     if kiosk.scanner is not None:
         kiosk.scanner.stop()  # the fixture started it; serve starts it as `kiosk run` does
     task = asyncio.ensure_future(serve(kiosk, qapp, windowed=windowed, smoke=False, demo=demo))
@@ -107,7 +107,7 @@ def test_a_production_kiosk_ignores_every_way_out_but_still_stops_when_asked(
     run(asyncio.sleep(0.2))
     assert not task.done()
     assert kiosk.window.isVisible()
-    kiosk.request_stop()  # what SIGTERM does (kiosk.app._stop_on_signals)
+    kiosk.request_stop()  # what SIGTERM does (kiosk.shell.app._stop_on_signals)
     assert stopped(task) == ExitStatus.STOPPED
     assert journals_closed(kiosk)
 

@@ -14,7 +14,6 @@ import pytest
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import KioskApp
 from kiosk.devices.scanner import FakeScanner
 from kiosk.flows.navigation import (
     LookupFailed,
@@ -24,6 +23,7 @@ from kiosk.flows.navigation import (
     TrackRequest,
 )
 from kiosk.requests.records import OutboxItem, OutboxKind, service_request_payload
+from kiosk.shell.app import KioskApp
 from tests.gui.conftest import close_kiosk
 from tests.gui.kiosk_factory import free_port, kiosk_against
 from tests.helpers.central import RunningCentral

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
-from kiosk.theme import MIN_TOUCH_PX
+from kiosk.views.theme import MIN_TOUCH_PX
 
 MIN_TEXT_PX = 24
 

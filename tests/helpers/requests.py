@@ -11,10 +11,10 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import KioskApp
 from kiosk.central.models import FormField, Service
 from kiosk.flows.navigation import ConfirmOtp, EnterCode, FillField, IdConsent, PrintPreview, RequestSubmitted
-from kiosk.vietnamese import Tone, strip_tones, tone_of
+from kiosk.language.tone_marks import Tone, strip_tones, tone_of
+from kiosk.shell.app import KioskApp
 from tests.helpers.widgets import settle, tap
 
 CUSTOMER = "PE01000123456"
@@ -38,7 +38,7 @@ def press(kiosk: KioskApp, bot: QtBot, name: str) -> None:
 def type_text(kiosk: KioskApp, bot: QtBot, text: str) -> None:
     """Types ``text`` on the letter keyboard as a person does: each letter without its tone (capitals with
     Shift when the keyboard is not already on capitals), then the word's tone key after its last letter."""
-    from kiosk.views.keyboard import VietnameseKeyboard
+    from kiosk.views.parts.keyboard import VietnameseKeyboard
 
     keyboard = kiosk.window.current_screen.findChild(VietnameseKeyboard)
     assert keyboard is not None

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import KioskApp
 from kiosk.flows.navigation import Loading, PayByQr, Waiting
 from kiosk.printing.samples import sample_documents
+from kiosk.shell.app import KioskApp
 from tests.helpers.requests import REQUEST_SCREENS
 from tests.helpers.widgets import settle, tap
 

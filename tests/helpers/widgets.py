@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 if TYPE_CHECKING:
-    from kiosk.app import KioskApp
+    from kiosk.shell.app import KioskApp
 
 
 def visible_widgets(root: QWidget) -> Iterator[QWidget]:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from kiosk import app as app_module
-from kiosk.display_session import EXIT_STATUS_FILE_VARIABLE, read_exit_record
+from kiosk.shell import app as app_module
+from kiosk.shell.display_session import EXIT_STATUS_FILE_VARIABLE, read_exit_record
 from tests.helpers.central import RunningCentral
 
 

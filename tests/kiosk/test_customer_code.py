@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.customer_code import (
+from kiosk.customer.code import (
     CODE_LENGTH,
     CORPORATION_BY_PREFIX,
     DIGITS,
@@ -24,7 +24,7 @@ from kiosk.customer_code import (
     group_code,
     normalise_code,
 )
-from kiosk.vietqr import VietQR, encode
+from kiosk.customer.vietqr import VietQR, encode
 from kiosk_central import accounts
 
 CODE = "PE01000123456"

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kiosk.doctor import CheckResult, run_checks
+from kiosk.shell.doctor import CheckResult, run_checks
 from tests.helpers.central import RunningCentral
 
 

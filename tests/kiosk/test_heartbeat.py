@@ -18,7 +18,7 @@ import pytest_asyncio
 import kiosk
 from kiosk.central.client import CentralClient
 from kiosk.central.errors import Unauthorized, Unavailable
-from kiosk.heartbeat import HeartbeatSender, KioskStatus
+from kiosk.central.heartbeat import HeartbeatSender, KioskStatus
 from tests.faults.harness import no_wait
 from tests.faults.outbox_harness import FakeClock, wait_until
 from tests.helpers.central import RunningCentral
@@ -129,7 +129,7 @@ async def test_an_outage_is_logged_once_and_its_end_once(
     assert await sender.beat()
     first_ack = sender.last_ack_at
     network.down = True
-    with caplog.at_level(logging.INFO, logger="kiosk.heartbeat"):
+    with caplog.at_level(logging.INFO, logger="kiosk.central.heartbeat"):
         for _ in range(5):
             clock.advance(60)
             assert await sender.beat() is False
@@ -139,7 +139,7 @@ async def test_an_outage_is_logged_once_and_its_end_once(
         network.down = False
         clock.advance(60)
         assert await sender.beat() is True
-    messages = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "kiosk.heartbeat"]
+    messages = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "kiosk.central.heartbeat"]
     assert len(messages) == 2, messages
     (down_level, down), (up_level, up) = messages
     assert down_level == logging.WARNING
@@ -158,11 +158,11 @@ async def test_a_refused_token_is_an_error_for_staff(
 ) -> None:
     async with CentralClient(central.url, "not-this-kiosks-token") as wrong:
         sender = HeartbeatSender(wrong, KIOSK_ID, Statuses())
-        with caplog.at_level(logging.INFO, logger="kiosk.heartbeat"):
+        with caplog.at_level(logging.INFO, logger="kiosk.central.heartbeat"):
             assert await sender.beat() is False
             assert await sender.beat() is False
     assert isinstance(sender.last_failure, Unauthorized)
-    [logged] = [r for r in caplog.records if r.name == "kiosk.heartbeat"]
+    [logged] = [r for r in caplog.records if r.name == "kiosk.central.heartbeat"]
     assert logged.levelno == logging.ERROR
     assert "token" in logged.getMessage()
 
@@ -214,7 +214,7 @@ async def test_the_loop_goes_on_through_an_outage_and_a_kiosk_bug(
             await asyncio.Event().wait()
 
     sender = HeartbeatSender(kiosk_client, KIOSK_ID, status, every_seconds=30, sleep=sleep)
-    with caplog.at_level(logging.INFO, logger="kiosk.heartbeat"):
+    with caplog.at_level(logging.INFO, logger="kiosk.central.heartbeat"):
         task = asyncio.ensure_future(sender.run())
         await wait_until(done.is_set, what="five beats")
         task.cancel()
@@ -223,7 +223,7 @@ async def test_the_loop_goes_on_through_an_outage_and_a_kiosk_bug(
     assert slept == [30.0] * 5
     # Beat 2 never left (the kiosk bug), 3 and 4 were lost, 5 got through.
     assert outcomes == ["acked", "acked", "missed", "missed", "acked"]
-    logged = [r for r in caplog.records if r.name == "kiosk.heartbeat"]
+    logged = [r for r in caplog.records if r.name == "kiosk.central.heartbeat"]
     assert [r.levelno for r in logged] == [logging.ERROR, logging.WARNING, logging.INFO]
     assert "RuntimeError" in logged[0].getMessage()
     assert CUSTOMER_NAME not in caplog.text

@@ -11,8 +11,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.i18n import CatalogError, Translator, catalog_path, check, extract, source_files, update
-from kiosk.paths import PROJECT_DIR, TRANSLATIONS_DIR
+from kiosk.assets import PROJECT_DIR, TRANSLATIONS_DIR
+from kiosk.language.catalogs import (
+    CatalogError,
+    Translator,
+    catalog_path,
+    check,
+    extract,
+    source_files,
+    update,
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +60,7 @@ def test_a_msgid_missing_from_one_catalog_fails(tmp_path: Path) -> None:
     po.write_text(po.read_text().replace('msgid "home.welcome"\nmsgstr "Xin chào quý khách"\n', ""))
     with pytest.raises(CatalogError, match=r"home\.welcome"):
         Translator.load(translations)
-    assert "vi: 'home.welcome' (used at kiosk/views/home.py" in "\n".join(check(translations))
+    assert "vi: 'home.welcome' (used at kiosk/views/frame/home.py" in "\n".join(check(translations))
 
 
 def test_a_missing_catalog_is_named(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ import pytest
 import pytest_asyncio
 
 from kiosk.central.client import CentralClient
-from kiosk.staff_calls import BACKOFF_CAP, GIVE_UP_AFTER, StaffCalls
+from kiosk.central.staff_calls import BACKOFF_CAP, GIVE_UP_AFTER, StaffCalls
 from tests.faults.outbox_harness import FakeClock, wait_until
 from tests.helpers.central import RunningCentral
 from tests.helpers.faulty_transport import Fault, FaultyTransport
@@ -145,7 +145,7 @@ async def test_a_call_is_given_up_after_fifteen_minutes(
 ) -> None:
     line.down = True
     called_at = time()
-    with caplog.at_level(logging.INFO, logger="kiosk.staff_calls"):
+    with caplog.at_level(logging.INFO, logger="kiosk.central.staff_calls"):
         staff.call("home", "vi")
         await wait_until(lambda: "gave up" in caplog.text, what="giving up")
     assert sum(time.waits) == GIVE_UP_AFTER.total_seconds()  # the last try is at the 15th minute, no later
@@ -153,7 +153,7 @@ async def test_a_call_is_given_up_after_fifteen_minutes(
     assert not staff.delivered
     assert staff.open_since == called_at  # still open on the kiosk: the heartbeat keeps reporting it
     assert _at_central(central) == []
-    logged = [r.levelname for r in caplog.records if r.name == "kiosk.staff_calls"]
+    logged = [r.levelname for r in caplog.records if r.name == "kiosk.central.staff_calls"]
     assert logged == ["INFO", "WARNING", "ERROR"]  # made, first failure, given up: not every attempt
 
 
@@ -162,7 +162,7 @@ async def test_pressing_again_after_giving_up_sends_the_same_call_again(
     staff: StaffCalls, line: Line, time: Time, central: RunningCentral, caplog: pytest.LogCaptureFixture
 ) -> None:
     line.down = True
-    with caplog.at_level(logging.INFO, logger="kiosk.staff_calls"):
+    with caplog.at_level(logging.INFO, logger="kiosk.central.staff_calls"):
         call_id = staff.call("home", "vi")
         await wait_until(lambda: "gave up" in caplog.text, what="giving up")
     line.down = False
@@ -244,7 +244,7 @@ async def test_a_refusal_is_not_sent_again(
     await wait_until(lambda: staff.delivered, what="the call acknowledged")
     with sqlite3.connect(central.db_path) as conn:  # the office's database lost it: nothing to close
         conn.execute("DELETE FROM staff_calls")
-    with caplog.at_level(logging.INFO, logger="kiosk.staff_calls"):
+    with caplog.at_level(logging.INFO, logger="kiosk.central.staff_calls"):
         staff.answered()
         await wait_until(lambda: "staff_call_not_found" in caplog.text, what="the refusal")
     assert line.sent == [("call", call_id), ("answer", call_id)]

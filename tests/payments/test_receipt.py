@@ -12,7 +12,7 @@ from PIL import Image
 
 from kiosk.central.client import CentralClient
 from kiosk.devices.printer import PreviewPrinter
-from kiosk.i18n import Translator
+from kiosk.language.catalogs import Translator
 from kiosk.payments.journal import PaymentJournal
 from kiosk.payments.receipt import RECEIPT_KIND, receipt_document
 from kiosk.payments.records import Order, OrderBill

@@ -6,7 +6,7 @@ import pytest
 
 from kiosk.config import PrinterSettings
 from kiosk.devices.printer import PrinterState
-from kiosk.printing.check import check_printer
+from kiosk.devices.printer_check import check_printer
 from tests.printing.conftest import PAPER_OUT, FakeNetworkPrinter
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QRawFont
 
-from kiosk.paths import FONT_FILES
+from kiosk.assets import FONT_FILES
 from kiosk.printing.samples import sample_documents
 
 ROOT = Path(__file__).parents[2]

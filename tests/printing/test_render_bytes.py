@@ -9,7 +9,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from kiosk import vietqr
+from kiosk.customer import vietqr
 from kiosk.devices.printer import EscposPrinter, PrintJob, RasterBlock, import_escpos
 from kiosk.printing.document import Document, QrCode, Text, Title
 from kiosk.printing.render import QR_QUIET_ZONE_MODULES, render, render_image, render_qr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.devices.escpos_status import (
+from kiosk.printing.printer_status import (
     PrinterFault,
     PrinterState,
     PrinterStatus,

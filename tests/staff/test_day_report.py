@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.devices.printer import TextLine
-from kiosk.i18n import Translator
+from kiosk.language.catalogs import Translator
 from kiosk.payments.journal import PaymentJournal
 from kiosk.payments.records import JournalPayment, Order, OrderBill, PaymentState, ReceiptState
 from kiosk.printing.document import Document, KeyValue, Text, Total

@@ -14,7 +14,7 @@ import pytest
 
 import kiosk.staff.pin_gate as pin_gate_module
 from kiosk.config import MIN_PIN_HASH_ITERATIONS, hash_pin, verify_pin
-from kiosk.i18n import Translator
+from kiosk.language.catalogs import Translator
 from kiosk.staff.pin_gate import (
     FREE_TRIES,
     LOCKOUT,

@@ -1,0 +1,217 @@
+"""One bill, laid out so that a customer can check it by hand: the meter readings, each tier's kWh × price =
+amount, subtotal, VAT and total, and one sentence on why the tier limits are what they are."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+
+from kiosk.central.models import Bill, Tariffs
+from kiosk.customer.bill_parts import BillPart, bill_parts, tier_sizing
+from kiosk.flows.navigation import BillDetail, ScreenState
+from kiosk.language.catalogs import N_, Translator
+from kiosk.views.parts.bill_text import bill_name, period, show_status, status_tag
+from kiosk.views.parts.screen import Screen
+from kiosk.views.parts.widgets import Columns, button, cell, clear_layout, column, label, show_all
+
+
+class BillDetailScreen(Screen):
+    print_requested = Signal()
+
+    def __init__(self, tr: Translator) -> None:
+        super().__init__(tr)
+        self._bill: Bill | None = None
+        self._tariffs: Tariffs | None = None
+        self._can_print = False
+        self._heading = label("title")
+        self._status = status_tag()
+        self._facts = QGridLayout()
+        self._facts.setHorizontalSpacing(24)
+        self._facts.setVerticalSpacing(8)
+        facts = QWidget()
+        facts.setLayout(self._facts)
+        self._facts.setContentsMargins(0, 0, 0, 0)
+        self._explain = label("notice")
+        self._explain.setObjectName("bill-explanation")
+        self._table = QGridLayout()
+        self._table.setHorizontalSpacing(0)
+        self._table.setVerticalSpacing(0)
+        table = QWidget()
+        table.setObjectName("tier-table")
+        table.setLayout(self._table)
+        self._table.setContentsMargins(0, 0, 0, 0)
+        self._print = button("primary")
+        self._print.setObjectName("bill-print")
+        self._print.clicked.connect(self.print_requested)
+        self._invoice = label("muted")
+
+        left = column(self._heading, self._status, facts, self._explain, spacing=20)
+        right = column(table, self._print, self._invoice, spacing=20)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 32, 48, 32)
+        layout.addWidget(Columns(left, right, stretch=(4, 5)))
+        self.retranslate()
+
+    def title(self) -> str:
+        return self._tr._("bill.title")
+
+    def set_printing(self, available: bool) -> None:
+        """Whether this kiosk has a printer (or a preview of one) for bill notices."""
+        self._can_print = available
+
+    def show_state(self, state: ScreenState) -> None:
+        if isinstance(state, BillDetail):
+            self._bill = state.bill
+            self._tariffs = state.tariffs
+            self.retranslate()
+
+    def clear(self) -> None:
+        self._bill = None
+        self._tariffs = None
+        clear_layout(self._facts)
+        clear_layout(self._table)
+        for widget in (self._heading, self._explain, self._invoice, self._status):
+            widget.clear()
+
+    def retranslate(self) -> None:
+        tr = self._tr
+        self._print.setText(tr._("bill.print"))
+        bill = self._bill
+        if bill is None:
+            return
+        self._heading.setText(bill_name(tr, bill))
+        show_status(tr, self._status, bill)
+        self._print.setVisible(self._can_print and bill.status != "paid")
+        self._invoice.setText(
+            tr._(
+                "bill.invoice",
+                serial=bill.invoice_serial,
+                number=bill.invoice_number,
+                due=tr.date(bill.due_date),
+            )
+        )
+        self._fill_facts(bill)
+        self._fill_table(bill)
+        self._explain.setText(self._explanation(bill))
+
+    def _fill_facts(self, bill: Bill) -> None:
+        tr = self._tr
+        clear_layout(self._facts)
+        facts = (
+            (
+                N_("bill.fact.period"),
+                tr.ngettext("bill.period_days", bill.days, period=period(tr, bill), n=bill.days),
+            ),
+            (N_("bill.fact.meter"), bill.meter_serial),
+            (N_("bill.fact.opening"), tr.number(bill.opening_index)),
+            (N_("bill.fact.closing"), tr.number(bill.closing_index)),
+            (N_("bill.fact.multiplier"), tr.number(bill.multiplier)),
+            (
+                N_("bill.fact.kwh"),
+                tr._(
+                    "bill.kwh_formula",
+                    closing=tr.number(bill.closing_index),
+                    opening=tr.number(bill.opening_index),
+                    multiplier=tr.number(bill.multiplier),
+                    kwh=tr.kwh(bill.kwh),
+                ),
+            ),
+            (N_("bill.fact.households"), tr.number(bill.households)),
+        )
+        for row, (key, value) in enumerate(facts):
+            name = label("muted")
+            name.setText(tr._(key))
+            shown = label("cell-strong", data=True)
+            shown.setObjectName(f"fact-{key.rsplit('.', 1)[1]}")
+            shown.setText(value)
+            self._facts.addWidget(name, row, 0)
+            self._facts.addWidget(shown, row, 1)
+        self._facts.setColumnStretch(1, 1)
+        show_all(self._facts)
+
+    def _fill_table(self, bill: Bill) -> None:
+        tr = self._tr
+        clear_layout(self._table)
+        grid = self._table
+        heads = (
+            N_("bill.col.tier"),
+            N_("bill.col.limit"),
+            N_("bill.col.kwh"),
+            N_("bill.col.price"),
+            N_("bill.col.amount"),
+        )
+        for col, key in enumerate(heads):
+            grid.addWidget(cell(tr._(key), "cell-head", right=col > 0), 0, col)
+        row = 1
+        parts = bill_parts(bill)
+        for number, part in enumerate(parts, start=1):
+            if len(parts) > 1:
+                grid.addWidget(cell(self._part_heading(part, number), "cell-strong"), row, 0, 1, 5)
+                row += 1
+            for line in part.lines:
+                limit = tr.number(line.limit_kwh) if line.limit_kwh is not None else tr._("bill.no_limit")
+                cells = (
+                    tr._("bill.tier", tier=line.tier),
+                    limit,
+                    tr.number(line.kwh),
+                    tr._("bill.times_price", price=tr.money(line.unit_price)),
+                    tr._("bill.equals_amount", amount=tr.money(line.amount)),
+                )
+                for col, text in enumerate(cells):
+                    shown = cell(text, "cell", right=col > 0)
+                    shown.setObjectName(f"tier-{number}-{line.tier}-{col}")
+                    grid.addWidget(shown, row, col)
+                row += 1
+        sums = [(tr._("bill.subtotal"), tr.money(bill.subtotal), "cell-strong", "sum-subtotal")]
+        for i, vat in enumerate(bill.vat_lines):
+            text = tr._("bill.vat_line", rate=tr.percent(vat.rate), base=tr.money(vat.base))
+            sums.append((text, tr.money(vat.amount), "cell", f"sum-vat-{i}"))
+        for name, amount, role, object_name in sums:
+            self._sum_row(row, name, amount, role, object_name)
+            row += 1
+        self._sum_row(row, tr._("bill.total"), tr.money(bill.total), "total", "sum-total")
+        for col, stretch in enumerate((3, 2, 2, 3, 3)):
+            grid.setColumnStretch(col, stretch)
+        show_all(grid)
+
+    def _sum_row(self, row: int, name: str, amount: str, role: str, object_name: str) -> None:
+        self._table.addWidget(cell(name, role), row, 0, 1, 3)
+        value = cell(amount, role, right=True)
+        value.setObjectName(object_name)
+        self._table.addWidget(value, row, 3, 1, 2)
+
+    def _part_heading(self, part: BillPart, number: int) -> str:
+        tr = self._tr
+        return tr._(
+            "bill.part",
+            number=number,
+            start=tr.date(part.start),
+            end=tr.date(part.end),
+            days=tr.number(part.days),
+            kwh=tr.kwh(part.kwh),
+            decision=part.decision,
+        )
+
+    def _explanation(self, bill: Bill) -> str:
+        tr = self._tr
+        sizing = tier_sizing(bill, self._tariffs)
+        if sizing is None:
+            return tr._("bill.explain.no_tiers")
+        fields = {
+            "days": tr.number(sizing.days),
+            "households": tr.number(sizing.households),
+            "limit": tr.kwh(sizing.limit_kwh),
+        }
+        if sizing.standard_kwh is not None:
+            text = tr.ngettext(
+                "bill.explain",
+                sizing.households,
+                standard=tr.kwh(sizing.standard_kwh),
+                n=sizing.households,
+                **fields,
+            )
+        else:
+            text = tr.ngettext("bill.explain.short", sizing.households, n=sizing.households, **fields)
+        if len(bill.segments) > 1:
+            text += " " + tr.ngettext("bill.explain.parts", len(bill.segments), n=len(bill.segments))
+        return text

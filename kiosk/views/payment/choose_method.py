@@ -1,0 +1,69 @@
+"""How to pay: one large button per method the central offers, and what the bills add up to."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QVBoxLayout
+
+from kiosk.central.models import PaymentMethodInfo
+from kiosk.flows.navigation import ChooseMethod, ScreenState
+from kiosk.language.catalogs import Translator
+from kiosk.views.parts.screen import Screen
+from kiosk.views.parts.widgets import button, clear_layout, label, show_all
+
+
+class ChooseMethodScreen(Screen):
+    method_chosen = Signal(str)
+
+    def __init__(self, tr: Translator) -> None:
+        super().__init__(tr)
+        self._state: ChooseMethod | None = None
+        self._summary = label("title")
+        self._summary.setObjectName("method-summary")
+        self._hint = label()
+        self._list = QVBoxLayout()
+        self._list.setSpacing(24)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 32, 48, 32)
+        layout.setSpacing(32)
+        layout.addWidget(self._summary)
+        layout.addWidget(self._hint)
+        layout.addLayout(self._list)
+        layout.addStretch()
+        self.retranslate()
+
+    def title(self) -> str:
+        return self._tr._("pay_method.title")
+
+    def show_state(self, state: ScreenState) -> None:
+        if isinstance(state, ChooseMethod):
+            self._state = state
+            self.retranslate()
+
+    def clear(self) -> None:
+        self._state = None
+        clear_layout(self._list)
+        self._summary.clear()
+
+    def _label(self, method: PaymentMethodInfo) -> str:
+        # The central names its methods in both kiosk languages (brand names such as MoMo).
+        return method.label.vi if self._tr.language == "vi" else method.label.en
+
+    def retranslate(self) -> None:
+        tr = self._tr
+        self._hint.setText(tr._("pay_method.hint"))
+        state = self._state
+        if state is None:
+            return
+        total = sum(b.total for b in state.bills)
+        self._summary.setText(
+            tr.ngettext("pay_method.summary", len(state.bills), n=len(state.bills), amount=tr.money(total))
+        )
+        clear_layout(self._list)
+        for i, method in enumerate(state.methods):
+            choice = button("primary" if i == 0 else "")
+            choice.setObjectName(f"method-{method.method}")
+            choice.setText(self._label(method))
+            choice.clicked.connect(lambda _=False, m=method.method: self.method_chosen.emit(m))
+            self._list.addWidget(choice)
+        show_all(self._list)

@@ -1,0 +1,150 @@
+"""The payment QR: large and checked, the amount in figures and in words, the bills it pays, who receives the
+money, a countdown, and four numbered steps. Cancel is always there."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from kiosk.customer.banks import bank_name
+from kiosk.customer.vietqr import decode
+from kiosk.flows.navigation import PayByQr, ScreenState
+from kiosk.language.catalogs import N_, Translator
+from kiosk.views.parts.qr_code import QrCodeView
+from kiosk.views.parts.screen import Screen
+from kiosk.views.parts.widgets import Columns, button, clear_layout, column, label, show_all
+
+QR_SIDE_PX = 600
+# Short and numbered: open the app, scan, confirm, wait here.
+STEPS = (N_("pay_qr.step1"), N_("pay_qr.step2"), N_("pay_qr.step3"), N_("pay_qr.step4"))
+
+
+def countdown_text(seconds: int) -> str:
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class PayByQrScreen(Screen):
+    cancel_requested = Signal()
+
+    def __init__(self, tr: Translator) -> None:
+        super().__init__(tr)
+        self._state: PayByQr | None = None
+        self._shown_payload: str | None = None
+        self._qr = QrCodeView(QR_SIDE_PX)
+        self._checking = label("heading")
+        self._checking.setObjectName("pay-checking")
+        self._checking.setFixedWidth(QR_SIDE_PX)
+        self._checking.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._countdown = label("heading")
+        self._countdown.setObjectName("pay-countdown")
+        self._countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        qr_side = QWidget()
+        qr_box = QVBoxLayout(qr_side)
+        qr_box.setContentsMargins(0, 0, 0, 0)
+        qr_box.setSpacing(16)
+        qr_box.addWidget(self._qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        qr_box.addWidget(self._checking, 0, Qt.AlignmentFlag.AlignHCenter)
+        qr_box.addWidget(self._countdown)
+        self._amount = label("title", data=True)
+        self._amount.setObjectName("pay-amount")
+        self._words = label()
+        self._words.setObjectName("pay-amount-words")
+        self._bills = QVBoxLayout()
+        self._bills.setSpacing(4)
+        self._bills.setContentsMargins(0, 0, 0, 0)
+        bills_holder = QWidget()
+        bills_holder.setLayout(self._bills)
+        self._recipient = label("muted")
+        self._recipient.setObjectName("pay-recipient")
+        self._reference = label("muted")
+        self._steps = [label() for _ in STEPS]
+        details = column(
+            self._amount, self._words, bills_holder, self._recipient, self._reference, spacing=12
+        )
+        steps = column(*self._steps, spacing=8)
+        self._cancel = button()
+        self._cancel.setObjectName("pay-cancel")
+        self._cancel.clicked.connect(self.cancel_requested)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 24, 48, 24)
+        layout.setSpacing(24)
+        layout.addWidget(Columns(qr_side, column(details, steps, spacing=24), spacing=48, stretch=(0, 1)))
+        layout.addStretch()
+        layout.addWidget(self._cancel)
+        self.retranslate()
+
+    def title(self) -> str:
+        return self._tr._("pay_qr.title")
+
+    def show_state(self, state: ScreenState) -> None:
+        if not isinstance(state, PayByQr):
+            return
+        first = self._state is None or self._state.payment.id != state.payment.id
+        self._state = state
+        payload = None if state.checking else state.payment.qr_payload
+        if payload != self._shown_payload:
+            # Drawn only from the journal's checked payload; never once its time is up.
+            self._shown_payload = payload
+            self._qr.set_payload(
+                payload, self._tr._("pay_qr.qr_name", amount=self._tr.money(state.payment.amount))
+            )
+        self._qr.setVisible(not state.checking)
+        self._checking.setVisible(state.checking)
+        if first:
+            self.retranslate()
+        else:
+            self._show_countdown()
+
+    def clear(self) -> None:
+        self._state = None
+        self._shown_payload = None
+        self._qr.set_payload(None)
+        clear_layout(self._bills)
+        for widget in (self._amount, self._words, self._recipient, self._reference, self._countdown):
+            widget.clear()
+
+    def _show_countdown(self) -> None:
+        state = self._state
+        if state is not None and not state.checking:
+            self._countdown.setText(self._tr._("pay_qr.countdown", time=countdown_text(state.seconds_left)))
+        else:
+            self._countdown.clear()
+
+    def retranslate(self) -> None:
+        tr = self._tr
+        for step, text in zip(self._steps, STEPS, strict=True):
+            step.setText(tr._(text))
+        self._cancel.setText(tr._("pay_qr.cancel"))
+        self._checking.setText(tr._("pay_qr.checking"))
+        state = self._state
+        if state is None:
+            return
+        payment = state.payment
+        self._amount.setText(tr.money(payment.amount))
+        self._words.setText(tr.money_words(payment.amount))
+        clear_layout(self._bills)
+        for bill in payment.order.bills:
+            line = label()
+            line.setText(
+                tr._(
+                    "pay_qr.bill_line",
+                    name=tr._("bill.name", month=tr.month(bill.period_end)),
+                    amount=tr.money(bill.amount),
+                )
+            )
+            self._bills.addWidget(line)
+        show_all(self._bills)
+        recipient = self._recipient_of(state)
+        self._recipient.setText(tr._("pay_qr.recipient", **recipient))
+        self._reference.setText(tr._("pay_qr.reference", reference=payment.reference or ""))
+        self._show_countdown()
+
+    def _recipient_of(self, state: PayByQr) -> dict[str, str]:
+        # From the payload itself (already checked against the payment): what the customer's app will show.
+        decoded = decode(state.payment.qr_payload or "")
+        order = state.payment.order
+        return {
+            "name": order.corporation_vi if self._tr.language == "vi" else order.corporation_en,
+            "bank": bank_name(decoded.bank_bin),
+            "account": decoded.account_number,
+        }

@@ -1,0 +1,170 @@
+"""One question of a service's form per screen, with the input its type needs: the letter keyboard for names and
+addresses, the keypad for numbers, phones, ID numbers and dates, large buttons for choices and yes/no."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from kiosk.central.models import FormField
+from kiosk.flows.navigation import FillField, ScreenState
+from kiosk.language.catalogs import N_, Translator
+from kiosk.requests.form import DIGIT_TYPES, NO, YES, FieldProblem, shown
+from kiosk.views.parts.keyboard import VietnameseKeyboard
+from kiosk.views.parts.keypad import Keypad
+from kiosk.views.parts.screen import Screen
+from kiosk.views.parts.widgets import Columns, button, clear_layout, column, label, show_all
+
+_PROBLEMS = {
+    FieldProblem.REQUIRED: N_("field.problem.required"),
+    FieldProblem.TOO_LONG: N_("field.problem.too_long"),
+    FieldProblem.NOT_A_NUMBER: N_("field.problem.not_a_number"),
+    FieldProblem.OUT_OF_RANGE: N_("field.problem.out_of_range"),
+    FieldProblem.INVALID_CHOICE: N_("field.problem.invalid_choice"),
+    FieldProblem.INVALID_DATE: N_("field.problem.invalid_date"),
+    FieldProblem.INVALID_PHONE: N_("field.problem.invalid_phone"),
+    FieldProblem.INVALID_ID_NUMBER: N_("field.problem.invalid_id_number"),
+    FieldProblem.INVALID: N_("field.problem.invalid"),
+}
+# What an empty answer looks like, so the customer sees the shape expected (a date's slashes).
+_EMPTY = {"date": N_("field.empty.date")}
+_CURSOR = "▏"
+
+
+def problem_text(tr: Translator, spec: FormField, problem: FieldProblem) -> str:
+    if problem is FieldProblem.OUT_OF_RANGE and spec.min_value is not None and spec.max_value is not None:
+        return tr._("field.problem.between", low=spec.min_value, high=spec.max_value)
+    if problem is FieldProblem.TOO_LONG and spec.max_length is not None:
+        return tr.ngettext("field.problem.at_most", spec.max_length, n=spec.max_length)
+    return tr._(_PROBLEMS[problem])
+
+
+class FillFieldScreen(Screen):
+    key_pressed = Signal(str)
+    option_chosen = Signal(str)
+    next_requested = Signal()
+
+    def __init__(self, tr: Translator) -> None:
+        super().__init__(tr)
+        self._state: FillField | None = None
+        self._progress = label("muted")
+        self._progress.setObjectName("field-progress")
+        self._question = label("title")
+        self._question.setObjectName("field-question")
+        self._help = label("muted")
+        self._from_card = label("notice")
+        self._from_card.setObjectName("field-from-card")
+        self._answer = label("code", data=True)
+        self._answer.setObjectName("field-answer")
+        self._problem = label("notice")
+        self._problem.setObjectName("field-problem")
+        self._next = button("primary")
+        self._next.setObjectName("field-next")
+        self._next.clicked.connect(self.next_requested)
+        self._keyboard = VietnameseKeyboard(tr)
+        self._keyboard.key_pressed.connect(self.key_pressed)
+        self._keypad = Keypad(tr)
+        self._keypad.key_pressed.connect(self.key_pressed)
+        self._options = QVBoxLayout()
+        self._options.setContentsMargins(0, 0, 0, 0)
+        self._options.setSpacing(20)
+        options = QWidget()
+        options.setLayout(self._options)
+        asking = column(
+            self._progress,
+            self._question,
+            self._help,
+            self._from_card,
+            self._answer,
+            self._problem,
+            self._next,
+        )
+        inputs = column(self._keyboard, self._keypad, options, spacing=0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 32, 48, 32)
+        layout.addWidget(Columns(asking, inputs, stretch=(4, 6)))
+        self.retranslate()
+
+    def title(self) -> str:
+        return self._tr._("field.title")
+
+    def show_state(self, state: ScreenState) -> None:
+        if isinstance(state, FillField):
+            rebuilt = self._state is None or (self._state.form.service, self._state.index) != (
+                state.form.service,
+                state.index,
+            )
+            self._state = state
+            self._refresh(rebuild=rebuilt)
+
+    def clear(self) -> None:
+        self._state = None
+        self._answer.clear()
+        clear_layout(self._options)
+        self._keyboard.set_text_context("")
+
+    def retranslate(self) -> None:
+        self._next.setText(self._tr._("field.next"))
+        self._keyboard.retranslate()
+        self._keypad.retranslate()
+        self._refresh(rebuild=True)
+
+    def _refresh(self, *, rebuild: bool) -> None:
+        tr, state = self._tr, self._state
+        if state is None:
+            return
+        fields = state.form.service.fields
+        spec = fields[state.index]
+        self._progress.setText(
+            tr._(
+                "field.progress",
+                number=state.index + 1,
+                count=len(fields),
+                service=tr.pick(state.form.service.title),
+            )
+        )
+        # Optional questions say so on their Skip button (the central's wording may say it too).
+        self._question.setText(tr.pick(spec.label))
+        self._help.setText(tr.pick(spec.help) if spec.help is not None else "")
+        self._help.setVisible(spec.help is not None)
+        self._from_card.setText(tr._("field.from_card"))
+        self._from_card.setVisible(
+            spec.name in state.form.from_card and state.typed == state.form.answer(spec.name)
+        )
+        tapped = spec.type in ("choice", "yes_no")
+        self._answer.setVisible(not tapped)
+        if state.typed:
+            self._answer.setText(shown(spec, state.typed) + _CURSOR)
+        else:
+            self._answer.setText(tr._(_EMPTY[spec.type]) if spec.type in _EMPTY else _CURSOR)
+        self._problem.setText(problem_text(tr, spec, state.problem) if state.problem is not None else "")
+        self._problem.setVisible(state.problem is not None)
+        self._next.setText(
+            tr._("field.skip") if not spec.required and not state.typed else tr._("field.next")
+        )
+        self._next.setVisible(not tapped or bool(state.typed))
+        self._keyboard.setVisible(spec.type in ("text", "address"))
+        self._keypad.setVisible(spec.type in DIGIT_TYPES)
+        self._keyboard.set_auto_capital(spec.name == "full_name" or spec.type == "address")
+        self._keyboard.set_text_context(state.typed)
+        self.setAccessibleDescription(self._question.text())
+        if rebuild:
+            self._fill_options(spec)
+
+    def _fill_options(self, spec: FormField) -> None:
+        clear_layout(self._options)
+        tr = self._tr
+        choices: list[tuple[str, str]] = []
+        if spec.type == "choice":
+            choices = [(option.value, tr.pick(option.label)) for option in spec.options]
+        elif spec.type == "yes_no":
+            choices = [(YES, tr._("field.yes")), (NO, tr._("field.no"))]
+        current = self._state.typed if self._state is not None else ""
+        for value, text in choices:
+            choice = button("primary" if value == current else "")
+            choice.setObjectName(f"option-{value}")
+            # The chosen answer is said in words too, not by its colour alone.
+            choice.setText(tr._("field.chosen", answer=text) if value == current else text)
+            choice.clicked.connect(lambda _=False, v=value: self.option_chosen.emit(v))
+            self._options.addWidget(choice)
+        show_all(self._options)

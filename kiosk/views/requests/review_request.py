@@ -1,0 +1,110 @@
+"""Every answer before the code is sent: tap one to change it. ID and phone numbers show only their ends, as
+anyone passing can read the screen; the customer sees them whole when they tap to change them."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QVBoxLayout
+
+from kiosk.central.models import FormField
+from kiosk.flows.navigation import ReviewRequest, ScreenState
+from kiosk.language.catalogs import Translator
+from kiosk.requests.form import YES, masked
+from kiosk.views.parts.screen import Screen
+from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, RowButton, button, clear_layout, label, show_all
+
+
+class ReviewRequestScreen(Screen):
+    edit_requested = Signal(int)
+    confirm_requested = Signal()
+
+    def __init__(self, tr: Translator) -> None:
+        super().__init__(tr)
+        self._state: ReviewRequest | None = None
+        self._heading = label("heading")
+        self._heading.setObjectName("review-heading")
+        self._grid = QGridLayout()
+        self._grid.setSpacing(10)
+        self._columns = 1
+        self._code_note = label()
+        self._confirm = button("primary")
+        self._confirm.setObjectName("review-confirm")
+        self._confirm.clicked.connect(self.confirm_requested)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 24, 48, 24)
+        layout.setSpacing(16)
+        layout.addWidget(self._heading)
+        layout.addLayout(self._grid)
+        layout.addStretch()
+        layout.addWidget(self._code_note)
+        layout.addWidget(self._confirm)
+        self.retranslate()
+
+    def title(self) -> str:
+        return self._tr._("review.title")
+
+    def show_state(self, state: ScreenState) -> None:
+        if isinstance(state, ReviewRequest):
+            self._state = state
+            self.retranslate()
+
+    def clear(self) -> None:
+        self._state = None
+        clear_layout(self._grid)
+
+    def _answer(self, spec: FormField, raw: str) -> str:
+        tr = self._tr
+        if not raw:
+            return tr._("review.blank")
+        if spec.type == "yes_no":
+            return tr._("field.yes") if raw == YES else tr._("field.no")
+        if spec.type == "choice":
+            option = next((o for o in spec.options if o.value == raw), None)
+            return tr.pick(option.label) if option is not None else raw
+        return masked(spec, raw)
+
+    def retranslate(self) -> None:
+        tr = self._tr
+        self._heading.setText(tr._("review.heading"))
+        self._confirm.setText(tr._("review.confirm"))
+        self._fill()
+
+    def _fill(self) -> None:
+        tr = self._tr
+        clear_layout(self._grid)
+        if self._state is None:
+            return
+        form = self._state.form
+        phone = form.answer("phone")
+        phone_spec = next((f for f in form.service.fields if f.name == "phone"), None)
+        if phone and phone_spec is not None:
+            self._code_note.setText(tr._("review.code_to", phone=masked(phone_spec, phone)))
+        else:
+            self._code_note.setText(tr._("review.code_to_account"))
+        for i, spec in enumerate(form.service.fields):
+            row = RowButton(f"review-{spec.name}")
+            question = label("muted")
+            question.setText(tr.pick(spec.label))
+            answer = label("heading", data=True)
+            answer.setText(self._answer(spec, form.answer(spec.name)))
+            row.put(question, 0, 0)
+            row.put(answer, 1, 0)
+            if spec.name in form.from_card:
+                tag = label("tag")
+                tag.setText(tr._("review.from_card"))
+                row.put(tag, 0, 1)
+            change = label("muted")
+            change.setText(tr._("review.change"))
+            row.put(change, 1, 1)
+            row.grid.setColumnStretch(0, 1)
+            row.clicked.connect(lambda _=False, index=i: self.edit_requested.emit(index))
+            self._grid.addWidget(row, i // self._columns, i % self._columns)
+        show_all(self._grid)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        columns = 3 if event.size().width() >= SIDE_BY_SIDE_PX else 1
+        if columns != self._columns:
+            self._columns = columns
+            self._fill()
+        super().resizeEvent(event)

@@ -1,0 +1,63 @@
+"""Waiting for the QR on the back of the citizen ID card, and what to do when a scan was not one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QVBoxLayout
+
+from kiosk.customer.citizen_id import IdCardProblem
+from kiosk.flows.navigation import ScanIdCard, ScreenState
+from kiosk.language.catalogs import N_, Translator
+from kiosk.views.parts.screen import Screen
+from kiosk.views.parts.widgets import button, label
+
+_PROBLEMS = {
+    IdCardProblem.NOT_AN_ID_CARD: N_("scan_id.not_an_id_card"),
+    IdCardProblem.UNREADABLE: N_("scan_id.unreadable"),
+}
+
+
+class ScanIdCardScreen(Screen):
+    type_requested = Signal()
+
+    def __init__(self, tr: Translator) -> None:
+        super().__init__(tr)
+        self._state: ScanIdCard | None = None
+        self._heading = label("title")
+        self._how = label()
+        self._problem = label("notice")
+        self._problem.setObjectName("scan-id-problem")
+        self._privacy = label("muted")
+        self._type = button()
+        self._type.setObjectName("scan-id-type")
+        self._type.clicked.connect(self.type_requested)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 64, 48, 48)
+        layout.setSpacing(32)
+        for widget in (self._heading, self._how, self._problem, self._privacy):
+            layout.addWidget(widget)
+        layout.addStretch()
+        layout.addWidget(self._type)
+        self.retranslate()
+
+    def title(self) -> str:
+        return self._tr._("scan_id.title")
+
+    def show_state(self, state: ScreenState) -> None:
+        if isinstance(state, ScanIdCard):
+            self._state = state
+            self.retranslate()
+
+    def clear(self) -> None:
+        self._state = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        tr = self._tr
+        self._heading.setText(tr._("scan_id.heading"))
+        self._how.setText(tr._("scan_id.how"))
+        self._privacy.setText(tr._("scan_id.privacy"))
+        self._type.setText(tr._("scan_id.type"))
+        problem = self._state.problem if self._state is not None else None
+        self._problem.setText(tr._(_PROBLEMS[problem]) if problem is not None else "")
+        self._problem.setVisible(problem is not None)
