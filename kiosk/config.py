@@ -29,6 +29,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, fi
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
+from kiosk.language.codes import Language
+
 APP_DIR_NAME = "evn-kiosk"
 """The directory name under the platform's config and data directories."""
 CONFIG_FILE_NAME = "kiosk.toml"
@@ -37,8 +39,6 @@ ENV_PREFIX = "KIOSK__"
 CONFIG_ENV_VAR = "KIOSK_CONFIG"
 """Names the config file when ``--config`` is not given. One underscore: it is not a key override."""
 
-Language = Literal["vi", "en"]
-LANGUAGES: tuple[Language, ...] = get_args(Language)
 Orientation = Literal["auto", "portrait", "landscape"]
 
 PRINTER_SCHEMES = ("usb", "serial", "tcp", "file", "cups", "preview")
@@ -569,11 +569,9 @@ __all__ = [
     "CONFIG_ENV_VAR",
     "ENV_PREFIX",
     "KEYS",
-    "LANGUAGES",
     "CentralSettings",
     "ConfigError",
     "IdleSettings",
-    "Language",
     "Orientation",
     "PrinterSettings",
     "ScannerSettings",

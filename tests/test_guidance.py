@@ -87,7 +87,8 @@ from kiosk.flows.navigation import (
 )
 from kiosk.guidance import spoken
 from kiosk.guidance.screens import guidance
-from kiosk.language.catalogs import LANGUAGES, Language, Translator, extract, source_files
+from kiosk.language.catalogs import Translator, extract, source_files
+from kiosk.language.codes import LANGUAGES, Language
 from kiosk.payments.records import JournalPayment, Order, OrderBill, PaymentState, ReceiptState
 from kiosk.printing.printer_status import PrinterFault, PrinterState
 from kiosk.requests.form import FieldProblem, RequestForm

@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk.guidance import spoken
-from kiosk.language.catalogs import LANGUAGES, Language, Translator
+from kiosk.language.catalogs import Translator
+from kiosk.language.codes import LANGUAGES, Language
 
 TR = {language: Translator.load(language=language) for language in LANGUAGES}
 VI, EN = TR["vi"], TR["en"]

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.language.catalogs import LANGUAGES
+from kiosk.language.codes import LANGUAGES
 
 if TYPE_CHECKING:
     from kiosk.central import CentralClient

@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from PySide6.QtCore import Q_ARG, QCoreApplication, QLocale, QMetaObject, QObject, Qt, QThread, Signal, Slot
 
-from kiosk.language.catalogs import LANGUAGES, LOCALES, Language
+from kiosk.language.catalogs import LOCALES
+from kiosk.language.codes import LANGUAGES, Language
 
 if TYPE_CHECKING:
     from PySide6.QtTextToSpeech import QTextToSpeech, QVoice

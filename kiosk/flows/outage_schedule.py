@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from kiosk.central.models import Customer, Outage
 from kiosk.flows.outages import upcoming
 from kiosk.language.catalogs import Translator
+from kiosk.language.time_zone import VIETNAM
 from kiosk.printing import documents
 from kiosk.printing.document import Document
 from kiosk.printing.documents import Header, OutageScheduleLabels
@@ -17,7 +17,6 @@ from kiosk.printing.documents import Header, OutageScheduleLabels
 __all__ = ["schedule_document"]
 
 # Outages are announced in Vietnamese time, whatever the kiosk's clock says.
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def schedule_document(

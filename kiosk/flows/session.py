@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from kiosk.central.models import BillList, Customer
-from kiosk.language.catalogs import Language
+from kiosk.language.codes import Language
 
 
 class TextSize(StrEnum):

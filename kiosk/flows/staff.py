@@ -24,7 +24,7 @@ from kiosk.flows.navigation import (
     StaffPin,
     StaffPrintouts,
 )
-from kiosk.language.catalogs import Language
+from kiosk.language.codes import Language
 from kiosk.payments.records import JournalPayment
 from kiosk.requests.records import OutboxItem
 from kiosk.staff.day_report import DayReport

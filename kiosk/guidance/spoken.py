@@ -6,16 +6,8 @@ engine's number rules: espeak-ng reads ``1.234.000`` and ``2026`` well enough, b
 ``PE01000123456`` as one enormous number, drops the hour word from ``07:30``, and spells ``kWh`` as letters;
 another engine would make other mistakes. Words also let us choose the forms a Vietnamese cashier says:
 
-- **nghìn**, not *ngàn*: both are understood everywhere; *nghìn* is the standard written form (banks print it
-  under amounts, and :meth:`kiosk.language.catalogs.Translator.money_words` shows it on screen).
-- **linh**, not *lẻ*, for a zero tens digit (*một trăm linh năm*): the standard form that goes with *nghìn*
-  (*lẻ* is the southern one, as *ngàn* is). A zero hundreds digit inside a number is said, as banks write it:
-  1,010 is *một nghìn không trăm mười*; num2words says *một nghìn lẻ mười*, which is wrong, and is why the
-  Vietnamese words are made here rather than by num2words.
-- **mốt** for a final 1 after twenty (*hai mươi mốt*) and **lăm** for a final 5 after ten (*mười lăm*): what
-  every speaker says; *hai mươi một* and *mười năm* sound wrong.
-- **bốn**, not *tư*, after twenty (*hai mươi bốn*): both are heard, *bốn* is the form written on invoices and
-  cannot be misheard as *tư* ("private"). April, though, is always **tháng tư**, never *tháng bốn*.
+- Numbers are made by :mod:`kiosk.language.numbers` (*nghìn*, *linh*, *mốt*, *lăm*, *bốn*: the standard
+  forms; see there).
 - Days 1 to 10 of a month are **mùng một** ... **mùng mười**, as people say dates.
 
 Codes are spelled one character at a time in groups, with a pause (a comma) between groups, so that a
@@ -33,16 +25,17 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from num2words import num2words
 
-from kiosk.language.catalogs import Language, Translator
+from kiosk.language.catalogs import Translator
+from kiosk.language.codes import Language
+from kiosk.language.numbers import digit_word, number_words
+from kiosk.language.time_zone import VIETNAM
 
 __all__ = [
     "MASK_CHARACTERS",
-    "VIETNAM",
     "bill_name",
     "customer_code",
     "date",
@@ -54,93 +47,17 @@ __all__ = [
     "money",
     "month_name",
     "number",
-    "number_words",
     "phone",
     "reference",
     "spell",
     "time",
 ]
 
-VIETNAM: Final = ZoneInfo("Asia/Ho_Chi_Minh")
-"""Times are said in Vietnamese time, whatever the kiosk's clock zone (as the screens show them)."""
-
 MASK_CHARACTERS: Final = frozenset("•*●∙·")
 """What the central (``*``) and the kiosk's own masking (``•``) put in place of hidden characters."""
 
 _TAIL_MAX: Final = 4
 """At most this many characters are said after a mask: "ending in 7 8", never more of the number."""
-
-# ---------------------------------------------------------------------------------------------- numbers
-_VI_DIGITS: Final = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
-_EN_DIGITS: Final = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_VI_SCALES: Final = ("", "nghìn", "triệu")
-_BILLION: Final = 1_000_000_000
-
-
-def _vi_hundreds(value: int, *, inner: bool) -> list[str]:
-    """0 < value < 1000. ``inner``: a higher group was said before, so a zero hundreds digit is said too
-    (1,010,000 is *một triệu không trăm mười nghìn*: without it the listener hears 1,100,000... or 10,000)."""
-    hundreds, tens, units = value // 100, value // 10 % 10, value % 10
-    words: list[str] = []
-    if hundreds or inner:
-        words += [_VI_DIGITS[hundreds], "trăm"]
-    if tens == 0:
-        if units:
-            if hundreds or inner:
-                words.append("linh")
-            words.append(_VI_DIGITS[units])
-    elif tens == 1:
-        words.append("mười")
-        if units:
-            words.append("lăm" if units == 5 else _VI_DIGITS[units])
-    else:
-        words += [_VI_DIGITS[tens], "mươi"]
-        if units == 1:
-            words.append("mốt")
-        elif units == 5:
-            words.append("lăm")
-        elif units:
-            words.append(_VI_DIGITS[units])
-    return words
-
-
-def _vi_below_billion(value: int, *, inner: bool) -> list[str]:
-    words: list[str] = []
-    for scale in reversed(range(len(_VI_SCALES))):
-        group = value // 1000**scale % 1000
-        if not group:
-            continue  # 1,000,500 is *một triệu năm trăm*: an all-zero group is not said at all
-        words += _vi_hundreds(group, inner=inner or bool(words))
-        if _VI_SCALES[scale]:
-            words.append(_VI_SCALES[scale])
-    return words
-
-
-def _vi_number(value: int) -> str:
-    if value == 0:
-        return _VI_DIGITS[0]
-    words: list[str] = []
-    if value >= _BILLION:
-        # *tỷ* repeats above a billion: 10^12 is *một nghìn tỷ*.
-        words += [_vi_number(value // _BILLION), "tỷ"]
-        value %= _BILLION
-    if value:
-        words += _vi_below_billion(value, inner=bool(words))
-    return " ".join(words)
-
-
-def _en_number(value: int) -> str:
-    # num2words writes "one million, two hundred thousand": a comma makes the speech engine pause inside one
-    # amount, and commas here separate the groups of a spelled code.
-    return str(num2words(value, lang="en")).replace(",", "")
-
-
-def number_words(value: int, language: Language) -> str:
-    """:func:`number` without a translator, for code that has only the language (the amount in words that
-    :meth:`kiosk.language.catalogs.Translator.money_words` shows: num2words says 1,010 wrong in Vietnamese)."""
-    if value < 0:
-        raise ValueError(f"{value} is negative: say what it is the difference of instead")
-    return _vi_number(value) if language == "vi" else _en_number(value)
 
 
 def number(value: int, tr: Translator) -> str:
@@ -171,19 +88,19 @@ def duration(seconds: int, tr: Translator) -> str:
 # ---------------------------------------------------------------------------------------------- dates and times
 def _day(day: int, language: Language) -> str:
     if language == "vi":
-        return f"mùng {_vi_number(day)}" if day <= 10 else _vi_number(day)
+        return f"mùng {number_words(day, 'vi')}" if day <= 10 else number_words(day, "vi")
     return str(num2words(day, lang="en", to="ordinal"))
 
 
 def _month(value: dt.date, language: Language) -> str:
     if language == "vi":
-        return "tư" if value.month == 4 else _vi_number(value.month)
+        return "tư" if value.month == 4 else number_words(value.month, "vi")
     return format_date(value, "MMMM", locale="en_GB")
 
 
 def _year(year: int, language: Language) -> str:
     # "twenty twenty-six", as English speakers say years; Vietnamese say the number.
-    return _vi_number(year) if language == "vi" else str(num2words(year, lang="en", to="year"))
+    return number_words(year, "vi") if language == "vi" else str(num2words(year, lang="en", to="year"))
 
 
 def date(value: dt.date, tr: Translator, *, year: bool = True) -> str:
@@ -259,7 +176,7 @@ _VI_LETTERS: Final[Mapping[str, str]] = {
 
 def _character(character: str, language: Language) -> str | None:
     if character.isascii() and character.isdigit():
-        return (_VI_DIGITS if language == "vi" else _EN_DIGITS)[int(character)]
+        return digit_word(int(character), language)
     upper = character.upper()
     if language == "vi":
         return _VI_LETTERS.get(upper)

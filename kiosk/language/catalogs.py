@@ -33,7 +33,8 @@ from babel.messages.pofile import read_po, write_po
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from kiosk.assets import PROJECT_DIR, TRANSLATIONS_DIR
-from kiosk.config import LANGUAGES, Language
+from kiosk.language.codes import LANGUAGES, Language
+from kiosk.language.numbers import number_words
 
 DOMAIN: Final = "kiosk"
 LOCALES: Final[Mapping[Language, str]] = {
@@ -226,10 +227,8 @@ class Translator:
     def money_words(self, amount: int) -> str:
         """The amount as a person says it, as banking apps print it under the figures: "Một triệu hai trăm
         nghìn đồng", "One million, two hundred thousand dong"."""
-        # Imported here: kiosk.guidance.spoken builds on this module. Its Vietnamese words are the standard ones a
-        # cashier says ("một nghìn không trăm mười"), where num2words says "một nghìn lẻ mười".
-        from kiosk.guidance.spoken import number_words
-
+        # The standard words a cashier says ("một nghìn không trăm mười"), where num2words says "một nghìn lẻ
+        # mười" (kiosk.language.numbers).
         words = number_words(amount, self._language)
         return self._("money.in_words", words=words[:1].upper() + words[1:])
 

@@ -3,9 +3,8 @@ later by staff for a customer whose money arrived after they left."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from kiosk.language.catalogs import Translator
+from kiosk.language.time_zone import VIETNAM
 from kiosk.payments.records import JournalPayment
 from kiosk.printing.document import Document
 from kiosk.printing.documents import BillLine, Header, PaymentReceipt, PaymentReceiptLabels, payment_receipt
@@ -13,7 +12,6 @@ from kiosk.printing.documents import BillLine, Header, PaymentReceipt, PaymentRe
 __all__ = ["RECEIPT_KIND", "receipt_document"]
 
 RECEIPT_KIND = "payment_receipt"
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def receipt_document(

@@ -7,10 +7,9 @@ it arrives; its QR opens the tracking page either way.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from kiosk.central.models import Service
 from kiosk.language.catalogs import Translator
+from kiosk.language.time_zone import VIETNAM
 from kiosk.printing.document import Document
 from kiosk.printing.documents import Header, RequestSlip, RequestSlipLabels, request_slip
 from kiosk.requests.records import Delivery, OutboxItem
@@ -18,7 +17,6 @@ from kiosk.requests.records import Delivery, OutboxItem
 __all__ = ["SLIP_KIND", "slip_document"]
 
 SLIP_KIND = "request_slip"
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def slip_document(

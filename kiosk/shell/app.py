@@ -14,11 +14,10 @@ import time
 from collections.abc import Callable, Coroutine, Mapping
 from contextlib import ExitStack
 from dataclasses import fields
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSocketNotifier, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
@@ -64,7 +63,9 @@ from kiosk.flows.session import Contrast, CustomerSession, TextSize
 from kiosk.flows.staff import StaffFlow
 from kiosk.flows.track import TrackFlow
 from kiosk.guidance.screens import guidance
-from kiosk.language.catalogs import CatalogError, Language, Translator
+from kiosk.language.catalogs import CatalogError, Translator
+from kiosk.language.codes import Language
+from kiosk.language.time_zone import VIETNAM, today_in_vietnam
 from kiosk.payments.journal import JournalPayment, PaymentJournal, PaymentJournalError
 from kiosk.payments.keeper import PaymentKeeper, ReceiptPrint
 from kiosk.payments.receipt import RECEIPT_KIND, receipt_document
@@ -146,9 +147,6 @@ STAFF_KEY = "Ctrl+Shift+F12"
 # the guidance again for each would drown the customer in repeats.
 _UNSPOKEN_CHANGES = frozenset({"seconds_left", "digits", "prefix", "typed", "entered"})
 
-# Due dates and "the last 12 months" are Vietnamese calendar notions, whatever the machine's time zone.
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-
 
 class ExitStatus(IntEnum):
     """How `kiosk run` ends, for the supervisor (deploy/*.service) and the operator."""
@@ -157,10 +155,6 @@ class ExitStatus(IntEnum):
     FAILED = 1  # could not start, or a crash (a traceback in the log)
     CONFIG = 2  # the configuration is invalid; the message names the key
     CLOSED_BY_STAFF = 10  # "Close the kiosk program" in staff mode: the supervisor leaves it stopped
-
-
-def today_in_vietnam() -> date:
-    return datetime.now(VIETNAM).date()
 
 
 class KioskApp:

@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from kiosk.language.catalogs import Translator
+from kiosk.language.time_zone import VIETNAM
 from kiosk.payments.records import JournalPayment, PaymentState, ReceiptState
 from kiosk.printing.document import Block, Divider, Document, KeyValue, Table, Text, Title, Total
 from kiosk.printing.records import JobState, JournalEntry
@@ -43,7 +43,6 @@ __all__ = [
 
 DAY_REPORT_KIND: Final = "end_of_day_report"
 """The print journal's kind for the report (what the reprint list shows it as)."""
-VIETNAM: Final = ZoneInfo("Asia/Ho_Chi_Minh")
 # The keeper abandons a payment whose QR failed the kiosk's check with this problem prefix (keeper.py).
 _QR_REFUSED_PREFIX: Final = "qr_refused"
 _FOR_STAFF_PRINTS: Final = frozenset({JobState.FAILED, JobState.UNKNOWN})

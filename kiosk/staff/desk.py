@@ -11,13 +11,14 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from kiosk import __version__
 from kiosk.central.errors import CentralError, Unauthorized
 from kiosk.central.heartbeat import HeartbeatSender
 from kiosk.flows.navigation import CentralState, KioskHealth, Printout
-from kiosk.language.catalogs import Language, Translator
+from kiosk.language.catalogs import Translator
+from kiosk.language.codes import Language
+from kiosk.language.time_zone import VIETNAM
 from kiosk.payments.journal import PaymentJournal
 from kiosk.payments.receipt import RECEIPT_KIND
 from kiosk.payments.records import JournalPayment
@@ -33,7 +34,6 @@ from kiosk.requests.slip import SLIP_KIND
 from kiosk.staff.day_report import DAY_REPORT_KIND, DayReport, day_report, day_report_document
 from kiosk.staff.preferences import StaffPreferences
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 REPRINTABLE_KINDS = (RECEIPT_KIND, SLIP_KIND)
 REPRINT_LIST_LENGTH = 30  # a day's receipts and slips at a busy office; older ones are on the central
 TEST_PAGE_KIND = "test_page"

@@ -22,10 +22,10 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Final, assert_never
-from zoneinfo import ZoneInfo
 
 from kiosk.config import verify_pin
 from kiosk.language.catalogs import Translator
+from kiosk.language.time_zone import VIETNAM
 from kiosk.staff.state_file import write_json_atomically
 
 __all__ = [
@@ -63,7 +63,6 @@ MAX_WAIT: Final = LOCKOUT
 
 STATE_FILE_NAME: Final = "staff-pin-state.json"
 _STATE_VERSION: Final = 1
-VIETNAM: Final = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def _wait_after(failures: int) -> timedelta:

@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import get_args
 
-from kiosk.language.catalogs import Language
+from kiosk.language.codes import Language
 from kiosk.staff.state_file import write_json_atomically
 
 log = logging.getLogger(__name__)

@@ -29,7 +29,7 @@ from kiosk.flows.navigation import (
     StaffPrintouts,
 )
 from kiosk.flows.staff import StaffFlow
-from kiosk.language.catalogs import Language
+from kiosk.language.codes import Language
 from kiosk.payments.records import JournalPayment
 from kiosk.requests.records import OutboxItem
 from kiosk.staff.day_report import DayReport, day_report

@@ -36,16 +36,16 @@ def problems_on_screen(kiosk: KioskApp) -> list[str]:
 def choose_text_size(kiosk: KioskApp, qtbot: QtBot, size: TextSize) -> None:
     """Taps the text-size button until ``size`` is on (the idle warning hides the button: set it directly)."""
     for _ in TextSize:
-        if kiosk.flows.session.text_size is size:
+        if kiosk.session.text_size is size:
             return
         button = kiosk.window.findChild(QAbstractButton, "nav-text-size")
         assert button is not None
         if button.isVisible():
             tap(qtbot, kiosk.window, "nav-text-size")
         else:
-            kiosk.flows.session.text_size = size
+            kiosk.session.text_size = size
             kiosk.restyle()
-    assert kiosk.flows.session.text_size is size
+    assert kiosk.session.text_size is size
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -61,15 +61,15 @@ def test_targets_text_and_fit(
         for assisted in (False, True):
             if assisted:
                 kiosk.start_assisted(by_staff=False)
-                kiosk.flows.session.contrast = Contrast.HIGH
+                kiosk.session.contrast = Contrast.HIGH
             else:
                 kiosk.end_assisted()
-                kiosk.flows.session.contrast = Contrast.STANDARD
+                kiosk.session.contrast = Contrast.STANDARD
             choose_text_size(kiosk, qtbot, TextSize.LARGEST if assisted else TextSize.NORMAL)
             kiosk.restyle()
             for _ in range(3):  # a restyle relayouts the frame, which posts a second layout pass
                 qapp.processEvents()
-            where = f"{screen} {size} {language} {kiosk.flows.session.text_size} text, assisted={assisted}"
+            where = f"{screen} {size} {language} {kiosk.session.text_size} text, assisted={assisted}"
             assert problems_on_screen(kiosk) == [], where
             if size != "small-landscape" and not assisted:
                 # As designed, on the panels kiosks have: everything in view without scrolling.
@@ -88,7 +88,7 @@ def test_large_text_makes_text_larger(kiosk: KioskApp, qtbot: QtBot) -> None:
     normal, large, largest = sizes
     assert all(large[text] >= normal[text] * 1.25 for text in normal)
     assert all(largest[text] >= large[text] * 1.1 for text in normal)
-    assert kiosk.flows.session.text_size is TextSize.NORMAL  # the button goes round to the start
+    assert kiosk.session.text_size is TextSize.NORMAL  # the button goes round to the start
 
 
 PALETTES = {"standard": DEFAULT_PALETTE, "high contrast": HIGH_CONTRAST_PALETTE}
@@ -135,7 +135,7 @@ def test_high_contrast_is_light_on_dark(kiosk: KioskApp, qtbot: QtBot) -> None:
     seen = []
     for _ in range(2):
         tap(qtbot, kiosk.window, "assist-contrast")
-        seen.append((kiosk.flows.session.contrast, "background: #000000" in qt_app.styleSheet()))
+        seen.append((kiosk.session.contrast, "background: #000000" in qt_app.styleSheet()))
     assert seen == [(Contrast.HIGH, True), (Contrast.STANDARD, False)]
 
 

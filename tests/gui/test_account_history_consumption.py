@@ -121,7 +121,7 @@ def test_long_names_and_large_amounts_do_not_overflow(
     big = [b.model_copy(update={"total": 987_654_321}) for b in unpaid.bills]
     large = BillList(customer_code=unpaid.customer_code, bills=big, total_due=2_962_962_963)
     kiosk.window.resize(*size)
-    kiosk.flows.session.customer = long_customer
+    kiosk.session.customer = long_customer
     kiosk.navigator.go(AccountOverview(long_customer, large))
     qapp.processEvents()
     for language in ("vi", "en"):
@@ -135,7 +135,7 @@ def test_ending_the_session_wipes_the_account_from_every_widget(kiosk: KioskApp,
     open_account(kiosk, qtbot)
     tap(qtbot, kiosk.window, "bill-row-0")
     state = kiosk.navigator.current
-    customer = kiosk.flows.session.customer
+    customer = kiosk.session.customer
     assert customer is not None
     secrets = {customer.name, customer.address, "PE01 000 123 456", "PE01000123456"}
     before = " ".join(all_texts(kiosk.window))
@@ -146,5 +146,5 @@ def test_ending_the_session_wipes_the_account_from_every_widget(kiosk: KioskApp,
     everything = " ".join(all_texts(kiosk.window))
     for secret in secrets:
         assert secret not in everything
-    assert kiosk.flows.session.customer is None
-    assert kiosk.flows.session.customer_code is None
+    assert kiosk.session.customer is None
+    assert kiosk.session.customer_code is None

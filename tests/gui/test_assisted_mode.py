@@ -28,7 +28,7 @@ from kiosk.flows.session import (
     TextSize,
 )
 from kiosk.guidance.screens import guidance
-from kiosk.language.catalogs import Language
+from kiosk.language.codes import Language
 from kiosk.requests.records import ASSISTED_BY_STAFF
 from kiosk.shell.app import LANDSCAPE, KioskApp, _step, build_kiosk, demo_overrides
 from kiosk.views.theme import DEFAULT_PALETTE, HIGH_CONTRAST_PALETTE
@@ -82,12 +82,12 @@ def state_of(speaker: Speaker) -> SpeechState:
 
 
 def contrast_of(kiosk: KioskApp) -> Contrast:
-    return kiosk.flows.session.contrast
+    return kiosk.session.contrast
 
 
 def idle_interval_ms(kiosk: KioskApp) -> int:
     """The customer's idle time as the input watcher's timer has it (the timer is the watcher's child)."""
-    timer = kiosk.shell.input_watch.findChild(QTimer)
+    timer = kiosk.input_watch.findChild(QTimer)
     assert timer is not None
     return timer.interval()
 
@@ -102,7 +102,7 @@ def stylesheet_background(qapp: QApplication) -> str:
 def start_by_home_button(kiosk: KioskApp, qtbot: QtBot) -> None:
     assert isinstance(kiosk.navigator.current, Home)
     tap(qtbot, kiosk.window, "home-assisted")
-    assert kiosk.flows.session.assisted
+    assert kiosk.session.assisted
 
 
 # ---------------------------------------------------------------------------------------------- starting
@@ -112,20 +112,20 @@ def test_the_home_button_starts_assisted_mode_large_text_the_bar_and_the_home_gu
     speaker = speaker_of(kiosk)
     assert not any(shown(kiosk, name) for name in ASSIST_BUTTONS)
     start_by_home_button(kiosk, qtbot)
-    assert kiosk.flows.session.text_size is TextSize.LARGE
+    assert kiosk.session.text_size is TextSize.LARGE
     assert button_text(kiosk, "nav-text-size") == kiosk.tr._("frame.text_size.large")
     assert all(shown(kiosk, name) for name in ASSIST_BUTTONS)
     assert speaker.spoken == [Utterance(guidance(Home(), kiosk.tr), "vi", NORMAL_SPEECH_RATE)]
     assert "quý khách" in speaker.spoken[0].text
-    assert not kiosk.flows.session.assisted_by_staff
+    assert not kiosk.session.assisted_by_staff
 
 
 def test_a_customer_already_on_the_largest_text_keeps_it(kiosk: KioskApp, qtbot: QtBot) -> None:
     tap(qtbot, kiosk.window, "nav-text-size")
     tap(qtbot, kiosk.window, "nav-text-size")
-    assert kiosk.flows.session.text_size is TextSize.LARGEST
+    assert kiosk.session.text_size is TextSize.LARGEST
     start_by_home_button(kiosk, qtbot)
-    assert kiosk.flows.session.text_size is TextSize.LARGEST
+    assert kiosk.session.text_size is TextSize.LARGEST
 
 
 def test_repeat_and_slower_show_only_where_the_speaker_has_a_voice(kiosk: KioskApp, qtbot: QtBot) -> None:
@@ -148,7 +148,7 @@ def test_repeat_and_slower_show_only_where_the_speaker_has_a_voice(kiosk: KioskA
     assert [u.language for u in speaker.spoken] == ["vi"]
     # English has no voice: in English they go again, and nothing is said.
     tap(qtbot, kiosk.window, "nav-language")
-    assert kiosk.flows.session.language == "en"
+    assert kiosk.session.language == "en"
     assert not shown(kiosk, "assist-repeat")
     assert not shown(kiosk, "assist-slower")
     assert all(u.language == "vi" for u in speaker.spoken)
@@ -254,7 +254,7 @@ def test_assisted_mode_waits_longer_before_the_idle_warning(kiosk: KioskApp, qtb
     assert idle_interval_ms(kiosk) == ASSISTED_IDLE_SECONDS * 1000  # a tap restarts the wait, not shortens it
     tap(qtbot, kiosk.window, "assist-end")
     assert idle_interval_ms(kiosk) == IDLE_SECONDS * 1000
-    timer = kiosk.shell.input_watch.findChild(QTimer)
+    timer = kiosk.input_watch.findChild(QTimer)
     assert timer is not None
     assert timer.isActive()  # counting from now
 
@@ -288,7 +288,7 @@ def test_ending_assisted_mode_stops_the_voice_and_hides_the_bar(kiosk: KioskApp,
     tap(qtbot, kiosk.window, "assist-end")
     assert state_of(speaker) is SpeechState.READY
     assert states[-1] is SpeechState.READY
-    assert not kiosk.flows.session.assisted
+    assert not kiosk.session.assisted
     assert not any(shown(kiosk, name) for name in ASSIST_BUTTONS)
     # Nothing more is said on the next screens.
     tap(qtbot, kiosk.window, "outage-danger")
@@ -309,10 +309,10 @@ def test_the_idle_wipe_gives_the_next_customer_the_plain_kiosk(
     for _ in range(kiosk.settings.idle.countdown_seconds):
         kiosk.idle.tick()
     assert kiosk.navigator.current == Home()
-    assert not kiosk.flows.session.assisted
-    assert kiosk.flows.session.text_size is TextSize.NORMAL
-    assert kiosk.flows.session.contrast is Contrast.STANDARD
-    assert kiosk.flows.session.speech_rate == NORMAL_SPEECH_RATE
+    assert not kiosk.session.assisted
+    assert kiosk.session.text_size is TextSize.NORMAL
+    assert kiosk.session.contrast is Contrast.STANDARD
+    assert kiosk.session.speech_rate == NORMAL_SPEECH_RATE
     assert stylesheet_background(qapp) == DEFAULT_PALETTE.background.upper()
     assert button_text(kiosk, "nav-text-size") == kiosk.tr._("frame.text_size.normal")
     assert not any(shown(kiosk, name) for name in ASSIST_BUTTONS)
@@ -352,7 +352,7 @@ def test_every_screen_says_its_guidance_in_the_customers_language_without_figure
     SCREENS[screen](kiosk, qtbot)
     # A staff call is delivered in the background; it is let finish before the loop stops (qasync runs what
     # is queued once more after run_until_complete, outside the loop, where an HTTP request fails).
-    run_until(lambda: kiosk.central.staff_calls.open_since is None or kiosk.central.staff_calls.delivered)
+    run_until(lambda: kiosk.staff_calls.open_since is None or kiosk.staff_calls.delivered)
     settle(kiosk)
 
     current = kiosk.navigator.current
@@ -360,7 +360,7 @@ def test_every_screen_says_its_guidance_in_the_customers_language_without_figure
     # The last thing said was for the step the customer is on (which digits typed or a countdown may have
     # changed since, without a new word: see test_each_new_screen_is_said_once_and_typing_is_not_read_back).
     assert _step(spoken_for) == _step(current), (spoken_for, current)
-    assert kiosk.flows.session.language == language
+    assert kiosk.session.language == language
     assert utterance.language == language
     assert utterance.text.strip()
     assert utterance.text == guidance(spoken_for, kiosk.tr.in_language(language))
@@ -371,7 +371,7 @@ def test_every_screen_says_its_guidance_in_the_customers_language_without_figure
     assert "*" not in utterance.text  # nothing masked is read out, mask and all
     for secret in _SECRETS:
         assert secret.casefold() not in utterance.text.casefold(), secret
-    customer = kiosk.flows.session.customer
+    customer = kiosk.session.customer
     if customer is not None:
         for shown_on_screen in (customer.name, customer.address, customer.phone):
             assert not shown_on_screen or shown_on_screen not in utterance.text
@@ -414,7 +414,7 @@ def test_the_mock_engine_loads_in_the_background_then_speaks_each_screen(
     assert isinstance(speaker, QtSpeaker)
     assert speaker.state is SpeechState.UNAVAILABLE
     kiosk.start_assisted(by_staff=False)
-    assert kiosk.flows.session.assisted
+    assert kiosk.session.assisted
     assert not shown(kiosk, "assist-repeat")
     assert not shown(kiosk, "assist-slower")
     assert shown(kiosk, "assist-end")
@@ -449,7 +449,7 @@ def test_the_mock_engine_has_no_vietnamese_voice_so_vietnamese_is_not_sent_to_it
     states: list[SpeechState] = []
     speaker.subscribe(states.append)
     tap(qtbot, kiosk.window, "home-assisted")
-    assert kiosk.flows.session.assisted
+    assert kiosk.session.assisted
     assert not shown(kiosk, "assist-repeat")
     assert not shown(kiosk, "assist-slower")
     assert shown(kiosk, "assist-contrast")
@@ -476,7 +476,7 @@ def test_a_payment_records_staff_assistance_only_when_staff_started_it(
         kiosk.start_assisted(by_staff=True)
     else:
         start_by_home_button(kiosk, qtbot)
-    assert kiosk.flows.session.assisted_by_staff is by_staff
+    assert kiosk.session.assisted_by_staff is by_staff
     SCREENS["pay-by-qr"](kiosk, qtbot)
     [row] = kiosk.keeper.journal.all()
     assert row.order.assisted is by_staff
@@ -508,7 +508,7 @@ def test_staff_assistance_lasts_the_visit_and_the_wipe_ends_it(kiosk: KioskApp, 
     kiosk.start_assisted(by_staff=True)
     # The customer ends assisted mode themself: staff helped all the same.
     tap(qtbot, kiosk.window, "assist-end")
-    assert kiosk.flows.session.assisted_by_staff
+    assert kiosk.session.assisted_by_staff
     type_code(kiosk, qtbot, "PE01000123456")
     kiosk.idle.end_session()
-    assert not kiosk.flows.session.assisted_by_staff
+    assert not kiosk.session.assisted_by_staff

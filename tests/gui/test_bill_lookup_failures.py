@@ -95,7 +95,7 @@ def test_garbage_from_the_central_is_a_fault_of_the_system_not_of_the_customer(
         _look_up(kiosk, qtbot, "PE01000123456")
         settle(kiosk)
     assert _failed_with(kiosk, LookupProblem.BAD_ANSWER).can_retry
-    assert kiosk.flows.session.customer is None
+    assert kiosk.session.customer is None
 
 
 def test_a_central_that_never_answers_times_out_while_the_screen_shows_progress(

@@ -71,7 +71,7 @@ def test_a_typed_code_opens_the_account_with_what_the_central_says_is_owed(
     assert state.customer.name in texts  # masked by the central: "Nguyễn V** H***"
     assert "*" in state.customer.name
     assert kiosk.tr.money(state.unpaid.total_due) == _text(kiosk, "account-total-due")
-    assert kiosk.flows.session.customer_code == "PE01000123456"
+    assert kiosk.session.customer_code == "PE01000123456"
 
 
 def test_back_from_the_account_returns_to_the_keypad_with_the_code_still_typed(
@@ -97,7 +97,7 @@ def test_a_scan_on_the_home_screen_jumps_straight_to_the_account(kiosk: KioskApp
     state = kiosk.navigator.current
     assert isinstance(state, AccountOverview)
     assert state.customer.code == "PE01000123456"
-    assert kiosk.flows.session.active
+    assert kiosk.session.active
     tap(qtbot, kiosk.window, "nav-back")
     assert kiosk.navigator.current == Home()
 

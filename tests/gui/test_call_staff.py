@@ -71,7 +71,7 @@ def call_staff(kiosk: KioskApp, qtbot: QtBot) -> None:
     """Taps Call staff and waits until the office has the call."""
     tap(qtbot, kiosk.window, "nav-call-staff")
     assert kiosk.navigator.current == StaffCalled()
-    run_until(lambda: kiosk.central.staff_calls.delivered)
+    run_until(lambda: kiosk.staff_calls.delivered)
 
 
 def central_payment_status(central: RunningCentral, payment_id: str | None) -> str:
@@ -132,7 +132,7 @@ def test_pressing_again_while_the_call_is_open_makes_no_second_call(
     tap(qtbot, kiosk.window, "tile-bills")
     call_staff(kiosk, qtbot)
     [first] = open_calls(central, kiosk.settings.kiosk_id)
-    called_at = kiosk.central.staff_calls.open_since
+    called_at = kiosk.staff_calls.open_since
     tap(qtbot, kiosk.window, "staff-called-continue")
     tap(qtbot, kiosk.window, "nav-back")
     assert kiosk.navigator.current == Home()
@@ -143,7 +143,7 @@ def test_pressing_again_while_the_call_is_open_makes_no_second_call(
     call_staff(kiosk, qtbot)
     assert chime_of(kiosk).rings == 3  # each press is heard
     assert banner_shown(kiosk)
-    assert kiosk.central.staff_calls.open_since == called_at
+    assert kiosk.staff_calls.open_since == called_at
     assert open_calls(central, kiosk.settings.kiosk_id) == [first]  # the same call, its first screen
     assert calls_received(central) == 1
 
@@ -262,9 +262,9 @@ def network(kiosk: KioskApp, central: RunningCentral) -> Iterator[tuple[Network,
     network, pauses = Network(), Pauses()
     transport = FaultyTransport(network)
     client = CentralClient(central.url, central.token, retries=0, transport=transport)
-    kiosk.central.staff_calls = StaffCalls(client, kiosk.settings.kiosk_id, sleep=pauses.sleep)
+    kiosk.staff_calls = StaffCalls(client, kiosk.settings.kiosk_id, sleep=pauses.sleep)
     yield network, pauses, transport
-    run(kiosk.central.staff_calls.stop())
+    run(kiosk.staff_calls.stop())
     run(client.aclose())
 
 
@@ -282,8 +282,8 @@ def test_with_the_central_down_the_chime_and_banner_work_and_the_call_goes_once_
     assert banner_shown(kiosk)
     run_until(lambda: len(pauses.asked) == 1)  # the first attempt failed; it waits to try again
     assert pauses.asked == [BACKOFF_FIRST]
-    assert not kiosk.central.staff_calls.delivered
-    assert kiosk.central.staff_calls.open_since is not None
+    assert not kiosk.staff_calls.delivered
+    assert kiosk.staff_calls.open_since is not None
     assert open_calls(central, kiosk.settings.kiosk_id) == []
     # Back to the journey: the banner stays, and a second press sends no second call.
     tap(qtbot, kiosk.window, "staff-called-continue")
@@ -295,7 +295,7 @@ def test_with_the_central_down_the_chime_and_banner_work_and_the_call_goes_once_
     run_until(lambda: len(pauses.asked) == 2)
     net.down = False
     pauses.release()
-    run_until(lambda: kiosk.central.staff_calls.delivered)
+    run_until(lambda: kiosk.staff_calls.delivered)
     [call] = open_calls(central, kiosk.settings.kiosk_id)
     assert call["screen"] == "enter_code"
     assert calls_received(central) == 1

@@ -74,7 +74,7 @@ def page_rows(page: str, kiosk_id: str) -> dict[str, str]:
 
 
 def beat(kiosk: KioskApp) -> None:
-    assert run(kiosk.central.heartbeat.beat()) is True
+    assert run(kiosk.heartbeat.beat()) is True
 
 
 def queue_an_outage_report(kiosk: KioskApp, qtbot: QtBot, central: RunningCentral) -> None:
@@ -115,7 +115,7 @@ def test_an_idle_kiosk_reports_itself_with_nothing_going_on(kiosk: KioskApp, cen
     assert found["staff_call_open"] is False
     assert found["assisted_mode"] is False
     assert found["stale"] is False
-    assert kiosk.central.heartbeat.last_ack_at is not None
+    assert kiosk.heartbeat.last_ack_at is not None
 
 
 def test_a_beat_after_a_busy_visit_reports_it_all_and_the_page_shows_nothing_personal(
@@ -127,7 +127,7 @@ def test_a_beat_after_a_busy_visit_reports_it_all_and_the_page_shows_nothing_per
     kiosk.start_assisted(by_staff=True)
     to_qr(kiosk, qtbot)
     tap(qtbot, kiosk.window, "nav-call-staff")
-    run_until(lambda: kiosk.central.staff_calls.delivered)
+    run_until(lambda: kiosk.staff_calls.delivered)
     touched = kiosk.last_activity_at
     assert touched is not None
 
@@ -151,7 +151,7 @@ def test_a_beat_after_a_busy_visit_reports_it_all_and_the_page_shows_nothing_per
     assert shown["Staff call"] == "☎ Có / Yes"
     assert shown["Version"] == kiosk_package.__version__
     assert "<code>pay_by_qr</code>" in page  # the open call, by the screen it was made on
-    customer = kiosk.flows.session.customer
+    customer = kiosk.session.customer
     assert customer is not None
     payer = next(c for c in CUSTOMERS if c.code == PAYER)
     secrets: set[str | None] = {
@@ -203,7 +203,7 @@ def pauses(kiosk: KioskApp, monkeypatch: pytest.MonkeyPatch) -> Pauses:
     # WORKAROUND: the app builds its HeartbeatSender with the real asyncio.sleep and offers no way to pass
     # another; the sender's own tests inject it (tests/kiosk/test_heartbeat.py). Here the waits are the test's.
     waits = Pauses()
-    monkeypatch.setattr(kiosk.central.heartbeat, "_sleep", waits.sleep)
+    monkeypatch.setattr(kiosk.heartbeat, "_sleep", waits.sleep)
     return waits
 
 

@@ -49,7 +49,7 @@ def test_i_need_more_time_returns_to_exactly_where_the_customer_was(kiosk: Kiosk
     tap(qtbot, kiosk.window, "idle-more-time")
     assert kiosk.navigator.current == OutageStart()
     assert kiosk.navigator.depth == 2
-    assert kiosk.flows.session.text_size is TextSize.LARGE
+    assert kiosk.session.text_size is TextSize.LARGE
 
 
 def fill_session(session: CustomerSession, kiosk: KioskApp, qloop: asyncio.AbstractEventLoop) -> str:
@@ -67,19 +67,19 @@ def test_the_countdown_ends_in_a_wipe_that_leaves_nothing_of_the_customer(
     tap(qtbot, kiosk.window, "tile-bills")
     tap(qtbot, kiosk.window, "nav-language")
     tap(qtbot, kiosk.window, "nav-text-size")
-    name = fill_session(kiosk.flows.session, kiosk, qloop)
+    name = fill_session(kiosk.session, kiosk, qloop)
     kiosk.idle.idle()
     for _ in range(kiosk.settings.idle.countdown_seconds):
         kiosk.idle.tick()
 
     assert kiosk.navigator.current == Home()
     assert kiosk.navigator.depth == 1
-    assert kiosk.flows.session == CustomerSession(
+    assert kiosk.session == CustomerSession(
         default_language=kiosk.settings.ui.default_language,
         default_text_size=TextSize(kiosk.settings.ui.text_size),
         default_contrast=Contrast(kiosk.settings.ui.contrast),
     )
-    assert not kiosk.flows.session.active
+    assert not kiosk.session.active
     assert kiosk.tr.language == "vi"
     texts = " ".join(all_texts(kiosk.window))
     for secret in (CODE, name, "0912345678"):
@@ -89,12 +89,12 @@ def test_the_countdown_ends_in_a_wipe_that_leaves_nothing_of_the_customer(
 
 def test_end_now_wipes_at_once(kiosk: KioskApp, qtbot: QtBot, qloop: asyncio.AbstractEventLoop) -> None:
     tap(qtbot, kiosk.window, "tile-requests")
-    fill_session(kiosk.flows.session, kiosk, qloop)
+    fill_session(kiosk.session, kiosk, qloop)
     kiosk.idle.idle()
     tap(qtbot, kiosk.window, "idle-end")
     assert kiosk.navigator.current == Home()
-    assert kiosk.flows.session.customer is None
-    assert kiosk.flows.session.journey == {}
+    assert kiosk.session.customer is None
+    assert kiosk.session.journey == {}
 
 
 def test_the_app_counts_down_by_itself_once_a_second(kiosk: KioskApp, qtbot: QtBot) -> None:

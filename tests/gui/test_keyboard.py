@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QVBoxLayout
 from pytestqt.qtbot import QtBot
 
 from kiosk.assets import FONT_FILES
-from kiosk.config import Language
 from kiosk.flows.session import TextSize
 from kiosk.language.catalogs import Translator
+from kiosk.language.codes import Language
 from kiosk.language.tone_marks import press
 from kiosk.shell.app import LANDSCAPE, PORTRAIT
 from kiosk.views.parts.keyboard import VietnameseKeyboard

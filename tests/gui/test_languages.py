@@ -34,7 +34,7 @@ def shown_as_is(kiosk: KioskApp) -> set[str]:
     """Texts that are data, not words: the operator's location name, and the customer's masked name and address
     as the central sends them (the same in both languages)."""
     texts = {kiosk.settings.location_name}
-    customer = kiosk.flows.session.customer
+    customer = kiosk.session.customer
     if customer is not None:
         texts |= {customer.name, customer.address}
     state = kiosk.navigator.current
@@ -78,7 +78,7 @@ def _central_service_texts(kiosk: KioskApp) -> set[str]:
 
 def words_not_from_the_catalog(kiosk: KioskApp) -> list[str]:
     as_is = shown_as_is(kiosk)
-    customer = kiosk.flows.session.customer
+    customer = kiosk.session.customer
     if customer is not None:
         # The central names the corporation in both kiosk languages; it must be the current one's.
         as_is.add(customer.corporation.name.vi if kiosk.tr.language == "vi" else customer.corporation.name.en)
@@ -106,7 +106,7 @@ def test_switching_language_keeps_the_place_and_changes_every_text(
 
     tap(qtbot, kiosk.window, "nav-language")
 
-    assert kiosk.tr.language == kiosk.flows.session.language == "en"
+    assert kiosk.tr.language == kiosk.session.language == "en"
     assert (kiosk.navigator.current, kiosk.navigator.depth) == (place, depth)
     english = visible_texts(kiosk.window)
     assert words_not_from_the_catalog(kiosk) == []

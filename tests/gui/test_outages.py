@@ -281,7 +281,7 @@ def test_a_report_of_no_power_at_home_is_received_and_names_the_known_outage(
     assert widget(kiosk, QLabel, "reported-known").isVisible()
     tap(qtbot, kiosk.window, "reported-done")
     assert kiosk.navigator.depth == 1
-    assert kiosk.flows.session.customer is None
+    assert kiosk.session.customer is None
 
 
 def test_a_report_while_the_central_is_unreachable_is_saved_told_honestly_and_sent_later(
@@ -356,4 +356,4 @@ def test_ending_the_session_wipes_the_customer_from_the_outage_screens(kiosk: Ki
     texts = " ".join(all_texts(kiosk.window))
     for trace in traces:
         assert trace not in texts
-    assert kiosk.flows.session.journey == {}
+    assert kiosk.session.journey == {}

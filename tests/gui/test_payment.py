@@ -130,7 +130,7 @@ def test_money_arriving_shows_received_and_prints_the_receipt_once(
     jobs = list(kiosk.printing.journal.pending_for_staff())
     assert jobs == []
     tap(qtbot, kiosk.window, "paid-done")
-    assert kiosk.flows.session.customer is None
+    assert kiosk.session.customer is None
 
 
 @pytest.mark.parametrize("how", ["pay-cancel", "nav-back"])

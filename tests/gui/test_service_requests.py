@@ -203,7 +203,7 @@ def test_the_id_card_fills_the_form_only_after_consent_and_is_wiped_with_the_ses
     left = [text for text in all_texts(kiosk.window) if "Hương" in text or "079088001234" in text]
     assert left == [], left
     assert not any("Hương" in text or "079088001234" in text for text in all_texts(kiosk.window))
-    assert kiosk.flows.session.journey == {}
+    assert kiosk.session.journey == {}
 
 
 # ---------------------------------------------------------------------------------------------- the code

@@ -136,7 +136,7 @@ def showing(kiosk: KioskApp) -> ScreenState:
 
 
 def language(kiosk: KioskApp) -> str:
-    return kiosk.flows.session.language
+    return kiosk.session.language
 
 
 def finger(widget: QWidget) -> QPoint:
@@ -341,7 +341,7 @@ def test_staff_mode_over_a_customers_journey_returns_to_exactly_their_screen(
     assert not kiosk.staff.showing
     assert isinstance(kiosk.window.current_screen, EnterCodeScreen)
     assert visible_texts(kiosk.window) == typed
-    assert kiosk.flows.session.active  # the customer's session goes on
+    assert kiosk.session.active  # the customer's session goes on
     # And the customer carries on typing where they were.
     tap(qtbot, kiosk.window, "key-3")
     assert showing(kiosk) == EnterCode("PE", "01000123")
@@ -846,8 +846,8 @@ def test_help_a_customer_starts_assisted_mode_marked_by_staff_and_the_payment_re
     assert showing(kiosk) == Home()
     assert kiosk.navigator.depth == 1
     assert not kiosk.staff.unlocked
-    assert kiosk.flows.session.assisted
-    assert kiosk.flows.session.assisted_by_staff
+    assert kiosk.session.assisted
+    assert kiosk.session.assisted_by_staff
     assert button(kiosk, "assist-end").isVisible()
 
     payment = pay(kiosk, qtbot)
@@ -870,7 +870,7 @@ def test_call_staff_shows_the_banner_rings_and_staff_arriving_answers_it(
     assert not banner.isVisible()
     tap(qtbot, kiosk.window, "tile-bills")
     tap(qtbot, kiosk.window, "nav-call-staff")
-    run_until(lambda: kiosk.central.staff_calls.delivered)  # the call reaches the office
+    run_until(lambda: kiosk.staff_calls.delivered)  # the call reaches the office
     assert banner.isVisible()
     assert kiosk.tr._("frame.staff_coming") in visible_texts(kiosk.window)
     assert chime.rings == 1
@@ -887,11 +887,11 @@ def test_call_staff_shows_the_banner_rings_and_staff_arriving_answers_it(
 
 
 def call_open(kiosk: KioskApp) -> bool:
-    return kiosk.central.staff_calls.open_since is not None
+    return kiosk.staff_calls.open_since is not None
 
 
 def has_customer(kiosk: KioskApp) -> bool:
-    return kiosk.flows.session.customer is not None
+    return kiosk.session.customer is not None
 
 
 def central_call_answered(central: RunningCentral) -> bool:
@@ -921,7 +921,7 @@ def test_the_fault_screen_sends_the_customer_to_staff_and_start_again_wipes(
     assert showing(kiosk) == Home()
     assert kiosk.navigator.depth == 1 < depth
     assert not has_customer(kiosk)
-    assert not kiosk.flows.session.active
+    assert not kiosk.session.active
     assert CUSTOMER[2:] not in "\n".join(all_texts(kiosk.window))
 
 

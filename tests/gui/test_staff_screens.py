@@ -54,8 +54,9 @@ from kiosk.views.frame.something_went_wrong import SomethingWentWrongScreen
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, label, scroll_area
 from kiosk.views.staff import staff_pin
+from kiosk.views.staff.parts import ButtonGrid, Mark, StatusMark
 from kiosk.views.staff.staff_day_report import StaffDayReportScreen
-from kiosk.views.staff.staff_home import ButtonGrid, Mark, StaffHomeScreen, StatusMark
+from kiosk.views.staff.staff_home import StaffHomeScreen
 from kiosk.views.staff.staff_leave import StaffLeaveScreen
 from kiosk.views.staff.staff_pending import StaffPendingScreen
 from kiosk.views.staff.staff_pin import StaffPinScreen

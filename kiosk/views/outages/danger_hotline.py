@@ -9,29 +9,13 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.flows.navigation import DangerHotline, ScreenState
 from kiosk.language.catalogs import Translator
-from kiosk.requests.records import Delivery, OutboxItem
+from kiosk.requests.records import Delivery
+from kiosk.views.outages.parts import phone_number, report_reference
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import Columns, button, column, label
 
 FIRE_AND_RESCUE = "114"
 """Vietnam's fire and rescue number, for fire and for people hurt."""
-
-
-def phone_number(number: str) -> str:
-    """``19006769`` → ``1900 6769``, ``1900545454`` → ``1900 545 454``: digits in groups, as they are read
-    aloud and as bills print them. Short numbers (``114``) stay whole."""
-    if len(number) <= 4:
-        return number
-    head, tail = number[:4], number[4:]
-    if len(tail) <= 4:
-        return f"{head} {tail}"
-    return " ".join([head, *(tail[i : i + 3] for i in range(0, len(tail), 3))])
-
-
-def report_reference(item: OutboxItem) -> str:
-    """The reference a customer can quote: the kiosk's own (``K`` and 9 characters that cannot be misread),
-    which the central keeps with the report; its own id (``out_…``) is not something to read out on a phone."""
-    return item.reference
 
 
 class DangerHotlineScreen(Screen):

@@ -3,71 +3,21 @@ those planned in the next 7 days. From here the customer prints the schedule or 
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from babel.dates import format_datetime
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.central.models import Customer, Label, Outage
+from kiosk.central.models import Customer, Outage
 from kiosk.customer.code import group_code
 from kiosk.flows.navigation import OutageOverview, ScreenState
 from kiosk.language.catalogs import Translator
+from kiosk.views.outages.parts import happening
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import Columns, button, column, label, show_all
-
-# Outages are announced in Vietnamese time, whatever the kiosk's clock says.
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-# The day of the week helps more than the date alone ("Thứ Năm", "Thursday").
-_WHEN = {"vi": "HH:mm, EEEE dd/MM/y", "en": "EEEE d MMM y, HH:mm"}
-
-
-def when(tr: Translator, moment: datetime) -> str:
-    """``07:30, Thứ Năm 26/11/2026`` / ``Thursday 26 Nov 2026, 07:30``, in Vietnamese time."""
-    return format_datetime(moment.astimezone(VIETNAM), _WHEN[tr.language], locale=tr.locale)
-
-
-def in_language(tr: Translator, text: Label) -> str:
-    return text.en if tr.language == "en" else text.vi
+from kiosk.views.parts.text import in_language, when
+from kiosk.views.parts.widgets import Columns, button, column, drop_all, label, set_role, show_all, tag_label
 
 
 def outage_kind(tr: Translator, outage: Outage) -> str:
     return tr._("outage.kind.emergency") if outage.kind == "emergency" else tr._("outage.kind.planned")
-
-
-def happening(outage: Outage) -> bool:
-    """Happening now: the flow set each outage's status by the kiosk's clock when it made the list."""
-    return outage.status == "in_progress"
-
-
-def drop_all(layout: QLayout) -> None:
-    """Removes every widget in ``layout`` from the screen at once: taken out of the widget tree now (a wipe must
-    leave no customer text behind, even for the moment before Qt deletes them), deleted later."""
-    while layout.count():
-        item = layout.takeAt(0)
-        widget = item.widget() if item is not None else None
-        if widget is not None:
-            widget.hide()
-            widget.setParent(None)
-            widget.deleteLater()
-
-
-def tag_label() -> QLabel:
-    """A status word in a tag, as wide as the word. Made a tag from the start: Qt sets a label's padding when
-    it is first polished, and every tag role has the same padding."""
-    tag = label("tag", wrap=False)
-    tag.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-    return tag
-
-
-def set_role(widget: QWidget, role: str) -> None:
-    """Gives a shown widget another look from the style sheet (a tag's colour follows its words)."""
-    if widget.property("role") != role:
-        widget.setProperty("role", role)
-        widget.style().unpolish(widget)
-        widget.style().polish(widget)
-        widget.updateGeometry()  # a role may change the font, and so the size the text needs
 
 
 class OutageCard(QWidget):

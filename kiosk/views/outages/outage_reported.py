@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QVBoxLayout
 from kiosk.flows.navigation import OutageReported, ScreenState
 from kiosk.language.catalogs import N_, Translator
 from kiosk.requests.records import Delivery
-from kiosk.views.outages.danger_hotline import phone_number, report_reference
-from kiosk.views.outages.outage_overview import in_language, when
+from kiosk.views.outages.parts import phone_number, report_reference
 from kiosk.views.parts.screen import Screen
+from kiosk.views.parts.text import in_language, when
 from kiosk.views.parts.widgets import button, label
 
 # (heading, what happens next) for each way the report stands.

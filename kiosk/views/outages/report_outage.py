@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QVBoxLayout
 from kiosk.central.models import OutageReportKind
 from kiosk.flows.navigation import ReportOutage, ScreenState
 from kiosk.language.catalogs import N_, Translator
-from kiosk.views.outages.outage_overview import happening, when
-from kiosk.views.outages.outage_start import ChoiceTile
+from kiosk.views.outages.parts import ChoiceTile, happening
 from kiosk.views.parts.screen import Screen
+from kiosk.views.parts.text import when
 from kiosk.views.parts.widgets import label
 
 # (kind, title, when to choose it): danger first, as on the outage start screen.

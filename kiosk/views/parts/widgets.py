@@ -182,3 +182,32 @@ def cell(text: str, role: str, *, right: bool = False) -> QLabel:
     if right:
         widget.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return widget
+
+
+def drop_all(layout: QLayout) -> None:
+    """Removes every widget in ``layout`` from the screen at once: taken out of the widget tree now (a wipe must
+    leave no customer text behind, even for the moment before Qt deletes them), deleted later."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.hide()
+            widget.setParent(None)
+            widget.deleteLater()
+
+
+def tag_label() -> QLabel:
+    """A status word in a tag, as wide as the word. Made a tag from the start: Qt sets a label's padding when
+    it is first polished, and every tag role has the same padding."""
+    tag = label("tag", wrap=False)
+    tag.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+    return tag
+
+
+def set_role(widget: QWidget, role: str) -> None:
+    """Gives a shown widget another look from the style sheet (a tag's colour follows its words)."""
+    if widget.property("role") != role:
+        widget.setProperty("role", role)
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+        widget.updateGeometry()  # a role may change the font, and so the size the text needs

@@ -10,9 +10,10 @@ from kiosk.central.models import RequestStatus as Progress
 from kiosk.central.models import ServiceRequest
 from kiosk.flows.navigation import RequestStatus, ScreenState
 from kiosk.language.catalogs import N_, Translator
-from kiosk.views.outages.outage_overview import VIETNAM, drop_all, in_language, set_role, tag_label
+from kiosk.language.time_zone import VIETNAM
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import Columns, button, column, label, show_all
+from kiosk.views.parts.text import in_language
+from kiosk.views.parts.widgets import Columns, button, column, drop_all, label, set_role, show_all, tag_label
 
 # Status words, and the tag style that repeats them (the word is always there: never colour alone); then a
 # sentence on what it means for the customer.

@@ -13,10 +13,9 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 from kiosk.flows.navigation import ScreenState, StaffDayReport
 from kiosk.language.catalogs import N_, Translator
 from kiosk.staff.day_report import DayReport
-from kiosk.views.outages.outage_overview import drop_all
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import Columns, button, cell, label, show_all
-from kiosk.views.staff.staff_home import Mark, NoticeLine, StatusMark, section
+from kiosk.views.parts.widgets import Columns, button, cell, drop_all, label, show_all
+from kiosk.views.staff.parts import Mark, NoticeLine, StatusMark, section
 from kiosk.views.theme import Look
 
 # (line, whether a figure above zero needs staff), in the printed report's order.

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 from kiosk.customer.code import group_code
 from kiosk.flows.navigation import ScreenState, StaffPending
 from kiosk.language.catalogs import Translator
+from kiosk.language.time_zone import VIETNAM
 from kiosk.payments.records import JournalPayment, PaymentState, ReceiptState
 from kiosk.requests.records import OutboxItem, OutboxKind
-from kiosk.views.outages.outage_overview import VIETNAM, drop_all
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, button, label, show_all
-from kiosk.views.staff.staff_home import NoticeLine, PairRow
+from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, button, drop_all, label, show_all
+from kiosk.views.staff.parts import NoticeLine, PairRow
 from kiosk.views.theme import Look
 
 _MARGIN_PX = 48  # the screen's margin each side

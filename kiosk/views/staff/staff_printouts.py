@@ -13,12 +13,12 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.flows.navigation import Printout, ScreenState, StaffPrintouts
 from kiosk.language.catalogs import N_, Translator
+from kiosk.language.time_zone import VIETNAM
 from kiosk.payments.receipt import RECEIPT_KIND
 from kiosk.requests.slip import SLIP_KIND
-from kiosk.views.outages.outage_overview import VIETNAM, drop_all, set_role, tag_label
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, button, label, show_all
-from kiosk.views.staff.staff_home import Mark, NoticeLine, PairRow, StatusMark
+from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, button, drop_all, label, set_role, show_all, tag_label
+from kiosk.views.staff.parts import Mark, NoticeLine, PairRow, StatusMark
 from kiosk.views.theme import Look
 
 PAGE_SIZE = 8

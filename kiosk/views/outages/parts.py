@@ -1,0 +1,98 @@
+"""What the outage screens share: the large choice tiles, the hotline written as it is dialled, a report's
+reference, and whether an outage is happening now."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+)
+
+from kiosk.central.models import Outage
+from kiosk.requests.records import OutboxItem
+from kiosk.views.parts.widgets import label
+
+
+def happening(outage: Outage) -> bool:
+    """Happening now: the flow set each outage's status by the kiosk's clock when it made the list."""
+    return outage.status == "in_progress"
+
+
+def phone_number(number: str) -> str:
+    """``19006769`` → ``1900 6769``, ``1900545454`` → ``1900 545 454``: digits in groups, as they are read
+    aloud and as bills print them. Short numbers (``114``) stay whole."""
+    if len(number) <= 4:
+        return number
+    head, tail = number[:4], number[4:]
+    if len(tail) <= 4:
+        return f"{head} {tail}"
+    return " ".join([head, *(tail[i : i + 3] for i in range(0, len(tail), 3))])
+
+
+def report_reference(item: OutboxItem) -> str:
+    """The reference a customer can quote: the kiosk's own (``K`` and 9 characters that cannot be misread),
+    which the central keeps with the report; its own id (``out_…``) is not something to read out on a phone."""
+    return item.reference
+
+
+WARNING_SIGN = "!"
+
+
+_TILE_MIN_HEIGHT = 160
+
+
+class ChoiceTile(QPushButton):
+    """A large choice: a title and a line of explanation, read by one tap (like the home screen's tiles).
+    ``danger`` paints it in the danger colour; ``sign`` puts a large warning sign above its title."""
+
+    def __init__(
+        self, name: str, *, danger: bool = False, sign: bool = False, min_height: int = _TILE_MIN_HEIGHT
+    ) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setProperty("role", "danger" if danger else "tile")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._min_height = min_height
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.title = label("title" if danger else "heading")
+        self.hint = label("" if danger else "muted")
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(28, 20, 28, 20)
+        self._layout.setSpacing(8)
+        self._layout.addStretch()
+        children = [self.title, self.hint]
+        if sign:
+            # A warning sign as large as the hotline's digits, for those who read little. The font draws no ⚠
+            # (nor ▲): an exclamation mark it is.
+            mark = label("big-number", wrap=False)
+            mark.setText(WARNING_SIGN)
+            children.insert(0, mark)
+        for child in children:
+            self._layout.addWidget(child)
+            child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._layout.addStretch()
+
+    def set_texts(self, title: str, hint: str) -> None:
+        self.title.setText(title)
+        self.hint.setText(hint)
+        self.setAccessibleName(title)
+        self.setAccessibleDescription(hint)
+
+    # Its size comes from the labels it holds, which wrap (see kiosk.views.frame.home.Tile).
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return max(self._min_height, self._layout.totalHeightForWidth(width))
+
+    def sizeHint(self) -> QSize:
+        hint = self._layout.totalSizeHint()
+        return QSize(hint.width(), max(self._min_height, hint.height()))
+
+    def minimumSizeHint(self) -> QSize:
+        minimum = self._layout.totalMinimumSize()
+        return QSize(minimum.width(), max(self._min_height, minimum.height()))
