@@ -30,50 +30,60 @@ from kiosk.central.models import (
 )
 from kiosk.central.models import RequestStatus as Progress
 from kiosk.customer.citizen_id import IdCardProblem
-from kiosk.flows.navigation import (
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.bills import (
     AccountOverview,
     BillDetail,
     BillNoticePrinted,
-    CentralState,
     ChooseBills,
-    ChooseMethod,
-    ChooseService,
-    ConfirmOtp,
     ConsumptionHistory,
-    DangerHotline,
     EnterCode,
-    Fault,
-    Feature,
-    FillField,
-    Home,
-    IdConsent,
-    IdleWarning,
-    KioskHealth,
-    Loading,
     LookupFailed,
     LookupProblem,
-    OtpProblem,
+    PaidHistory,
+)
+from kiosk.flows.states.frame import (
+    Fault,
+    Feature,
+    Home,
+    IdleWarning,
+    Loading,
+    PrintPreview,
+    StaffCalled,
+    Waiting,
+)
+from kiosk.flows.states.outages import (
+    DangerHotline,
     OutageOverview,
     OutageReported,
     OutageStart,
-    PaidHistory,
+    ReportOutage,
+)
+from kiosk.flows.states.payment import (
+    ChooseMethod,
     PayByQr,
     PaymentEnd,
     PaymentReceived,
     PaymentStopped,
-    Printout,
-    PrintPreview,
     ReceiptProgress,
-    ReportOutage,
+)
+from kiosk.flows.states.requests import (
+    ChooseService,
+    ConfirmOtp,
+    FillField,
+    IdConsent,
+    OtpProblem,
     RequestRefused,
     RequestStatus,
     RequestSubmitted,
     ReviewRequest,
     ScanIdCard,
-    ScreenState,
     ServiceIntro,
     SlipProgress,
-    StaffCalled,
+    TrackProblem,
+    TrackRequest,
+)
+from kiosk.flows.states.staff import (
     StaffDayReport,
     StaffHome,
     StaffLeave,
@@ -81,9 +91,6 @@ from kiosk.flows.navigation import (
     StaffPending,
     StaffPin,
     StaffPrintouts,
-    TrackProblem,
-    TrackRequest,
-    Waiting,
 )
 from kiosk.guidance import spoken
 from kiosk.guidance.screens import guidance
@@ -94,6 +101,7 @@ from kiosk.printing.printer_status import PrinterFault, PrinterState
 from kiosk.requests.form import FieldProblem, RequestForm
 from kiosk.requests.records import Delivery, OutboxItem, OutboxKind
 from kiosk.staff.day_report import DayReport, MethodTotal, PaymentFailures, PaymentLine
+from kiosk.staff.health import CentralState, KioskHealth, Printout
 from kiosk.staff.pin_gate import PinCheck, PinVerdict
 from kiosk_central import services_catalog
 

@@ -20,7 +20,7 @@ from kiosk.language.codes import LANGUAGES
 
 if TYPE_CHECKING:
     from kiosk.central import CentralClient
-    from kiosk.flows.navigation import ScreenState
+    from kiosk.flows.states import ScreenState
     from kiosk.payments.keeper import PaymentKeeper
     from kiosk.shell.app import KioskApp
 
@@ -154,7 +154,9 @@ def check_coverage(states: Mapping[str, ScreenState]) -> None:
     lookup fails, each a screen of its own words)."""
     from typing import get_args
 
-    from kiosk.flows.navigation import LookupFailed, LookupProblem, PaymentEnd, PaymentStopped, ScreenState
+    from kiosk.flows.states import ScreenState
+    from kiosk.flows.states.bills import LookupFailed, LookupProblem
+    from kiosk.flows.states.payment import PaymentEnd, PaymentStopped
 
     shown = {type(state) for state in states.values()}
     missing = sorted(kind.__name__ for kind in get_args(ScreenState) if kind not in shown)
@@ -175,7 +177,7 @@ def check_coverage(states: Mapping[str, ScreenState]) -> None:
 async def gallery_states(kiosk_app: KioskApp, tmp: Path) -> dict[str, ScreenState]:
     """Every gallery scenario by name, with the demo central's real data, made through the kiosk's own client
     (and its own payment journal, so that leaving a QR cancels a payment the kiosk really made)."""
-    from kiosk.flows.navigation import Home, IdleWarning, PrintPreview, StaffCalled
+    from kiosk.flows.states.frame import Home, IdleWarning, PrintPreview, StaffCalled
 
     client = kiosk_app.client
     states: dict[str, ScreenState] = {
@@ -195,19 +197,18 @@ async def gallery_states(kiosk_app: KioskApp, tmp: Path) -> dict[str, ScreenStat
 async def bill_screen_states(client: CentralClient) -> dict[str, ScreenState]:
     """The bill lookup screens with the demo customers' real data, as the central sends it."""
     from kiosk.flows.bill_lookup import paid_in_last_months
-    from kiosk.flows.navigation import (
+    from kiosk.flows.states.bills import (
         AccountOverview,
         BillDetail,
         BillNoticePrinted,
         ChooseBills,
         ConsumptionHistory,
         EnterCode,
-        Loading,
         LookupFailed,
         LookupProblem,
         PaidHistory,
-        Waiting,
     )
+    from kiosk.flows.states.frame import Loading, Waiting
 
     code = "PE01000123456"
     customer, unpaid, everything = await asyncio.gather(
@@ -256,7 +257,7 @@ async def bill_screen_states(client: CentralClient) -> dict[str, ScreenState]:
 async def payment_screen_states(client: CentralClient, keeper: PaymentKeeper) -> dict[str, ScreenState]:
     """The payment screens with real payments the demo central made through the kiosk's own keeper (and, for
     "received", was paid)."""
-    from kiosk.flows.navigation import (
+    from kiosk.flows.states.payment import (
         ChooseMethod,
         PayByQr,
         PaymentEnd,
@@ -297,12 +298,12 @@ async def request_screen_states(client: CentralClient, tmp: Path) -> dict[str, S
     from dataclasses import replace
 
     from kiosk.customer.citizen_id import CitizenCard, IdCardProblem
-    from kiosk.flows.navigation import (
+    from kiosk.flows.states.frame import Loading, Waiting
+    from kiosk.flows.states.requests import (
         ChooseService,
         ConfirmOtp,
         FillField,
         IdConsent,
-        Loading,
         OtpProblem,
         RequestRefused,
         RequestSubmitted,
@@ -310,7 +311,6 @@ async def request_screen_states(client: CentralClient, tmp: Path) -> dict[str, S
         ScanIdCard,
         ServiceIntro,
         SlipProgress,
-        Waiting,
     )
     from kiosk.requests.courier import Courier
     from kiosk.requests.form import FieldProblem, RequestForm
@@ -381,17 +381,15 @@ async def request_screen_states(client: CentralClient, tmp: Path) -> dict[str, S
 async def outage_screen_states(client: CentralClient, tmp: Path) -> dict[str, ScreenState]:
     """The outage and tracking screens with the demo areas' real outages, reports the central really received
     (and one left on the kiosk), and the demo's open service request."""
-    from kiosk.flows.navigation import (
+    from kiosk.flows.outages import in_progress, upcoming
+    from kiosk.flows.states.outages import (
         DangerHotline,
         OutageOverview,
         OutageReported,
         OutageStart,
         ReportOutage,
-        RequestStatus,
-        TrackProblem,
-        TrackRequest,
     )
-    from kiosk.flows.outages import in_progress, upcoming
+    from kiosk.flows.states.requests import RequestStatus, TrackProblem, TrackRequest
     from kiosk.requests.courier import Courier
     from kiosk.requests.outbox import Outbox
     from kiosk.requests.records import OutboxKind, outage_report_payload
@@ -452,11 +450,8 @@ def staff_screen_states(tmp: Path, *, kiosk_id: str, now: datetime) -> dict[str,
     from datetime import timedelta
 
     from kiosk import __version__
-    from kiosk.flows.navigation import (
-        CentralState,
-        Fault,
-        KioskHealth,
-        Printout,
+    from kiosk.flows.states.frame import Fault
+    from kiosk.flows.states.staff import (
         StaffDayReport,
         StaffHome,
         StaffLeave,
@@ -473,6 +468,7 @@ def staff_screen_states(tmp: Path, *, kiosk_id: str, now: datetime) -> dict[str,
     from kiosk.requests.records import Delivery, OutboxKind, outage_report_payload, service_request_payload
     from kiosk.requests.slip import SLIP_KIND
     from kiosk.staff.day_report import VIETNAM, day_report
+    from kiosk.staff.health import CentralState, KioskHealth, Printout
     from kiosk.staff.pin_gate import PinCheck, PinVerdict
 
     morning = now - timedelta(hours=3)

@@ -6,7 +6,8 @@ import asyncio
 from dataclasses import dataclass
 
 from kiosk.config import PrinterSettings
-from kiosk.devices.printer import PrinterState, PrinterStatus, describe, is_printable, printer_from_uri
+from kiosk.devices.printer import printer_from_uri
+from kiosk.printing.printer_status import PrinterState, PrinterStatus, describe, is_printable
 
 __all__ = ["PrinterCheck", "check_printer"]
 

@@ -37,25 +37,21 @@ from kiosk.central.models import (
 )
 from kiosk.customer.bill_parts import lines_add_up
 from kiosk.customer.code import DIGITS, PREFIXES, CitizenId, FoundCode, check_code, code_from_scan
-from kiosk.flows.navigation import (
+from kiosk.flows.navigation import Navigator
+from kiosk.flows.session import CustomerSession
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.bills import (
     AccountOverview,
     BillDetail,
     BillNoticePrinted,
     ChooseBills,
     ConsumptionHistory,
     EnterCode,
-    Feature,
-    Home,
-    Loading,
     LookupFailed,
     LookupProblem,
-    Navigator,
     PaidHistory,
-    PrintPreview,
-    ScreenState,
-    Waiting,
 )
-from kiosk.flows.session import CustomerSession
+from kiosk.flows.states.frame import Feature, Home, Loading, PrintPreview, Waiting
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kiosk.flows.navigation import IdleWarning, Navigator, PayByQr
+from kiosk.flows.navigation import Navigator
 from kiosk.flows.session import CustomerSession
+from kiosk.flows.states.frame import IdleWarning
+from kiosk.flows.states.payment import PayByQr
 
 
 class IdleFlow:

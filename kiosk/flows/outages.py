@@ -23,22 +23,18 @@ from kiosk.central.errors import CentralError
 from kiosk.central.models import Customer, Outage, OutageList, OutageReportKind
 from kiosk.customer.code import check_code
 from kiosk.flows.bill_lookup import BillLookupFlow
-from kiosk.flows.navigation import (
+from kiosk.flows.navigation import Navigator
+from kiosk.flows.session import CustomerSession
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.bills import EnterCode, LookupFailed, LookupProblem
+from kiosk.flows.states.frame import Feature, Loading, Waiting
+from kiosk.flows.states.outages import (
     DangerHotline,
-    EnterCode,
-    Feature,
-    Loading,
-    LookupFailed,
-    LookupProblem,
-    Navigator,
     OutageOverview,
     OutageReported,
     OutageStart,
     ReportOutage,
-    ScreenState,
-    Waiting,
 )
-from kiosk.flows.session import CustomerSession
 from kiosk.requests.courier import Courier
 from kiosk.requests.outbox import Outbox
 from kiosk.requests.records import ASSISTED_BY_STAFF, OutboxItem, OutboxKind, outage_report_payload

@@ -22,21 +22,19 @@ from typing import Any, Protocol
 from kiosk.central.errors import CentralError
 from kiosk.central.models import Customer, PaymentMethods
 from kiosk.flows.bill_lookup import BillLookupFlow
-from kiosk.flows.navigation import (
-    ChooseBills,
+from kiosk.flows.navigation import Navigator
+from kiosk.flows.session import CustomerSession
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.bills import ChooseBills
+from kiosk.flows.states.frame import Loading, PrintPreview, Waiting
+from kiosk.flows.states.payment import (
     ChooseMethod,
-    Loading,
-    Navigator,
     PayByQr,
     PaymentEnd,
     PaymentReceived,
     PaymentStopped,
-    PrintPreview,
     ReceiptProgress,
-    ScreenState,
-    Waiting,
 )
-from kiosk.flows.session import CustomerSession
 from kiosk.payments.keeper import (
     OutcomeUnknownError,
     PaymentKeeper,

@@ -25,28 +25,25 @@ from kiosk.central.errors import UNKNOWN, BadResponse, CentralError, InvalidInpu
 from kiosk.central.models import Customer, Otp, OtpPurpose, OtpVerification, Service, ServiceList
 from kiosk.customer.citizen_id import CitizenCard, read_citizen_id
 from kiosk.flows.bill_lookup import BillLookupFlow
-from kiosk.flows.navigation import (
+from kiosk.flows.navigation import Navigator
+from kiosk.flows.session import CustomerSession
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.bills import EnterCode
+from kiosk.flows.states.frame import Feature, Loading, PrintPreview, Waiting
+from kiosk.flows.states.requests import (
     OTP_LENGTH,
     ChooseService,
     ConfirmOtp,
-    EnterCode,
-    Feature,
     FillField,
     IdConsent,
-    Loading,
-    Navigator,
     OtpProblem,
-    PrintPreview,
     RequestRefused,
     RequestSubmitted,
     ReviewRequest,
     ScanIdCard,
-    ScreenState,
     ServiceIntro,
     SlipProgress,
-    Waiting,
 )
-from kiosk.flows.session import CustomerSession
 from kiosk.language.tone_marks import press
 from kiosk.requests.courier import Courier
 from kiosk.requests.form import DIGIT_TYPES, FieldProblem, RequestForm, check, input_limit

@@ -11,11 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from kiosk.flows.navigation import (
-    KioskHealth,
-    Navigator,
-    Printout,
-    ScreenState,
+from kiosk.flows.navigation import Navigator
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.staff import (
     StaffDayReport,
     StaffHome,
     StaffLeave,
@@ -28,6 +26,7 @@ from kiosk.language.codes import Language
 from kiosk.payments.records import JournalPayment
 from kiosk.requests.records import OutboxItem
 from kiosk.staff.day_report import DayReport
+from kiosk.staff.health import KioskHealth, Printout
 from kiosk.staff.pin_gate import PinCheck, PinGate, PinVerdict
 
 MIN_PIN_DIGITS = 4

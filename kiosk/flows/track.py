@@ -18,14 +18,10 @@ from urllib.parse import unquote
 from kiosk.central.errors import CentralError, InvalidInput, NotFound
 from kiosk.central.models import Service, ServiceList, ServiceRequest
 from kiosk.flows.bill_lookup import BillLookupFlow
-from kiosk.flows.navigation import (
-    Navigator,
-    RequestStatus,
-    ScreenState,
-    TrackProblem,
-    TrackRequest,
-    Waiting,
-)
+from kiosk.flows.navigation import Navigator
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.frame import Waiting
+from kiosk.flows.states.requests import RequestStatus, TrackProblem, TrackRequest
 from kiosk.requests.outbox import Outbox
 from kiosk.requests.records import REFERENCE_ALPHABET, Delivery, OutboxKind, lookup_key
 

@@ -23,48 +23,51 @@ from kiosk.central.models import Bill, FormField, Outage
 from kiosk.customer.citizen_id import IdCardProblem
 from kiosk.customer.code import check_code
 from kiosk.customer.consumption import monthly_comparison
-from kiosk.flows.navigation import (
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.bills import (
     AccountOverview,
     BillDetail,
     BillNoticePrinted,
-    CentralState,
     ChooseBills,
-    ChooseMethod,
-    ChooseService,
-    ConfirmOtp,
     ConsumptionHistory,
-    DangerHotline,
     EnterCode,
-    Fault,
-    FillField,
-    Home,
-    IdConsent,
-    IdleWarning,
-    KioskHealth,
-    Loading,
     LookupFailed,
     LookupProblem,
-    OtpProblem,
+    PaidHistory,
+)
+from kiosk.flows.states.frame import Fault, Home, IdleWarning, Loading, PrintPreview, StaffCalled, Waiting
+from kiosk.flows.states.outages import (
+    DangerHotline,
     OutageOverview,
     OutageReported,
     OutageStart,
-    PaidHistory,
+    ReportOutage,
+)
+from kiosk.flows.states.payment import (
+    ChooseMethod,
     PayByQr,
     PaymentEnd,
     PaymentReceived,
     PaymentStopped,
-    PrintPreview,
     ReceiptProgress,
-    ReportOutage,
+)
+from kiosk.flows.states.requests import (
+    ChooseService,
+    ConfirmOtp,
+    FillField,
+    IdConsent,
+    OtpProblem,
     RequestRefused,
     RequestStatus,
     RequestSubmitted,
     ReviewRequest,
     ScanIdCard,
-    ScreenState,
     ServiceIntro,
     SlipProgress,
-    StaffCalled,
+    TrackProblem,
+    TrackRequest,
+)
+from kiosk.flows.states.staff import (
     StaffDayReport,
     StaffHome,
     StaffLeave,
@@ -72,15 +75,13 @@ from kiosk.flows.navigation import (
     StaffPending,
     StaffPin,
     StaffPrintouts,
-    TrackProblem,
-    TrackRequest,
-    Waiting,
 )
 from kiosk.guidance import spoken
 from kiosk.language.catalogs import Translator
 from kiosk.printing.printer_status import PrinterFault, PrinterState, PrinterStatus
 from kiosk.requests.form import YES, FieldProblem, masked
 from kiosk.requests.records import Delivery
+from kiosk.staff.health import CentralState, KioskHealth
 from kiosk.staff.pin_gate import PinCheck, PinVerdict
 
 __all__ = ["FIRE_AND_RESCUE", "guidance"]

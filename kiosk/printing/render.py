@@ -27,7 +27,6 @@ import qrcode.constants  # type: ignore[import-untyped]
 from PIL import Image, ImageDraw, ImageFont
 
 from kiosk.assets import FONT_FILES
-from kiosk.devices.printer import CutPaper, PrintJob, PrintOp, RasterBlock, TextLine
 from kiosk.printing.document import (
     Align,
     Banner,
@@ -44,6 +43,7 @@ from kiosk.printing.document import (
     Title,
     Total,
 )
+from kiosk.printing.printer import CutPaper, PrintJob, PrintOp, RasterBlock, TextLine
 
 __all__ = ["QR_QUIET_ZONE_MODULES", "RenderError", "render", "render_barcode", "render_image", "render_qr"]
 

@@ -18,17 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kiosk.devices.printer import (
-    Printer,
-    PrinterIOError,
-    PrinterState,
-    PrinterStatus,
-    PrintJob,
-    describe,
-    is_printable,
-)
 from kiosk.printing.document import Document
 from kiosk.printing.journal import PrintJournal
+from kiosk.printing.printer import Printer, PrinterIOError, PrintJob
+from kiosk.printing.printer_status import PrinterState, PrinterStatus, describe, is_printable
 from kiosk.printing.records import JobState, JournalEntry
 from kiosk.printing.render import RenderError, render
 

@@ -37,30 +37,19 @@ from kiosk.devices.speech import Speaker, speaker_for
 from kiosk.flows.bill_lookup import BillLookupFlow, NoticeOutcome
 from kiosk.flows.bill_notice import NoticeRefusedError, bill_notice_document
 from kiosk.flows.idle import IdleFlow
-from kiosk.flows.navigation import (
-    ConfirmOtp,
-    EnterCode,
-    Fault,
-    Feature,
-    Loading,
-    Navigator,
-    OutageReported,
-    PayByQr,
-    PaymentReceived,
-    PrintPreview,
-    RequestSubmitted,
-    ScanIdCard,
-    ScreenState,
-    SlipProgress,
-    StaffCalled,
-    TrackRequest,
-)
+from kiosk.flows.navigation import Navigator
 from kiosk.flows.outage_schedule import schedule_document
 from kiosk.flows.outages import OutageFlow
 from kiosk.flows.payment import PaymentFlow
 from kiosk.flows.service_request import RequestFlow
 from kiosk.flows.session import Contrast, CustomerSession, TextSize
 from kiosk.flows.staff import StaffFlow
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.bills import EnterCode
+from kiosk.flows.states.frame import Fault, Feature, Loading, PrintPreview, StaffCalled
+from kiosk.flows.states.outages import OutageReported
+from kiosk.flows.states.payment import PayByQr, PaymentReceived
+from kiosk.flows.states.requests import ConfirmOtp, RequestSubmitted, ScanIdCard, SlipProgress, TrackRequest
 from kiosk.flows.track import TrackFlow
 from kiosk.guidance.screens import guidance
 from kiosk.language.catalogs import CatalogError, Translator

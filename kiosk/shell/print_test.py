@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Literal, cast
 
 from kiosk.config import ConfigError, PrinterSettings, Settings, config_path, load_settings
-from kiosk.devices.printer import PreviewPrinter, PrinterState, describe, is_printable, printer_from_uri
+from kiosk.devices.printer import PreviewPrinter, printer_from_uri
 from kiosk.printing.documents import PrintTestPage, print_test_page
+from kiosk.printing.printer_status import PrinterState, describe, is_printable
 from kiosk.printing.records import JobState
 from kiosk.printing.samples import PRINT_TEST_LABELS_VI, print_test_qr_payload, sample_header
 from kiosk.printing.service import print_once

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from kiosk import __version__
 from kiosk.central.errors import CentralError, Unauthorized
 from kiosk.central.heartbeat import HeartbeatSender
-from kiosk.flows.navigation import CentralState, KioskHealth, Printout
 from kiosk.language.catalogs import Translator
 from kiosk.language.codes import Language
 from kiosk.language.time_zone import VIETNAM
@@ -32,6 +31,7 @@ from kiosk.requests.outbox import Outbox
 from kiosk.requests.records import OutboxItem
 from kiosk.requests.slip import SLIP_KIND
 from kiosk.staff.day_report import DAY_REPORT_KIND, DayReport, day_report, day_report_document
+from kiosk.staff.health import CentralState, KioskHealth, Printout
 from kiosk.staff.preferences import StaffPreferences
 
 REPRINTABLE_KINDS = (RECEIPT_KIND, SLIP_KIND)

@@ -4,48 +4,46 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from kiosk.flows.navigation import (
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.bills import (
     AccountOverview,
     BillDetail,
     BillNoticePrinted,
     ChooseBills,
-    ChooseMethod,
-    ChooseService,
-    ConfirmOtp,
     ConsumptionHistory,
-    DangerHotline,
     EnterCode,
-    Fault,
-    FillField,
-    Home,
-    IdConsent,
-    IdleWarning,
-    Loading,
     LookupFailed,
+    PaidHistory,
+)
+from kiosk.flows.states.frame import Fault, Home, IdleWarning, Loading, PrintPreview, StaffCalled
+from kiosk.flows.states.outages import (
+    DangerHotline,
     OutageOverview,
     OutageReported,
     OutageStart,
-    PaidHistory,
-    PayByQr,
-    PaymentReceived,
-    PaymentStopped,
-    PrintPreview,
     ReportOutage,
+)
+from kiosk.flows.states.payment import ChooseMethod, PayByQr, PaymentReceived, PaymentStopped
+from kiosk.flows.states.requests import (
+    ChooseService,
+    ConfirmOtp,
+    FillField,
+    IdConsent,
     RequestRefused,
     RequestStatus,
     RequestSubmitted,
     ReviewRequest,
     ScanIdCard,
-    ScreenState,
     ServiceIntro,
-    StaffCalled,
+    TrackRequest,
+)
+from kiosk.flows.states.staff import (
     StaffDayReport,
     StaffHome,
     StaffLeave,
     StaffPending,
     StaffPin,
     StaffPrintouts,
-    TrackRequest,
 )
 from kiosk.views.bills.account import AccountScreen
 from kiosk.views.bills.bill_detail import BillDetailScreen

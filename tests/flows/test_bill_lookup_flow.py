@@ -8,8 +8,10 @@ from pathlib import Path
 
 from kiosk.central.models import Bill, BillList, BillPaymentQr, Consumption, Customer, Tariffs
 from kiosk.flows.bill_lookup import BillLookupFlow, NoticeOutcome, paid_in_last_months
-from kiosk.flows.navigation import AccountOverview, Home, LookupFailed, LookupProblem, Navigator
+from kiosk.flows.navigation import Navigator
 from kiosk.flows.session import CustomerSession
+from kiosk.flows.states.bills import AccountOverview, LookupFailed, LookupProblem
+from kiosk.flows.states.frame import Home
 from tests.helpers.central import running_central
 
 

@@ -11,15 +11,12 @@ from typing import Any, NamedTuple
 import pytest
 
 from kiosk.config import MIN_PIN_HASH_ITERATIONS, hash_pin
-from kiosk.flows.navigation import (
-    CentralState,
-    EnterCode,
-    Feature,
-    Home,
-    KioskHealth,
-    Navigator,
-    OutageStart,
-    Printout,
+from kiosk.flows.navigation import Navigator
+from kiosk.flows.staff import StaffFlow
+from kiosk.flows.states.bills import EnterCode
+from kiosk.flows.states.frame import Feature, Home
+from kiosk.flows.states.outages import OutageStart
+from kiosk.flows.states.staff import (
     StaffDayReport,
     StaffHome,
     StaffLeave,
@@ -28,11 +25,11 @@ from kiosk.flows.navigation import (
     StaffPin,
     StaffPrintouts,
 )
-from kiosk.flows.staff import StaffFlow
 from kiosk.language.codes import Language
 from kiosk.payments.records import JournalPayment
 from kiosk.requests.records import OutboxItem
 from kiosk.staff.day_report import DayReport, day_report
+from kiosk.staff.health import CentralState, KioskHealth, Printout
 from kiosk.staff.pin_gate import PinGate, PinVerdict
 
 PIN = "2468"

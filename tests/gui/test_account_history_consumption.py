@@ -10,13 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.central.models import BillList
 from kiosk.customer.consumption import monthly_comparison
-from kiosk.flows.navigation import (
-    AccountOverview,
-    ChooseBills,
-    ChooseMethod,
-    ConsumptionHistory,
-    PaidHistory,
-)
+from kiosk.flows.states.bills import AccountOverview, ChooseBills, ConsumptionHistory, PaidHistory
+from kiosk.flows.states.payment import ChooseMethod
 from kiosk.shell.app import LANDSCAPE, PORTRAIT, KioskApp
 from kiosk.views.parts.consumption_chart import ConsumptionChart
 from tests.gui.test_accessibility import problems_on_screen

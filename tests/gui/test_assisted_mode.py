@@ -19,7 +19,6 @@ from pytestqt.qtbot import QtBot
 from kiosk.config import load_settings
 from kiosk.devices.chime import FakeChime
 from kiosk.devices.speech import FakeSpeaker, QtSpeaker, Speaker, SpeechState, Utterance
-from kiosk.flows.navigation import EnterCode, Home, IdleWarning, PayByQr, ScreenState
 from kiosk.flows.session import (
     NORMAL_SPEECH_RATE,
     SLOWEST_SPEECH_RATE,
@@ -27,6 +26,10 @@ from kiosk.flows.session import (
     Contrast,
     TextSize,
 )
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.bills import EnterCode
+from kiosk.flows.states.frame import Home, IdleWarning
+from kiosk.flows.states.payment import PayByQr
 from kiosk.guidance.screens import guidance
 from kiosk.language.codes import Language
 from kiosk.requests.records import ASSISTED_BY_STAFF

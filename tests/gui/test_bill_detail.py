@@ -12,7 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.central.models import Bill
 from kiosk.customer.bill_parts import bill_parts
-from kiosk.flows.navigation import AccountOverview, BillDetail, PrintPreview
+from kiosk.flows.states.bills import AccountOverview, BillDetail
+from kiosk.flows.states.frame import PrintPreview
 from kiosk.shell.app import KioskApp
 from tests.helpers.screens import open_account, settle
 from tests.helpers.widgets import tap, visible_texts

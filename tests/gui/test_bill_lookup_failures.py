@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QProgressBar
 from pytestqt.qtbot import QtBot
 
-from kiosk.flows.navigation import EnterCode, Loading, LookupFailed, LookupProblem, Waiting
+from kiosk.flows.states.bills import EnterCode, LookupFailed, LookupProblem
+from kiosk.flows.states.frame import Loading, Waiting
 from kiosk.shell.app import KioskApp
 from tests.gui.conftest import close_kiosk
 from tests.gui.kiosk_factory import free_port, garbage_central, kiosk_against, silent_central

@@ -6,7 +6,8 @@ from PySide6.QtWidgets import QAbstractButton, QLabel
 from pytestqt.qtbot import QtBot
 
 from kiosk.devices.scanner import FakeScanner
-from kiosk.flows.navigation import AccountOverview, EnterCode, Home, LookupFailed, LookupProblem
+from kiosk.flows.states.bills import AccountOverview, EnterCode, LookupFailed, LookupProblem
+from kiosk.flows.states.frame import Home
 from kiosk.shell.app import KioskApp
 from tests.helpers.screens import settle, type_code
 from tests.helpers.widgets import tap, visible_texts

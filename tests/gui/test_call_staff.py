@@ -18,15 +18,9 @@ from pytestqt.qtbot import QtBot
 from kiosk.central.client import CentralClient
 from kiosk.central.staff_calls import BACKOFF_FIRST, StaffCalls
 from kiosk.devices.chime import FakeChime
-from kiosk.flows.navigation import (
-    AccountOverview,
-    EnterCode,
-    Home,
-    PayByQr,
-    PaymentReceived,
-    PrintPreview,
-    StaffCalled,
-)
+from kiosk.flows.states.bills import AccountOverview, EnterCode
+from kiosk.flows.states.frame import Home, PrintPreview, StaffCalled
+from kiosk.flows.states.payment import PayByQr, PaymentReceived
 from kiosk.shell.app import KioskApp
 from tests.helpers.central import RunningCentral
 from tests.helpers.faulty_transport import Fault, FaultyTransport

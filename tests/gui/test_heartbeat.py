@@ -17,7 +17,8 @@ from pytestqt.qtbot import QtBot
 
 import kiosk as kiosk_package
 from kiosk.central.client import CentralClient
-from kiosk.flows.navigation import OutageReported, PayByQr
+from kiosk.flows.states.outages import OutageReported
+from kiosk.flows.states.payment import PayByQr
 from kiosk.requests.records import Delivery
 from kiosk.shell.app import KioskApp
 from kiosk_central.accounts import mask_name, mask_phone

@@ -9,8 +9,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from kiosk.flows.navigation import Home, IdleWarning, OutageStart
 from kiosk.flows.session import Contrast, CustomerSession, TextSize
+from kiosk.flows.states.frame import Home, IdleWarning
+from kiosk.flows.states.outages import OutageStart
 from kiosk.shell.app import KioskApp
 from kiosk.shell.input_watch import InputWatcher
 from kiosk.views.frame.idle_warning import IdleWarningScreen

@@ -9,14 +9,10 @@ from PySide6.QtWidgets import QAbstractButton, QLabel
 from pytestqt.qtbot import QtBot
 
 from kiosk.central.models import Service
-from kiosk.flows.navigation import (
-    ChooseMethod,
-    ChooseService,
-    FillField,
-    IdleWarning,
-    OutageStart,
-    StaffCalled,
-)
+from kiosk.flows.states.frame import IdleWarning, StaffCalled
+from kiosk.flows.states.outages import OutageStart
+from kiosk.flows.states.payment import ChooseMethod
+from kiosk.flows.states.requests import ChooseService, FillField
 from kiosk.requests.form import RequestForm, masked, shown
 from kiosk.shell.app import KioskApp
 from tests.helpers.screens import SCREENS

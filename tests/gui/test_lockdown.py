@@ -18,7 +18,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QGestureEvent, QTapAndHoldGesture, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.flows.navigation import EnterCode, Home
+from kiosk.flows.states.bills import EnterCode
+from kiosk.flows.states.frame import Home
 from kiosk.shell.app import KioskApp
 from kiosk.shell.lockdown import Lockdown, install_lockdown, is_escape_key
 from tests.helpers.screens import type_code

@@ -16,18 +16,14 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.central.client import CentralClient
-from kiosk.flows.navigation import (
+from kiosk.flows.states.bills import EnterCode
+from kiosk.flows.states.frame import Feature, Home, Loading, PrintPreview, Waiting
+from kiosk.flows.states.outages import (
     DangerHotline,
-    EnterCode,
-    Feature,
-    Home,
-    Loading,
     OutageOverview,
     OutageReported,
     OutageStart,
-    PrintPreview,
     ReportOutage,
-    Waiting,
 )
 from kiosk.requests.records import Delivery
 from kiosk.shell.app import KioskApp

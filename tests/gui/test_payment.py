@@ -15,13 +15,13 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.central.client import CentralClient
-from kiosk.flows.navigation import (
+from kiosk.flows.states.frame import PrintPreview
+from kiosk.flows.states.payment import (
     ChooseMethod,
     PayByQr,
     PaymentEnd,
     PaymentReceived,
     PaymentStopped,
-    PrintPreview,
     ReceiptProgress,
 )
 from kiosk.payments.journal import PaymentState, ReceiptState

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.flows.navigation import ChooseBills, PayByQr, PaymentReceived, PrintPreview
 from kiosk.flows.payment import PaymentFlow
+from kiosk.flows.states.bills import ChooseBills
+from kiosk.flows.states.frame import PrintPreview
+from kiosk.flows.states.payment import PayByQr, PaymentReceived
 from kiosk.payments.records import JournalPayment, PaymentState
 from kiosk.shell.app import KioskApp
 from tests.helpers.loop import run, run_until

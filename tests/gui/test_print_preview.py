@@ -8,7 +8,8 @@ from PIL import Image
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from kiosk.flows.navigation import EnterCode, PrintPreview
+from kiosk.flows.states.bills import EnterCode
+from kiosk.flows.states.frame import PrintPreview
 from kiosk.printing.render import render_image
 from kiosk.printing.samples import sample_documents
 from kiosk.shell.app import KioskApp

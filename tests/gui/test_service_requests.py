@@ -18,12 +18,12 @@ from pytestqt.qtbot import QtBot
 from kiosk.central.client import CentralClient
 from kiosk.central.models import Service
 from kiosk.devices.scanner import FakeScanner
-from kiosk.flows.navigation import (
+from kiosk.flows.states.frame import PrintPreview
+from kiosk.flows.states.requests import (
     ConfirmOtp,
     FillField,
     IdConsent,
     OtpProblem,
-    PrintPreview,
     RequestRefused,
     RequestSubmitted,
     ReviewRequest,

@@ -34,16 +34,12 @@ from kiosk.config import MIN_PIN_HASH_ITERATIONS, hash_pin
 from kiosk.devices.chime import FakeChime
 from kiosk.devices.printer import PreviewPrinter
 from kiosk.devices.speech import FakeSpeaker
-from kiosk.flows.navigation import (
-    EnterCode,
-    Fault,
-    Home,
-    OutageReported,
-    PayByQr,
-    PaymentReceived,
-    PrintPreview,
-    ScreenState,
-    StaffCalled,
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.bills import EnterCode
+from kiosk.flows.states.frame import Fault, Home, PrintPreview, StaffCalled
+from kiosk.flows.states.outages import OutageReported
+from kiosk.flows.states.payment import PayByQr, PaymentReceived
+from kiosk.flows.states.staff import (
     StaffDayReport,
     StaffHome,
     StaffLeave,

@@ -29,13 +29,12 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.config import hash_pin
 from kiosk.demo.gallery import staff_screen_states
-from kiosk.flows.navigation import (
-    CentralState,
-    Fault,
-    KioskHealth,
-    Navigator,
-    Printout,
-    ScreenState,
+from kiosk.flows.navigation import Navigator
+from kiosk.flows.session import Contrast, TextSize
+from kiosk.flows.staff import StaffDesk, StaffFlow
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.frame import Fault
+from kiosk.flows.states.staff import (
     StaffDayReport,
     StaffHome,
     StaffLeave,
@@ -44,11 +43,10 @@ from kiosk.flows.navigation import (
     StaffPin,
     StaffPrintouts,
 )
-from kiosk.flows.session import Contrast, TextSize
-from kiosk.flows.staff import StaffDesk, StaffFlow
 from kiosk.language.catalogs import Translator
 from kiosk.payments.receipt import RECEIPT_KIND
 from kiosk.printing.printer_status import FaultKind, PrinterFault, PrinterState
+from kiosk.staff.health import CentralState, KioskHealth, Printout
 from kiosk.staff.pin_gate import PinCheck, PinGate, PinVerdict
 from kiosk.views.frame.something_went_wrong import SomethingWentWrongScreen
 from kiosk.views.parts.screen import Screen

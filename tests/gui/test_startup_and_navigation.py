@@ -9,7 +9,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import load_settings
-from kiosk.flows.navigation import ChooseService, Home, OutageStart, StaffCalled, TrackRequest
+from kiosk.flows.states.frame import Home, StaffCalled
+from kiosk.flows.states.outages import OutageStart
+from kiosk.flows.states.requests import ChooseService, TrackRequest
 from kiosk.shell.app import KioskApp, build_kiosk, demo_overrides
 from kiosk.views.frame.home import HomeScreen
 from tests.helpers.central import RunningCentral

@@ -17,7 +17,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from kiosk.flows.navigation import PayByQr, StaffLeave
+from kiosk.flows.states.payment import PayByQr
+from kiosk.flows.states.staff import StaffLeave
 from kiosk.shell.app import DEMO_STAFF_PIN_HASH, ExitStatus, KioskApp, serve
 from tests.helpers.central import RunningCentral
 from tests.helpers.loop import run, run_until

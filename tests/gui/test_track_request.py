@@ -15,13 +15,8 @@ from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from kiosk.devices.scanner import FakeScanner
-from kiosk.flows.navigation import (
-    LookupFailed,
-    LookupProblem,
-    RequestStatus,
-    TrackProblem,
-    TrackRequest,
-)
+from kiosk.flows.states.bills import LookupFailed, LookupProblem
+from kiosk.flows.states.requests import RequestStatus, TrackProblem, TrackRequest
 from kiosk.requests.records import OutboxItem, OutboxKind, service_request_payload
 from kiosk.shell.app import KioskApp
 from tests.gui.conftest import close_kiosk

@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QAbstractButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.central.models import FormField, Service
-from kiosk.flows.navigation import ConfirmOtp, EnterCode, FillField, IdConsent, PrintPreview, RequestSubmitted
+from kiosk.flows.states.bills import EnterCode
+from kiosk.flows.states.frame import PrintPreview
+from kiosk.flows.states.requests import ConfirmOtp, FillField, IdConsent, RequestSubmitted
 from kiosk.language.tone_marks import Tone, strip_tones, tone_of
 from kiosk.shell.app import KioskApp
 from tests.helpers.widgets import settle, tap

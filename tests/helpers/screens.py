@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 from pytestqt.qtbot import QtBot
 
-from kiosk.flows.navigation import Loading, PayByQr, Waiting
+from kiosk.flows.states.frame import Loading, Waiting
+from kiosk.flows.states.payment import PayByQr
 from kiosk.printing.samples import sample_documents
 from kiosk.shell.app import KioskApp
 from tests.helpers.requests import REQUEST_SCREENS

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kiosk.config import PrinterSettings
-from kiosk.devices.printer import PrinterState
 from kiosk.devices.printer_check import check_printer
+from kiosk.printing.printer_status import PrinterState
 from tests.printing.conftest import PAPER_OUT, FakeNetworkPrinter
 
 

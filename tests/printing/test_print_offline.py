@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.devices.printer import PrinterFault, PrinterState
+from kiosk.devices.printer import PrinterFault
 from kiosk.printing.journal import JobState
+from kiosk.printing.printer_status import PrinterState
 from tests.printing._failure import assert_left_for_staff, assert_reprint_after_fix, print_receipt
 from tests.printing.conftest import CUTTER_JAM, OFFLINE, FakeNetworkPrinter, escpos_service
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.devices.printer import PrinterState
 from kiosk.printing.journal import JobState
+from kiosk.printing.printer_status import PrinterState
 from tests.printing._failure import assert_left_for_staff, assert_reprint_after_fix, print_receipt
 from tests.printing.conftest import PAPER_OUT, FakeNetworkPrinter, escpos_service
 from tests.printing.escpos_stream import Raster, parse

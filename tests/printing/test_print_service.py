@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kiosk.devices.printer import FakePrinter, PreviewPrinter, PrinterState
+from kiosk.devices.printer import FakePrinter, PreviewPrinter
 from kiosk.printing.journal import JobState, PrintJournal
+from kiosk.printing.printer_status import PrinterState
 from kiosk.printing.service import PrintResult, PrintService
 from tests.printing._failure import RECEIPT, print_receipt
 from tests.printing.conftest import PAPER_NEAR_END, FakeNetworkPrinter, escpos_service

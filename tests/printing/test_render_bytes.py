@@ -10,8 +10,9 @@ import zxingcpp
 from PIL import Image
 
 from kiosk.customer import vietqr
-from kiosk.devices.printer import EscposPrinter, PrintJob, RasterBlock, import_escpos
+from kiosk.devices.printer import EscposPrinter, import_escpos
 from kiosk.printing.document import Document, QrCode, Text, Title
+from kiosk.printing.printer import PrintJob, RasterBlock
 from kiosk.printing.render import QR_QUIET_ZONE_MODULES, render, render_image, render_qr
 from kiosk.printing.samples import print_test_qr_payload, sample_documents
 from tests.printing.escpos_stream import Command, Query, TextBytes, parse, raster_pages

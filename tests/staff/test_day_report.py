@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.devices.printer import TextLine
 from kiosk.language.catalogs import Translator
 from kiosk.payments.journal import PaymentJournal
 from kiosk.payments.records import JournalPayment, Order, OrderBill, PaymentState, ReceiptState
 from kiosk.printing.document import Document, KeyValue, Text, Total
 from kiosk.printing.journal import JobState, PrintJournal
+from kiosk.printing.printer import TextLine
 from kiosk.printing.render import render, render_image
 from kiosk.requests.outbox import Outbox
 from kiosk.requests.records import (

@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.central.models import Bill, BillList, Customer
 from kiosk.customer.code import group_code
-from kiosk.flows.navigation import AccountOverview, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.bills import AccountOverview
 from kiosk.language.catalogs import Translator
 from kiosk.views.parts.bill_text import BillButton, period, show_status, status_tag
 from kiosk.views.parts.screen import Screen

@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.central.models import Bill, Tariffs
 from kiosk.customer.bill_parts import BillPart, bill_parts, tier_sizing
-from kiosk.flows.navigation import BillDetail, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.bills import BillDetail
 from kiosk.language.catalogs import N_, Translator
 from kiosk.views.parts.bill_text import bill_name, period, show_status, status_tag
 from kiosk.views.parts.screen import Screen

@@ -7,7 +7,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.central.models import Bill
-from kiosk.flows.navigation import ChooseBills, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.bills import ChooseBills
 from kiosk.language.catalogs import Translator
 from kiosk.views.parts.bill_text import bill_name, period, show_status, status_tag
 from kiosk.views.parts.screen import Screen

@@ -9,7 +9,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.customer.consumption import DayUse, MonthUse, daily_use, monthly_comparison
-from kiosk.flows.navigation import ConsumptionHistory, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.bills import ConsumptionHistory
 from kiosk.language.catalogs import N_, Translator
 from kiosk.views.parts.consumption_chart import ChartBar, ConsumptionChart
 from kiosk.views.parts.screen import Screen

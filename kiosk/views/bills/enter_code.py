@@ -7,7 +7,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.customer.code import DIGITS, PREFIXES, check_code, group_code
-from kiosk.flows.navigation import EnterCode, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.bills import EnterCode
 from kiosk.language.catalogs import Translator
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import Columns, button, column, label

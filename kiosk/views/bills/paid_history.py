@@ -7,7 +7,8 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout
 
 from kiosk.central.models import Bill
-from kiosk.flows.navigation import PaidHistory, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.bills import PaidHistory
 from kiosk.language.catalogs import Translator
 from kiosk.views.parts.bill_text import BillButton, period
 from kiosk.views.parts.screen import Screen

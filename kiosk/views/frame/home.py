@@ -6,7 +6,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QVBoxLayout
 
-from kiosk.flows.navigation import Feature
+from kiosk.flows.states.frame import Feature
 from kiosk.language.catalogs import N_, Translator
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, label

@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout
 
-from kiosk.flows.navigation import IdleWarning, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.frame import IdleWarning
 from kiosk.language.catalogs import Translator
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, label

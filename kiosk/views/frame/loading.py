@@ -6,7 +6,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QProgressBar, QVBoxLayout
 
 from kiosk.customer.code import group_code
-from kiosk.flows.navigation import Loading, ScreenState, Waiting
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.frame import Loading, Waiting
 from kiosk.language.catalogs import N_, Translator
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, label

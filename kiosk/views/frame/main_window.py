@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.flows.navigation import Fault, Feature, Home, IdleWarning, ScreenState, StaffCalled
 from kiosk.flows.session import Contrast, TextSize
 from kiosk.flows.staff import STAFF_STATES
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.frame import Fault, Feature, Home, IdleWarning, StaffCalled
 from kiosk.language.catalogs import Translator
 from kiosk.views.frame.home import HomeScreen
 from kiosk.views.frame.idle_warning import IdleWarningScreen

@@ -6,7 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
-from kiosk.flows.navigation import PrintPreview, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.frame import PrintPreview
 from kiosk.language.catalogs import Translator
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, label, scroll_area

@@ -7,7 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout
 
-from kiosk.flows.navigation import DangerHotline, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.outages import DangerHotline
 from kiosk.language.catalogs import Translator
 from kiosk.requests.records import Delivery
 from kiosk.views.outages.parts import phone_number, report_reference

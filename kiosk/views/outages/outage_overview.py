@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.central.models import Customer, Outage
 from kiosk.customer.code import group_code
-from kiosk.flows.navigation import OutageOverview, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.outages import OutageOverview
 from kiosk.language.catalogs import Translator
 from kiosk.views.outages.parts import happening
 from kiosk.views.parts.screen import Screen

@@ -6,7 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout
 
-from kiosk.flows.navigation import OutageReported, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.outages import OutageReported
 from kiosk.language.catalogs import N_, Translator
 from kiosk.requests.records import Delivery
 from kiosk.views.outages.parts import phone_number, report_reference

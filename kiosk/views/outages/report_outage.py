@@ -7,7 +7,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.central.models import OutageReportKind
-from kiosk.flows.navigation import ReportOutage, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.outages import ReportOutage
 from kiosk.language.catalogs import N_, Translator
 from kiosk.views.outages.parts import ChoiceTile, happening
 from kiosk.views.parts.screen import Screen

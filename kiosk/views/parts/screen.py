@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from kiosk.flows.navigation import ScreenState
+from kiosk.flows.states import ScreenState
 from kiosk.language.catalogs import Translator
 from kiosk.views.theme import Look
 

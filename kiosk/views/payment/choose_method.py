@@ -6,7 +6,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.central.models import PaymentMethodInfo
-from kiosk.flows.navigation import ChooseMethod, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.payment import ChooseMethod
 from kiosk.language.catalogs import Translator
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, clear_layout, label, show_all

@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.customer.banks import bank_name
 from kiosk.customer.vietqr import decode
-from kiosk.flows.navigation import PayByQr, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.payment import PayByQr
 from kiosk.language.catalogs import N_, Translator
 from kiosk.views.parts.qr_code import QrCodeView
 from kiosk.views.parts.screen import Screen

@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from kiosk.flows.navigation import PaymentReceived, ReceiptProgress, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.payment import PaymentReceived, ReceiptProgress
 from kiosk.language.catalogs import N_, Translator
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, clear_layout, label, show_all

@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout
 
-from kiosk.flows.navigation import PaymentEnd, PaymentStopped, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.payment import PaymentEnd, PaymentStopped
 from kiosk.language.catalogs import N_, Translator
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, label

@@ -7,7 +7,8 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout
 
 from kiosk.central.models import Service
-from kiosk.flows.navigation import ChooseService, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.requests import ChooseService
 from kiosk.language.catalogs import Translator
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, RowButton, clear_layout, label, show_all

@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QVBoxLayout
 
-from kiosk.flows.navigation import OTP_LENGTH, ConfirmOtp, OtpProblem, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.requests import OTP_LENGTH, ConfirmOtp, OtpProblem
 from kiosk.language.catalogs import N_, Translator
 from kiosk.views.parts.keypad import Keypad
 from kiosk.views.parts.screen import Screen

@@ -7,7 +7,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.central.models import FormField
-from kiosk.flows.navigation import FillField, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.requests import FillField
 from kiosk.language.catalogs import N_, Translator
 from kiosk.requests.form import DIGIT_TYPES, NO, YES, FieldProblem, shown
 from kiosk.views.parts.keyboard import VietnameseKeyboard

@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout
 
-from kiosk.flows.navigation import RequestRefused, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.requests import RequestRefused
 from kiosk.language.catalogs import Translator
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, label

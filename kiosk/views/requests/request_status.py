@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.central.models import RequestStatus as Progress
 from kiosk.central.models import ServiceRequest
-from kiosk.flows.navigation import RequestStatus, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.requests import RequestStatus
 from kiosk.language.catalogs import N_, Translator
 from kiosk.language.time_zone import VIETNAM
 from kiosk.views.parts.screen import Screen

@@ -6,7 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout
 
-from kiosk.flows.navigation import RequestSubmitted, ScreenState, SlipProgress
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.requests import RequestSubmitted, SlipProgress
 from kiosk.language.catalogs import N_, Translator
 from kiosk.requests.records import Delivery
 from kiosk.views.parts.screen import Screen

@@ -8,7 +8,8 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout
 
 from kiosk.central.models import FormField
-from kiosk.flows.navigation import ReviewRequest, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.requests import ReviewRequest
 from kiosk.language.catalogs import Translator
 from kiosk.requests.form import YES, masked
 from kiosk.views.parts.screen import Screen

@@ -6,7 +6,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.customer.citizen_id import IdCardProblem
-from kiosk.flows.navigation import ScanIdCard, ScreenState
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.requests import ScanIdCard
 from kiosk.language.catalogs import N_, Translator
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, label

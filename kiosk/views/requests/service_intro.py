@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from kiosk.flows.navigation import ScreenState, ServiceIntro
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.requests import ServiceIntro
 from kiosk.language.catalogs import Translator
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import Columns, button, clear_layout, column, label, show_all

@@ -6,7 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.flows.navigation import ScreenState, TrackProblem, TrackRequest
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.requests import TrackProblem, TrackRequest
 from kiosk.language.catalogs import N_, Translator
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import Columns, button, column, label

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.flows.navigation import StaffNotice
+from kiosk.flows.states.staff import StaffNotice
 from kiosk.language.catalogs import Translator
 from kiosk.views.parts.widgets import label
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk.flows.navigation import ScreenState, StaffDayReport
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.staff import StaffDayReport
 from kiosk.language.catalogs import N_, Translator
 from kiosk.staff.day_report import DayReport
 from kiosk.views.parts.screen import Screen

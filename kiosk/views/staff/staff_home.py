@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.flows.navigation import CentralState, KioskHealth, ScreenState, StaffHome
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.staff import StaffHome
 from kiosk.language.catalogs import N_, Translator
 from kiosk.language.time_zone import VIETNAM
+from kiosk.staff.health import CentralState, KioskHealth
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import Columns, button, label
 from kiosk.views.staff.parts import ButtonGrid, Mark, NoticeLine, PairRow, StatusMark, section

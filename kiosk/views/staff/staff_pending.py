@@ -16,7 +16,8 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.customer.code import group_code
-from kiosk.flows.navigation import ScreenState, StaffPending
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.staff import StaffPending
 from kiosk.language.catalogs import Translator
 from kiosk.language.time_zone import VIETNAM
 from kiosk.payments.records import JournalPayment, PaymentState, ReceiptState

@@ -12,8 +12,9 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QVBoxLayout
 
-from kiosk.flows.navigation import ScreenState, StaffPin
 from kiosk.flows.staff import MIN_PIN_DIGITS
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.staff import StaffPin
 from kiosk.language.catalogs import Translator
 from kiosk.staff.pin_gate import PinCheck, PinVerdict, pin_check_message
 from kiosk.views.parts.keypad import Keypad

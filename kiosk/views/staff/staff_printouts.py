@@ -11,11 +11,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.flows.navigation import Printout, ScreenState, StaffPrintouts
+from kiosk.flows.states import ScreenState
+from kiosk.flows.states.staff import StaffPrintouts
 from kiosk.language.catalogs import N_, Translator
 from kiosk.language.time_zone import VIETNAM
 from kiosk.payments.receipt import RECEIPT_KIND
 from kiosk.requests.slip import SLIP_KIND
+from kiosk.staff.health import Printout
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, button, drop_all, label, set_role, show_all, tag_label
 from kiosk.views.staff.parts import Mark, NoticeLine, PairRow, StatusMark

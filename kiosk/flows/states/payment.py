@@ -1,0 +1,68 @@
+"""The payment screens: the method, the QR with its countdown, "received" with its receipt, and why a payment
+stopped short."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from kiosk.central.models import (
+    Bill,
+    Customer,
+    PaymentMethodInfo,
+)
+from kiosk.payments.records import JournalPayment, Order
+
+
+# ---------------------------------------------------------------------------------------------- payment
+@dataclass(frozen=True)
+class ChooseMethod:
+    """How to pay the chosen bills: the central's methods (every one is a VietQR the apps scan)."""
+
+    customer: Customer
+    bills: tuple[Bill, ...]  # oldest first
+    methods: tuple[PaymentMethodInfo, ...]
+
+
+@dataclass(frozen=True)
+class PayByQr:
+    """The payment's QR, checked, with a countdown. ``checking``: the time is up and the kiosk is asking the
+    central how it ended (the QR is no longer shown)."""
+
+    customer: Customer
+    payment: JournalPayment
+    seconds_left: int
+    checking: bool = False
+
+
+class ReceiptProgress(StrEnum):
+    PRINTING = "printing"
+    PRINTED = "printed"
+    FOR_STAFF = "for_staff"  # not printed (no printer, printer fault): the payment is safe, staff print it
+
+
+@dataclass(frozen=True)
+class PaymentReceived:
+    payment: JournalPayment
+    receipt: ReceiptProgress
+
+
+class PaymentEnd(StrEnum):
+    """Why a payment stopped short of "received"; each has its own words and next step."""
+
+    EXPIRED = "expired"  # the QR's time ran out and no money came: a new QR may be made
+    CANCELLED = "cancelled"  # the customer cancelled; no money came
+    CANCEL_UNCONFIRMED = "cancel_unconfirmed"  # cancelled on the kiosk; the central could not be told yet
+    PAID_ELSEWHERE = "paid_elsewhere"  # the bills were paid by another channel meanwhile
+    IN_PROGRESS = "in_progress"  # another payment for these bills is still waiting
+    UNKNOWN = "unknown"  # the central did not answer: try again (with the same request)
+    QR_REFUSED = "qr_refused"  # the central's QR failed the kiosk's checks: staff must look
+    REFUSED = "refused"  # the central refused for another reason
+
+
+@dataclass(frozen=True)
+class PaymentStopped:
+    why: PaymentEnd
+    customer: Customer
+    row_id: int | None = None  # the journal row to ask again about (UNKNOWN)
+    order: Order | None = None  # what was being paid, to make a new QR for it (EXPIRED)
