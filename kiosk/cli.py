@@ -13,7 +13,7 @@ from kiosk_central import cli as central_cli
 # (name, help, module, function that adds the subcommand's arguments and sets `handler`). Each module is
 # imported only when its command runs: `kiosk central` must not pay for importing Qt.
 _KIOSK_COMMANDS: tuple[tuple[str, str, str, str], ...] = (
-    ("run", "run the kiosk (the default command)", "kiosk.shell.app", "configure_run_parser"),
+    ("run", "run the kiosk (the default command)", "kiosk.cli", "_configure_run"),
     (
         "doctor",
         "check this kiosk's installation, one line per check",
@@ -39,6 +39,25 @@ _KIOSK_COMMANDS: tuple[tuple[str, str, str, str], ...] = (
         "configure_parser",
     ),
 )
+
+
+def _configure_run(parser: argparse.ArgumentParser) -> None:
+    from kiosk.shell.run import configure_run_parser
+
+    configure_run_parser(parser)
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """`kiosk run`: the demo (its own central, keys and previews) or a real kiosk. The demo builds on the shell,
+    so the choice is made here, above both."""
+    if args.demo:
+        from kiosk.demo.run import run_demo
+
+        return run_demo(args)
+    from kiosk.shell.run import run_kiosk
+
+    return run_kiosk(args)
 
 
 def build_parser(configure_command: str | None = None) -> argparse.ArgumentParser:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from kiosk.central.client import CentralClient
+from kiosk.demo.simulator import DemoClient
 from tests.helpers.central import RunningCentral, running_central
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -21,6 +21,6 @@ def central(tmp_path: Path) -> Iterator[RunningCentral]:
 
 
 @pytest_asyncio.fixture
-async def client(central: RunningCentral) -> AsyncIterator[CentralClient]:
-    async with CentralClient(central.url, central.token, timeout=10.0) as c:
+async def client(central: RunningCentral) -> AsyncIterator[DemoClient]:
+    async with DemoClient(central.url, central.token, timeout=10.0) as c:
         yield c

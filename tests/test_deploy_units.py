@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.shell.app import ExitStatus
+from kiosk.shell.stopping import ExitStatus
 
 DEPLOY = Path(__file__).parent.parent / "deploy"
 UNITS = ("evn-kiosk.service", "evn-kiosk-eglfs.service")

@@ -58,7 +58,6 @@ from kiosk.central.errors import (
     Unavailable,
 )
 from kiosk.central.models import (
-    BankTransferResult,
     BillFilter,
     BillList,
     BillPaymentQr,
@@ -81,8 +80,6 @@ from kiosk.central.models import (
     PaymentMethods,
     ServiceList,
     ServiceRequest,
-    SimClock,
-    SimOtp,
     StaffCall,
     StaffCallAck,
     Tariffs,
@@ -482,29 +479,6 @@ class CentralClient:
             idempotency_key=idempotency_key,
             retry=True,
         )
-
-    # -------------------------------------------------------------- simulation (demo servers only)
-    async def sim_bank_transfer(self, reference: str, amount: int) -> BankTransferResult:
-        """Demo: the bank says ``amount`` arrived with ``reference``. Never retried (a second notice)."""
-        return await self._call(
-            BankTransferResult,
-            "POST",
-            "/v1/sim/bank-transfers",
-            body={"reference": reference, "amount": amount},
-            retry=False,
-        )
-
-    async def sim_counter_payment(self, bill_id: str) -> None:
-        """Demo: the bill is paid through another channel."""
-        await self._exchange("POST", "/v1/sim/counter-payments", body={"bill_id": bill_id}, retry=False)
-
-    async def sim_otp(self, otp_id: str) -> SimOtp:
-        """Demo: the code the SMS gateway would have delivered."""
-        return await self._call(SimOtp, "GET", "/v1/sim/otps/{otp_id}", path={"otp_id": otp_id}, retry=False)
-
-    async def sim_advance_clock(self, seconds: int) -> SimClock:
-        """Demo: move the central's clock forward."""
-        return await self._call(SimClock, "POST", "/v1/sim/clock", body={"seconds": seconds}, retry=False)
 
     # -------------------------------------------------------------- plumbing
     async def _call(

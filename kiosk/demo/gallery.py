@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from kiosk.language.codes import LANGUAGES
 
 if TYPE_CHECKING:
-    from kiosk.central import CentralClient
+    from kiosk.demo.simulator import DemoClient
     from kiosk.flows.states import ScreenState
     from kiosk.payments.keeper import PaymentKeeper
     from kiosk.shell.app import KioskApp
@@ -81,8 +81,10 @@ async def render_gallery(out: Path, *, only: Sequence[str] = (), assisted: bool 
 
     from kiosk.config import load_settings
     from kiosk.demo.central import DemoCentral
+    from kiosk.demo.settings import demo_overrides
+    from kiosk.demo.simulator import DemoClient
     from kiosk.flows.session import Contrast, TextSize
-    from kiosk.shell.app import build_kiosk, demo_overrides
+    from kiosk.shell.app import build_kiosk, central_client
 
     qt_app = QApplication.instance()
     assert isinstance(qt_app, QApplication)
@@ -92,7 +94,7 @@ async def render_gallery(out: Path, *, only: Sequence[str] = (), assisted: bool 
         DemoCentral(Path(tmp) / "c.sqlite3") as central,
     ):
         settings = load_settings(None, {}, overrides=demo_overrides(central.url, central.token, Path(tmp)))
-        kiosk_app = build_kiosk(settings, qt_app)
+        kiosk_app = build_kiosk(settings, qt_app, client=central_client(settings, DemoClient))
         try:
             states = await gallery_states(kiosk_app, Path(tmp))
             check_coverage(states)
@@ -100,10 +102,10 @@ async def render_gallery(out: Path, *, only: Sequence[str] = (), assisted: bool 
             if unknown:
                 raise GalleryError(f"no such screen: {', '.join(sorted(unknown))}")
             if assisted:
-                kiosk_app.start_assisted(by_staff=False)
+                kiosk_app.assisted.start(by_staff=False)
                 kiosk_app.session.text_size = TextSize.LARGEST
                 kiosk_app.session.contrast = Contrast.HIGH
-                kiosk_app.restyle()
+                kiosk_app.assisted.restyle()
             kiosk_app.window.show()
             counts = dict.fromkeys(SIZES, 0)
             for name, state in states.items():
@@ -121,7 +123,7 @@ async def _shoot(
 ) -> list[str]:
     """One screen state, reached once and saved in each language at each size; the sizes saved."""
     from kiosk.shell.event_loop import qt_caught_up
-    from kiosk.views.router import screen_for
+    from kiosk.shell.routes import screen_for
 
     window = kiosk_app.window
     # The last scenario's QR (if any) is cancelled and the customer's place is back home. The look stays: a
@@ -177,9 +179,11 @@ def check_coverage(states: Mapping[str, ScreenState]) -> None:
 async def gallery_states(kiosk_app: KioskApp, tmp: Path) -> dict[str, ScreenState]:
     """Every gallery scenario by name, with the demo central's real data, made through the kiosk's own client
     (and its own payment journal, so that leaving a QR cancels a payment the kiosk really made)."""
+    from kiosk.demo.simulator import DemoClient
     from kiosk.flows.states.frame import Home, IdleWarning, PrintPreview, StaffCalled
 
     client = kiosk_app.client
+    assert isinstance(client, DemoClient)  # built with the demo's client: it plays the bank and the SMS
     states: dict[str, ScreenState] = {
         "home": Home(),
         "staff-called": StaffCalled(),
@@ -194,7 +198,7 @@ async def gallery_states(kiosk_app: KioskApp, tmp: Path) -> dict[str, ScreenStat
     return states
 
 
-async def bill_screen_states(client: CentralClient) -> dict[str, ScreenState]:
+async def bill_screen_states(client: DemoClient) -> dict[str, ScreenState]:
     """The bill lookup screens with the demo customers' real data, as the central sends it."""
     from kiosk.flows.bill_lookup import paid_in_last_months
     from kiosk.flows.states.bills import (
@@ -254,7 +258,7 @@ async def bill_screen_states(client: CentralClient) -> dict[str, ScreenState]:
     }
 
 
-async def payment_screen_states(client: CentralClient, keeper: PaymentKeeper) -> dict[str, ScreenState]:
+async def payment_screen_states(client: DemoClient, keeper: PaymentKeeper) -> dict[str, ScreenState]:
     """The payment screens with real payments the demo central made through the kiosk's own keeper (and, for
     "received", was paid)."""
     from kiosk.flows.states.payment import (
@@ -292,7 +296,7 @@ async def payment_screen_states(client: CentralClient, keeper: PaymentKeeper) ->
     }
 
 
-async def request_screen_states(client: CentralClient, tmp: Path) -> dict[str, ScreenState]:
+async def request_screen_states(client: DemoClient, tmp: Path) -> dict[str, ScreenState]:
     """The service request screens with the central's own catalogue, a real one-time code and a real delivery."""
     import time
     from dataclasses import replace
@@ -378,7 +382,7 @@ async def request_screen_states(client: CentralClient, tmp: Path) -> dict[str, S
     }
 
 
-async def outage_screen_states(client: CentralClient, tmp: Path) -> dict[str, ScreenState]:
+async def outage_screen_states(client: DemoClient, tmp: Path) -> dict[str, ScreenState]:
     """The outage and tracking screens with the demo areas' real outages, reports the central really received
     (and one left on the kiosk), and the demo's open service request."""
     from kiosk.flows.outages import in_progress, upcoming

@@ -15,6 +15,7 @@ from kiosk.central.client import CentralClient
 from kiosk.central.errors import Conflict, NotFound, Unauthorized
 from kiosk.central.models import Bill, BillPaymentQr
 from kiosk.customer import vietqr
+from kiosk.demo.simulator import DemoClient
 from tests.helpers.central import RunningCentral
 
 CODE = "PE01000123456"  # three unpaid bills, the two oldest overdue
@@ -159,7 +160,7 @@ async def test_the_qr_supersedes_a_kiosk_payment_waiting_for_the_bill(client: Ce
 async def test_a_qr_notice_racing_a_payment_notice_collects_once(
     central: RunningCentral, client: CentralClient
 ) -> None:
-    async with CentralClient(central.url, central.token) as other:
+    async with DemoClient(central.url, central.token) as other:
         for n, code in enumerate(["PE01000123456", "PD02000234567", "PA12000345678", "PC03000567890"]):
             bill = (await client.bills(code)).bills[0]
             qr = await client.bill_payment_qr(bill.id)
@@ -191,6 +192,6 @@ async def test_unknown_and_paid_bills(client: CentralClient) -> None:
 
 @pytest.mark.asyncio
 async def test_the_qr_needs_the_kiosk_token(central: RunningCentral) -> None:
-    async with CentralClient(central.url, "not-the-token") as stranger:
+    async with DemoClient(central.url, "not-the-token") as stranger:
         with pytest.raises(Unauthorized):
             await stranger.bill_payment_qr(f"{CODE}-190001")

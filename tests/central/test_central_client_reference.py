@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from kiosk.central.client import CentralClient
 from kiosk.central.errors import Conflict, InvalidInput, NotFound
+from kiosk.demo.simulator import DemoClient
 from kiosk_central import schemas
 from tests.central.service_forms import valid_fields
 
@@ -246,9 +247,7 @@ async def test_the_client_sends_the_reference_only_when_given(reference: str | N
         answer = request_answer if request.url.path == "/v1/requests" else report_answer
         return httpx.Response(201, json=answer)
 
-    async with CentralClient(
-        "http://central.test", "token", transport=httpx.MockTransport(handler)
-    ) as client:
+    async with DemoClient("http://central.test", "token", transport=httpx.MockTransport(handler)) as client:
         request = await client.submit_request(
             "meter_inspection", CUSTOMER, {}, "otp_1", "123456", "key-req-0001", client_reference=reference
         )

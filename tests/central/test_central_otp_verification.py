@@ -12,6 +12,7 @@ import pytest
 from kiosk.central.client import CentralClient
 from kiosk.central.errors import InvalidInput, RateLimited
 from kiosk.central.models import Otp
+from kiosk.demo.simulator import DemoClient
 from kiosk_central.service_requests import OTP_TTL, VERIFIED_OTP_TTL
 from tests.central.service_forms import valid_fields
 
@@ -217,7 +218,7 @@ async def test_the_client_retries_a_verification_after_a_lost_answer() -> None:
     async def no_wait(_: float) -> None:
         return None
 
-    async with CentralClient(
+    async with DemoClient(
         "http://central.test", "token", transport=httpx.MockTransport(handler), sleep=no_wait, retries=2
     ) as client:
         verification = await client.verify_otp("otp_1", "123456")

@@ -9,6 +9,7 @@ import pytest
 
 from kiosk.central.client import CentralClient
 from kiosk.central.errors import Conflict
+from kiosk.demo.simulator import DemoClient
 from tests.helpers.central import RunningCentral
 
 CODE = "PE01000123456"
@@ -91,7 +92,7 @@ async def test_a_late_payment_supersedes_its_replacement(client: CentralClient) 
 async def test_a_transfer_racing_a_cancel_collects_once(
     central: RunningCentral, client: CentralClient
 ) -> None:
-    async with CentralClient(central.url, central.token) as other:
+    async with DemoClient(central.url, central.token) as other:
         for n, code in enumerate(["PE01000123456"] * 3 + ["PD02000234567", "PA12000345678", "PC03000567890"]):
             bill = (await client.bills(code)).bills[0]
             payment = await client.create_payment(code, [bill.id], "vietqr", f"key-race-{n:04d}")
@@ -116,7 +117,7 @@ async def test_two_notices_racing_for_one_reference_collect_once(
 ) -> None:
     bill = (await client.bills(CODE)).bills[0]
     payment = await client.create_payment(CODE, [bill.id], "vietqr", "key-race2-001")
-    async with CentralClient(central.url, central.token) as a, CentralClient(central.url, central.token) as b:
+    async with DemoClient(central.url, central.token) as a, DemoClient(central.url, central.token) as b:
         results = await asyncio.gather(
             *(c.sim_bank_transfer(payment.reference, payment.amount) for c in (a, b, client, a, b))
         )

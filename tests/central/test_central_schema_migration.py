@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kiosk.central.client import CentralClient
 from kiosk.central.models import Heartbeat, StaffCall
+from kiosk.demo.simulator import DemoClient
 from kiosk_central.app import ServerSettings, create_app
 from kiosk_central.db import SCHEMA_VERSION
 from tests.helpers.central import running_central
@@ -80,7 +80,7 @@ async def test_a_migrated_database_keeps_its_requests_and_takes_references(tmp_p
     db = tmp_path / "old.db"
     _version_1_database(db)
     with running_central(db) as central:
-        async with CentralClient(central.url, central.token) as client:
+        async with DemoClient(central.url, central.token) as client:
             assert (await client.request_status("YCA7K3M9Q2")).client_reference is None
             otp = await client.send_otp("service_request", phone="0912000333")
             code = (await client.sim_otp(otp.id)).code
@@ -114,7 +114,7 @@ async def test_a_migrated_database_keeps_its_heartbeats_and_takes_staff_calls(tm
             ("kiosk-old", "2025-06-01T01:05:00.000000+00:00", body.model_dump_json()),
         )
     with running_central(db) as central:
-        async with CentralClient(central.url, central.token) as client:
+        async with DemoClient(central.url, central.token) as client:
             ack = await client.call_staff(
                 "kiosk-old",
                 StaffCall(call_id="c" * 32, screen="home", language="vi", called_at=activity),

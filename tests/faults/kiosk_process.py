@@ -41,6 +41,7 @@ import httpcore  # noqa: F401
 import httpx
 
 from kiosk.central.client import CentralClient
+from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import PaymentJournal, PaymentState
 from kiosk.payments.keeper import PaymentKeeper, order_for
 from tests.faults.child import Say, Stop, to_stdout
@@ -122,7 +123,7 @@ async def main_async(args: argparse.Namespace, say: Say) -> int:
     desk = ReceiptRoll(directory / RECEIPTS, hook=stop)
     journal = PaymentJournal(directory / JOURNAL, kiosk_id=KIOSK_ID)
     try:
-        async with CentralClient(
+        async with DemoClient(
             args.central, args.token, timeout=5.0, retries=2, transport=WatchedTransport(stop), sleep=no_wait
         ) as client:
             keeper = PaymentKeeper(client, journal, desk)

@@ -38,6 +38,7 @@ import pytest
 
 from kiosk.central.client import CentralClient
 from kiosk.central.errors import Conflict
+from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import JournalPayment, Order, PaymentState
 from tests.faults.harness import (
     TTL,
@@ -369,7 +370,7 @@ async def test_randomized_scenarios_keep_every_promise(
     try:
         with running_central(workdir / "central.db", payment_ttl=TTL) as central:
             seed_state = CentralSeed(central.db_path)
-            async with CentralClient(
+            async with DemoClient(
                 central.url, central.token, timeout=5.0, retries=2, transport=transport, sleep=no_wait
             ) as client:
                 orders = await demo_orders(client)

@@ -33,6 +33,7 @@ from hypothesis.stateful import (
 
 from kiosk.central.client import CentralClient
 from kiosk.central.errors import Conflict
+from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import JournalPayment, Order, PaymentState
 from tests.faults.harness import CUSTOMERS, TTL, CentralSeed, Kiosk, ReceiptRoll, no_wait, settle
 from tests.faults.invariants import InvariantError, check, read_central, read_journal
@@ -72,7 +73,7 @@ class PaymentMachine(RuleBasedStateMachine):
         self.kiosk = Kiosk(self.client, self.journal_path, ReceiptRoll())
 
     async def _client(self, transport: FaultyTransport) -> CentralClient:
-        return CentralClient(
+        return DemoClient(
             self.central.url, self.central.token, timeout=5.0, retries=2, transport=transport, sleep=no_wait
         )
 

@@ -12,11 +12,14 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import load_settings
+from kiosk.demo.settings import demo_overrides
 from kiosk.devices.chime import FakeChime
 from kiosk.devices.speech import FakeSpeaker
-from kiosk.shell.app import LANDSCAPE, KioskApp, build_kiosk, demo_overrides
+from kiosk.shell.app import KioskApp
 from kiosk.shell.event_loop import KioskEventLoop
+from kiosk.views.panels import LANDSCAPE
 from tests.helpers.central import RunningCentral
+from tests.helpers.kiosks import demo_kiosk
 
 
 @pytest.fixture
@@ -46,7 +49,7 @@ def kiosk(
     overrides = demo_overrides(central.url, central.token, tmp_path) | {"payment.poll_seconds": 0.5}
     settings = load_settings(None, {}, overrides=overrides | kiosk_overrides)
     # The kiosk's voice and chime are fakes that record what they were asked (tests/devices test the real ones).
-    app = build_kiosk(settings, qapp, speaker=FakeSpeaker(), chime=FakeChime())
+    app = demo_kiosk(settings, qapp, speaker=FakeSpeaker(), chime=FakeChime())
     app.start_devices()
     app.window.resize(*LANDSCAPE)
     app.window.show()

@@ -12,12 +12,15 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import load_settings
-from kiosk.shell.app import LANDSCAPE, KioskApp, build_kiosk, demo_overrides
+from kiosk.demo.settings import demo_overrides
+from kiosk.shell.app import KioskApp
+from kiosk.views.panels import LANDSCAPE
+from tests.helpers.kiosks import demo_kiosk
 
 
 def kiosk_against(qapp: QApplication, url: str, tmp_path: Path, **central: object) -> KioskApp:
     overrides = demo_overrides(url, "any-token", tmp_path) | {f"central.{k}": v for k, v in central.items()}
-    app = build_kiosk(load_settings(None, {}, overrides=overrides), qapp)
+    app = demo_kiosk(load_settings(None, {}, overrides=overrides), qapp)
     app.start_devices()
     app.window.resize(*LANDSCAPE)
     app.window.show()

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from kiosk.flows.session import Contrast, TextSize
-from kiosk.shell.app import LANDSCAPE, PORTRAIT, WINDOWED_LANDSCAPE, KioskApp
+from kiosk.shell.app import KioskApp
+from kiosk.views.panels import LANDSCAPE, PORTRAIT, WINDOWED_LANDSCAPE
 from kiosk.views.theme import DEFAULT_PALETTE, HIGH_CONTRAST_PALETTE, Look, contrast_ratio, stylesheet
 from tests.helpers.accessibility import text_px, widget_problems
 from tests.helpers.screens import SCREENS
@@ -44,7 +45,7 @@ def choose_text_size(kiosk: KioskApp, qtbot: QtBot, size: TextSize) -> None:
             tap(qtbot, kiosk.window, "nav-text-size")
         else:
             kiosk.session.text_size = size
-            kiosk.restyle()
+            kiosk.assisted.restyle()
     assert kiosk.session.text_size is size
 
 
@@ -60,13 +61,13 @@ def test_targets_text_and_fit(
     for language in ("vi", "en"):
         for assisted in (False, True):
             if assisted:
-                kiosk.start_assisted(by_staff=False)
+                kiosk.assisted.start(by_staff=False)
                 kiosk.session.contrast = Contrast.HIGH
             else:
-                kiosk.end_assisted()
+                kiosk.assisted.end()
                 kiosk.session.contrast = Contrast.STANDARD
             choose_text_size(kiosk, qtbot, TextSize.LARGEST if assisted else TextSize.NORMAL)
-            kiosk.restyle()
+            kiosk.assisted.restyle()
             for _ in range(3):  # a restyle relayouts the frame, which posts a second layout pass
                 qapp.processEvents()
             where = f"{screen} {size} {language} {kiosk.session.text_size} text, assisted={assisted}"
@@ -129,7 +130,7 @@ def test_every_background_in_the_style_sheet_carries_text_at_7_to_1(
 
 
 def test_high_contrast_is_light_on_dark(kiosk: KioskApp, qtbot: QtBot) -> None:
-    kiosk.start_assisted(by_staff=False)
+    kiosk.assisted.start(by_staff=False)
     qt_app = QApplication.instance()
     assert isinstance(qt_app, QApplication)
     seen = []
@@ -154,7 +155,7 @@ def test_no_state_is_told_by_colour_alone(kiosk: KioskApp, qtbot: QtBot) -> None
         seen.add(toggle.text())
         tap(qtbot, kiosk.window, "nav-text-size")
     assert len(seen) == len(TextSize)
-    kiosk.start_assisted(by_staff=False)
+    kiosk.assisted.start(by_staff=False)
     contrast = kiosk.window.findChild(QAbstractButton, "assist-contrast")
     assert contrast is not None
     before = contrast.text()

@@ -12,7 +12,8 @@ from kiosk.central.models import BillList
 from kiosk.customer.consumption import monthly_comparison
 from kiosk.flows.states.bills import AccountOverview, ChooseBills, ConsumptionHistory, PaidHistory
 from kiosk.flows.states.payment import ChooseMethod
-from kiosk.shell.app import LANDSCAPE, PORTRAIT, KioskApp
+from kiosk.shell.app import KioskApp
+from kiosk.views.panels import LANDSCAPE, PORTRAIT
 from kiosk.views.parts.consumption_chart import ConsumptionChart
 from tests.gui.test_accessibility import problems_on_screen
 from tests.helpers.screens import open_account, settle

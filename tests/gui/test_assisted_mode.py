@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import load_settings
+from kiosk.demo.settings import demo_overrides
 from kiosk.devices.chime import FakeChime
 from kiosk.devices.speech import FakeSpeaker, QtSpeaker, Speaker, SpeechState, Utterance
 from kiosk.flows.session import (
@@ -33,12 +34,15 @@ from kiosk.flows.states.payment import PayByQr
 from kiosk.guidance.screens import guidance
 from kiosk.language.codes import Language
 from kiosk.requests.records import ASSISTED_BY_STAFF
-from kiosk.shell.app import LANDSCAPE, KioskApp, _step, build_kiosk, demo_overrides
+from kiosk.shell.app import KioskApp
+from kiosk.shell.assisted import _step
+from kiosk.views.panels import LANDSCAPE
 from kiosk.views.theme import DEFAULT_PALETTE, HIGH_CONTRAST_PALETTE
 from kiosk_central.accounts import mask_name
 from kiosk_central.demo import CUSTOMERS
 from tests.gui.conftest import close_kiosk
 from tests.helpers.central import RunningCentral
+from tests.helpers.kiosks import demo_kiosk
 from tests.helpers.loop import run_until
 from tests.helpers.requests import REQUEST_SCREENS
 from tests.helpers.screens import OUTAGE_SCREENS, SCREENS, type_code
@@ -393,7 +397,7 @@ def mock_speech_kiosk(
             "speech.engine": "mock",
             "ui.default_language": language,
         }
-        app = build_kiosk(load_settings(None, {}, overrides=overrides), qapp, chime=FakeChime())
+        app = demo_kiosk(load_settings(None, {}, overrides=overrides), qapp, chime=FakeChime())
         built.append(app)
         app.start_devices()
         app.window.resize(*LANDSCAPE)
@@ -416,7 +420,7 @@ def test_the_mock_engine_loads_in_the_background_then_speaks_each_screen(
     speaker = kiosk.speaker
     assert isinstance(speaker, QtSpeaker)
     assert speaker.state is SpeechState.UNAVAILABLE
-    kiosk.start_assisted(by_staff=False)
+    kiosk.assisted.start(by_staff=False)
     assert kiosk.session.assisted
     assert not shown(kiosk, "assist-repeat")
     assert not shown(kiosk, "assist-slower")
@@ -476,7 +480,7 @@ def test_a_payment_records_staff_assistance_only_when_staff_started_it(
     kiosk: KioskApp, qtbot: QtBot, by_staff: bool
 ) -> None:
     if by_staff:
-        kiosk.start_assisted(by_staff=True)
+        kiosk.assisted.start(by_staff=True)
     else:
         start_by_home_button(kiosk, qtbot)
     assert kiosk.session.assisted_by_staff is by_staff
@@ -495,7 +499,7 @@ def test_a_submission_records_staff_assistance_only_when_staff_started_it(
     kiosk: KioskApp, qtbot: QtBot, by_staff: bool, reach: Callable[[KioskApp, QtBot], None]
 ) -> None:
     if by_staff:
-        kiosk.start_assisted(by_staff=True)
+        kiosk.assisted.start(by_staff=True)
     else:
         start_by_home_button(kiosk, qtbot)
     reach(kiosk, qtbot)
@@ -508,7 +512,7 @@ def test_a_submission_records_staff_assistance_only_when_staff_started_it(
 
 
 def test_staff_assistance_lasts_the_visit_and_the_wipe_ends_it(kiosk: KioskApp, qtbot: QtBot) -> None:
-    kiosk.start_assisted(by_staff=True)
+    kiosk.assisted.start(by_staff=True)
     # The customer ends assisted mode themself: staff helped all the same.
     tap(qtbot, kiosk.window, "assist-end")
     assert kiosk.session.assisted_by_staff

@@ -15,8 +15,8 @@ import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.central.client import CentralClient
 from kiosk.central.staff_calls import BACKOFF_FIRST, StaffCalls
+from kiosk.demo.simulator import DemoClient
 from kiosk.devices.chime import FakeChime
 from kiosk.flows.states.bills import AccountOverview, EnterCode
 from kiosk.flows.states.frame import Home, PrintPreview, StaffCalled
@@ -255,7 +255,7 @@ def network(kiosk: KioskApp, central: RunningCentral) -> Iterator[tuple[Network,
     ``staff_calls`` is replaced by one on that network, with waits the test controls)."""
     network, pauses = Network(), Pauses()
     transport = FaultyTransport(network)
-    client = CentralClient(central.url, central.token, retries=0, transport=transport)
+    client = DemoClient(central.url, central.token, retries=0, transport=transport)
     kiosk.staff_calls = StaffCalls(client, kiosk.settings.kiosk_id, sleep=pauses.sleep)
     yield network, pauses, transport
     run(kiosk.staff_calls.stop())

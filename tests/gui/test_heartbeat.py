@@ -125,11 +125,11 @@ def test_a_beat_after_a_busy_visit_reports_it_all_and_the_page_shows_nothing_per
     queue_an_outage_report(kiosk, qtbot, central)
     tap(qtbot, kiosk.window, "nav-home")
     # Staff help the next customer, who pays by QR and, on the QR, calls staff for more help.
-    kiosk.start_assisted(by_staff=True)
+    kiosk.assisted.start(by_staff=True)
     to_qr(kiosk, qtbot)
     tap(qtbot, kiosk.window, "nav-call-staff")
     run_until(lambda: kiosk.staff_calls.delivered)
-    touched = kiosk.last_activity_at
+    touched = kiosk.intents.last_activity_at
     assert touched is not None
 
     beat(kiosk)
@@ -211,19 +211,19 @@ def pauses(kiosk: KioskApp, monkeypatch: pytest.MonkeyPatch) -> Pauses:
 def test_the_kiosk_beats_every_heartbeat_every_seconds_with_a_fresh_status(
     kiosk: KioskApp, central: RunningCentral, pauses: Pauses
 ) -> None:
-    kiosk.start_heartbeat()
-    kiosk.start_heartbeat()  # started twice (a restart of the loop), it still beats once per period
+    kiosk.background.start_heartbeat()
+    kiosk.background.start_heartbeat()  # started twice (a restart of the loop), it still beats once per period
     run_until(lambda: len(pauses.asked) == 1)
     first = reported(central, kiosk)
     assert first["assisted_mode"] is False
-    kiosk.start_assisted(by_staff=True)
+    kiosk.assisted.start(by_staff=True)
     pauses.release()
     run_until(lambda: len(pauses.asked) == 2)
     second = reported(central, kiosk)
     assert second["assisted_mode"] is True
     assert second["last_activity_at"] is not None
     assert second["last_heartbeat_at"] >= first["last_heartbeat_at"]
-    kiosk.end_assisted()
+    kiosk.assisted.end()
     pauses.release()
     run_until(lambda: len(pauses.asked) == 3)
     assert reported(central, kiosk)["assisted_mode"] is False

@@ -18,7 +18,7 @@ from kiosk.flows.session import TextSize
 from kiosk.language.catalogs import Translator
 from kiosk.language.codes import Language
 from kiosk.language.tone_marks import press
-from kiosk.shell.app import LANDSCAPE, PORTRAIT
+from kiosk.views.panels import LANDSCAPE, PORTRAIT
 from kiosk.views.parts.keyboard import VietnameseKeyboard
 from kiosk.views.parts.keypad import Keypad
 from kiosk.views.theme import MIN_TOUCH_PX, Look, load_fonts, stylesheet

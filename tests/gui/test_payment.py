@@ -14,7 +14,7 @@ from PySide6.QtCore import QBuffer, QIODevice
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.central.client import CentralClient
+from kiosk.demo.simulator import DemoClient
 from kiosk.flows.states.frame import PrintPreview
 from kiosk.flows.states.payment import (
     ChooseMethod,
@@ -63,7 +63,7 @@ def decode_widget(widget: QWidget) -> list[str]:
 
 
 async def transfer(central: RunningCentral, reference: str, amount: int) -> None:
-    async with CentralClient(central.url, central.token) as client:
+    async with DemoClient(central.url, central.token) as client:
         await client.sim_bank_transfer(reference, amount)
 
 
@@ -180,7 +180,7 @@ def test_an_unreachable_central_keeps_the_key_and_try_again_uses_it(
     kiosk: KioskApp, qtbot: QtBot, central: RunningCentral
 ) -> None:
     to_method_choice(kiosk, qtbot)
-    working, closed_port = kiosk.keeper.central, CentralClient("http://127.0.0.1:9", central.token, retries=0)
+    working, closed_port = kiosk.keeper.central, DemoClient("http://127.0.0.1:9", central.token, retries=0)
     kiosk.keeper.central = closed_port
     tap(qtbot, kiosk.window, "method-vietqr")
     settle(kiosk)

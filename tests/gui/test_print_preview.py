@@ -22,7 +22,9 @@ def test_a_printout_is_saved_shown_and_closed(
 ) -> None:
     tap(qtbot, kiosk.window, "tile-bills")
     document = sample_documents(kiosk.settings.kiosk_id)["payment_receipt"]
-    outcome = qloop.run_until_complete(kiosk.print_document(document, kind="payment_receipt", reference="P1"))
+    outcome = qloop.run_until_complete(
+        kiosk.printouts.print_document(document, kind="payment_receipt", reference="P1")
+    )
     assert outcome is not None
     assert outcome.printed
     state = kiosk.navigator.current
@@ -42,7 +44,7 @@ def test_a_printout_is_saved_shown_and_closed(
 def test_the_journal_records_the_printout(kiosk: KioskApp, qloop: asyncio.AbstractEventLoop) -> None:
     assert kiosk.printing is not None
     document = sample_documents(kiosk.settings.kiosk_id)["request_slip"]
-    qloop.run_until_complete(kiosk.print_document(document, kind="request_slip", reference="YC1"))
+    qloop.run_until_complete(kiosk.printouts.print_document(document, kind="request_slip", reference="YC1"))
     assert qloop.run_until_complete(kiosk.printing.pending_for_staff()) == []
 
 
@@ -51,7 +53,7 @@ def test_a_wipe_removes_the_printout_from_the_screen(
 ) -> None:
     tap(qtbot, kiosk.window, "tile-bills")
     document = sample_documents(kiosk.settings.kiosk_id)["payment_receipt"]
-    qloop.run_until_complete(kiosk.print_document(document, kind="payment_receipt", reference="P2"))
+    qloop.run_until_complete(kiosk.printouts.print_document(document, kind="payment_receipt", reference="P2"))
     kiosk.idle.end_session()
     image = kiosk.window.findChild(QLabel, "print-preview-image")
     assert image is not None

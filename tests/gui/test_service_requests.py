@@ -17,6 +17,8 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.central.client import CentralClient
 from kiosk.central.models import Service
+from kiosk.demo.keys import DEMO_ID_CARD_SCAN
+from kiosk.demo.simulator import DemoClient
 from kiosk.devices.scanner import FakeScanner
 from kiosk.flows.states.frame import PrintPreview
 from kiosk.flows.states.requests import (
@@ -32,7 +34,7 @@ from kiosk.flows.states.requests import (
 )
 from kiosk.requests.form import FieldProblem
 from kiosk.requests.records import Delivery
-from kiosk.shell.app import DEMO_ID_CARD_SCAN, KioskApp
+from kiosk.shell.app import KioskApp
 from tests.helpers.central import RunningCentral
 from tests.helpers.requests import (
     CUSTOMER,
@@ -63,7 +65,7 @@ def central_request(central: RunningCentral, tracking_code: str) -> sqlite3.Row:
 # ---------------------------------------------------------------------------------------------- every service
 def catalogue(url: str, token: str) -> list[Service]:
     async def fetch() -> list[Service]:
-        async with CentralClient(url, token) as client:
+        async with DemoClient(url, token) as client:
             return (await client.services()).services
 
     return asyncio.run(fetch())
@@ -275,7 +277,7 @@ def test_a_central_down_while_checking_the_code_keeps_what_was_typed(
     to_code(kiosk, qtbot, "0911000003")
     typed = type_sms_code(kiosk, qtbot)
     real = kiosk.requests._source
-    kiosk.requests._source = CentralClient("http://127.0.0.1:9", central.token, timeout=0.5, retries=0)
+    kiosk.requests._source = DemoClient("http://127.0.0.1:9", central.token, timeout=0.5, retries=0)
     try:
         press(kiosk, qtbot, "otp-confirm")
         settle(kiosk)
@@ -297,7 +299,7 @@ def test_a_request_the_central_cannot_take_now_is_saved_told_honestly_and_sent_l
     to_code(kiosk, qtbot, "0911000004")
     type_sms_code(kiosk, qtbot)
     real = kiosk.courier.client
-    kiosk.courier.client = CentralClient("http://127.0.0.1:9", central.token, timeout=0.5, retries=0)
+    kiosk.courier.client = DemoClient("http://127.0.0.1:9", central.token, timeout=0.5, retries=0)
     try:
         press(kiosk, qtbot, "otp-confirm")
         settle(kiosk)

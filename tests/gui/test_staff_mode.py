@@ -31,6 +31,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.central.client import CentralClient
 from kiosk.config import MIN_PIN_HASH_ITERATIONS, hash_pin
+from kiosk.demo.keys import DemoKeys
 from kiosk.devices.chime import FakeChime
 from kiosk.devices.printer import PreviewPrinter
 from kiosk.devices.speech import FakeSpeaker
@@ -53,8 +54,9 @@ from kiosk.printing.printer_status import PrinterFault, PrinterState, PrinterSta
 from kiosk.printing.records import JobState
 from kiosk.requests.records import Delivery
 from kiosk.shell import app as app_module
-from kiosk.shell.app import LANDSCAPE, STAFF_KEY, ExitStatus, KioskApp, build_kiosk
+from kiosk.shell.app import STAFF_KEY, KioskApp
 from kiosk.shell.faults import install_fault_handlers
+from kiosk.shell.stopping import ExitStatus
 from kiosk.staff.day_report import DAY_REPORT_KIND
 from kiosk.staff.pin_gate import (
     FREE_TRIES,
@@ -68,10 +70,12 @@ from kiosk.staff.pin_gate import (
 from kiosk.staff.preferences import PREFERENCES_FILE_NAME
 from kiosk.views.bills.enter_code import EnterCodeScreen
 from kiosk.views.frame.main_window import STAFF_HOLD_MS, HoldLabel
+from kiosk.views.panels import LANDSCAPE
 from kiosk.views.staff import staff_pin
 from tests.gui.conftest import close_kiosk
 from tests.gui.kiosk_factory import free_port
 from tests.helpers.central import RunningCentral
+from tests.helpers.kiosks import demo_kiosk
 from tests.helpers.loop import run, run_until
 from tests.helpers.screens import open_account, outage_area, type_code
 from tests.helpers.widgets import all_texts, settle, tap, visible_texts
@@ -225,7 +229,7 @@ def pay(kiosk: KioskApp, bot: QtBot) -> JournalPayment:
     """A customer pays all their bills by QR and the demo bank sends the money (the demo's F3); the receipt
     prints (a preview printer's page is then on screen). The payment as the journal has it."""
     state = to_qr(kiosk, bot)
-    kiosk.demo_pay()
+    DemoKeys(kiosk).pay()
     settle(kiosk)
     run(kiosk.payments.followed())
     payment = kiosk.keeper.journal.get(state.payment.id)
@@ -240,7 +244,7 @@ def restarted(kiosk: KioskApp, qapp: QApplication, qloop: asyncio.AbstractEventL
     for shortcut in kiosk.window.findChildren(QShortcut):
         shortcut.setEnabled(False)
     kiosk.window.hide()
-    again = build_kiosk(kiosk.settings, qapp, speaker=FakeSpeaker(), chime=FakeChime())
+    again = demo_kiosk(kiosk.settings, qapp, speaker=FakeSpeaker(), chime=FakeChime())
     again.start_devices()
     again.window.resize(*LANDSCAPE)
     again.window.show()
@@ -363,7 +367,7 @@ def test_a_qr_left_on_screen_under_staff_mode_is_still_followed_when_staff_leave
     now = showing(kiosk)
     assert isinstance(now, PayByQr)
     assert now.seconds_left < back.seconds_left
-    kiosk.demo_pay()
+    DemoKeys(kiosk).pay()
     run_until(lambda: isinstance(showing(kiosk), PaymentReceived | PrintPreview), timeout=10)
     run(kiosk.payments.followed())
 
@@ -702,7 +706,7 @@ def test_a_report_saved_while_the_central_was_down_is_listed_and_send_now_delive
     async def send_now() -> None:
         # Inside the running loop, as in the kiosk: the courier's task must not be stepped by a test's own
         # event processing (a key click), where no loop runs.
-        kiosk.start_outbox()  # the kiosk's background courier, as `kiosk run` starts it
+        kiosk.background.start_outbox()  # the kiosk's background courier, as `kiosk run` starts it
         tap(qtbot, kiosk.window, "staff-send-now")
         await kiosk.settle()
         assert notice(kiosk, "staff-pending-notice-text") == kiosk.tr._("staff.notice.sending")
@@ -779,7 +783,7 @@ def test_english_as_default_language_survives_a_restart_and_a_wipe_returns_to_it
 
 def test_closing_the_program_asks_first_then_stops_the_kiosk(kiosk: KioskApp, qtbot: QtBot) -> None:
     def stop_asked() -> bool:
-        return run(asyncio.wait_for(asyncio.shield(kiosk.stop_requested()), 0.05)) is not None
+        return run(asyncio.wait_for(asyncio.shield(kiosk.stop.wait()), 0.05)) is not None
 
     unlock(kiosk)
     tap(qtbot, kiosk.window, "staff-leave")
@@ -795,7 +799,7 @@ def test_closing_the_program_asks_first_then_stops_the_kiosk(kiosk: KioskApp, qt
     tap(qtbot, kiosk.window, "staff-leave-confirm")
     # `kiosk run` then shuts the kiosk down and exits with the status the units leave stopped
     # (tests/gui/test_stopping.py runs it whole).
-    assert run(kiosk.stop_requested()) is ExitStatus.CLOSED_BY_STAFF
+    assert run(kiosk.stop.wait()) is ExitStatus.CLOSED_BY_STAFF
 
 
 # ---------------------------------------------------------------------------------------------- timeout

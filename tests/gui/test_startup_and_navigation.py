@@ -9,12 +9,14 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import load_settings
+from kiosk.demo.settings import demo_overrides
 from kiosk.flows.states.frame import Home, StaffCalled
 from kiosk.flows.states.outages import OutageStart
 from kiosk.flows.states.requests import ChooseService, TrackRequest
-from kiosk.shell.app import KioskApp, build_kiosk, demo_overrides
+from kiosk.shell.app import KioskApp
 from kiosk.views.frame.home import HomeScreen
 from tests.helpers.central import RunningCentral
+from tests.helpers.kiosks import demo_kiosk
 from tests.helpers.widgets import tap, visible_texts
 
 
@@ -33,7 +35,7 @@ def test_a_wrong_token_is_reported_not_crashed(
     qapp: QApplication, qloop: asyncio.AbstractEventLoop, central: RunningCentral, tmp_path: Path
 ) -> None:
     overrides = demo_overrides(central.url, "not-the-token", tmp_path)
-    kiosk = build_kiosk(load_settings(None, {}, overrides=overrides), qapp)
+    kiosk = demo_kiosk(load_settings(None, {}, overrides=overrides), qapp)
     problem = qloop.run_until_complete(kiosk.check_central())
     qloop.run_until_complete(kiosk.client.aclose())
     assert problem is not None

@@ -17,9 +17,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from kiosk.demo.keys import DemoKeys
+from kiosk.demo.settings import DEMO_STAFF_PIN_HASH
 from kiosk.flows.states.payment import PayByQr
 from kiosk.flows.states.staff import StaffLeave
-from kiosk.shell.app import DEMO_STAFF_PIN_HASH, ExitStatus, KioskApp, serve
+from kiosk.shell.app import KioskApp
+from kiosk.shell.run import Mode, serve
+from kiosk.shell.stopping import ExitStatus
 from tests.helpers.central import RunningCentral
 from tests.helpers.loop import run, run_until
 from tests.helpers.screens import SCREENS
@@ -41,10 +45,13 @@ def start(
     demo: bool,
     windowed: bool = False,
 ) -> asyncio.Task[int]:
-    caplog.set_level(logging.INFO, logger="kiosk.shell.app")
+    caplog.set_level(logging.INFO, logger="kiosk")
     if kiosk.scanner is not None:
         kiosk.scanner.stop()  # the fixture started it; serve starts it as `kiosk run` does
-    task = asyncio.ensure_future(serve(kiosk, qapp, windowed=windowed, smoke=False, demo=demo))
+    mode = Mode(windowed=windowed)
+    if demo:
+        mode = Mode(allow_quit=True, on_shown=lambda k: DemoKeys(k).install())  # as kiosk.demo.run does
+    task = asyncio.ensure_future(serve(kiosk, qapp, mode))
     run_until(lambda: READY in caplog.text or task.done())
     assert not task.done()
     return task
@@ -108,7 +115,7 @@ def test_a_production_kiosk_ignores_every_way_out_but_still_stops_when_asked(
     run(asyncio.sleep(0.2))
     assert not task.done()
     assert kiosk.window.isVisible()
-    kiosk.request_stop()  # what SIGTERM does (kiosk.shell.app._stop_on_signals)
+    kiosk.stop()  # what SIGTERM does (kiosk.shell.run._stop_on_signals)
     assert stopped(task) == ExitStatus.STOPPED
     assert journals_closed(kiosk)
 
@@ -124,7 +131,7 @@ def test_a_qr_on_screen_when_the_kiosk_stops_is_cancelled_on_the_central(
     SCREENS["pay-by-qr"](kiosk, qtbot)
     qr = kiosk.navigator.current
     assert isinstance(qr, PayByQr)
-    kiosk.request_stop()
+    kiosk.stop()
     assert stopped(task) == ExitStatus.STOPPED
     with sqlite3.connect(central.db_path) as db:
         (status,) = db.execute(

@@ -29,7 +29,9 @@ def _print_preview(kiosk: KioskApp, bot: QtBot) -> None:
     tap(bot, kiosk.window, "tile-bills")
     document = sample_documents(kiosk.settings.kiosk_id)["payment_receipt"]
     loop = asyncio.get_event_loop()
-    loop.run_until_complete(kiosk.print_document(document, kind="payment_receipt", reference="test"))
+    loop.run_until_complete(
+        kiosk.printouts.print_document(document, kind="payment_receipt", reference="test")
+    )
 
 
 SCREENS: dict[str, Callable[[KioskApp, QtBot], None]] = {

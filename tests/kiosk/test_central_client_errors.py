@@ -32,6 +32,7 @@ from kiosk.central.errors import (
     Unavailable,
 )
 from kiosk.central.models import Heartbeat, StaffCall
+from kiosk.demo.simulator import DemoClient
 
 BASE_URL = "http://central.test"
 TOKEN = "kiosk-token-123"
@@ -224,7 +225,7 @@ class Waits:
 
 def rig(script: Script, waits: Waits | None = None, *, retries: int = 2) -> CentralClient:
     waits = waits or Waits()
-    return CentralClient(
+    return DemoClient(
         BASE_URL,
         TOKEN,
         timeout=1.0,
@@ -867,7 +868,7 @@ async def test_the_default_sleep_is_asyncio_sleep() -> None:
     # A zero backoff makes the real asyncio.sleep return at once.
     script = Script(raw(503, b""), ok(bills_json()))
     transport = httpx.MockTransport(script)
-    async with CentralClient(BASE_URL, TOKEN, transport=transport, backoff=lambda _: 0.0) as client:
+    async with DemoClient(BASE_URL, TOKEN, transport=transport, backoff=lambda _: 0.0) as client:
         await client.bills(CODE)
     assert len(script.requests) == 2
 
@@ -971,12 +972,12 @@ def test_any_code_stays_one_path_segment(code: str) -> None:
 # ------------------------------------------------------------------ misuse
 def test_a_token_that_cannot_travel_in_a_header_is_refused() -> None:
     with pytest.raises(ValueError, match="token"):
-        CentralClient(BASE_URL, "token with spaces")
+        DemoClient(BASE_URL, "token with spaces")
 
 
 def test_negative_retries_are_refused() -> None:
     with pytest.raises(ValueError, match="retries"):
-        CentralClient(BASE_URL, TOKEN, retries=-1)
+        DemoClient(BASE_URL, TOKEN, retries=-1)
 
 
 @pytest.mark.asyncio

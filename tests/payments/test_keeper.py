@@ -14,6 +14,7 @@ import pytest_asyncio
 from kiosk.central.client import CentralClient
 from kiosk.central.errors import Unavailable
 from kiosk.central.models import Payment
+from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import (
     JournalPayment,
     PaymentJournal,
@@ -79,7 +80,7 @@ async def client(central: RunningCentral, network: Network) -> AsyncIterator[Cen
         return None
 
     transport = FaultyTransport(network.plan)
-    async with CentralClient(
+    async with DemoClient(
         central.url, central.token, timeout=5.0, retries=2, transport=transport, sleep=no_wait
     ) as c:
         yield c

@@ -10,7 +10,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from kiosk.central.client import CentralClient
+from kiosk.demo.simulator import DemoClient
 from kiosk.devices.printer import PreviewPrinter
 from kiosk.language.catalogs import Translator
 from kiosk.payments.journal import PaymentJournal
@@ -123,7 +123,7 @@ def test_money_in_words_as_a_person_says_it() -> None:
 async def test_the_central_shows_a_receipt_page_to_the_phone_without_a_token(
     central: RunningCentral,
 ) -> None:
-    async with CentralClient(central.url, central.token) as client:
+    async with DemoClient(central.url, central.token) as client:
         bills = (await client.bills("PE01000123456")).bills
         payment = await client.create_payment("PE01000123456", [bills[0].id], "vietqr", "key-receipt-page")
         await client.sim_bank_transfer(payment.reference, payment.amount)

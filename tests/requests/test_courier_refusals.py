@@ -24,6 +24,7 @@ from kiosk.central.errors import (
     Unavailable,
 )
 from kiosk.central.models import FieldValue, OutageReport, OutageReportKind, Service, ServiceRequest
+from kiosk.demo.simulator import DemoClient
 from kiosk.requests.courier import BUG, Courier
 from kiosk.requests.outbox import OUTBOX_FILE_NAME, Outbox
 from kiosk.requests.records import Delivery, OutboxKind, outage_report_payload, service_request_payload
@@ -255,14 +256,14 @@ async def test_a_refused_token_keeps_the_item_until_staff_fix_it(
     central: RunningCentral, mark: CentralMark, tmp_path: Path, clock: FakeClock
 ) -> None:
     path = tmp_path / OUTBOX_FILE_NAME
-    async with CentralClient(central.url, "not-the-token", retries=0, sleep=no_wait) as wrong:
+    async with DemoClient(central.url, "not-the-token", retries=0, sleep=no_wait) as wrong:
         kiosk = RequestKiosk(wrong, path, clock)
         s = outage_report(random.Random(10))
         item = kiosk.outbox.add(s.kind, s.payload, s.summary)
         after = await kiosk.courier.deliver(item.id)
         await kiosk.close()
     assert (after.state, after.last_error) == (Delivery.QUEUED, "unauthorized")
-    async with CentralClient(central.url, central.token, sleep=no_wait) as right:
+    async with DemoClient(central.url, central.token, sleep=no_wait) as right:
         kiosk = RequestKiosk(right, path, clock)  # staff fixed the configuration and restarted the kiosk
         await kiosk.drain()
         assert kiosk.outbox.get(item.id).state is Delivery.DELIVERED

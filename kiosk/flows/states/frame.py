@@ -60,6 +60,11 @@ class Waiting(StrEnum):
     SENDING_REPORT = "sending_report"
 
 
+UNSTOPPABLE = frozenset({Waiting.SENDING_REQUEST, Waiting.SENDING_REPORT})
+"""Waits the customer cannot go back from: the request or report is saved on the kiosk and on its way (Back
+would only hide that it was sent)."""
+
+
 @dataclass(frozen=True)
 class Loading:
     """A request is on its way; the screen shows progress and offers Back. `code` is the customer's."""

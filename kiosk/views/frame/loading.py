@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QProgressBar, QVBoxLayout
 
 from kiosk.customer.code import group_code
 from kiosk.flows.states import ScreenState
-from kiosk.flows.states.frame import Loading, Waiting
+from kiosk.flows.states.frame import UNSTOPPABLE, Loading, Waiting
 from kiosk.language.catalogs import N_, Translator
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, label
@@ -28,9 +28,6 @@ _HEADINGS = {
     Waiting.OUTAGES: N_("loading.outages"),
     Waiting.SENDING_REPORT: N_("loading.sending_report"),
 }
-
-# Something saved on the kiosk is being sent: it cannot be called back, and the customer is told it is safe.
-UNSTOPPABLE = frozenset({Waiting.SENDING_REQUEST, Waiting.SENDING_REPORT})
 
 
 class LoadingScreen(Screen):

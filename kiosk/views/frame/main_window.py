@@ -1,10 +1,13 @@
 """The kiosk window: the same frame on every screen (title bar, navigation bar) around the current screen.
 
-The window shows what it is told (`show_state`) and turns taps into intents (signals); what an intent does is
-decided in `kiosk.shell.app`, where flows live.
+The window shows what it is told (`show_state`) and turns taps on the frame into intents (signals). Which screen
+shows a state, and what a screen's taps do, is the shell's routing table (`kiosk.shell.routes`): the window is
+given it, builds each screen the first time it is needed, and hands it over to be bound.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QCloseEvent, QContextMenuEvent, QMouseEvent, QResizeEvent
@@ -21,15 +24,10 @@ from PySide6.QtWidgets import (
 from kiosk.flows.session import Contrast, TextSize
 from kiosk.flows.staff import STAFF_STATES
 from kiosk.flows.states import ScreenState
-from kiosk.flows.states.frame import Fault, Feature, Home, IdleWarning, StaffCalled
+from kiosk.flows.states.frame import Fault, Home, IdleWarning, StaffCalled
 from kiosk.language.catalogs import Translator
-from kiosk.views.frame.home import HomeScreen
-from kiosk.views.frame.idle_warning import IdleWarningScreen
-from kiosk.views.frame.print_preview import PrintPreviewScreen
-from kiosk.views.frame.staff_called import StaffCalledScreen
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, label, scroll_area
-from kiosk.views.router import screen_for
 from kiosk.views.theme import Look
 
 STAFF_HOLD_MS = 3000
@@ -70,17 +68,22 @@ class KioskWindow(QWidget):
     slower_requested = Signal()
     contrast_toggled = Signal()
     assisted_end_requested = Signal()
-    feature_chosen = Signal(Feature)
-    more_time_requested = Signal()
-    end_session_requested = Signal()
-    staff_continue_requested = Signal()
-    # A journey's screen was built: the app connects its intents to the journey's flow.
-    screen_created = Signal(Screen)
     # The window was closed where that is allowed (the demo, --windowed): the kiosk stops.
     closed = Signal()
 
-    def __init__(self, tr: Translator, *, location_name: str) -> None:
+    def __init__(
+        self,
+        tr: Translator,
+        *,
+        location_name: str,
+        screen_for: Callable[[ScreenState], type[Screen]],
+        on_screen_created: Callable[[Screen, ScreenState], None],
+    ) -> None:
+        """``screen_for`` names the screen that shows a state; ``on_screen_created`` binds a screen's intents
+        when the window first builds it (for the state it is built for)."""
         super().__init__()
+        self._screen_for = screen_for
+        self._on_screen_created = on_screen_created
         self.setObjectName("kiosk-window")
         self.allow_close = False
         self._tr = tr
@@ -169,7 +172,6 @@ class KioskWindow(QWidget):
         layout.addWidget(self._stack, stretch=1)
         layout.addWidget(self._assist_bar)
         layout.addWidget(self._nav_bar)
-        self.show_state(Home())
 
     def _nav_button(self, name: str, intent: SignalInstance) -> QPushButton:
         widget = button()
@@ -189,7 +191,7 @@ class KioskWindow(QWidget):
         return page
 
     def show_state(self, state: ScreenState) -> None:
-        page = self._page(screen_for(state))
+        page = self._page(state)
         _screen_of(page).show_state(state)
         self._stack.setCurrentWidget(page)
         at_home = isinstance(state, Home)
@@ -233,7 +235,8 @@ class KioskWindow(QWidget):
 
     def _refresh_frame(self) -> None:
         tr = self._tr
-        self._title.setText(self.current_screen.title())
+        # Nothing shown yet (the window is being built): no title.
+        self._title.setText(self.current_screen.title() if self._stack.currentWidget() is not None else "")
         self._back.setText(tr._("frame.back"))
         self._home.setText(tr._("frame.home"))
         self._language.setText(tr._("frame.language"))
@@ -287,28 +290,15 @@ class KioskWindow(QWidget):
             case TextSize.LARGEST:
                 return tr._("frame.text_size.largest")
 
-    def _page(self, kind: type[Screen]) -> QScrollArea:
+    def _page(self, state: ScreenState) -> QScrollArea:
+        kind = self._screen_for(state)
         if kind not in self._pages:
             screen = kind(self._tr)
             screen.set_look(self._look)
-            self._connect(screen)
+            self._on_screen_created(screen, state)
             self._pages[kind] = _scrolling(screen)
             self._stack.addWidget(self._pages[kind])
         return self._pages[kind]
-
-    def _connect(self, screen: Screen) -> None:
-        if isinstance(screen, HomeScreen):
-            screen.feature_chosen.connect(self.feature_chosen)
-            screen.assisted_requested.connect(self.assisted_requested)
-        elif isinstance(screen, IdleWarningScreen):
-            screen.more_time_requested.connect(self.more_time_requested)
-            screen.end_requested.connect(self.end_session_requested)
-        elif isinstance(screen, StaffCalledScreen):
-            screen.continue_requested.connect(self.staff_continue_requested)
-        elif isinstance(screen, PrintPreviewScreen):
-            screen.done_requested.connect(self.back_requested)
-        else:
-            self.screen_created.emit(screen)
 
     # ------------------------------------------------------------------ kiosk behaviour
     def closeEvent(self, event: QCloseEvent) -> None:
