@@ -27,10 +27,6 @@ from kiosk.language.codes import Language
 __all__ = ["FrameFlow", "FramePorts", "Journeys", "ScanTaker", "screen_name"]
 
 
-class StaffCaller(Protocol):
-    def call(self, screen: str, language: Language) -> object: ...
-
-
 class PaymentsOnScreen(Protocol):
     def leave(self) -> None: ...
 
@@ -73,7 +69,7 @@ class FramePorts:
     show_staff_call: Callable[[bool], None]  # the banner
     restyle: Callable[[], None]  # the text size or contrast changed
     retranslate: Callable[[], None]  # the language changed
-    staff_calls: StaffCaller
+    call_staff: Callable[[str, Language], object]  # the central's staff call, for a screen and a language
 
 
 class FrameFlow:
@@ -129,7 +125,7 @@ class FrameFlow:
     def call_staff(self) -> None:
         """Help is called three ways: a chime here, a banner on the kiosk, and the central's staff call."""
         self._ports.ring()
-        self._ports.staff_calls.call(screen_name(self._nav.current), self._session.language)
+        self._ports.call_staff(screen_name(self._nav.current), self._session.language)
         self._ports.show_staff_call(True)
         self._nav.go(StaffCalled())
 

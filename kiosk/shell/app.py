@@ -132,7 +132,8 @@ class KioskApp:
         self.courier = Courier(client, outbox)
         self.heartbeat = HeartbeatSender(
             client, settings.kiosk_id, StatusReport(
-                printing, self.keeper, outbox, self.staff_calls, session, lambda: self.intents.last_activity_at
+                printing, self.keeper, outbox, lambda: self.staff_calls.open_since is not None, session,
+                lambda: self.intents.last_activity_at,
             ),
             every_seconds=settings.heartbeat.every_seconds,
             # A heartbeat that gets through after failed ones means the network is back: the outbox goes at once.
@@ -200,7 +201,7 @@ class KioskApp:
             show_staff_call=self.window.set_staff_call,
             restyle=self.assisted.restyle,
             retranslate=self.assisted.apply_language,
-            staff_calls=self.staff_calls,
+            call_staff=lambda screen, language: self.staff_calls.call(screen, language),
         )
 
     def _staff_desk(self) -> KioskStaffDesk:

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kiosk.central.heartbeat import HeartbeatSender, KioskStatus
-from kiosk.central.staff_calls import StaffCalls
 from kiosk.flows.session import CustomerSession
 from kiosk.payments.keeper import PaymentKeeper
 from kiosk.printing.service import PrintService
@@ -77,14 +76,14 @@ class StatusReport:
         printing: PrintService | None,
         keeper: PaymentKeeper,
         outbox: Outbox,
-        staff_calls: StaffCalls,
+        staff_call_open: Callable[[], bool],
         session: CustomerSession,
         last_activity: Callable[[], datetime | None],
     ) -> None:
         self._printing = printing
         self._keeper = keeper
         self._outbox = outbox
-        self._staff_calls = staff_calls
+        self._staff_call_open = staff_call_open
         self._session = session
         self._last_activity = last_activity
 
@@ -98,7 +97,7 @@ class StatusReport:
             pending_payments=len(following),
             outbox_depth=depth,
             last_activity_at=self._last_activity(),
-            staff_call_open=self._staff_calls.open_since is not None,
+            staff_call_open=self._staff_call_open(),
             # The fleet page's "staff assisting": a customer's own assisted mode is not the office's concern.
             assisted_mode=session.assisted and session.assisted_by_staff,
         )

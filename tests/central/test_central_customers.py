@@ -7,6 +7,7 @@ import pytest
 
 from kiosk.central.client import CentralClient
 from kiosk.central.errors import InvalidInput, NotFound, Unauthorized
+from kiosk.demo.simulator import DemoClient
 from tests.helpers.central import RunningCentral
 
 
@@ -62,7 +63,7 @@ async def test_an_unknown_code_is_not_found(client: CentralClient) -> None:
 
 @pytest.mark.asyncio
 async def test_a_wrong_token_is_unauthorized(central: RunningCentral) -> None:
-    async with CentralClient(central.url, "not-the-token") as stranger:
+    async with DemoClient(central.url, "not-the-token") as stranger:
         with pytest.raises(Unauthorized):
             await stranger.customer("PE01000123456")
     async with httpx.AsyncClient() as raw:

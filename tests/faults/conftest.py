@@ -10,6 +10,7 @@ import pytest
 import pytest_asyncio
 
 from kiosk.central.client import CentralClient
+from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import Order
 from tests.faults.harness import TTL, CentralSeed, Kiosk, ReceiptRoll, demo_orders, no_wait
 from tests.helpers.central import RunningCentral, running_central
@@ -36,7 +37,7 @@ def orders(seeded_central: tuple[RunningCentral, CentralSeed]) -> dict[str, tupl
     server, _ = seeded_central
 
     async def load() -> dict[str, tuple[Order, ...]]:
-        async with CentralClient(server.url, server.token) as client:
+        async with DemoClient(server.url, server.token) as client:
             return await demo_orders(client)
 
     return asyncio.run(load())
@@ -50,7 +51,7 @@ def plan() -> FaultPlan:
 @pytest_asyncio.fixture
 async def client(central: RunningCentral, plan: FaultPlan) -> AsyncIterator[CentralClient]:
     transport = FaultyTransport(plan, slow_seconds=0.01)
-    async with CentralClient(
+    async with DemoClient(
         central.url, central.token, timeout=5.0, retries=2, transport=transport, sleep=no_wait
     ) as c:
         yield c

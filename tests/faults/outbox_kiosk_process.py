@@ -38,7 +38,7 @@ import anyio._backends._asyncio  # noqa: F401
 import httpcore  # noqa: F401
 import httpx
 
-from kiosk.central.client import CentralClient
+from kiosk.demo.simulator import DemoClient
 from kiosk.requests.courier import Courier
 from kiosk.requests.outbox import OUTBOX_FILE_NAME, Outbox
 from kiosk.requests.records import OutboxKind
@@ -95,7 +95,7 @@ async def main_async(args: argparse.Namespace, say: Say) -> int:
     stop = Stop(args.die_at, say)
     outbox = Outbox(Path(args.dir) / OUTBOX_FILE_NAME)
     try:
-        async with CentralClient(
+        async with DemoClient(
             args.central, args.token, timeout=5.0, retries=2, transport=WatchedTransport(stop), sleep=no_wait
         ) as client:
             # Retries come quickly here: the central is up; what is tested is the restart.

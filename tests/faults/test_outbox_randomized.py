@@ -44,6 +44,7 @@ import pytest
 
 from kiosk.central.client import CentralClient
 from kiosk.central.models import Service
+from kiosk.demo.simulator import DemoClient
 from kiosk.requests.records import Delivery, OutboxKind
 from tests.faults.harness import no_wait
 from tests.faults.invariants import InvariantError
@@ -389,7 +390,7 @@ async def test_randomized_sessions_lose_nothing_and_send_nothing_twice(
     started = time.perf_counter()
     try:
         with running_central(workdir / "central.db") as central:
-            async with CentralClient(
+            async with DemoClient(
                 central.url, central.token, timeout=5.0, retries=2, transport=holding, sleep=no_wait
             ) as client:
                 services = {s.code: s for s in (await client.services()).services}

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from kiosk.central.models import Bill, BillList, BillPaymentQr, Consumption, Customer, Tariffs
+from kiosk.demo.simulator import DemoClient
 from kiosk.flows.bill_lookup import BillLookupFlow, NoticeOutcome, paid_in_last_months
 from kiosk.flows.navigation import Navigator
 from kiosk.flows.session import CustomerSession
@@ -42,10 +43,9 @@ async def _no_printer(customer: Customer, bill: Bill, qr: BillPaymentQr) -> Noti
 
 
 async def _recorded(tmp_path: Path) -> tuple[Customer, BillList, BillList, Tariffs]:
-    from kiosk.central import CentralClient
 
     with running_central(tmp_path / "c.db") as central:
-        async with CentralClient(central.url, central.token) as client:
+        async with DemoClient(central.url, central.token) as client:
             return (
                 await client.customer("PE01000123456"),
                 await client.bills("PE01000123456"),

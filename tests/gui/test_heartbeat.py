@@ -16,7 +16,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 import kiosk as kiosk_package
-from kiosk.central.client import CentralClient
+from kiosk.demo.simulator import DemoClient
 from kiosk.flows.states.outages import OutageReported
 from kiosk.flows.states.payment import PayByQr
 from kiosk.requests.records import Delivery
@@ -83,7 +83,7 @@ def queue_an_outage_report(kiosk: KioskApp, qtbot: QtBot, central: RunningCentra
     outage_area("outage-no-power", MOUNTAIN)(kiosk, qtbot)
     tap(qtbot, kiosk.window, "outages-report")
     live = kiosk.courier.client
-    dead = CentralClient(f"http://127.0.0.1:{free_port()}", central.token, timeout=1.0, retries=0)
+    dead = DemoClient(f"http://127.0.0.1:{free_port()}", central.token, timeout=1.0, retries=0)
     kiosk.courier.client = dead
     try:
         tap(qtbot, kiosk.window, "report-my-house")

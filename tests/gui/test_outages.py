@@ -15,7 +15,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.central.client import CentralClient
+from kiosk.demo.simulator import DemoClient
 from kiosk.flows.states.bills import EnterCode
 from kiosk.flows.states.frame import Feature, Home, Loading, PrintPreview, Waiting
 from kiosk.flows.states.outages import (
@@ -287,7 +287,7 @@ def test_a_report_while_the_central_is_unreachable_is_saved_told_honestly_and_se
     tap(qtbot, kiosk.window, "outages-report")
     # The network goes down between reading the area and reporting: the courier finds nobody listening.
     live = kiosk.courier.client
-    dead = CentralClient(f"http://127.0.0.1:{free_port()}", central.token, timeout=1.0, retries=0)
+    dead = DemoClient(f"http://127.0.0.1:{free_port()}", central.token, timeout=1.0, retries=0)
     kiosk.courier.client = dead
     try:
         tap(qtbot, kiosk.window, "report-my-house")

@@ -29,9 +29,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.central.client import CentralClient
 from kiosk.config import MIN_PIN_HASH_ITERATIONS, hash_pin
 from kiosk.demo.keys import DemoKeys
+from kiosk.demo.simulator import DemoClient
 from kiosk.devices.chime import FakeChime
 from kiosk.devices.printer import PreviewPrinter
 from kiosk.devices.speech import FakeSpeaker
@@ -672,7 +672,7 @@ def test_a_report_saved_while_the_central_was_down_is_listed_and_send_now_delive
     outage_area("outage-no-power", MOUNTAIN)(kiosk, qtbot)
     tap(qtbot, kiosk.window, "outages-report")
     live = kiosk.courier.client
-    dead = CentralClient(f"http://127.0.0.1:{free_port()}", central.token, timeout=1.0, retries=0)
+    dead = DemoClient(f"http://127.0.0.1:{free_port()}", central.token, timeout=1.0, retries=0)
     kiosk.courier.client = dead
     try:
         tap(qtbot, kiosk.window, "report-my-house")

@@ -10,7 +10,9 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from kiosk.shell import app as app_module
+from kiosk.shell import run as run_module
 from kiosk.shell.display_session import EXIT_STATUS_FILE_VARIABLE, read_exit_record
+from kiosk.shell.stopping import ExitStatus
 from tests.helpers.central import RunningCentral
 
 
@@ -36,5 +38,5 @@ def test_an_error_escaping_the_kiosk_is_a_failure_in_the_status_file(
     monkeypatch.setattr(app_module.KioskApp, "check_central", broken)
     args = argparse.Namespace(demo=False, windowed=True, config=config, smoke=False)
     with pytest.raises(KioskBugError):
-        app_module.run_command(args)
-    assert read_exit_record(status_file) == ("exited", app_module.ExitStatus.FAILED)
+        run_module.run_kiosk(args)
+    assert read_exit_record(status_file) == ("exited", ExitStatus.FAILED)

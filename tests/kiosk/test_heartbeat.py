@@ -19,6 +19,7 @@ import kiosk
 from kiosk.central.client import CentralClient
 from kiosk.central.errors import Unauthorized, Unavailable
 from kiosk.central.heartbeat import HeartbeatSender, KioskStatus
+from kiosk.demo.simulator import DemoClient
 from tests.faults.harness import no_wait
 from tests.faults.outbox_harness import FakeClock, wait_until
 from tests.helpers.central import RunningCentral
@@ -70,7 +71,7 @@ def network() -> Network:
 @pytest_asyncio.fixture
 async def kiosk_client(central: RunningCentral, network: Network) -> AsyncIterator[CentralClient]:
     transport = FaultyTransport(network)
-    async with CentralClient(central.url, central.token, transport=transport, sleep=no_wait) as c:
+    async with DemoClient(central.url, central.token, transport=transport, sleep=no_wait) as c:
         yield c
 
 
@@ -156,7 +157,7 @@ async def test_an_outage_is_logged_once_and_its_end_once(
 async def test_a_refused_token_is_an_error_for_staff(
     central: RunningCentral, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async with CentralClient(central.url, "not-this-kiosks-token") as wrong:
+    async with DemoClient(central.url, "not-this-kiosks-token") as wrong:
         sender = HeartbeatSender(wrong, KIOSK_ID, Statuses())
         with caplog.at_level(logging.INFO, logger="kiosk.central.heartbeat"):
             assert await sender.beat() is False
@@ -240,7 +241,7 @@ async def test_nothing_personal_is_sent_or_logged(caplog: pytest.LogCaptureFixtu
         return httpx.Response(503, json={"error": error})
 
     transport = httpx.MockTransport(central_in_trouble)
-    async with CentralClient("http://central.test", "token", transport=transport, sleep=no_wait) as client:
+    async with DemoClient("http://central.test", "token", transport=transport, sleep=no_wait) as client:
         sender = HeartbeatSender(client, KIOSK_ID, Statuses())
         with caplog.at_level(logging.DEBUG, logger="kiosk"):
             assert await sender.beat() is False
@@ -254,6 +255,6 @@ async def test_nothing_personal_is_sent_or_logged(caplog: pytest.LogCaptureFixtu
 
 @pytest.mark.asyncio
 async def test_a_beat_interval_must_be_positive() -> None:
-    async with CentralClient("http://central.test", "token") as client:
+    async with DemoClient("http://central.test", "token") as client:
         with pytest.raises(ValueError, match="every_seconds"):
             HeartbeatSender(client, KIOSK_ID, Statuses(), every_seconds=0)

@@ -19,8 +19,8 @@ import pydantic
 import pytest
 import pytest_asyncio
 
-from kiosk.central.client import CentralClient
 from kiosk.central.staff_calls import BACKOFF_CAP, GIVE_UP_AFTER, StaffCalls
+from kiosk.demo.simulator import DemoClient
 from tests.faults.outbox_harness import FakeClock, wait_until
 from tests.helpers.central import RunningCentral
 from tests.helpers.faulty_transport import Fault, FaultyTransport
@@ -86,7 +86,7 @@ def time() -> Time:
 
 @pytest_asyncio.fixture
 async def staff(central: RunningCentral, line: Line, time: Time) -> AsyncIterator[StaffCalls]:
-    async with CentralClient(central.url, central.token, transport=FaultyTransport(line), retries=0) as c:
+    async with DemoClient(central.url, central.token, transport=FaultyTransport(line), retries=0) as c:
         calls = StaffCalls(c, KIOSK_ID, clock=time, sleep=time.sleep)
         yield calls
         await calls.stop()

@@ -12,6 +12,7 @@ import pytest_asyncio
 
 from kiosk.central.client import CentralClient
 from kiosk.central.models import Service
+from kiosk.demo.simulator import DemoClient
 from kiosk.requests.outbox import OUTBOX_FILE_NAME
 from tests.faults.harness import no_wait
 from tests.faults.outbox_harness import FakeClock, HoldingTransport, RequestKiosk, SubmitFaults
@@ -57,7 +58,7 @@ def line(clock: FakeClock) -> Line:
 @pytest_asyncio.fixture
 async def kiosk_client(central: RunningCentral, line: Line) -> AsyncIterator[CentralClient]:
     """The kiosk's client: the central through the faults, retried twice without waiting."""
-    async with CentralClient(
+    async with DemoClient(
         central.url, central.token, timeout=5.0, retries=2, transport=line.holding, sleep=no_wait
     ) as c:
         yield c

@@ -11,6 +11,7 @@ import pytest
 
 from kiosk.central.client import CentralClient
 from kiosk.central.models import Service
+from kiosk.demo.simulator import DemoClient
 from kiosk.requests.courier import BACKOFF_CAP
 from kiosk.requests.outbox import OUTBOX_FILE_NAME, Outbox
 from kiosk.requests.records import Delivery
@@ -35,7 +36,7 @@ async def test_queued_while_the_port_is_closed_then_delivered_once(
     rng = random.Random(5)
     # The customer confirmed the code while the central could be reached.
     submissions = [await service_request(client, services["capacity_change"], rng), outage_report(rng)]
-    async with CentralClient(port.url, central.token, timeout=2.0, retries=2, sleep=no_wait) as kiosk_client:
+    async with DemoClient(port.url, central.token, timeout=2.0, retries=2, sleep=no_wait) as kiosk_client:
         kiosk = RequestKiosk(kiosk_client, tmp_path / OUTBOX_FILE_NAME, clock)
         try:
             await port.close()
