@@ -92,8 +92,7 @@ from kiosk.flows.states.staff import (
     StaffPin,
     StaffPrintouts,
 )
-from kiosk.guidance import spoken
-from kiosk.guidance.screens import guidance
+from kiosk.guidance import guidance, spoken
 from kiosk.language.catalogs import Translator, extract, source_files
 from kiosk.language.codes import LANGUAGES, Language
 from kiosk.payments.records import JournalPayment, Order, OrderBill, PaymentState, ReceiptState

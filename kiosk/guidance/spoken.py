@@ -1,6 +1,6 @@
 """How the kiosk says numbers, amounts, dates, times and codes aloud, in Vietnamese and English.
 
-The spoken guidance (:mod:`kiosk.guidance.screens`) is read by a speech engine (espeak-ng through speech-dispatcher on
+The spoken guidance (:mod:`kiosk.guidance`) is read by a speech engine (espeak-ng through speech-dispatcher on
 the kiosks we know, but a site may configure another). Everything here is said **in words**, never left to the
 engine's number rules: espeak-ng reads ``1.234.000`` and ``2026`` well enough, but it reads ``05092025`` or
 ``PE01000123456`` as one enormous number, drops the hour word from ``07:30``, and spells ``kWh`` as letters;

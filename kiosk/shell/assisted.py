@@ -15,7 +15,7 @@ from kiosk.devices.speech import Speaker
 from kiosk.flows.navigation import Navigator
 from kiosk.flows.session import CustomerSession
 from kiosk.flows.states import ScreenState
-from kiosk.guidance.screens import guidance
+from kiosk.guidance import guidance
 from kiosk.language.catalogs import Translator
 from kiosk.payments.records import JournalPayment
 from kiosk.shell.input_watch import InputWatcher

@@ -31,7 +31,7 @@ from kiosk.flows.states import ScreenState
 from kiosk.flows.states.bills import EnterCode
 from kiosk.flows.states.frame import Home, IdleWarning
 from kiosk.flows.states.payment import PayByQr
-from kiosk.guidance.screens import guidance
+from kiosk.guidance import guidance
 from kiosk.language.codes import Language
 from kiosk.requests.records import ASSISTED_BY_STAFF
 from kiosk.shell.app import KioskApp
