@@ -3,7 +3,8 @@
 Qt-free, and independent of ``kiosk_central``: the kiosk knows the central only over HTTP.
 """
 
-from kiosk.central.client import CentralClient, default_backoff
+from kiosk.central.answers import default_backoff
+from kiosk.central.client import CentralClient
 from kiosk.central.errors import (
     BadResponse,
     CentralError,

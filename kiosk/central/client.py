@@ -33,35 +33,33 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
-import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from types import TracebackType
-from typing import Literal, Self, TypeVar
-from urllib.parse import quote
+from typing import Literal, Self
 
 import httpx
-import pydantic
 
 import kiosk
 from kiosk.central import errors
+from kiosk.central.answers import (
+    HEADER_SAFE,
+    RETRYABLE_STATUSES,
+    M,
+    default_backoff,
+    error_for,
+    parse_answer,
+    path_segment,
+)
 from kiosk.central.errors import (
     BadResponse,
     CentralError,
-    Conflict,
     InvalidInput,
-    NotFound,
-    RateLimited,
-    Unauthorized,
     Unavailable,
 )
 from kiosk.central.models import (
     BillFilter,
     BillList,
     BillPaymentQr,
-    CentralModel,
     Consumption,
     Customer,
     FieldValue,
@@ -87,127 +85,7 @@ from kiosk.central.models import (
 
 log = logging.getLogger(__name__)
 
-M = TypeVar("M", bound=CentralModel)
 Method = Literal["GET", "POST"]
-
-RETRYABLE_STATUSES = frozenset({502, 503, 504})
-"""Answers that mean "not now" from a proxy or a restarting central, rather than "no"."""
-
-# What can travel in an HTTP header value: visible ASCII, no control characters.
-_HEADER_SAFE = re.compile(r"^[\x21-\x7e]+$")
-
-
-def default_backoff(attempt: int) -> float:
-    """Seconds to wait before retry number ``attempt`` (1-based): about 0.5, 1, 2, 4, then 8 at most.
-
-    Up to 25 % jitter is added so that a fleet of kiosks cut off together does not come back in step.
-    """
-    base = min(0.5 * 2.0 ** (attempt - 1), 8.0)
-    return base * (1 + random.random() / 4)  # spreading load, not security
-
-
-def _segment(value: str) -> str:
-    """``value`` as exactly one path segment: ``/``, ``?``, ``#``, ``%`` escaped, and ``.`` too, so that
-    ``..`` cannot climb out of the route (httpx would otherwise normalise dot segments away)."""
-    return quote(value, safe="").replace(".", "%2E")
-
-
-class _ErrorBody(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(extra="ignore")
-
-    code: str
-    message: str = ""
-    details: dict[str, object] | None = None
-
-
-class _ErrorEnvelope(pydantic.BaseModel):
-    """The contract's error shape, ``{"error": {"code", "message", "details"}}``; lenient beyond ``code``."""
-
-    model_config = pydantic.ConfigDict(extra="ignore")
-
-    error: _ErrorBody
-
-
-def _parse_error(content: bytes) -> _ErrorBody | None:
-    try:
-        return _ErrorEnvelope.model_validate_json(content).error
-    except pydantic.ValidationError:
-        return None
-
-
-def _aware(value: datetime) -> datetime | None:
-    return value if value.tzinfo is not None and value.utcoffset() is not None else None
-
-
-def _retry_after(response: httpx.Response, details: Mapping[str, object]) -> datetime | None:
-    """When the central says asking again may succeed: its ``resend_after`` detail, else ``Retry-After``."""
-    resend_after = details.get("resend_after")
-    if isinstance(resend_after, str):
-        try:
-            return _aware(datetime.fromisoformat(resend_after))
-        except ValueError:
-            pass
-    header = response.headers.get("Retry-After", "").strip()
-    if header.isdigit():
-        return datetime.now(UTC) + timedelta(seconds=int(header))
-    if header:
-        try:
-            return _aware(parsedate_to_datetime(header))
-        except (TypeError, ValueError):
-            return None
-    return None
-
-
-def _error_for(response: httpx.Response, endpoint: str) -> CentralError:
-    """The known failure an unsuccessful answer stands for, by status; the code from the body if it has
-    the contract's error shape, else ``unknown``."""
-    status = response.status_code
-    body = _parse_error(response.content)
-    if body is not None:
-        code, message, details = body.code, body.message, body.details or {}
-    else:
-        code, message, details = (
-            errors.UNKNOWN,
-            f"{endpoint}: HTTP {status} without a contract error body",
-            {},
-        )
-    if status in (400, 422):
-        return InvalidInput(code, message, details=details, status=status)
-    if status == 401:
-        return Unauthorized(code, message, details=details, status=status)
-    if status == 404:
-        return NotFound(code, message, details=details, status=status)
-    if status == 409:
-        return Conflict(code, message, details=details, status=status)
-    if status == 429:
-        retry_after = _retry_after(response, details)
-        return RateLimited(code, message, details=details, status=status, retry_after=retry_after)
-    if 500 <= status <= 599:
-        return Unavailable(code, message, details=details, status=status)
-    if not 400 <= status <= 499:
-        # 1xx and 3xx (redirects are not followed: the central's URL is configured, not discovered).
-        code, message = errors.UNEXPECTED_STATUS, f"{endpoint}: unexpected HTTP {status}"
-    return BadResponse(code, message, details=details, status=status)
-
-
-def _parse(model: type[M], response: httpx.Response, endpoint: str) -> M:
-    try:
-        return model.model_validate_json(response.content)
-    except pydantic.ValidationError as exc:
-        problems = exc.errors(include_url=False, include_input=False, include_context=False)
-        if any(p["type"] == "json_invalid" for p in problems):
-            code, message = errors.INVALID_JSON, f"{endpoint}: the answer is not JSON"
-        else:
-            code, message = errors.CONTRACT_MISMATCH, f"{endpoint}: the answer does not match the contract"
-        # Only where and what kind: the offending values could be personal data.
-        details = {
-            "endpoint": endpoint,
-            "problems": [
-                {"loc": ".".join(str(part) for part in p["loc"]), "type": p["type"]} for p in problems
-            ],
-        }
-        # `from None`: a ValidationError's text quotes the input, which must not reach a log.
-        raise BadResponse(code, message, details=details, status=response.status_code) from None
 
 
 class CentralClient:
@@ -233,7 +111,7 @@ class CentralClient:
             raise ValueError("retries must be 0 or more")
         if timeout <= 0:
             raise ValueError("timeout must be positive")
-        if not _HEADER_SAFE.fullmatch(token):
+        if not HEADER_SAFE.fullmatch(token):
             raise ValueError("the kiosk token must be printable ASCII without spaces")
         self._timeout = timeout
         self._retries = retries
@@ -502,7 +380,7 @@ class CentralClient:
             idempotency_key=idempotency_key,
             retry=retry,
         )
-        return _parse(model, response, f"{method} {template}")
+        return parse_answer(model, response, f"{method} {template}")
 
     async def _exchange(
         self,
@@ -521,10 +399,10 @@ class CentralClient:
         customer's code; ``path`` fills it in, each value escaped as one path segment.
         """
         endpoint = f"{method} {template}"
-        url = template.format_map({name: _segment(value) for name, value in (path or {}).items()})
+        url = template.format_map({name: path_segment(value) for name, value in (path or {}).items()})
         headers: dict[str, str] = {}
         if idempotency_key is not None:
-            if not _HEADER_SAFE.fullmatch(idempotency_key):
+            if not HEADER_SAFE.fullmatch(idempotency_key):
                 # The central answers the same code for a missing or malformed key.
                 raise InvalidInput(
                     "idempotency_key_required", "an Idempotency-Key must be printable ASCII without spaces"
@@ -554,7 +432,7 @@ class CentralClient:
             else:
                 if 200 <= response.status_code <= 299:
                     return response
-                failure = _error_for(response, endpoint)
+                failure = error_for(response, endpoint)
                 if response.status_code not in RETRYABLE_STATUSES:
                     raise failure
             if attempt == attempts:

@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass
 
 from kiosk.config import PrinterSettings
-from kiosk.devices.printer import printer_from_uri
+from kiosk.devices.printer_uri import printer_from_uri
 from kiosk.printing.printer_status import PrinterState, PrinterStatus, describe, is_printable
 
 __all__ = ["PrinterCheck", "check_printer"]

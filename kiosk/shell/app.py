@@ -23,7 +23,7 @@ from kiosk.central.heartbeat import HeartbeatSender
 from kiosk.central.staff_calls import StaffCalls
 from kiosk.config import Settings
 from kiosk.devices.chime import Chime, QtChime
-from kiosk.devices.printer import printer_from_uri
+from kiosk.devices.printer_uri import printer_from_uri
 from kiosk.devices.scanner import Scanner, scanner_from_uri
 from kiosk.devices.speech import Speaker, speaker_for
 from kiosk.flows.bill_lookup import BillLookupFlow

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Literal, cast
 
 from kiosk.config import ConfigError, PrinterSettings, Settings, config_path, load_settings
-from kiosk.devices.printer import PreviewPrinter, printer_from_uri
+from kiosk.devices.paperless_printers import PreviewPrinter
+from kiosk.devices.printer_uri import printer_from_uri
 from kiosk.printing.documents import PrintTestPage, print_test_page
 from kiosk.printing.printer_status import PrinterState, describe, is_printable
 from kiosk.printing.records import JobState

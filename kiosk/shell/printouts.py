@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kiosk.central.models import Bill, BillPaymentQr, Customer, Outage, Service
 from kiosk.config import Settings
-from kiosk.devices.printer import PreviewPrinter
+from kiosk.devices.paperless_printers import PreviewPrinter
 from kiosk.flows.bill_lookup import NoticeOutcome
 from kiosk.flows.bill_notice import NoticeRefusedError, bill_notice_document
 from kiosk.flows.navigation import Navigator

@@ -10,7 +10,8 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from kiosk.config import MIN_PIN_HASH_ITERATIONS, hash_pin
+from kiosk.config import hash_pin
+from kiosk.config.staff_pin import MIN_PIN_HASH_ITERATIONS
 from kiosk.flows.navigation import Navigator
 from kiosk.flows.staff import StaffFlow
 from kiosk.flows.states.bills import EnterCode

@@ -29,11 +29,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.config import MIN_PIN_HASH_ITERATIONS, hash_pin
+from kiosk.config import hash_pin
+from kiosk.config.staff_pin import MIN_PIN_HASH_ITERATIONS
 from kiosk.demo.keys import DemoKeys
 from kiosk.demo.simulator import DemoClient
 from kiosk.devices.chime import FakeChime
-from kiosk.devices.printer import PreviewPrinter
+from kiosk.devices.paperless_printers import PreviewPrinter
 from kiosk.devices.speech import FakeSpeaker
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.bills import EnterCode

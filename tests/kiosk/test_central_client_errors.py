@@ -20,7 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.central import errors
-from kiosk.central.client import CentralClient, default_backoff
+from kiosk.central.answers import default_backoff
+from kiosk.central.client import CentralClient
 from kiosk.central.errors import (
     BadResponse,
     CentralError,

@@ -24,8 +24,6 @@ from kiosk.config import (
     CONFIG_ENV_VAR,
     ENV_PREFIX,
     KEYS,
-    PRINTER_SCHEMES,
-    SCANNER_SCHEMES,
     ConfigError,
     Settings,
     config_path,
@@ -35,6 +33,7 @@ from kiosk.config import (
     load_settings,
     verify_pin,
 )
+from kiosk.config.settings import PRINTER_SCHEMES, SCANNER_SCHEMES
 
 ROOT = Path(__file__).parents[2]
 DOC = ROOT / "docs" / "configuration.md"

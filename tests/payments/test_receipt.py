@@ -11,7 +11,7 @@ import zxingcpp
 from PIL import Image
 
 from kiosk.demo.simulator import DemoClient
-from kiosk.devices.printer import PreviewPrinter
+from kiosk.devices.paperless_printers import PreviewPrinter
 from kiosk.language.catalogs import Translator
 from kiosk.payments.journal import PaymentJournal
 from kiosk.payments.receipt import RECEIPT_KIND, receipt_document

@@ -13,7 +13,7 @@ from typing import Literal
 
 import pytest
 
-from kiosk.devices.printer import printer_from_uri
+from kiosk.devices.printer_uri import printer_from_uri
 from kiosk.printing.journal import PrintJournal
 from kiosk.printing.service import PrintService
 from tests.printing.escpos_stream import EscposStream, Query, Raster

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.devices.printer import printer_from_uri
+from kiosk.devices.printer_uri import printer_from_uri
 from kiosk.printing.journal import JobState
 from kiosk.printing.printer_status import PrinterState
 from tests.printing._failure import assert_left_for_staff, assert_reprint_after_fix, print_receipt

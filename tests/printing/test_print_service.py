@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kiosk.devices.printer import FakePrinter, PreviewPrinter
+from kiosk.devices.paperless_printers import FakePrinter, PreviewPrinter
 from kiosk.printing.journal import JobState, PrintJournal
 from kiosk.printing.printer_status import PrinterState
 from kiosk.printing.service import PrintResult, PrintService

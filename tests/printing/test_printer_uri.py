@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.devices.printer import EscposPrinter, PreviewPrinter, printer_from_uri
+from kiosk.devices.paperless_printers import PreviewPrinter
+from kiosk.devices.printer import EscposPrinter
+from kiosk.devices.printer_uri import printer_from_uri
 
 
 def test_tcp_defaults_to_port_9100_and_80mm_576_dots() -> None:

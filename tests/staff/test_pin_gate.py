@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 import kiosk.staff.pin_gate as pin_gate_module
-from kiosk.config import MIN_PIN_HASH_ITERATIONS, hash_pin, verify_pin
+from kiosk.config import hash_pin, verify_pin
+from kiosk.config.staff_pin import MIN_PIN_HASH_ITERATIONS
 from kiosk.language.catalogs import Translator
 from kiosk.staff.pin_gate import (
     FREE_TRIES,

@@ -1,0 +1,257 @@
+"""The kiosk's settings: every key, its type, its default and its checks (docs/configuration.md)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
+
+from kiosk.config.staff_pin import parse_pin_hash
+from kiosk.language.codes import Language
+
+APP_DIR_NAME = "evn-kiosk"
+"""The directory name under the platform's config and data directories."""
+CONFIG_FILE_NAME = "kiosk.toml"
+ENV_PREFIX = "KIOSK__"
+"""Environment overrides: ``KIOSK__CENTRAL__URL`` sets ``central.url``; ``KIOSK__KIOSK_ID`` sets ``kiosk_id``."""
+CONFIG_ENV_VAR = "KIOSK_CONFIG"
+"""Names the config file when ``--config`` is not given. One underscore: it is not a key override."""
+
+Orientation = Literal["auto", "portrait", "landscape"]
+
+PRINTER_SCHEMES = ("usb", "serial", "tcp", "file", "cups", "preview")
+SCANNER_SCHEMES = ("hid", "serial", "fake")
+
+# Keys whose values must never appear in a message, a log or a repr.
+_SECRET_KEYS = frozenset({"central.token", "staff.pin_hash"})
+
+# What may travel in an HTTP header; CentralClient refuses anything else, so refuse it here, by key name.
+_HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
+# The kiosk id goes into URLs and receipts: keep it to what an operator can type and read back.
+_KIOSK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used: ``key`` (dotted, ``central.url``) and what is wrong with it.
+
+    ``key`` is empty for problems with the file as a whole (missing, unreadable, not TOML); ``source`` then
+    names the file, and otherwise says where the bad value came from (the file, an environment variable).
+    ``line`` is the line of a TOML syntax error. Secret values are never quoted.
+    """
+
+    def __init__(self, key: str, problem: str, *, source: str | None = None, line: int | None = None) -> None:
+        self.key = key
+        self.problem = problem
+        self.source = source
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if not self.key:
+            return f"config file {self.source!r}: {self.problem}" if self.source else self.problem
+        where = f"; set in {self.source}" if self.source else ""
+        return f"config key {self.key!r}: {self.problem}{where}"
+
+
+# ---------------------------------------------------------------------------------------------- settings
+class _Section(BaseModel):
+    # strict: TOML has types, so `retries = "2"` is a mistake worth reporting rather than guessing at.
+    # hide_input_in_errors: a ValidationError that escapes anyway must not print the token.
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, hide_input_in_errors=True)
+
+
+def _check_uri(value: str | None, schemes: tuple[str, ...]) -> str | None:
+    """Only the scheme is checked here; the device driver parses the rest and says what it dislikes."""
+    if value is None:
+        return None
+    scheme, separator, _ = value.partition("://")
+    if not separator or scheme.lower() not in schemes:
+        choices = ", ".join(f"{s}://" for s in schemes)
+        raise ValueError(f"must start with one of {choices}")
+    return value
+
+
+class CentralSettings(_Section):
+    """How to reach the power company's central API."""
+
+    url: str
+    token: SecretStr
+    timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    retries: int = Field(default=2, ge=0, le=10)
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        problem = "must be an http:// or https:// URL"
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+        except ValueError:
+            raise ValueError(problem) from None
+        if parts.scheme not in ("http", "https") or not parts.hostname or value != value.strip():
+            raise ValueError(problem)
+        if parts.query or parts.fragment:
+            raise ValueError(f"{problem} without ?query or #fragment")
+        return value
+
+    @field_validator("token")
+    @classmethod
+    def _header_safe(cls, value: SecretStr) -> SecretStr:
+        secret = value.get_secret_value()
+        if not secret:
+            raise ValueError("must not be empty")
+        if not _HEADER_SAFE.fullmatch(secret):
+            raise ValueError(
+                "must be printable ASCII without spaces (copy it again from the central's operator)"
+            )
+        return value
+
+
+class PrinterSettings(_Section):
+    """The receipt printer; no ``uri`` means the kiosk has none and offers no printed receipts."""
+
+    uri: str | None = None
+    width_mm: Literal[58, 80] = 80
+    profile: str | None = Field(default=None, min_length=1)
+    text_mode: bool = False
+
+    @field_validator("uri")
+    @classmethod
+    def _scheme(cls, value: str | None) -> str | None:
+        return _check_uri(value, PRINTER_SCHEMES)
+
+
+class ScannerSettings(_Section):
+    """The barcode/QR scanner that reads customer codes off old bills; none if ``uri`` is not set."""
+
+    uri: str | None = None
+
+    @field_validator("uri")
+    @classmethod
+    def _scheme(cls, value: str | None) -> str | None:
+        return _check_uri(value, SCANNER_SCHEMES)
+
+
+class UiSettings(_Section):
+    default_language: Language = "vi"
+    orientation: Orientation = "auto"
+    hide_cursor: bool = True
+    # What each new customer starts with (they change both from the screen; staff set the kiosk's default).
+    text_size: Literal["normal", "large", "largest"] = "normal"
+    contrast: Literal["standard", "high"] = "standard"
+
+
+class IdleSettings(_Section):
+    """When an unattended session warns, then resets to the welcome screen (customer data leaves the screen)."""
+
+    warning_after_seconds: int = Field(default=60, ge=10, le=3600)
+    countdown_seconds: int = Field(default=20, ge=5, le=300)
+    # Assisted mode: an elderly customer reads, listens and decides slowly; no time pressure.
+    assisted_warning_after_seconds: int = Field(default=180, ge=30, le=3600)
+
+
+class PaymentSettings(_Section):
+    """How the kiosk follows a QR payment to its outcome, and what the receipt's QR opens."""
+
+    poll_seconds: float = Field(default=2.0, ge=0.5, le=30)
+    watch_hours: int = Field(default=72, ge=1, le=720)
+    receipt_lookup_url: str | None = Field(default=None, min_length=1)
+
+    @field_validator("receipt_lookup_url")
+    @classmethod
+    def _lookup_url(cls, value: str | None) -> str | None:
+        if value is not None and (
+            "{reference}" not in value or not value.startswith(("https://", "http://"))
+        ):
+            raise ValueError("must be an http(s) URL containing {reference}")
+        return value
+
+
+class RequestSettings(_Section):
+    """How a service request is sent, and what its slip's QR opens."""
+
+    send_wait_seconds: float = Field(default=8.0, ge=1, le=60)
+    tracking_url: str | None = Field(default=None, min_length=1)
+
+    @field_validator("tracking_url")
+    @classmethod
+    def _tracking_url(cls, value: str | None) -> str | None:
+        if value is not None and (
+            "{reference}" not in value or not value.startswith(("https://", "http://"))
+        ):
+            raise ValueError("must be an http(s) URL containing {reference}")
+        return value
+
+
+class StaffSettings(_Section):
+    # repr=False: a hash of a short numeric PIN is cheap to brute-force, so it stays out of logs too.
+    pin_hash: str | None = Field(default=None, repr=False)
+    # Staff mode closes after this long without a touch, so a staff member called away never leaves it open.
+    timeout_seconds: int = Field(default=120, ge=30, le=1800)
+
+    @field_validator("pin_hash")
+    @classmethod
+    def _format(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_pin_hash(value)
+        return value
+
+
+class SpeechSettings(_Section):
+    """Spoken guidance in assisted mode (see docs/speech.md)."""
+
+    engine: Literal["speechd", "mock", "none"] = "speechd"
+
+
+class HeartbeatSettings(_Section):
+    """The kiosk's status report to the central (version, printer, pending payments, outbox, last activity)."""
+
+    every_seconds: float = Field(default=60.0, ge=10, le=3600)
+
+
+class Settings(_Section):
+    """Everything a kiosk is configured with. Frozen: built once at start, then only read."""
+
+    kiosk_id: str
+    location_name: str = Field(default="", max_length=100)
+    hotline: str | None = Field(default=None, pattern=r"^[0-9]{3,12}$")
+    central: CentralSettings
+    printer: PrinterSettings = Field(default_factory=PrinterSettings)
+    scanner: ScannerSettings = Field(default_factory=ScannerSettings)
+    ui: UiSettings = Field(default_factory=UiSettings)
+    idle: IdleSettings = Field(default_factory=IdleSettings)
+    payment: PaymentSettings = Field(default_factory=PaymentSettings)
+    requests: RequestSettings = Field(default_factory=RequestSettings)
+    staff: StaffSettings = Field(default_factory=StaffSettings)
+    speech: SpeechSettings = Field(default_factory=SpeechSettings)
+    heartbeat: HeartbeatSettings = Field(default_factory=HeartbeatSettings)
+    # No default here: load_settings supplies the platform's data directory from the environment it is
+    # given, so that tests never touch the real one. Not strict: TOML and env give text, demo gives a Path.
+    data_dir: Path = Field(strict=False)
+
+    @field_validator("kiosk_id")
+    @classmethod
+    def _kiosk_id(cls, value: str) -> str:
+        if not value:
+            raise ValueError("must not be empty")
+        if not _KIOSK_ID.fullmatch(value):
+            raise ValueError(
+                "must be letters, digits, '-', '_' or '.' (up to 64), starting with a letter or digit"
+            )
+        return value
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path, info: ValidationInfo) -> Path:
+        if value.parts[:1] == ("~",):
+            context = info.context if isinstance(info.context, Mapping) else {}
+            home = context.get("home")
+            value = Path(home).joinpath(*value.parts[1:]) if home else value.expanduser()
+        if not value.is_absolute():
+            # Relative to what? A service's working directory is rarely what the operator pictured.
+            raise ValueError("must be an absolute path (or start with ~/)")
+        return value
