@@ -1,5 +1,6 @@
-"""The kiosk's voice in assisted mode: a small :class:`Speaker` protocol, a Qt Text to Speech implementation
-(:class:`QtSpeaker`), a silent one for ``speech.engine = "none"`` and a fake with test controls.
+"""The kiosk's voice in assisted mode: Qt Text to Speech (:class:`QtSpeaker`) behind the small
+:class:`~kiosk.devices.speaker.Speaker` protocol, and :func:`speaker_for`, which picks it or the silent speaker
+(:mod:`kiosk.devices.silent_speakers`, with the tests' fake).
 
 :class:`QtSpeaker` keeps ``QTextToSpeech`` in a thread of its own and calls it only from Qt's event loop
 there (queued ``QMetaObject.invokeMethod``). The ``speechd`` engine talks to speech-dispatcher over a socket
@@ -22,15 +23,15 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from itertools import chain
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 from PySide6.QtCore import Q_ARG, QCoreApplication, QLocale, QMetaObject, QObject, Qt, QThread, Signal, Slot
 
+from kiosk.devices.silent_speakers import SilentSpeaker
+from kiosk.devices.speaker import Listeners, Speaker, SpeechState, VoiceSettings, check_rate
 from kiosk.language.catalogs import LOCALES
 from kiosk.language.codes import LANGUAGES, Language
 
@@ -38,14 +39,9 @@ if TYPE_CHECKING:
     from PySide6.QtTextToSpeech import QTextToSpeech, QVoice
 
 __all__ = [
-    "FakeSpeaker",
     "QtSpeaker",
     "SilentSpeaker",
-    "Speaker",
     "SpeechEngine",
-    "SpeechState",
-    "Utterance",
-    "VoiceSettings",
     "choose_voice",
     "speaker_for",
 ]
@@ -57,176 +53,6 @@ SpeechEngine = Literal["speechd", "mock", "none"]
 
 _CLOSE_TIMEOUT_MS = 3000
 """How long :meth:`QtSpeaker.close` waits for the speech thread before terminating it (a hung daemon)."""
-
-
-class SpeechState(StrEnum):
-    """Whether the kiosk can speak now. A closed set: every screen that shows speech handles all of it."""
-
-    READY = "ready"
-    SPEAKING = "speaking"
-    UNAVAILABLE = "unavailable"
-    """No engine (``none``, not installed, speech-dispatcher not reachable, still loading), or no voice for
-    either language. :meth:`Speaker.can_speak` tells the languages apart."""
-    ERROR = "error"
-    """The engine reported a failure while speaking; the next :meth:`Speaker.say` tries again."""
-
-
-@dataclass(frozen=True)
-class Utterance:
-    """One :meth:`Speaker.say` that a :class:`FakeSpeaker` spoke."""
-
-    text: str
-    language: Language
-    rate: float
-
-
-@dataclass(frozen=True)
-class VoiceSettings:
-    """What a :class:`QtSpeaker`'s engine reported it was using for the last :meth:`~QtSpeaker.say`."""
-
-    voice: str
-    locale: str
-    """Qt's locale name, e.g. ``vi_VN``."""
-    rate: float
-
-
-class Speaker(Protocol):
-    """Speaks short guidance texts, one at a time. Called on the GUI thread; nothing here blocks."""
-
-    def say(self, text: str, *, language: Language, rate: float = 0.0) -> None:
-        """Interrupts whatever is being said and says ``text`` in ``language``; nothing if
-        :meth:`can_speak` is false for it. ``rate`` is -1.0 (slowest) to 1.0, 0.0 the voice's normal
-        speed, as ``QTextToSpeech.setRate``; a rate outside that range is a bug (``ValueError``)."""
-        ...
-
-    def stop(self) -> None: ...
-
-    def can_speak(self, language: Language) -> bool:
-        """Whether there is an engine and a voice for ``language``; if not, hide Repeat and Slower."""
-        ...
-
-    @property
-    def state(self) -> SpeechState: ...
-
-    def subscribe(self, on_state: Callable[[SpeechState], None]) -> None:
-        """Calls ``on_state`` on the GUI thread after each change of :attr:`state`, e.g. when a
-        :class:`QtSpeaker` has finished loading its engine and :meth:`can_speak` changes with it."""
-        ...
-
-    def close(self) -> None:
-        """Stops speaking and releases the engine; the speaker is then unavailable. Idempotent."""
-        ...
-
-
-def _check_rate(rate: float) -> None:
-    if not -1.0 <= rate <= 1.0:  # also refuses NaN
-        raise ValueError(f"a speech rate is -1.0 to 1.0, not {rate!r}")
-
-
-class _Listeners:
-    def __init__(self) -> None:
-        self._callbacks: list[Callable[[SpeechState], None]] = []
-
-    def add(self, on_state: Callable[[SpeechState], None]) -> None:
-        self._callbacks.append(on_state)
-
-    def notify(self, state: SpeechState) -> None:
-        for callback in list(self._callbacks):
-            callback(state)
-
-
-# ---------------------------------------------------------------------------------------------- no speech
-class SilentSpeaker:
-    """``speech.engine = "none"``: always unavailable, says nothing."""
-
-    def say(self, text: str, *, language: Language, rate: float = 0.0) -> None:
-        _check_rate(rate)
-
-    def stop(self) -> None:
-        pass
-
-    def can_speak(self, language: Language) -> bool:
-        return False
-
-    @property
-    def state(self) -> SpeechState:
-        return SpeechState.UNAVAILABLE
-
-    def subscribe(self, on_state: Callable[[SpeechState], None]) -> None:
-        pass  # the state never changes
-
-    def close(self) -> None:
-        pass
-
-
-# ---------------------------------------------------------------------------------------------- fake
-class FakeSpeaker:
-    """No engine: records what it was asked to say in :attr:`spoken`. Test controls: :meth:`set_available`
-    (a voice for a language comes or goes), :meth:`finish` (the sentence ends), :meth:`fail`."""
-
-    def __init__(self, *, languages: Iterable[Language] = LANGUAGES) -> None:
-        self.spoken: list[Utterance] = []
-        """Every utterance spoken, oldest first; a say() in a language without a voice is not."""
-        self._available = set(languages)
-        self._speaking = False
-        self._failed = False
-        self._closed = False
-        self._listeners = _Listeners()
-
-    def say(self, text: str, *, language: Language, rate: float = 0.0) -> None:
-        _check_rate(rate)
-        if not self.can_speak(language):
-            return
-        self.spoken.append(Utterance(text, language, rate))
-        with self._reporting():
-            self._speaking, self._failed = True, False
-
-    def stop(self) -> None:
-        with self._reporting():
-            self._speaking = False
-
-    def can_speak(self, language: Language) -> bool:
-        return not self._closed and language in self._available
-
-    @property
-    def state(self) -> SpeechState:
-        if self._closed or not self._available:
-            return SpeechState.UNAVAILABLE
-        if self._failed:
-            return SpeechState.ERROR
-        return SpeechState.SPEAKING if self._speaking else SpeechState.READY
-
-    def subscribe(self, on_state: Callable[[SpeechState], None]) -> None:
-        self._listeners.add(on_state)
-
-    def close(self) -> None:
-        with self._reporting():
-            self._closed, self._speaking = True, False
-
-    # Test controls.
-    def set_available(self, language: Language, available: bool) -> None:
-        with self._reporting():
-            if available:
-                self._available.add(language)
-            else:
-                self._available.discard(language)
-
-    def finish(self) -> None:
-        """The engine reaches the end of what it was saying."""
-        with self._reporting():
-            self._speaking = False
-
-    def fail(self) -> None:
-        """The engine reports an error, as speech-dispatcher does when it loses its output module."""
-        with self._reporting():
-            self._speaking, self._failed = False, True
-
-    @contextmanager
-    def _reporting(self) -> Iterator[None]:
-        before = self.state
-        yield
-        if self.state is not before:
-            self._listeners.notify(self.state)
 
 
 # ---------------------------------------------------------------------------------------------- Qt
@@ -371,7 +197,7 @@ class QtSpeaker(QObject):
         self._applied = VoiceSettings("", "", 0.0)
         self._said = False
         self._errors_told: set[str] = set()
-        self._listeners = _Listeners()
+        self._listeners = Listeners()
         self._thread: QThread | None = None
         self._tts: QTextToSpeech | None = None
         self._host: _EngineHost | None = None  # Python deletes what it holds no reference to
@@ -397,7 +223,7 @@ class QtSpeaker(QObject):
 
     # ---- Speaker
     def say(self, text: str, *, language: Language, rate: float = 0.0) -> None:
-        _check_rate(rate)
+        check_rate(rate)
         voice = self._voices.get(language)
         if self._thread is None or self._tts is None or voice is None:
             _log.debug("not saying %d characters: no voice for %s", len(text), language)

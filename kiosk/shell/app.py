@@ -25,7 +25,8 @@ from kiosk.config import Settings
 from kiosk.devices.chime import Chime, QtChime
 from kiosk.devices.printer_uri import printer_from_uri
 from kiosk.devices.scanner import Scanner, scanner_from_uri
-from kiosk.devices.speech import Speaker, speaker_for
+from kiosk.devices.speaker import Speaker
+from kiosk.devices.speech import speaker_for
 from kiosk.flows.bill_lookup import BillLookupFlow
 from kiosk.flows.frame import FrameFlow, FramePorts, Journeys
 from kiosk.flows.idle import IdleFlow

@@ -11,7 +11,7 @@ from dataclasses import fields
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Settings
-from kiosk.devices.speech import Speaker
+from kiosk.devices.speaker import Speaker
 from kiosk.flows.navigation import Navigator
 from kiosk.flows.session import CustomerSession
 from kiosk.flows.states import ScreenState

@@ -16,18 +16,9 @@ from typing import cast
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.devices.speech import (
-    FakeSpeaker,
-    QtSpeaker,
-    SilentSpeaker,
-    Speaker,
-    SpeechEngine,
-    SpeechState,
-    Utterance,
-    VoiceSettings,
-    choose_voice,
-    speaker_for,
-)
+from kiosk.devices.silent_speakers import FakeSpeaker, SilentSpeaker
+from kiosk.devices.speaker import Speaker, SpeechState, Utterance, VoiceSettings
+from kiosk.devices.speech import QtSpeaker, SpeechEngine, choose_voice, speaker_for
 
 # Loading Qt's multimedia stack (which QtTextToSpeech links) reports, once per process, the optional
 # libraries it did not find. Harmless, and not ours to fix.

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.config import load_settings
 from kiosk.demo.settings import demo_overrides
 from kiosk.devices.chime import FakeChime
-from kiosk.devices.speech import FakeSpeaker
+from kiosk.devices.silent_speakers import FakeSpeaker
 from kiosk.shell.app import KioskApp
 from kiosk.shell.event_loop import KioskEventLoop
 from kiosk.views.panels import LANDSCAPE

@@ -19,7 +19,9 @@ from pytestqt.qtbot import QtBot
 from kiosk.config import load_settings
 from kiosk.demo.settings import demo_overrides
 from kiosk.devices.chime import FakeChime
-from kiosk.devices.speech import FakeSpeaker, QtSpeaker, Speaker, SpeechState, Utterance
+from kiosk.devices.silent_speakers import FakeSpeaker
+from kiosk.devices.speaker import Speaker, SpeechState, Utterance
+from kiosk.devices.speech import QtSpeaker
 from kiosk.flows.session import (
     NORMAL_SPEECH_RATE,
     SLOWEST_SPEECH_RATE,

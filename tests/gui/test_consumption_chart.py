@@ -15,13 +15,8 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.assets import FONT_FAMILY
 from kiosk.flows.session import TextSize
-from kiosk.views.parts.consumption_chart import (
-    GRID_COLOUR,
-    ChartBar,
-    ConsumptionChart,
-    TextKind,
-    nice_scale,
-)
+from kiosk.views.parts.chart_layout import ChartBar, TextKind, nice_scale
+from kiosk.views.parts.consumption_chart import GRID_COLOUR, ConsumptionChart
 from kiosk.views.theme import BODY_PX, DEFAULT_PALETTE, LARGE_BODY_PX, Look, contrast_ratio, load_fonts
 
 MIN_TEXT_PX = 24

@@ -35,7 +35,7 @@ from kiosk.demo.keys import DemoKeys
 from kiosk.demo.simulator import DemoClient
 from kiosk.devices.chime import FakeChime
 from kiosk.devices.paperless_printers import PreviewPrinter
-from kiosk.devices.speech import FakeSpeaker
+from kiosk.devices.silent_speakers import FakeSpeaker
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.bills import EnterCode
 from kiosk.flows.states.frame import Fault, Home, PrintPreview, StaffCalled

@@ -12,7 +12,8 @@ from kiosk.customer.consumption import DayUse, MonthUse, daily_use, monthly_comp
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.bills import ConsumptionHistory
 from kiosk.language.catalogs import N_, Translator
-from kiosk.views.parts.consumption_chart import ChartBar, ConsumptionChart
+from kiosk.views.parts.chart_layout import ChartBar
+from kiosk.views.parts.consumption_chart import ConsumptionChart
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import Columns, button, cell, clear_layout, label, show_all
 from kiosk.views.theme import Look

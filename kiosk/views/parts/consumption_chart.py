@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import Enum
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
@@ -29,6 +28,15 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.assets import FONT_FAMILY
+from kiosk.views.parts.chart_layout import (
+    _MAX_INTERVALS,
+    BarGeometry,
+    ChartBar,
+    ChartLayout,
+    ChartText,
+    TextKind,
+    nice_scale,
+)
 from kiosk.views.theme import BODY_PX, DEFAULT_PALETTE, Look, Palette
 
 # Gridlines are the only thin lines the kiosk draws, so the palette has no colour for them. This grey keeps WCAG's
@@ -40,80 +48,6 @@ _HATCH_TILE = 12  # px between last year's hatch lines
 _HATCH_PEN = 3.0
 _OUTLINE_PEN = 3.0
 _AXIS_PEN = 2
-_MAX_INTERVALS = 4  # 3 to 5 gridlines, counting zero
-_NICE_MULTIPLIERS = (1, 2, 2.5, 5)
-
-
-@dataclass(frozen=True)
-class ChartBar:
-    """One month or day: its label (already translated, e.g. "T11", "Nov" or "14"), its use in kWh and the same
-    period last year (None when unknown)."""
-
-    label: str
-    value: int
-    previous: int | None = None
-
-
-class TextKind(Enum):
-    UNIT = "unit"
-    LEGEND = "legend"
-    TICK = "tick"
-    LABEL = "label"
-    VALUE = "value"
-    PREVIOUS_VALUE = "previous-value"
-
-
-@dataclass(frozen=True)
-class ChartText:
-    """A text as painted: `rect` holds every pixel it may cover (tone marks included), `origin` is its baseline."""
-
-    kind: TextKind
-    text: str
-    rect: QRectF
-    origin: QPointF
-    font: QFont
-    colour: str
-
-
-@dataclass(frozen=True)
-class BarGeometry:
-    """The pixels of one period: its slot (a column of the plot), this year's bar and last year's, if shown."""
-
-    slot: QRectF
-    current: QRectF
-    previous: QRectF | None
-
-
-@dataclass(frozen=True)
-class ChartLayout:
-    plot: QRectF
-    gridlines: tuple[float, ...]  # y of each gridline, the zero line first
-    bars: tuple[BarGeometry, ...]
-    swatches: tuple[tuple[QRectF, bool], ...]  # legend swatch and whether it shows last year's pattern
-    texts: tuple[ChartText, ...]
-    highlight: QRectF | None  # the band behind the highlighted period
-
-    @classmethod
-    def empty(cls) -> ChartLayout:
-        return cls(QRectF(), (), (), (), (), None)
-
-
-def nice_scale(maximum: int, max_intervals: int) -> tuple[int, int]:
-    """A round gridline step and the number of intervals (at least 2 where room allows) that cover ``maximum``.
-
-    Steps are 1, 2, 2.5 or 5 times a power of ten, whole kWh, so gridline values read at a glance."""
-    maximum = max(1, maximum)
-    max_intervals = max(1, max_intervals)
-    exponent = 0
-    while True:
-        for multiplier in _NICE_MULTIPLIERS:
-            step = multiplier * 10**exponent
-            if step != int(step):
-                continue
-            intervals = math.ceil(maximum / step)
-            if intervals <= max_intervals:
-                return int(step), max(intervals, min(2, max_intervals))
-        exponent += 1
 
 
 class _Fonts:
