@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import hash_pin
-from kiosk.demo.gallery import staff_screen_states
+from kiosk.demo.scenarios import staff_screen_states
 from kiosk.flows.navigation import Navigator
 from kiosk.flows.session import Contrast, TextSize
 from kiosk.flows.staff import StaffDesk, StaffFlow
