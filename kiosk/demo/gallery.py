@@ -26,7 +26,11 @@ if TYPE_CHECKING:
     from kiosk.shell.app import KioskApp
 
 
-SIZES: dict[str, tuple[int, int]] = {"portrait": PORTRAIT, "landscape": LANDSCAPE, "small": WINDOWED_LANDSCAPE}
+SIZES: dict[str, tuple[int, int]] = {
+    "portrait": PORTRAIT,
+    "landscape": LANDSCAPE,
+    "small": WINDOWED_LANDSCAPE,
+}
 
 
 class GalleryError(Exception):
@@ -81,7 +85,8 @@ async def render_gallery(out: Path, *, only: Sequence[str] = (), assisted: bool 
     from kiosk.demo.settings import demo_overrides
     from kiosk.demo.simulator import DemoClient
     from kiosk.flows.session import Contrast, TextSize
-    from kiosk.shell.app import build_kiosk, central_client
+    from kiosk.shell.build import build_kiosk, central_client
+    from kiosk.shell.lifecycle import shut_down
 
     qt_app = QApplication.instance()
     assert isinstance(qt_app, QApplication)
@@ -111,7 +116,7 @@ async def render_gallery(out: Path, *, only: Sequence[str] = (), assisted: bool 
                 for size_name in await _shoot(kiosk_app, name, state, out, assisted=assisted):
                     counts[size_name] += 1
         finally:
-            await kiosk_app.shutdown()
+            await shut_down(kiosk_app)
     return counts
 
 

@@ -14,7 +14,8 @@ from kiosk.flows.states.bills import EnterCode
 from kiosk.flows.states.frame import Feature
 from kiosk.flows.states.payment import PayByQr
 from kiosk.flows.states.requests import ConfirmOtp, ScanIdCard, TrackRequest
-from kiosk.shell.app import STAFF_KEY, KioskApp
+from kiosk.shell.app import KioskApp
+from kiosk.shell.routes import STAFF_KEY
 
 __all__ = ["DEMO_BILL_SCAN", "DEMO_ID_CARD_SCAN", "DEMO_OUTAGE_SCAN", "DEMO_TRACKING_SCAN", "DemoKeys"]
 

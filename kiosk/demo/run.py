@@ -13,7 +13,7 @@ from kiosk.demo.central import DemoCentral, DemoCentralError
 from kiosk.demo.keys import DemoKeys
 from kiosk.demo.settings import DEMO_STAFF_PIN_HASH, demo_overrides
 from kiosk.demo.simulator import DemoClient
-from kiosk.shell.app import central_client
+from kiosk.shell.build import central_client
 from kiosk.shell.run import Mode, fail, reporting_exit_status, run_gui
 from kiosk.shell.stopping import ExitStatus
 

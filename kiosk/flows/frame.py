@@ -24,7 +24,7 @@ from kiosk.flows.states.payment import PayByQr, PaymentReceived
 from kiosk.flows.states.requests import RequestSubmitted
 from kiosk.language.codes import Language
 
-__all__ = ["FrameFlow", "FramePorts", "Journeys", "ScanTaker", "screen_name"]
+__all__ = ["FrameFlow", "FramePorts", "Journeys", "screen_name"]
 
 
 class PaymentsOnScreen(Protocol):
@@ -33,31 +33,51 @@ class PaymentsOnScreen(Protocol):
     async def cancel(self) -> None: ...
 
 
-class FormBack(Protocol):
-    def back(self) -> bool: ...
-
-
 class Starts(Protocol):
     def start(self) -> None: ...
 
 
-ScanTaker = tuple[Callable[[], bool], Callable[[str], Coroutine[Any, Any, None]]]
-"""Whether a journey takes a scan now (on its own screens), and what it does with one."""
+class TakesScans(Protocol):
+    def accepts_scan(self) -> bool: ...
+
+    async def scanned(self, text: str) -> None: ...
 
 
-@dataclass(frozen=True)
-class Journeys:
-    """The journeys the frame moves between (the flows the shell built)."""
+class BillJourney(Starts, TakesScans, Protocol):
+    pass
 
-    bills: Starts
-    payments: PaymentsOnScreen
-    requests: FormBack
-    start_request: Callable[[], Coroutine[Any, Any, None]]
-    outages: Starts
-    track: Starts
-    staff: StaffFlow
-    idle: IdleFlow
-    scans: tuple[ScanTaker, ...]  # asked in this order; each journey takes scans only on its own screens
+
+class TrackJourney(Starts, TakesScans, Protocol):
+    pass
+
+
+class RequestJourney(Protocol):
+    async def start(self) -> None: ...
+
+    def back(self) -> bool: ...
+
+    def accepts_scan(self) -> bool: ...
+
+    async def id_scanned(self, text: str) -> None: ...
+
+
+class Journeys(Protocol):
+    """The journeys the frame moves between: the flows the shell built (the kiosk application is one)."""
+
+    @property
+    def bills(self) -> BillJourney: ...
+    @property
+    def payments(self) -> PaymentsOnScreen: ...
+    @property
+    def requests(self) -> RequestJourney: ...
+    @property
+    def outages(self) -> Starts: ...
+    @property
+    def track(self) -> TrackJourney: ...
+    @property
+    def staff(self) -> StaffFlow: ...
+    @property
+    def idle(self) -> IdleFlow: ...
 
 
 @dataclass(frozen=True)
@@ -131,7 +151,14 @@ class FrameFlow:
 
     def scanned(self, text: str) -> None:
         """The scanner read ``text``: the journey on screen takes it (a bill, an ID card, a slip), or nobody."""
-        taker = next((take for accepts, take in self._journeys.scans if accepts()), None)
+        journeys = self._journeys
+        # Each journey takes scans only on its own screens, so at most one of these accepts.
+        takers = (
+            (journeys.requests.accepts_scan, journeys.requests.id_scanned),
+            (journeys.track.accepts_scan, journeys.track.scanned),
+            (journeys.bills.accepts_scan, journeys.bills.scanned),
+        )
+        taker = next((take for accepts, take in takers if accepts()), None)
         if taker is not None:
             self._ports.run(lambda: taker(text))
 
@@ -141,7 +168,7 @@ class FrameFlow:
             case Feature.BILLS:
                 journeys.bills.start()
             case Feature.REQUESTS:
-                self._ports.run(journeys.start_request)  # the catalogue comes from the central
+                self._ports.run(journeys.requests.start)  # the catalogue comes from the central
             case Feature.OUTAGES:
                 journeys.outages.start()
             case Feature.TRACK_REQUEST:

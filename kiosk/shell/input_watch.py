@@ -28,6 +28,7 @@ class InputWatcher(QObject):
 
     def __init__(self, target: QObject, idle_ms: int, on_idle: Callable[[], None]) -> None:
         super().__init__(target)
+        self._target = target
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(idle_ms)
@@ -42,7 +43,49 @@ class InputWatcher(QObject):
         self._timer.setInterval(idle_ms)
         self._timer.start()
 
+    def close(self) -> None:
+        """Stops watching (the kiosk is stopping)."""
+        self._timer.stop()
+        self._target.removeEventFilter(self)
+        self.deleteLater()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _INPUT_EVENTS:
             self._timer.start()
         return False
+
+
+class IdleClocks:
+    """The kiosk's clocks for people who walked away: the customer's (the idle question after the idle time,
+    then a countdown a second at a time to the wipe) and staff's (staff mode closes by itself, sooner: a staff
+    member called away must not leave it open)."""
+
+    def __init__(
+        self,
+        target: QObject,
+        *,
+        customer_idle_ms: int,
+        staff_idle_ms: int,
+        on_customer_idle: Callable[[], None],
+        on_staff_idle: Callable[[], None],
+        on_tick: Callable[[], None],
+    ) -> None:
+        self.customer = InputWatcher(target, customer_idle_ms, on_customer_idle)
+        self.staff = InputWatcher(target, staff_idle_ms, on_staff_idle)
+        self.countdown = QTimer(target)
+        self.countdown.setInterval(1000)
+        self.countdown.timeout.connect(on_tick)
+
+    def close(self) -> None:
+        """Stops every clock (the kiosk is stopping)."""
+        self.customer.close()
+        self.staff.close()
+        self.countdown.stop()
+        self.countdown.deleteLater()
+
+    def count_down(self, on: bool) -> None:
+        """Ticks once a second while the idle question is on screen."""
+        if on:
+            self.countdown.start()
+        else:
+            self.countdown.stop()

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, assert_never
+from typing import Any, Generic, Protocol, TypeVar, assert_never
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 
 from kiosk.flows.bill_lookup import BillLookupFlow
 from kiosk.flows.frame import FrameFlow
@@ -77,6 +80,7 @@ from kiosk.views.bills.paid_history import PaidHistoryScreen
 from kiosk.views.frame.home import HomeScreen
 from kiosk.views.frame.idle_warning import IdleWarningScreen
 from kiosk.views.frame.loading import LoadingScreen
+from kiosk.views.frame.main_window import KioskWindow
 from kiosk.views.frame.print_preview import PrintPreviewScreen
 from kiosk.views.frame.something_went_wrong import SomethingWentWrongScreen
 from kiosk.views.frame.staff_called import StaffCalledScreen
@@ -108,35 +112,70 @@ from kiosk.views.staff.staff_pending import StaffPendingScreen
 from kiosk.views.staff.staff_pin import StaffPinScreen
 from kiosk.views.staff.staff_printouts import StaffPrintoutsScreen
 
-__all__ = ["Route", "Wiring", "route", "screen_for"]
+__all__ = ["STAFF_KEY", "Route", "Wiring", "bind_frame", "route", "screen_for"]
+
+# Staff mode from a USB keyboard plugged in by staff (the other way is a long press on the place name).
+STAFF_KEY = "Ctrl+Shift+F12"
 
 S = TypeVar("S", bound=Screen)
 
 
-@dataclass(frozen=True)
-class Wiring:
-    """What screens' intents bind to: the flows, and the runners that make a tap a customer's or staff's
-    action."""
+class Wiring(Protocol):
+    """What screens' intents bind to: the flows, and the runners that make a tap a customer's or staff's action.
+    The kiosk application is one (:class:`kiosk.shell.app.KioskApp`)."""
 
-    intents: Intents
-    navigator: Navigator
-    frame: FrameFlow
-    idle: IdleFlow
-    more_time: Callable[[], None]
-    assisted: AssistedMode
-    bills: BillLookupFlow
-    payments: PaymentFlow
-    requests: RequestFlow
-    track: TrackFlow
-    outages: OutageFlow
-    staff: StaffFlow
-    can_print: bool
+    @property
+    def intents(self) -> Intents: ...
+    @property
+    def navigator(self) -> Navigator: ...
+    @property
+    def frame(self) -> FrameFlow: ...
+    @property
+    def idle(self) -> IdleFlow: ...
+    @property
+    def assisted(self) -> AssistedMode: ...
+    @property
+    def bills(self) -> BillLookupFlow: ...
+    @property
+    def payments(self) -> PaymentFlow: ...
+    @property
+    def requests(self) -> RequestFlow: ...
+    @property
+    def track(self) -> TrackFlow: ...
+    @property
+    def outages(self) -> OutageFlow: ...
+    @property
+    def staff(self) -> StaffFlow: ...
+    @property
+    def can_print(self) -> bool: ...
+
+    def more_time(self) -> None: ...
 
 
 @dataclass(frozen=True)
 class Route(Generic[S]):
     screen: type[S]
     bind: Callable[[S, Wiring], None]
+
+
+def bind_frame(window: KioskWindow, w: Wiring, *, on_closed: Callable[[], None]) -> None:
+    """The frame's own buttons, on every screen: Back, Home, language, text size, Call staff, staff mode, and
+    assisted mode's bar."""
+    frame, act = w.frame, w.intents.act
+    window.back_requested.connect(frame.back)
+    window.home_requested.connect(frame.home)
+    window.language_toggled.connect(act(frame.toggle_language))
+    window.text_size_requested.connect(act(frame.next_text_size))
+    window.staff_requested.connect(act(frame.call_staff))
+    window.staff_mode_requested.connect(w.staff.open)
+    staff_key = QShortcut(QKeySequence(STAFF_KEY), window)
+    staff_key.setContext(Qt.ShortcutContext.ApplicationShortcut)
+    staff_key.activated.connect(w.staff.open)
+    window.assisted_end_requested.connect(act(w.assisted.end))
+    window.repeat_requested.connect(act(w.assisted.repeat))
+    window.slower_requested.connect(act(w.assisted.slower))
+    window.contrast_toggled.connect(act(frame.toggle_contrast))
+    window.closed.connect(on_closed)
 
 
 def screen_for(state: ScreenState) -> type[Screen]:

@@ -30,10 +30,12 @@ from kiosk.language.catalogs import CatalogError
 from kiosk.payments.journal import PaymentJournalError
 from kiosk.printing.journal import JournalError
 from kiosk.requests.outbox import OutboxError
-from kiosk.shell.app import KioskApp, build_kiosk
+from kiosk.shell.app import KioskApp
+from kiosk.shell.build import build_kiosk
 from kiosk.shell.display_session import EXIT_STATUS_FILE_VARIABLE, write_exit_record
 from kiosk.shell.event_loop import KioskEventLoop, qt_caught_up
 from kiosk.shell.faults import install_fault_handlers
+from kiosk.shell.lifecycle import check_central, show_fault, shut_down
 from kiosk.shell.lockdown import install_lockdown
 from kiosk.shell.logs import configure_logging
 from kiosk.shell.stopping import ExitStatus
@@ -130,7 +132,7 @@ def run_gui(settings: Settings, mode: Mode) -> int:
     loop = KioskEventLoop(qt_app)
     asyncio.set_event_loop(loop)
     # From here on an unexpected error is logged and shows "please ask staff", never a traceback.
-    faults = install_fault_handlers(kiosk_app.fault, loop=loop)
+    faults = install_fault_handlers(lambda: show_fault(kiosk_app), loop=loop)
     restore_signals = _stop_on_signals(kiosk_app, qt_app)
     try:
         with loop:
@@ -149,10 +151,10 @@ async def serve(kiosk_app: KioskApp, qt_app: QApplication, mode: Mode) -> int:
     # Only the kiosk decides when it stops (a signal, Ctrl+Q in the demo, staff): never Qt on its own when the
     # window closes, which would stop the event loop under the shutdown still running on it.
     qt_app.setQuitOnLastWindowClosed(False)
-    problem = await kiosk_app.check_central()
+    problem = await check_central(kiosk_app)
     if problem is not None:
         if mode.smoke:
-            await kiosk_app.shutdown()
+            await shut_down(kiosk_app)
             return fail(problem + " — check central.url and central.token, or run `kiosk doctor`")
         log.warning("starting without the central system: %s", problem)
     show_kiosk_window(kiosk_app, mode)
@@ -181,7 +183,7 @@ async def serve(kiosk_app: KioskApp, qt_app: QApplication, mode: Mode) -> int:
         return status
     finally:
         lockdown.uninstall()  # the window may close now
-        await kiosk_app.shutdown()
+        await shut_down(kiosk_app)
 
 
 def show_kiosk_window(kiosk_app: KioskApp, mode: Mode) -> None:

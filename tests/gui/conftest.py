@@ -17,6 +17,7 @@ from kiosk.devices.chime import FakeChime
 from kiosk.devices.silent_speakers import FakeSpeaker
 from kiosk.shell.app import KioskApp
 from kiosk.shell.event_loop import KioskEventLoop
+from kiosk.shell.lifecycle import shut_down
 from kiosk.views.panels import LANDSCAPE
 from tests.helpers.central import RunningCentral
 from tests.helpers.kiosks import demo_kiosk
@@ -60,13 +61,10 @@ def kiosk(
 
 
 def close_kiosk(app: KioskApp, qloop: asyncio.AbstractEventLoop, qapp: QApplication) -> None:
-    """Stops a kiosk built for a test: its devices, its requests, its window and its input watcher."""
-    # As `kiosk run` stops: a QR left on screen is cancelled, background work awaited, journals closed.
-    qloop.run_until_complete(app.shutdown())
+    """Stops a kiosk built for a test as `kiosk run` stops it: a QR left on screen is cancelled, background work
+    awaited, journals closed, clocks stopped."""
+    qloop.run_until_complete(shut_down(app))
     app.window.deleteLater()
-    for watch in (app.input_watch, app.staff_watch):
-        qapp.removeEventFilter(watch)
-        watch.deleteLater()
     # Destroy this kiosk's Qt objects here, in the GUI thread (callers then collect the garbage): left to the
     # garbage collector, they could be destroyed in the central server's thread, which Qt refuses for objects
     # with timers.

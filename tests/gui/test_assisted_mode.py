@@ -96,7 +96,7 @@ def contrast_of(kiosk: KioskApp) -> Contrast:
 
 def idle_interval_ms(kiosk: KioskApp) -> int:
     """The customer's idle time as the input watcher's timer has it (the timer is the watcher's child)."""
-    timer = kiosk.input_watch.findChild(QTimer)
+    timer = kiosk.clocks.customer.findChild(QTimer)
     assert timer is not None
     return timer.interval()
 
@@ -263,7 +263,7 @@ def test_assisted_mode_waits_longer_before_the_idle_warning(kiosk: KioskApp, qtb
     assert idle_interval_ms(kiosk) == ASSISTED_IDLE_SECONDS * 1000  # a tap restarts the wait, not shortens it
     tap(qtbot, kiosk.window, "assist-end")
     assert idle_interval_ms(kiosk) == IDLE_SECONDS * 1000
-    timer = kiosk.input_watch.findChild(QTimer)
+    timer = kiosk.clocks.customer.findChild(QTimer)
     assert timer is not None
     assert timer.isActive()  # counting from now
 

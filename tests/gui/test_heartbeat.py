@@ -21,6 +21,7 @@ from kiosk.flows.states.outages import OutageReported
 from kiosk.flows.states.payment import PayByQr
 from kiosk.requests.records import Delivery
 from kiosk.shell.app import KioskApp
+from kiosk.shell.lifecycle import shut_down
 from kiosk_central.accounts import mask_name, mask_phone
 from kiosk_central.demo import CUSTOMERS
 from tests.gui.kiosk_factory import free_port
@@ -231,7 +232,7 @@ def test_the_kiosk_beats_every_heartbeat_every_seconds_with_a_fresh_status(
     # Stopping the kiosk stops the beats: released, the cancelled loop beats no more (a beat to the central
     # on loopback takes milliseconds).
     last = reported(central, kiosk)["last_heartbeat_at"]
-    run(kiosk.shutdown())
+    run(shut_down(kiosk))
     pauses.release()
     run(asyncio.sleep(0.3))
     assert len(pauses.asked) == 3

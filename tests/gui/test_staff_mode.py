@@ -55,8 +55,10 @@ from kiosk.printing.printer_status import PrinterFault, PrinterState, PrinterSta
 from kiosk.printing.records import JobState
 from kiosk.requests.records import Delivery
 from kiosk.shell import app as app_module
-from kiosk.shell.app import STAFF_KEY, KioskApp
+from kiosk.shell.app import KioskApp
 from kiosk.shell.faults import install_fault_handlers
+from kiosk.shell.lifecycle import show_fault
+from kiosk.shell.routes import STAFF_KEY
 from kiosk.shell.stopping import ExitStatus
 from kiosk.staff.day_report import DAY_REPORT_KIND
 from kiosk.staff.pin_gate import (
@@ -805,7 +807,7 @@ def test_closing_the_program_asks_first_then_stops_the_kiosk(kiosk: KioskApp, qt
 
 # ---------------------------------------------------------------------------------------------- timeout
 def test_the_staff_timeout_is_the_configured_one(kiosk: KioskApp) -> None:
-    timer = kiosk.staff_watch.findChild(QTimer)
+    timer = kiosk.clocks.staff.findChild(QTimer)
     assert timer is not None
     assert timer.interval() == STAFF_TIMEOUT_SECONDS * 1000
 
@@ -818,7 +820,7 @@ def test_staff_mode_left_alone_closes_back_to_the_customers_screen(kiosk: KioskA
     settle(kiosk)
     assert isinstance(showing(kiosk), StaffPrintouts)
     # The staff member walks away: the staff watcher's time runs out (shortened here from the configured one).
-    kiosk.staff_watch.set_interval(50)
+    kiosk.clocks.staff.set_interval(50)
     qtbot.waitUntil(lambda: not kiosk.staff.showing, timeout=3000)
     assert showing(kiosk) == customer_screen
     assert not kiosk.staff.unlocked
@@ -907,14 +909,14 @@ def test_the_fault_screen_sends_the_customer_to_staff_and_start_again_wipes(
 ) -> None:
     open_account(kiosk, qtbot, CUSTOMER)
     assert has_customer(kiosk)
-    kiosk.fault()
+    show_fault(kiosk)
     assert showing(kiosk) == Fault()
     texts = visible_texts(kiosk.window)
     for msgid in ("fault.heading", "fault.ask_staff", "fault.safe"):
         assert kiosk.tr._(msgid) in texts
     assert button(kiosk, "nav-call-staff").isVisible()
     assert not button(kiosk, "nav-back").isVisible()
-    kiosk.fault()  # a second fault while it shows: still one fault screen
+    show_fault(kiosk)  # a second fault while it shows: still one fault screen
     assert showing(kiosk) == Fault()
     depth = kiosk.navigator.depth
 

@@ -14,6 +14,7 @@ from kiosk.flows.states.frame import Home, StaffCalled
 from kiosk.flows.states.outages import OutageStart
 from kiosk.flows.states.requests import ChooseService, TrackRequest
 from kiosk.shell.app import KioskApp
+from kiosk.shell.lifecycle import check_central
 from kiosk.views.frame.home import HomeScreen
 from tests.helpers.central import RunningCentral
 from tests.helpers.kiosks import demo_kiosk
@@ -21,7 +22,7 @@ from tests.helpers.widgets import tap, visible_texts
 
 
 def test_starts_on_home_with_the_central_reachable(kiosk: KioskApp, qloop: asyncio.AbstractEventLoop) -> None:
-    assert qloop.run_until_complete(kiosk.check_central()) is None
+    assert qloop.run_until_complete(check_central(kiosk)) is None
     assert kiosk.central_reachable is True
     assert isinstance(kiosk.window.current_screen, HomeScreen)
     texts = visible_texts(kiosk.window)
@@ -36,7 +37,7 @@ def test_a_wrong_token_is_reported_not_crashed(
 ) -> None:
     overrides = demo_overrides(central.url, "not-the-token", tmp_path)
     kiosk = demo_kiosk(load_settings(None, {}, overrides=overrides), qapp)
-    problem = qloop.run_until_complete(kiosk.check_central())
+    problem = qloop.run_until_complete(check_central(kiosk))
     qloop.run_until_complete(kiosk.client.aclose())
     assert problem is not None
     assert "refused" in problem

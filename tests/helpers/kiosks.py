@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Settings
 from kiosk.demo.simulator import DemoClient
-from kiosk.shell.app import KioskApp, build_kiosk, central_client
+from kiosk.shell.app import KioskApp
+from kiosk.shell.build import build_kiosk, central_client
 
 
 def demo_kiosk(settings: Settings, qapp: QApplication, **parts: Any) -> KioskApp:
