@@ -209,7 +209,7 @@ def route(state: ScreenState) -> Route[Any]:
         case PaidHistory():
             return Route(PaidHistoryScreen, _paid_history)
         case ConsumptionHistory():
-            return Route(ConsumptionScreen, _nothing)
+            return Route(ConsumptionScreen, _consumption)
         case ChooseBills():
             return Route(ChooseBillsScreen, _choose_bills)
         case BillNoticePrinted():
@@ -275,10 +275,6 @@ def route(state: ScreenState) -> Route[Any]:
 
 
 # ---------------------------------------------------------------------------------------------- the frame
-def _nothing(_screen: Screen, _w: Wiring) -> None:
-    """A screen that only shows (its own controls act on itself)."""
-
-
 def _home(screen: HomeScreen, w: Wiring) -> None:
     screen.feature_chosen.connect(lambda feature: w.intents.act(lambda: w.frame.open(feature))())
     screen.assisted_requested.connect(w.intents.act(lambda: w.assisted.start(by_staff=False)))
@@ -336,6 +332,11 @@ def _bill_detail(screen: BillDetailScreen, w: Wiring) -> None:
 
 def _paid_history(screen: PaidHistoryScreen, w: Wiring) -> None:
     screen.bill_chosen.connect(lambda bill_id: w.intents.act(lambda: w.bills.open_bill(bill_id))())
+
+
+def _consumption(screen: ConsumptionScreen, w: Wiring) -> None:
+    # The chart/table switch acts on the screen itself; it is still the customer acting.
+    screen.view_toggled.connect(w.intents.activity)
 
 
 def _choose_bills(screen: ChooseBillsScreen, w: Wiring) -> None:

@@ -941,7 +941,7 @@ def test_an_unexpected_error_in_a_customer_action_ends_on_the_fault_screen_and_i
         raise bug
 
     monkeypatch.setattr(kiosk.bills, "submit", broken)
-    faults = install_fault_handlers(kiosk.fault, loop=qloop)
+    faults = install_fault_handlers(lambda: show_fault(kiosk), loop=qloop)
     try:
         type_code(kiosk, qtbot, CUSTOMER)
         tap(qtbot, kiosk.window, "code-submit")

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.shell import app as app_module
 from kiosk.shell import run as run_module
 from kiosk.shell.display_session import EXIT_STATUS_FILE_VARIABLE, read_exit_record
 from kiosk.shell.stopping import ExitStatus
@@ -32,10 +31,10 @@ def test_an_error_escaping_the_kiosk_is_a_failure_in_the_status_file(
     status_file = tmp_path / "status"
     monkeypatch.setenv(EXIT_STATUS_FILE_VARIABLE, str(status_file))
 
-    async def broken(_self: object) -> str | None:
+    async def broken(_kiosk: object) -> str | None:
         raise KioskBugError("a bug at start")
 
-    monkeypatch.setattr(app_module.KioskApp, "check_central", broken)
+    monkeypatch.setattr(run_module, "check_central", broken)
     args = argparse.Namespace(demo=False, windowed=True, config=config, smoke=False)
     with pytest.raises(KioskBugError):
         run_module.run_kiosk(args)
