@@ -6,7 +6,6 @@ database transaction through the modules beside this one.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -281,9 +280,7 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
     @v1.get("/services", tags=["requests"])
     def get_services() -> schemas.ServiceList:
         """The online services, each with its form schema and document checklist."""
-        return schemas.ServiceList.model_validate(
-            {"services": [dataclasses.asdict(s) for s in services_catalog.SERVICES]}
-        )
+        return schemas.ServiceList(services=list(services_catalog.SERVICES))
 
     @v1.post("/otp", tags=["requests"], status_code=201, responses=_RATE_LIMITED)
     def post_otp(body: schemas.OtpCreate) -> schemas.Otp:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
+import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk_central import schemas
+from kiosk_central import schemas, services_catalog
 from kiosk_central.services_catalog import (
     FIELD_ERROR_CODES,
     FIELD_TYPES,
@@ -21,6 +23,7 @@ from kiosk_central.services_catalog import (
     FormField,
     Label,
     Service,
+    load_catalogue,
     service_by_code,
     validate_fields,
 )
@@ -252,12 +255,44 @@ def test_identity_field_names_are_the_documented_ones() -> None:
     )
 
 
-@pytest.mark.parametrize("service", SERVICES, ids=EXPECTED_CODES)
-def test_catalogue_fits_the_wire_model(service: Service) -> None:
-    """``GET /v1/services`` serves ``dataclasses.asdict`` of each service through ``schemas.Service``."""
-    wire = schemas.Service.model_validate(dataclasses.asdict(service))
-    assert wire.code == service.code
-    assert [field.name for field in wire.fields] == [field.name for field in service.fields]
+def test_the_catalogue_is_the_data_file_validated_by_the_wire_model() -> None:
+    """``GET /v1/services`` serves the data file's services, each a ``schemas.Service``."""
+    text = (Path(services_catalog.__file__).parent / services_catalog.CATALOGUE_FILE).read_text(
+        encoding="utf-8"
+    )
+    assert load_catalogue(text) == SERVICES
+    assert all(isinstance(service, schemas.Service) for service in SERVICES)
+
+
+@pytest.mark.parametrize(
+    ("breakage", "problem"),
+    [
+        (lambda data: data["services"].append(data["services"][0]), "names a service twice"),
+        (lambda data: data["services"].reverse(), "numbered"),
+        (
+            lambda data: data["services"][0]["fields"].append(data["services"][0]["fields"][0]),
+            "asks a field twice",
+        ),
+        (
+            lambda data: (
+                data["services"][0]["fields"][0].update(options=[])
+                or data["services"][0]["fields"][0].update(type="choice")
+            ),
+            "options go with choice",
+        ),
+        (lambda data: data["services"][0].pop("title"), "title"),
+    ],
+)
+def test_a_malformed_catalogue_is_refused_saying_where(
+    breakage: Callable[[dict[str, Any]], object], problem: str
+) -> None:
+    text = (Path(services_catalog.__file__).parent / services_catalog.CATALOGUE_FILE).read_text(
+        encoding="utf-8"
+    )
+    data = json.loads(text)
+    breakage(data)
+    with pytest.raises(ValueError, match=problem):
+        load_catalogue(json.dumps(data))
 
 
 # ------------------------------------------------------------------ validation: valid forms
