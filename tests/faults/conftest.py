@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from kiosk.central.client import CentralClient
 from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import Order
 from tests.faults.harness import TTL, CentralSeed, Kiosk, ReceiptRoll, demo_orders, no_wait
@@ -49,7 +48,7 @@ def plan() -> FaultPlan:
 
 
 @pytest_asyncio.fixture
-async def client(central: RunningCentral, plan: FaultPlan) -> AsyncIterator[CentralClient]:
+async def client(central: RunningCentral, plan: FaultPlan) -> AsyncIterator[DemoClient]:
     transport = FaultyTransport(plan, slow_seconds=0.01)
     async with DemoClient(
         central.url, central.token, timeout=5.0, retries=2, transport=transport, sleep=no_wait
@@ -63,7 +62,7 @@ def desk() -> ReceiptRoll:
 
 
 @pytest.fixture
-def kiosk(client: CentralClient, tmp_path: Path, desk: ReceiptRoll) -> Iterator[Kiosk]:
+def kiosk(client: DemoClient, tmp_path: Path, desk: ReceiptRoll) -> Iterator[Kiosk]:
     k = Kiosk(client, tmp_path / "kiosk" / "payment-journal.sqlite3", desk)
     yield k
     k.close()

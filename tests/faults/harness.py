@@ -15,8 +15,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from kiosk.central.client import CentralClient
 from kiosk.central.errors import CentralError
+from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import JournalPayment, Order, PaymentJournal, PaymentState, ReceiptState
 from kiosk.payments.keeper import (
     OutcomeUnknownError,
@@ -84,7 +84,7 @@ class CentralSeed:
             conn.close()
 
 
-async def demo_orders(client: CentralClient) -> dict[str, tuple[Order, ...]]:
+async def demo_orders(client: DemoClient) -> dict[str, tuple[Order, ...]]:
     """For each demo customer, the orders for their 1, 2, ... oldest unpaid bills (as the seed has them)."""
     method = (await client.payment_methods()).methods[0]
     orders: dict[str, tuple[Order, ...]] = {}
@@ -225,7 +225,7 @@ class Kiosk:
     """A kiosk's payment side: the journal file, the keeper and its screen; :meth:`restart` drops them and
     builds new ones on the same file, as a kiosk that lost power and came back does."""
 
-    def __init__(self, client: CentralClient, journal_path: Path, desk: ReceiptRoll) -> None:
+    def __init__(self, client: DemoClient, journal_path: Path, desk: ReceiptRoll) -> None:
         self.client = client
         self.journal_path = journal_path
         self.desk = desk

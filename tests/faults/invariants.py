@@ -20,13 +20,12 @@ those cannot hide a broken promise.
 
 from __future__ import annotations
 
-import json
-import re
-import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.faults.reading import BILL_REFERENCE, CentralView, KioskRow, read_central_payments, read_journal
 
 __all__ = [
     "CentralView",
@@ -38,73 +37,10 @@ __all__ = [
     "check",
     "confirmed_have_receipts",
     "payments_known",
-    "read_central",
+    "read_central_payments",
     "read_journal",
     "receipts_only_for_paid",
 ]
-
-# A bill's own QR reference: "HD" + the bill id without its dash (kiosk_central.payments.bill_reference).
-_BILL_REFERENCE = re.compile(r"HD(P[A-Z][0-9]{11})([0-9]{6})")
-
-
-@dataclass(frozen=True)
-class CentralPayment:
-    id: str
-    idempotency_key: str
-    status: str
-    amount: int
-    bill_ids: tuple[str, ...]
-    created_at: str
-    expires_at: str
-    paid_at: str | None
-    cancelled_at: str | None
-
-    @property
-    def late(self) -> bool:
-        """Paid after it was cancelled or had expired: the customer's money came after the kiosk gave up."""
-        return self.status == "paid" and (
-            self.cancelled_at is not None or (self.paid_at is not None and self.paid_at >= self.expires_at)
-        )
-
-
-@dataclass(frozen=True)
-class CentralBill:
-    id: str
-    customer_code: str
-    paid_at: str | None
-    paid_by: str | None
-
-
-@dataclass(frozen=True)
-class Transfer:
-    id: int
-    reference: str
-    amount: int
-    outcome: str
-    reason: str | None
-    payment_id: str | None
-
-
-@dataclass(frozen=True)
-class CentralView:
-    payments: dict[str, CentralPayment]
-    bills: dict[str, CentralBill]
-    transfers: tuple[Transfer, ...]
-
-    def by_key(self) -> dict[str, CentralPayment]:
-        return {p.idempotency_key: p for p in self.payments.values()}
-
-
-@dataclass(frozen=True)
-class KioskRow:
-    id: int
-    idempotency_key: str
-    state: str
-    payment_id: str | None
-    bill_ids: tuple[str, ...]
-    receipt_number: str | None
-    receipt: str | None
-    abandoned: bool
 
 
 @dataclass(frozen=True)
@@ -121,72 +57,6 @@ class InvariantError(AssertionError):
         self.violations = tuple(violations)
         lines = "\n  ".join(str(v) for v in violations)
         super().__init__(f"{context}{' ' if context else ''}{len(violations)} violation(s):\n  {lines}")
-
-
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    return conn
-
-
-def read_central(db_path: Path) -> CentralView:
-    """The central's payments, bills and bank transfers, in one read transaction."""
-    conn = _connect_read_only(db_path)
-    try:
-        conn.execute("BEGIN")
-        bills_of: dict[str, list[str]] = defaultdict(list)
-        for r in conn.execute("SELECT payment_id, bill_id FROM payment_bills ORDER BY payment_id, position"):
-            bills_of[r["payment_id"]].append(r["bill_id"])
-        payments = {
-            r["id"]: CentralPayment(
-                id=r["id"],
-                idempotency_key=r["idempotency_key"],
-                status=r["status"],
-                amount=r["amount"],
-                bill_ids=tuple(bills_of[r["id"]]),
-                created_at=r["created_at"],
-                expires_at=r["expires_at"],
-                paid_at=r["paid_at"],
-                cancelled_at=r["cancelled_at"],
-            )
-            for r in conn.execute("SELECT * FROM payments")
-        }
-        bills = {
-            r["id"]: CentralBill(r["id"], r["customer_code"], r["paid_at"], r["paid_by"])
-            for r in conn.execute("SELECT id, customer_code, paid_at, paid_by FROM bills")
-        }
-        transfers = tuple(
-            Transfer(r["id"], r["reference"], r["amount"], r["outcome"], r["reason"], r["payment_id"])
-            for r in conn.execute("SELECT * FROM bank_transfers ORDER BY id")
-        )
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
-    return CentralView(payments, bills, transfers)
-
-
-def read_journal(path: Path) -> tuple[KioskRow, ...]:
-    """The kiosk journal's payments (an absent journal has none)."""
-    if not path.exists():
-        return ()
-    conn = _connect_read_only(path)
-    try:
-        rows = conn.execute("SELECT * FROM payments ORDER BY id").fetchall()
-    finally:
-        conn.close()
-    return tuple(
-        KioskRow(
-            id=r["id"],
-            idempotency_key=r["idempotency_key"],
-            state=r["state"],
-            payment_id=r["payment_id"],
-            bill_ids=tuple(json.loads(r["bill_ids"])),
-            receipt_number=r["receipt_number"],
-            receipt=r["receipt"],
-            abandoned=bool(r["abandoned"]),
-        )
-        for r in rows
-    )
 
 
 # ---------------------------------------------------------------------------------------------- the four
@@ -214,7 +84,7 @@ def bills_paid_once(central: CentralView, kiosk: Sequence[KioskRow]) -> list[Vio
                     found.append(
                         f"transfer {t.id} applied for bill {bill_id} of {t.payment_id}, paid by {paid_by}"
                     )
-        elif (match := _BILL_REFERENCE.fullmatch(t.reference)) is not None:
+        elif (match := BILL_REFERENCE.fullmatch(t.reference)) is not None:
             applied_per_bill[f"{match[1]}-{match[2]}"] += 1
     for bill_id, count in sorted(applied_per_bill.items()):
         if count > 1:
@@ -378,6 +248,6 @@ def assert_invariants(
     central_db: Path, journal: Path, printed: Sequence[str], *, settled: bool = True, context: str = ""
 ) -> None:
     """Raise :class:`InvariantError` listing every broken promise (``context`` says which scenario)."""
-    violations = check(read_central(central_db), read_journal(journal), printed, settled=settled)
+    violations = check(read_central_payments(central_db), read_journal(journal), printed, settled=settled)
     if violations:
         raise InvariantError(violations, context)

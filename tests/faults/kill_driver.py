@@ -23,7 +23,7 @@ LINE_TIMEOUT = 30.0
 
 # Started once, with both kinds of kiosk child imported: each child is a fork of it.
 FORK_SERVER = multiprocessing.get_context("forkserver")
-FORK_SERVER.set_forkserver_preload(["tests.faults.kiosk_process", "tests.faults.outbox_kiosk_process"])
+FORK_SERVER.set_forkserver_preload(["tests.faults.kiosk_process"])
 
 
 class KioskProcess:

@@ -26,8 +26,8 @@ from typing import Any
 
 import httpx
 
-from kiosk.central.client import CentralClient
 from kiosk.central.models import FieldValue, FormField, Service
+from kiosk.demo.simulator import DemoClient
 from kiosk.requests.courier import Courier, default_backoff
 from kiosk.requests.outbox import Outbox
 from kiosk.requests.records import OutboxKind, outage_report_payload, service_request_payload
@@ -249,7 +249,7 @@ def new_phone() -> str:
     return f"09{next(_phones):08d}"
 
 
-async def confirmed_otp(client: CentralClient, phone: str) -> tuple[str, str]:
+async def confirmed_otp(client: DemoClient, phone: str) -> tuple[str, str]:
     """A one-time code sent to ``phone``, read from the demo's SMS gateway and verified, as the customer at
     the screen does before the request is queued: (otp id, code)."""
     otp = await client.send_otp("service_request", phone=phone)
@@ -298,7 +298,7 @@ class Submission:
 
 
 async def service_request(
-    client: CentralClient, service: Service, rng: random.Random, phone: str | None = None
+    client: DemoClient, service: Service, rng: random.Random, phone: str | None = None
 ) -> Submission:
     """A customer's request for ``service``, confirmed with a verified code sent to a phone of their own."""
     phone = phone or new_phone()
@@ -331,7 +331,7 @@ class RequestKiosk:
 
     def __init__(
         self,
-        client: CentralClient,
+        client: DemoClient,
         path: Path,
         clock: FakeClock,
         *,

@@ -10,18 +10,25 @@ the kiosk's outbox file, plus the references the customers were given on their s
 
 The checks read SQLite directly, not through :class:`~kiosk.requests.outbox.Outbox`, so that a bug there
 cannot hide a broken promise. The central is shared by many scenarios: :func:`central_mark` notes where its
-tables end, and :func:`read_central` reads only the rows made after that.
+tables end, and :func:`read_central_submissions` reads only the rows made after that.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from tests.faults.invariants import InvariantError, Violation
+from tests.faults.reading import (
+    FROM_THE_START,
+    CentralMark,
+    CentralSubmission,
+    OutboxRow,
+    central_mark,
+    read_central_submissions,
+    read_outbox,
+)
 
 __all__ = [
     "CentralMark",
@@ -33,107 +40,10 @@ __all__ = [
     "none_duplicated",
     "none_lost",
     "payloads_erased",
-    "read_central",
+    "read_central_submissions",
     "read_outbox",
     "tracking_codes_match",
 ]
-
-# The central's table of each kind, and the column holding what the kiosk records as the tracking code.
-TABLES = {"service_request": ("service_requests", "tracking_code"), "outage_report": ("outage_reports", "id")}
-
-
-@dataclass(frozen=True)
-class CentralMark:
-    """The last rowid of each submission table: rows after it were made since."""
-
-    rowids: tuple[tuple[str, int], ...] = ()
-
-    def of(self, table: str) -> int:
-        return dict(self.rowids).get(table, 0)
-
-
-@dataclass(frozen=True)
-class CentralSubmission:
-    kind: str
-    code: str
-    idempotency_key: str
-    client_reference: str | None
-
-
-@dataclass(frozen=True)
-class OutboxRow:
-    id: int
-    kind: str
-    reference: str
-    idempotency_key: str
-    state: str
-    tracking_code: str | None
-    has_payload: bool
-    refusal: str | None
-
-
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-    conn.row_factory = sqlite3.Row
-    return conn
-
-
-def central_mark(db_path: Path) -> CentralMark:
-    conn = _connect_read_only(db_path)
-    try:
-        return CentralMark(
-            tuple(
-                (table, int(conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]))
-                for table, _ in TABLES.values()
-            )
-        )
-    finally:
-        conn.close()
-
-
-def read_central(db_path: Path, since: CentralMark = CentralMark()) -> tuple[CentralSubmission, ...]:
-    """The central's service requests and outage reports made after ``since``, in one read transaction."""
-    conn = _connect_read_only(db_path)
-    found: list[CentralSubmission] = []
-    try:
-        conn.execute("BEGIN")
-        for kind, (table, code) in TABLES.items():
-            rows = conn.execute(
-                f"SELECT {code} AS code, idempotency_key, client_reference FROM {table} WHERE rowid > ? "
-                "ORDER BY rowid",
-                (since.of(table),),
-            )
-            found.extend(
-                CentralSubmission(kind, r["code"], r["idempotency_key"], r["client_reference"]) for r in rows
-            )
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
-    return tuple(found)
-
-
-def read_outbox(path: Path) -> tuple[OutboxRow, ...]:
-    """The outbox's items (an absent file has none)."""
-    if not path.exists():
-        return ()
-    conn = _connect_read_only(path)
-    try:
-        rows = conn.execute("SELECT * FROM outbox ORDER BY id").fetchall()
-    finally:
-        conn.close()
-    return tuple(
-        OutboxRow(
-            id=r["id"],
-            kind=r["kind"],
-            reference=r["reference"],
-            idempotency_key=r["idempotency_key"],
-            state=r["state"],
-            tracking_code=r["tracking_code"],
-            has_payload=r["payload"] is not None,
-            refusal=r["refusal"],
-        )
-        for r in rows
-    )
 
 
 # ---------------------------------------------------------------------------------------------- the four
@@ -229,10 +139,10 @@ def assert_outbox_invariants(
     outbox: Path,
     told: Iterable[str],
     *,
-    since: CentralMark = CentralMark(),
+    since: CentralMark = FROM_THE_START,
     context: str = "",
 ) -> None:
     """Raise :class:`InvariantError` listing every broken promise (``context`` says which scenario)."""
-    violations = check(read_central(central_db, since), read_outbox(outbox), told)
+    violations = check(read_central_submissions(central_db, since), read_outbox(outbox), told)
     if violations:
         raise InvariantError(violations, context)

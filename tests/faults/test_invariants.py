@@ -14,21 +14,18 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from kiosk.central.client import CentralClient
+from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import Order, PaymentState, ReceiptState
 from tests.faults.harness import Kiosk, settle
 from tests.faults.invariants import (
-    CentralView,
-    KioskRow,
     Violation,
     bills_paid_once,
     check,
     confirmed_have_receipts,
     payments_known,
-    read_central,
-    read_journal,
     receipts_only_for_paid,
 )
+from tests.faults.reading import CentralView, KioskRow, read_central_payments, read_journal
 from tests.helpers.central import RunningCentral
 from tests.helpers.faulty_transport import FaultPlan
 
@@ -58,7 +55,7 @@ def copy_database(source: Path, target: Path) -> Path:
 async def good(
     central: RunningCentral,
     kiosk: Kiosk,
-    client: CentralClient,
+    client: DemoClient,
     plan: FaultPlan,
     orders: dict[str, tuple[Order, ...]],
     tmp_path: Path,
@@ -233,7 +230,10 @@ CORRUPTIONS: dict[str, tuple[int, Callable[[Good], None]]] = {
 
 @pytest.mark.asyncio
 async def test_the_good_state_breaks_no_promise(good: Good) -> None:
-    assert check(read_central(good.central), read_journal(good.journal), good.printed, settled=True) == []
+    assert (
+        check(read_central_payments(good.central), read_journal(good.journal), good.printed, settled=True)
+        == []
+    )
 
 
 @pytest.mark.asyncio
@@ -242,7 +242,7 @@ async def test_each_check_catches_its_broken_promise(
     good: Good, invariant: int, corrupt: Callable[[Good], None]
 ) -> None:
     corrupt(good)
-    central, kiosk = read_central(good.central), read_journal(good.journal)
+    central, kiosk = read_central_payments(good.central), read_journal(good.journal)
     found = CHECKERS[invariant](central, kiosk, good.printed)
     assert found, f"invariant {invariant} missed it"
     assert {v.invariant for v in found} == {invariant}

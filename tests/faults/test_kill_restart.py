@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.central.client import CentralClient
+from kiosk.demo.simulator import DemoClient
 from tests.faults import kiosk_process
 from tests.faults.harness import ReceiptRoll
-from tests.faults.invariants import assert_invariants, read_central, read_journal
+from tests.faults.invariants import assert_invariants
 from tests.faults.kill_driver import KioskProcess
 from tests.faults.kiosk_process import JOURNAL, RECEIPTS
+from tests.faults.reading import read_central_payments, read_journal
 from tests.helpers.central import RunningCentral
 
 CODE = "PE01000123456"
@@ -68,7 +69,7 @@ KILLS = {
 
 
 async def kill_and_resume(
-    central: RunningCentral, directory: Path, client: CentralClient, kill: Kill, *, exec_cli: bool = False
+    central: RunningCentral, directory: Path, client: DemoClient, kill: Kill, *, exec_cli: bool = False
 ) -> None:
     paying = KioskProcess(
         kiosk_process,
@@ -108,7 +109,7 @@ async def kill_and_resume(
     printed = ReceiptRoll.read(directory / RECEIPTS)
     assert_invariants(central.db_path, directory / JOURNAL, printed)
     [row] = read_journal(directory / JOURNAL)
-    payments = list(read_central(central.db_path).payments.values())
+    payments = list(read_central_payments(central.db_path).payments.values())
     assert [p.status for p in payments] == ([] if kill.central_status is None else [kill.central_status])
     assert (row.state, row.receipt, len(printed)) == (kill.state, kill.receipt, kill.printed)
 
@@ -116,14 +117,14 @@ async def kill_and_resume(
 @pytest.mark.asyncio
 @pytest.mark.parametrize("kill", KILLS.values(), ids=KILLS.keys())
 async def test_a_kiosk_killed_there_resumes_without_breaking_a_promise(
-    central: RunningCentral, tmp_path: Path, client: CentralClient, kill: Kill
+    central: RunningCentral, tmp_path: Path, client: DemoClient, kill: Kill
 ) -> None:
     await kill_and_resume(central, tmp_path, client, kill)
 
 
 @pytest.mark.asyncio
 async def test_the_driver_killed_as_the_cli_runs_it_resumes_too(
-    central: RunningCentral, tmp_path: Path, client: CentralClient
+    central: RunningCentral, tmp_path: Path, client: DemoClient
 ) -> None:
     """The same, with ``python -m tests.faults.kiosk_process`` exec'd as a plain subprocess (slower)."""
     await kill_and_resume(central, tmp_path, client, KILLS["printed-not-journalled"], exec_cli=True)

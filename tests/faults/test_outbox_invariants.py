@@ -15,22 +15,24 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from kiosk.central.client import CentralClient
+from kiosk.demo.simulator import DemoClient
 from kiosk.requests.records import Delivery
 from tests.faults.invariants import Violation
 from tests.faults.outbox_harness import FakeClock, RequestKiosk, outage_report, service_request
 from tests.faults.outbox_invariants import (
-    CentralMark,
-    CentralSubmission,
-    OutboxRow,
-    central_mark,
     check,
     none_duplicated,
     none_lost,
     payloads_erased,
-    read_central,
-    read_outbox,
     tracking_codes_match,
+)
+from tests.faults.reading import (
+    CentralMark,
+    CentralSubmission,
+    OutboxRow,
+    central_mark,
+    read_central_submissions,
+    read_outbox,
 )
 from tests.helpers.central import RunningCentral
 
@@ -49,7 +51,7 @@ class Good:
 
 
 @pytest_asyncio.fixture
-async def good(central: RunningCentral, client: CentralClient, tmp_path: Path) -> Good:
+async def good(central: RunningCentral, client: DemoClient, tmp_path: Path) -> Good:
     mark = central_mark(central.db_path)
     kiosk = RequestKiosk(client, tmp_path / "outbox.sqlite3", FakeClock())
     services = {s.code: s for s in (await client.services()).services}
@@ -190,7 +192,7 @@ CORRUPTIONS: dict[str, tuple[int, Callable[[Good], None]]] = {
 
 @pytest.mark.asyncio
 async def test_the_good_state_breaks_no_promise(good: Good) -> None:
-    central, outbox = read_central(good.central, good.mark), read_outbox(good.outbox)
+    central, outbox = read_central_submissions(good.central, good.mark), read_outbox(good.outbox)
     assert len(central) == len(outbox) == 4
     assert check(central, outbox, good.told) == []
 
@@ -201,7 +203,7 @@ async def test_each_check_catches_its_broken_promise(
     good: Good, invariant: int, corrupt: Callable[[Good], None]
 ) -> None:
     corrupt(good)
-    central, outbox = read_central(good.central, good.mark), read_outbox(good.outbox)
+    central, outbox = read_central_submissions(good.central, good.mark), read_outbox(good.outbox)
     found = CHECKERS[invariant](central, outbox, good.told)
     assert found, f"invariant {invariant} missed it"
     assert {v.invariant for v in found} == {invariant}

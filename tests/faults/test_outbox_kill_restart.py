@@ -1,7 +1,7 @@
 """``kill -9`` of a kiosk while it sends a submission, then a restart: the submission reaches the central
 exactly once.
 
-:mod:`tests.faults.outbox_kiosk_process` runs the real outbox and courier in a child process, with the outbox
+:mod:`tests.faults.kiosk_process` runs the real outbox and courier in a child process, with the outbox
 file on the real disk, against the reference central of this test process. It stops dead at the point named;
 this test sends it SIGKILL there (no ``finally``, no ``atexit``, no flush: what the outbox committed is all that
 survives), then starts a second process that resumes (the courier's loop), and checks the central's database
@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.central.client import CentralClient
+from kiosk.demo.simulator import DemoClient
 from kiosk.requests.outbox import OUTBOX_FILE_NAME
-from tests.faults import outbox_kiosk_process
+from tests.faults import kiosk_process
 from tests.faults.kill_driver import KioskProcess
 from tests.faults.outbox_harness import Submission, outage_report, service_request
-from tests.faults.outbox_invariants import assert_outbox_invariants, central_mark, read_central, read_outbox
+from tests.faults.outbox_invariants import assert_outbox_invariants
+from tests.faults.reading import central_mark, read_central_submissions, read_outbox
 from tests.helpers.central import RunningCentral
 
 
@@ -44,7 +45,7 @@ KILLS = {
 }
 
 
-async def a_submission(client: CentralClient, kind: str) -> Submission:
+async def a_submission(client: DemoClient, kind: str) -> Submission:
     rng = random.Random(f"kill/{kind}")
     if kind == "outage_report":
         return outage_report(rng)
@@ -53,7 +54,7 @@ async def a_submission(client: CentralClient, kind: str) -> Submission:
 
 
 async def kill_and_resume(
-    central: RunningCentral, directory: Path, client: CentralClient, kill: Kill, *, exec_cli: bool = False
+    central: RunningCentral, directory: Path, client: DemoClient, kill: Kill, *, exec_cli: bool = False
 ) -> None:
     mark = central_mark(central.db_path)
     s = await a_submission(client, kill.kind)
@@ -61,7 +62,7 @@ async def kill_and_resume(
     given.write_text(json.dumps({"kind": s.kind, "payload": dict(s.payload), "summary": dict(s.summary)}))
 
     submitting = KioskProcess(
-        outbox_kiosk_process,
+        kiosk_process,
         central,
         directory,
         "submit",
@@ -74,24 +75,24 @@ async def kill_and_resume(
     submitting.wait_for(f"AT {kill.die_at}")
     submitting.kill()
     outbox = directory / OUTBOX_FILE_NAME
-    assert len(read_central(central.db_path, mark)) == kill.made_before_resume
+    assert len(read_central_submissions(central.db_path, mark)) == kill.made_before_resume
     [row] = read_outbox(outbox)
     assert row.reference == reference
     assert row.state == ("delivered" if kill.die_at == "delivered" else "queued")
 
     if kill.resume_dies_at is not None:
         dying = KioskProcess(
-            outbox_kiosk_process, central, directory, "resume", die_at=kill.resume_dies_at, exec_cli=exec_cli
+            kiosk_process, central, directory, "resume-outbox", die_at=kill.resume_dies_at, exec_cli=exec_cli
         )
         dying.wait_for(f"AT {kill.resume_dies_at}")
         dying.kill()
-    resuming = KioskProcess(outbox_kiosk_process, central, directory, "resume", exec_cli=exec_cli)
+    resuming = KioskProcess(kiosk_process, central, directory, "resume-outbox", exec_cli=exec_cli)
     queued = 0 if kill.die_at == "delivered" else 1
     assert resuming.wait_for("QUEUED ") == f"QUEUED {queued}"
     state = resuming.wait_for("STATE ")
     assert resuming.finish() == 0
 
-    [made] = read_central(central.db_path, mark)
+    [made] = read_central_submissions(central.db_path, mark)
     assert state == f"STATE delivered {made.code}"
     assert_outbox_invariants(central.db_path, outbox, [reference], since=mark)
 
@@ -99,14 +100,14 @@ async def kill_and_resume(
 @pytest.mark.asyncio
 @pytest.mark.parametrize("kill", KILLS.values(), ids=KILLS.keys())
 async def test_a_kiosk_killed_while_sending_resumes_and_delivers_once(
-    central: RunningCentral, tmp_path: Path, client: CentralClient, kill: Kill
+    central: RunningCentral, tmp_path: Path, client: DemoClient, kill: Kill
 ) -> None:
     await kill_and_resume(central, tmp_path, client, kill)
 
 
 @pytest.mark.asyncio
 async def test_the_driver_killed_as_the_cli_runs_it_resumes_too(
-    central: RunningCentral, tmp_path: Path, client: CentralClient
+    central: RunningCentral, tmp_path: Path, client: DemoClient
 ) -> None:
-    """The same, with ``python -m tests.faults.outbox_kiosk_process`` exec'd as a plain subprocess (slower)."""
+    """The same, with ``python -m tests.faults.kiosk_process`` exec'd as a plain subprocess (slower)."""
     await kill_and_resume(central, tmp_path, client, KILLS["after-the-central-committed"], exec_cli=True)

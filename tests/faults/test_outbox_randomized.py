@@ -42,7 +42,6 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.central.client import CentralClient
 from kiosk.central.models import Service
 from kiosk.demo.simulator import DemoClient
 from kiosk.requests.records import Delivery, OutboxKind
@@ -59,14 +58,8 @@ from tests.faults.outbox_harness import (
     remove_database,
     service_request,
 )
-from tests.faults.outbox_invariants import (
-    central_mark,
-    check,
-    none_duplicated,
-    none_lost,
-    read_central,
-    read_outbox,
-)
+from tests.faults.outbox_invariants import check, none_duplicated, none_lost
+from tests.faults.reading import central_mark, read_central_submissions, read_outbox
 from tests.helpers.central import RunningCentral, running_central
 from tests.helpers.faulty_transport import ALL_FAULTS, Fault, FaultyTransport
 
@@ -227,7 +220,7 @@ class Run:
         scenario: Scenario,
         rng: random.Random,
         kiosk: RequestKiosk,
-        client: CentralClient,
+        client: DemoClient,
         services: dict[str, Service],
         faults: SubmitFaults,
         holding: HoldingTransport,
@@ -325,7 +318,7 @@ class Run:
 async def play_scenario(
     number: int,
     central: RunningCentral,
-    client: CentralClient,
+    client: DemoClient,
     faulty: FaultyTransport,
     holding: HoldingTransport,
     clock: FakeClock,
@@ -352,7 +345,7 @@ async def play_scenario(
             return
         finally:
             await kiosk.close()
-        made, outbox = read_central(central.db_path, mark), read_outbox(path)
+        made, outbox = read_central_submissions(central.db_path, mark), read_outbox(path)
         violations = check(made, outbox, run.told)
         summary.scenarios += 1
         summary.faults.update({str(k): v for k, v in faults.injected.items()})

@@ -14,10 +14,11 @@ from datetime import timedelta
 
 import pytest
 
-from kiosk.central.client import CentralClient
+from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import JournalPayment, Order, PaymentState, ReceiptState
 from tests.faults.harness import TTL, Kiosk, settle
-from tests.faults.invariants import assert_invariants, read_central
+from tests.faults.invariants import assert_invariants
+from tests.faults.reading import read_central_payments
 from tests.helpers.central import RunningCentral
 from tests.helpers.faulty_transport import ALL_FAULTS, Fault, FaultPlan, Step
 
@@ -36,7 +37,7 @@ def central_rows(central: RunningCentral, sql: str) -> list[sqlite3.Row]:
         return conn.execute(sql).fetchall()
 
 
-async def pay(client: CentralClient, row: JournalPayment) -> str:
+async def pay(client: DemoClient, row: JournalPayment) -> str:
     """The customer's banking app sends the money for the QR on screen; what the central did with it."""
     assert row.reference is not None
     return (await client.sim_bank_transfer(row.reference, row.amount)).outcome
@@ -66,7 +67,7 @@ def only_payment(central: RunningCentral, kiosk: Kiosk) -> tuple[JournalPayment,
 async def test_a_fault_when_creating_makes_one_payment_at_most(
     central: RunningCentral,
     kiosk: Kiosk,
-    client: CentralClient,
+    client: DemoClient,
     plan: FaultPlan,
     orders: dict[str, tuple[Order, ...]],
     fault: Fault,
@@ -104,7 +105,7 @@ async def test_a_fault_when_creating_makes_one_payment_at_most(
 async def test_a_fault_when_polling_still_confirms_the_money_once(
     central: RunningCentral,
     kiosk: Kiosk,
-    client: CentralClient,
+    client: DemoClient,
     plan: FaultPlan,
     orders: dict[str, tuple[Order, ...]],
     fault: Fault,
@@ -132,7 +133,7 @@ async def test_a_fault_when_polling_still_confirms_the_money_once(
 async def test_a_fault_when_cancelling_leaves_it_cancelled_or_confirmed(
     central: RunningCentral,
     kiosk: Kiosk,
-    client: CentralClient,
+    client: DemoClient,
     plan: FaultPlan,
     orders: dict[str, tuple[Order, ...]],
     fault: Fault,
@@ -176,7 +177,7 @@ POLL_FAULTS = [None, Fault.LOSE_RESPONSE, Fault.TIMEOUT_BEFORE, Fault.GARBAGE]
 async def test_money_before_the_first_poll_is_confirmed_and_printed(
     central: RunningCentral,
     kiosk: Kiosk,
-    client: CentralClient,
+    client: DemoClient,
     plan: FaultPlan,
     orders: dict[str, tuple[Order, ...]],
     fault: Fault | None,
@@ -197,7 +198,7 @@ async def test_money_before_the_first_poll_is_confirmed_and_printed(
 async def test_money_while_the_qr_is_shown_is_confirmed_and_printed(
     central: RunningCentral,
     kiosk: Kiosk,
-    client: CentralClient,
+    client: DemoClient,
     plan: FaultPlan,
     orders: dict[str, tuple[Order, ...]],
     fault: Fault | None,
@@ -223,7 +224,7 @@ async def test_money_while_the_qr_is_shown_is_confirmed_and_printed(
 async def test_money_after_cancel_but_before_expiry_is_a_late_confirmation_for_staff(
     central: RunningCentral,
     kiosk: Kiosk,
-    client: CentralClient,
+    client: DemoClient,
     plan: FaultPlan,
     orders: dict[str, tuple[Order, ...]],
 ) -> None:
@@ -248,7 +249,7 @@ async def test_money_after_cancel_but_before_expiry_is_a_late_confirmation_for_s
 async def test_money_after_expiry_is_applied_and_left_for_staff(
     central: RunningCentral,
     kiosk: Kiosk,
-    client: CentralClient,
+    client: DemoClient,
     plan: FaultPlan,
     orders: dict[str, tuple[Order, ...]],
     seen_expired: bool,
@@ -269,7 +270,7 @@ async def test_money_after_expiry_is_applied_and_left_for_staff(
         ReceiptState.FOR_STAFF,
         [],
     )
-    [made] = read_central(central.db_path).payments.values()
+    [made] = read_central_payments(central.db_path).payments.values()
     assert made.late
 
 
@@ -277,7 +278,7 @@ async def test_money_after_expiry_is_applied_and_left_for_staff(
 async def test_money_sent_twice_is_applied_once_and_the_second_is_a_refund(
     central: RunningCentral,
     kiosk: Kiosk,
-    client: CentralClient,
+    client: DemoClient,
     plan: FaultPlan,
     orders: dict[str, tuple[Order, ...]],
 ) -> None:
@@ -299,7 +300,7 @@ async def test_money_sent_twice_is_applied_once_and_the_second_is_a_refund(
 async def test_money_for_bills_paid_elsewhere_meanwhile_is_a_refund_and_no_receipt(
     central: RunningCentral,
     kiosk: Kiosk,
-    client: CentralClient,
+    client: DemoClient,
     plan: FaultPlan,
     orders: dict[str, tuple[Order, ...]],
     when: str,
@@ -317,7 +318,7 @@ async def test_money_for_bills_paid_elsewhere_meanwhile_is_a_refund_and_no_recei
     await settle(kiosk.keeper, plan)
     check(central, kiosk)
     assert (kiosk.journal.get(row.id).state, kiosk.desk.printed) == (PaymentState.CLOSED, [])
-    [transfer] = read_central(central.db_path).transfers
+    [transfer] = read_central_payments(central.db_path).transfers
     assert (transfer.outcome, transfer.reason) == ("refund_due", "bills_already_paid")
 
 
@@ -325,7 +326,7 @@ async def test_money_for_bills_paid_elsewhere_meanwhile_is_a_refund_and_no_recei
 async def test_money_while_the_kiosk_restarts_is_found_by_the_reconcile_at_start(
     central: RunningCentral,
     kiosk: Kiosk,
-    client: CentralClient,
+    client: DemoClient,
     plan: FaultPlan,
     orders: dict[str, tuple[Order, ...]],
 ) -> None:
@@ -348,7 +349,7 @@ async def test_money_while_the_kiosk_restarts_is_found_by_the_reconcile_at_start
 async def test_late_money_for_a_cancelled_payment_supersedes_the_customers_next_one(
     central: RunningCentral,
     kiosk: Kiosk,
-    client: CentralClient,
+    client: DemoClient,
     plan: FaultPlan,
     orders: dict[str, tuple[Order, ...]],
 ) -> None:
@@ -371,7 +372,7 @@ async def test_late_money_for_a_cancelled_payment_supersedes_the_customers_next_
 async def test_a_printer_that_fails_leaves_the_receipt_for_staff(
     central: RunningCentral,
     kiosk: Kiosk,
-    client: CentralClient,
+    client: DemoClient,
     plan: FaultPlan,
     orders: dict[str, tuple[Order, ...]],
 ) -> None:

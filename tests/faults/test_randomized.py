@@ -36,7 +36,6 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.central.client import CentralClient
 from kiosk.central.errors import Conflict
 from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import JournalPayment, Order, PaymentState
@@ -49,7 +48,8 @@ from tests.faults.harness import (
     no_wait,
     settle,
 )
-from tests.faults.invariants import InvariantError, check, read_central, read_journal
+from tests.faults.invariants import InvariantError, check
+from tests.faults.reading import read_central_payments, read_journal
 from tests.helpers.central import RunningCentral, running_central
 from tests.helpers.faulty_transport import FaultPlan, FaultyTransport
 
@@ -130,7 +130,7 @@ class Summary:
         self.faults.update({str(k): v for k, v in plan.injected.items()})
         self.faults_by_step.update({f"{s}:{f}": v for (s, f), v in plan.by_step.items()})
         self.restarts += kiosk.restarts
-        view = read_central(central.db_path)
+        view = read_central_payments(central.db_path)
         self.late_confirmations += sum(1 for p in view.payments.values() if p.late)
         self.refunds.update(t.reason or "?" for t in view.transfers if t.outcome == "refund_due")
         for row in read_journal(kiosk.journal_path):
@@ -184,7 +184,7 @@ class Run:
         rng: random.Random,
         kiosk: Kiosk,
         central: RunningCentral,
-        client: CentralClient,
+        client: DemoClient,
         order: Order,
     ) -> None:
         self.scenario = scenario
@@ -303,7 +303,7 @@ async def play_scenario(
     central: RunningCentral,
     seed_state: CentralSeed,
     transport: FaultyTransport,
-    client: CentralClient,
+    client: DemoClient,
     orders: dict[str, tuple[Order, ...]],
     workdir: Path,
     summary: Summary,
@@ -327,7 +327,7 @@ async def play_scenario(
             summary.failures.append(f"{scenario.replay}: {scenario}\n{traceback.format_exception(exc)[-1]}")
             return
         violations = check(
-            read_central(central.db_path), read_journal(journal_path), desk.printed, settled=True
+            read_central_payments(central.db_path), read_journal(journal_path), desk.printed, settled=True
         )
         summary.add(scenario, plan, kiosk, central)
         if violations:

@@ -31,12 +31,12 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from kiosk.central.client import CentralClient
 from kiosk.central.errors import Conflict
 from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import JournalPayment, Order, PaymentState
 from tests.faults.harness import CUSTOMERS, TTL, CentralSeed, Kiosk, ReceiptRoll, no_wait, settle
-from tests.faults.invariants import InvariantError, check, read_central, read_journal
+from tests.faults.invariants import InvariantError, check
+from tests.faults.reading import read_central_payments, read_journal
 from tests.helpers.central import RunningCentral
 from tests.helpers.faulty_transport import ALL_FAULTS, Fault, FaultPlan, FaultyTransport, Step
 
@@ -72,7 +72,7 @@ class PaymentMachine(RuleBasedStateMachine):
         self.journal_path = self.workdir / f"machine-{next(self.counter)}.sqlite3"
         self.kiosk = Kiosk(self.client, self.journal_path, ReceiptRoll())
 
-    async def _client(self, transport: FaultyTransport) -> CentralClient:
+    async def _client(self, transport: FaultyTransport) -> DemoClient:
         return DemoClient(
             self.central.url, self.central.token, timeout=5.0, retries=2, transport=transport, sleep=no_wait
         )
@@ -165,7 +165,7 @@ class PaymentMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------------ the promises
     def check(self, *, settled: bool) -> None:
-        view = read_central(self.central.db_path)
+        view = read_central_payments(self.central.db_path)
         violations = check(view, read_journal(self.journal_path), self.kiosk.desk.printed, settled=settled)
         if violations:
             raise InvariantError(violations, "settled:" if settled else "at any moment:")
@@ -194,7 +194,7 @@ class PaymentMachine(RuleBasedStateMachine):
                 f"receipt:{row.receipt}" for row in read_journal(self.journal_path) if row.receipt
             )
             self.tally["late confirmations"] += sum(
-                p.late for p in read_central(self.central.db_path).payments.values()
+                p.late for p in read_central_payments(self.central.db_path).payments.values()
             )
             self.tally["restarts"] += self.kiosk.restarts
         finally:

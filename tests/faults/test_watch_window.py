@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.central.client import CentralClient
+from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import Order, PaymentJournal, PaymentState
 from kiosk.payments.keeper import PaymentKeeper
 from tests.faults.harness import KIOSK_ID, ReceiptRoll, Screen, settle
@@ -53,7 +53,7 @@ class KioskClock:
 )
 async def test_money_for_a_cancelled_payment_is_confirmed_however_late_it_comes(
     central: RunningCentral,
-    client: CentralClient,
+    client: DemoClient,
     orders: dict[str, tuple[Order, ...]],
     tmp_path: Path,
     after: timedelta,

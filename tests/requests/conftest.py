@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from kiosk.central.client import CentralClient
 from kiosk.central.models import Service
 from kiosk.demo.simulator import DemoClient
 from kiosk.requests.outbox import OUTBOX_FILE_NAME
 from tests.faults.harness import no_wait
 from tests.faults.outbox_harness import FakeClock, HoldingTransport, RequestKiosk, SubmitFaults
-from tests.faults.outbox_invariants import CentralMark, central_mark
+from tests.faults.reading import CentralMark, central_mark
 from tests.helpers.central import RunningCentral, running_central
 from tests.helpers.faulty_transport import FaultyTransport
 
@@ -56,7 +55,7 @@ def line(clock: FakeClock) -> Line:
 
 
 @pytest_asyncio.fixture
-async def kiosk_client(central: RunningCentral, line: Line) -> AsyncIterator[CentralClient]:
+async def kiosk_client(central: RunningCentral, line: Line) -> AsyncIterator[DemoClient]:
     """The kiosk's client: the central through the faults, retried twice without waiting."""
     async with DemoClient(
         central.url, central.token, timeout=5.0, retries=2, transport=line.holding, sleep=no_wait
@@ -65,7 +64,7 @@ async def kiosk_client(central: RunningCentral, line: Line) -> AsyncIterator[Cen
 
 
 @pytest_asyncio.fixture
-async def kiosk(kiosk_client: CentralClient, tmp_path: Path, clock: FakeClock) -> AsyncIterator[RequestKiosk]:
+async def kiosk(kiosk_client: DemoClient, tmp_path: Path, clock: FakeClock) -> AsyncIterator[RequestKiosk]:
     k = RequestKiosk(kiosk_client, tmp_path / "kiosk" / OUTBOX_FILE_NAME, clock)
     yield k
     await k.close()
@@ -78,5 +77,5 @@ def mark(central: RunningCentral) -> CentralMark:
 
 
 @pytest_asyncio.fixture
-async def services(client: CentralClient) -> dict[str, Service]:
+async def services(client: DemoClient) -> dict[str, Service]:
     return {s.code: s for s in (await client.services()).services}

@@ -8,11 +8,12 @@ import random
 
 import pytest
 
-from kiosk.central.client import CentralClient
 from kiosk.central.models import Service
+from kiosk.demo.simulator import DemoClient
 from kiosk.requests.records import Delivery
 from tests.faults.outbox_harness import Hold, RequestKiosk, outage_report, service_request
-from tests.faults.outbox_invariants import CentralMark, assert_outbox_invariants, read_central
+from tests.faults.outbox_invariants import assert_outbox_invariants
+from tests.faults.reading import CentralMark, read_central_submissions
 from tests.helpers.central import RunningCentral
 from tests.helpers.faulty_transport import Fault
 from tests.requests.conftest import Line
@@ -25,7 +26,7 @@ HOLDS = [pytest.param(Hold.BEFORE_SEND, id="before-send"), pytest.param(Hold.AFT
 async def test_the_screens_deadline_leaves_it_to_the_loop(
     central: RunningCentral,
     mark: CentralMark,
-    client: CentralClient,
+    client: DemoClient,
     kiosk: RequestKiosk,
     services: dict[str, Service],
     line: Line,
@@ -39,12 +40,12 @@ async def test_the_screens_deadline_leaves_it_to_the_loop(
 
     # "Saved on this kiosk; it will be sent": and so it is, by the loop, under the same key.
     assert kiosk.outbox.get(item.id) == item
-    made = read_central(central.db_path, mark)
+    made = read_central_submissions(central.db_path, mark)
     assert len(made) == (1 if hold is Hold.AFTER_COMMIT else 0)
     await kiosk.drain()
     done = kiosk.outbox.get(item.id)
     assert done.state is Delivery.DELIVERED
-    assert [c.code for c in read_central(central.db_path, mark)] == [done.tracking_code]
+    assert [c.code for c in read_central_submissions(central.db_path, mark)] == [done.tracking_code]
     assert line.holding.sent[item.idempotency_key] == 2
     assert_outbox_invariants(central.db_path, kiosk.path, [item.reference], since=mark)
 

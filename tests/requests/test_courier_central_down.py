@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.central.client import CentralClient
 from kiosk.central.models import Service
 from kiosk.demo.simulator import DemoClient
 from kiosk.requests.courier import BACKOFF_CAP
@@ -17,7 +16,8 @@ from kiosk.requests.outbox import OUTBOX_FILE_NAME, Outbox
 from kiosk.requests.records import Delivery
 from tests.faults.harness import no_wait
 from tests.faults.outbox_harness import FakeClock, RequestKiosk, outage_report, service_request, wait_until
-from tests.faults.outbox_invariants import CentralMark, assert_outbox_invariants
+from tests.faults.outbox_invariants import assert_outbox_invariants
+from tests.faults.reading import CentralMark
 from tests.helpers.central import RunningCentral
 from tests.requests.closable_port import ClosablePort
 
@@ -26,7 +26,7 @@ from tests.requests.closable_port import ClosablePort
 async def test_queued_while_the_port_is_closed_then_delivered_once(
     central: RunningCentral,
     mark: CentralMark,
-    client: CentralClient,
+    client: DemoClient,
     services: dict[str, Service],
     tmp_path: Path,
     clock: FakeClock,

@@ -8,11 +8,12 @@ from datetime import UTC
 
 import pytest
 
-from kiosk.central.client import CentralClient
 from kiosk.central.models import Service
+from kiosk.demo.simulator import DemoClient
 from kiosk.requests.records import Delivery, OutboxKind
 from tests.faults.outbox_harness import RequestKiosk, outage_report, service_request
-from tests.faults.outbox_invariants import CentralMark, assert_outbox_invariants, read_central
+from tests.faults.outbox_invariants import assert_outbox_invariants
+from tests.faults.reading import CentralMark, read_central_submissions
 from tests.helpers.central import RunningCentral
 from tests.requests.conftest import Line
 
@@ -21,7 +22,7 @@ from tests.requests.conftest import Line
 async def test_a_confirmed_request_is_delivered_at_once(
     central: RunningCentral,
     mark: CentralMark,
-    client: CentralClient,
+    client: DemoClient,
     kiosk: RequestKiosk,
     services: dict[str, Service],
 ) -> None:
@@ -54,7 +55,7 @@ async def test_an_outage_report_is_delivered_at_once(
     assert done.state is Delivery.DELIVERED
     assert done.tracking_code is not None
     assert done.tracking_code.startswith("out_")
-    [row] = read_central(central.db_path, mark)
+    [row] = read_central_submissions(central.db_path, mark)
     assert (row.kind, row.code, row.client_reference) == ("outage_report", done.tracking_code, done.reference)
     assert_outbox_invariants(central.db_path, kiosk.path, [item.reference], since=mark)
 
@@ -63,7 +64,7 @@ async def test_an_outage_report_is_delivered_at_once(
 async def test_every_service_of_the_catalogue_goes_through(
     central: RunningCentral,
     mark: CentralMark,
-    client: CentralClient,
+    client: DemoClient,
     kiosk: RequestKiosk,
     services: dict[str, Service],
 ) -> None:

@@ -8,11 +8,12 @@ import random
 
 import pytest
 
-from kiosk.central.client import CentralClient
 from kiosk.central.models import Service
+from kiosk.demo.simulator import DemoClient
 from kiosk.requests.records import Delivery, OutboxKind
 from tests.faults.outbox_harness import RequestKiosk, Submission, outage_report, service_request
-from tests.faults.outbox_invariants import CentralMark, assert_outbox_invariants, read_central
+from tests.faults.outbox_invariants import assert_outbox_invariants
+from tests.faults.reading import CentralMark, read_central_submissions
 from tests.helpers.central import RunningCentral
 from tests.helpers.faulty_transport import ALL_FAULTS, COMMITTED, Fault
 from tests.requests.conftest import Line
@@ -26,7 +27,7 @@ KINDS = [
 ]
 
 
-async def submission(kind: OutboxKind, client: CentralClient, services: dict[str, Service]) -> Submission:
+async def submission(kind: OutboxKind, client: DemoClient, services: dict[str, Service]) -> Submission:
     rng = random.Random(f"{kind}")
     if kind is OutboxKind.SERVICE_REQUEST:
         return await service_request(client, services["new_connection_lv"], rng)
@@ -40,7 +41,7 @@ async def submission(kind: OutboxKind, client: CentralClient, services: dict[str
 async def test_a_fault_at_submit_still_delivers_exactly_once(
     central: RunningCentral,
     mark: CentralMark,
-    client: CentralClient,
+    client: DemoClient,
     kiosk: RequestKiosk,
     services: dict[str, Service],
     line: Line,
@@ -64,7 +65,7 @@ async def test_a_fault_at_submit_still_delivers_exactly_once(
         assert line.faults.queued() == 0
 
     done = kiosk.outbox.get(item.id)
-    [row] = read_central(central.db_path, mark)
+    [row] = read_central_submissions(central.db_path, mark)
     assert (done.state, done.tracking_code) == (Delivery.DELIVERED, row.code)
     assert line.holding.overlaps == 0
     if fault in COMMITTED and at_screen.state is Delivery.QUEUED:

@@ -12,7 +12,8 @@ import pytest
 from kiosk.requests.outbox import Outbox
 from kiosk.requests.records import Delivery, OutboxItem
 from tests.faults.outbox_harness import RequestKiosk, outage_report, wait_until
-from tests.faults.outbox_invariants import CentralMark, assert_outbox_invariants
+from tests.faults.outbox_invariants import assert_outbox_invariants
+from tests.faults.reading import CentralMark
 from tests.helpers.central import RunningCentral
 from tests.requests.conftest import Line
 

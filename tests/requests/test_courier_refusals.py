@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.central.client import CentralClient
 from kiosk.central.errors import (
     UNKNOWN,
     BadResponse,
@@ -30,7 +29,7 @@ from kiosk.requests.outbox import OUTBOX_FILE_NAME, Outbox
 from kiosk.requests.records import Delivery, OutboxKind, outage_report_payload, service_request_payload
 from tests.faults.harness import no_wait
 from tests.faults.outbox_harness import FakeClock, RequestKiosk, outage_report, service_request
-from tests.faults.outbox_invariants import CentralMark, read_central
+from tests.faults.reading import CentralMark, read_central_submissions
 from tests.helpers.central import RunningCentral
 
 
@@ -189,7 +188,7 @@ async def refused_with(kiosk: RequestKiosk, kind: OutboxKind, payload: dict[str,
 async def test_the_central_refusals_are_final(
     central: RunningCentral,
     mark: CentralMark,
-    client: CentralClient,
+    client: DemoClient,
     kiosk: RequestKiosk,
     services: dict[str, Service],
 ) -> None:
@@ -208,12 +207,14 @@ async def test_the_central_refusals_are_final(
     assert (await kiosk.courier.deliver(first.id)).state is Delivery.DELIVERED
     assert await refused_with(kiosk, OutboxKind.SERVICE_REQUEST, payload) == "otp_used"
     assert len(kiosk.outbox.refusals()) == 4
-    assert [c.idempotency_key for c in read_central(central.db_path, mark)] == [first.idempotency_key]
+    assert [c.idempotency_key for c in read_central_submissions(central.db_path, mark)] == [
+        first.idempotency_key
+    ]
 
 
 @pytest.mark.asyncio
 async def test_a_verified_code_confirms_a_request_for_seven_days_not_more(
-    central: RunningCentral, client: CentralClient, kiosk: RequestKiosk, services: dict[str, Service]
+    central: RunningCentral, client: DemoClient, kiosk: RequestKiosk, services: dict[str, Service]
 ) -> None:
     rng = random.Random(8)
     in_time = await service_request(client, services["contract_renewal"], rng)
@@ -229,7 +230,7 @@ async def test_a_verified_code_confirms_a_request_for_seven_days_not_more(
 
 @pytest.mark.asyncio
 async def test_a_key_or_reference_the_central_holds_for_something_else_is_refused(
-    client: CentralClient, kiosk: RequestKiosk, services: dict[str, Service]
+    client: DemoClient, kiosk: RequestKiosk, services: dict[str, Service]
 ) -> None:
     rng = random.Random(9)
     mine = await service_request(client, services["details_update"], rng)
@@ -268,4 +269,4 @@ async def test_a_refused_token_keeps_the_item_until_staff_fix_it(
         await kiosk.drain()
         assert kiosk.outbox.get(item.id).state is Delivery.DELIVERED
         await kiosk.close()
-    assert len(read_central(central.db_path, mark)) == 1
+    assert len(read_central_submissions(central.db_path, mark)) == 1

@@ -8,11 +8,12 @@ import random
 
 import pytest
 
-from kiosk.central.client import CentralClient
 from kiosk.central.models import Service
+from kiosk.demo.simulator import DemoClient
 from kiosk.requests.records import Delivery
 from tests.faults.outbox_harness import Hold, RequestKiosk, outage_report, service_request
-from tests.faults.outbox_invariants import CentralMark, assert_outbox_invariants
+from tests.faults.outbox_invariants import assert_outbox_invariants
+from tests.faults.reading import CentralMark
 from tests.helpers.central import RunningCentral
 from tests.requests.conftest import Line
 
@@ -21,7 +22,7 @@ from tests.requests.conftest import Line
 async def test_items_queued_before_a_restart_are_sent_by_the_next_loop(
     central: RunningCentral,
     mark: CentralMark,
-    client: CentralClient,
+    client: DemoClient,
     kiosk: RequestKiosk,
     services: dict[str, Service],
     line: Line,
@@ -56,7 +57,7 @@ async def test_a_restart_between_add_and_send(
 async def test_a_restart_while_the_send_is_in_flight(
     central: RunningCentral,
     mark: CentralMark,
-    client: CentralClient,
+    client: DemoClient,
     kiosk: RequestKiosk,
     services: dict[str, Service],
     line: Line,

@@ -1,0 +1,241 @@
+"""Reading what happened, straight from the files: the central's SQLite database and the kiosk's journal and outbox.
+
+The fault tests judge by these records, never by what the kiosk's code says about itself: a reader opens the file
+read-only after the fact, as an auditor would.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+# A bill's own QR reference: "HD" + the bill id without its dash (kiosk_central.payments.bill_reference).
+BILL_REFERENCE = re.compile(r"HD(P[A-Z][0-9]{11})([0-9]{6})")
+
+
+@dataclass(frozen=True)
+class CentralPayment:
+    id: str
+    idempotency_key: str
+    status: str
+    amount: int
+    bill_ids: tuple[str, ...]
+    created_at: str
+    expires_at: str
+    paid_at: str | None
+    cancelled_at: str | None
+
+    @property
+    def late(self) -> bool:
+        """Paid after it was cancelled or had expired: the customer's money came after the kiosk gave up."""
+        return self.status == "paid" and (
+            self.cancelled_at is not None or (self.paid_at is not None and self.paid_at >= self.expires_at)
+        )
+
+
+@dataclass(frozen=True)
+class CentralBill:
+    id: str
+    customer_code: str
+    paid_at: str | None
+    paid_by: str | None
+
+
+@dataclass(frozen=True)
+class Transfer:
+    id: int
+    reference: str
+    amount: int
+    outcome: str
+    reason: str | None
+    payment_id: str | None
+
+
+@dataclass(frozen=True)
+class CentralView:
+    payments: dict[str, CentralPayment]
+    bills: dict[str, CentralBill]
+    transfers: tuple[Transfer, ...]
+
+    def by_key(self) -> dict[str, CentralPayment]:
+        return {p.idempotency_key: p for p in self.payments.values()}
+
+
+@dataclass(frozen=True)
+class KioskRow:
+    id: int
+    idempotency_key: str
+    state: str
+    payment_id: str | None
+    bill_ids: tuple[str, ...]
+    receipt_number: str | None
+    receipt: str | None
+    abandoned: bool
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def read_central_payments(db_path: Path) -> CentralView:
+    """The central's payments, bills and bank transfers, in one read transaction."""
+    conn = connect_read_only(db_path)
+    try:
+        conn.execute("BEGIN")
+        bills_of: dict[str, list[str]] = defaultdict(list)
+        for r in conn.execute("SELECT payment_id, bill_id FROM payment_bills ORDER BY payment_id, position"):
+            bills_of[r["payment_id"]].append(r["bill_id"])
+        payments = {
+            r["id"]: CentralPayment(
+                id=r["id"],
+                idempotency_key=r["idempotency_key"],
+                status=r["status"],
+                amount=r["amount"],
+                bill_ids=tuple(bills_of[r["id"]]),
+                created_at=r["created_at"],
+                expires_at=r["expires_at"],
+                paid_at=r["paid_at"],
+                cancelled_at=r["cancelled_at"],
+            )
+            for r in conn.execute("SELECT * FROM payments")
+        }
+        bills = {
+            r["id"]: CentralBill(r["id"], r["customer_code"], r["paid_at"], r["paid_by"])
+            for r in conn.execute("SELECT id, customer_code, paid_at, paid_by FROM bills")
+        }
+        transfers = tuple(
+            Transfer(r["id"], r["reference"], r["amount"], r["outcome"], r["reason"], r["payment_id"])
+            for r in conn.execute("SELECT * FROM bank_transfers ORDER BY id")
+        )
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return CentralView(payments, bills, transfers)
+
+
+def read_journal(path: Path) -> tuple[KioskRow, ...]:
+    """The kiosk journal's payments (an absent journal has none)."""
+    if not path.exists():
+        return ()
+    conn = connect_read_only(path)
+    try:
+        rows = conn.execute("SELECT * FROM payments ORDER BY id").fetchall()
+    finally:
+        conn.close()
+    return tuple(
+        KioskRow(
+            id=r["id"],
+            idempotency_key=r["idempotency_key"],
+            state=r["state"],
+            payment_id=r["payment_id"],
+            bill_ids=tuple(json.loads(r["bill_ids"])),
+            receipt_number=r["receipt_number"],
+            receipt=r["receipt"],
+            abandoned=bool(r["abandoned"]),
+        )
+        for r in rows
+    )
+
+
+# The central's table of each kind, and the column holding what the kiosk records as the tracking code.
+TABLES = {"service_request": ("service_requests", "tracking_code"), "outage_report": ("outage_reports", "id")}
+
+
+@dataclass(frozen=True)
+class CentralMark:
+    """The last rowid of each submission table: rows after it were made since."""
+
+    rowids: tuple[tuple[str, int], ...] = ()
+
+    def of(self, table: str) -> int:
+        return dict(self.rowids).get(table, 0)
+
+
+@dataclass(frozen=True)
+class CentralSubmission:
+    kind: str
+    code: str
+    idempotency_key: str
+    client_reference: str | None
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    kind: str
+    reference: str
+    idempotency_key: str
+    state: str
+    tracking_code: str | None
+    has_payload: bool
+    refusal: str | None
+
+
+# Before anything: every row counts as made since.
+FROM_THE_START = CentralMark()
+
+
+def central_mark(db_path: Path) -> CentralMark:
+    conn = connect_read_only(db_path)
+    try:
+        return CentralMark(
+            tuple(
+                (table, int(conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0]))
+                for table, _ in TABLES.values()
+            )
+        )
+    finally:
+        conn.close()
+
+
+def read_central_submissions(
+    db_path: Path, since: CentralMark = FROM_THE_START
+) -> tuple[CentralSubmission, ...]:
+    """The central's service requests and outage reports made after ``since``, in one read transaction."""
+    conn = connect_read_only(db_path)
+    found: list[CentralSubmission] = []
+    try:
+        conn.execute("BEGIN")
+        for kind, (table, code) in TABLES.items():
+            rows = conn.execute(
+                f"SELECT {code} AS code, idempotency_key, client_reference FROM {table} WHERE rowid > ? "
+                "ORDER BY rowid",
+                (since.of(table),),
+            )
+            found.extend(
+                CentralSubmission(kind, r["code"], r["idempotency_key"], r["client_reference"]) for r in rows
+            )
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return tuple(found)
+
+
+def read_outbox(path: Path) -> tuple[OutboxRow, ...]:
+    """The outbox's items (an absent file has none)."""
+    if not path.exists():
+        return ()
+    conn = connect_read_only(path)
+    try:
+        rows = conn.execute("SELECT * FROM outbox ORDER BY id").fetchall()
+    finally:
+        conn.close()
+    return tuple(
+        OutboxRow(
+            id=r["id"],
+            kind=r["kind"],
+            reference=r["reference"],
+            idempotency_key=r["idempotency_key"],
+            state=r["state"],
+            tracking_code=r["tracking_code"],
+            has_payload=r["payload"] is not None,
+            refusal=r["refusal"],
+        )
+        for r in rows
+    )
