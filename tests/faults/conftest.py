@@ -11,7 +11,8 @@ import pytest_asyncio
 
 from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import Order
-from tests.faults.harness import TTL, CentralSeed, Kiosk, ReceiptRoll, demo_orders, no_wait
+from tests.faults.harness.central import TTL, CentralSeed, no_wait
+from tests.faults.harness.payments import Kiosk, ReceiptRoll, demo_orders
 from tests.helpers.central import RunningCentral, running_central
 from tests.helpers.faulty_transport import FaultPlan, FaultyTransport
 

@@ -16,16 +16,16 @@ import pytest_asyncio
 
 from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import Order, PaymentState, ReceiptState
-from tests.faults.harness import Kiosk, settle
-from tests.faults.invariants import (
-    Violation,
+from tests.faults.harness.payments import Kiosk, settle
+from tests.faults.invariants.payments import (
     bills_paid_once,
     check,
     confirmed_have_receipts,
     payments_known,
     receipts_only_for_paid,
 )
-from tests.faults.reading import CentralView, KioskRow, read_central_payments, read_journal
+from tests.faults.invariants.reading import CentralView, KioskRow, read_central_payments, read_journal
+from tests.faults.invariants.violations import Violation
 from tests.helpers.central import RunningCentral
 from tests.helpers.faulty_transport import FaultPlan
 

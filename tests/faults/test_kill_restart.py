@@ -1,6 +1,6 @@
 """``kill -9`` at each dangerous point of a payment, then a restart: the four promises still hold.
 
-:mod:`tests.faults.kiosk_process` runs the real keeper in a child process, with its journal and an fsync'd
+:mod:`tests.faults.harness.kiosk_process` runs the real keeper in a child process, with its journal and an fsync'd
 receipt record on the real disk, against the reference central of this test process. It stops dead at the
 point named; this test sends it SIGKILL there (no ``finally``, no ``atexit``, no flush: what the journal
 committed is all that survives), sometimes lets the outside world move on meanwhile (the money arrives, the
@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from kiosk.demo.simulator import DemoClient
-from tests.faults import kiosk_process
-from tests.faults.harness import ReceiptRoll
-from tests.faults.invariants import assert_invariants
-from tests.faults.kill_driver import KioskProcess
-from tests.faults.kiosk_process import JOURNAL, RECEIPTS
-from tests.faults.reading import read_central_payments, read_journal
+from tests.faults.harness import kiosk_process
+from tests.faults.harness.kill_driver import KioskProcess
+from tests.faults.harness.kiosk_process import JOURNAL, RECEIPTS
+from tests.faults.harness.payments import ReceiptRoll
+from tests.faults.invariants.payments import assert_invariants
+from tests.faults.invariants.reading import read_central_payments, read_journal
 from tests.helpers.central import RunningCentral
 
 CODE = "PE01000123456"
@@ -126,5 +126,5 @@ async def test_a_kiosk_killed_there_resumes_without_breaking_a_promise(
 async def test_the_driver_killed_as_the_cli_runs_it_resumes_too(
     central: RunningCentral, tmp_path: Path, client: DemoClient
 ) -> None:
-    """The same, with ``python -m tests.faults.kiosk_process`` exec'd as a plain subprocess (slower)."""
+    """The same, with ``python -m tests.faults.harness.kiosk_process`` exec'd as a plain subprocess (slower)."""
     await kill_and_resume(central, tmp_path, client, KILLS["printed-not-journalled"], exec_cli=True)

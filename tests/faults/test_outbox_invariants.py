@@ -17,16 +17,9 @@ import pytest_asyncio
 
 from kiosk.demo.simulator import DemoClient
 from kiosk.requests.records import Delivery
-from tests.faults.invariants import Violation
-from tests.faults.outbox_harness import FakeClock, RequestKiosk, outage_report, service_request
-from tests.faults.outbox_invariants import (
-    check,
-    none_duplicated,
-    none_lost,
-    payloads_erased,
-    tracking_codes_match,
-)
-from tests.faults.reading import (
+from tests.faults.harness.central import FakeClock
+from tests.faults.harness.requests import RequestKiosk, outage_report, service_request
+from tests.faults.invariants.reading import (
     CentralMark,
     CentralSubmission,
     OutboxRow,
@@ -34,6 +27,14 @@ from tests.faults.reading import (
     read_central_submissions,
     read_outbox,
 )
+from tests.faults.invariants.requests import (
+    check,
+    none_duplicated,
+    none_lost,
+    payloads_erased,
+    tracking_codes_match,
+)
+from tests.faults.invariants.violations import Violation
 from tests.helpers.central import RunningCentral
 
 

@@ -1,7 +1,7 @@
 """``kill -9`` of a kiosk while it sends a submission, then a restart: the submission reaches the central
 exactly once.
 
-:mod:`tests.faults.kiosk_process` runs the real outbox and courier in a child process, with the outbox
+:mod:`tests.faults.harness.kiosk_process` runs the real outbox and courier in a child process, with the outbox
 file on the real disk, against the reference central of this test process. It stops dead at the point named;
 this test sends it SIGKILL there (no ``finally``, no ``atexit``, no flush: what the outbox committed is all that
 survives), then starts a second process that resumes (the courier's loop), and checks the central's database
@@ -19,11 +19,11 @@ import pytest
 
 from kiosk.demo.simulator import DemoClient
 from kiosk.requests.outbox import OUTBOX_FILE_NAME
-from tests.faults import kiosk_process
-from tests.faults.kill_driver import KioskProcess
-from tests.faults.outbox_harness import Submission, outage_report, service_request
-from tests.faults.outbox_invariants import assert_outbox_invariants
-from tests.faults.reading import central_mark, read_central_submissions, read_outbox
+from tests.faults.harness import kiosk_process
+from tests.faults.harness.kill_driver import KioskProcess
+from tests.faults.harness.requests import Submission, outage_report, service_request
+from tests.faults.invariants.reading import central_mark, read_central_submissions, read_outbox
+from tests.faults.invariants.requests import assert_outbox_invariants
 from tests.helpers.central import RunningCentral
 
 
@@ -109,5 +109,5 @@ async def test_a_kiosk_killed_while_sending_resumes_and_delivers_once(
 async def test_the_driver_killed_as_the_cli_runs_it_resumes_too(
     central: RunningCentral, tmp_path: Path, client: DemoClient
 ) -> None:
-    """The same, with ``python -m tests.faults.kiosk_process`` exec'd as a plain subprocess (slower)."""
+    """The same, with ``python -m tests.faults.harness.kiosk_process`` exec'd as a plain subprocess (slower)."""
     await kill_and_resume(central, tmp_path, client, KILLS["after-the-central-committed"], exec_cli=True)

@@ -10,7 +10,7 @@ anything is sent); whether the central is down during that attempt; whether the 
 held send: while it is in flight); how likely each submission is to break and how (the nine faults of the
 vocabulary and a proxy's 404 page); whether the background loop runs alongside the customers; whether the
 central is down when they have gone, and for how long; whether the kiosk restarts while the loop drains the
-outbox. Then the loop drains it, faults still on, and :mod:`tests.faults.outbox_invariants` judges the
+outbox. Then the loop drains it, faults still on, and :mod:`tests.faults.invariants.requests` judges the
 central's database and the outbox file.
 
 One reference central serves the run (the scenarios read only the rows made after their start); each
@@ -45,21 +45,18 @@ import pytest
 from kiosk.central.models import Service
 from kiosk.demo.simulator import DemoClient
 from kiosk.requests.records import Delivery, OutboxKind
-from tests.faults.harness import no_wait
-from tests.faults.invariants import InvariantError
-from tests.faults.outbox_harness import (
-    FakeClock,
+from tests.faults.harness.central import FakeClock, fast_directory, no_wait, remove_database
+from tests.faults.harness.requests import (
     Hold,
     HoldingTransport,
     RequestKiosk,
     SubmitFaults,
-    fast_directory,
     outage_report,
-    remove_database,
     service_request,
 )
-from tests.faults.outbox_invariants import check, none_duplicated, none_lost
-from tests.faults.reading import central_mark, read_central_submissions, read_outbox
+from tests.faults.invariants.reading import central_mark, read_central_submissions, read_outbox
+from tests.faults.invariants.requests import check, none_duplicated, none_lost
+from tests.faults.invariants.violations import InvariantError
 from tests.helpers.central import RunningCentral, running_central
 from tests.helpers.faulty_transport import ALL_FAULTS, Fault, FaultyTransport
 

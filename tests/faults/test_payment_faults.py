@@ -4,7 +4,7 @@ The real keeper talks to the real reference central over loopback; :class:`Fault
 kiosk's request at one step (create, status poll, cancel) with each fault of the vocabulary, either once (the
 client's own retry may hide it) or on every attempt of the call (the keeper must cope). Then the customer
 does what customers do, everyone leaves, the kiosk reconciles with the network working, and the central's
-database and the kiosk's journal are checked against :mod:`tests.faults.invariants`.
+database and the kiosk's journal are checked against :mod:`tests.faults.invariants.payments`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ import pytest
 
 from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import JournalPayment, Order, PaymentState, ReceiptState
-from tests.faults.harness import TTL, Kiosk, settle
-from tests.faults.invariants import assert_invariants
-from tests.faults.reading import read_central_payments
+from tests.faults.harness.central import TTL
+from tests.faults.harness.payments import Kiosk, settle
+from tests.faults.invariants.payments import assert_invariants
+from tests.faults.invariants.reading import read_central_payments
 from tests.helpers.central import RunningCentral
 from tests.helpers.faulty_transport import ALL_FAULTS, Fault, FaultPlan, Step
 

@@ -5,7 +5,7 @@ oldest bills they pay, what they do (pay, pay twice, pay late after the QR expir
 bill paid at a counter meanwhile, lose the kiosk to a restart), how likely each payment request is to break
 and how, whether the kiosk restarts at some step, whether the app's periodic reconcile runs in between (or
 alongside the customer's screen), and whether the printer works. Then everyone leaves, the network is fixed,
-the kiosk reconciles, and :mod:`tests.faults.invariants` judges the central's database and the journal.
+the kiosk reconciles, and :mod:`tests.faults.invariants.payments` judges the central's database and the journal.
 
 One reference central serves the run; its payment tables are put back to the demo seed before each scenario,
 and each scenario has a fresh journal. Replay::
@@ -39,17 +39,11 @@ import pytest
 from kiosk.central.errors import Conflict
 from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import JournalPayment, Order, PaymentState
-from tests.faults.harness import (
-    TTL,
-    CentralSeed,
-    Kiosk,
-    ReceiptRoll,
-    demo_orders,
-    no_wait,
-    settle,
-)
-from tests.faults.invariants import InvariantError, check
-from tests.faults.reading import read_central_payments, read_journal
+from tests.faults.harness.central import TTL, CentralSeed, no_wait
+from tests.faults.harness.payments import Kiosk, ReceiptRoll, demo_orders, settle
+from tests.faults.invariants.payments import check
+from tests.faults.invariants.reading import read_central_payments, read_journal
+from tests.faults.invariants.violations import InvariantError
 from tests.helpers.central import RunningCentral, running_central
 from tests.helpers.faulty_transport import FaultPlan, FaultyTransport
 

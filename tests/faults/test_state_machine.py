@@ -34,9 +34,11 @@ from hypothesis.stateful import (
 from kiosk.central.errors import Conflict
 from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import JournalPayment, Order, PaymentState
-from tests.faults.harness import CUSTOMERS, TTL, CentralSeed, Kiosk, ReceiptRoll, no_wait, settle
-from tests.faults.invariants import InvariantError, check
-from tests.faults.reading import read_central_payments, read_journal
+from tests.faults.harness.central import CUSTOMERS, TTL, CentralSeed, no_wait
+from tests.faults.harness.payments import Kiosk, ReceiptRoll, settle
+from tests.faults.invariants.payments import check
+from tests.faults.invariants.reading import read_central_payments, read_journal
+from tests.faults.invariants.violations import InvariantError
 from tests.helpers.central import RunningCentral
 from tests.helpers.faulty_transport import ALL_FAULTS, Fault, FaultPlan, FaultyTransport, Step
 

@@ -19,8 +19,10 @@ import pytest
 from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import Order, PaymentJournal, PaymentState
 from kiosk.payments.keeper import PaymentKeeper
-from tests.faults.harness import KIOSK_ID, ReceiptRoll, Screen, settle
-from tests.faults.invariants import InvariantError, assert_invariants
+from tests.faults.harness.central import KIOSK_ID
+from tests.faults.harness.payments import ReceiptRoll, Screen, settle
+from tests.faults.invariants.payments import assert_invariants
+from tests.faults.invariants.violations import InvariantError
 from tests.helpers.central import RunningCentral
 
 WATCH = timedelta(days=3)

@@ -20,8 +20,7 @@ from kiosk.central.client import CentralClient
 from kiosk.central.errors import Unauthorized, Unavailable
 from kiosk.central.heartbeat import HeartbeatSender, KioskStatus
 from kiosk.demo.simulator import DemoClient
-from tests.faults.harness import no_wait
-from tests.faults.outbox_harness import FakeClock, wait_until
+from tests.faults.harness.central import FakeClock, no_wait, wait_until
 from tests.helpers.central import RunningCentral
 from tests.helpers.faulty_transport import Fault, FaultyTransport
 

@@ -21,7 +21,7 @@ import pytest_asyncio
 
 from kiosk.central.staff_calls import BACKOFF_CAP, GIVE_UP_AFTER, StaffCalls
 from kiosk.demo.simulator import DemoClient
-from tests.faults.outbox_harness import FakeClock, wait_until
+from tests.faults.harness.central import FakeClock, wait_until
 from tests.helpers.central import RunningCentral
 from tests.helpers.faulty_transport import Fault, FaultyTransport
 

@@ -13,9 +13,9 @@ import pytest_asyncio
 from kiosk.central.models import Service
 from kiosk.demo.simulator import DemoClient
 from kiosk.requests.outbox import OUTBOX_FILE_NAME
-from tests.faults.harness import no_wait
-from tests.faults.outbox_harness import FakeClock, HoldingTransport, RequestKiosk, SubmitFaults
-from tests.faults.reading import CentralMark, central_mark
+from tests.faults.harness.central import FakeClock, no_wait
+from tests.faults.harness.requests import HoldingTransport, RequestKiosk, SubmitFaults
+from tests.faults.invariants.reading import CentralMark, central_mark
 from tests.helpers.central import RunningCentral, running_central
 from tests.helpers.faulty_transport import FaultyTransport
 

@@ -11,9 +11,9 @@ import pytest
 from kiosk.central.models import Service
 from kiosk.demo.simulator import DemoClient
 from kiosk.requests.records import Delivery
-from tests.faults.outbox_harness import Hold, RequestKiosk, outage_report, service_request
-from tests.faults.outbox_invariants import assert_outbox_invariants
-from tests.faults.reading import CentralMark, read_central_submissions
+from tests.faults.harness.requests import Hold, RequestKiosk, outage_report, service_request
+from tests.faults.invariants.reading import CentralMark, read_central_submissions
+from tests.faults.invariants.requests import assert_outbox_invariants
 from tests.helpers.central import RunningCentral
 from tests.helpers.faulty_transport import Fault
 from tests.requests.conftest import Line

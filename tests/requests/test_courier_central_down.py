@@ -14,10 +14,10 @@ from kiosk.demo.simulator import DemoClient
 from kiosk.requests.courier import BACKOFF_CAP
 from kiosk.requests.outbox import OUTBOX_FILE_NAME, Outbox
 from kiosk.requests.records import Delivery
-from tests.faults.harness import no_wait
-from tests.faults.outbox_harness import FakeClock, RequestKiosk, outage_report, service_request, wait_until
-from tests.faults.outbox_invariants import assert_outbox_invariants
-from tests.faults.reading import CentralMark
+from tests.faults.harness.central import FakeClock, no_wait, wait_until
+from tests.faults.harness.requests import RequestKiosk, outage_report, service_request
+from tests.faults.invariants.reading import CentralMark
+from tests.faults.invariants.requests import assert_outbox_invariants
 from tests.helpers.central import RunningCentral
 from tests.requests.closable_port import ClosablePort
 

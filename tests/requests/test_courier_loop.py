@@ -11,9 +11,10 @@ import pytest
 
 from kiosk.requests.outbox import Outbox
 from kiosk.requests.records import Delivery, OutboxItem
-from tests.faults.outbox_harness import RequestKiosk, outage_report, wait_until
-from tests.faults.outbox_invariants import assert_outbox_invariants
-from tests.faults.reading import CentralMark
+from tests.faults.harness.central import wait_until
+from tests.faults.harness.requests import RequestKiosk, outage_report
+from tests.faults.invariants.reading import CentralMark
+from tests.faults.invariants.requests import assert_outbox_invariants
 from tests.helpers.central import RunningCentral
 from tests.requests.conftest import Line
 

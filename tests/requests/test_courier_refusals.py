@@ -27,9 +27,9 @@ from kiosk.demo.simulator import DemoClient
 from kiosk.requests.courier import BUG, Courier
 from kiosk.requests.outbox import OUTBOX_FILE_NAME, Outbox
 from kiosk.requests.records import Delivery, OutboxKind, outage_report_payload, service_request_payload
-from tests.faults.harness import no_wait
-from tests.faults.outbox_harness import FakeClock, RequestKiosk, outage_report, service_request
-from tests.faults.reading import CentralMark, read_central_submissions
+from tests.faults.harness.central import FakeClock, no_wait
+from tests.faults.harness.requests import RequestKiosk, outage_report, service_request
+from tests.faults.invariants.reading import CentralMark, read_central_submissions
 from tests.helpers.central import RunningCentral
 
 

@@ -20,7 +20,7 @@ from kiosk.requests.records import (
     outage_report_payload,
     service_request_payload,
 )
-from tests.faults.outbox_harness import FakeClock
+from tests.faults.harness.central import FakeClock
 
 REFERENCE = re.compile(r"K[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{9}")
 PERSONAL = {"full_name": "Nguyễn Thị Hương", "id_number": "001190012345", "phone": "0912345678"}

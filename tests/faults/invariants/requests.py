@@ -19,8 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from tests.faults.invariants import InvariantError, Violation
-from tests.faults.reading import (
+from tests.faults.invariants.reading import (
     FROM_THE_START,
     CentralMark,
     CentralSubmission,
@@ -29,6 +28,7 @@ from tests.faults.reading import (
     read_central_submissions,
     read_outbox,
 )
+from tests.faults.invariants.violations import InvariantError, Violation
 
 __all__ = [
     "CentralMark",

@@ -22,10 +22,16 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from tests.faults.reading import BILL_REFERENCE, CentralView, KioskRow, read_central_payments, read_journal
+from tests.faults.invariants.reading import (
+    BILL_REFERENCE,
+    CentralView,
+    KioskRow,
+    read_central_payments,
+    read_journal,
+)
+from tests.faults.invariants.violations import InvariantError, Violation
 
 __all__ = [
     "CentralView",
@@ -41,22 +47,6 @@ __all__ = [
     "read_journal",
     "receipts_only_for_paid",
 ]
-
-
-@dataclass(frozen=True)
-class Violation:
-    invariant: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"invariant {self.invariant}: {self.message}"
-
-
-class InvariantError(AssertionError):
-    def __init__(self, violations: Sequence[Violation], context: str = "") -> None:
-        self.violations = tuple(violations)
-        lines = "\n  ".join(str(v) for v in violations)
-        super().__init__(f"{context}{' ' if context else ''}{len(violations)} violation(s):\n  {lines}")
 
 
 # ---------------------------------------------------------------------------------------------- the four

@@ -12,14 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import os
 import random
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -31,30 +29,25 @@ from kiosk.demo.simulator import DemoClient
 from kiosk.requests.courier import Courier, default_backoff
 from kiosk.requests.outbox import Outbox
 from kiosk.requests.records import OutboxKind, outage_report_payload, service_request_payload
+from tests.faults.harness.central import CUSTOMERS, FakeClock, wait_until
 from tests.helpers.faulty_transport import ALL_FAULTS, Fault
 
 __all__ = [
     "SUBMISSIONS",
-    "FakeClock",
     "Hold",
     "HoldingTransport",
     "RequestKiosk",
     "Submission",
     "SubmitFaults",
     "confirmed_otp",
-    "fast_directory",
     "is_submission",
     "new_phone",
     "outage_report",
     "random_fields",
-    "remove_database",
     "service_request",
-    "wait_until",
 ]
 
 SUBMISSIONS = {"/v1/requests": OutboxKind.SERVICE_REQUEST, "/v1/outage-reports": OutboxKind.OUTAGE_REPORT}
-# Demo customers (kiosk_central.demo).
-CUSTOMERS = ("PE01000123456", "PD02000234567", "PA12000345678", "PQ01000678901", "PC03000567890")
 OUTAGE_KINDS = ("my_house", "street", "danger")
 
 
@@ -210,36 +203,6 @@ class HoldingTransport(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-class FakeClock:
-    """Aware UTC time that moves only when told, or when the courier sleeps: its sleep moves the clock by
-    the time asked and returns at once, so the backoff's minutes pass in no time."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime.now(UTC)
-        self.slept = 0.0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-    async def sleep(self, seconds: float) -> None:
-        self.advance(seconds)
-        self.slept += seconds
-        await asyncio.sleep(0)
-
-
-async def wait_until(condition: Callable[[], bool], *, seconds: float = 10.0, what: str = "") -> None:
-    """Let the event loop run until ``condition()`` holds; AssertionError after ``seconds`` of real time."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"not within {seconds:g} s: {what or condition}")
-        await asyncio.sleep(0.002)
-
-
 # ---------------------------------------------------------------------------------------------- customers
 _phones = itertools.count(1)
 
@@ -384,18 +347,3 @@ class RequestKiosk:
         stop.set()
         self.courier.wake()
         await runner
-
-
-def remove_database(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def fast_directory(fallback: Path) -> Path:
-    """Where a long run keeps the central's database and the outboxes: in memory when the machine has a
-    tmpfs (both are ``synchronous=FULL``; the fsyncs are not what the run is about: the kill test, on the
-    real disk, is)."""
-    shm = Path("/dev/shm")
-    if shm.is_dir() and os.access(shm, os.W_OK):
-        return Path(tempfile.mkdtemp(prefix="outbox-faults-", dir=shm))
-    return fallback

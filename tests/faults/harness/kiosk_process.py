@@ -4,11 +4,11 @@
 or its request side (the real :class:`Outbox` and :class:`Courier`), against a central URL, with its files in a
 directory the test gives it::
 
-    python -m tests.faults.kiosk_process --central URL --token TOKEN --dir DIR [--die-at POINT] pay \\
+    python -m tests.faults.harness.kiosk_process --central URL --token TOKEN --dir DIR [--die-at POINT] pay \\
         --customer CODE --bills N --then {pay,cancel,leave}
-    python -m tests.faults.kiosk_process ... resume
-    python -m tests.faults.kiosk_process ... submit --submission FILE
-    python -m tests.faults.kiosk_process ... resume-outbox
+    python -m tests.faults.harness.kiosk_process ... resume
+    python -m tests.faults.harness.kiosk_process ... submit --submission FILE
+    python -m tests.faults.harness.kiosk_process ... resume-outbox
 
 ``pay`` is a customer at the screen: the QR is shown, then the customer's banking app sends the money
 (``pay``), the customer presses Cancel (``cancel``) or goes (``leave``); a paid payment is polled until
@@ -62,9 +62,10 @@ from kiosk.payments.keeper import PaymentKeeper, order_for
 from kiosk.requests.courier import Courier
 from kiosk.requests.outbox import OUTBOX_FILE_NAME, Outbox
 from kiosk.requests.records import OutboxKind
-from tests.faults.child import Say, Stop, to_stdout
-from tests.faults.harness import KIOSK_ID, ReceiptRoll, Screen, no_wait
-from tests.faults.outbox_harness import is_submission, wait_until
+from tests.faults.harness.central import KIOSK_ID, no_wait, wait_until
+from tests.faults.harness.child import Say, Stop, to_stdout
+from tests.faults.harness.payments import ReceiptRoll, Screen
+from tests.faults.harness.requests import is_submission
 from tests.helpers.faulty_transport import Step, step_of
 
 PAYMENT_POINTS = (
@@ -208,7 +209,7 @@ async def _requests(args: argparse.Namespace, client: DemoClient, stop: Stop, di
 
 
 def main(argv: Sequence[str] | None = None, say: Say = to_stdout) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.faults.kiosk_process", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tests.faults.harness.kiosk_process", description=__doc__)
     parser.add_argument("--central", required=True, help="the central's URL")
     parser.add_argument("--token", required=True)
     parser.add_argument("--dir", required=True, help="where the journals and the printed receipts are kept")

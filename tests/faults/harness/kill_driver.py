@@ -18,12 +18,12 @@ from types import ModuleType
 
 from tests.helpers.central import RunningCentral
 
-ROOT = Path(__file__).parent.parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 LINE_TIMEOUT = 30.0
 
 # Started once, with both kinds of kiosk child imported: each child is a fork of it.
 FORK_SERVER = multiprocessing.get_context("forkserver")
-FORK_SERVER.set_forkserver_preload(["tests.faults.kiosk_process"])
+FORK_SERVER.set_forkserver_preload(["tests.faults.harness.kiosk_process"])
 
 
 class KioskProcess:

@@ -1,18 +1,12 @@
-"""What the fault tests share: the demo central put back to its seed between scenarios, the customers' orders,
-a receipt desk that records what it printed, and the payment screen's use of the keeper written out.
-
-The central is the real reference server (:mod:`tests.helpers.central`); only its payment tables are reset,
-by SQL on its database file, so one server serves a whole run.
-"""
+"""The payment side of a kiosk under test: the customers' orders, a receipt desk that records what it printed, and
+the payment screen's use of the keeper written out."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import os
-import sqlite3
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
 from kiosk.central.errors import CentralError
@@ -26,62 +20,16 @@ from kiosk.payments.keeper import (
     ReceiptPrint,
     order_for,
 )
+from tests.faults.harness.central import CUSTOMERS, KIOSK_ID
 from tests.helpers.faulty_transport import FaultPlan
 
 __all__ = [
-    "CUSTOMERS",
-    "KIOSK_ID",
-    "TTL",
-    "CentralSeed",
     "Kiosk",
     "ReceiptRoll",
     "Screen",
     "demo_orders",
-    "no_wait",
     "settle",
 ]
-
-TTL = timedelta(minutes=5)
-KIOSK_ID = "K-01"
-
-# The demo customers with unpaid bills (kiosk_central.demo): PE01000123456 has three, the others one.
-CUSTOMERS = ("PE01000123456", "PD02000234567", "PA12000345678", "PQ01000678901", "PC03000567890")
-
-
-async def no_wait(_: float) -> None:
-    """The client's backoff sleep: nothing really waits in these tests."""
-
-
-class CentralSeed:
-    """The demo central's payment state as seeded; :meth:`restore` puts it back between scenarios.
-
-    The seed marks most of each customer's history paid (``paid_by = 'bank_app'``); those values are
-    snapshotted when this is made, before any test touched the bills, and written back exactly.
-    """
-
-    def __init__(self, db_path: Path) -> None:
-        self.db_path = db_path
-        with sqlite3.connect(db_path) as conn:
-            self.bills: list[tuple[str | None, str | None, str]] = [
-                (paid_at, paid_by, bill_id)
-                for bill_id, paid_at, paid_by in conn.execute(
-                    "SELECT id, paid_at, paid_by FROM bills ORDER BY id"
-                )
-            ]
-            if conn.execute("SELECT count(*) FROM payments").fetchone()[0]:
-                raise AssertionError("the central already has payments: snapshot its seed before using it")
-
-    def restore(self) -> None:
-        conn = sqlite3.connect(self.db_path, isolation_level=None, timeout=30)
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("DELETE FROM bank_transfers")
-            conn.execute("DELETE FROM payment_bills")
-            conn.execute("DELETE FROM payments")
-            conn.executemany("UPDATE bills SET paid_at = ?, paid_by = ? WHERE id = ?", self.bills)
-            conn.execute("COMMIT")
-        finally:
-            conn.close()
 
 
 async def demo_orders(client: DemoClient) -> dict[str, tuple[Order, ...]]:
