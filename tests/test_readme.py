@@ -19,7 +19,7 @@ def test_ci_runs_the_readmes_test_command() -> None:
 
 
 def test_the_first_command_installs_and_runs_the_kiosk_in_demo_mode() -> None:
-    # tests/kiosk/test_run_command.py runs `kiosk --demo --smoke` for real.
+    # tests/shell/test_run_command.py runs `kiosk --demo --smoke` for real.
     first_block = README.split("```sh\n", 1)[1].split("```", 1)[0]
     assert "python3 -m pip install -e . && kiosk --demo\n" in first_block
 

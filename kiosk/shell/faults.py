@@ -8,7 +8,7 @@ never does), then ``on_fault`` is called on the GUI thread, from the event loop,
 once per ``min_interval`` and never re-enters it.
 
 How PySide6 6.11 reports an exception raised in Python code that Qt called (verified by experiment, see
-tests/test_faults.py, which fails if it changes):
+tests/shell/test_faults.py, which fails if it changes):
 
 - a slot (a signal emitted from C++ or from Python): the exception goes to ``sys.excepthook``; ``emit()``
   returns normally;

@@ -52,7 +52,7 @@ from tests.helpers.widgets import settle, tap
 
 ASSISTED_IDLE_SECONDS = 300
 IDLE_SECONDS = 45
-# A figure left for the speech engine to read ("1.234.567", "1,234"), as tests/test_guidance.py defines it.
+# A figure left for the speech engine to read ("1.234.567", "1,234"), as tests/guidance/test_guidance.py defines it.
 SEPARATED_DIGITS = re.compile(r"\d[.,\u00a0\u202f ]\d{3}")
 ASSIST_BUTTONS = ("assist-repeat", "assist-slower", "assist-contrast", "assist-end")
 

@@ -203,7 +203,7 @@ def test_a_request_saved_while_the_central_was_unreachable_counts_in_the_outbox_
 @pytest.fixture
 def pauses(kiosk: KioskApp, monkeypatch: pytest.MonkeyPatch) -> Pauses:
     # WORKAROUND: the app builds its HeartbeatSender with the real asyncio.sleep and offers no way to pass
-    # another; the sender's own tests inject it (tests/kiosk/test_heartbeat.py). Here the waits are the test's.
+    # another; the sender's own tests inject it (tests/central_client/test_heartbeat.py). Here the waits are the test's.
     waits = Pauses()
     monkeypatch.setattr(kiosk.heartbeat, "_sleep", waits.sleep)
     return waits
