@@ -43,6 +43,16 @@ class Navigator:
         self._stack[-1] = state
         self._notify()
 
+    def swap(self, old: ScreenState, new: ScreenState) -> None:
+        """Put ``new`` where ``old`` (this very state) is in the stack, under other screens too: an outcome that
+        came while a screen was shown over it. Nothing when ``old`` has left the stack."""
+        for i, state in enumerate(self._stack):
+            if state is old:
+                self._stack[i] = new
+                if i == len(self._stack) - 1:
+                    self._notify()
+                return
+
     def back_to(self, depth: int) -> None:
         """Back to the state that was on top when the stack was ``depth`` deep (leaving a whole mode)."""
         if 1 <= depth < len(self._stack):

@@ -96,6 +96,11 @@ class PaymentFlow:
         self._shown: tuple[int, float] | None = None
         # The one follower of that QR, known by its task: only a finished task frees the place for another.
         self._follower: asyncio.Task[None] | None = None
+        # Payments stopped on "no answer" whose screen is still in the stack: the customer may try again under
+        # the same key, so the keeper leaves them alone; once that screen is gone (Back, Home, idle), it settles
+        # them (and cancels what was made).
+        self._unanswered: set[int] = set()
+        navigator.subscribe(self._hand_over_unanswered)
 
     # ------------------------------------------------------------------ choosing
     async def choose_method(self) -> None:
@@ -150,6 +155,7 @@ class PaymentFlow:
         row_id = current.row_id
         if row_id is None:
             return
+        self._unanswered.discard(row_id)  # still the customer's: asked again right now
         self._nav.back()
         await self._open(current.customer, lambda: self._keeper.create(row_id))
 
@@ -166,7 +172,9 @@ class PaymentFlow:
             return
         except OutcomeUnknownError as exc:
             stopped = PaymentStopped(PaymentEnd.UNKNOWN, customer, exc.row.id, exc.row.order)
-            if not self._stopped_at(loading, stopped):
+            if self._stopped_at(loading, stopped):
+                self._unanswered.add(exc.row.id)
+            else:
                 # Nobody is waiting for it: the keeper settles it (and cancels it if it was made).
                 self._keeper.detach(exc.row.id)
             return
@@ -175,6 +183,14 @@ class PaymentFlow:
             await self._abandon(payment)
             return
         self._show(customer, payment)
+
+    def _hand_over_unanswered(self, _: ScreenState) -> None:
+        if not self._unanswered:
+            return
+        on_screen = {s.row_id for s in self._nav.states if isinstance(s, PaymentStopped)}
+        for row_id in self._unanswered - on_screen:
+            self._unanswered.discard(row_id)
+            self._keeper.detach(row_id)
 
     def _stopped_at(self, loading: ScreenState, stopped: PaymentStopped) -> bool:
         log.info("payment stopped: %s", stopped.why.value)
@@ -185,8 +201,9 @@ class PaymentFlow:
 
     # ------------------------------------------------------------------ the QR
     def _show(self, customer: Customer, payment: JournalPayment) -> None:
-        if payment.state is PaymentState.CONFIRMED:  # a replayed key whose money had already come
-            self._received(payment)
+        # A replayed key (Try again) finds its payment as the central has it now: its money may have come, or
+        # its time run out while the customer waited. Its QR is shown only while it can still be paid.
+        if self._ended(customer, payment):
             return
         shown_at = self._clock()
         self._shown = (payment.id, shown_at)
@@ -327,8 +344,12 @@ class PaymentFlow:
         progress = (
             ReceiptProgress.PRINTED if printed.receipt is ReceiptState.PRINTED else ReceiptProgress.FOR_STAFF
         )
+        done = PaymentReceived(printed, progress)
         if self._nav.current is state:
-            self._nav.replace(PaymentReceived(printed, progress))
+            self._nav.replace(done)
             preview = self._preview_of(printed) if progress is ReceiptProgress.PRINTED else None
             if preview is not None:
                 self._nav.go(PrintPreview(preview))
+        else:
+            # A screen over it (Call staff, the idle warning): the customer finds the outcome when they come back.
+            self._nav.swap(state, done)

@@ -247,6 +247,8 @@ class PaymentKeeper:
                 row = await self._cancel(row)
             except CentralError as exc:
                 log.warning("payment %d: cancel failed (%s); reconcile will retry", row.id, exc.code)
+            # Nobody will be shown it: reconcile takes it over (and retries a cancel that failed).
+            self.detach(row.id)
             raise QrRejectedError(problem)
         return row
 
