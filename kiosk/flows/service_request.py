@@ -61,6 +61,8 @@ log = logging.getLogger(__name__)
 IDENTITY_FIELDS = frozenset({"full_name", "id_number", "address"})
 _FORM_KEY = "request_form"
 _HOTLINE_KEY = "request_hotline"
+_CORPORATION_KEY = "corporation"
+_CODE_KEY = "request_code_screen"  # the last code screen of this visit, as the customer last saw it
 # When the central's times cannot be trusted against the kiosk's clock (a clock far off), the usual values.
 _USUAL_RESEND_SECONDS = 60.0
 _USUAL_EXPIRY_SECONDS = 300.0
@@ -117,6 +119,7 @@ class RequestFlow:
         self._clock = clock
         self._now = now
         self._spent_otps: set[str] = set()  # codes that already confirmed a request: never a second one
+        navigator.subscribe(self._remember_code_screen)
 
     # ------------------------------------------------------------------ the catalogue
     async def start(self) -> None:
@@ -141,6 +144,9 @@ class RequestFlow:
         if not isinstance(current, ServiceIntro):
             return
         form = RequestForm(current.service)
+        # A new request knows no account yet: one checked for an earlier request of this visit is not its own.
+        self._session.journey.pop(_HOTLINE_KEY, None)
+        self._session.journey.pop(_CORPORATION_KEY, None)
         if current.service.requires_customer_code:
             self._session.journey[_FORM_KEY] = form
             self._nav.go(EnterCode(purpose=Feature.REQUESTS))
@@ -161,7 +167,7 @@ class RequestFlow:
         )
         if customer is not None:
             self._session.journey[_HOTLINE_KEY] = customer.corporation.hotline
-            self._session.journey["corporation"] = (
+            self._session.journey[_CORPORATION_KEY] = (
                 customer.corporation.name.vi,
                 customer.corporation.name.en,
             )
@@ -292,7 +298,24 @@ class RequestFlow:
             index = next(i for i, f in enumerate(form.service.fields) if f.name in problems)
             self._nav.replace(self._problem_at(form, index, problems[form.service.fields[index].name]))
             return
+        sent = self._session.journey.get(_CODE_KEY)
+        if (
+            isinstance(sent, ConfirmOtp)
+            and sent.otp_id not in self._spent_otps
+            and (sent.form.answer("phone"), sent.form.customer_code)
+            == (form.answer("phone"), form.customer_code)
+            and self._clock() < min(sent.resend_at, sent.expires_at)
+        ):
+            # Back to the review and Confirm again: the code sent a moment ago still stands, and the central would
+            # refuse a new one this soon. The customer types that one.
+            keep = sent.problem if sent.problem in (OtpProblem.LOCKED, OtpProblem.EXPIRED) else None
+            self._nav.go(replace(sent, form=form, typed="", problem=keep))
+            return
         await self._send_code(form, resend=False)
+
+    def _remember_code_screen(self, state: ScreenState) -> None:
+        if isinstance(state, ConfirmOtp):
+            self._session.journey[_CODE_KEY] = state
 
     async def resend(self) -> None:
         current = self._nav.current
@@ -312,9 +335,14 @@ class RequestFlow:
                 index = next((i for i, f in enumerate(form.service.fields) if f.name == "phone"), None)
                 if index is not None:
                     return self._problem_at(form, index, FieldProblem.INVALID_PHONE)
-            if isinstance(below, ConfirmOtp) and isinstance(exc, RateLimited | Unavailable | BadResponse):
-                problem = OtpProblem.TOO_SOON if isinstance(exc, RateLimited) else OtpProblem.UNREACHABLE
-                return replace(below, problem=problem)
+            if isinstance(below, ConfirmOtp) and isinstance(exc, RateLimited):
+                # Resend is offered again only when the central says a new code can be sent.
+                wait = _USUAL_RESEND_SECONDS
+                if exc.retry_after is not None:
+                    wait = _seconds_until(exc.retry_after, self._now(), _USUAL_RESEND_SECONDS)
+                return replace(below, problem=OtpProblem.TOO_SOON, resend_at=self._clock() + wait)
+            if isinstance(below, ConfirmOtp) and isinstance(exc, Unavailable | BadResponse):
+                return replace(below, problem=OtpProblem.UNREACHABLE)
             return None
 
         otp = await self._bills.request(
@@ -337,18 +365,13 @@ class RequestFlow:
 
     def _code_screen(self, form: RequestForm, otp: Otp) -> ConfirmOtp:
         now, start = self._now(), self._clock()
-
-        def seconds_until(moment: datetime, usual: float) -> float:
-            left = (moment - now).total_seconds()
-            return left if 0 <= left <= _MAX_PLAUSIBLE_SECONDS else usual
-
         return ConfirmOtp(
             form=form,
             otp_id=otp.id,
             masked_phone=otp.phone,
             typed="",
-            resend_at=start + seconds_until(otp.resend_after, _USUAL_RESEND_SECONDS),
-            expires_at=start + seconds_until(otp.expires_at, _USUAL_EXPIRY_SECONDS),
+            resend_at=start + _seconds_until(otp.resend_after, now, _USUAL_RESEND_SECONDS),
+            expires_at=start + _seconds_until(otp.expires_at, now, _USUAL_EXPIRY_SECONDS),
             attempts_left=otp.max_attempts,
         )
 
@@ -405,7 +428,7 @@ class RequestFlow:
         self._spent_otps.add(confirmed.otp_id)
         loading: ScreenState = Loading(Waiting.SENDING_REQUEST, form.customer_code or "")
         self._nav.replace(loading)
-        corporation = self._session.journey.get("corporation")
+        corporation = self._session.journey.get(_CORPORATION_KEY)
         summary = {
             "service_code": form.service.code,
             "customer_code": form.customer_code or "",
@@ -442,6 +465,12 @@ class RequestFlow:
             self._nav.replace(RequestSubmitted(form.service, item, progress))
             if preview is not None:
                 self._nav.go(PrintPreview(preview))
+
+
+def _seconds_until(moment: datetime, now: datetime, usual: float) -> float:
+    """Seconds from ``now`` to the central's ``moment``; ``usual`` when the two clocks disagree beyond reason."""
+    left = (moment - now).total_seconds()
+    return left if 0 <= left <= _MAX_PLAUSIBLE_SECONDS else usual
 
 
 def _otp_problem(exc: CentralError) -> OtpProblem | None:
