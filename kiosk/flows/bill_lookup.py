@@ -195,13 +195,21 @@ class BillLookupFlow:
         if not self.accepts_scan():
             return
         reading = code_from_scan(text)
-        current = self._nav.current
-        purpose = current.purpose if isinstance(current, EnterCode) else Feature.BILLS
         if isinstance(reading, FoundCode):
-            await self._handler(purpose)(reading.code)
+            await self._handler(self._scan_purpose())(reading.code)
         else:
             problem = LookupProblem.ID_CARD if isinstance(reading, CitizenId) else LookupProblem.NOT_A_BILL
             self._show_failure(LookupFailed(problem, None, can_retry=False))
+
+    def _scan_purpose(self) -> Feature:
+        """The journey a scanned code belongs to: the keypad's, even under the failure of an earlier try (a bill
+        scanned after a wrong one on the outage keypad is still for the outages); from home, the bills."""
+        for state in reversed(self._nav.states):
+            if isinstance(state, EnterCode):
+                return state.purpose
+            if not isinstance(state, LookupFailed):
+                break
+        return Feature.BILLS
 
     # ------------------------------------------------------------------ the account
     async def look_up(self, code: str) -> None:

@@ -87,6 +87,9 @@ class StaffFlow:
         self._digits: list[str] = []
         self._entry_depth: int | None = None  # the stack depth before staff mode: where leaving returns
         self._unlocked = False
+        # Counts staff visits: an answer awaited in one visit must not show a staff screen after that visit closed
+        # (Back, Home, the staff timeout), even if staff mode has been opened again meanwhile.
+        self._visit = 0
         self._on_close: list[Callable[[], None]] = []
 
     # ------------------------------------------------------------------ state
@@ -143,61 +146,74 @@ class StaffFlow:
         if check.verdict is PinVerdict.OPEN:
             self._unlocked = True
             self._desk.staff_arrived()
-            self._nav.replace(StaffHome(await self._desk.health()))
+            visit = self._visit
+            health = await self._desk.health()
+            if visit == self._visit and isinstance(self._nav.current, StaffPin):
+                self._nav.replace(StaffHome(health))
         else:
             self._nav.replace(StaffPin(0, check))
 
     # ------------------------------------------------------------------ staff screens
     async def refresh(self) -> None:
         if self._unlocked:
-            self._show(StaffHome(await self._desk.health()))
+            visit = self._visit
+            self._show(StaffHome(await self._desk.health()), visit)
 
     async def test_print(self) -> None:
         if self._unlocked:
+            visit = self._visit
             printed = await self._desk.test_print()
             notice = StaffNotice.TEST_PRINTED if printed else StaffNotice.PRINT_FAILED
-            self._show(StaffHome(await self._desk.health(), notice))
+            self._show(StaffHome(await self._desk.health(), notice), visit)
 
     async def paper_replaced(self) -> None:
         if self._unlocked:
+            visit = self._visit
             ready, printed = await self._desk.paper_replaced()
             notice = StaffNotice.PAPER_READY if ready else StaffNotice.PAPER_STILL_OUT
-            self._show(StaffHome(await self._desk.health(), notice, printed))
+            self._show(StaffHome(await self._desk.health(), notice, printed), visit)
 
     async def show_printouts(self) -> None:
         if self._unlocked:
-            self._nav.go(StaffPrintouts(await self._desk.printouts()))
+            visit = self._visit
+            self._open(StaffPrintouts(await self._desk.printouts()), visit)
 
     async def reprint(self, job_id: int) -> None:
         if self._unlocked:
+            visit = self._visit
             printed = await self._desk.reprint(job_id)
             notice = StaffNotice.REPRINTED if printed else StaffNotice.PRINT_FAILED
-            self._show(StaffPrintouts(await self._desk.printouts(), notice))
+            self._show(StaffPrintouts(await self._desk.printouts(), notice), visit)
 
     async def show_pending(self) -> None:
         if self._unlocked:
-            self._nav.go(StaffPending(*await self._desk.pending()))
+            visit = self._visit
+            self._open(StaffPending(*await self._desk.pending()), visit)
 
     async def send_now(self) -> None:
         if self._unlocked:
+            visit = self._visit
             self._desk.send_now()
-            self._show(StaffPending(*await self._desk.pending(), notice=StaffNotice.SENDING))
+            self._show(StaffPending(*await self._desk.pending(), notice=StaffNotice.SENDING), visit)
 
     async def show_report(self) -> None:
         if self._unlocked:
-            self._nav.go(StaffDayReport(await self._desk.day_report()))
+            visit = self._visit
+            self._open(StaffDayReport(await self._desk.day_report()), visit)
 
     async def print_report(self) -> None:
         state = self._nav.current
         if self._unlocked and isinstance(state, StaffDayReport):
+            visit = self._visit
             printed = await self._desk.print_day_report(state.report)
             notice = StaffNotice.REPORT_PRINTED if printed else StaffNotice.PRINT_FAILED
-            self._show(StaffDayReport(state.report, notice))
+            self._show(StaffDayReport(state.report, notice), visit)
 
     async def set_default_language(self, language: Language) -> None:
         if self._unlocked:
+            visit = self._visit
             await self._desk.set_default_language(language)
-            self._show(StaffHome(await self._desk.health(), StaffNotice.LANGUAGE_SET))
+            self._show(StaffHome(await self._desk.health(), StaffNotice.LANGUAGE_SET), visit)
 
     def assist(self) -> None:
         """Staff start assisted mode for the customer beside them: staff mode closes on a fresh home screen."""
@@ -242,14 +258,25 @@ class StaffFlow:
 
     def _leave_mode(self) -> None:
         was_unlocked, self._unlocked = self._unlocked, False
+        self._visit += 1
         self._digits.clear()
         self._entry_depth = None
         if was_unlocked:
             for listener in self._on_close:
                 listener()
 
-    def _show(self, state: StaffHome | StaffPrintouts | StaffPending | StaffDayReport) -> None:
+    def _still_open(self, visit: int) -> bool:
+        """The staff visit an awaited answer belongs to is still the one on screen."""
+        return self._unlocked and visit == self._visit
+
+    def _open(self, state: StaffPrintouts | StaffPending | StaffDayReport, visit: int) -> None:
+        if self._still_open(visit):
+            self._nav.go(state)
+
+    def _show(self, state: StaffHome | StaffPrintouts | StaffPending | StaffDayReport, visit: int) -> None:
         """A refreshed staff screen replaces the one it refreshes (no extra Back step)."""
+        if not self._still_open(visit):
+            return
         if type(self._nav.current) is type(state):
             self._nav.replace(state)
         else:

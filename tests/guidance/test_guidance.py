@@ -235,9 +235,7 @@ def payment(state: PaymentState = PaymentState.PENDING) -> JournalPayment:
     )
 
 
-SERVICES = tuple(
-    Service.model_validate_json(s.model_dump_json()) for s in services_catalog.SERVICES
-)
+SERVICES = tuple(Service.model_validate_json(s.model_dump_json()) for s in services_catalog.SERVICES)
 NEW_CONNECTION = next(s for s in SERVICES if s.code == "new_connection_lv")
 RELOCATION = next(s for s in SERVICES if s.code == "meter_relocation")
 
