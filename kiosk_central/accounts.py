@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from kiosk_central import schemas
 
-CODE_PATTERN = re.compile(r"^P[A-Z][0-9]{11}$")
+# 13 characters: the managing unit's code (6, letters and digits: PC05CC is Điện lực Hội An, PE0100 Điện lực
+# Sài Gòn), then the customer's 7-digit number. The unit code's first two letters name the corporation.
+CODE_PATTERN = re.compile(r"^P[A-Z][0-9A-Z]{4}[0-9]{7}$")
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class InvalidCustomerCodeError(ValueError):
 def corporation_of(code: str) -> CorporationInfo:
     """The corporation a well-formed code belongs to; raises InvalidCustomerCodeError otherwise."""
     if not CODE_PATTERN.fullmatch(code):
-        raise InvalidCustomerCodeError(f"{code!r} is not two letters followed by 11 digits")
+        raise InvalidCustomerCodeError(f"{code!r} is not a 6-character unit code followed by 7 digits")
     try:
         return CORPORATION_BY_PREFIX[code[:2]]
     except KeyError:

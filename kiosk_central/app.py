@@ -69,10 +69,14 @@ requests confirmed by OTP, outages, tariffs, kiosk heartbeats and customers' cal
 """
 
 PRORATION_RULE = (
-    "Each tier's size is prorated: tier kWh × Σ over the billed days of (1 ÷ days in that day's month)"
-    " × households, rounded half up; a whole calendar month gives exactly the tier kWh. When a price or"
-    " VAT change falls inside the period, the period is split there, its kWh shared by days, and each"
-    " part is billed at its own prices and VAT rate."
+    "EVN's method (Circular 16/2014/TT-BCT): each tier's size is prorated as monthly tier kWh × N ÷ T ×"
+    " households, rounded half up, where N is the days from the previous reading date to this reading"
+    " date and T the calendar days of the month before the billing month (the reading date's month); a"
+    " reading on the same day each month gets exactly the monthly sizes. When a price change falls strictly"
+    " inside the period, the old prices get kWh × Nc ÷ N (rounded half up; Nc = days from the previous"
+    " reading to the day the new price starts, which counts to the new price) and the new ones the rest,"
+    " each part with tier sizes by its own days. One VAT rate for the whole bill: the one in force on the"
+    " reading date."
 )
 
 T = TypeVar("T")
@@ -242,12 +246,9 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
     # -------------------------------------------------------------- payments
     @v1.get("/payment-methods", tags=["payments"])
     def get_payment_methods() -> schemas.PaymentMethods:
-        """How customers can pay. Every method is a NAPAS VietQR code, which all these apps scan."""
-        return schemas.PaymentMethods(
-            methods=[
-                schemas.PaymentMethodInfo(method=m, label=lbl) for m, lbl in payments.METHOD_LABELS.items()
-            ]
-        )
+        """How customers can pay, each method with the kind of QR it makes (`payload_kind`). This central makes
+        NAPAS VietQR codes only, which every banking app and the big wallets scan: one method."""
+        return schemas.PaymentMethods(methods=list(payments.PAYMENT_METHODS))
 
     @v1.post("/payments", tags=["payments"], status_code=201)
     def post_payment(body: schemas.PaymentCreate, key: IdempotencyKey, response: Response) -> schemas.Payment:

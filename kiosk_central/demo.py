@@ -51,31 +51,43 @@ CUSTOMERS: tuple[DemoCustomer, ...] = (
         f"{DEMO_TRACKING_CODE}",
     ),
     DemoCustomer(
-        "PD02000234567", "Trần Thị Mai", "Số 45 Phố Hàng Bông, Phường Hoàn Kiếm, Hà Nội", "0987654321",
-        "PD0200", "Điện lực Hoàn Kiếm", "Hoan Kiem Power Company", 3, False, 640, 2, 1,
+        "PD02000234567", "Trần Thị Mai", "Số 45 Phố Bà Triệu, Phường Hai Bà Trưng, Hà Nội", "0987654321",
+        "PD0200", "Điện lực Hai Bà Trưng", "Hai Ba Trung Power Company", 3, False, 640, 2, 1,
         "3 households share the meter (tier limits x3); an emergency outage in progress in the area",
     ),
     DemoCustomer(
-        "PA12000345678", "Hoàng Văn Tiến", "Xóm Bản Piềng, Xã Định Hóa, Tỉnh Thái Nguyên", "0356789012",
-        "PA1200", "Điện lực Định Hóa", "Dinh Hoa Power Company", 1, False, 115, 25, 1,
+        "PA12000345678", "Hoàng Văn Tiến", "Thôn Bản Khiển, Xã Lâm Bình, Tỉnh Tuyên Quang", "0356789012",
+        "PA1200", "Điện lực Tuyên Quang", "Tuyen Quang Power Company", 1, False, 115, 25, 1,
         "One overdue bill, in a mountain district with a planned outage in 3 days",
     ),
     DemoCustomer(
-        "PB05000456789", "Lê Minh Tâm", "Số 8 Đường 30 Tháng 4, Phường Ninh Kiều, TP Cần Thơ", "0771234567",
-        "PB0500", "Điện lực Ninh Kiều", "Ninh Kieu Power Company", 1, False, 190, 6, 0,
+        "PB05000456789", "Lê Minh Tâm", "Số 8 Đường 30 Tháng 4, Phường Tân Ninh, Tỉnh Tây Ninh", "0771234567",
+        "PB0500", "Điện lực Tây Ninh", "Tay Ninh Power Company", 1, False, 190, 6, 0,
         "Fully paid: nothing owed",
     ),
     DemoCustomer(
-        "PC03000567890", "Phạm Thị Lan", "Số 27 Đường Trần Phú, Phường Hải Châu, TP Đà Nẵng", "0905123456",
-        "PC0300", "Điện lực Hải Châu", "Hai Chau Power Company", 1, True, 240, 5, 1,
+        "PC03000567890", "Phạm Thị Lan", "Số 27 Đường Trần Phú, Phường Thuận Hóa, TP Huế", "0905123456",
+        "PC0300", "Điện lực Thừa Thiên Huế", "Thua Thien Hue Power Company", 1, True, 240, 5, 1,
         "Remote-read meter: daily consumption; one unpaid bill",
     ),
     DemoCustomer(
-        "PQ01000678901", "Võ Văn Nam", "Thôn 3, Xã Hòa Vang, TP Đà Nẵng", "0398765432",
-        "PQ0100", "Điện lực Hòa Vang", "Hoa Vang Power Company", 2, False, 420, 0, 1,
-        "Read on the 20th: the bill of 21 Apr - 20 May 2025 spans the 10 May 2025 price change "
+        "PQ01000678901", "Võ Văn Nam", "Thôn Phú Ân Nam 3, Xã Diên Khánh, Tỉnh Khánh Hòa", "0398765432",
+        "PQ0100", "Điện lực Khánh Hòa", "Khanh Hoa Power Company", 2, False, 420, 0, 1,
+        "Read on the 20th: the bill of 20 Apr - 20 May 2025 spans the 10 May 2025 price change "
         "(two parts, both prices); 2 households (8 tenants)",
         reading_day=20,
+    ),
+    # Unit codes with letters, as most of EVNCPC's and many of EVNNPC's are (added after the others, so that
+    # their invoice numbers stay as they were).
+    DemoCustomer(
+        "PC05CC0789012", "Nguyễn Thị Thu", "Số 15 Đường Nguyễn Thái Học, Phường Hội An, TP Đà Nẵng", "0935246810",
+        "PC05CC", "Điện lực Hội An", "Hoi An Power Company", 1, False, 210, 3, 2,
+        "A unit code with letters (PC05CC, Điện lực Hội An): two unpaid bills, the older overdue",
+    ),
+    DemoCustomer(
+        "PA02DH0890123", "Đinh Văn Phúc", "Khu 5, Xã Đoan Hùng, Tỉnh Phú Thọ", "0368135792",
+        "PA02DH", "Điện lực Đoan Hùng", "Doan Hung Power Company", 1, False, 160, 8, 1,
+        "A unit code with letters in the north (PA02DH, Điện lực Đoan Hùng): one unpaid bill",
     ),
 )  # fmt: skip
 
@@ -141,7 +153,8 @@ def _seed_customer(
     periods = list(pairwise(readings))
     for n, (prev, cur) in enumerate(periods):
         kwh = indexes[cur] - indexes[prev]
-        comp = compute_bill(prev + timedelta(days=1), cur, kwh, c.households)
+        # EVN's period runs from the previous reading date to this one (kiosk_central.billing, rule 1).
+        comp = compute_bill(prev, cur, kwh, c.households)
         invoice_counter[0] += 1
         paid = n < len(periods) - c.unpaid_bills
         paid_at = datetime.combine(cur + timedelta(days=5), time(10, 0), VIETNAM) if paid else None
@@ -150,7 +163,7 @@ def _seed_customer(
                    closing_index, multiplier, households, kwh, computation, subtotal, vat_amount, total, due_date,
                    invoice_serial, invoice_number, paid_at, paid_by)
                VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (f"{c.code}-{cur:%Y%m}", c.code, (prev + timedelta(days=1)).isoformat(), cur.isoformat(),
+            (f"{c.code}-{cur:%Y%m}", c.code, prev.isoformat(), cur.isoformat(),
              "MT" + c.code[-8:], indexes[prev], indexes[cur], c.households, kwh, computation_json(comp),
              comp.subtotal, comp.vat_amount, comp.total, (cur + DUE_AFTER_READING).isoformat(), f"1K{cur:%y}TAA",
              f"{invoice_counter[0]:08d}", to_text(paid_at) if paid_at else None, "bank_app" if paid else None),
@@ -164,14 +177,14 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 def _seed_outages(conn: sqlite3.Connection, now: datetime) -> None:
     today = now.astimezone(VIETNAM).date()
     rows = [
-        ("OUT-PA1200-1", "planned", "PA1200", "Xóm Bản Piềng, Bản Quyễn, Xã Định Hóa",
-         "Ban Pieng and Ban Quyen hamlets, Dinh Hoa commune",
+        ("OUT-PA1200-1", "planned", "PA1200", "Thôn Bản Khiển, Thôn Nà Khà, Xã Lâm Bình",
+         "Ban Khien and Na Kha hamlets, Lam Binh commune",
          "Bảo dưỡng đường dây 22 kV", "Maintenance of the 22 kV line",
          _at(today + timedelta(days=3), 7, 30), _at(today + timedelta(days=3), 16, 30)),
-        ("OUT-PA1200-2", "planned", "PA1200", "Toàn Xã Định Hóa", "All of Dinh Hoa commune",
+        ("OUT-PA1200-2", "planned", "PA1200", "Toàn Xã Lâm Bình", "All of Lam Binh commune",
          "Thay máy biến áp", "Replacing a transformer",
          _at(today + timedelta(days=9), 8, 0), _at(today + timedelta(days=9), 11, 0)),
-        ("OUT-PD0200-1", "emergency", "PD0200", "Phố Hàng Bông, Phố Hàng Gai", "Hang Bong and Hang Gai streets",
+        ("OUT-PD0200-1", "emergency", "PD0200", "Phố Bà Triệu, Phố Lê Đại Hành", "Ba Trieu and Le Dai Hanh streets",
          "Sự cố cáp ngầm", "Underground cable fault",
          now - timedelta(hours=1), now + timedelta(hours=2)),
     ]  # fmt: skip

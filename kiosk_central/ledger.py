@@ -8,7 +8,7 @@ from datetime import date, datetime
 from itertools import pairwise
 
 from kiosk_central import accounts, errors, schemas
-from kiosk_central.billing import BillComputation
+from kiosk_central.billing import BillComputation, days_of_month_before
 from kiosk_central.clock import from_text, to_text
 
 
@@ -62,6 +62,7 @@ def computation_json(comp: BillComputation) -> str:
     return json.dumps(
         {
             "days": comp.days,
+            "month_days": comp.month_days,
             "tiers": [
                 {
                     "tier": t.tier,
@@ -116,12 +117,15 @@ def bill_status(row: sqlite3.Row, today: date) -> schemas.BillStatus:
 
 def _bill(row: sqlite3.Row, today: date) -> schemas.Bill:
     comp = json.loads(row["computation"])
+    period_end = date.fromisoformat(row["period_end"])
     return schemas.Bill(
         id=row["id"],
         customer_code=row["customer_code"],
         period_start=row["period_start"],
-        period_end=row["period_end"],
+        period_end=period_end,
         days=comp["days"],
+        # Rows stored before the engine recorded T: it depends only on the reading date.
+        month_days=comp.get("month_days", days_of_month_before(period_end)),
         meter_serial=row["meter_serial"],
         opening_index=row["opening_index"],
         closing_index=row["closing_index"],

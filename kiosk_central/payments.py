@@ -47,12 +47,16 @@ COLLECTION_ACCOUNTS: dict[str, schemas.Recipient] = {
     "EVNHCMC": schemas.Recipient(bank_bin="970407", account_number="19020000444444", account_name="EVNHCMC"),
 }
 
-METHOD_LABELS: dict[schemas.PaymentMethod, schemas.Label] = {
-    "vietqr": schemas.Label(vi="Ứng dụng ngân hàng (VietQR)", en="Banking app (VietQR)"),
-    "momo": schemas.Label(vi="Ví MoMo", en="MoMo wallet"),
-    "zalopay": schemas.Label(vi="Ví ZaloPay", en="ZaloPay wallet"),
-    "vnpay": schemas.Label(vi="VNPay", en="VNPay"),
-}
+PAYMENT_METHODS: tuple[schemas.PaymentMethodInfo, ...] = (
+    schemas.PaymentMethodInfo(
+        method="vietqr",
+        label=schemas.Label(vi="Chuyển khoản VietQR", en="VietQR transfer"),
+        payload_kind="vietqr",
+    ),
+)
+"""What ``GET /v1/payment-methods`` lists: the one kind of code this central makes, a NAPAS VietQR, which any
+banking app and the big wallets (MoMo, ZaloPay, ShopeePay...) scan. No wallet is named as a method: a wallet's
+own QR (MoMo's, VNPAY-QR...) is another format, which this central does not issue."""
 
 # Letters and digits that cannot be mistaken for each other when read off a bank statement.
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -61,7 +65,7 @@ _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 # "HD" (hóa đơn, bill) + the bill id without its dash: 21 characters, within tag 62/08's 25. The bill id
 # fixes it, so every print of a bill's notice carries the same code; payment references start "TT", so
 # the bank's notice says which kind of QR the money came by. Bill ids are `{customer code}-{YYYYMM}`.
-_BILL_REFERENCE = re.compile(r"HD(P[A-Z][0-9]{11})([0-9]{6})")
+_BILL_REFERENCE = re.compile(r"HD(P[A-Z][0-9A-Z]{4}[0-9]{7})([0-9]{6})")
 
 
 def bill_reference(bill_id: str) -> str:

@@ -11,8 +11,13 @@ order, choice fields with options). :func:`validate_fields` is the server's chec
 pure (no clock, no database), so rules that need either ("the end date is not in the past", "the customer code
 exists") belong to the request handler.
 
-Identity fields have the same names in every service (``full_name``, ``id_number``, ``phone`` and, where the
-applicant's own address is asked, ``address``) so the kiosk can prefill them from a scanned citizen ID card.
+Identity fields have the same names in every service (``full_name``, ``id_type``, ``id_number``,
+``id_issue_date``, ``phone`` and, where the applicant's own address is asked, ``address``) so the kiosk can prefill
+them from a scanned citizen ID card. ``id_type`` is the document the applicant identifies with (the documents list
+allows a passport): ``cccd``, a citizen ID card, 12 digits; ``passport_vn``, a Vietnamese passport, one letter and
+7 digits (C1234567); ``passport_foreign``, any other passport, 6 to 9 letters and digits with at least one digit
+(ICAO 9303 gives the number 9 characters; countries use 6 to 9). ``id_number`` is checked as that document's
+number; in a service without ``id_type`` it is a citizen ID number.
 Site addresses are separate fields (``installation_address``, ``new_meter_location``) because the place that
 gets electricity is often not where the applicant is registered as living.
 """
@@ -48,8 +53,18 @@ FieldErrorCode = Literal[
 """What :func:`validate_fields` can say about one field; the kiosk translates each code."""
 FIELD_ERROR_CODES: tuple[FieldErrorCode, ...] = get_args(FieldErrorCode)
 
-IDENTITY_FIELD_NAMES = ("full_name", "id_number", "phone", "address")
-"""Field names the kiosk may prefill: name, ID number and address from a scanned citizen ID card."""
+IDENTITY_FIELD_NAMES = ("full_name", "id_type", "id_number", "id_issue_date", "phone", "address")
+"""Field names with one meaning in every service: the kiosk prefills all but the phone from a scanned citizen ID
+card (name, document, number, issue date, address)."""
+
+ID_DOCUMENT_FIELD = "id_type"
+ID_NUMBERS: dict[str, re.Pattern[str]] = {
+    "cccd": re.compile(r"[0-9]{12}"),  # [0-9], not \d, which admits other scripts' digits
+    "passport_vn": re.compile(r"[A-Z][0-9]{7}"),
+    "passport_foreign": re.compile(r"(?=[A-Z]*[0-9])[A-Z0-9]{6,9}"),
+}
+"""The identity documents (the values of ``id_type``'s options) and the shape of each one's number."""
+_DEFAULT_DOCUMENT = "cccd"  # a service that does not ask which document takes a citizen ID card
 
 
 Label = schemas.Label
@@ -80,6 +95,10 @@ def _check_service(service: Service) -> None:
     if len(set(names)) != len(names):
         raise ValueError(f"service {service.code!r} asks a field twice: {names}")
     for spec in service.fields:
+        if spec.name == ID_DOCUMENT_FIELD and (
+            spec.type != "choice" or not {o.value for o in spec.options} <= ID_NUMBERS.keys()
+        ):
+            raise ValueError(f"service {service.code!r}: {ID_DOCUMENT_FIELD!r} offers documents {ID_NUMBERS}")
         if spec.type not in FIELD_TYPES:
             raise ValueError(f"service {service.code!r}, field {spec.name!r}: unknown type {spec.type!r}")
         if (spec.type == "choice") != bool(spec.options):
@@ -101,7 +120,6 @@ def service_by_code(code: str) -> Service:
 
 # ------------------------------------------------------------------ validation
 _PHONE = re.compile(r"0[35789][0-9]{8}")  # mobile: 10 digits, prefixes 03, 05, 07, 08, 09
-_ID_NUMBER = re.compile(r"[0-9]{12}")  # citizen ID (CCCD); [0-9], not \d, which admits other scripts' digits
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # date.fromisoformat alone also takes 20250102 etc.
 _INTEGER = re.compile(r"-?([0-9]+)")
 # Longer digit strings are out of any range we have, and int() refuses more than ~4300 digits.
@@ -117,13 +135,16 @@ def validate_fields(service: Service, values: Mapping[str, object]) -> dict[str,
     what it checked.
     """
     errors: dict[str, str] = {name: "unknown_field" for name in values if name not in _field_names(service)}
+    document = (
+        values.get(ID_DOCUMENT_FIELD) if ID_DOCUMENT_FIELD in _field_names(service) else _DEFAULT_DOCUMENT
+    )
     for field in service.fields:
         value = values.get(field.name)
         if _is_blank(value):
             if field.required:
                 errors[field.name] = "required"
             continue
-        problem = _check_value(field, value)
+        problem = _check_value(field, value, document)
         if problem is not None:
             errors[field.name] = problem
     return errors
@@ -137,7 +158,7 @@ def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _check_value(field: FormField, value: object) -> FieldErrorCode | None:
+def _check_value(field: FormField, value: object, document: object) -> FieldErrorCode | None:
     match field.type:
         case "text" | "address":
             if not isinstance(value, str):
@@ -157,7 +178,12 @@ def _check_value(field: FormField, value: object) -> FieldErrorCode | None:
             return None if isinstance(value, str) and _PHONE.fullmatch(value) else "invalid_phone"
         case "id_number":
             # A JSON integer would have lost the leading zeros of the province code, so only strings count.
-            return None if isinstance(value, str) and _ID_NUMBER.fullmatch(value) else "invalid_id_number"
+            if not isinstance(value, str):
+                return "invalid_id_number"
+            shape = ID_NUMBERS.get(document) if isinstance(document, str) else None
+            if shape is None:
+                return None  # no document to judge it by: ``id_type``'s own error says what to fix first
+            return None if shape.fullmatch(value) else "invalid_id_number"
         case "yes_no":
             return None if isinstance(value, bool) else "not_a_boolean"
         case _:

@@ -2,7 +2,8 @@
 
 Prices change by decision of the Ministry of Industry and Trade (Bộ Công Thương) and VAT by decree or
 resolution, so both are *data* with an effective date, never constants in a code path: a bill for a past
-period is computed with the prices and the rate in force on each of its days (see `kiosk_central.billing`).
+period is computed with the prices in force on its days (split where they change) and the VAT rate in force on
+its reading date (see `kiosk_central.billing`).
 To add a price change, append a `TariffSchedule`; to add a VAT change, append a `VatPeriod`. Nothing else
 needs to change, even when a schedule has a different number of tiers (Decision 14/2025/QĐ-TTg moves to
 5 tiers at the next adjustment).
@@ -100,8 +101,8 @@ RESIDENTIAL_SCHEDULES: tuple[TariffSchedule, ...] = (
 
 VAT_PERIODS: tuple[VatPeriod, ...] = (
     VatPeriod(date(2023, 1, 1), Decimal("0.10"), "Law on VAT 13/2008/QH12 (as amended): statutory 10%"),
-    # One period, not five: consecutive instruments kept the same 8% without a gap, and a VAT change splits a
-    # billing period into segments, so splitting here would only add segments with identical rates.
+    # One period, not five: consecutive instruments kept the same 8% without a gap. (A bill takes the rate in
+    # force on its reading date, so more periods with the same rate would change nothing anyway.)
     # NOTE: only the 2025-07-01..2026-12-31 reduction is confirmed in DOMAIN.md; the 2023-07-01..2025-06-30
     # part rests on the decrees named below (electricity was not on their exclusion lists).
     VatPeriod(

@@ -127,7 +127,8 @@ def test_demo_customers_as_json(tmp_path: Path) -> None:
     result = kiosk("demo-customers", "--json", home=tmp_path)
     assert result.returncode == 0, result.stderr
     customers = json.loads(result.stdout)
-    assert len(customers) == 6
+    assert len(customers) == 8
+    assert {"PC05CC0789012", "PA02DH0890123"} <= {c["code"] for c in customers}  # unit codes with letters
     assert {"code", "name", "corporation", "unpaid_bills", "shows"} <= set(customers[0])
 
 

@@ -23,7 +23,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 Money = Annotated[int, Field(ge=0, description="Whole đồng (VND has no minor unit).")]
 
-PaymentMethod = Literal["vietqr", "momo", "zalopay", "vnpay"]
+# A central names its own methods; the kiosk knows kinds of payload (what the QR is), not methods.
+PaymentMethod = str
+PayloadKind = Literal["vietqr", "provider_qr"]
 PaymentStatus = Literal["pending", "paid", "expired", "cancelled"]
 BillStatus = Literal["unpaid", "pending_payment", "paid", "overdue"]
 BillFilter = Literal["unpaid", "all"]
@@ -103,12 +105,15 @@ class TierLine(CentralModel):
     kwh: int = Field(ge=0)
     unit_price: Money
     amount: Money
-    limit_kwh: int | None
-    segment_start: date
+    limit_kwh: int | None  # the tier's size in its part: monthly size × part days ÷ month_days × households
+    segment_start: date  # the boundaries of the part (segment) the line belongs to
     segment_end: date
 
 
 class BillSegment(CentralModel):
+    """A part of a bill at one price list. Consecutive parts share a boundary date (the day the new price
+    starts, which counts to it), and `days` = end − start, so the parts' days add up to the bill's."""
+
     start: date
     end: date
     days: int
@@ -124,11 +129,17 @@ class VatLine(CentralModel):
 
 
 class Bill(CentralModel):
+    """A monthly bill as EVN prints it: from the previous reading date (`period_start`) to the reading date
+    (`period_end`, whose month names the bill), `days` = period_end − period_start."""
+
     id: str
     customer_code: str
     period_start: date
     period_end: date
     days: int
+    # EVN's T: days of the month before the billing month, which tier limits are divided by. None from a
+    # central that does not send it; the bill screen then explains the limits without the division.
+    month_days: int | None = None
     meter_serial: str
     opening_index: int
     closing_index: int
@@ -208,8 +219,13 @@ class BillPaymentQr(CentralModel):
 
 
 class PaymentMethodInfo(CentralModel):
+    """One way to pay. ``payload_kind``: ``vietqr``, a NAPAS VietQR any banking or wallet app scans;
+    ``provider_qr``, one provider's own format, scanned only by its app; any other value (a newer central's) is
+    a code this kiosk does not know how to offer, and is left out (:func:`kiosk.payments.methods.offered`)."""
+
     method: PaymentMethod
     label: Label
+    payload_kind: str
 
 
 class PaymentMethods(CentralModel):

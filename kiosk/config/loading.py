@@ -105,7 +105,8 @@ def _env_value(raw: str, field: FieldInfo) -> object:
         # Validation then says what kind of value the key wants, quoting this one. RecursionError: tomllib
         # parses nested arrays recursively, so a value of a few thousand "[" exhausts the stack.
         return raw
-    return value if isinstance(value, bool | int | float) else raw
+    # A list too: `KIOSK__UNITS=[{code = "PC05CC", name = "Điện lực Hội An"}]` (TOML's inline tables).
+    return value if isinstance(value, bool | int | float | list) else raw
 
 
 def _unknown_key(key: str) -> str:
@@ -175,7 +176,14 @@ def _problem(error: ErrorDetails) -> str:
         case "string_type":
             return 'must be text (in "quotes" in the file)'
         case "model_type" | "model_attributes_type" | "dict_type":
-            return f"must be a table ([{'.'.join(str(p) for p in error['loc'])}] in the file)"
+            loc = error["loc"]
+            if loc and isinstance(loc[-1], int):  # an entry of a list of tables: [[units]]
+                return f"must be a table ([[{'.'.join(str(p) for p in loc[:-1])}]] in the file)"
+            return f"must be a table ([{'.'.join(str(p) for p in loc)}] in the file)"
+        case "tuple_type" | "list_type":
+            return f"must be a list of tables ([[{'.'.join(str(p) for p in error['loc'])}]] in the file)"
+        case "too_long":
+            return f"may list at most {ctx['max_length']}"
         case "path_type":
             return "must be a path"
         case "greater_than_equal":
@@ -196,10 +204,21 @@ def _problem(error: ErrorDetails) -> str:
     return message[:1].lower() + message[1:]
 
 
+def _within(loc: tuple[int | str, ...]) -> tuple[str, str]:
+    """The key an error is under, and where inside its value: ``("units", 1, "code")`` is the key ``units``,
+    "entry 2, code" (counted from 1, as an operator counts the ``[[units]]`` tables in the file)."""
+    parts = [str(part) for part in loc]
+    for end in range(len(parts) - 1, 0, -1):
+        if ".".join(parts[:end]) in KEYS:
+            inner = (f"entry {int(part) + 1}" if part.isdigit() else part for part in parts[end:])
+            return ".".join(parts[:end]), ", ".join(inner)
+    return ".".join(parts), ""
+
+
 def _config_error(error: ErrorDetails, sources: Mapping[str, str]) -> ConfigError:
-    key = ".".join(str(part) for part in error["loc"])
+    key, within = _within(error["loc"])
     if error["type"] == "extra_forbidden":
-        problem = _unknown_key(key)
+        problem = "unknown key" if within else _unknown_key(key)
     else:
         problem = _problem(error)
         value = error.get("input")
@@ -209,7 +228,7 @@ def _config_error(error: ErrorDetails, sources: Mapping[str, str]) -> ConfigErro
             and isinstance(value, str | int | float | bool | Path)
         ):
             problem += f" (got {_describe(str(value) if isinstance(value, Path) else value)})"
-    return ConfigError(key, problem, source=sources.get(key))
+    return ConfigError(key, f"{within}: {problem}" if within else problem, source=sources.get(key))
 
 
 def load_settings(

@@ -213,6 +213,40 @@ class HeartbeatSettings(_Section):
     every_seconds: float = Field(default=60.0, ge=10, le=3600)
 
 
+# A unit code: a customer code's first 6 characters. kiosk.customer.code owns the rule, but the layers keep the
+# config below it, so the corporation prefixes (PA, PB, PC, PD, PE, PH, PK, PM, PN, PP, PQ) are spelled out here
+# and tests/config compares the two.
+_UNIT_CODE = re.compile(r"P[ABCDEHKMNPQ][0-9A-Z]{4}")
+MAX_UNITS = 8
+"""As many units as the customer-code screen shows as one-tap choices without scrolling, in two columns."""
+
+
+class UnitSettings(_Section):
+    """A unit whose customers come to this kiosk: offered on the customer-code screen as one tap, by its name."""
+
+    code: str
+    # What fits on a choice button in large text; the name as the unit's bills print it ("Điện lực Hội An").
+    name: str = Field(min_length=1, max_length=40)
+
+    @field_validator("code")
+    @classmethod
+    def _unit_code(cls, value: str) -> str:
+        if not _UNIT_CODE.fullmatch(value):
+            raise ValueError(
+                "must be a unit code: the first 6 characters of its customers' codes, capital letters and"
+                " digits, starting with a corporation prefix (PA, PB, PC, PD, PE, PH, PK, PM, PN, PP, PQ),"
+                ' e.g. "PC05CC"'
+            )
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _trimmed(cls, value: str) -> str:
+        if value != value.strip():
+            raise ValueError("must not start or end with spaces")
+        return value
+
+
 class Settings(_Section):
     """Everything a kiosk is configured with. Frozen: built once at start, then only read."""
 
@@ -229,6 +263,8 @@ class Settings(_Section):
     staff: StaffSettings = Field(default_factory=StaffSettings)
     speech: SpeechSettings = Field(default_factory=SpeechSettings)
     heartbeat: HeartbeatSettings = Field(default_factory=HeartbeatSettings)
+    # Not strict: TOML gives a list, the settings keep a tuple (frozen all the way down).
+    units: tuple[UnitSettings, ...] = Field(default=(), max_length=MAX_UNITS, strict=False)
     # No default here: load_settings supplies the platform's data directory from the environment it is
     # given, so that tests never touch the real one. Not strict: TOML and env give text, demo gives a Path.
     data_dir: Path = Field(strict=False)
@@ -242,6 +278,15 @@ class Settings(_Section):
             raise ValueError(
                 "must be letters, digits, '-', '_' or '.' (up to 64), starting with a letter or digit"
             )
+        return value
+
+    @field_validator("units")
+    @classmethod
+    def _each_unit_once(cls, value: tuple[UnitSettings, ...]) -> tuple[UnitSettings, ...]:
+        codes = [unit.code for unit in value]
+        twice = next((code for code in codes if codes.count(code) > 1), None)
+        if twice is not None:
+            raise ValueError(f"lists the unit {twice} twice")
         return value
 
     @field_validator("data_dir")

@@ -1,8 +1,10 @@
 """Customer codes (mã khách hàng): check what a customer types, group it for reading, find it in a scan.
 
-A code is two letters naming the power corporation, then 11 digits: ``PE01000123456``. The kiosk checks a
-code before asking the central for it, so that a typo gets a plain answer on the keypad screen ("3 more
-digits", "PZ is not a customer code prefix") instead of a round trip and a generic "not found".
+A code is 13 characters: the code of the unit that manages the account (6 characters, letters and digits:
+``PC05CC`` is Điện lực Hội An, ``PE0100`` Điện lực Sài Gòn), then the customer's 7-digit number:
+``PC05CC0123456``. The unit code's first two letters name the power corporation (``PC`` is EVNCPC). The kiosk
+checks a code before asking the central for it, so that a typo gets a plain answer on the keypad screen ("3
+more digits", "PZ is not a customer code prefix") instead of a round trip and a generic "not found".
 
 The rule mirrors the reference server's (``kiosk_central.accounts.CODE_PATTERN`` and
 ``CORPORATION_BY_PREFIX``); an import-linter contract keeps the kiosk from importing the server, so a test
@@ -30,18 +32,22 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CODE_LENGTH",
+    "CODE_RULE",
     "CORPORATION_BY_PREFIX",
     "DIGITS",
     "PREFIXES",
+    "UNIT_LENGTH",
     "CitizenId",
     "CodeCheck",
     "CodeProblem",
     "FoundCode",
     "NotACustomerCode",
     "ScanReading",
+    "UnitChoice",
     "check_code",
     "code_from_scan",
     "group_code",
+    "is_unit_code",
     "normalise_code",
     "scanned_text",
 ]
@@ -58,19 +64,29 @@ CORPORATION_BY_PREFIX: Mapping[str, CorporationCode] = MappingProxyType(
 """Which corporation a prefix belongs to; a prefix not listed belongs to none, so the code is not one."""
 
 PREFIXES: tuple[str, ...] = tuple(sorted(CORPORATION_BY_PREFIX))
-DIGITS = 11
-CODE_LENGTH = 2 + DIGITS
+UNIT_LENGTH = 6
+"""The unit code: the prefix, then 4 letters or digits (``PC05CC``, ``PE0100``, ``PNHL00``)."""
+DIGITS = 7
+"""The customer's number within the unit: digits only."""
+CODE_LENGTH = UNIT_LENGTH + DIGITS
+CODE_RULE = r"P[A-Z][0-9A-Z]{4}[0-9]{7}"
+"""The shape of a code (the prefix must also be one of :data:`PREFIXES`); the contract states the same."""
 
+_UNIT = re.compile(r"P[A-Z][0-9A-Z]{4}")
 # People and printed bills separate groups with these; none of them is ever part of a code.
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212.]+")
 _LETTER = re.compile(r"[A-Z]")
+_UNIT_CHARACTERS = re.compile(r"[0-9A-Z]*")
 _DIGITS_ONLY = re.compile(r"[0-9]*")
-# A code-shaped token inside longer text: compact (PE01000123456), or grouped as a bill prints it
-# (PE01 000 123 456, also with dots or dashes). Never glued to letters or digits, so a longer number or
-# word is not cut down to a code; a grouped one may not run on into another digit group either.
+# A code-shaped token inside longer text. Never glued to letters or digits, so that a longer number or word is
+# not cut down to a code; a grouped one may not run on into another digit group either. Three forms:
+# compact, as the bill prints it (PC05CC0123456); the unit, then the number whole or as this kiosk groups it
+# (PC05CC 012 3456, also with dots or dashes); and the grouping earlier versions of this kiosk printed on
+# slips and receipts, for all-digit units (PE01 000 123 456).
 _TOKEN = re.compile(
     r"(?<![A-Za-z0-9])(?:"
-    r"([A-Za-z]{2}[0-9]{11})(?![A-Za-z0-9])"
+    r"([A-Za-z]{2}[0-9A-Za-z]{4}[0-9]{7})(?![A-Za-z0-9])"
+    r"|([A-Za-z]{2}[0-9A-Za-z]{4}[ .\-][0-9]{3}[ .\-]?[0-9]{4})(?![A-Za-z0-9]|[ .\-][0-9])"
     r"|([A-Za-z]{2}[0-9]{2}(?:[ .\-][0-9]{3}){3})(?![A-Za-z0-9]|[ .\-][0-9])"
     r")"
 )
@@ -82,6 +98,16 @@ _CITIZEN_ID_NUMBER = re.compile(r"[0-9]{12}")
 _EDGE_NOISE = "".join(map(chr, range(0x21))) + "\x7f"
 
 
+@dataclass(frozen=True)
+class UnitChoice:
+    """A unit whose customers the kiosk serves, offered on the keypad as one tap: ``PC05CC``, "Điện lực Hội An".
+
+    The name is the unit's own, as its bills print it: the same in every language."""
+
+    code: str
+    name: str
+
+
 class CodeProblem(StrEnum):
     """What is wrong with a (possibly half-typed) code; each value maps to one sentence on the screen."""
 
@@ -89,12 +115,16 @@ class CodeProblem(StrEnum):
     """The text does not start with two letters: empty, one letter so far, or digits first."""
     UNKNOWN_PREFIX = "unknown_prefix"
     """Starts with letters that begin no known prefix (``PZ``, ``X``): not a code of any corporation."""
+    UNIT_INCOMPLETE = "unit_incomplete"
+    """Prefix fine, fewer than 6 characters of the unit code: see :attr:`CodeCheck.unit_missing`."""
+    BAD_UNIT_CHARACTER = "bad_unit_character"
+    """Something other than a letter A-Z or a digit in the unit code (``PC05C@``, ``PA02ĐH``)."""
     NOT_DIGITS = "not_digits"
-    """Something other than a digit after the two letters."""
+    """Something other than a digit among the 7 digits after the unit code."""
     TOO_SHORT = "too_short"
-    """Prefix fine, fewer than 11 digits: see :attr:`CodeCheck.digits_missing`."""
+    """Unit code complete, fewer than 7 digits after it: see :attr:`CodeCheck.digits_missing`."""
     TOO_LONG = "too_long"
-    """More than 11 digits: probably a digit typed twice, or another number from the bill."""
+    """More than 7 digits after the unit code: probably a digit typed twice, or another number from the bill."""
 
 
 @dataclass(frozen=True)
@@ -107,13 +137,22 @@ class CodeCheck:
     """None when the text is a complete, well-formed code."""
     on_track: bool
     """Everything so far can still begin a valid code: while typing, show progress rather than an error."""
+    unit_missing: int
+    """How many more characters the unit code needs; 0 once it has 6, or when the text cannot become a code."""
     digits_missing: int
-    """How many more digits the code needs; 0 once complete, or when the text cannot become a code."""
+    """How many more digits the code needs after its unit code (all 7 while the unit code is incomplete); 0
+    once complete, or when the text cannot become a code."""
 
     @property
     def complete(self) -> bool:
         """A well-formed code with a known prefix (whether the account exists is the central's answer)."""
         return self.problem is None
+
+    @property
+    def unit(self) -> str | None:
+        """The unit code, once all 6 characters are there and can begin a code; else None."""
+        unit = self.code[:UNIT_LENGTH]
+        return unit if is_unit_code(unit) else None
 
     @property
     def corporation(self) -> CorporationCode | None:
@@ -122,18 +161,25 @@ class CodeCheck:
 
 
 def normalise_code(text: str) -> str:
-    """``pe01-000 123.456`` → ``PE01000123456``: what a person types or reads off a bill, in one form."""
+    """``pc05cc-012 3456`` → ``PC05CC0123456``: what a person types or reads off a bill, in one form."""
     return _SEPARATORS.sub("", text).upper()
+
+
+def is_unit_code(text: str) -> bool:
+    """Whether ``text`` (already normalised) is a whole unit code with a known prefix: ``PC05CC``, ``PE0100``."""
+    return _UNIT.fullmatch(text) is not None and text[:2] in CORPORATION_BY_PREFIX
 
 
 def check_code(text: str) -> CodeCheck:
     """Check ``text`` (normalised first) as a customer code, complete or still being typed."""
     code = normalise_code(text)
-    prefix, digits = code[:2], code[2:]
+    prefix, unit_rest, digits = code[:2], code[2:UNIT_LENGTH], code[UNIT_LENGTH:]
 
     def verdict(problem: CodeProblem | None, *, on_track: bool) -> CodeCheck:
-        missing = max(0, DIGITS - len(digits)) if on_track else 0
-        return CodeCheck(code, problem, on_track, missing)
+        if not on_track:
+            return CodeCheck(code, problem, on_track, 0, 0)
+        unit_missing = max(0, UNIT_LENGTH - len(code))
+        return CodeCheck(code, problem, on_track, unit_missing, max(0, DIGITS - len(digits)))
 
     if not prefix:
         return verdict(CodeProblem.NO_PREFIX, on_track=True)
@@ -147,7 +193,12 @@ def check_code(text: str) -> CodeCheck:
         return verdict(CodeProblem.NO_PREFIX, on_track=False)
     if prefix not in CORPORATION_BY_PREFIX:
         return verdict(CodeProblem.UNKNOWN_PREFIX, on_track=False)
-    if not _DIGITS_ONLY.fullmatch(digits):  # [0-9], not str.isdigit: "²" and "٣" are digits to Python
+    # [0-9A-Z], not str.isalnum: "Đ", "²" and "٣" are letters and digits to Python, never part of a code.
+    if not _UNIT_CHARACTERS.fullmatch(unit_rest):
+        return verdict(CodeProblem.BAD_UNIT_CHARACTER, on_track=False)
+    if len(code) < UNIT_LENGTH:
+        return verdict(CodeProblem.UNIT_INCOMPLETE, on_track=True)
+    if not _DIGITS_ONLY.fullmatch(digits):
         return verdict(CodeProblem.NOT_DIGITS, on_track=False)
     if len(digits) < DIGITS:
         return verdict(CodeProblem.TOO_SHORT, on_track=True)
@@ -157,15 +208,17 @@ def check_code(text: str) -> CodeCheck:
 
 
 def group_code(code: str) -> str:
-    """``PE01000123456`` → ``PE01 000 123 456``, so a customer can compare it with the bill at a glance.
+    """``PC05CC0123456`` → ``PC05CC 012 3456``, so a customer can compare it with the bill at a glance.
 
-    The first group is the prefix and the next two digits, then groups of three, as far as the text goes:
-    it works on half-typed codes too. Only spaces are added; normalise first if a person typed ``code``.
+    The bill prints the code unbroken; the space after the unit code shows its two parts (the unit the customer
+    chose, the number they typed), and the 7 digits are split 3 + 4, as people read a number of that length
+    aloud, so that each part is short enough to hold in mind while looking back at the paper. It works on
+    half-typed codes too. Only spaces are added; normalise first if a person typed ``code``.
     """
-    if len(code) <= 4:
+    if len(code) <= UNIT_LENGTH:
         return code
-    head, tail = code[:4], code[4:]
-    return " ".join([head, *(tail[i : i + 3] for i in range(0, len(tail), 3))])
+    unit, digits = code[:UNIT_LENGTH], code[UNIT_LENGTH:]
+    return " ".join([unit, *(part for part in (digits[:3], digits[3:]) if part)])
 
 
 # ---------------------------------------------------------------------------------------------- scans
@@ -260,10 +313,8 @@ def _codes_in_vietqr(text: str) -> list[str] | None:
 
 
 def _codes_in_text(text: str) -> list[str]:
-    codes = (
-        _GROUP_SEPARATOR.sub("", compact or grouped).upper() for compact, grouped in _TOKEN.findall(text)
-    )
-    return [code for code in codes if code[:2] in CORPORATION_BY_PREFIX]
+    codes = (_GROUP_SEPARATOR.sub("", "".join(forms)).upper() for forms in _TOKEN.findall(text))
+    return [code for code in codes if check_code(code).complete]
 
 
 def _one(codes: list[str]) -> ScanReading:

@@ -8,6 +8,7 @@ import asyncio
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from kiosk.customer.code import UnitChoice
 from kiosk.demo.simulator import DemoClient
 from kiosk.flows.states import ScreenState
 from kiosk.payments.keeper import PaymentKeeper
@@ -27,7 +28,7 @@ async def gallery_states(kiosk_app: KioskApp, tmp: Path) -> dict[str, ScreenStat
         "idle-warning": IdleWarning(17),
         "print-preview": PrintPreview(_sample_printout(kiosk_app)),
     }
-    states |= await bill_screen_states(client)
+    states |= await bill_screen_states(client, kiosk_app.bills.units)
     states |= await payment_screen_states(client, kiosk_app.keeper)
     states |= await request_screen_states(client, tmp)
     states |= await outage_screen_states(client, tmp)
@@ -35,8 +36,11 @@ async def gallery_states(kiosk_app: KioskApp, tmp: Path) -> dict[str, ScreenStat
     return states
 
 
-async def bill_screen_states(client: DemoClient) -> dict[str, ScreenState]:
-    """The bill lookup screens with the demo customers' real data, as the central sends it."""
+async def bill_screen_states(
+    client: DemoClient, units: tuple[UnitChoice, ...] = ()
+) -> dict[str, ScreenState]:
+    """The bill lookup screens with the demo customers' real data, as the central sends it; ``units``, those the
+    kiosk offers on its code screen."""
     from kiosk.flows.bill_lookup import paid_in_last_months
     from kiosk.flows.states.bills import (
         AccountOverview,
@@ -81,7 +85,10 @@ async def bill_screen_states(client: DemoClient) -> dict[str, ScreenState]:
         for problem in LookupProblem
     }
     return failures | {
-        "enter-code": EnterCode("PE", "0100012"),
+        # The code screen's three steps: the unit with one tap, another unit's code typed, the 7 digits.
+        "enter-code-units": EnterCode(units=units),
+        "enter-code-other-unit": EnterCode("PA02D", typing_unit=True, units=units),
+        "enter-code": EnterCode("PC05CC", "0789", units=units),
         "loading": Loading(Waiting.ACCOUNT, code),
         "account": AccountOverview(customer, unpaid),
         "account-nothing-due": AccountOverview(paid_up, paid_up_bills),
@@ -97,7 +104,10 @@ async def bill_screen_states(client: DemoClient) -> dict[str, ScreenState]:
 
 async def payment_screen_states(client: DemoClient, keeper: PaymentKeeper) -> dict[str, ScreenState]:
     """The payment screens with real payments the demo central made through the kiosk's own keeper (and, for
-    "received", was paid)."""
+    "received", was paid). The demo central makes VietQR codes only, so the kiosk never asks which code; the
+    choice is shown as a central offering a provider's own code would have it (a made-up wallet: no real
+    wallet's name over a code that is not its own)."""
+    from kiosk.central.models import Label, PaymentMethodInfo
     from kiosk.flows.states.payment import (
         ChooseMethod,
         PayByQr,
@@ -117,7 +127,7 @@ async def payment_screen_states(client: DemoClient, keeper: PaymentKeeper) -> di
     keeper.detach(shown.id)  # no flow follows it: the kiosk's reconciler may settle it
     other = await client.customer("PA12000345678")
     paid_bills = (await client.bills(other.code, "unpaid")).bills
-    paid = await keeper.open(order_for(other, paid_bills, methods.methods[1], "vi"))
+    paid = await keeper.open(order_for(other, paid_bills, methods.methods[0], "vi"))
     await client.sim_bank_transfer(paid.reference or "", paid.amount)
     paid = await keeper.refresh(paid.id)
     keeper.detach(paid.id)
@@ -125,7 +135,19 @@ async def payment_screen_states(client: DemoClient, keeper: PaymentKeeper) -> di
         f"payment-{why.value.replace('_', '-')}": PaymentStopped(why, customer) for why in PaymentEnd
     }
     return stopped | {
-        "choose-method": ChooseMethod(customer, tuple(unpaid.bills), tuple(methods.methods)),
+        "choose-method": ChooseMethod(
+            customer,
+            tuple(unpaid.bills),
+            (
+                *methods.methods,
+                PaymentMethodInfo(
+                    method="demo_wallet",
+                    label=Label(vi="Ví DemoPay", en="DemoPay wallet"),
+                    payload_kind="provider_qr",
+                ),
+            ),
+        ),
+        "choose-method-none": ChooseMethod(customer, tuple(unpaid.bills), ()),
         "pay-by-qr": PayByQr(customer, shown, seconds_left=14 * 60 + 32),
         "pay-by-qr-checking": PayByQr(customer, shown, seconds_left=0, checking=True),
         "payment-received": PaymentReceived(paid, ReceiptProgress.PRINTED),
@@ -164,7 +186,12 @@ async def request_screen_states(client: DemoClient, tmp: Path) -> dict[str, Scre
     await client.verify_otp(otp.id, sms.code)
     service = next(s for s in services if s.code == "new_connection_lv")
     card = CitizenCard(
-        "079088001234", "Nguyễn Thị Hương", date(1988, 4, 15), "female", "12 Lý Tự Trọng, TP Hồ Chí Minh"
+        "079088001234",
+        "Nguyễn Thị Hương",
+        date(1988, 4, 15),
+        "female",
+        "12 Lý Tự Trọng, TP Hồ Chí Minh",
+        date(2021, 5, 20),
     )
     form = RequestForm(service).prefilled(card)
     for spec in service.fields:
@@ -199,9 +226,15 @@ async def request_screen_states(client: DemoClient, tmp: Path) -> dict[str, Scre
         "id-consent": IdConsent(blank),
         "scan-id-card": ScanIdCard(blank),
         "scan-id-card-unreadable": ScanIdCard(blank, IdCardProblem.UNREADABLE),
+        "scan-id-card-refused": ScanIdCard(blank, IdCardProblem.ID_NUMBER_LENGTH),
         "fill-field-text": FillField(blank, index["text"], "Nguyễn Thị Hư"),
         "fill-field-from-card": FillField(form, index["address"], form.answer("address")),
         "fill-field-digits": FillField(blank, index["id_number"], "07908800"),
+        "fill-field-passport": FillField(
+            blank.answered("full_name", "John Smith").answered("id_type", "passport_foreign"),
+            index["id_number"],
+            "X1234",
+        ),
         "fill-field-date-problem": FillField(
             RequestForm(dated),
             next(i for i, f in enumerate(dated.fields) if f.type == "date"),
@@ -328,6 +361,7 @@ def staff_screen_states(tmp: Path, *, kiosk_id: str, now: datetime) -> dict[str,
             *method,
             "vi",
             assisted=n == 2,  # staff helped this customer: the report counts it
+            payload_kind="provider_qr" if method[0] == "demo_wallet" else "vietqr",
         )
         row = journal.begin(order, f"screenshot-staff-{n}", at)
         reference = f"TT{code}{('K7M2QX', 'PA4R9T', 'W3HNB8', 'Q2ZC6D', 'M9XT4K', 'H6RV2N')[n]}"
@@ -345,19 +379,21 @@ def staff_screen_states(tmp: Path, *, kiosk_id: str, now: datetime) -> dict[str,
             journal.status(row.id, "paid", at + timedelta(minutes=2), at + timedelta(minutes=2))
         return row.id
 
-    vietqr = ("vietqr", "Ứng dụng ngân hàng (VietQR)", "Banking app (VietQR)")
-    momo = ("momo", "Ví MoMo", "MoMo wallet")
+    vietqr = ("vietqr", "Chuyển khoản VietQR", "VietQR transfer")
+    # The made-up wallet of the "choose-method" scenario, as a central offering its own code would name it: the
+    # report has a line per method.
+    wallet = ("demo_wallet", "Ví DemoPay", "DemoPay wallet")
     for n, (code, amount, method) in enumerate(
         (
             ("PE01000123456", 486_200, vietqr),
-            ("PA12000345678", 1_254_000, momo),
+            ("PA12000345678", 1_254_000, wallet),
             ("PD02000234567", 312_700, vietqr),
         )
     ):
         journal.receipt_done(pay(n, code, amount, method, paid=True), ReceiptState.PRINTED, None, now)
     unprinted = pay(3, "PB05000456789", 742_500, vietqr, paid=True)
     journal.receipt_done(unprinted, ReceiptState.FOR_STAFF, None, now)
-    pay(4, "PC03000567890", 205_300, momo, paid=False)
+    pay(4, "PC03000567890", 205_300, vietqr, paid=False)
     expired = pay(5, "PE01000765432", 158_900, vietqr, paid=False)
     journal.status(expired, "expired", None, morning + timedelta(minutes=100))
     payments = journal.all()

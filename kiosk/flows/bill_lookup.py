@@ -10,8 +10,9 @@ customer has moved on (Back, Home, timeout) is dropped rather than pulling them 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -36,7 +37,15 @@ from kiosk.central.models import (
     Tariffs,
 )
 from kiosk.customer.bill_parts import lines_add_up
-from kiosk.customer.code import DIGITS, PREFIXES, CitizenId, FoundCode, check_code, code_from_scan
+from kiosk.customer.code import (
+    DIGITS,
+    UNIT_LENGTH,
+    CitizenId,
+    FoundCode,
+    UnitChoice,
+    check_code,
+    code_from_scan,
+)
 from kiosk.flows.navigation import Navigator
 from kiosk.flows.session import CustomerSession
 from kiosk.flows.states import ScreenState
@@ -47,6 +56,7 @@ from kiosk.flows.states.bills import (
     ChooseBills,
     ConsumptionHistory,
     EnterCode,
+    EntryStep,
     LookupFailed,
     LookupProblem,
     PaidHistory,
@@ -56,6 +66,9 @@ from kiosk.flows.states.frame import Feature, Home, Loading, PrintPreview, Waiti
 log = logging.getLogger(__name__)
 
 HISTORY_MONTHS = 12
+# The keys of the two keypads: [0-9] and [A-Z], not str.isdigit / isalpha ("²" and "Đ" are neither here).
+_DIGIT_KEYS = frozenset("0123456789")
+_UNIT_KEYS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 T = TypeVar("T")
 
@@ -128,8 +141,11 @@ class BillLookupFlow:
         print_notice: BillNoticePrinter,
         today: Callable[[], date],
         in_flight: Callable[[], frozenset[str]] = frozenset,
+        units: Sequence[UnitChoice] = (),
     ) -> None:
+        """``units``: the units whose customers come to this kiosk (its configuration), offered on the keypad."""
         self._source = source
+        self._units = tuple(units)
         self._in_flight = in_flight
         self._nav = navigator
         self._session = session
@@ -140,42 +156,79 @@ class BillLookupFlow:
         self._handlers: dict[Feature, Callable[[str], Awaitable[None]]] = {}
 
     # ------------------------------------------------------------------ the keypad
+    @property
+    def units(self) -> tuple[UnitChoice, ...]:
+        """The units this kiosk serves, offered on the keypad as one tap each."""
+        return self._units
+
+    def keypad(self, purpose: Feature = Feature.BILLS) -> EnterCode:
+        """An empty keypad for ``purpose`` (another journey that starts from a code opens it with this)."""
+        return EnterCode(purpose=purpose, units=self._units)
+
     def start(self) -> None:
-        self._nav.go(EnterCode())
+        self._nav.go(self.keypad())
 
-    def _typed(self) -> EnterCode | None:
+    def _typed(self, step: EntryStep | None = None) -> EnterCode | None:
         current = self._nav.current
-        return current if isinstance(current, EnterCode) else None
+        if not isinstance(current, EnterCode) or (step is not None and current.step is not step):
+            return None
+        return current
 
-    def choose_prefix(self, prefix: str) -> None:
+    def choose_unit(self, code: str) -> None:
+        """One of the kiosk's units, with one tap: the digits come next."""
+        typed = self._typed(EntryStep.UNIT)
+        if typed is not None and any(unit.code == code for unit in typed.units):
+            self._nav.replace(replace(typed, unit=code, digits="", typing_unit=False))
+
+    def other_unit(self) -> None:
+        """ "Another unit": the keyboard for a unit code the kiosk does not offer."""
+        typed = self._typed(EntryStep.UNIT)
+        if typed is not None:
+            self._nav.replace(replace(typed, unit="", digits="", typing_unit=True))
+
+    def change_unit(self) -> None:
+        """Back to the choice of unit (from the digits, or from the keyboard), forgetting what was typed."""
         typed = self._typed()
-        if typed is not None and prefix in PREFIXES:
-            self._nav.replace(replace(typed, prefix=prefix))
+        if typed is not None:
+            self._nav.replace(replace(typed, unit="", digits="", typing_unit=False))
+
+    def press_unit_key(self, key: str) -> None:
+        """A letter or digit of another unit's code. Anything is taken up to 6 characters, even what cannot
+        begin a unit code, so that the screen can say what is wrong instead of a key that does nothing."""
+        typed = self._typed(EntryStep.UNIT_KEYBOARD)
+        char = key.upper()
+        if typed is not None and len(char) == 1 and char in _UNIT_KEYS and len(typed.unit) < UNIT_LENGTH:
+            # Six characters of a real unit code move on to the digits by themselves (EnterCode.step).
+            self._nav.replace(replace(typed, unit=typed.unit + char, typing_unit=True))
 
     def press_digit(self, digit: str) -> None:
-        typed = self._typed()
-        if typed is not None and digit.isdigit() and len(digit) == 1 and len(typed.digits) < DIGITS:
+        typed = self._typed(EntryStep.NUMBER)
+        if typed is not None and len(digit) == 1 and digit in _DIGIT_KEYS and len(typed.digits) < DIGITS:
             self._nav.replace(replace(typed, digits=typed.digits + digit))
 
     def delete(self) -> None:
-        """Removes the last digit, then the letters."""
+        """Removes the last digit, then the unit: a chosen one all at once (back to the choices), a typed one
+        character by character (back on its keyboard)."""
         typed = self._typed()
         if typed is None:
             return
         if typed.digits:
             self._nav.replace(replace(typed, digits=typed.digits[:-1]))
-        elif typed.prefix:
-            self._nav.replace(EnterCode(purpose=typed.purpose))
+        elif typed.unit and typed.typing_unit:
+            self._nav.replace(replace(typed, unit=typed.unit[:-1]))
+        elif typed.unit:
+            self._nav.replace(replace(typed, unit=""))
 
     def clear(self) -> None:
-        typed = self._typed()
-        if typed is not None:
-            self._nav.replace(EnterCode(purpose=typed.purpose))
+        """Takes all the digits; the unit stays (:meth:`change_unit` changes it)."""
+        typed = self._typed(EntryStep.NUMBER)
+        if typed is not None and typed.digits:
+            self._nav.replace(replace(typed, digits=""))
 
     async def submit(self) -> None:
         typed = self._typed()
-        if typed is not None and check_code(typed.prefix + typed.digits).complete:
-            await self._handler(typed.purpose)(typed.prefix + typed.digits)
+        if typed is not None and check_code(typed.typed).complete:
+            await self._handler(typed.purpose)(typed.typed)
 
     def hand_codes_to(self, purpose: Feature, handler: Callable[[str], Awaitable[None]]) -> None:
         """Another journey that starts from a customer code (outages, service requests) gets the codes typed
@@ -358,9 +411,17 @@ class BillLookupFlow:
         self._nav.back()
         if isinstance(self._nav.current, EnterCode):
             return
-        code = current.code or ""
-        prefix, digits = (code[:2], code[2:]) if code[:2] in PREFIXES else ("", "")
-        self._nav.go(EnterCode(prefix, digits[:DIGITS]))
+        self._nav.go(self._keypad_holding(current.code or ""))
+
+    def _keypad_holding(self, code: str) -> EnterCode:
+        """The keypad with as much of ``code`` as it can hold: its unit code, if that is one, and up to 7 digits
+        after it; a unit the kiosk does not offer as if typed on the keyboard."""
+        check = check_code(code)
+        if check.unit is None:
+            return self.keypad()
+        digits = "".join(itertools.takewhile(_DIGIT_KEYS.__contains__, check.code[UNIT_LENGTH:]))[:DIGITS]
+        offered = any(u.code == check.unit for u in self._units)
+        return EnterCode(check.unit, digits, typing_unit=not offered, units=self._units)
 
     def _show_failure(self, failure: LookupFailed) -> None:
         log.info("lookup failed: %s", failure.problem.value)  # never the code: it identifies a customer

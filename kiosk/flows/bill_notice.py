@@ -8,6 +8,7 @@ total or is for another recipient, is refused (:class:`NoticeRefusedError`) and 
 from __future__ import annotations
 
 from kiosk.central.models import Bill, BillPaymentQr, Customer
+from kiosk.customer.bill_name import bill_name, invoice_text
 from kiosk.language.catalogs import Translator
 from kiosk.payments.qr_check import QrRefusedError, check_qr
 from kiosk.printing.document import Document
@@ -67,6 +68,8 @@ def bill_notice_document(
     ]
     data = BillNotice(
         header=Header(organisation=corporation.upper(), location=location, kiosk_id=kiosk_id),
+        name=bill_name(tr, bill.period_end),
+        invoice=invoice_text(tr, bill.invoice_serial, bill.invoice_number),
         customer_code=customer.code,
         customer_name=customer.name,
         address=customer.address,

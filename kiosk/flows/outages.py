@@ -144,7 +144,7 @@ class OutageFlow:
 
     def _ask_code(self, purpose: _Purpose) -> None:
         self._session.journey[_PURPOSE] = purpose
-        self._nav.go(EnterCode(purpose=Feature.OUTAGES))
+        self._nav.go(self._bills.keypad(Feature.OUTAGES))
 
     # ------------------------------------------------------------------ the area
     async def code_entered(self, code: str) -> None:

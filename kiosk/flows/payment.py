@@ -1,4 +1,10 @@
-"""Paying the chosen bills by QR: the method, the QR with its countdown, and how it ended.
+"""Paying the chosen bills by QR: the QR with its countdown, and how it ended (and, only when the central offers
+codes of different kinds, which one).
+
+The central lists its payment methods with the kind of code each makes. A NAPAS VietQR is read by every banking
+app and the big wallets, so it is one QR, shown at once: the customer taps Pay and sees the code, with apps named
+under it as examples. Only a central that also issues a provider's own code (a wallet's, which only that wallet
+reads) makes a choice to offer first (:func:`kiosk.payments.methods.offered`).
 
 Every step that touches money goes through the :class:`~kiosk.payments.keeper.PaymentKeeper`, which journals it;
 this flow only decides what the customer sees. While the QR is up, :meth:`PaymentFlow.follow` asks the central
@@ -20,7 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kiosk.central.errors import CentralError
-from kiosk.central.models import Customer, PaymentMethods
+from kiosk.central.models import Bill, Customer, PaymentMethodInfo, PaymentMethods
 from kiosk.flows.bill_lookup import BillLookupFlow
 from kiosk.flows.navigation import Navigator
 from kiosk.flows.session import CustomerSession
@@ -42,6 +48,7 @@ from kiosk.payments.keeper import (
     QrRejectedError,
     order_for,
 )
+from kiosk.payments.methods import offered
 from kiosk.payments.records import JournalPayment, PaymentState, ReceiptState
 
 log = logging.getLogger(__name__)
@@ -102,8 +109,11 @@ class PaymentFlow:
         self._unanswered: set[int] = set()
         navigator.subscribe(self._hand_over_unanswered)
 
-    # ------------------------------------------------------------------ choosing
-    async def choose_method(self) -> None:
+    # ------------------------------------------------------------------ paying
+    async def pay(self) -> None:
+        """Pay on the chosen bills: the central's methods are asked for; with one way to pay (a VietQR, which any
+        app scans) its QR is made at once, in place of the progress screen; with codes of several kinds the
+        customer chooses first; with none they are told so."""
         current = self._nav.current
         if not isinstance(current, ChooseBills):
             return
@@ -113,26 +123,32 @@ class PaymentFlow:
             self._nav.go(PaymentStopped(PaymentEnd.IN_PROGRESS, customer))
             return
         found = await self._bills.request(
-            Waiting.PAYMENT_METHODS, customer.code, self._methods.payment_methods, self.choose_method
+            Waiting.PAYMENT_METHODS, customer.code, self._methods.payment_methods, self.pay
         )
-        if found is not None:
-            self._nav.replace(ChooseMethod(customer, chosen, tuple(found.methods)))
+        if found is None:
+            return
+        methods = offered(found.methods)
+        if len(methods) == 1:
+            await self._pay_by(customer, chosen, methods[0], replacing=True)
+        else:
+            self._nav.replace(ChooseMethod(customer, chosen, methods))
 
     async def pay_with(self, method: str) -> None:
+        """The customer chose one of several kinds of code (ChooseMethod)."""
         current = self._nav.current
         if not isinstance(current, ChooseMethod):
             return
         info = next((m for m in current.methods if m.method == method), None)
-        if info is None:
-            return
+        if info is not None:
+            await self._pay_by(current.customer, current.bills, info, replacing=False)
+
+    async def _pay_by(
+        self, customer: Customer, bills: tuple[Bill, ...], method: PaymentMethodInfo, *, replacing: bool
+    ) -> None:
         order = order_for(
-            current.customer,
-            current.bills,
-            info,
-            self._session.language,
-            assisted=self._session.assisted_by_staff,
+            customer, bills, method, self._session.language, assisted=self._session.assisted_by_staff
         )
-        await self._open(current.customer, lambda: self._keeper.open(order))
+        await self._open(customer, lambda: self._keeper.open(order), replacing=replacing)
 
     async def new_qr(self) -> None:
         """After an expired QR (its outcome known: no money came), the same order again, under a new key."""
@@ -159,9 +175,20 @@ class PaymentFlow:
         self._nav.back()
         await self._open(current.customer, lambda: self._keeper.create(row_id))
 
-    async def _open(self, customer: Customer, start: Callable[[], Awaitable[JournalPayment]]) -> None:
+    async def _open(
+        self,
+        customer: Customer,
+        start: Callable[[], Awaitable[JournalPayment]],
+        *,
+        replacing: bool = False,
+    ) -> None:
+        """Makes the payment behind a progress screen, pushed over the step the customer came from, or
+        ``replacing`` the progress screen on top (the methods were being asked: Back from the QR is the bills)."""
         loading: ScreenState = Loading(Waiting.PAYMENT_QR, customer.code)
-        self._nav.go(loading)
+        if replacing:
+            self._nav.replace(loading)
+        else:
+            self._nav.go(loading)
         try:
             payment = await start()
         except PaymentRefusedError as exc:

@@ -28,7 +28,6 @@ from kiosk.flows.bill_lookup import BillLookupFlow
 from kiosk.flows.navigation import Navigator
 from kiosk.flows.session import CustomerSession
 from kiosk.flows.states import ScreenState
-from kiosk.flows.states.bills import EnterCode
 from kiosk.flows.states.frame import Feature, Loading, PrintPreview, Waiting
 from kiosk.flows.states.requests import (
     OTP_LENGTH,
@@ -46,7 +45,7 @@ from kiosk.flows.states.requests import (
 )
 from kiosk.language.tone_marks import press
 from kiosk.requests.courier import Courier
-from kiosk.requests.form import DIGIT_TYPES, FieldProblem, RequestForm, check, input_limit
+from kiosk.requests.form import ID_DOCUMENT_FIELD, FieldProblem, RequestForm
 from kiosk.requests.outbox import Outbox
 from kiosk.requests.records import (
     ASSISTED_BY_STAFF,
@@ -58,7 +57,8 @@ from kiosk.requests.records import (
 
 log = logging.getLogger(__name__)
 
-IDENTITY_FIELDS = frozenset({"full_name", "id_number", "address"})
+IDENTITY_FIELDS = frozenset({"full_name", "id_type", "id_number", "id_issue_date", "address"})
+"""The fields a scanned citizen ID card can fill; a service asking any of them is offered the scan first."""
 _FORM_KEY = "request_form"
 _HOTLINE_KEY = "request_hotline"
 _CORPORATION_KEY = "corporation"
@@ -149,7 +149,7 @@ class RequestFlow:
         self._session.journey.pop(_CORPORATION_KEY, None)
         if current.service.requires_customer_code:
             self._session.journey[_FORM_KEY] = form
-            self._nav.go(EnterCode(purpose=Feature.REQUESTS))
+            self._nav.go(self._bills.keypad(Feature.REQUESTS))
         else:
             self._nav.go(self._identity_step(form))
 
@@ -231,18 +231,29 @@ class RequestFlow:
         current = self._nav.current
         if not isinstance(current, FillField):
             return
-        spec = current.form.service.fields[current.index]
+        form = current.form
+        spec = form.service.fields[current.index]
         typed = current.typed
         if key == "clear":
             typed = ""
-        elif spec.type in DIGIT_TYPES:
+        elif form.on_keypad(spec):
             if key == "backspace":
                 typed = typed[:-1]
             elif len(key) == 1 and key.isascii() and key.isdigit():
                 typed += key
+        elif spec.type == "id_number":
+            # A passport number, typed on the letter keyboard: Latin capitals and digits as printed in the
+            # passport; tone keys, Vietnamese letters, spaces and punctuation have no place in it.
+            if key == "backspace":
+                typed = typed[:-1]
+            elif len(key) == 1 and key.isascii() and key.isalnum():
+                typed += key.upper()
         else:
             typed = press(typed, key)
-        if len(typed) <= input_limit(spec) and typed != current.typed:
+        # A shorter answer is always taken: one typed for another document (a card's 12 digits, then "passport")
+        # may be longer than this one's limit, and must still be deletable key by key.
+        fits = len(typed) <= form.input_limit(spec) or len(typed) < len(current.typed)
+        if fits and typed != current.typed:
             self._nav.replace(replace(current, typed=typed, problem=None))
 
     def choose_option(self, value: str) -> None:
@@ -256,12 +267,17 @@ class RequestFlow:
         if not isinstance(current, FillField):
             return
         spec = current.form.service.fields[current.index]
-        problem = check(spec, current.typed)
+        problem = current.form.check(spec, current.typed)
         if problem is not None:
             self._nav.replace(replace(current, problem=problem))
             return
         form = current.form.answered(spec.name, current.typed)
-        if current.reviewing:
+        number = next((i for i, f in enumerate(form.service.fields) if f.name == "id_number"), None)
+        if current.reviewing and spec.name == ID_DOCUMENT_FIELD and number is not None:
+            # The number belongs to the document: after the document, from the review, its number is asked
+            # (shown as it was, to keep or to change), then the review again.
+            self._nav.replace(self._field(form, number, reviewing=True))
+        elif current.reviewing:
             self._nav.replace(ReviewRequest(form))
         else:
             self._nav.replace(self._field(form, self._next_index(form, current.index)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import assert_never
 
 from kiosk.central.models import Bill
+from kiosk.customer.bill_parts import bill_parts
 from kiosk.customer.code import check_code
 from kiosk.customer.consumption import monthly_comparison
 from kiosk.flows.states.bills import (
@@ -14,6 +15,7 @@ from kiosk.flows.states.bills import (
     ChooseBills,
     ConsumptionHistory,
     EnterCode,
+    EntryStep,
     LookupFailed,
     LookupProblem,
     PaidHistory,
@@ -22,14 +24,31 @@ from kiosk.guidance import spoken
 from kiosk.guidance.phrases import sentences, touch
 from kiosk.language.catalogs import Translator
 
+# The example the hint on the screen gives too (enter_code.where): a unit code with letters, as most have.
+_UNIT_EXAMPLE = "PC05CC"
+
 
 # ---------------------------------------------------------------------------------------------- bill lookup
 def enter_code(state: EnterCode, tr: Translator) -> str:
-    if not state.prefix:
-        return tr._("say.enter_code.letters_first") if state.digits else tr._("say.enter_code.start")
-    typed = state.prefix + state.digits
-    check = check_code(typed)
-    code = spoken.customer_code(typed, tr)
+    check = check_code(state.typed)
+    code = spoken.customer_code(state.typed, tr)
+    match state.step:
+        case EntryStep.UNIT:
+            # The units' names are the power company's, public: said so that the customer can listen for theirs.
+            units = ", ".join(unit.name for unit in state.units)
+            return tr._("say.enter_code.units", units=units, other=tr._("enter_code.other_unit"))
+        case EntryStep.UNIT_KEYBOARD if not state.unit:
+            return tr._("say.enter_code.type_unit", example=spoken.customer_code(_UNIT_EXAMPLE, tr))
+        case EntryStep.UNIT_KEYBOARD if check.on_track:
+            missing = check.unit_missing
+            return tr.ngettext(
+                "say.enter_code.unit_missing", missing, code=code, count=spoken.number(missing, tr)
+            )
+        case EntryStep.UNIT_KEYBOARD:
+            return tr._("say.enter_code.not_a_unit", code=code, button=tr._("keyboard.backspace"))
+        case EntryStep.NUMBER if not state.digits:
+            unit = state.unit_name or spoken.customer_code(state.unit, tr)
+            return tr._("say.enter_code.unit_chosen", unit=unit)
     if check.complete:
         return tr._("say.enter_code.complete", code=code, button=tr._("enter_code.submit"))
     missing = check.digits_missing
@@ -122,6 +141,28 @@ def bill_status(bill: Bill, tr: Translator) -> str:
             assert_never(bill.status)
 
 
+def bill_parts_said(bill: Bill, tr: Translator) -> str | None:
+    """For a bill that spans a price change, why it has parts and each part's days, kWh and amount, as the
+    screen shows them; None for a bill at one price list."""
+    parts = bill_parts(bill)
+    if len(parts) < 2:
+        return None
+    return sentences(
+        tr.ngettext("say.bill_detail.parts", len(parts), count=spoken.number(len(parts), tr)),
+        *(
+            tr.ngettext(
+                "say.bill_detail.part",
+                part.days,
+                number=spoken.number(number, tr),
+                days=spoken.number(part.days, tr),
+                kwh=spoken.kwh(part.kwh, tr),
+                amount=spoken.money(part.amount, tr),
+            )
+            for number, part in enumerate(parts, start=1)
+        ),
+    )
+
+
 def bill_detail(state: BillDetail, tr: Translator) -> str:
     bill = state.bill
     return sentences(
@@ -131,6 +172,7 @@ def bill_detail(state: BillDetail, tr: Translator) -> str:
             kwh=spoken.kwh(bill.kwh, tr),
             amount=spoken.money(bill.total, tr),
         ),
+        bill_parts_said(bill, tr),
         bill_status(bill, tr),
         tr._("say.back", button=tr._("frame.back")),
     )

@@ -1,5 +1,5 @@
-"""What assisted mode says on the payment screens: the methods, the QR with its amount and time left, the money
-received with its receipt, and why a payment stopped."""
+"""What assisted mode says on the payment screens: the kinds of code (when there is a choice), the QR with who
+can scan it, its amount and time left, the money received with its receipt, and why a payment stopped."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from kiosk.flows.states.payment import (
 from kiosk.guidance import spoken
 from kiosk.guidance.phrases import sentences
 from kiosk.language.catalogs import Translator
+from kiosk.payments.methods import VIETQR, VIETQR_APP_EXAMPLES
 
 
 # ---------------------------------------------------------------------------------------------- payment
@@ -29,7 +30,11 @@ def choose_method(state: ChooseMethod, tr: Translator) -> str:
     )
     if not state.methods:
         return sentences(paying, tr._("say.pay_method.none", button=tr._("frame.call_staff")))
-    return sentences(paying, tr._("say.pay_method.choose", button=tr.pick(state.methods[0].label)))
+    return sentences(
+        paying,
+        tr._("say.pay_method.kinds"),
+        tr._("say.pay_method.choose", button=tr.pick(state.methods[0].label)),
+    )
 
 
 def pay_by_qr(state: PayByQr, tr: Translator) -> str:
@@ -39,9 +44,16 @@ def pay_by_qr(state: PayByQr, tr: Translator) -> str:
         return tr._("say.pay_qr.checking", amount=amount)
     order = payment.order
     recipient = order.corporation_vi if tr.language == "vi" else order.corporation_en
+    if order.payload_kind == VIETQR:
+        steps = sentences(
+            tr._("say.pay_qr.any_app", apps=", ".join(VIETQR_APP_EXAMPLES)), tr._("say.pay_qr.steps")
+        )
+    else:
+        method = order.method_vi if tr.language == "vi" else order.method_en
+        steps = tr._("say.pay_qr.steps_only_app", method=method)
     return sentences(
         tr._("say.pay_qr", amount=amount, recipient=recipient),
-        tr._("say.pay_qr.steps"),
+        steps,
         tr._(
             "say.pay_qr.time",
             time=spoken.duration(state.seconds_left, tr),

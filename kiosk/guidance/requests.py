@@ -25,7 +25,7 @@ from kiosk.flows.states.requests import (
 from kiosk.guidance import spoken
 from kiosk.guidance.phrases import sentences
 from kiosk.language.catalogs import Translator
-from kiosk.requests.form import YES, FieldProblem, masked
+from kiosk.requests.form import YES, FieldProblem, IdDocument, masked
 from kiosk.requests.records import Delivery
 
 
@@ -65,14 +65,30 @@ def scan_id_card(state: ScanIdCard, tr: Translator) -> str:
             problem = None
         case IdCardProblem.NOT_AN_ID_CARD:
             problem = tr._("say.scan_id.not_an_id_card")
+        case IdCardProblem.NO_ID_NUMBER:
+            problem = tr._("say.scan_id.no_id_number")
+        case IdCardProblem.ID_NUMBER_LENGTH:
+            problem = tr._("say.scan_id.id_number_length")
+        case IdCardProblem.BIRTH_DATE:
+            problem = tr._("say.scan_id.birth_date")
+        case IdCardProblem.ISSUE_DATE:
+            problem = tr._("say.scan_id.issue_date")
         case IdCardProblem.UNREADABLE:
             problem = tr._("say.scan_id.unreadable")
         case _:
             assert_never(state.problem)
+    if state.problem is not None and state.problem is not IdCardProblem.NOT_AN_ID_CARD:
+        # The card was read but cannot be used: scanning it again gives the same answer. Type, or ask staff.
+        return sentences(
+            problem,
+            tr._("say.scan_id.type_or_staff", button=tr._("scan_id.type"), staff=tr._("frame.call_staff")),
+        )
     return sentences(problem, tr._("say.scan_id"), tr._("say.scan_id.type", button=tr._("scan_id.type")))
 
 
-def field_problem(spec: FormField, problem: FieldProblem, tr: Translator) -> str:
+def field_problem(
+    spec: FormField, problem: FieldProblem, tr: Translator, document: IdDocument = IdDocument.CCCD
+) -> str:
     match problem:
         case FieldProblem.OUT_OF_RANGE if spec.min_value is not None and spec.max_value is not None:
             return tr._(
@@ -98,6 +114,10 @@ def field_problem(spec: FormField, problem: FieldProblem, tr: Translator) -> str
             return tr._("say.field.problem.invalid_date")
         case FieldProblem.INVALID_PHONE:
             return tr._("say.field.problem.invalid_phone")
+        case FieldProblem.INVALID_ID_NUMBER if document is IdDocument.PASSPORT_VN:
+            return tr._("say.field.problem.invalid_passport_vn")
+        case FieldProblem.INVALID_ID_NUMBER if document is IdDocument.PASSPORT_FOREIGN:
+            return tr._("say.field.problem.invalid_passport_foreign")
         case FieldProblem.INVALID_ID_NUMBER:
             return tr._("say.field.problem.invalid_id_number")
         case FieldProblem.INVALID:
@@ -106,7 +126,7 @@ def field_problem(spec: FormField, problem: FieldProblem, tr: Translator) -> str
             assert_never(problem)
 
 
-def how_to_answer(spec: FormField, typed: str, tr: Translator) -> str:
+def how_to_answer(spec: FormField, typed: str, tr: Translator, document: IdDocument = IdDocument.CCCD) -> str:
     """How this field is answered; for a tapped answer, what was chosen (an option, never a typed value)."""
     match spec.type:
         case "text" | "address":
@@ -115,6 +135,8 @@ def how_to_answer(spec: FormField, typed: str, tr: Translator) -> str:
             return tr._("say.field.date")
         case "phone":
             return tr._("say.field.phone")
+        case "id_number" if document is not IdDocument.CCCD:
+            return tr._("say.field.passport")
         case "id_number":
             return tr._("say.field.id_number")
         case "number" | "household_count":
@@ -160,8 +182,8 @@ def fill_field(state: FillField, tr: Translator) -> str:
     return sentences(
         question,
         tr._("say.field.from_card") if from_card else None,
-        field_problem(spec, problem, tr) if problem is not None else None,
-        None if explained else how_to_answer(spec, state.typed, tr),
+        field_problem(spec, problem, tr, state.form.document) if problem is not None else None,
+        None if explained else how_to_answer(spec, state.typed, tr, state.form.document),
         next_step,
     )
 

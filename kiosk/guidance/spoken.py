@@ -203,10 +203,11 @@ def _in_threes(text: str) -> list[str]:
 
 
 def customer_code(code: str, tr: Translator) -> str:
-    """``PE01000123456`` in the groups the bill and the screen print it in (``PE01 000 123 456``), the two
-    letters apart: *pê e, không một, không không không, một hai ba, bốn năm sáu*. Works on half-typed codes."""
-    letters, rest = code[:2], code[2:]
-    return spell([letters, rest[:2], *_in_threes(rest[2:])], tr)
+    """``PC05CC0123456`` in the groups the screen shows it in (``PC05CC 012 3456``), the unit code in pairs so
+    that its letters stand out: *pê xê, không năm, xê xê, không một hai, ba bốn năm sáu*. Works on half-typed
+    codes."""
+    unit, number = code[:6], code[6:]
+    return spell([unit[:2], unit[2:4], unit[4:], number[:3], number[3:]], tr)
 
 
 def reference(code: str, tr: Translator) -> str:

@@ -11,7 +11,9 @@ lost answer at any point leaves the kiosk knowing what to ask next:
   still watched for a while, because money already sent is applied by the central when its bills are unpaid.
   Such a late confirmation is recorded and its receipt left for staff.
 - The QR of a payment is drawn only if it passes :func:`kiosk.payments.qr_check.check_qr` against the
-  payment; one that fails is refused, cancelled and reported, never shown.
+  payment; one that fails is refused, cancelled and reported, never shown. A provider's own QR (a method whose
+  ``payload_kind`` is ``provider_qr``) is in a format only that provider reads: its payment's amount and bills
+  are checked, its payload is shown as the central gave it.
 
 Qt-free; the flow and the app call it from the event loop, and the journal's blocking writes run in a thread.
 """
@@ -24,11 +26,12 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol, TypeVar, cast
+from typing import Protocol, TypeVar
 
 from kiosk.central.errors import UNKNOWN, CentralError, Conflict, InvalidInput, NotFound
 from kiosk.central.models import Bill, Customer, Payment, PaymentMethod, PaymentMethodInfo
 from kiosk.payments.journal import PaymentJournal
+from kiosk.payments.methods import VIETQR
 from kiosk.payments.qr_check import QrRefusedError, check_qr
 from kiosk.payments.records import JournalPayment, Order, OrderBill, PaymentState, ReceiptState
 
@@ -116,7 +119,7 @@ def order_for(
         corporation_en=customer.corporation.name.en,
         hotline=customer.corporation.hotline,
         bills=tuple(
-            OrderBill(b.id, b.period_start, b.period_end, b.kwh, b.total)
+            OrderBill(b.id, b.period_start, b.period_end, b.kwh, b.total, b.invoice_serial, b.invoice_number)
             for b in sorted(bills, key=lambda b: b.period_start)
         ),
         method=method.method,
@@ -124,6 +127,7 @@ def order_for(
         method_en=method.label.en,
         language=language,
         assisted=assisted,
+        payload_kind=method.payload_kind,
     )
 
 
@@ -187,7 +191,7 @@ class PaymentKeeper:
             payment = await self.central.create_payment(
                 order.customer_code,
                 order.bill_ids,
-                cast(PaymentMethod, order.method),  # one of the central's own methods when it was chosen
+                order.method,  # one of the central's own methods when it was chosen
                 row.idempotency_key,
             )
         except (Conflict, InvalidInput, NotFound) as exc:
@@ -226,6 +230,10 @@ class PaymentKeeper:
             problem = "the central's payment is for other bills than asked"
         elif payment.amount != order.amount:
             problem = f"the central asks {payment.amount} đồng for bills totalling {order.amount}"
+        elif order.payload_kind != VIETQR:
+            # A provider's own format: the kiosk cannot read it, only make sure there is something to show.
+            if not payment.qr_payload.strip() or not payment.qr_payload.isprintable():
+                problem = "the central's provider QR is empty or not text"
         else:
             try:
                 check_qr(

@@ -3,6 +3,7 @@ later by staff for a customer whose money arrived after they left."""
 
 from __future__ import annotations
 
+from kiosk.customer.bill_name import bill_name, bill_period, invoice_text
 from kiosk.language.catalogs import Translator
 from kiosk.language.time_zone import VIETNAM
 from kiosk.payments.records import JournalPayment
@@ -29,9 +30,8 @@ def receipt_document(
         kiosk=tr._("receipt.kiosk"),
         customer_code=tr._("receipt.customer_code"),
         customer_name=tr._("receipt.customer_name"),
-        period=tr._("receipt.period"),
+        bills=tr._("receipt.bills"),
         kwh=tr._("receipt.kwh"),
-        amount=tr._("receipt.amount"),
         total=tr._("receipt.total"),
         method=tr._("receipt.method"),
         reference=tr._("receipt.reference"),
@@ -48,7 +48,16 @@ def receipt_document(
         paid_at=payment.paid_at.astimezone(VIETNAM),
         customer_code=order.customer_code,
         customer_name=order.customer_name,
-        bills=[BillLine(tr.month(b.period_start), b.kwh, b.amount) for b in order.bills],
+        bills=[
+            BillLine(
+                name=bill_name(tr, b.period_end),
+                period=bill_period(tr, b.period_start, b.period_end),
+                invoice=invoice_text(tr, b.invoice_serial, b.invoice_number) if b.invoice_number else "",
+                kwh=b.kwh,
+                amount=b.amount,
+            )
+            for b in order.bills
+        ],
         total=payment.amount,
         method=order.method_vi if vietnamese else order.method_en,
         bank_reference=payment.reference,

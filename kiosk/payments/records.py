@@ -32,6 +32,10 @@ class OrderBill:
     period_end: date
     kwh: int
     amount: int
+    # The e-invoice the receipt names beside each bill's month and period. Empty in journals written before
+    # receipts carried it (such a receipt prints without it).
+    invoice_serial: str = ""
+    invoice_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,10 @@ class Order:
     # Staff helped the customer through this payment (assisted mode started by staff): the end-of-day report
     # counts these. Last, with a default, so journals written before it still read.
     assisted: bool = False
+    # What the method's QR is (the central's ``payload_kind``): ``vietqr``, checked and shown with example apps;
+    # ``provider_qr``, one provider's own code, shown as given and named by the method. Journals written before
+    # it hold VietQR payments only.
+    payload_kind: str = "vietqr"
 
     @property
     def amount(self) -> int:
@@ -73,6 +81,8 @@ class Order:
                 period_end=date.fromisoformat(b["period_end"]),
                 kwh=int(b["kwh"]),
                 amount=int(b["amount"]),
+                invoice_serial=str(b.get("invoice_serial", "")),
+                invoice_number=str(b.get("invoice_number", "")),
             )
             for b in raw.pop("bills")
         )

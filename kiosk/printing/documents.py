@@ -82,7 +82,11 @@ def _header(title: str, header: Header) -> list[Block]:
 # ---------------------------------------------------------------------------------------------- payment receipt
 @dataclass(frozen=True)
 class BillLine:
-    period: str  # "05/2025"
+    """One paid bill as the receipt names it: as the screens named it, so the customer sees the same months."""
+
+    name: str  # "Hóa đơn tháng 05/2025" (kiosk.customer.bill_name)
+    period: str  # "25/04/2025 – 25/05/2025"
+    invoice: str  # "HĐ số 0001234, ký hiệu 1K25TPA"; empty when the journal predates it
     kwh: int
     amount: int
 
@@ -109,9 +113,8 @@ class PaymentReceiptLabels:
     kiosk: str
     customer_code: str
     customer_name: str
-    period: str
+    bills: str  # the heading over the bills paid
     kwh: str
-    amount: str
     total: str
     method: str
     reference: str
@@ -120,9 +123,14 @@ class PaymentReceiptLabels:
 
 
 def payment_receipt(data: PaymentReceipt, labels: PaymentReceiptLabels, *, locale: str = "vi_VN") -> Document:
-    rows = tuple(
-        (b.period, format_decimal(b.kwh, locale=locale), format_vnd(b.amount, locale)) for b in data.bills
-    )
+    bills: list[Block] = [Text(labels.bills, bold=True)]
+    for b in data.bills:
+        bills += [
+            KeyValue(b.name, format_vnd(b.amount, locale), bold=True),
+            Text(f"{b.period} · {format_decimal(b.kwh, locale=locale)} {labels.kwh}", size="small"),
+        ]
+        if b.invoice:
+            bills.append(Text(b.invoice, size="small"))
     return Document(
         (
             *_header(labels.title, data.header),
@@ -133,7 +141,8 @@ def payment_receipt(data: PaymentReceipt, labels: PaymentReceiptLabels, *, local
             Divider(),
             KeyValue(labels.customer_code, data.customer_code, bold=True),
             KeyValue(labels.customer_name, data.customer_name),
-            Table((labels.period, labels.kwh, labels.amount), rows, ("left", "right", "right"), (3, 2, 3)),
+            Divider(),
+            *bills,
             Total(labels.total, format_vnd(data.total, locale)),
             KeyValue(labels.method, data.method),
             KeyValue(labels.reference, data.bank_reference, bold=True),
@@ -156,6 +165,8 @@ class TariffLine:
 @dataclass(frozen=True)
 class BillNotice:
     header: Header
+    name: str  # "Hóa đơn tháng 05/2025": the name the screens give the bill (kiosk.customer.bill_name)
+    invoice: str  # "HĐ số 0001234, ký hiệu 1K25TPA"
     customer_code: str
     customer_name: str
     address: str
@@ -207,6 +218,8 @@ def bill_notice(data: BillNotice, labels: BillNoticeLabels, *, locale: str = "vi
         (
             *_header(labels.title, data.header),
             Banner(labels.unpaid_banner),
+            Text(data.name, bold=True, align="center"),
+            Text(data.invoice, align="center", size="small"),
             KeyValue(labels.customer_code, data.customer_code, bold=True),
             KeyValue(labels.customer_name, data.customer_name),
             KeyValue(labels.address, data.address),
@@ -310,7 +323,7 @@ class OutageScheduleLabels:
     time: str
     affected: str
     reason: str
-    none: str  # "Không có lịch cắt điện"
+    none: str  # "Không có lịch ngừng, giảm cung cấp điện"
     footer: str  # emergency hotline
 
 

@@ -53,9 +53,8 @@ PAYMENT_RECEIPT_LABELS_VI = PaymentReceiptLabels(
     kiosk="Ki-ốt",
     customer_code="Mã khách hàng",
     customer_name="Tên khách hàng",
-    period="Kỳ",
+    bills="Các hóa đơn đã thanh toán",
     kwh="kWh",
-    amount="Số tiền",
     total="TỔNG CỘNG",
     method="Hình thức",
     reference="Mã giao dịch",
@@ -96,13 +95,13 @@ REQUEST_SLIP_LABELS_VI = RequestSlipLabels(
     footer="Nhân viên điện lực sẽ liên hệ qua số điện thoại đã đăng ký. Tổng đài: 19006769.",
 )
 OUTAGE_LABELS_VI = OutageScheduleLabels(
-    title="LỊCH NGỪNG CUNG CẤP ĐIỆN",
+    title="LỊCH NGỪNG, GIẢM CUNG CẤP ĐIỆN",
     area="Khu vực",
     printed_at="In lúc",
     time="Thời gian",
     affected="Phạm vi",
     reason="Lý do",
-    none="Không có lịch ngừng cấp điện trong 7 ngày tới",
+    none="Không có lịch ngừng, giảm cung cấp điện trong 7 ngày tới",
     footer="Thấy dây điện đứt, chập cháy: tránh xa và gọi ngay 19006769.",
 )
 END_OF_DAY_LABELS_VI = EndOfDayLabels(
@@ -132,7 +131,7 @@ PRINT_TEST_LABELS_VI = PrintTestLabels(
 
 
 def sample_header(
-    kiosk_id: str = "KIOSK-DH-01", location: str = "UBND xã Phú Đình, huyện Định Hóa"
+    kiosk_id: str = "KIOSK-DH-01", location: str = "UBND xã Chân Mộng, huyện Đoan Hùng"
 ) -> Header:
     return Header("TỔNG CÔNG TY ĐIỆN LỰC MIỀN BẮC", location, kiosk_id)
 
@@ -150,8 +149,8 @@ def sample_documents(kiosk_id: str = "KIOSK-DH-01") -> dict[str, Document]:
         vietqr.VietQR(
             bank_bin="970436",
             account_number="0011000123456",
-            amount=1_284_360,
-            purpose="EVN PA22DH0012345 0525",
+            amount=708_000,
+            purpose="EVN PA02DH0012345 0625",
             bill_number=None,
             dynamic=True,
         )
@@ -162,27 +161,49 @@ def sample_documents(kiosk_id: str = "KIOSK-DH-01") -> dict[str, Document]:
                 header=header,
                 receipt_number="BN-20250614-000127",
                 paid_at=now,
-                customer_code="PA22DH0012345",
+                customer_code="PA02DH0012345",
                 customer_name="Nguyễn Thị Thu Hường",
+                # Read on the 25th; amounts by EVN's method (tests/printing recompute them with the central's
+                # billing engine). 04/2025: 25/03-25/04, N = T = 31, whole tiers at 2699/QĐ-BCT prices:
+                # 50x1,893 + 50x1,956 + 100x2,271 + 45x2,860 = 548,250; VAT 8% 43,860 -> 592,110.
+                # 05/2025: 25/04-25/05 spans the 10/05 price change: Nc = 15, Nm = 15 of T' = 30; old kWh =
+                # 272x15/30 = 136, new 136; tier limits 50/30x15 = 25, 25, 50, 50, ...: old 47,325 + 48,900 +
+                # 113,550 + 36x2,860 = 312,735; new 49,600 + 51,250 + 119,000 + 36x2,998 = 327,778; subtotal
+                # 640,513; VAT 8% 51,241 -> 691,754.
                 bills=[
-                    BillLine("04/2025", 245, 612_880),
-                    BillLine("05/2025", 272, 671_480),
+                    BillLine(
+                        "Hóa đơn tháng 04/2025",
+                        "25/03/2025 – 25/04/2025",
+                        "HĐ số 0004127, ký hiệu 1K25TPA",
+                        245,
+                        592_110,
+                    ),
+                    BillLine(
+                        "Hóa đơn tháng 05/2025",
+                        "25/04/2025 – 25/05/2025",
+                        "HĐ số 0005318, ký hiệu 1K25TPA",
+                        272,
+                        691_754,
+                    ),
                 ],
-                total=1_284_360,
+                total=1_283_864,
                 method="Chuyển khoản VietQR",
-                bank_reference="TTPA22DH00123457KQ4MZ",
-                lookup_url="https://kiosk-api.example.vn/receipts/TTPA22DH00123457KQ4MZ",
+                bank_reference="TTPA02DH00123457KQ4MZ",
+                lookup_url="https://kiosk-api.example.vn/receipts/TTPA02DH00123457KQ4MZ",
             ),
             PAYMENT_RECEIPT_LABELS_VI,
         ),
         "bill_notice": bill_notice(
             BillNotice(
                 header=header,
-                customer_code="PA22DH0012345",
+                name="Hóa đơn tháng 06/2025",
+                invoice="HĐ số 0006402, ký hiệu 1K25TPA",
+                customer_code="PA02DH0012345",
                 customer_name="Nguyễn Thị Thu Hường",
-                address="Xóm Bản Lác, xã Phú Đình, huyện Định Hóa, tỉnh Thái Nguyên",
-                period_from=date(2025, 5, 1),
-                period_to=date(2025, 5, 31),
+                address="Khu 5, xã Chân Mộng, huyện Đoan Hùng, tỉnh Phú Thọ",
+                # 06/2025: 25/05-25/06, N = T = 31 (May): whole tiers at 1279/QĐ-BCT prices (see the receipt).
+                period_from=date(2025, 5, 25),
+                period_to=date(2025, 6, 25),
                 meter_serial="21045678",
                 index_from=12_034,
                 index_to=12_306,
@@ -197,7 +218,7 @@ def sample_documents(kiosk_id: str = "KIOSK-DH-01") -> dict[str, Document]:
                 vat_percent=8,
                 vat=52_444,
                 total=708_000,
-                due=date(2025, 6, 20),
+                due=date(2025, 7, 7),
                 payment_qr=payment_qr,
             ),
             BILL_NOTICE_LABELS_VI,
@@ -210,7 +231,7 @@ def sample_documents(kiosk_id: str = "KIOSK-DH-01") -> dict[str, Document]:
                 queued=False,
                 tracking_url="https://cskh.npc.com.vn/track/YCA7K3M9Q2",
                 submitted_at=now,
-                customer_code="PA22DH0012345",
+                customer_code="PA02DH0012345",
                 expected="≤ 5 ngày làm việc",
                 documents=("Căn cước công dân của chủ hợp đồng", "Hóa đơn tiền điện gần nhất"),
             ),
@@ -220,18 +241,18 @@ def sample_documents(kiosk_id: str = "KIOSK-DH-01") -> dict[str, Document]:
             OutageSchedule(
                 header=header,
                 printed_at=now,
-                area="Xã Phú Đình, huyện Định Hóa",
+                area="Xã Chân Mộng, huyện Đoan Hùng",
                 outages=[
                     Outage(
                         datetime(2025, 6, 18, 7, 30),
                         datetime(2025, 6, 18, 16, 0),
-                        "Xóm Bản Lác, Đồng Hoàng, Khuôn Tát",
+                        "Khu 3, Khu 5, Khu 7",
                         "Bảo dưỡng, sửa chữa lưới điện trung thế",
                     ),
                     Outage(
                         datetime(2025, 6, 21, 8, 0),
                         datetime(2025, 6, 21, 11, 30),
-                        "Trạm biến áp Phú Đình 3",
+                        "Trạm biến áp Chân Mộng 3",
                         "Thay máy biến áp",
                     ),
                 ],
@@ -246,7 +267,7 @@ def sample_documents(kiosk_id: str = "KIOSK-DH-01") -> dict[str, Document]:
                 staff="Lường Văn Đức",
                 payments=37,
                 collected=24_608_150,
-                by_method=[("Chuyển khoản VietQR", 31, 20_118_400), ("Ví điện tử", 6, 4_489_750)],
+                by_method=[("Chuyển khoản VietQR", 37, 24_608_150)],
                 requests=5,
                 outage_reports=2,
                 receipts_to_reprint=1,

@@ -5,6 +5,11 @@ The form comes from the central's catalogue (``GET /v1/services``): each field h
 what it can know without the central (required, length, range, shape) with the same problem codes the central
 uses, so a problem the central reports later reads the same. A new service or field needs no kiosk release as long
 as its type is one of the nine below.
+
+Identity documents: a service may ask which document the applicant identifies with (the choice field
+``id_type``: a citizen ID card, a Vietnamese passport or a foreign passport), and the ``id_number`` field is then
+checked, typed and shown as that document's number. A service without ``id_type`` asks for a citizen ID card.
+The number is prefilled only by scanning a citizen ID card; passports are typed.
 """
 
 from __future__ import annotations
@@ -21,23 +26,48 @@ from kiosk.customer.citizen_id import CitizenCard
 
 __all__ = [
     "DIGIT_TYPES",
+    "ID_DOCUMENT_FIELD",
+    "ID_ISSUE_DATE_FIELD",
     "FieldProblem",
+    "IdDocument",
     "RequestForm",
     "check",
+    "document_of",
     "input_limit",
     "masked",
+    "on_keypad",
     "problem_from_central",
     "shown",
     "to_wire",
 ]
 
 DIGIT_TYPES: frozenset[FieldType] = frozenset({"number", "household_count", "phone", "id_number", "date"})
-"""Fields typed on the numeric keypad; ``text`` and ``address`` use the letter keyboard; ``choice`` and
-``yes_no`` are tapped."""
+"""Fields typed on the numeric keypad (a passport number excepted: :func:`on_keypad`); ``text`` and ``address``
+use the letter keyboard; ``choice`` and ``yes_no`` are tapped."""
 
 YES, NO = "yes", "no"
+
+
+class IdDocument(StrEnum):
+    """The documents an applicant may identify with: the values of the ``id_type`` field's options (the central
+    checks the number against the same rules)."""
+
+    CCCD = "cccd"  # citizen ID card (căn cước công dân / căn cước): 12 digits
+    PASSPORT_VN = "passport_vn"  # Vietnamese passport: one letter and 7 digits, e.g. C1234567
+    PASSPORT_FOREIGN = "passport_foreign"  # any other passport: 6 to 9 letters and digits, at least one digit
+
+
+ID_DOCUMENT_FIELD = "id_type"
+ID_ISSUE_DATE_FIELD = "id_issue_date"
+_ID_NUMBERS = {
+    IdDocument.CCCD: re.compile(r"[0-9]{12}"),
+    IdDocument.PASSPORT_VN: re.compile(r"[A-Z][0-9]{7}"),
+    # ICAO 9303 gives the document number 9 characters in the machine-readable zone; countries use 6 to 9.
+    # At least one digit: six letters alone are a word typed by mistake (a name), not a passport number.
+    IdDocument.PASSPORT_FOREIGN: re.compile(r"(?=[A-Z]*[0-9])[A-Z0-9]{6,9}"),
+}
+_ID_LIMITS = {IdDocument.CCCD: 12, IdDocument.PASSPORT_VN: 8, IdDocument.PASSPORT_FOREIGN: 9}
 _PHONE = re.compile(r"0[35789][0-9]{8}")
-_ID_NUMBER = re.compile(r"[0-9]{12}")
 _DATE_DIGITS = 8  # ddmmyyyy
 _DEFAULT_TEXT_LIMIT = 255
 _DEFAULT_NUMBER_DIGITS = 9
@@ -53,8 +83,17 @@ class FieldProblem(StrEnum):
     INVALID_CHOICE = "invalid_choice"
     INVALID_DATE = "invalid_date"
     INVALID_PHONE = "invalid_phone"
-    INVALID_ID_NUMBER = "invalid_id_number"
+    INVALID_ID_NUMBER = "invalid_id_number"  # not a number of the document chosen (``id_type``)
     INVALID = "invalid"  # a code this kiosk does not know yet (a newer central)
+
+
+def document_of(answer: str) -> IdDocument:
+    """The document an ``id_type`` answer names; a citizen ID card when there is none (a service that does not
+    ask which document takes a citizen ID card only)."""
+    try:
+        return IdDocument(answer)
+    except ValueError:
+        return IdDocument.CCCD
 
 
 def problem_from_central(code: object) -> FieldProblem:
@@ -89,18 +128,47 @@ class RequestForm:
             self, answers=answers, from_card=self.from_card - {name} if changed else self.from_card
         )
 
+    @property
+    def document(self) -> IdDocument:
+        """The identity document the applicant chose (a citizen ID card when the service does not ask)."""
+        return document_of(self.answer(ID_DOCUMENT_FIELD))
+
     def prefilled(self, card: CitizenCard) -> RequestForm:
-        """Name, ID number and address from a scanned card, for the fields this service asks."""
+        """Name, the card as the document with its number and issue date, and address from a scanned card, for
+        the fields this service asks. The choice of document is an option's value, set only where offered."""
         form = self
-        names = {f.name for f in self.service.fields}
-        read = {"full_name": card.full_name, "id_number": card.id_number, "address": card.address}
-        for name, text in read.items():
-            if name in names:
-                form = form.answered(name, text)
-        return replace(form, from_card=form.from_card | (read.keys() & names))
+        specs = {f.name: f for f in self.service.fields}
+        read = {
+            "full_name": card.full_name,
+            ID_DOCUMENT_FIELD: IdDocument.CCCD.value,
+            "id_number": card.id_number,
+            ID_ISSUE_DATE_FIELD: card.issue_date.strftime("%d%m%Y"),  # dates are kept as typed: ddmmyyyy
+            "address": card.address,
+        }
+        # Everything read goes in, even an answer the form would refuse (an address longer than the form takes):
+        # the review shows it with its problem, to shorten rather than retype. Only the document is an option,
+        # set where the service offers it.
+        filled = [
+            name
+            for name in read
+            if name in specs and (name != ID_DOCUMENT_FIELD or check(specs[name], read[name]) is None)
+        ]
+        for name in filled:
+            form = form.answered(name, read[name])
+        return replace(form, from_card=form.from_card | set(filled))
+
+    def check(self, spec: FormField, raw: str) -> FieldProblem | None:
+        """:func:`check` with the document this form names."""
+        return check(spec, raw, self.document)
+
+    def input_limit(self, spec: FormField) -> int:
+        return input_limit(spec, self.document)
+
+    def on_keypad(self, spec: FormField) -> bool:
+        return on_keypad(spec, self.document)
 
     def problems(self) -> dict[str, FieldProblem]:
-        found = {f.name: check(f, self.answer(f.name)) for f in self.service.fields}
+        found = {f.name: self.check(f, self.answer(f.name)) for f in self.service.fields}
         return {name: problem for name, problem in found.items() if problem is not None}
 
     def wire_fields(self) -> dict[str, FieldValue]:
@@ -109,13 +177,20 @@ class RequestForm:
         return {name: value for name, value in values.items() if value is not None}
 
 
-def input_limit(spec: FormField) -> int:
+def on_keypad(spec: FormField, document: IdDocument = IdDocument.CCCD) -> bool:
+    """Typed on the numeric keypad; a passport number has letters, and is typed on the letter keyboard."""
+    if spec.type == "id_number":
+        return document is IdDocument.CCCD
+    return spec.type in DIGIT_TYPES
+
+
+def input_limit(spec: FormField, document: IdDocument = IdDocument.CCCD) -> int:
     """How many characters the keypad or keyboard accepts for this field."""
     match spec.type:
         case "phone":
             return 10
         case "id_number":
-            return 12
+            return _ID_LIMITS[document]
         case "date":
             return _DATE_DIGITS
         case "number" | "household_count":
@@ -141,8 +216,9 @@ def _date_of(digits: str) -> date | None:
         return None
 
 
-def check(spec: FormField, raw: str) -> FieldProblem | None:
-    """The kiosk's check of one answer as typed; None when it is fine (or blank and optional)."""
+def check(spec: FormField, raw: str, document: IdDocument = IdDocument.CCCD) -> FieldProblem | None:
+    """The kiosk's check of one answer as typed; None when it is fine (or blank and optional). ``document``:
+    what an ``id_number`` is the number of."""
     if not raw.strip():
         return FieldProblem.REQUIRED if spec.required else None
     match spec.type:
@@ -164,7 +240,7 @@ def check(spec: FormField, raw: str) -> FieldProblem | None:
         case "phone":
             return None if _PHONE.fullmatch(raw) else FieldProblem.INVALID_PHONE
         case "id_number":
-            return None if _ID_NUMBER.fullmatch(raw) else FieldProblem.INVALID_ID_NUMBER
+            return None if _ID_NUMBERS[document].fullmatch(raw) else FieldProblem.INVALID_ID_NUMBER
         case "yes_no":
             return None if raw in (YES, NO) else FieldProblem.INVALID_CHOICE
         case _:
@@ -192,13 +268,14 @@ def to_wire(spec: FormField, raw: str) -> FieldValue | None:
 
 
 def shown(spec: FormField, raw: str) -> str:
-    """An answer as the customer reads it while typing: a date with slashes, a phone in groups."""
+    """An answer as the customer reads it while typing: a date with slashes, a phone in groups, a citizen ID
+    number in groups of three (a passport number, which has letters, as it is printed)."""
     match spec.type:
         case "date":
             return "/".join(part for part in (raw[:2], raw[2:4], raw[4:]) if part)
         case "phone":
             return " ".join(part for part in (raw[:4], raw[4:7], raw[7:]) if part)
-        case "id_number":
+        case "id_number" if raw.isdigit():
             return " ".join(raw[i : i + 3] for i in range(0, len(raw), 3))
         case _:
             return raw

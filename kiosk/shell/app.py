@@ -17,6 +17,7 @@ from kiosk.central import CentralClient
 from kiosk.central.heartbeat import HeartbeatSender
 from kiosk.central.staff_calls import StaffCalls
 from kiosk.config import Settings
+from kiosk.customer.code import UnitChoice
 from kiosk.devices.chime import Chime, QtChime
 from kiosk.devices.scanner import Scanner
 from kiosk.devices.speaker import Speaker
@@ -109,6 +110,7 @@ class KioskApp:
             print_notice=self.printouts.print_notice,
             today=today_in_vietnam,
             in_flight=self.keeper.in_flight_bill_ids,
+            units=[UnitChoice(unit.code, unit.name) for unit in settings.units],
         )
         self.payments = PaymentFlow(
             self.keeper,

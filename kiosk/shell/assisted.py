@@ -15,6 +15,7 @@ from kiosk.devices.speaker import Speaker
 from kiosk.flows.navigation import Navigator
 from kiosk.flows.session import CustomerSession
 from kiosk.flows.states import ScreenState
+from kiosk.flows.states.bills import EnterCode
 from kiosk.guidance import guidance
 from kiosk.language.catalogs import Translator
 from kiosk.payments.records import JournalPayment
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 # Fields of a state that change while the customer stays on the same step (a countdown, digits typed): speaking
 # the guidance again for each would drown the customer in repeats.
-_UNSPOKEN_CHANGES = frozenset({"seconds_left", "digits", "prefix", "typed", "entered"})
+_UNSPOKEN_CHANGES = frozenset({"seconds_left", "digits", "unit", "typed", "entered"})
 
 
 class AssistedMode:
@@ -143,4 +144,8 @@ def _step(state: ScreenState) -> tuple[type, dict[str, object]]:
         if isinstance(value, JournalPayment):
             value = (value.id, value.state, value.receipt)
         values[f.name] = value
+    if isinstance(state, EnterCode):
+        # The unit chosen or typed in full moves the customer on to the digits: a new step, said once, though
+        # each character of a unit code typed on its keyboard is not.
+        values["step"] = state.step
     return type(state), values

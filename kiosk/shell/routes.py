@@ -304,7 +304,10 @@ def _fault(screen: SomethingWentWrongScreen, w: Wiring) -> None:
 # ---------------------------------------------------------------------------------------------- bills
 def _enter_code(screen: EnterCodeScreen, w: Wiring) -> None:
     bills, act = w.bills, w.intents.act
-    screen.prefix_chosen.connect(lambda prefix: act(lambda: bills.choose_prefix(prefix))())
+    screen.unit_chosen.connect(lambda unit: act(lambda: bills.choose_unit(unit))())
+    screen.other_unit_requested.connect(act(bills.other_unit))
+    screen.change_unit_requested.connect(act(bills.change_unit))
+    screen.unit_key_pressed.connect(lambda key: act(lambda: bills.press_unit_key(key))())
     screen.digit_pressed.connect(lambda digit: act(lambda: bills.press_digit(digit))())
     screen.delete_requested.connect(act(bills.delete))
     screen.clear_requested.connect(act(bills.clear))
@@ -341,7 +344,7 @@ def _consumption(screen: ConsumptionScreen, w: Wiring) -> None:
 
 def _choose_bills(screen: ChooseBillsScreen, w: Wiring) -> None:
     screen.bill_toggled.connect(lambda index: w.intents.act(lambda: w.bills.toggle_bill(index))())
-    screen.continue_requested.connect(lambda: w.intents.run(w.payments.choose_method))
+    screen.continue_requested.connect(lambda: w.intents.run(w.payments.pay))
 
 
 def _bill_notice_printed(screen: BillNoticePrintedScreen, w: Wiring) -> None:

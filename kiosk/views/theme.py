@@ -229,6 +229,7 @@ QLabel[role="tag-warning"] {{
 QLabel[role="cell-head"] {{ font-weight: 700; border-bottom: 3px solid {p.rule}; padding: 4px 8px; }}
 QLabel[role="cell"] {{ border-bottom: 1px solid {p.rule}; padding: 4px 8px; }}
 QLabel[role="cell-strong"] {{ font-weight: 700; padding: 4px 8px; }}
+QLabel[role="choice"] {{ font-weight: 700; }}
 QLabel[role="total"] {{ font-size: {heading}px; font-weight: 700; padding: 4px 8px; border-top: 3px solid {p.text}; }}
 QWidget[role="card"] {{ background: {p.tile}; border-radius: 12px; }}
 QProgressBar {{

@@ -17,7 +17,6 @@ from kiosk_central.schemas.common import (
     Label,
     Model,
     Money,
-    PaymentMethod,
     PaymentStatus,
 )
 from kiosk_central.schemas.customers import (
@@ -50,8 +49,10 @@ from kiosk_central.schemas.payments import (
     BankTransfer,
     BankTransferResult,
     BillPaymentQr,
+    PayloadKind,
     Payment,
     PaymentCreate,
+    PaymentMethod,
     PaymentMethodInfo,
     PaymentMethods,
     Recipient,
@@ -114,6 +115,7 @@ __all__ = [
     "OutageList",
     "OutageReport",
     "OutageReportCreate",
+    "PayloadKind",
     "Payment",
     "PaymentCreate",
     "PaymentMethod",

@@ -10,9 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field
 CustomerCode = Annotated[
     str,
     Field(
-        pattern=r"^P[A-Z][0-9]{11}$",
-        examples=["PE01000123456"],
-        description="13 characters: two letters (the corporation prefix) then 11 digits.",
+        pattern=r"^P[A-Z][0-9A-Z]{4}[0-9]{7}$",
+        examples=["PE01000123456", "PC05CC0789012"],
+        description=(
+            "13 characters: the managing unit's code (6 characters, capital letters and digits, e.g. `PC05CC`"
+            " Điện lực Hội An, `PE0100` Điện lực Sài Gòn; its first two letters name the power corporation)"
+            " then the customer's 7-digit number."
+        ),
     ),
 ]
 Money = Annotated[int, Field(ge=0, description="Whole đồng (VND has no minor unit).")]
@@ -33,7 +37,6 @@ ClientReference = Annotated[
     ),
 ]
 
-PaymentMethod = Literal["vietqr", "momo", "zalopay", "vnpay"]
 PaymentStatus = Literal["pending", "paid", "expired", "cancelled"]
 BillStatus = Literal["unpaid", "pending_payment", "paid", "overdue"]
 CorporationCode = Literal["EVNNPC", "EVNCPC", "EVNSPC", "EVNHANOI", "EVNHCMC"]

@@ -44,32 +44,55 @@ class TierLine(Model):
     kwh: int = Field(ge=0)
     unit_price: Money = Field(description="VND per kWh, excluding VAT.")
     amount: Money
-    limit_kwh: int | None = Field(description="This tier's prorated size for the segment; null = unbounded.")
-    segment_start: date
-    segment_end: date
+    limit_kwh: int | None = Field(
+        description="This tier's size in its part: monthly size × the part's `days` ÷ the bill's `month_days` × "
+        "households, rounded half up; null = unbounded."
+    )
+    segment_start: date = Field(description="The `start` of the part (segment) this line belongs to.")
+    segment_end: date = Field(description="The `end` of the part (segment) this line belongs to.")
 
 
 class BillSegment(Model):
-    start: date
-    end: date
-    days: int
-    kwh: int
+    start: date = Field(description="The previous reading date, or the day a new price starts.")
+    end: date = Field(
+        description="The day the next price starts, or the reading date: consecutive parts share this date."
+    )
+    days: int = Field(
+        ge=1, description="`end` − `start` (EVN's Nc or Nm); the parts' days add up to the bill's."
+    )
+    kwh: int = Field(
+        ge=0,
+        description="The bill's kWh × `days` ÷ the bill's `days`, rounded half up; the last "
+        "part takes the remainder.",
+    )
     decision: str = Field(description="The tariff decision whose prices apply to this part.")
-    vat_rate: float
+    vat_rate: float = Field(
+        description="The bill's VAT rate, the same in every part: VAT never splits a bill."
+    )
 
 
 class VatLine(Model):
     rate: float
-    base: Money
-    amount: Money
+    base: Money = Field(description="The bill's subtotal.")
+    amount: Money = Field(description="`base` × `rate`, rounded half up.")
 
 
 class Bill(Model):
     id: str
     customer_code: CustomerCode
-    period_start: date
-    period_end: date
-    days: int
+    period_start: date = Field(
+        description='The previous meter-reading date, as EVN prints it: "từ ngày 20/04/2025 đến ngày 20/05/2025".'
+    )
+    period_end: date = Field(
+        description="The meter-reading date. The bill is named after its month (the billing month)."
+    )
+    days: int = Field(ge=1, description="`period_end` − `period_start` (20/04 → 20/05 is 30 days).")
+    month_days: int = Field(
+        ge=28,
+        le=31,
+        description="Calendar days of the month before the billing month (EVN's T): tier limits are the monthly "
+        "sizes × days ÷ month_days × households, so a reading on the same day each month gets the full sizes.",
+    )
     meter_serial: str
     opening_index: int
     closing_index: int
@@ -78,11 +101,14 @@ class Bill(Model):
     households: int
     tiers: list[TierLine]
     segments: list[BillSegment] = Field(
-        description="More than one when a price or VAT change falls inside the period (kWh split by days)."
+        description="More than one when a tariff price change falls strictly inside the period: the kWh are "
+        "split by days (EVN's S ÷ T' × Nc), each part priced by its own schedule. Oldest part first."
     )
     subtotal: Money
-    vat_rate: float = Field(description="VAT rate in force at the end of the period, e.g. 0.08.")
-    vat_lines: list[VatLine] = Field(description="One line per VAT rate that applies within the period.")
+    vat_rate: float = Field(description="VAT rate in force on the reading date (`period_end`), e.g. 0.08.")
+    vat_lines: list[VatLine] = Field(
+        description="One line: the whole subtotal at `vat_rate`. A VAT change never splits a bill."
+    )
     vat_amount: Money
     total: Money
     due_date: date
@@ -100,8 +126,13 @@ class BillList(Model):
 
 
 class ConsumptionPoint(Model):
-    start: date
-    end: date
+    start: date = Field(
+        description="The first day whose use the point counts: for a month, the day after the previous reading "
+        "(so a month's days are `end` − `start` + 1, the same count as its bill's `days`)."
+    )
+    end: date = Field(
+        description="The last day counted: for a month, the reading date (the bill's `period_end`)."
+    )
     kwh: int
     label: str = Field(description="`YYYY-MM` for months, `YYYY-MM-DD` for days.")
 

@@ -7,13 +7,18 @@ from typing import Literal
 
 from pydantic import Field
 
-from kiosk_central.schemas.common import CustomerCode, Label, Model, Money, PaymentMethod, PaymentStatus
+from kiosk_central.schemas.common import CustomerCode, Label, Model, Money, PaymentStatus
+
+PaymentMethod = Literal["vietqr"]
+"""The methods this central offers (``GET /v1/payment-methods``): NAPAS VietQR only. A central that issues a
+wallet's own QR adds that wallet's method here, with ``payload_kind`` ``provider_qr``."""
+PayloadKind = Literal["vietqr", "provider_qr"]
 
 
 class PaymentCreate(Model):
     customer_code: CustomerCode
     bill_ids: list[str] = Field(min_length=1, max_length=24)
-    method: PaymentMethod
+    method: PaymentMethod = Field(description="One of the methods `GET /v1/payment-methods` lists.")
 
 
 class Recipient(Model):
@@ -27,13 +32,21 @@ class Payment(Model):
     status: PaymentStatus
     amount: Money
     qr_payload: str = Field(
-        description="NAPAS VietQR (EMVCo) payload, dynamic, with the amount and reference."
+        description=(
+            "What the QR encodes, in the payload kind of the payment's method: for `vietqr`, a NAPAS VietQR"
+            " (EMVCo) payload, dynamic, with the amount and reference."
+        )
     )
     reference: str = Field(description="Unique; carried in tag 62/08 so the bank's notice can be matched.")
     expires_at: datetime
     customer_code: CustomerCode
     bill_ids: list[str]
-    method: PaymentMethod
+    method: str = Field(
+        description=(
+            "The method it was asked for. A string, not the list of today's methods: a payment made with a"
+            " method since withdrawn still reads."
+        )
+    )
     recipient: Recipient
     created_at: datetime
     paid_at: datetime | None
@@ -60,8 +73,18 @@ class BillPaymentQr(Model):
 
 
 class PaymentMethodInfo(Model):
+    """One way to pay, and what its QR is, so that a kiosk never names an app over a code that app cannot read.
+
+    ``payload_kind`` is ``vietqr`` for a NAPAS VietQR transfer, which every Vietnamese banking app and the big
+    e-wallets scan: a kiosk shows one QR for it and names apps only as examples, without asking which app.
+    ``provider_qr`` is a provider's own format (a wallet's), scanned only by that provider's app: a kiosk
+    offers it as a choice named by ``label`` and shows the payment's ``qr_payload`` as given. Several
+    ``vietqr`` methods would give the same code, so a kiosk shows one of them.
+    """
+
     method: PaymentMethod
-    label: Label
+    label: Label = Field(description="The method's name, as printed on receipts and in reports.")
+    payload_kind: PayloadKind
 
 
 class PaymentMethods(Model):

@@ -127,7 +127,7 @@ async def test_money_for_a_bill_paid_at_the_counter_is_a_refund(client: CentralC
 async def test_money_for_a_bill_paid_at_a_kiosk_is_a_refund(client: CentralClient) -> None:
     bill = (await client.bills(CODE)).bills[0]
     qr = await client.bill_payment_qr(bill.id)
-    payment = await client.create_payment(CODE, [bill.id], "momo", "key-billqr-kiosk")
+    payment = await client.create_payment(CODE, [bill.id], "vietqr", "key-billqr-kiosk")
     assert (await client.sim_bank_transfer(payment.reference, payment.amount)).outcome == "applied"
     result = await client.sim_bank_transfer(qr.reference, qr.amount)
     assert (result.outcome, result.reason) == ("refund_due", "bills_already_paid")

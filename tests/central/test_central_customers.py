@@ -21,6 +21,8 @@ from tests.helpers.central import RunningCentral
         ("PB05000456789", "EVNSPC", "19001006"),
         ("PC03000567890", "EVNCPC", "19001909"),
         ("PQ01000678901", "EVNCPC", "19001909"),
+        ("PC05CC0789012", "EVNCPC", "19001909"),  # unit codes with letters, as most real ones have
+        ("PA02DH0890123", "EVNNPC", "19006769"),
     ],
 )
 async def test_the_corporation_comes_from_the_prefix(
@@ -39,6 +41,54 @@ async def test_personal_data_is_masked(client: CentralClient) -> None:
     assert customer.address.startswith("***, ")
     assert "Lê Lợi" not in customer.address
     assert customer.phone == "091*****78"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("code", "unit", "name"),
+    [
+        ("PC05CC0789012", "PC05CC", "Điện lực Hội An"),
+        ("PA02DH0890123", "PA02DH", "Điện lực Đoan Hùng"),
+        ("PD02000234567", "PD0200", "Điện lực Hai Bà Trưng"),
+    ],
+)
+async def test_a_unit_code_with_letters_is_a_customer_code_like_any_other(
+    central: RunningCentral, code: str, unit: str, name: str
+) -> None:
+    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {central.token}"}) as raw:
+        response = await raw.get(f"{central.url}/v1/customers/{code}")
+        bills = await raw.get(f"{central.url}/v1/customers/{code}/bills", params={"status": "all"})
+    assert response.status_code == 200
+    assert response.json()["code"] == code
+    district_unit = response.json()["district_unit"]
+    assert (district_unit["code"], district_unit["name"]["vi"]) == (unit, name)
+    assert bills.status_code == 200
+    assert bills.json()["bills"]
+    assert all(bill["id"].startswith(f"{code}-") for bill in bills.json()["bills"])
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        ("PC05CC0000000", 404),  # well formed, no such customer: not found, not invalid
+        ("PNHL000123456", 404),
+        ("PC05CC078901", 422),  # a digit short
+        ("PC05CC07890123", 422),  # a digit too many
+        ("PC05C@0789012", 422),
+        ("PC05CC078901A", 422),  # a letter among the 7 digits
+        ("pc05cc0789012", 422),  # the kiosk sends capitals
+        ("PZ05CC0789012", 422),  # no such corporation
+    ],
+)
+async def test_the_central_answers_404_or_422_for_other_codes(
+    central: RunningCentral, code: str, status: int
+) -> None:
+    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {central.token}"}) as raw:
+        response = await raw.get(f"{central.url}/v1/customers/{code}")
+    assert response.status_code == status
+    expected = "customer_not_found" if status == 404 else "invalid_customer_code"
+    assert response.json()["error"]["code"] == expected
 
 
 @pytest.mark.asyncio

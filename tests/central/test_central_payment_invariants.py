@@ -38,7 +38,7 @@ class PaymentWorld(RuleBasedStateMachine):
     def _unpaid(self, code: str) -> list[str]:
         return [b["id"] for b in self.http.get(f"/v1/customers/{code}/bills").json()["bills"]]
 
-    @rule(code=st.sampled_from(CODES), count=st.integers(1, 3), method=st.sampled_from(["vietqr", "momo"]))
+    @rule(code=st.sampled_from(CODES), count=st.integers(1, 3), method=st.just("vietqr"))
     def create(self, code: str, count: int, method: str) -> None:
         bill_ids = self._unpaid(code)[:count]
         if not bill_ids:

@@ -34,8 +34,8 @@ async def test_a_payment_carries_a_valid_vietqr_for_the_bills_total(client: Cent
 @pytest.mark.asyncio
 async def test_the_same_key_and_body_give_the_same_payment(client: CentralClient) -> None:
     ids = (await _unpaid_ids(client))[:1]
-    first = await client.create_payment(CODE, ids, "momo", "key-replay-01")
-    again = await client.create_payment(CODE, ids, "momo", "key-replay-01")
+    first = await client.create_payment(CODE, ids, "vietqr", "key-replay-01")
+    again = await client.create_payment(CODE, ids, "vietqr", "key-replay-01")
     assert again == first
 
 
@@ -62,7 +62,7 @@ async def test_a_bill_with_a_live_payment_cannot_get_a_second_one(client: Centra
     ids = await _unpaid_ids(client)
     first = await client.create_payment(CODE, ids[:1], "vietqr", "key-live-0001")
     with pytest.raises(Conflict) as caught:
-        await client.create_payment(CODE, ids[:2], "zalopay", "key-live-0002")
+        await client.create_payment(CODE, ids[:2], "vietqr", "key-live-0002")
     assert caught.value.code == "payment_in_progress"
     assert caught.value.details["payment_id"] == first.id
     bills = (await client.bills(CODE)).bills
@@ -113,3 +113,22 @@ async def test_unknown_payment(client: CentralClient) -> None:
         await client.payment("pay_does_not_exist")
     with pytest.raises(NotFound):
         await client.cancel_payment("pay_does_not_exist")
+
+
+@pytest.mark.asyncio
+async def test_the_central_offers_one_method_a_vietqr_and_names_no_wallet(client: CentralClient) -> None:
+    [method] = (await client.payment_methods()).methods
+    assert (method.method, method.payload_kind) == ("vietqr", "vietqr")
+    # Its QR is a VietQR whichever app scans it: no app's name is put on it as if the code were that app's.
+    names = f"{method.label.vi} {method.label.en}".casefold()
+    assert not any(app in names for app in ("momo", "zalopay", "vnpay", "shopeepay"))
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("method", ["momo", "zalopay", "vnpay"])
+async def test_a_method_the_central_does_not_list_is_refused(client: CentralClient, method: str) -> None:
+    ids = await _unpaid_ids(client)
+    with pytest.raises(InvalidInput) as caught:
+        await client.create_payment(CODE, ids[:1], method, f"key-{method}-0001")
+    assert caught.value.code == "invalid_request"
+    assert (await client.bills(CODE)).bills[0].status != "pending_payment"

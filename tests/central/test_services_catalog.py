@@ -43,7 +43,14 @@ EXPECTED_CODES = (
     "contract_termination",
 )
 NEW_CONNECTIONS = {"new_connection_lv", "new_connection_mv"}
-IDENTITY_TYPES = {"full_name": "text", "id_number": "id_number", "phone": "phone", "address": "address"}
+IDENTITY_TYPES = {
+    "full_name": "text",
+    "id_type": "choice",
+    "id_number": "id_number",
+    "id_issue_date": "date",
+    "phone": "phone",
+    "address": "address",
+}
 
 _VIETNAMESE_LOWER = (
     "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"  # letters ASCII lacks
@@ -236,7 +243,13 @@ def test_new_connection_lv_asks_what_the_domain_requires() -> None:
 
 @pytest.mark.parametrize("service", SERVICES, ids=EXPECTED_CODES)
 def test_identity_fields_come_first_under_the_same_names(service: Service) -> None:
-    assert [field.name for field in service.fields[:3]] == ["full_name", "id_number", "phone"]
+    assert [field.name for field in service.fields[:5]] == [
+        "full_name",
+        "id_type",
+        "id_number",
+        "id_issue_date",
+        "phone",
+    ]
     for field in service.fields:
         if field.name in IDENTITY_FIELD_NAMES:
             assert field.type == IDENTITY_TYPES[field.name], field.name
@@ -466,7 +479,9 @@ def test_validation_never_raises_and_speaks_only_known_codes(
 )
 def test_only_touched_fields_can_turn_invalid(service: Service, overrides: dict[str, object]) -> None:
     errors = validate_fields(service, {**_valid_form(service), **overrides})
-    assert set(errors) <= set(overrides)
+    # The one field checked against another: the ID number is the number of the document chosen.
+    dependent = {"id_number"} if "id_type" in overrides else set()
+    assert set(errors) <= set(overrides) | dependent
 
 
 @given(phone=st.from_regex(r"0[35789][0-9]{8}", fullmatch=True))
@@ -491,6 +506,70 @@ def test_phone_is_accepted_exactly_when_it_is_a_mobile_number(phone: str) -> Non
 def test_any_twelve_digit_id_number_is_accepted(id_number: str) -> None:
     service = _by_code("meter_relocation")
     assert validate_fields(service, {**_valid_form(service), "id_number": id_number}) == {}
+
+
+@pytest.mark.parametrize("service", SERVICES, ids=EXPECTED_CODES)
+def test_every_service_takes_a_citizen_id_card_or_a_passport(service: Service) -> None:
+    fields = {field.name: field for field in service.fields}
+    assert [o.value for o in fields["id_type"].options] == ["cccd", "passport_vn", "passport_foreign"]
+    assert fields["id_issue_date"].required  # application forms ask it next to the number
+
+
+@pytest.mark.parametrize(
+    ("document", "id_number", "valid"),
+    [
+        ("cccd", "001190012345", True),
+        ("cccd", "C1234567", False),
+        ("cccd", "00119001234", False),  # 11 digits
+        ("passport_vn", "C1234567", True),
+        ("passport_vn", "B7654321", True),
+        ("passport_vn", "c1234567", False),  # sent as typed: the kiosk types capitals
+        ("passport_vn", "C123456", False),
+        ("passport_vn", "CD123456", False),
+        ("passport_vn", "001190012345", False),
+        ("passport_foreign", "X1234567", True),
+        ("passport_foreign", "123456", True),
+        ("passport_foreign", "AB1234567", True),
+        ("passport_foreign", "L898902C3", True),  # ICAO 9303's specimen
+        ("passport_foreign", "ABCDEF", False),  # letters alone: a word, not a number
+        ("passport_foreign", "12345", False),
+        ("passport_foreign", "AB12345678", False),  # 10 characters
+        ("passport_foreign", "AB-12345", False),
+        ("other", "C1234567", False),
+    ],
+)
+def test_the_id_number_is_checked_as_the_chosen_documents_number(
+    document: str, id_number: str, valid: bool
+) -> None:
+    service = _by_code("new_connection_lv")
+    errors = validate_fields(service, {**_valid_form(service), "id_type": document, "id_number": id_number})
+    expected = {} if valid else {"id_number": "invalid_id_number"}
+    if document == "other":
+        expected = {"id_type": "invalid_choice"}  # the document first: the number cannot be judged yet
+    assert errors == expected
+
+
+def test_a_catalogue_whose_document_choice_names_an_unknown_document_is_refused() -> None:
+    text = (Path(services_catalog.__file__).parent / services_catalog.CATALOGUE_FILE).read_text(
+        encoding="utf-8"
+    )
+    data = json.loads(text)
+    data["services"][0]["fields"][1]["options"][1]["value"] = "driving_licence"
+    with pytest.raises(ValueError, match="id_type"):
+        load_catalogue(json.dumps(data))
+
+
+def test_a_service_without_the_document_choice_takes_a_citizen_id_number_only() -> None:
+    service = _by_code("meter_relocation")
+    old = service.model_copy(update={"fields": [f for f in service.fields if f.name != "id_type"]})
+    form = {k: v for k, v in _valid_form(service).items() if k != "id_type"}
+    assert validate_fields(old, form) == {}
+    assert validate_fields(old, {**form, "id_number": "C1234567"}) == {"id_number": "invalid_id_number"}
+
+
+def test_medium_voltage_connections_offer_every_medium_voltage_in_use() -> None:
+    voltage = next(f for f in _by_code("new_connection_mv").fields if f.name == "voltage")
+    assert [o.value for o in voltage.options] == ["6kv", "10kv", "15kv", "22kv", "35kv", "unsure"]
 
 
 @given(count=st.integers(), as_text=st.booleans())

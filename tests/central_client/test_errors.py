@@ -57,9 +57,10 @@ def bill_json(**changes: object) -> dict[str, object]:
     bill: dict[str, object] = {
         "id": "bill_1",
         "customer_code": CODE,
-        "period_start": "2025-05-01",
-        "period_end": "2025-05-31",
+        "period_start": "2025-05-15",
+        "period_end": "2025-06-15",
         "days": 31,
+        "month_days": 31,
         "meter_serial": "M123",
         "opening_index": 1000,
         "closing_index": 1100,
@@ -73,8 +74,8 @@ def bill_json(**changes: object) -> dict[str, object]:
                 "unit_price": 1984,
                 "amount": 99200,
                 "limit_kwh": 50,
-                "segment_start": "2025-05-01",
-                "segment_end": "2025-05-31",
+                "segment_start": "2025-05-15",
+                "segment_end": "2025-06-15",
             },
             {
                 "tier": 2,
@@ -82,14 +83,14 @@ def bill_json(**changes: object) -> dict[str, object]:
                 "unit_price": 2050,
                 "amount": 102500,
                 "limit_kwh": 50,
-                "segment_start": "2025-05-01",
-                "segment_end": "2025-05-31",
+                "segment_start": "2025-05-15",
+                "segment_end": "2025-06-15",
             },
         ],
         "segments": [
             {
-                "start": "2025-05-01",
-                "end": "2025-05-31",
+                "start": "2025-05-15",
+                "end": "2025-06-15",
                 "days": 31,
                 "kwh": 100,
                 "decision": "1279/QĐ-BCT",
@@ -101,7 +102,7 @@ def bill_json(**changes: object) -> dict[str, object]:
         "vat_lines": [{"rate": 0.08, "base": 201700, "amount": 16136}],
         "vat_amount": 16136,
         "total": 217836,
-        "due_date": "2025-06-15",
+        "due_date": "2025-06-27",
         "invoice_serial": "1K25TAA",
         "invoice_number": "0000123",
         "status": "unpaid",
@@ -623,7 +624,7 @@ CONSUMPTION: dict[str, object] = {
     "granularity": "day",
     "points": [{"start": "2025-05-01", "end": "2025-05-01", "kwh": 4, "label": "2025-05-01"}],
 }
-METHODS: dict[str, object] = {"methods": [{"method": "vietqr", "label": LABEL}]}
+METHODS: dict[str, object] = {"methods": [{"method": "vietqr", "label": LABEL, "payload_kind": "vietqr"}]}
 
 IDEMPOTENT_CALLS: dict[str, tuple[Call, dict[str, object]]] = {
     "health": (lambda c: c.health(), {"status": "ok", "version": "1.0.0", "demo": False}),
@@ -748,14 +749,14 @@ async def test_the_callers_idempotency_key_goes_on_every_attempt(
 async def test_the_payment_request_body_is_the_contracts() -> None:
     script = Script(ok(PAYMENT, 201))
     async with rig(script) as client:
-        payment = await client.create_payment(CODE, ("bill_1", "bill_2"), "momo", "key-pay-0001")
+        payment = await client.create_payment(CODE, ("bill_1", "bill_2"), "vietqr", "key-pay-0001")
     assert payment.id == "pay_1"
     request = script.requests[0]
     assert (request.method, request.url.path) == ("POST", "/v1/payments")
     assert json.loads(request.content) == {
         "customer_code": CODE,
         "bill_ids": ["bill_1", "bill_2"],
-        "method": "momo",
+        "method": "vietqr",
     }
 
 

@@ -73,8 +73,9 @@ def customer(code: str = CODE, *, remote_read: bool = False) -> Customer:
 
 
 def bill(bill_id: str, period_end: date, *, status: BillStatus = "unpaid", code: str = CODE) -> Bill:
-    """A month's bill whose lines add up (50 kWh in each of two tiers, 8% VAT)."""
-    start = period_end - timedelta(days=29)
+    """A month's bill whose lines add up (50 kWh in each of two tiers, 8% VAT); its period runs from the
+    previous reading date, 30 days before, to the reading date, as EVN's do."""
+    start = period_end - timedelta(days=30)
     tiers = [
         TierLine(tier=1, kwh=50, unit_price=1984, amount=99_200, limit_kwh=50, segment_start=start,
                  segment_end=period_end),

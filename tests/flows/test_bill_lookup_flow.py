@@ -24,6 +24,7 @@ from kiosk.central.errors import (
     Unavailable,
 )
 from kiosk.central.models import Bill, BillList, BillPaymentQr, Consumption, Customer, Tariffs
+from kiosk.customer.code import UNIT_LENGTH, UnitChoice
 from kiosk.demo.simulator import DemoClient
 from kiosk.flows.bill_lookup import BillLookupFlow, NoticeOutcome, paid_in_last_months
 from kiosk.flows.navigation import Navigator
@@ -36,6 +37,7 @@ from kiosk.flows.states.bills import (
     ChooseBills,
     ConsumptionHistory,
     EnterCode,
+    EntryStep,
     LookupFailed,
     LookupProblem,
     PaidHistory,
@@ -153,7 +155,11 @@ EVERYTHING = fakes.bills(TOO_OLD_PAID, OLDER_PAID, RECENT_PAID, B1, B2, B3)
 TARIFFS = fakes.tariffs()
 MONTHLY = fakes.consumption("month")
 DAILY = fakes.consumption("day")
-TYPED = EnterCode("PE", "01000123456")
+# The units the kiosk serves (its configuration): one with a unit code of digits, one with letters.
+UNITS = (UnitChoice("PE0100", "Điện lực Sài Gòn"), UnitChoice("PC05CC", "Điện lực Hội An"))
+KEYPAD = EnterCode(units=UNITS)
+TYPED = EnterCode("PE0100", "0123456", units=UNITS)
+LETTERED = "PC05CC0123456"
 CITIZEN_ID = "079088001234||Nguyễn Thị Hương|15041988|Nữ|12 Lý Tự Trọng|20052021"
 
 
@@ -210,13 +216,24 @@ def lookup() -> Lookup:
         print_notice=printer,
         today=lambda: fakes.TODAY,
         in_flight=lambda: frozenset(in_flight),
+        units=UNITS,
     )
     return Lookup(navigator, session, central, printer, in_flight, flow)
 
 
 def type_code(flow: BillLookupFlow, code: str) -> None:
-    flow.choose_prefix(code[:2])
-    for digit in code[2:]:
+    """As a customer types it: the unit with one tap if the keypad offers it, else "another unit" and its code
+    on the keyboard; then the digits."""
+    keypad = flow._nav.current
+    assert isinstance(keypad, EnterCode)
+    unit, digits = code[:UNIT_LENGTH], code[UNIT_LENGTH:]
+    if any(choice.code == unit for choice in keypad.units):
+        flow.choose_unit(unit)
+    else:
+        flow.other_unit()
+        for key in unit:
+            flow.press_unit_key(key)
+    for digit in digits:
         flow.press_digit(digit)
 
 
@@ -233,57 +250,142 @@ def assert_no_customer(session: CustomerSession) -> None:
 
 
 # ------------------------------------------------------------------ the keypad
-def test_the_keypad_opens_empty_for_the_bills(lookup: Lookup) -> None:
+def test_the_keypad_opens_empty_for_the_bills_offering_the_kiosks_units(lookup: Lookup) -> None:
     lookup.flow.start()
-    assert lookup.screens() == (Home(), EnterCode("", "", Feature.BILLS))
+    assert lookup.screens() == (Home(), EnterCode("", "", Feature.BILLS, typing_unit=False, units=UNITS))
+    assert KEYPAD.step is EntryStep.UNIT
+    assert lookup.flow.keypad(Feature.OUTAGES) == EnterCode(purpose=Feature.OUTAGES, units=UNITS)
 
 
-def test_typing_fills_the_keypad_in_place_and_only_with_what_a_code_can_hold(lookup: Lookup) -> None:
+def test_a_unit_is_one_tap_then_only_seven_digits(lookup: Lookup) -> None:
     flow, navigator = lookup.flow, lookup.navigator
     flow.start()
-    flow.choose_prefix("PZ")  # no corporation's prefix
-    flow.press_digit("1")  # digits may come before the letters
-    assert navigator.current == EnterCode("", "1")
-    flow.clear()
-    flow.choose_prefix("PE")
-    for key in ("x", "12", ""):
+    flow.press_digit("1")  # the unit comes first
+    flow.choose_unit("PZ0100")  # not one the kiosk offers
+    flow.choose_unit("PA02DH")  # a real unit, but not this kiosk's: typed with "another unit"
+    assert navigator.current == KEYPAD
+    flow.choose_unit("PC05CC")
+    assert navigator.current == EnterCode("PC05CC", units=UNITS)
+    assert navigator.current.step is EntryStep.NUMBER
+    assert navigator.current.unit_name == "Điện lực Hội An"
+    for key in ("x", "12", "", "٣", "²", "A"):
         flow.press_digit(key)
-    assert navigator.current == EnterCode("PE", "")
-    for digit in "010001234567":  # one digit too many
+    flow.press_unit_key("A")  # the keyboard is closed
+    flow.choose_unit("PE0100")  # the unit is changed with Change unit, not by tapping another
+    assert navigator.current == EnterCode("PC05CC", units=UNITS)
+    for digit in "01234567":  # one digit too many
         flow.press_digit(digit)
-    assert navigator.current == EnterCode("PE", "01000123456")
-    flow.choose_prefix("PA")  # the letters can be changed after the digits
-    assert navigator.current == EnterCode("PA", "01000123456")
+    assert navigator.current == EnterCode("PC05CC", "0123456", units=UNITS)
     assert navigator.depth == 2  # every key replaced the keypad: one Back leaves it
 
 
-def test_delete_takes_the_digits_then_the_letters_and_clear_takes_all_keeping_the_purpose(
+def test_another_unit_is_typed_on_the_keyboard_and_the_digits_follow(lookup: Lookup) -> None:
+    flow, navigator = lookup.flow, lookup.navigator
+    flow.start()
+    flow.other_unit()
+    assert navigator.current == EnterCode(typing_unit=True, units=UNITS)
+    assert navigator.current.step is EntryStep.UNIT_KEYBOARD
+    flow.press_digit("1")  # the digits come after the unit
+    for key in ("p", "a", "0", "2", "Đ", "!", "dh", "", "d"):  # lower case is taken as upper
+        flow.press_unit_key(key)
+    assert navigator.current == EnterCode("PA02D", typing_unit=True, units=UNITS)
+    assert navigator.current.step is EntryStep.UNIT_KEYBOARD
+    flow.press_unit_key("H")  # the sixth character of a real unit code: on to the digits by itself
+    assert navigator.current == EnterCode("PA02DH", typing_unit=True, units=UNITS)
+    assert navigator.current.step is EntryStep.NUMBER
+    assert navigator.current.unit_name is None
+    flow.press_unit_key("X")  # the keyboard has gone
+    for digit in "0890123":
+        flow.press_digit(digit)
+    assert navigator.current == EnterCode("PA02DH", "0890123", typing_unit=True, units=UNITS)
+    assert navigator.depth == 2
+
+
+def test_the_keyboard_takes_what_cannot_begin_a_unit_so_that_the_screen_says_what_is_wrong(
     lookup: Lookup,
 ) -> None:
     flow, navigator = lookup.flow, lookup.navigator
-    navigator.go(EnterCode("PE", "01", Feature.OUTAGES))
+    flow.start()
+    flow.other_unit()
+    for key in "PZ01002":  # no corporation's prefix; one character more than a unit code
+        flow.press_unit_key(key)
+    assert navigator.current == EnterCode("PZ0100", typing_unit=True, units=UNITS)
+    assert navigator.current.step is EntryStep.UNIT_KEYBOARD  # not a unit: no digits
+    flow.press_digit("1")
+    assert navigator.current == EnterCode("PZ0100", typing_unit=True, units=UNITS)
+
+
+def test_delete_takes_the_digits_then_the_unit_keeping_the_purpose(lookup: Lookup) -> None:
+    flow, navigator = lookup.flow, lookup.navigator
+    navigator.go(EnterCode("PE0100", "01", Feature.OUTAGES, units=UNITS))
     shown = []
     for _ in range(4):
         flow.delete()
         shown.append(navigator.current)
     assert shown == [
-        EnterCode("PE", "0", Feature.OUTAGES),
-        EnterCode("PE", "", Feature.OUTAGES),
-        EnterCode("", "", Feature.OUTAGES),
-        EnterCode("", "", Feature.OUTAGES),  # nothing left to delete
+        EnterCode("PE0100", "0", Feature.OUTAGES, units=UNITS),
+        EnterCode("PE0100", "", Feature.OUTAGES, units=UNITS),
+        EnterCode("", "", Feature.OUTAGES, units=UNITS),  # a chosen unit goes all at once: back to the choice
+        EnterCode("", "", Feature.OUTAGES, units=UNITS),  # nothing left to delete
     ]
-    type_code(flow, CODE)
+
+
+def test_delete_goes_back_into_a_typed_unit_character_by_character(lookup: Lookup) -> None:
+    flow, navigator = lookup.flow, lookup.navigator
+    navigator.go(EnterCode("PA02DH", "0", Feature.REQUESTS, typing_unit=True, units=UNITS))
+    flow.delete()
+    flow.delete()
+    assert navigator.current == EnterCode("PA02D", "", Feature.REQUESTS, typing_unit=True, units=UNITS)
+    assert navigator.current.step is EntryStep.UNIT_KEYBOARD
+    for _ in range(6):
+        flow.delete()
+    assert navigator.current == EnterCode("", "", Feature.REQUESTS, typing_unit=True, units=UNITS)
+
+
+def test_clear_takes_the_digits_and_change_unit_returns_to_the_choice(lookup: Lookup) -> None:
+    flow, navigator = lookup.flow, lookup.navigator
+    navigator.go(EnterCode("PC05CC", "0123", Feature.OUTAGES, units=UNITS))
     flow.clear()
-    assert lookup.screens() == (Home(), EnterCode("", "", Feature.OUTAGES))
+    assert navigator.current == EnterCode("PC05CC", "", Feature.OUTAGES, units=UNITS)
+    type_code(flow, "PC05CC0123")  # the unit is already there: only the digits
+    navigator.replace(EnterCode("PA02DH", "0123", Feature.OUTAGES, typing_unit=True, units=UNITS))
+    flow.change_unit()
+    assert lookup.screens() == (Home(), EnterCode(purpose=Feature.OUTAGES, units=UNITS))
+    flow.other_unit()
+    flow.change_unit()  # "Choose from the list" on the keyboard
+    assert lookup.screens() == (Home(), EnterCode(purpose=Feature.OUTAGES, units=UNITS))
+
+
+@pytest.mark.asyncio
+async def test_a_kiosk_that_offers_no_units_opens_the_keyboard_at_once() -> None:
+    navigator = Navigator()
+    flow = BillLookupFlow(
+        fakes.FakeCentral({}),
+        navigator,
+        CustomerSession(),
+        print_notice=_no_printer,
+        today=lambda: fakes.TODAY,
+    )
+    flow.start()
+    assert navigator.current == EnterCode()
+    assert navigator.current.step is EntryStep.UNIT_KEYBOARD
+    type_code(flow, LETTERED)
+    assert navigator.current == EnterCode("PC05CC", "0123456", typing_unit=True)
+    flow.change_unit()
+    assert navigator.current == EnterCode()
+    assert navigator.current.step is EntryStep.UNIT_KEYBOARD
 
 
 @pytest.mark.asyncio
 async def test_keypad_keys_do_nothing_off_the_keypad(lookup: Lookup) -> None:
     flow = lookup.flow
-    flow.choose_prefix("PE")
+    flow.choose_unit("PE0100")
+    flow.other_unit()
+    flow.press_unit_key("P")
     flow.press_digit("0")
     flow.delete()
     flow.clear()
+    flow.change_unit()
     await flow.submit()
     assert lookup.screens() == (Home(),)
     assert lookup.central.calls == []
@@ -294,7 +396,7 @@ async def test_an_incomplete_code_is_not_submitted(lookup: Lookup) -> None:
     lookup.flow.start()
     type_code(lookup.flow, "PE0100012345")
     await lookup.flow.submit()
-    assert lookup.screens() == (Home(), EnterCode("PE", "0100012345"))
+    assert lookup.screens() == (Home(), EnterCode("PE0100", "012345", units=UNITS))
     assert lookup.central.calls == []
 
 
@@ -316,6 +418,30 @@ async def test_a_complete_code_is_looked_up_behind_a_progress_screen(lookup: Loo
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("how", ["unit-choice", "another-unit", "scan"])
+async def test_a_code_with_letters_in_its_unit_is_looked_up_typed_or_scanned(
+    lookup: Lookup, how: str
+) -> None:
+    flow = lookup.flow
+    flow.start()
+    if how == "scan":
+        await flow.scanned("Mã KH: PC05CC 012 3456\r\n")
+    else:
+        if how == "unit-choice":
+            flow.choose_unit("PC05CC")
+        else:
+            flow.other_unit()
+            for key in "pc05cc":
+                flow.press_unit_key(key)
+        for digit in "0123456":
+            flow.press_digit(digit)
+        await flow.submit()
+    assert f"customer {LETTERED}" in lookup.central.calls
+    assert isinstance(lookup.navigator.current, AccountOverview)
+    assert lookup.session.customer_code == LETTERED
+
+
+@pytest.mark.asyncio
 async def test_a_code_typed_on_a_keypad_opened_for_another_journey_is_handed_to_it(lookup: Lookup) -> None:
     handed: list[str] = []
 
@@ -323,17 +449,17 @@ async def test_a_code_typed_on_a_keypad_opened_for_another_journey_is_handed_to_
         handed.append(code)
 
     lookup.flow.hand_codes_to(Feature.OUTAGES, outages)
-    lookup.navigator.go(EnterCode(purpose=Feature.OUTAGES))
+    lookup.navigator.go(lookup.flow.keypad(Feature.OUTAGES))
     type_code(lookup.flow, CODE)
     await lookup.flow.submit()
     assert handed == [CODE]
     assert lookup.central.calls == []
-    assert lookup.screens() == (Home(), EnterCode("PE", "01000123456", Feature.OUTAGES))
+    assert lookup.screens() == (Home(), EnterCode("PE0100", "0123456", Feature.OUTAGES, units=UNITS))
 
 
 @pytest.mark.asyncio
 async def test_a_keypad_for_a_journey_without_a_handler_looks_up_the_account(lookup: Lookup) -> None:
-    lookup.navigator.go(EnterCode(purpose=Feature.REQUESTS))
+    lookup.navigator.go(lookup.flow.keypad(Feature.REQUESTS))
     type_code(lookup.flow, CODE)
     await lookup.flow.submit()
     assert isinstance(lookup.navigator.current, AccountOverview)
@@ -344,7 +470,7 @@ async def test_a_keypad_for_a_journey_without_a_handler_looks_up_the_account(loo
     ("state", "taken"),
     [
         (Home(), True),
-        (EnterCode("PE", "01", Feature.OUTAGES), True),
+        (EnterCode("PE0100", "01", Feature.OUTAGES), True),
         (LookupFailed(LookupProblem.NOT_A_BILL, None, can_retry=False), True),
         (Loading(Waiting.ACCOUNT, CODE), False),
         (AccountOverview(CUSTOMER, UNPAID), False),
@@ -387,7 +513,11 @@ async def test_a_bill_scanned_on_a_half_typed_keypad_opens_the_scanned_account(l
     lookup.flow.start()
     type_code(lookup.flow, "PA12")
     await lookup.flow.scanned(CODE)
-    assert lookup.screens() == (Home(), EnterCode("PA", "12"), AccountOverview(CUSTOMER, UNPAID))
+    assert lookup.screens() == (
+        Home(),
+        EnterCode("PA12", typing_unit=True, units=UNITS),
+        AccountOverview(CUSTOMER, UNPAID),
+    )
 
 
 @pytest.mark.asyncio
@@ -398,7 +528,7 @@ async def test_a_bill_scanned_on_a_keypad_for_another_journey_goes_to_that_journ
         handed.append(code)
 
     lookup.flow.hand_codes_to(Feature.OUTAGES, outages)
-    lookup.navigator.go(EnterCode(purpose=Feature.OUTAGES))
+    lookup.navigator.go(lookup.flow.keypad(Feature.OUTAGES))
     await lookup.flow.scanned(f"https://cskh.evnhcmc.vn/tra-cuu?ma_kh={CODE}")
     assert handed == [CODE]
     assert lookup.central.calls == []
@@ -429,7 +559,7 @@ async def test_a_second_bad_scan_replaces_the_first_failure(lookup: Lookup) -> N
     await lookup.flow.scanned("hello")
     await lookup.flow.scanned(CITIZEN_ID)
     failure = LookupFailed(LookupProblem.ID_CARD, None, can_retry=False)
-    assert lookup.screens() == (Home(), EnterCode(), failure)
+    assert lookup.screens() == (Home(), KEYPAD, failure)
 
 
 @pytest.mark.asyncio
@@ -877,11 +1007,11 @@ async def test_try_again_does_nothing_off_a_failure(lookup: Lookup) -> None:
 @pytest.mark.asyncio
 async def test_retype_returns_to_the_keypad_as_it_was_typed(lookup: Lookup) -> None:
     lookup.central.answers["customer"] = NotFound("customer_not_found", "no such customer", status=404)
-    lookup.navigator.go(EnterCode(purpose=Feature.OUTAGES))
-    type_code(lookup.flow, "PE0100")
+    lookup.navigator.go(lookup.flow.keypad(Feature.OUTAGES))
+    type_code(lookup.flow, "PE01000")
     await lookup.flow.scanned(CITIZEN_ID)
     lookup.flow.retype()
-    assert lookup.screens() == (Home(), EnterCode("PE", "0100", Feature.OUTAGES))
+    assert lookup.screens() == (Home(), EnterCode("PE0100", "0", Feature.OUTAGES, units=UNITS))
 
 
 @pytest.mark.asyncio
@@ -889,9 +1019,13 @@ async def test_retype_returns_to_the_keypad_as_it_was_typed(lookup: Lookup) -> N
     ("code", "keypad"),
     [
         (CODE, TYPED),  # not found
-        ("PE0100", EnterCode("PE", "0100")),
-        ("PE010001234567", EnterCode("PE", "01000123456")),  # too long: cut to what the keypad holds
-        ("XX0100", EnterCode()),  # no corporation's letters: nothing worth keeping
+        ("PE0100", EnterCode("PE0100", units=UNITS)),
+        ("PE010001234567", TYPED),  # too long: cut to what the keypad holds
+        (LETTERED, EnterCode("PC05CC", "0123456", units=UNITS)),
+        # A unit the kiosk does not offer is as if typed with "another unit": Delete goes back into it.
+        ("PA02DH0890123", EnterCode("PA02DH", "0890123", typing_unit=True, units=UNITS)),
+        ("PA02D", KEYPAD),  # no whole unit code: nothing worth keeping
+        ("XX0100", KEYPAD),  # no corporation's letters: nothing worth keeping
     ],
 )
 async def test_retype_after_a_scan_opens_the_keypad_with_what_was_read(
@@ -908,7 +1042,7 @@ async def test_retype_after_a_scan_opens_the_keypad_with_what_was_read(
 async def test_retype_after_an_unreadable_scan_opens_an_empty_keypad(lookup: Lookup) -> None:
     await lookup.flow.scanned("hello")
     lookup.flow.retype()
-    assert lookup.screens() == (Home(), EnterCode())
+    assert lookup.screens() == (Home(), KEYPAD)
 
 
 @pytest.mark.asyncio
@@ -930,7 +1064,7 @@ async def test_a_request_returns_its_answer_under_the_progress_screen_for_the_ca
         raise AssertionError("not retried")
 
     assert await lookup.flow.request(Waiting.SERVICES, "", fetch, again) == "answer"
-    assert lookup.screens() == (Home(), EnterCode(), Loading(Waiting.SERVICES, ""))
+    assert lookup.screens() == (Home(), KEYPAD, Loading(Waiting.SERVICES, ""))
 
 
 @pytest.mark.asyncio
@@ -938,7 +1072,7 @@ async def test_a_request_returns_its_answer_under_the_progress_screen_for_the_ca
 async def test_a_journey_may_answer_an_error_with_its_own_screen(lookup: Lookup, own: bool) -> None:
     lookup.flow.start()
     wrong_code = InvalidInput("otp_invalid", "wrong code", status=422)
-    again_screen = EnterCode("PE", "", Feature.REQUESTS)
+    again_screen = EnterCode("PE0100", "", Feature.REQUESTS)
 
     async def fetch() -> str:
         raise wrong_code
@@ -958,4 +1092,4 @@ async def test_a_journey_may_answer_an_error_with_its_own_screen(lookup: Lookup,
         assert lookup.screens() == (Home(), again_screen)
     else:
         failure = LookupFailed(LookupProblem.INVALID_CODE, CODE, can_retry=False)
-        assert lookup.screens() == (Home(), EnterCode(), failure)
+        assert lookup.screens() == (Home(), KEYPAD, failure)

@@ -56,7 +56,7 @@ def tier(n: int, kwh: int, price: int) -> TierLine:
         unit_price=price,
         amount=kwh * price,
         limit_kwh=50,
-        segment_start=date(2026, 9, 11),
+        segment_start=date(2026, 9, 10),
         segment_end=date(2026, 10, 10),
     )
 
@@ -64,7 +64,7 @@ def tier(n: int, kwh: int, price: int) -> TierLine:
 BILL = Bill(
     id="B202610",
     customer_code=CODE,
-    period_start=date(2026, 9, 11),
+    period_start=date(2026, 9, 10),  # the previous reading date, as EVN prints the period
     period_end=date(2026, 10, 10),
     days=30,
     meter_serial="PE123456",
@@ -126,10 +126,12 @@ def test_the_english_notice_prints_the_whole_bill_in_order() -> None:
         Title(tr._("notice.title"), "HO CHI MINH CITY POWER CORPORATION"),
         Text("Quận 1, TP. Hồ Chí Minh", align="center", size="small"),
         Banner(tr._("notice.unpaid")),
+        Text("Bill for Oct 2026", bold=True, align="center"),  # the name the screens give it
+        Text(f"Invoice {BILL.invoice_number}, series {BILL.invoice_serial}", align="center", size="small"),
         KeyValue(tr._("notice.customer_code"), CODE, bold=True),
         KeyValue(tr._("notice.customer_name"), "Trịnh T** X***"),
         KeyValue(tr._("notice.address"), "27 Ngõ H**, Hà Nội"),
-        KeyValue(tr._("notice.period"), "11/09/2026 – 10/10/2026"),
+        KeyValue(tr._("notice.period"), "10/09/2026 – 10/10/2026"),
         KeyValue(tr._("notice.meter"), "PE123456"),
         KeyValue(tr._("notice.index"), "10,000 – 10,215"),
         KeyValue(tr._("notice.kwh"), "215", bold=True),

@@ -282,4 +282,4 @@ def test_a_scan_goes_to_the_one_journey_that_takes_it(
 def test_screen_names_for_the_staff_call_carry_no_data() -> None:
     assert screen_name(qr()) == "pay_by_qr"
     assert screen_name(Home()) == "home"
-    assert screen_name(EnterCode("PE", "0123")) == "enter_code"
+    assert screen_name(EnterCode("PE0100", "0123")) == "enter_code"

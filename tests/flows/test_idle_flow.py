@@ -96,9 +96,9 @@ def test_an_untouched_home_screen_has_nobody_to_warn(parts: Parts) -> None:
 
 
 def test_idle_during_a_visit_warns_over_the_customers_place(parts: Parts) -> None:
-    customer_at(parts, OutageStart(), EnterCode("PE", "0100"))
+    customer_at(parts, OutageStart(), EnterCode("PE0100"))
     parts.flow.idle()
-    assert parts.nav.states == (Home(), OutageStart(), EnterCode("PE", "0100"), IdleWarning(COUNTDOWN))
+    assert parts.nav.states == (Home(), OutageStart(), EnterCode("PE0100"), IdleWarning(COUNTDOWN))
     assert parts.flow.warning
 
 
@@ -133,7 +133,7 @@ def test_idle_while_staff_are_called_warns_over_the_call(parts: Parts) -> None:
 
 # ---------------------------------------------------------------------------------------------- the countdown
 def test_each_tick_counts_down_in_place_and_the_last_one_wipes(parts: Parts) -> None:
-    customer_at(parts, EnterCode("PE", "01"))
+    customer_at(parts, EnterCode("PE0100", "01"))
     parts.flow.idle()
     for _ in range(COUNTDOWN - 1):
         parts.flow.tick()
@@ -169,12 +169,12 @@ def test_ticks_without_a_warning_do_nothing(parts: Parts) -> None:
 
 # ---------------------------------------------------------------------------------------------- more time
 def test_more_time_returns_to_exactly_where_the_customer_was_with_everything_kept(parts: Parts) -> None:
-    customer_at(parts, OutageStart(), EnterCode("PE", "0100"))
+    customer_at(parts, OutageStart(), EnterCode("PE0100"))
     parts.session.text_size = TextSize.LARGEST
     parts.flow.idle()
     parts.flow.tick()
     parts.flow.more_time()
-    assert parts.nav.states == (Home(), OutageStart(), EnterCode("PE", "0100"))
+    assert parts.nav.states == (Home(), OutageStart(), EnterCode("PE0100"))
     assert not parts.flow.warning
     assert parts.session.customer_code == CODE
     assert parts.session.text_size is TextSize.LARGEST
@@ -199,7 +199,7 @@ def test_more_time_without_a_warning_does_not_take_the_customer_back(parts: Part
 # ---------------------------------------------------------------------------------------------- the wipe
 def test_the_wipe_forgets_every_field_back_to_the_kiosks_defaults(parts: Parts) -> None:
     fill_every_field(parts.session)
-    parts.nav.go(EnterCode("PE", "01000123456"))
+    parts.nav.go(EnterCode("PE0100", "0123456"))
     parts.flow.idle()
     for _ in range(COUNTDOWN):
         parts.flow.tick()
@@ -211,18 +211,18 @@ def test_the_wipe_forgets_every_field_back_to_the_kiosks_defaults(parts: Parts) 
 
 
 def test_leaving_runs_before_the_wipe_and_wiped_after_it(parts: Parts) -> None:
-    customer_at(parts, EnterCode("PE", "01"))
+    customer_at(parts, EnterCode("PE0100", "01"))
     parts.flow.idle()
     parts.flow.end_session()
     assert parts.shell.calls == [
         # Still the customer's screens (a QR under the warning can be cancelled) and data.
-        ("leaving", (Home(), EnterCode("PE", "01"), IdleWarning(COUNTDOWN)), CODE),
+        ("leaving", (Home(), EnterCode("PE0100", "01"), IdleWarning(COUNTDOWN)), CODE),
         ("wiped", (Home(),), None),
     ]
 
 
 @pytest.mark.parametrize(
-    "place", [EnterCode("PE", "01"), Fault(), Home()], ids=["journey", "fault-start-over", "home"]
+    "place", [EnterCode("PE0100", "01"), Fault(), Home()], ids=["journey", "fault-start-over", "home"]
 )
 def test_ending_the_session_at_once_wipes_without_a_warning(parts: Parts, place: ScreenState) -> None:
     fill_every_field(parts.session)

@@ -48,9 +48,9 @@ def test_go_pushes_a_back_step_and_tells_the_listeners(nav: Navigator, heard: li
 def test_replace_changes_the_top_without_a_back_step(nav: Navigator, heard: list[ScreenState]) -> None:
     walk(nav, heard, OutageStart(), EnterCode())
     nav.replace(EnterCode("PE"))
-    nav.replace(EnterCode("PE", "0"))
-    assert nav.states == (Home(), OutageStart(), EnterCode("PE", "0"))
-    assert heard == [EnterCode("PE"), EnterCode("PE", "0")]
+    nav.replace(EnterCode("PE0100", "0"))
+    assert nav.states == (Home(), OutageStart(), EnterCode("PE0100", "0"))
+    assert heard == [EnterCode("PE"), EnterCode("PE0100", "0")]
 
 
 def test_replace_tells_the_listeners_even_of_an_equal_state(nav: Navigator, heard: list[ScreenState]) -> None:
@@ -172,24 +172,24 @@ def test_swap_puts_an_outcome_under_the_screen_shown_over_it_silently(
 ) -> None:
     waiting = EnterCode("PE")
     walk(nav, heard, waiting, StaffCalled())
-    nav.swap(waiting, EnterCode("PE01"))
-    assert nav.states == (Home(), EnterCode("PE01"), StaffCalled())
+    nav.swap(waiting, EnterCode("PE0100"))
+    assert nav.states == (Home(), EnterCode("PE0100"), StaffCalled())
     assert heard == []  # the customer still looks at Call staff
     nav.back()
-    assert heard == [EnterCode("PE01")]
+    assert heard == [EnterCode("PE0100")]
 
 
 def test_swap_of_the_top_state_tells_the_listeners(nav: Navigator, heard: list[ScreenState]) -> None:
     waiting = EnterCode("PE")
     walk(nav, heard, waiting)
-    nav.swap(waiting, EnterCode("PE01"))
-    assert nav.current == EnterCode("PE01")
-    assert heard == [EnterCode("PE01")]
+    nav.swap(waiting, EnterCode("PE0100"))
+    assert nav.current == EnterCode("PE0100")
+    assert heard == [EnterCode("PE0100")]
 
 
 def test_swap_knows_a_state_by_itself_not_by_an_equal_one(nav: Navigator, heard: list[ScreenState]) -> None:
     # Only the very state a task was waiting on is changed: an equal state pushed since is another visit.
     walk(nav, heard, EnterCode("PE"))
-    nav.swap(EnterCode("PE"), EnterCode("PE01"))
+    nav.swap(EnterCode("PE"), EnterCode("PE0100"))
     assert nav.states == (Home(), EnterCode("PE"))
     assert heard == []

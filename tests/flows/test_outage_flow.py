@@ -140,7 +140,9 @@ def customer() -> Customer:
             code="EVNNPC", name=Label(vi="Tổng công ty Điện lực miền Bắc", en="Northern Power Corporation"),
             hotline="19006769",
         ),
-        district_unit=DistrictUnit(code="PA1200", name=Label(vi="Điện lực Định Hóa", en="Dinh Hoa Power Company")),
+        district_unit=DistrictUnit(
+            code="PA1200", name=Label(vi="Điện lực Tuyên Quang", en="Tuyen Quang Power Company")
+        ),
         tariff_type="residential",
         households=1,
         meter=Meter(serial="M1", multiplier=1, remote_read=False),
@@ -151,27 +153,27 @@ def customer() -> Customer:
 def test_the_printed_schedule_has_the_next_7_days_in_vietnam_time_and_the_hotline(language: str) -> None:
     tr = Translator.load(language=language)  # type: ignore[arg-type]
     outages = [outage("in-3-days", timedelta(days=3), 9), outage("in-9-days", timedelta(days=9), 3)]
-    document = schedule_document(tr, customer(), outages, now=NOW, location="Định Hóa", kiosk_id="K-01")
+    document = schedule_document(tr, customer(), outages, now=NOW, location="Tuyên Quang", kiosk_id="K-01")
     values = [b.value for b in document.blocks if isinstance(b, KeyValue)]
     area = "Khu in-3-days" if language == "vi" else "Area in-3-days"
     assert area in values
     assert not any("in-9-days" in v for v in values)
     assert "26/11/2026 10:00 – 19:00" in values  # 03:00 UTC is 10:00 in Vietnam
-    assert "Điện lực Định Hóa" in values or "Dinh Hoa Power Company" in values
+    assert "Điện lực Tuyên Quang" in values or "Tuyen Quang Power Company" in values
     [footer] = [b.text for b in document.blocks if isinstance(b, Note)]
     assert "19006769" in footer
 
 
 def test_an_empty_schedule_says_so() -> None:
     tr = Translator.load(language="vi")
-    document = schedule_document(tr, customer(), [], now=NOW, location="Định Hóa", kiosk_id="K-01")
+    document = schedule_document(tr, customer(), [], now=NOW, location="Tuyên Quang", kiosk_id="K-01")
     assert tr._("outage_schedule.none") in [b.text for b in document.blocks if isinstance(b, Text)]
 
 
 def test_an_outage_past_midnight_prints_the_day_it_ends() -> None:
     tr = Translator.load(language="vi")
     overnight = [outage("overnight", timedelta(days=1, hours=10), 8)]  # 20:00 one day to 04:00 the next
-    document = schedule_document(tr, customer(), overnight, now=NOW, location="Định Hóa", kiosk_id="K-01")
+    document = schedule_document(tr, customer(), overnight, now=NOW, location="Tuyên Quang", kiosk_id="K-01")
     values = [b.value for b in document.blocks if isinstance(b, KeyValue)]
     assert "24/11/2026 20:00 – 25/11/2026 04:00" in values
 
@@ -197,7 +199,8 @@ AREA = OutageList(
 SHOWN = upcoming(AREA.outages, fakes.NOW)
 KNOWN = SHOWN[0]  # NOW_ON, as the flow's clock sees it: in progress
 KEYPAD = EnterCode(purpose=Feature.OUTAGES)
-TYPED = EnterCode("PE", "01000123456", Feature.OUTAGES)
+# This kiosk offers no units: the keypad opens on the keyboard for the unit code, as if "another unit".
+TYPED = EnterCode("PE0100", "0123456", Feature.OUTAGES, typing_unit=True)
 CITIZEN_ID = "079088001234||Nguyễn Thị Hương|15041988|Nữ|12 Lý Tự Trọng|20052021"
 
 
@@ -279,8 +282,10 @@ def journey(outbox: Outbox) -> Outages:
 
 
 def type_code(bills: BillLookupFlow, code: str) -> None:
-    bills.choose_prefix(code[:2])
-    for digit in code[2:]:
+    """The unit code on the keyboard (the kiosk offers no units to choose from), then the 7 digits."""
+    for key in code[:6]:
+        bills.press_unit_key(key)
+    for digit in code[6:]:
         bills.press_digit(digit)
 
 

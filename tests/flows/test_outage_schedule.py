@@ -17,7 +17,7 @@ from kiosk.printing.document import Block, Divider, KeyValue, Note, Text, Title
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam
 HOTLINE = "19006769"
-LOCATION = "UBND xã Định Hóa"
+LOCATION = "UBND xã Lâm Bình"
 
 CUSTOMER = Customer(
     code="PA12000345678",
@@ -28,7 +28,7 @@ CUSTOMER = Customer(
         code="EVNNPC", name=Label(vi="Tổng công ty Điện lực miền Bắc", en="Northern Power Corporation"),
         hotline=HOTLINE,
     ),
-    district_unit=DistrictUnit(code="PA1200", name=Label(vi="Điện lực Định Hóa", en="Dinh Hoa Power Company")),
+    district_unit=DistrictUnit(code="PA1200", name=Label(vi="Điện lực Tuyên Quang", en="Tuyen Quang Power Company")),
     tariff_type="residential",
     households=1,
     meter=Meter(serial="M1", multiplier=1, remote_read=False),
@@ -68,7 +68,7 @@ def test_the_english_schedule_block_by_block() -> None:
     assert blocks == (
         Title(tr._("outage_schedule.title"), "NORTHERN POWER CORPORATION"),
         Text(LOCATION, align="center", size="small"),
-        KeyValue(tr._("outage_schedule.area"), "Dinh Hoa Power Company", bold=True),
+        KeyValue(tr._("outage_schedule.area"), "Tuyen Quang Power Company", bold=True),
         KeyValue(tr._("outage_schedule.printed_at"), "23/11/2026 10:00"),
         Divider(),
         KeyValue(tr._("outage_schedule.time"), "24/11/2026 10:00 – 14:00", bold=True),
@@ -82,7 +82,7 @@ def test_the_vietnamese_schedule_has_the_vietnamese_names_area_and_reason() -> N
     tomorrow = outage("tomorrow", NOW + timedelta(days=1), NOW + timedelta(days=1, hours=4))
     tr, blocks = printed([tomorrow], "vi")
     assert blocks[0] == Title(tr._("outage_schedule.title"), "TỔNG CÔNG TY ĐIỆN LỰC MIỀN BẮC")
-    assert KeyValue(tr._("outage_schedule.area"), "Điện lực Định Hóa", bold=True) in blocks
+    assert KeyValue(tr._("outage_schedule.area"), "Điện lực Tuyên Quang", bold=True) in blocks
     assert KeyValue(tr._("outage_schedule.affected"), "Khu tomorrow") in blocks
     assert KeyValue(tr._("outage_schedule.reason"), "Lý do tomorrow") in blocks
     assert tr._("outage_schedule.title") != Translator.load(language="en")._("outage_schedule.title")

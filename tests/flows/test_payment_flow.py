@@ -102,14 +102,14 @@ CUSTOMER = Customer(
 
 
 def bill(month: int, total: int, status: str = "unpaid") -> Bill:
-    start, end = date(2026, month - 1, 11), date(2026, month, 10)
+    start, end = date(2026, month - 1, 10), date(2026, month, 10)  # reading date to reading date
     return Bill.model_validate(
         {
             "id": f"B2026{month:02d}",
             "customer_code": CODE,
             "period_start": start,
             "period_end": end,
-            "days": (end - start).days + 1,
+            "days": (end - start).days,
             "meter_serial": "PE123456",
             "opening_index": 10_000,
             "closing_index": 10_215,
@@ -135,11 +135,16 @@ def bill(month: int, total: int, status: str = "unpaid") -> Bill:
 
 OLDER, NEWER = bill(9, 512_300, "overdue"), bill(10, 1_234_000)
 UNPAID = BillList(customer_code=CODE, bills=[OLDER, NEWER], total_due=OLDER.total + NEWER.total)
+# The reference central's one method: a VietQR, which any banking or wallet app scans.
 VIETQR = PaymentMethodInfo(
-    method="vietqr", label=Label(vi="Ứng dụng ngân hàng (VietQR)", en="Banking app (VietQR)")
+    method="vietqr", label=Label(vi="Chuyển khoản VietQR", en="VietQR transfer"), payload_kind="vietqr"
 )
-MOMO = PaymentMethodInfo(method="momo", label=Label(vi="Ví MoMo", en="MoMo wallet"))
-METHODS = PaymentMethods(methods=[VIETQR, MOMO])
+# What another central might add: a wallet's own code, which only that wallet's app scans (a made-up wallet).
+WALLET = PaymentMethodInfo(
+    method="wallet", label=Label(vi="Ví Demo", en="Demo wallet"), payload_kind="provider_qr"
+)
+METHODS = PaymentMethods(methods=[VIETQR])
+WITH_WALLET = PaymentMethods(methods=[VIETQR, WALLET])
 ORDER = order_for(CUSTOMER, UNPAID.bills, VIETQR, "vi")
 
 
@@ -319,6 +324,7 @@ class FakeDesk:
 
 class FakeMethods:
     def __init__(self) -> None:
+        self.offered = METHODS
         self.asked = 0
         self.failures: list[CentralError] = []
         self.during: Callable[[], None] | None = None
@@ -329,7 +335,7 @@ class FakeMethods:
             self.during()
         if self.failures:
             raise self.failures.pop(0)
-        return METHODS
+        return self.offered
 
 
 class NoAccounts:
@@ -477,18 +483,26 @@ async def settle(kiosk: Kiosk) -> None:
     assert not kiosk.clock.ran_away, "a follower kept running"
 
 
-async def to_methods(kiosk: Kiosk, selected: int = 2) -> ChooseMethod:
+def to_bills(kiosk: Kiosk, selected: int = 2) -> ChooseBills:
     kiosk.nav.go(AccountOverview(CUSTOMER, UNPAID))
-    kiosk.nav.go(ChooseBills(CUSTOMER, UNPAID, selected))
-    await kiosk.flow.choose_method()
+    state = ChooseBills(CUSTOMER, UNPAID, selected)
+    kiosk.nav.go(state)
+    return state
+
+
+async def to_methods(kiosk: Kiosk, selected: int = 2) -> ChooseMethod:
+    """The choice a central offering a wallet's own code as well as a VietQR makes the customer take."""
+    kiosk.methods.offered = WITH_WALLET
+    to_bills(kiosk, selected)
+    await kiosk.flow.pay()
     state = kiosk.nav.current
     assert isinstance(state, ChooseMethod)
     return state
 
 
 async def to_qr(kiosk: Kiosk, selected: int = 2) -> PayByQr:
-    await to_methods(kiosk, selected)
-    await kiosk.flow.pay_with("vietqr")
+    to_bills(kiosk, selected)
+    await kiosk.flow.pay()
     state = kiosk.nav.current
     assert isinstance(state, PayByQr)
     return state
@@ -534,27 +548,71 @@ def test_seconds_left_counts_the_qrs_life_on_the_kiosks_own_clock(
     assert seconds_left(payment, shown_at, now) == left
 
 
-# ---------------------------------------------------------------------------------------------- choosing
+# ---------------------------------------------------------------------------------------------- pay
 @pytest.mark.asyncio
-async def test_choose_method_asks_the_central_and_offers_its_methods_for_the_selected_bills(
+async def test_pay_with_one_vietqr_on_offer_shows_its_qr_at_once_without_a_choice(kiosk: Kiosk) -> None:
+    to_bills(kiosk, selected=1)
+    await kiosk.flow.pay()
+    row = kiosk.row()
+    assert kiosk.seen[-3:] == [
+        Loading(Waiting.PAYMENT_METHODS, CODE),
+        Loading(Waiting.PAYMENT_QR, CODE),
+        PayByQr(CUSTOMER, row, 60),
+    ]
+    assert not any(isinstance(s, ChooseMethod) for s in kiosk.seen)
+    # Both progress screens were replaced: Back (or Cancel) from the QR is the bills.
+    assert kiosk.nav.states[-2:] == (ChooseBills(CUSTOMER, UNPAID, 1), kiosk.nav.current)
+    assert row.order == order_for(CUSTOMER, [OLDER], VIETQR, "vi")
+    assert row.order.payload_kind == "vietqr"
+    assert (kiosk.methods.asked, kiosk.central.calls) == (1, [("create", "key-1")])
+
+
+@pytest.mark.asyncio
+async def test_several_vietqr_methods_are_one_qr_and_kinds_this_kiosk_cannot_show_are_left_out(
     kiosk: Kiosk,
 ) -> None:
-    kiosk.nav.go(AccountOverview(CUSTOMER, UNPAID))
-    kiosk.nav.go(ChooseBills(CUSTOMER, UNPAID, selected=1))
-    await kiosk.flow.choose_method()
+    # Two names for the same kind of code (a central that still lists apps as methods), and a newer central's
+    # kind of code this kiosk does not know: still one QR, under the first VietQR method, and no choice.
+    again = PaymentMethodInfo(
+        method="banking_app", label=Label(vi="Ngân hàng", en="Bank"), payload_kind="vietqr"
+    )
+    future = PaymentMethodInfo(method="tap", label=Label(vi="Chạm thẻ", en="Tap a card"), payload_kind="nfc")
+    kiosk.methods.offered = PaymentMethods(methods=[future, VIETQR, again])
+    to_bills(kiosk)
+    await kiosk.flow.pay()
+    assert isinstance(kiosk.nav.current, PayByQr)
+    assert kiosk.row().order.method == "vietqr"
+
+
+@pytest.mark.asyncio
+async def test_codes_of_different_kinds_are_a_choice_named_as_the_central_names_them(kiosk: Kiosk) -> None:
+    kiosk.methods.offered = WITH_WALLET
+    to_bills(kiosk, selected=1)
+    await kiosk.flow.pay()
     assert kiosk.seen[-2:] == [
         Loading(Waiting.PAYMENT_METHODS, CODE),
-        ChooseMethod(CUSTOMER, (OLDER,), (VIETQR, MOMO)),
+        ChooseMethod(CUSTOMER, (OLDER,), (VIETQR, WALLET)),
     ]
     # The progress screen was replaced: Back from the methods is the bills.
     assert kiosk.nav.states[-2:] == (ChooseBills(CUSTOMER, UNPAID, 1), kiosk.nav.current)
     assert kiosk.methods.asked == 1
+    assert kiosk.central.calls == []
 
 
 @pytest.mark.asyncio
-async def test_choose_method_from_another_screen_does_nothing(kiosk: Kiosk) -> None:
+async def test_no_method_this_kiosk_can_show_is_said_on_the_choice_screen(kiosk: Kiosk) -> None:
+    unknown = PaymentMethodInfo(method="tap", label=Label(vi="Chạm thẻ", en="Tap a card"), payload_kind="nfc")
+    kiosk.methods.offered = PaymentMethods(methods=[unknown])
+    to_bills(kiosk)
+    await kiosk.flow.pay()
+    assert kiosk.nav.current == ChooseMethod(CUSTOMER, (OLDER, NEWER), ())
+    assert kiosk.central.calls == []
+
+
+@pytest.mark.asyncio
+async def test_pay_from_another_screen_does_nothing(kiosk: Kiosk) -> None:
     kiosk.nav.go(AccountOverview(CUSTOMER, UNPAID))
-    await kiosk.flow.choose_method()
+    await kiosk.flow.pay()
     assert kiosk.nav.states == (Home(), AccountOverview(CUSTOMER, UNPAID))
     assert kiosk.methods.asked == 0
 
@@ -569,7 +627,7 @@ async def test_chosen_bills_awaiting_confirmation_stop_before_the_methods(kiosk:
     else:  # a payment whose request may have reached the central (say, before a power cut)
         kiosk.journal.begin(order_for(CUSTOMER, [OLDER], VIETQR, "vi"), "key-of-a-lost-request", BASE)
     kiosk.nav.go(ChooseBills(CUSTOMER, unpaid, selected=2))
-    await kiosk.flow.choose_method()
+    await kiosk.flow.pay()
     assert kiosk.nav.current == PaymentStopped(PaymentEnd.IN_PROGRESS, CUSTOMER)
     assert kiosk.nav.states[-2] == ChooseBills(CUSTOMER, unpaid, 2)  # pushed: Back returns to the bills
     assert kiosk.methods.asked == 0
@@ -578,7 +636,7 @@ async def test_chosen_bills_awaiting_confirmation_stop_before_the_methods(kiosk:
 @pytest.mark.asyncio
 async def test_only_the_selected_bills_are_checked_for_a_payment_in_flight(kiosk: Kiosk) -> None:
     kiosk.journal.begin(order_for(CUSTOMER, [NEWER], VIETQR, "vi"), "key-of-a-lost-request", BASE)
-    assert await to_methods(kiosk, selected=1) == ChooseMethod(CUSTOMER, (OLDER,), (VIETQR, MOMO))
+    assert await to_methods(kiosk, selected=1) == ChooseMethod(CUSTOMER, (OLDER,), (VIETQR, WALLET))
 
 
 @pytest.mark.asyncio
@@ -587,11 +645,12 @@ async def test_methods_the_central_cannot_give_show_a_lookup_failure_whose_retry
 ) -> None:
     kiosk.methods.failures = [Unavailable("timeout", "no answer")]
     kiosk.nav.go(ChooseBills(CUSTOMER, UNPAID, selected=2))
-    await kiosk.flow.choose_method()
+    await kiosk.flow.pay()
     assert kiosk.nav.current == LookupFailed(LookupProblem.UNREACHABLE, CODE, can_retry=True)
     assert kiosk.nav.states[-2] == ChooseBills(CUSTOMER, UNPAID, 2)
+    assert kiosk.central.calls == []
     await kiosk.bills.retry()
-    assert kiosk.nav.current == ChooseMethod(CUSTOMER, (OLDER, NEWER), (VIETQR, MOMO))
+    assert isinstance(kiosk.nav.current, PayByQr)
     assert kiosk.nav.states[-2] == ChooseBills(CUSTOMER, UNPAID, 2)
     assert kiosk.methods.asked == 2
 
@@ -600,31 +659,63 @@ async def test_methods_the_central_cannot_give_show_a_lookup_failure_whose_retry
 async def test_methods_arriving_after_the_customer_left_are_dropped(kiosk: Kiosk) -> None:
     kiosk.methods.during = kiosk.nav.home
     kiosk.nav.go(ChooseBills(CUSTOMER, UNPAID, selected=2))
-    await kiosk.flow.choose_method()
+    await kiosk.flow.pay()
     assert kiosk.nav.states == (Home(),)
-    assert not any(isinstance(s, ChooseMethod) for s in kiosk.seen)
+    assert not any(isinstance(s, ChooseMethod | PayByQr) for s in kiosk.seen)
+    assert (kiosk.central.calls, kiosk.journal.all()) == ([], [])  # no payment made for nobody
 
 
 # ---------------------------------------------------------------------------------------------- paying
 @pytest.mark.asyncio
 async def test_paying_journals_the_order_asks_the_central_and_shows_the_checked_qr(kiosk: Kiosk) -> None:
-    await to_methods(kiosk)
+    to_bills(kiosk)
     kiosk.session.language = "en"
     kiosk.session.assisted_by_staff = True
-    await kiosk.flow.pay_with("momo")
+    await kiosk.flow.pay()
     row = kiosk.row()
     assert kiosk.seen[-2:] == [Loading(Waiting.PAYMENT_QR, CODE), PayByQr(CUSTOMER, row, 60)]
-    assert isinstance(kiosk.nav.states[-2], ChooseMethod)  # the progress screen was replaced
+    assert isinstance(kiosk.nav.states[-2], ChooseBills)  # the progress screens were replaced
     assert kiosk.central.calls == [("create", "key-1")]
     assert (row.state, row.payment_id, row.idempotency_key) == (PaymentState.PENDING, "pay_1", "key-1")
     # The receipt is in the customer's language; staff helping them is recorded for the day's report.
-    assert row.order == order_for(CUSTOMER, [OLDER, NEWER], MOMO, "en", assisted=True)
+    assert row.order == order_for(CUSTOMER, [OLDER, NEWER], VIETQR, "en", assisted=True)
     assert kiosk.keeper.in_flight_bill_ids() == {OLDER.id, NEWER.id}
     assert kiosk.flow.following == row.id
 
 
+def _wallet_code(payment: Payment) -> Payment:
+    return payment.model_copy(update={"qr_payload": f"demowallet://pay?ref={payment.reference}"})
+
+
 @pytest.mark.asyncio
-@pytest.mark.parametrize("method", ["zalopay", "cash"])
+async def test_a_wallets_own_code_chosen_is_shown_as_the_central_gave_it_under_the_wallets_name(
+    kiosk: Kiosk,
+) -> None:
+    await to_methods(kiosk)
+    kiosk.central.tamper = _wallet_code  # not a VietQR: the wallet's own format
+    await kiosk.flow.pay_with("wallet")
+    row = kiosk.row()
+    assert kiosk.nav.current == PayByQr(CUSTOMER, row, 60)
+    assert isinstance(kiosk.nav.states[-2], ChooseMethod)  # the progress screen was replaced
+    assert (row.qr_payload, row.order.method, row.order.payload_kind) == (
+        "demowallet://pay?ref=TK00000001",
+        "wallet",
+        "provider_qr",
+    )
+    assert (row.order.method_vi, row.order.method_en) == ("Ví Demo", "Demo wallet")
+
+
+@pytest.mark.asyncio
+async def test_a_vietqr_method_whose_code_is_not_a_vietqr_is_refused(kiosk: Kiosk) -> None:
+    to_bills(kiosk)
+    kiosk.central.tamper = _wallet_code
+    await kiosk.flow.pay()
+    assert kiosk.nav.current == PaymentStopped(PaymentEnd.QR_REFUSED, CUSTOMER)
+    assert not any(isinstance(s, PayByQr) for s in kiosk.seen)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("method", ["vietqr_again", "cash"])
 async def test_a_method_the_central_did_not_offer_does_nothing(kiosk: Kiosk, method: str) -> None:
     shown = await to_methods(kiosk)
     await kiosk.flow.pay_with(method)
@@ -661,11 +752,11 @@ def test_every_refusal_the_flow_maps_is_tested() -> None:
 async def test_a_refusal_of_the_central_says_why_the_payment_stopped(
     kiosk: Kiosk, error: CentralError, why: PaymentEnd
 ) -> None:
-    await to_methods(kiosk)
+    to_bills(kiosk)
     kiosk.central.failures["create"] = [error]
-    await kiosk.flow.pay_with("vietqr")
+    await kiosk.flow.pay()
     assert kiosk.nav.current == PaymentStopped(why, CUSTOMER)
-    assert isinstance(kiosk.nav.states[-2], ChooseMethod)
+    assert isinstance(kiosk.nav.states[-2], ChooseBills)
     row = kiosk.row()
     assert (row.state, row.problem, row.payment_id) == (PaymentState.REFUSED, error.code, None)
     assert kiosk.central.calls == [("create", "key-1")]
@@ -678,9 +769,9 @@ async def test_a_refusal_of_the_central_says_why_the_payment_stopped(
 async def test_a_payment_this_kiosk_began_meanwhile_stops_the_second_without_asking_the_central(
     kiosk: Kiosk,
 ) -> None:
-    await to_methods(kiosk)
+    to_bills(kiosk)
     kiosk.journal.begin(order_for(CUSTOMER, [OLDER], VIETQR, "vi"), "key-of-another-screen", BASE)
-    await kiosk.flow.pay_with("vietqr")
+    await kiosk.flow.pay()
     assert kiosk.nav.current == PaymentStopped(PaymentEnd.IN_PROGRESS, CUSTOMER)
     assert kiosk.central.calls == []
     assert len(kiosk.journal.all()) == 1
@@ -714,9 +805,9 @@ def _other_account(payment: Payment) -> Payment:
 async def test_a_qr_that_fails_the_kiosks_checks_is_never_shown_and_its_payment_is_cancelled(
     kiosk: Kiosk, tamper: Callable[[Payment], Payment]
 ) -> None:
-    await to_methods(kiosk)
+    to_bills(kiosk)
     kiosk.central.tamper = tamper
-    await kiosk.flow.pay_with("vietqr")
+    await kiosk.flow.pay()
     assert kiosk.nav.current == PaymentStopped(PaymentEnd.QR_REFUSED, CUSTOMER)
     assert not any(isinstance(s, PayByQr) for s in kiosk.seen)
     assert kiosk.central.calls == [("create", "key-1"), ("cancel", "pay_1")]
@@ -740,9 +831,9 @@ async def test_a_qr_that_fails_the_kiosks_checks_is_never_shown_and_its_payment_
 async def test_no_answer_offers_try_again_which_asks_under_the_same_key(
     kiosk: Kiosk, error: CentralError
 ) -> None:
-    await to_methods(kiosk)
+    to_bills(kiosk)
     kiosk.central.failures["create"] = [error]
-    await kiosk.flow.pay_with("vietqr")
+    await kiosk.flow.pay()
     row = kiosk.row()
     assert kiosk.nav.current == PaymentStopped(PaymentEnd.UNKNOWN, CUSTOMER, row.id, row.order)
     assert row.state is PaymentState.CREATING
@@ -750,7 +841,7 @@ async def test_no_answer_offers_try_again_which_asks_under_the_same_key(
 
     await kiosk.flow.ask_again()
     assert kiosk.seen[-2:] == [Loading(Waiting.PAYMENT_QR, CODE), PayByQr(CUSTOMER, kiosk.row(), 60)]
-    assert isinstance(kiosk.nav.states[-2], ChooseMethod)  # the stopped screen was taken off
+    assert isinstance(kiosk.nav.states[-2], ChooseBills)  # the stopped screen was taken off
     assert kiosk.central.calls == [("create", "key-1"), ("create", "key-1")]
     assert len(kiosk.journal.all()) == 1
 
@@ -759,9 +850,9 @@ async def test_no_answer_offers_try_again_which_asks_under_the_same_key(
 async def test_an_answer_lost_after_the_payment_was_made_shows_that_payment_on_try_again(
     kiosk: Kiosk,
 ) -> None:
-    await to_methods(kiosk)
+    to_bills(kiosk)
     kiosk.central.lose_answer = True
-    await kiosk.flow.pay_with("vietqr")
+    await kiosk.flow.pay()
     assert isinstance(kiosk.nav.current, PaymentStopped)
     assert kiosk.nav.current.why is PaymentEnd.UNKNOWN
     await kiosk.flow.ask_again()
@@ -772,9 +863,9 @@ async def test_an_answer_lost_after_the_payment_was_made_shows_that_payment_on_t
 
 @pytest.mark.asyncio
 async def test_try_again_when_the_money_had_already_come_shows_it_received(kiosk: Kiosk) -> None:
-    await to_methods(kiosk)
+    to_bills(kiosk)
     kiosk.central.lose_answer = True
-    await kiosk.flow.pay_with("vietqr")
+    await kiosk.flow.pay()
     kiosk.central.pay("pay_1")  # a replayed key may find its money already there
     await kiosk.flow.ask_again()
     assert not any(isinstance(s, PayByQr) for s in kiosk.seen)
@@ -786,24 +877,24 @@ async def test_try_again_when_the_money_had_already_come_shows_it_received(kiosk
 
 @pytest.mark.asyncio
 async def test_try_again_still_without_an_answer_stays_unknown_on_the_same_row(kiosk: Kiosk) -> None:
-    await to_methods(kiosk)
+    to_bills(kiosk)
     kiosk.central.failures["create"] = [Unavailable("timeout", "no answer")] * 2
-    await kiosk.flow.pay_with("vietqr")
+    await kiosk.flow.pay()
     await kiosk.flow.ask_again()
     row = kiosk.row()
     assert kiosk.nav.current == PaymentStopped(PaymentEnd.UNKNOWN, CUSTOMER, row.id, row.order)
-    assert isinstance(kiosk.nav.states[-2], ChooseMethod)  # not one stopped screen over another
+    assert isinstance(kiosk.nav.states[-2], ChooseBills)  # not one stopped screen over another
     assert kiosk.central.calls == [("create", "key-1")] * 2
 
 
 @pytest.mark.asyncio
 async def test_try_again_can_be_refused(kiosk: Kiosk) -> None:
-    await to_methods(kiosk)
+    to_bills(kiosk)
     kiosk.central.failures["create"] = [
         Unavailable("timeout", "no answer"),
         Conflict("bill_already_paid", "paid at the counter meanwhile", status=409),
     ]
-    await kiosk.flow.pay_with("vietqr")
+    await kiosk.flow.pay()
     await kiosk.flow.ask_again()
     assert kiosk.nav.current == PaymentStopped(PaymentEnd.PAID_ELSEWHERE, CUSTOMER)
     assert kiosk.row().state is PaymentState.REFUSED
@@ -834,9 +925,9 @@ async def test_new_qr_and_try_again_only_answer_their_own_stopped_screen(
 # ------------------------------------------------------------------------------------- leaving while it is made
 @pytest.mark.asyncio
 async def test_a_customer_gone_while_the_payment_was_made_has_it_cancelled(kiosk: Kiosk) -> None:
-    await to_methods(kiosk)
+    to_bills(kiosk)
     kiosk.central.during["create"] = kiosk.nav.home
-    await kiosk.flow.pay_with("vietqr")
+    await kiosk.flow.pay()
     assert kiosk.nav.states == (Home(),)
     assert not any(isinstance(s, PayByQr) for s in kiosk.seen)
     assert kiosk.central.calls == [("create", "key-1"), ("cancel", "pay_1")]
@@ -848,10 +939,10 @@ async def test_a_customer_gone_while_the_payment_was_made_has_it_cancelled(kiosk
 
 @pytest.mark.asyncio
 async def test_no_answer_after_the_customer_left_is_left_to_the_keeper(kiosk: Kiosk) -> None:
-    await to_methods(kiosk)
+    to_bills(kiosk)
     kiosk.central.during["create"] = kiosk.nav.home
     kiosk.central.failures["create"] = [Unavailable("timeout", "no answer")]
-    await kiosk.flow.pay_with("vietqr")
+    await kiosk.flow.pay()
     assert kiosk.nav.states == (Home(),)
     assert kiosk.row().state is PaymentState.CREATING
     # Nobody waits for it: reconcile settles it, under the same key, and cancels what it made.
@@ -868,13 +959,13 @@ async def test_no_answer_after_the_customer_left_is_left_to_the_keeper(kiosk: Ki
 @pytest.mark.asyncio
 @pytest.mark.parametrize("answer", ["refused", "qr refused"])
 async def test_an_answer_after_the_customer_left_does_not_pull_them_back(kiosk: Kiosk, answer: str) -> None:
-    await to_methods(kiosk)
+    to_bills(kiosk)
     kiosk.central.during["create"] = kiosk.nav.home
     if answer == "refused":
         kiosk.central.failures["create"] = [Conflict("bill_already_paid", "paid", status=409)]
     else:
         kiosk.central.tamper = _bad_crc
-    await kiosk.flow.pay_with("vietqr")
+    await kiosk.flow.pay()
     assert kiosk.nav.states == (Home(),)
     assert not any(isinstance(s, PaymentStopped | PayByQr) for s in kiosk.seen)
 
@@ -914,7 +1005,7 @@ async def test_money_found_shows_received_then_printed_with_one_receipt(kiosk: K
     assert printing.receipt is ReceiptProgress.PRINTING
     assert (printing.payment.state, printing.payment.receipt) == (PaymentState.CONFIRMED, ReceiptState.DUE)
     assert printed == kiosk.nav.current == PaymentReceived(row, ReceiptProgress.PRINTED)
-    assert isinstance(kiosk.nav.states[-2], ChooseMethod)  # the QR was replaced
+    assert isinstance(kiosk.nav.states[-2], ChooseBills)  # the QR was replaced
     assert (row.state, row.receipt, row.receipt_job) == (PaymentState.CONFIRMED, ReceiptState.PRINTED, 1)
     assert row.receipt_number == f"K-01-261123-{row.id:06d}"
     assert kiosk.desk.receipts == [row.receipt_number]
@@ -1003,7 +1094,7 @@ async def test_at_the_end_of_its_time_the_qr_is_taken_off_until_the_central_says
     row = kiosk.row()
     assert kiosk.countdown() == [(left, False) for left in range(60, 0, -1)] + [(0, True)] * 3
     assert kiosk.nav.current == PaymentStopped(PaymentEnd.EXPIRED, CUSTOMER, qr.payment.id, qr.payment.order)
-    assert isinstance(kiosk.nav.states[-2], ChooseMethod)
+    assert isinstance(kiosk.nav.states[-2], ChooseBills)
     assert (row.state, row.central_status) == (PaymentState.CLOSED, "expired")
     assert kiosk.flow.following is None
     assert await handed_to_the_keeper(kiosk, row.id)  # late money is still possible: the keeper watches
@@ -1048,7 +1139,7 @@ async def test_a_new_qr_after_expiry_is_the_same_order_under_a_new_key_in_the_cu
     second = kiosk.nav.current
     assert isinstance(second, PayByQr)
     assert kiosk.seen[-2] == Loading(Waiting.PAYMENT_QR, CODE)
-    assert isinstance(kiosk.nav.states[-2], ChooseMethod)  # the stopped screen was taken off
+    assert isinstance(kiosk.nav.states[-2], ChooseBills)  # the stopped screen was taken off
     assert (second.payment.payment_id, second.payment.idempotency_key) == ("pay_2", "key-2")
     assert second.payment.order == replace(first.payment.order, language="en")
     assert second.seconds_left == 60
@@ -1078,7 +1169,7 @@ async def test_a_qr_under_call_staff_is_not_followed_and_resumes_where_its_count
 
 @pytest.mark.asyncio
 async def test_resume_never_starts_a_second_follower(kiosk: Kiosk, monkeypatch: pytest.MonkeyPatch) -> None:
-    await to_methods(kiosk)
+    to_bills(kiosk)
     started: list[int] = []
     follow = kiosk.flow.follow
 
@@ -1087,7 +1178,7 @@ async def test_resume_never_starts_a_second_follower(kiosk: Kiosk, monkeypatch: 
         await follow(row_id, shown_at)
 
     monkeypatch.setattr(kiosk.flow, "follow", counted)
-    await kiosk.flow.pay_with("vietqr")
+    await kiosk.flow.pay()
     qr = kiosk.nav.current
     assert isinstance(qr, PayByQr)
     kiosk.nav.go(StaffCalled())
@@ -1103,7 +1194,7 @@ async def test_resume_never_starts_a_second_follower(kiosk: Kiosk, monkeypatch: 
 
 @pytest.mark.asyncio
 async def test_resume_follows_only_the_qr_that_is_shown(kiosk: Kiosk) -> None:
-    await to_methods(kiosk)
+    to_bills(kiosk)
     kiosk.flow.resume()  # no QR
     assert kiosk.flow.following is None
     qr = await to_qr(kiosk)
@@ -1150,7 +1241,7 @@ async def test_cancel_on_the_qr_cancels_it_on_the_central_and_says_so(kiosk: Kio
         Loading(Waiting.CANCELLING, CODE),
         PaymentStopped(PaymentEnd.CANCELLED, CUSTOMER),
     ]
-    assert isinstance(kiosk.nav.states[-2], ChooseMethod)
+    assert isinstance(kiosk.nav.states[-2], ChooseBills)
     await settle(kiosk)
     assert kiosk.central.calls == [("create", "key-1"), ("cancel", "pay_1")]
     row = kiosk.row()
@@ -1244,7 +1335,7 @@ async def test_leaving_with_the_central_unreachable_leaves_the_cancel_to_the_kee
 
 @pytest.mark.asyncio
 async def test_leaving_without_a_qr_asks_nothing(kiosk: Kiosk) -> None:
-    await to_methods(kiosk)
+    to_bills(kiosk)
     kiosk.flow.leave()
     await settle(kiosk)
     assert kiosk.central.calls == []
@@ -1297,9 +1388,9 @@ async def test_late_money_after_the_customer_left_is_recorded_with_its_receipt_f
 async def test_an_unknown_outcome_the_customer_walked_away_from_is_settled_by_the_keeper(
     kiosk: Kiosk,
 ) -> None:
-    await to_methods(kiosk)
+    to_bills(kiosk)
     kiosk.central.lose_answer = True  # the central made it; the kiosk does not know
-    await kiosk.flow.pay_with("vietqr")
+    await kiosk.flow.pay()
     assert isinstance(kiosk.nav.current, PaymentStopped)
     kiosk.flow.leave()
     kiosk.nav.home()
@@ -1310,10 +1401,10 @@ async def test_an_unknown_outcome_the_customer_walked_away_from_is_settled_by_th
 
 @pytest.mark.asyncio
 async def test_a_refused_qr_whose_cancel_failed_is_cancelled_later_by_the_keeper(kiosk: Kiosk) -> None:
-    await to_methods(kiosk)
+    to_bills(kiosk)
     kiosk.central.tamper = _bad_crc
     kiosk.central.failures["cancel"] = [Unavailable("unreachable", "network down")]
-    await kiosk.flow.pay_with("vietqr")
+    await kiosk.flow.pay()
     assert kiosk.nav.current == PaymentStopped(PaymentEnd.QR_REFUSED, CUSTOMER)
     kiosk.flow.leave()
     kiosk.nav.home()
@@ -1324,9 +1415,9 @@ async def test_a_refused_qr_whose_cancel_failed_is_cancelled_later_by_the_keeper
 
 @pytest.mark.asyncio
 async def test_try_again_on_a_payment_that_expired_meanwhile_says_it_expired(kiosk: Kiosk) -> None:
-    await to_methods(kiosk)
+    to_bills(kiosk)
     kiosk.central.lose_answer = True
-    await kiosk.flow.pay_with("vietqr")
+    await kiosk.flow.pay()
     kiosk.clock.now += 120  # the customer waited on the "no answer" screen longer than the QR's life
     await kiosk.flow.ask_again()
     row = kiosk.row()

@@ -426,7 +426,7 @@ async def to_service(k: Kiosk, chosen: Service) -> None:
 async def to_account_form(k: Kiosk, chosen: Service) -> None:
     """A service for an existing customer, up to the step after the customer code (typed on the keypad)."""
     await to_service(k, chosen)
-    k.nav.replace(EnterCode(CUSTOMER_CODE[:2], CUSTOMER_CODE[2:], Feature.REQUESTS))
+    k.nav.replace(EnterCode(CUSTOMER_CODE[:6], CUSTOMER_CODE[6:], Feature.REQUESTS))
     await k.bills.submit()
 
 
@@ -572,13 +572,13 @@ async def test_a_service_without_identity_questions_starts_at_its_first_question
 @pytest.mark.asyncio
 async def test_the_customer_code_is_checked_with_the_central_then_the_form_goes_on(kiosk: Kiosk) -> None:
     await to_service(kiosk, METER_CHECK)
-    kiosk.nav.replace(EnterCode(CUSTOMER_CODE[:2], CUSTOMER_CODE[2:], Feature.REQUESTS))
+    kiosk.nav.replace(EnterCode(CUSTOMER_CODE[:6], CUSTOMER_CODE[6:], Feature.REQUESTS))
     kiosk.seen.clear()
     await kiosk.bills.submit()
     form = RequestForm(METER_CHECK, customer_code=CUSTOMER_CODE)
     assert kiosk.seen == [Loading(Waiting.ACCOUNT, CUSTOMER_CODE), IdConsent(form)]
     assert kiosk.nav.states[3:] == (
-        EnterCode(CUSTOMER_CODE[:2], CUSTOMER_CODE[2:], Feature.REQUESTS),
+        EnterCode(CUSTOMER_CODE[:6], CUSTOMER_CODE[6:], Feature.REQUESTS),
         IdConsent(form),
     )
     assert kiosk.central.called("customer") == [(CUSTOMER_CODE,)]
@@ -688,7 +688,8 @@ async def test_typing_instead_of_scanning_replaces_the_scanner_screen(kiosk: Kio
     ("scanned", "problem"),
     [
         (CUSTOMER_CODE, IdCardProblem.NOT_AN_ID_CARD),  # a bill
-        ("079088001234|x|Nguyễn Thị Hương|31021988|Nữ|Hà Nội|01012021", IdCardProblem.UNREADABLE),  # 31 Feb
+        ("079088001234|x|Nguyễn Thị Hương|15041988|Nữ|Hà Nội|01012021", IdCardProblem.UNREADABLE),  # old ID x
+        ("079088001234||Nguyễn Thị Hương|31021988|Nữ|Hà Nội|01012021", IdCardProblem.BIRTH_DATE),  # 31 Feb
     ],
 )
 @pytest.mark.asyncio
@@ -724,6 +725,160 @@ async def test_the_card_fills_name_id_and_address_and_those_questions_are_not_as
     assert state.form.from_card == {"full_name", "id_number", "address"}
     answer(kiosk, PHONE)
     assert current_field(kiosk).index == 4  # the address came from the card too
+
+
+# A service asking identity as the central's catalogue does: which document, its number and its issue date.
+IDENTIFIED = service(
+    "identified",
+    5,
+    [
+        form_field("full_name", "text", max_length=100),
+        form_field("id_type", "choice", options=("cccd", "passport_vn", "passport_foreign")),
+        form_field("id_number", "id_number"),
+        form_field("id_issue_date", "date"),
+        form_field("phone", "phone"),
+        form_field("address", "address", max_length=255),
+    ],
+    requires_customer_code=False,
+)
+# A newer card's QR: the seven fields, two more after them, and a trailing separator.
+LONGER_CARD_SCAN = CARD_SCAN + "|Nguyễn Văn Ba|Trần Thị Tư|"
+
+
+@pytest.mark.asyncio
+async def test_a_longer_card_qr_prefills_the_document_its_number_and_issue_date_up_to_the_central(
+    kiosk: Kiosk,
+) -> None:
+    kiosk.central.catalogue = (IDENTIFIED,)
+    await to_service(kiosk, IDENTIFIED)
+    kiosk.flow.consent()
+    await kiosk.flow.id_scanned(LONGER_CARD_SCAN)
+    state = current_field(kiosk)
+    assert state.index == 4  # the phone: everything before it came from the card
+    assert dict(state.form.answers) == {
+        "full_name": "Nguyễn Thị Hương",
+        "id_type": "cccd",
+        "id_number": "079088001234",
+        "id_issue_date": "20052021",  # as a date is typed: ddmmyyyy
+        "address": "12 Lý Tự Trọng, Hà Nội",
+    }
+    assert state.form.from_card == {"full_name", "id_type", "id_number", "id_issue_date", "address"}
+    answer(kiosk, PHONE)
+    assert isinstance(kiosk.nav.current, ReviewRequest)  # the address came from the card too
+    await kiosk.flow.confirm()
+    type_code(kiosk)
+    await kiosk.flow.verify()
+    [(code, _, fields, _, _)] = kiosk.central.called("submit_request")
+    assert code == "identified"
+    assert fields == {
+        "full_name": "Nguyễn Thị Hương",
+        "id_type": "cccd",
+        "id_number": "079088001234",
+        "id_issue_date": "2021-05-20",
+        "phone": PHONE,
+        "address": "12 Lý Tự Trọng, Hà Nội",
+    }
+
+
+@pytest.mark.parametrize(
+    ("scanned", "problem"),
+    [
+        (CARD_SCAN.replace("079088001234", "79088001234"), IdCardProblem.ID_NUMBER_LENGTH),  # 11 digits
+        (CARD_SCAN.replace("079088001234", ""), IdCardProblem.NO_ID_NUMBER),
+        (CARD_SCAN.replace("15041988", "15041388"), IdCardProblem.BIRTH_DATE),
+        (CARD_SCAN.replace("20052021", "20052031"), IdCardProblem.ISSUE_DATE),
+    ],
+)
+@pytest.mark.asyncio
+async def test_a_card_that_cannot_be_used_is_refused_with_its_reason_and_nothing_is_filled(
+    kiosk: Kiosk, scanned: str, problem: IdCardProblem
+) -> None:
+    kiosk.central.catalogue = (IDENTIFIED,)
+    await to_service(kiosk, IDENTIFIED)
+    kiosk.flow.consent()
+    await kiosk.flow.id_scanned(scanned)
+    assert kiosk.nav.current == ScanIdCard(RequestForm(IDENTIFIED), problem)
+    kiosk.flow.skip_scan()  # "type the details": every question is asked
+    assert kiosk.nav.current == FillField(RequestForm(IDENTIFIED), 0, "")
+
+
+async def to_id_number(k: Kiosk, document: str) -> None:
+    k.central.catalogue = (IDENTIFIED,)
+    await to_service(k, IDENTIFIED)
+    k.flow.decline()
+    answer(k, "Le Van Tam")
+    k.flow.choose_option(document)
+    assert current_field(k).index == 2
+
+
+@pytest.mark.asyncio
+async def test_a_passport_number_is_typed_in_capitals_and_letters_and_digits_only(kiosk: Kiosk) -> None:
+    await to_id_number(kiosk, "passport_vn")
+    for key in ("c", "tone:acute", "ă", "-", "space", "1", "2", "3", "4", "5", "6", "7", "8", "9"):
+        kiosk.flow.key(key)
+    assert current_field(kiosk).typed == "C1234567"  # a Vietnamese passport number has 8 characters
+    kiosk.flow.next_field()
+    state = current_field(kiosk)
+    assert (state.index, state.form.answer("id_number")) == (3, "C1234567")
+
+
+@pytest.mark.parametrize(
+    ("document", "typed", "accepted"),
+    [
+        ("cccd", "001088012345", True),
+        ("cccd", "00108801234", False),
+        ("passport_vn", "C1234567", True),
+        ("passport_vn", "CC123456", False),
+        ("passport_foreign", "X12345678", True),
+        ("passport_foreign", "ABCDEF", False),
+    ],
+)
+@pytest.mark.asyncio
+async def test_the_id_number_is_checked_as_the_number_of_the_document_chosen(
+    kiosk: Kiosk, document: str, typed: str, accepted: bool
+) -> None:
+    await to_id_number(kiosk, document)
+    answer(kiosk, typed)
+    state = current_field(kiosk)
+    if accepted:
+        assert (state.index, state.problem) == (3, None)
+    else:
+        assert (state.index, state.problem) == (2, FieldProblem.INVALID_ID_NUMBER)
+
+
+@pytest.mark.asyncio
+async def test_a_number_longer_than_the_new_documents_can_still_be_deleted_key_by_key(kiosk: Kiosk) -> None:
+    await to_id_number(kiosk, "cccd")
+    answer(kiosk, "001088012345")
+    kiosk.flow.back()
+    kiosk.flow.back()  # to the document: a passport after all
+    kiosk.flow.choose_option("passport_vn")
+    assert current_field(kiosk).typed == "001088012345"  # the card's 12 digits, longer than a passport's 8
+    kiosk.flow.key("backspace")
+    assert current_field(kiosk).typed == "00108801234"
+    kiosk.flow.key("7")  # but no longer by typing more
+    assert current_field(kiosk).typed == "00108801234"
+
+
+@pytest.mark.asyncio
+async def test_the_document_changed_from_the_review_asks_its_number_next_then_the_review(
+    kiosk: Kiosk,
+) -> None:
+    await to_id_number(kiosk, "cccd")
+    for text in ("001088012345", "20052021", PHONE, "Xom 3"):
+        answer(kiosk, text)
+    assert isinstance(kiosk.nav.current, ReviewRequest)
+    kiosk.flow.edit(1)
+    kiosk.flow.choose_option("passport_vn")
+    state = current_field(kiosk)
+    assert (state.index, state.typed, state.reviewing) == (2, "001088012345", True)
+    kiosk.flow.next_field()  # a card's number is not a passport's
+    assert current_field(kiosk).problem is FieldProblem.INVALID_ID_NUMBER
+    kiosk.flow.key("clear")
+    answer(kiosk, "C1234567")
+    review = kiosk.nav.current
+    assert isinstance(review, ReviewRequest)
+    assert (review.form.answer("id_type"), review.form.answer("id_number")) == ("passport_vn", "C1234567")
 
 
 # ---------------------------------------------------------------------------------------------- the questions
@@ -889,7 +1044,7 @@ async def test_back_from_a_review_without_questions_is_the_frames(kiosk: Kiosk) 
     await to_account_form(kiosk, ACCOUNT_CALLBACK)
     assert kiosk.flow.back() is False
     kiosk.nav.back()
-    assert kiosk.nav.current == EnterCode(CUSTOMER_CODE[:2], CUSTOMER_CODE[2:], Feature.REQUESTS)
+    assert kiosk.nav.current == EnterCode(CUSTOMER_CODE[:6], CUSTOMER_CODE[6:], Feature.REQUESTS)
 
 
 @pytest.mark.asyncio

@@ -213,7 +213,7 @@ def test_too_few_digits_are_not_checked_and_backspace_and_clear_edit(parts: Part
 def test_leaving_staff_mode_returns_to_exactly_where_the_customer_was(parts: Parts) -> None:
     navigator, _, flow, _ = parts
     navigator.go(OutageStart())
-    navigator.go(EnterCode(prefix="PE", digits="01", purpose=Feature.OUTAGES))
+    navigator.go(EnterCode(unit="PE0100", digits="01", purpose=Feature.OUTAGES))
     flow.open()
     type_pin(flow, PIN)
     run(flow.show_printouts())
@@ -222,7 +222,7 @@ def test_leaving_staff_mode_returns_to_exactly_where_the_customer_was(parts: Par
     shown.append(type(navigator.current))
     assert shown == [StaffPrintouts, StaffHome]
     assert flow.back()  # out of staff mode
-    assert navigator.current == EnterCode(prefix="PE", digits="01", purpose=Feature.OUTAGES)
+    assert navigator.current == EnterCode(unit="PE0100", digits="01", purpose=Feature.OUTAGES)
     assert navigator.depth == 3
     assert not flow.unlocked
     assert not flow.back()  # not in staff mode: Back is the customer's again
@@ -320,7 +320,7 @@ def test_the_pin_screen_says_at_once_when_the_gate_is_locked(parts: Parts, clock
 
 
 # ---------------------------------------------------------------------------------------------- every transition
-PLACE = EnterCode(prefix="PE", digits="01", purpose=Feature.OUTAGES)  # where a customer left the kiosk
+PLACE = EnterCode(unit="PE0100", digits="01", purpose=Feature.OUTAGES)  # where a customer left the kiosk
 
 
 def screens(navigator: Navigator) -> tuple[ScreenState, ...]:

@@ -171,14 +171,15 @@ def test_each_new_screen_is_said_once_and_typing_is_not_read_back(kiosk: KioskAp
     keypad = kiosk.navigator.current
     assert isinstance(keypad, EnterCode)
     assert [u.text for u in speaker.spoken] == [guidance(Home(), kiosk.tr), guidance(keypad, kiosk.tr)]
-    # The prefix chip and each digit change the keypad's state, but the customer is still on the same step.
-    tap(qtbot, kiosk.window, "prefix-PE")
-    for digit in "01000123":
+    # Each digit changes the keypad's state, but the customer is still on the same step.
+    tap(qtbot, kiosk.window, "unit-PE0100")
+    assert len(speaker.spoken) == 3  # a new step: the digits, after the unit
+    for digit in "0123":
         tap(qtbot, kiosk.window, f"key-{digit}")
     typed = kiosk.navigator.current
     assert isinstance(typed, EnterCode)
-    assert typed.digits == "01000123"
-    assert len(speaker.spoken) == 2
+    assert typed.digits == "0123"
+    assert len(speaker.spoken) == 3
     # Repeat says where the customer is now, with what was typed.
     tap(qtbot, kiosk.window, "assist-repeat")
     assert speaker.spoken[-1] == Utterance(guidance(typed, kiosk.tr), "vi", NORMAL_SPEECH_RATE)
@@ -186,7 +187,7 @@ def test_each_new_screen_is_said_once_and_typing_is_not_read_back(kiosk: KioskAp
     # Back to home is a new step again.
     tap(qtbot, kiosk.window, "nav-back")
     assert speaker.spoken[-1].text == guidance(Home(), kiosk.tr)
-    assert len(speaker.spoken) == 4
+    assert len(speaker.spoken) == 5  # home, the units, the digits, the repeat, home
 
 
 def test_the_qr_is_said_once_not_again_at_each_tick_or_status_check(kiosk: KioskApp, qtbot: QtBot) -> None:

@@ -53,16 +53,18 @@ def test_an_unknown_code_says_to_check_the_bill_and_offers_to_type_it_again(
     settle(kiosk)
     state = _failed_with(kiosk, LookupProblem.NOT_FOUND)
     assert not state.can_retry
-    assert "PE99 999 999 999" in " ".join(visible_texts(kiosk.window))
+    assert "PE9999 999 9999" in " ".join(visible_texts(kiosk.window))
     tap(qtbot, kiosk.window, "failed-retype")
-    assert kiosk.navigator.current == EnterCode("PE", "99999999999")
+    assert kiosk.navigator.current == EnterCode(
+        "PE9999", "9999999", typing_unit=True, units=kiosk.bills.units
+    )
 
 
 def test_a_malformed_code_is_refused_before_asking_the_central(kiosk: KioskApp, qtbot: QtBot) -> None:
     asyncio.get_event_loop().run_until_complete(kiosk.bills.look_up("PE0100"))
     _failed_with(kiosk, LookupProblem.INVALID_CODE)
     tap(qtbot, kiosk.window, "failed-retype")
-    assert kiosk.navigator.current == EnterCode("PE", "0100")
+    assert kiosk.navigator.current == EnterCode("PE0100", units=kiosk.bills.units)
 
 
 def test_an_unreachable_central_says_to_try_again_and_try_again_asks_again(
@@ -84,7 +86,7 @@ def test_an_unreachable_central_says_to_try_again_and_try_again_asks_again(
     _failed_with(kiosk, LookupProblem.UNREACHABLE)
     # Back from the failure returns to the keypad, code intact, not to a dead progress screen.
     tap(qtbot, kiosk.window, "nav-back")
-    assert kiosk.navigator.current == EnterCode("PE", "01000123456")
+    assert kiosk.navigator.current == EnterCode("PE0100", "0123456", units=kiosk.bills.units)
 
 
 def test_garbage_from_the_central_is_a_fault_of_the_system_not_of_the_customer(
@@ -131,11 +133,11 @@ def test_stop_waiting_goes_back_and_the_late_answer_is_dropped(
             _look_up(kiosk, qtbot, "PE01000123456")
             await asyncio.sleep(0)
             tap(qtbot, kiosk.window, "loading-cancel")
-            assert kiosk.navigator.current == EnterCode("PE", "01000123456")
+            assert kiosk.navigator.current == EnterCode("PE0100", "0123456", units=kiosk.bills.units)
             await kiosk.settle()
 
         asyncio.get_event_loop().run_until_complete(give_up())
-    assert kiosk.navigator.current == EnterCode("PE", "01000123456")
+    assert kiosk.navigator.current == EnterCode("PE0100", "0123456", units=kiosk.bills.units)
     cancel = kiosk.window.findChild(QAbstractButton, "loading-cancel")
     assert cancel is not None
     assert not cancel.isVisible()

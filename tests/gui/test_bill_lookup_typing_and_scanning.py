@@ -5,16 +5,18 @@ from __future__ import annotations
 from PySide6.QtWidgets import QAbstractButton, QLabel
 from pytestqt.qtbot import QtBot
 
+from kiosk.demo.settings import DEMO_UNITS
 from kiosk.devices.scanner import FakeScanner
 from kiosk.flows.states.bills import AccountOverview, EnterCode, LookupFailed, LookupProblem
 from kiosk.flows.states.frame import Home
 from kiosk.shell.app import KioskApp
+from tests.helpers.requests import press
 from tests.helpers.screens import settle, type_code
 from tests.helpers.widgets import tap, visible_texts
 
 
 def _text(kiosk: KioskApp, name: str) -> str:
-    widget = kiosk.window.findChild(QLabel, name)
+    widget = kiosk.window.current_screen.findChild(QLabel, name)
     assert widget is not None, name
     return widget.text()
 
@@ -25,38 +27,78 @@ def _submit(kiosk: KioskApp) -> QAbstractButton:
     return button
 
 
-def test_typing_shows_the_code_in_the_bills_groups_and_says_what_is_missing(
-    kiosk: KioskApp, qtbot: QtBot
-) -> None:
+def _keypad(kiosk: KioskApp, unit: str = "", digits: str = "", *, typing_unit: bool = False) -> EnterCode:
+    return EnterCode(unit, digits, typing_unit=typing_unit, units=kiosk.bills.units)
+
+
+def test_the_kiosks_units_are_offered_by_name_with_one_tap_each(kiosk: KioskApp, qtbot: QtBot) -> None:
+    tap(qtbot, kiosk.window, "tile-bills")
+    assert kiosk.navigator.current == _keypad(kiosk)
+    texts = visible_texts(kiosk.window)
+    for code, name in DEMO_UNITS:  # the demo's configuration
+        assert name in texts
+        assert code in texts
+    assert kiosk.tr._("enter_code.other_unit") in texts
+    assert kiosk.tr._("enter_code.where") in texts  # the format: 13 characters, the unit code then 7 digits
+    assert _text(kiosk, "code-display") == "______ ___ ____"
+    assert not _submit(kiosk).isVisibleTo(kiosk.window)  # nothing to look up yet: one decision at a time
+
+
+def test_typing_shows_the_code_in_its_groups_and_says_what_is_missing(kiosk: KioskApp, qtbot: QtBot) -> None:
     type_code(kiosk, qtbot, "PE0100012")
-    assert kiosk.navigator.current == EnterCode("PE", "0100012")
-    assert _text(kiosk, "code-display") == "PE01 000 12_ ___"
+    assert kiosk.navigator.current == _keypad(kiosk, "PE0100", "012")
+    assert _text(kiosk, "code-display") == "PE0100 012 ____"
+    assert _text(kiosk, "code-unit-name") == kiosk.tr._("enter_code.unit_name", name="Điện lực Sài Gòn")
     assert _text(kiosk, "code-status") == "Còn thiếu 4 chữ số."
     assert not _submit(kiosk).isEnabled()
     for digit in "3456":
         tap(qtbot, kiosk.window, f"key-{digit}")
-    assert _text(kiosk, "code-display") == "PE01 000 123 456"
+    assert _text(kiosk, "code-display") == "PE0100 012 3456"
     assert _submit(kiosk).isEnabled()
-    # A twelfth digit does not fit a customer code: the keypad takes no more.
+    # An eighth digit does not fit a customer code: the keypad takes no more.
     tap(qtbot, kiosk.window, "key-7")
-    assert kiosk.navigator.current == EnterCode("PE", "01000123456")
+    assert kiosk.navigator.current == _keypad(kiosk, "PE0100", "0123456")
 
 
-def test_delete_clear_and_changing_the_letters(kiosk: KioskApp, qtbot: QtBot) -> None:
-    type_code(kiosk, qtbot, "PA12")
-    tap(qtbot, kiosk.window, "prefix-PD")
-    assert kiosk.navigator.current == EnterCode("PD", "12")
+def test_another_units_code_is_typed_letter_by_letter_and_checked(kiosk: KioskApp, qtbot: QtBot) -> None:
+    tap(qtbot, kiosk.window, "tile-bills")
+    tap(qtbot, kiosk.window, "unit-other")
+    assert _text(kiosk, "code-status") == kiosk.tr._("enter_code.status.type_unit")
+    for key in "pz":
+        press(kiosk, qtbot, f"kb-{key}")
+    # Not the start of any unit code: said in words, with the key that fixes it.
+    assert _text(kiosk, "code-status") == kiosk.tr._(
+        "enter_code.status.not_a_unit", button=kiosk.tr._("keyboard.backspace")
+    )
+    press(kiosk, qtbot, "kb-backspace")
+    for key in "nhl0":
+        press(kiosk, qtbot, f"kb-{key}")
+    assert _text(kiosk, "code-display") == "PNHL0_ ___ ____"
+    assert _text(kiosk, "code-status") == "Mã đơn vị còn thiếu 1 ký tự."
+    press(kiosk, qtbot, "kb-0")  # Điện lực Hoa Lư, which this kiosk does not list: the digits come next
+    assert kiosk.navigator.current == _keypad(kiosk, "PNHL00", typing_unit=True)
+    assert _text(kiosk, "code-unit-name") == kiosk.tr._("enter_code.unit_name", name="PNHL00")
+    tap(qtbot, kiosk.window, "key-1")
     tap(qtbot, kiosk.window, "key-delete")
-    tap(qtbot, kiosk.window, "key-delete")
-    assert kiosk.navigator.current == EnterCode("PD", "")
-    tap(qtbot, kiosk.window, "key-delete")
-    assert kiosk.navigator.current == EnterCode()
-    for digit in "55":
-        tap(qtbot, kiosk.window, f"key-{digit}")
-    # Digits before the letters: the customer is told, in words, to choose the letters first.
-    assert kiosk.tr._("enter_code.status.letters_first") == _text(kiosk, "code-status")
+    tap(qtbot, kiosk.window, "key-delete")  # back into the unit code, on its keyboard
+    assert kiosk.navigator.current == _keypad(kiosk, "PNHL0", typing_unit=True)
+    press(kiosk, qtbot, "unit-list")
+    assert kiosk.navigator.current == _keypad(kiosk)
+
+
+def test_delete_clear_and_changing_the_unit(kiosk: KioskApp, qtbot: QtBot) -> None:
+    type_code(kiosk, qtbot, "PA120012")
     tap(qtbot, kiosk.window, "key-clear")
-    assert kiosk.navigator.current == EnterCode()
+    assert kiosk.navigator.current == _keypad(kiosk, "PA1200")
+    tap(qtbot, kiosk.window, "key-5")
+    tap(qtbot, kiosk.window, "unit-change")
+    assert kiosk.navigator.current == _keypad(kiosk)
+    tap(qtbot, kiosk.window, "unit-PD0200")
+    tap(qtbot, kiosk.window, "key-1")
+    tap(qtbot, kiosk.window, "key-delete")
+    assert kiosk.navigator.current == _keypad(kiosk, "PD0200")
+    tap(qtbot, kiosk.window, "key-delete")  # a unit chosen with one tap goes with one delete
+    assert kiosk.navigator.current == _keypad(kiosk)
 
 
 def test_a_typed_code_opens_the_account_with_what_the_central_says_is_owed(
@@ -82,8 +124,8 @@ def test_back_from_the_account_returns_to_the_keypad_with_the_code_still_typed(
     tap(qtbot, kiosk.window, "code-submit")
     settle(kiosk)
     tap(qtbot, kiosk.window, "nav-back")
-    assert kiosk.navigator.current == EnterCode("PE", "01000123456")
-    assert _text(kiosk, "code-display") == "PE01 000 123 456"
+    assert kiosk.navigator.current == _keypad(kiosk, "PE0100", "0123456")
+    assert _text(kiosk, "code-display") == "PE0100 012 3456"
 
 
 def _scanner(kiosk: KioskApp) -> FakeScanner:
@@ -131,4 +173,4 @@ def test_scanning_an_id_card_or_something_else_says_what_to_scan(kiosk: KioskApp
     settle(kiosk)
     assert kiosk.navigator.current == LookupFailed(LookupProblem.NOT_A_BILL, None, can_retry=False)
     tap(qtbot, kiosk.window, "failed-retype")
-    assert kiosk.navigator.current == EnterCode()
+    assert kiosk.navigator.current == _keypad(kiosk)

@@ -27,9 +27,9 @@ IDENTIFIER = re.compile(r"[A-Z0-9][A-Z0-9 _*./-]*")
 
 
 def shown_as_is(kiosk: KioskApp) -> set[str]:
-    """Texts that are data, not words: the operator's location name, and the customer's masked name and address
-    as the central sends them (the same in both languages)."""
-    texts = {kiosk.settings.location_name}
+    """Texts that are data, not words: the operator's location name and unit names (as their bills print them),
+    and the customer's masked name and address as the central sends them (the same in both languages)."""
+    texts = {kiosk.settings.location_name} | {unit.name for unit in kiosk.settings.units}
     customer = kiosk.session.customer
     if customer is not None:
         texts |= {customer.name, customer.address}

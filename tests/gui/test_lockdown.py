@@ -188,7 +188,7 @@ def test_the_keypad_still_types_the_customer_code(kiosk: KioskApp, lockdown: Loc
     for digit in "3456":
         tap(qtbot, kiosk.window, f"key-{digit}")
     tap(qtbot, kiosk.window, "key-delete")
-    assert kiosk.navigator.current == EnterCode("PE", "0100012345")
+    assert kiosk.navigator.current == EnterCode("PE0100", "012345", units=kiosk.bills.units)
     assert lockdown.escapes_blocked == 0
 
 

@@ -38,7 +38,7 @@ T = TypeVar("T")
 W = TypeVar("W", bound=QWidget)
 
 TOWN = "PD02000234567"  # Hà Nội: an emergency outage in progress in the area
-MOUNTAIN = "PA12000345678"  # Định Hóa: a planned outage in 3 days, another in 9
+MOUNTAIN = "PA12000345678"  # Lâm Bình, Tuyên Quang: a planned outage in 3 days, another in 9
 PAID_UP = "PB05000456789"  # Cần Thơ: no outage at all
 
 
@@ -119,7 +119,7 @@ def test_a_danger_report_with_the_code_reaches_the_central_and_the_screen_says_s
     tap(qtbot, kiosk.window, "tile-outages")
     tap(qtbot, kiosk.window, "outage-danger")
     tap(qtbot, kiosk.window, "danger-report")
-    assert kiosk.navigator.current == EnterCode(purpose=Feature.OUTAGES)
+    assert kiosk.navigator.current == EnterCode(purpose=Feature.OUTAGES, units=kiosk.bills.units)
     type_on_keypad(qtbot, kiosk, TOWN)
     tap(qtbot, kiosk.window, "code-submit")
     settle(kiosk)
@@ -202,7 +202,7 @@ def test_no_power_in_town_shows_the_emergency_outage_in_progress_and_when_power_
     tr = kiosk.tr
     assert tr._("outage.status.now") in texts
     assert tr._("outage.kind.emergency") in texts
-    assert tr._("outage.area", area="Phố Hàng Bông, Phố Hàng Gai") in texts
+    assert tr._("outage.area", area="Phố Bà Triệu, Phố Lê Đại Hành") in texts
     assert tr._("outage.reason", reason="Sự cố cáp ngầm") in texts
     assert "Dự kiến có điện lại lúc" in texts
     assert tr._("outages.known_hint") in texts
@@ -344,7 +344,7 @@ def test_ending_the_session_wipes_the_customer_from_the_outage_screens(kiosk: Ki
     settle(kiosk)
     state = kiosk.navigator.current
     assert isinstance(state, OutageReported)
-    traces = ("PD02 000 234 567", "Phố Hàng Bông", "Sự cố cáp ngầm", state.item.reference)
+    traces = ("PD0200 023 4567", "Phố Bà Triệu", "Sự cố cáp ngầm", state.item.reference)
     before = " ".join(all_texts(kiosk.window))
     assert all(trace in before for trace in traces), "shown before the wipe"
     tap(qtbot, kiosk.window, "reported-done")

@@ -11,10 +11,12 @@ import pytest
 import zxingcpp
 from PIL import Image
 from PySide6.QtCore import QBuffer, QIODevice
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.central.models import Label, PaymentMethodInfo, PaymentMethods
 from kiosk.demo.simulator import DemoClient
+from kiosk.flows.states.bills import ChooseBills
 from kiosk.flows.states.frame import PrintPreview
 from kiosk.flows.states.payment import (
     ChooseMethod,
@@ -26,6 +28,7 @@ from kiosk.flows.states.payment import (
 )
 from kiosk.payments.journal import PaymentState, ReceiptState
 from kiosk.payments.keeper import order_for
+from kiosk.payments.methods import VIETQR_APP_EXAMPLES
 from kiosk.shell.app import KioskApp
 from tests.helpers.central import RunningCentral
 from tests.helpers.screens import open_account, settle
@@ -38,16 +41,17 @@ def run(coroutine: object) -> object:
     return asyncio.get_event_loop().run_until_complete(coroutine)  # type: ignore[arg-type]
 
 
-def to_method_choice(kiosk: KioskApp, bot: QtBot) -> None:
+def to_bills(kiosk: KioskApp, bot: QtBot) -> ChooseBills:
     open_account(kiosk, bot)
     tap(bot, kiosk.window, "account-pay")
-    tap(bot, kiosk.window, "choose-continue")
-    settle(kiosk)
+    state = kiosk.navigator.current
+    assert isinstance(state, ChooseBills)
+    return state
 
 
 def to_qr(kiosk: KioskApp, bot: QtBot) -> PayByQr:
-    to_method_choice(kiosk, bot)
-    tap(bot, kiosk.window, "method-vietqr")
+    to_bills(kiosk, bot)
+    tap(bot, kiosk.window, "choose-continue")
     settle(kiosk)
     state = kiosk.navigator.current
     assert isinstance(state, PayByQr)
@@ -72,14 +76,42 @@ def central_status(central: RunningCentral, payment_id: str | None) -> str:
         return str(conn.execute("SELECT status FROM payments WHERE id = ?", (payment_id,)).fetchone()[0])
 
 
-def test_methods_come_from_the_central_with_the_total(kiosk: KioskApp, qtbot: QtBot) -> None:
-    to_method_choice(kiosk, qtbot)
+def test_one_qr_any_app_scans_comes_straight_after_the_bills_with_apps_named_only_as_examples(
+    kiosk: KioskApp, qtbot: QtBot
+) -> None:
+    seen: list[object] = []
+    kiosk.navigator.subscribe(seen.append)
+    state = to_qr(kiosk, qtbot)  # from the account: Pay, Continue, and the QR is up
+    assert not any(isinstance(s, ChooseMethod) for s in seen)
+    assert state.payment.order.method == "vietqr"
+    texts = visible_texts(kiosk.window)
+    assert kiosk.tr._("pay_qr.any_app") in texts
+    assert kiosk.tr._("pay_qr.app_examples", apps=", ".join(VIETQR_APP_EXAMPLES)) in texts
+    assert not kiosk.window.current_screen.findChildren(QAbstractButton, "method-vietqr")
+    # Back (or Cancel) from the QR leaves the chosen bills, where Continue makes a new one.
+    assert isinstance(kiosk.navigator.states[-2], ChooseBills)
+
+
+def test_a_central_offering_a_wallets_own_code_makes_a_choice_named_as_the_central_names_it(
+    kiosk: KioskApp, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    offered = run(kiosk.client.payment_methods())
+    assert isinstance(offered, PaymentMethods)
+    wallet = PaymentMethodInfo(
+        method="demo_wallet", label=Label(vi="Ví DemoPay", en="DemoPay wallet"), payload_kind="provider_qr"
+    )
+
+    async def with_a_wallet() -> PaymentMethods:
+        return PaymentMethods(methods=[*offered.methods, wallet])
+
+    monkeypatch.setattr(kiosk.client, "payment_methods", with_a_wallet)
+    to_bills(kiosk, qtbot)
+    tap(qtbot, kiosk.window, "choose-continue")
+    settle(kiosk)
     state = kiosk.navigator.current
     assert isinstance(state, ChooseMethod)
-    assert [m.method for m in state.methods] == ["vietqr", "momo", "zalopay", "vnpay"]
     texts = visible_texts(kiosk.window)
-    assert "Ứng dụng ngân hàng (VietQR)" in texts
-    assert "Ví MoMo" in texts
+    assert {"Chuyển khoản VietQR", "Ví DemoPay", kiosk.tr._("pay_method.hint")} <= set(texts)
     assert (
         kiosk.tr.ngettext(
             "pay_method.summary", 3, n=3, amount=kiosk.tr.money(sum(b.total for b in state.bills))
@@ -179,10 +211,10 @@ def test_going_home_from_the_qr_cancels_it(kiosk: KioskApp, qtbot: QtBot, centra
 def test_an_unreachable_central_keeps_the_key_and_try_again_uses_it(
     kiosk: KioskApp, qtbot: QtBot, central: RunningCentral
 ) -> None:
-    to_method_choice(kiosk, qtbot)
+    to_bills(kiosk, qtbot)
     working, closed_port = kiosk.keeper.central, DemoClient("http://127.0.0.1:9", central.token, retries=0)
     kiosk.keeper.central = closed_port
-    tap(qtbot, kiosk.window, "method-vietqr")
+    tap(qtbot, kiosk.window, "choose-continue")
     settle(kiosk)
     run(closed_port.aclose())
     stopped = kiosk.navigator.current
@@ -202,11 +234,10 @@ def test_an_unreachable_central_keeps_the_key_and_try_again_uses_it(
 def test_bills_with_a_payment_in_flight_await_confirmation_and_cannot_be_paid_again(
     kiosk: KioskApp, qtbot: QtBot
 ) -> None:
-    to_method_choice(kiosk, qtbot)
-    state = kiosk.navigator.current
-    assert isinstance(state, ChooseMethod)
+    state = to_bills(kiosk, qtbot)
+    method = run(kiosk.client.payment_methods()).methods[0]  # type: ignore[attr-defined]
     # A payment whose request may have reached the central (the kiosk lost power before the answer).
-    order = order_for(state.customer, state.bills, state.methods[0], "vi")
+    order = order_for(state.customer, state.unpaid.bills[: state.selected], method, "vi")
     kiosk.keeper.journal.begin(order, "key-of-a-lost-request", datetime.now(UTC))
     kiosk.idle.end_session()
     open_account(kiosk, qtbot)

@@ -106,8 +106,6 @@ def to_qr_for_the_oldest_bill(kiosk: KioskApp, bot: QtBot, code: str) -> PayByQr
         kiosk.bills.toggle_bill(1)  # only the oldest: the next session pays the next one
     tap(bot, kiosk.window, "choose-continue")
     settle(kiosk)
-    tap(bot, kiosk.window, "method-vietqr")
-    settle(kiosk)
     state = kiosk.navigator.current
     assert isinstance(state, PayByQr)
     return state

@@ -38,7 +38,7 @@ def test_a_printout_is_saved_shown_and_closed(
     assert image is not None
     assert (image.pixmap().width(), image.pixmap().height()) == saved.size
     tap(qtbot, kiosk.window, "print-preview-done")
-    assert kiosk.navigator.current == EnterCode()
+    assert kiosk.navigator.current == EnterCode(units=kiosk.bills.units)
 
 
 def test_the_journal_records_the_printout(kiosk: KioskApp, qloop: asyncio.AbstractEventLoop) -> None:

@@ -151,13 +151,16 @@ def test_a_wrong_answer_is_explained_and_nothing_typed_is_lost(kiosk: KioskApp, 
     assert kiosk.tr._("field.problem.required") in visible_texts(kiosk.window)
     type_text(kiosk, qtbot, "Lê Văn Tám")
     press(kiosk, qtbot, "field-next")
+    press(kiosk, qtbot, "option-cccd")
     type_digits(kiosk, qtbot, "12345")  # the ID number, too short
     press(kiosk, qtbot, "field-next")
     state = kiosk.navigator.current
     assert isinstance(state, FillField)
     assert state.problem is FieldProblem.INVALID_ID_NUMBER
     assert state.typed == "12345"
+    assert kiosk.tr._("field.problem.invalid_id_number") in visible_texts(kiosk.window)
     # Back to the name and forward again: the name is still there.
+    kiosk.window.back_requested.emit()
     kiosk.window.back_requested.emit()
     state = kiosk.navigator.current
     assert isinstance(state, FillField)
@@ -182,17 +185,31 @@ def test_the_id_card_fills_the_form_only_after_consent_and_is_wiped_with_the_ses
     kiosk.scanner.scan("PE01000123456")  # a bill, not a card
     settle(kiosk)
     assert kiosk.tr._("scan_id.not_an_id_card") in visible_texts(kiosk.window)
-    kiosk.scanner.scan("079088001234|x|Nguyễn Thị Hương|31021988|Nữ|Hà Nội|01012021")  # no 31 February
+    kiosk.scanner.scan("079088001234|x|Nguyễn Thị Hương")  # cut short
     settle(kiosk)
     assert kiosk.tr._("scan_id.unreadable") in visible_texts(kiosk.window)
-    kiosk.scanner.scan(DEMO_ID_CARD_SCAN)
+    # A card read whole whose data cannot be used: why, in words, and what to do instead of scanning again.
+    next_step = kiosk.tr._(
+        "scan_id.next_step", button=kiosk.tr._("scan_id.type"), staff=kiosk.tr._("frame.call_staff")
+    )
+    assert next_step not in visible_texts(kiosk.window)
+    for scanned, reason in (
+        (DEMO_ID_CARD_SCAN.replace("079088001234", "79088001234"), "scan_id.id_number_length"),  # 11 digits
+        (DEMO_ID_CARD_SCAN.replace("15041988", "31021988"), "scan_id.birth_date"),  # no 31 February
+    ):
+        kiosk.scanner.scan(scanned)
+        settle(kiosk)
+        assert {kiosk.tr._(reason), next_step} <= set(visible_texts(kiosk.window))
+    # A newer card's longer QR, ending in a separator, fills the form with the card's issue date.
+    kiosk.scanner.scan(DEMO_ID_CARD_SCAN + "|Nguyễn Văn Ba|Trần Thị Tư|")
     settle(kiosk)
     state = kiosk.navigator.current
     assert isinstance(state, FillField)
     form = state.form
     assert form.answer("full_name") == "Nguyễn Thị Hương"
     assert form.answer("id_number") == "079088001234"
-    assert {"full_name", "id_number"} <= form.from_card
+    assert (form.answer("id_type"), form.answer("id_issue_date")) == ("cccd", "20052021")
+    assert {"full_name", "id_type", "id_number", "id_issue_date"} <= form.from_card
     # The prefilled questions are not asked again; the review shows them, ID number masked.
     assert form.service.fields[state.index].name not in form.from_card
     fill_form(kiosk, qtbot)
@@ -206,6 +223,40 @@ def test_the_id_card_fills_the_form_only_after_consent_and_is_wiped_with_the_ses
     assert left == [], left
     assert not any("Hương" in text or "079088001234" in text for text in all_texts(kiosk.window))
     assert kiosk.session.journey == {}
+
+
+def test_a_passport_typed_on_the_letter_keyboard_is_accepted_by_the_central(
+    kiosk: KioskApp, qtbot: QtBot, central: RunningCentral
+) -> None:
+    to_form(kiosk, qtbot, "new_connection_lv")
+    press(kiosk, qtbot, "consent-type")
+    while isinstance(state := kiosk.navigator.current, FillField):
+        spec = state.form.service.fields[state.index]
+        if spec.name == "id_type":
+            press(kiosk, qtbot, "option-passport_foreign")
+        elif spec.name == "id_number":
+            screen = kiosk.window.current_screen
+            assert not screen.findChild(object, "pad-1").isVisibleTo(screen)  # type: ignore[union-attr]
+            for key in "x12345678":  # typed in small letters: the number is kept in capitals
+                press(kiosk, qtbot, f"kb-{key}")
+            assert kiosk.navigator.current.typed == "X12345678"  # type: ignore[union-attr]
+            assert "X12345678" in " ".join(visible_texts(kiosk.window))
+            press(kiosk, qtbot, "field-next")
+        else:
+            answer(kiosk, qtbot, spec, state.index)
+        after = kiosk.navigator.current
+        assert not (isinstance(after, FillField) and after.problem is not None), (spec.name, after.problem)
+    texts = visible_texts(kiosk.window)
+    assert "X12•••678" in texts  # the review masks it as it masks a card's number, on the document's line
+    assert "Hộ chiếu nước ngoài" in texts
+    done = submit(kiosk, qtbot)
+    assert done.item.tracking_code is not None
+    fields = json.loads(central_request(central, done.item.tracking_code)["fields"])
+    assert (fields["id_type"], fields["id_number"], fields["id_issue_date"]) == (
+        "passport_foreign",
+        "X12345678",
+        "2026-12-15",
+    )
 
 
 # ---------------------------------------------------------------------------------------------- the code

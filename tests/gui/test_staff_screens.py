@@ -251,7 +251,7 @@ def words_not_from_the_catalog(frame: Frame, tr: Translator) -> list[str]:
 
 def _without_method(text: str) -> str:
     """The central names its payment methods in both languages; the report's table shows them as they are."""
-    for method in ("Ứng dụng ngân hàng (VietQR)", "Banking app (VietQR)", "Ví MoMo", "MoMo wallet"):
+    for method in ("Chuyển khoản VietQR", "VietQR transfer", "Ví DemoPay", "DemoPay wallet"):
         text = text.replace(method, "")
     return text
 
@@ -570,7 +570,7 @@ def test_pending_work_lists_each_item_and_sends_now(
         assert item.reference in texts
     refused = state.refused[0]
     assert tr._("staff.pending.refusal", code=refused.refusal) in texts
-    assert tr._("staff.pending.customer", code="PD02 000 234 567") in texts
+    assert tr._("staff.pending.customer", code="PD0200 023 4567") in texts
     with qtbot.waitSignal(cast(StaffPendingScreen, frame.shown).send_now_requested):
         tap(qtbot, frame, "staff-send-now")
 
@@ -631,7 +631,7 @@ def test_a_wipe_leaves_nothing_of_what_was_shown(show: Show, samples: dict[str, 
     }
     printouts = samples["staff-printouts"]
     assert isinstance(printouts, StaffPrintouts)
-    private |= {"PD02 000 234 567", KIOSK_ID} | {p.reference for p in printouts.items[:PAGE_SIZE]}
+    private |= {"PD0200 023 4567", KIOSK_ID} | {p.reference for p in printouts.items[:PAGE_SIZE]}
     for name in (
         "staff-pending",
         "staff-day-report",

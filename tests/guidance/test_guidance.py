@@ -30,6 +30,7 @@ from kiosk.central.models import (
 )
 from kiosk.central.models import RequestStatus as Progress
 from kiosk.customer.citizen_id import IdCardProblem
+from kiosk.customer.code import UnitChoice
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.bills import (
     AccountOverview,
@@ -38,6 +39,7 @@ from kiosk.flows.states.bills import (
     ChooseBills,
     ConsumptionHistory,
     EnterCode,
+    EntryStep,
     LookupFailed,
     LookupProblem,
     PaidHistory,
@@ -95,6 +97,7 @@ from kiosk.flows.states.staff import (
 from kiosk.guidance import guidance, spoken
 from kiosk.language.catalogs import Translator, extract, source_files
 from kiosk.language.codes import LANGUAGES, Language
+from kiosk.payments.methods import VIETQR_APP_EXAMPLES
 from kiosk.payments.records import JournalPayment, Order, OrderBill, PaymentState, ReceiptState
 from kiosk.printing.printer_status import PrinterFault, PrinterState
 from kiosk.requests.form import FieldProblem, RequestForm
@@ -113,6 +116,7 @@ PHONE = "0987654321"
 ID_NUMBER = "079188746329"
 NAME_WORDS = ("Trịnh", "Xuyến")
 CODE = "PE01000123456"
+UNITS = (UnitChoice("PE0100", "Điện lực Sài Gòn"), UnitChoice("PC05CC", "Điện lực Hội An"))
 TRACKING = "YCA7K3M9Q2"
 REFERENCE = "KQ7M2X9PA4"
 HOTLINE = "1900545454"
@@ -137,7 +141,7 @@ CUSTOMER = Customer(
 
 
 def bill(month: int, total: int, status: str = "unpaid", kwh: int = 215) -> Bill:
-    start, end = date(2026, month - 1, 11), date(2026, month, 10)
+    start, end = date(2026, month - 1, 10), date(2026, month, 10)  # reading date to reading date
     return Bill.model_validate_json(
         json.dumps(
             {
@@ -145,7 +149,7 @@ def bill(month: int, total: int, status: str = "unpaid", kwh: int = 215) -> Bill
                 "customer_code": CODE,
                 "period_start": start.isoformat(),
                 "period_end": end.isoformat(),
-                "days": (end - start).days + 1,
+                "days": (end - start).days,
                 "meter_serial": "PE123456",
                 "opening_index": 10_000,
                 "closing_index": 10_000 + kwh,
@@ -189,15 +193,18 @@ def consumption() -> Consumption:
     return Consumption(customer_code=CODE, granularity="month", points=points)
 
 
+# A central offering a wallet's own code besides a VietQR (the only case in which the kiosk asks which code).
 METHODS = (
     PaymentMethodInfo(
-        method="vietqr", label=Label(vi="Ứng dụng ngân hàng (VietQR)", en="Banking app (VietQR)")
+        method="vietqr", label=Label(vi="Chuyển khoản VietQR", en="VietQR transfer"), payload_kind="vietqr"
     ),
-    PaymentMethodInfo(method="momo", label=Label(vi="Ví MoMo", en="MoMo wallet")),
+    PaymentMethodInfo(
+        method="wallet", label=Label(vi="Ví Demo", en="Demo wallet"), payload_kind="provider_qr"
+    ),
 )
 
 
-def payment(state: PaymentState = PaymentState.PENDING) -> JournalPayment:
+def payment(state: PaymentState = PaymentState.PENDING, *, payload_kind: str = "vietqr") -> JournalPayment:
     order = Order(
         customer_code=CODE,
         customer_name=FULL_NAME,
@@ -205,10 +212,11 @@ def payment(state: PaymentState = PaymentState.PENDING) -> JournalPayment:
         corporation_en=CORPORATION.name.en,
         hotline=HOTLINE,
         bills=tuple(OrderBill(b.id, b.period_start, b.period_end, b.kwh, b.total) for b in UNPAID.bills),
-        method="vietqr",
-        method_vi="Ứng dụng ngân hàng (VietQR)",
-        method_en="Banking app (VietQR)",
+        method="vietqr" if payload_kind == "vietqr" else "wallet",
+        method_vi="Chuyển khoản VietQR" if payload_kind == "vietqr" else "Ví Demo",
+        method_en="VietQR transfer" if payload_kind == "vietqr" else "Demo wallet",
         language="vi",
+        payload_kind=payload_kind,
     )
     confirmed = state is PaymentState.CONFIRMED
     return JournalPayment(
@@ -390,11 +398,16 @@ def states() -> dict[type, list[ScreenState]]:
         IdleWarning: [IdleWarning(17), IdleWarning(1)],
         PrintPreview: [PrintPreview(Path("/tmp/receipt.png"))],
         EnterCode: [
-            EnterCode(),
-            EnterCode("", "0100"),
-            EnterCode("PE", "0100012"),
-            EnterCode("PE", CODE[2:]),
-            EnterCode("PE", "", purpose=Feature.OUTAGES),
+            EnterCode(units=UNITS),  # the kiosk's units to choose from
+            EnterCode(),  # a kiosk that offers none: the keyboard at once
+            EnterCode(typing_unit=True, units=UNITS),
+            EnterCode("PA02D", typing_unit=True, units=UNITS),
+            EnterCode("PZ", typing_unit=True, units=UNITS),  # not the start of any unit code
+            EnterCode("PC05CC", units=UNITS),
+            EnterCode("PA02DH", typing_unit=True, units=UNITS),  # a unit the kiosk does not name
+            EnterCode("PE0100", "012", units=UNITS),
+            EnterCode("PE0100", CODE[6:], units=UNITS),
+            EnterCode("PE0100", "", purpose=Feature.OUTAGES),
         ],
         Loading: [Loading(what, CODE) for what in Waiting],
         LookupFailed: [
@@ -437,7 +450,11 @@ def states() -> dict[type, list[ScreenState]]:
             ChooseMethod(CUSTOMER, tuple(UNPAID.bills), METHODS),
             ChooseMethod(CUSTOMER, tuple(UNPAID.bills), ()),
         ],
-        PayByQr: [PayByQr(CUSTOMER, payment(), 14 * 60 + 32), PayByQr(CUSTOMER, payment(), 0, checking=True)],
+        PayByQr: [
+            PayByQr(CUSTOMER, payment(), 14 * 60 + 32),
+            PayByQr(CUSTOMER, payment(), 0, checking=True),
+            PayByQr(CUSTOMER, payment(payload_kind="provider_qr"), 14 * 60 + 32),
+        ],
         PaymentReceived: [
             PaymentReceived(payment(PaymentState.CONFIRMED), progress) for progress in ReceiptProgress
         ],
@@ -563,7 +580,15 @@ BUTTONS: dict[type, Callable[[typing.Any, Translator], set[str] | None]] = {
     StaffCalled: lambda s, tr: {tr._("staff_called.continue")},
     IdleWarning: lambda s, tr: {tr._("idle.more_time")},
     PrintPreview: lambda s, tr: {tr._("print_preview.done")},
-    EnterCode: lambda s, tr: {tr._("enter_code.submit")} if len(s.digits) == 11 and s.prefix else None,
+    EnterCode: lambda s, tr: (
+        {tr._("enter_code.submit")}
+        if len(s.unit + s.digits) == 13
+        else {tr._("enter_code.other_unit")}
+        if s.step is EntryStep.UNIT
+        else {tr._("keyboard.backspace")}
+        if s.unit[:2] == "PZ"
+        else None
+    ),
     Loading: lambda s, tr: (
         None if s.what in (Waiting.SENDING_REQUEST, Waiting.SENDING_REPORT) else {tr._("loading.cancel")}
     ),
@@ -714,6 +739,34 @@ def test_the_payment_qr_says_the_amount_the_recipient_the_time_left_and_cancel(
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_the_payment_qr_says_who_can_scan_it_any_app_for_a_vietqr_only_the_wallet_for_its_own_code(
+    language: Language, translators: dict[Language, Translator]
+) -> None:
+    tr = translators[language]
+    vietqr = guidance(PayByQr(CUSTOMER, payment(), 600), tr)
+    wallet = guidance(PayByQr(CUSTOMER, payment(payload_kind="provider_qr"), 600), tr)
+    assert tr._("say.pay_qr.any_app", apps=", ".join(VIETQR_APP_EXAMPLES)) in vietqr
+    assert "Agribank" in vietqr
+    method = "Ví Demo" if language == "vi" else "Demo wallet"
+    assert tr._("say.pay_qr.steps_only_app", method=method) in wallet
+    assert "Agribank" not in wallet  # no app but the wallet's is named over the wallet's own code
+    assert method not in vietqr
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_refused_id_card_says_why_and_to_type_or_ask_staff_not_to_scan_again(
+    language: Language, translators: dict[Language, Translator]
+) -> None:
+    tr = translators[language]
+    refused = guidance(ScanIdCard(RequestForm(NEW_CONNECTION), IdCardProblem.ID_NUMBER_LENGTH), tr)
+    assert tr._("say.scan_id.id_number_length") in refused
+    assert tr._("frame.call_staff") in refused
+    assert tr._("say.scan_id") not in refused  # scanning this card again would give the same answer
+    other = guidance(ScanIdCard(RequestForm(NEW_CONNECTION), IdCardProblem.NOT_AN_ID_CARD), tr)
+    assert tr._("say.scan_id") in other  # another QR was shown: show the card's back
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_a_submitted_request_spells_its_tracking_code_to_write_down(
     language: Language, translators: dict[Language, Translator]
 ) -> None:
@@ -759,6 +812,22 @@ def test_a_bill_with_a_payment_in_flight_is_never_called_overdue(
     text = guidance(AccountOverview(CUSTOMER, pending), tr)
     assert "quá hạn" not in text
     assert "chờ xác nhận" in text
+
+
+def test_the_code_screen_names_the_kiosks_units_and_reads_back_what_was_typed(
+    translators: dict[Language, Translator],
+) -> None:
+    tr = translators["vi"]
+    choosing = guidance(EnterCode(units=UNITS), tr)
+    assert "Điện lực Sài Gòn" in choosing
+    assert "Điện lực Hội An" in choosing
+    assert tr._("enter_code.other_unit") in choosing
+    assert spoken.customer_code("PA02D", tr) in guidance(
+        EnterCode("PA02D", typing_unit=True, units=UNITS), tr
+    )
+    assert "Điện lực Hội An" in guidance(EnterCode("PC05CC", units=UNITS), tr)
+    typed = guidance(EnterCode("PC05CC", "0123456", units=UNITS), tr)
+    assert spoken.customer_code("PC05CC0123456", tr) in typed
 
 
 def test_what_was_typed_into_a_form_is_not_read_back(translators: dict[Language, Translator]) -> None:

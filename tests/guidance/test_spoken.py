@@ -242,21 +242,29 @@ def test_a_bill_is_named_by_its_month() -> None:
 
 
 # ---------------------------------------------------------------------------------------------- codes
-def test_a_customer_code_in_the_groups_the_bill_prints() -> None:
+def test_a_customer_code_in_the_groups_the_screen_shows() -> None:
     assert spoken.customer_code("PE01000123456", VI) == (
-        "pê e, không một, không không không, một hai ba, bốn năm sáu"
+        "pê e, không một, không không, không một hai, ba bốn năm sáu"
     )
     assert (
         spoken.customer_code("PE01000123456", EN)
-        == "P E, zero one, zero zero zero, one two three, four five six"
+        == "P E, zero one, zero zero, zero one two, three four five six"
     )
-    assert spoken.customer_code("PE0100012", VI) == "pê e, không một, không không không, một hai"
+    # A unit code with letters: its letters said by name, in pairs, so that they stand out from the digits.
+    assert spoken.customer_code("PC05CC0123456", VI) == (
+        "pê xê, không năm, xê xê, không một hai, ba bốn năm sáu"
+    )
+    assert spoken.customer_code("PE0100012", VI) == "pê e, không một, không không, không một hai"
+    assert spoken.customer_code("PA02D", VI) == "pê a, không hai, dê"  # D is "dê"; "đê" is Đ
 
 
+# Whole codes, and codes typed part of the way.
 customer_codes = st.builds(
-    lambda prefix, digits: prefix + digits,
+    lambda prefix, unit, digits, end: (prefix + unit + digits)[:end],
     st.sampled_from(["PA", "PB", "PC", "PD", "PE", "PH", "PK", "PM", "PN", "PP", "PQ"]),
-    st.text(alphabet="0123456789", min_size=0, max_size=11),
+    st.from_regex(r"[0-9A-Z]{4}", fullmatch=True),
+    st.from_regex(r"[0-9]{7}", fullmatch=True),
+    st.integers(2, 13),
 )
 
 
@@ -266,6 +274,7 @@ def test_every_character_of_a_customer_code_is_said_in_order(code: str, language
     assert "".join(groups) == code
     assert groups[0] == code[:2]
     assert all(1 <= len(group) <= 4 for group in groups)
+    assert "".join(groups[:3]) == code[:6]  # the unit code, whole, before the digits
 
 
 def test_tracking_codes_in_groups_to_write_down() -> None:

@@ -37,6 +37,23 @@ def press(kiosk: KioskApp, bot: QtBot, name: str) -> None:
     )
 
 
+def enter_code_on_keypad(kiosk: KioskApp, bot: QtBot, code: str) -> None:
+    """On the customer-code screen: the unit with one tap if the kiosk offers it, else "another unit" and its
+    code on the letter and digit keyboard; then each digit (as much of ``code`` as is given)."""
+    state = kiosk.navigator.current
+    assert isinstance(state, EnterCode), state
+    unit, digits = code[:6], code[6:]
+    if any(choice.code == unit for choice in state.units):
+        press(kiosk, bot, f"unit-{unit}")
+    else:
+        if state.units:
+            press(kiosk, bot, "unit-other")
+        for key in unit:
+            press(kiosk, bot, f"kb-{key.lower()}")
+    for digit in digits:
+        press(kiosk, bot, f"key-{digit}")
+
+
 def type_text(kiosk: KioskApp, bot: QtBot, text: str) -> None:
     """Types ``text`` on the letter keyboard as a person does: each letter without its tone (capitals with
     Shift when the keyboard is not already on capitals), then the word's tone key after its last letter."""
@@ -98,9 +115,7 @@ def to_form(kiosk: KioskApp, bot: QtBot, code: str) -> Service:
     press(kiosk, bot, "intro-start")
     state = kiosk.navigator.current
     if isinstance(state, EnterCode):
-        press(kiosk, bot, f"prefix-{CUSTOMER[:2]}")
-        for digit in CUSTOMER[2:]:
-            press(kiosk, bot, f"key-{digit}")
+        enter_code_on_keypad(kiosk, bot, CUSTOMER)
         press(kiosk, bot, "code-submit")
         settle(kiosk)
     state = kiosk.navigator.current

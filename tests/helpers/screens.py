@@ -11,7 +11,7 @@ from kiosk.flows.states.frame import Loading, Waiting
 from kiosk.flows.states.payment import PayByQr
 from kiosk.printing.samples import sample_documents
 from kiosk.shell.app import KioskApp
-from tests.helpers.requests import REQUEST_SCREENS
+from tests.helpers.requests import REQUEST_SCREENS, enter_code_on_keypad
 from tests.helpers.widgets import settle, tap
 
 
@@ -44,11 +44,10 @@ SCREENS: dict[str, Callable[[KioskApp, QtBot], None]] = {
 
 # ---------------------------------------------------------------------------------------------- bill lookup
 def type_code(kiosk: KioskApp, bot: QtBot, code: str) -> None:
-    """From home, taps the bills tile, the prefix chip and each digit, as a customer does."""
+    """From home, taps the bills tile, the unit (or "another unit" and its code) and each digit, as a customer
+    does."""
     tap(bot, kiosk.window, "tile-bills")
-    tap(bot, kiosk.window, f"prefix-{code[:2]}")
-    for digit in code[2:]:
-        tap(bot, kiosk.window, f"key-{digit}")
+    enter_code_on_keypad(kiosk, bot, code)
 
 
 def open_account(kiosk: KioskApp, bot: QtBot, code: str = "PE01000123456") -> None:
@@ -58,7 +57,12 @@ def open_account(kiosk: KioskApp, bot: QtBot, code: str = "PE01000123456") -> No
 
 
 def _enter_code(kiosk: KioskApp, bot: QtBot) -> None:
-    type_code(kiosk, bot, "PE0100012")
+    type_code(kiosk, bot, "PC05CC0789")
+
+
+def _other_unit(kiosk: KioskApp, bot: QtBot) -> None:
+    tap(bot, kiosk.window, "tile-bills")
+    tap(bot, kiosk.window, "unit-other")
 
 
 def _loading(kiosk: KioskApp, bot: QtBot) -> None:
@@ -91,6 +95,8 @@ def _remote_read_account(kiosk: KioskApp, bot: QtBot) -> None:
 
 
 BILL_SCREENS: dict[str, Callable[[KioskApp, QtBot], None]] = {
+    "enter-code-units": lambda kiosk, bot: tap(bot, kiosk.window, "tile-bills"),
+    "enter-code-other-unit": _other_unit,
     "enter-code": _enter_code,
     "loading": _loading,
     "lookup-not-found": _not_found,
@@ -108,8 +114,8 @@ SCREENS.update(BILL_SCREENS)
 
 # ---------------------------------------------------------------------------------------------- payment
 def _to_qr(kiosk: KioskApp, bot: QtBot) -> None:
+    # The reference central makes VietQR codes only: Continue on the bills shows the QR (no choice of app).
     _then(_then(open_account, "account-pay"), "choose-continue")(kiosk, bot)
-    tap(bot, kiosk.window, "method-vietqr")
     settle(kiosk)
 
 
@@ -126,7 +132,6 @@ def _received(kiosk: KioskApp, bot: QtBot) -> None:
 
 
 PAYMENT_SCREENS: dict[str, Callable[[KioskApp, QtBot], None]] = {
-    "choose-method": _then(_then(open_account, "account-pay"), "choose-continue"),
     "pay-by-qr": _to_qr,
     "payment-cancelled": _then(_to_qr, "pay-cancel"),
     "payment-received": _received,
@@ -140,10 +145,8 @@ SCREENS.update(REQUEST_SCREENS)
 
 # ---------------------------------------------------------------------------------------------- outages, tracking
 def type_on_keypad(bot: QtBot, kiosk: KioskApp, code: str) -> None:
-    """On a customer-code keypad already on screen: the prefix chip, then each digit."""
-    tap(bot, kiosk.window, f"prefix-{code[:2]}")
-    for digit in code[2:]:
-        tap(bot, kiosk.window, f"key-{digit}")
+    """On a customer-code keypad already on screen: the unit, then each digit."""
+    enter_code_on_keypad(kiosk, bot, code)
 
 
 def outage_area(choice: str, code: str) -> Callable[[KioskApp, QtBot], None]:

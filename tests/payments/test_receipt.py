@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -10,13 +11,14 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from kiosk.customer.bill_name import bill_name, bill_period
 from kiosk.demo.simulator import DemoClient
 from kiosk.devices.paperless_printers import PreviewPrinter
 from kiosk.language.catalogs import Translator
 from kiosk.payments.journal import PaymentJournal
 from kiosk.payments.receipt import RECEIPT_KIND, receipt_document
 from kiosk.payments.records import Order, OrderBill
-from kiosk.printing.document import Barcode, KeyValue, QrCode, Table, Title, Total
+from kiosk.printing.document import Barcode, KeyValue, QrCode, Text, Title, Total
 from kiosk.printing.journal import PrintJournal
 from kiosk.printing.service import PrintService
 from tests.helpers.central import RunningCentral
@@ -28,8 +30,12 @@ ORDER = Order(
     corporation_en="Ho Chi Minh City Power Corporation",
     hotline="1900545454",
     bills=(
-        OrderBill("PE01000123456-202609", date(2026, 8, 15), date(2026, 9, 14), 412, 1_239_721),
-        OrderBill("PE01000123456-202610", date(2026, 9, 15), date(2026, 10, 14), 335, 970_823),
+        OrderBill(
+            "PE01000123456-202609", date(2026, 8, 15), date(2026, 9, 14), 412, 1_239_721, "1K26TPE", "0000412"
+        ),
+        OrderBill(
+            "PE01000123456-202610", date(2026, 9, 15), date(2026, 10, 14), 335, 970_823, "1K26TPE", "0000413"
+        ),
     ),
     method="momo",
     method_vi="Ví MoMo",
@@ -78,9 +84,19 @@ def test_the_receipt_says_who_what_how_much_and_how_to_look_it_up(tmp_path: Path
     assert values[tr._("receipt.customer_name")] == "Nguyễn V** H***"
     assert values[tr._("receipt.method")] == (ORDER.method_vi if language == "vi" else ORDER.method_en)
     assert values[tr._("receipt.reference")] == "TTPE01000123456ABCDEF"
-    [table] = [b for b in blocks if isinstance(b, Table)]
-    assert [row[0] for row in table.rows] == [tr.month(date(2026, 8, 15)), tr.month(date(2026, 9, 15))]
-    assert [row[1] for row in table.rows] == ["412", "335"]
+    # Each bill by the name the screens give it (the month of its reading date, not of its period's start),
+    # with its period, kWh and e-invoice.
+    names = [
+        b.key for b in blocks if isinstance(b, KeyValue) and b.key.startswith(tr._("bill.name", month=""))
+    ]
+    assert names == [bill_name(tr, date(2026, 9, 14)), bill_name(tr, date(2026, 10, 14))]
+    assert names[0] == ("Hóa đơn tháng 09/2026" if language == "vi" else "Bill for Sept 2026")
+    lines = [b.text for b in blocks if isinstance(b, Text) and b.size == "small"][1:]  # after the location
+    assert lines[0] == f"{bill_period(tr, date(2026, 8, 15), date(2026, 9, 14))} · 412 kWh"
+    assert lines[1] == (
+        "HĐ số 0000412, ký hiệu 1K26TPE" if language == "vi" else "Invoice 0000412, series 1K26TPE"
+    )
+    assert lines[2] == f"{bill_period(tr, date(2026, 9, 15), date(2026, 10, 14))} · 335 kWh"
     [total] = [b for b in blocks if isinstance(b, Total)]
     assert total.value.replace("\xa0", " ") == tr.money(2_210_544).replace("\xa0", " ")
     [qr] = [b for b in blocks if isinstance(b, QrCode)]
@@ -110,6 +126,15 @@ async def test_a_receipt_asked_for_twice_is_printed_once_and_its_qr_scans(tmp_pa
     assert len(printer.saved) == 1
     texts = [r.text for r in zxingcpp.read_barcodes(Image.open(printer.saved[0]))]
     assert "https://c.example/r/TTPE01000123456ABCDEF" in texts
+
+
+def test_a_journal_written_before_receipts_named_invoices_still_prints_its_receipt() -> None:
+    old = json.loads(ORDER.to_json())
+    for bill in old["bills"]:
+        del bill["invoice_serial"], bill["invoice_number"]
+    order = Order.from_json(json.dumps(old))
+    assert [b.invoice_number for b in order.bills] == ["", ""]
+    assert order.bills[0].period_end == date(2026, 9, 14)
 
 
 def test_money_in_words_as_a_person_says_it() -> None:

@@ -47,8 +47,8 @@ def test_dummy_raster_round_trip_and_qr_decodes(dots: int) -> None:
     payloads = [text for fmt, text in decoded if "QR" in fmt]
     assert len(payloads) == 1
     qr = vietqr.decode(payloads[0])
-    assert qr.amount == 1_284_360
-    assert qr.purpose == "EVN PA22DH0012345 0525"
+    assert qr.amount == 708_000
+    assert qr.purpose == "EVN PA02DH0012345 0625"
 
 
 def test_file_connection_bytes_decode_to_the_receipt_barcode(tmp_path: Path) -> None:
@@ -61,7 +61,7 @@ def test_file_connection_bytes_decode_to_the_receipt_barcode(tmp_path: Path) -> 
 
     pages = raster_pages(parse(device.read_bytes()))
     assert pages[0].tobytes() == job.preview.tobytes()
-    assert ("Code128", "PA22DH0012345") in _decode(pages[0])
+    assert ("Code128", "PA02DH0012345") in _decode(pages[0])
 
 
 @pytest.mark.parametrize("name", sorted(DOCUMENTS))
@@ -111,7 +111,7 @@ def test_vietnamese_tone_marks_are_drawn() -> None:
 
 def test_text_mode_sends_cp1258_and_keeps_codes_raster() -> None:
     escpos = import_escpos()
-    document = Document((Title("Biên nhận"), Text("Nguyễn Văn Ặ"), QrCode("PA22DH0012345")))
+    document = Document((Title("Biên nhận"), Text("Nguyễn Văn Ặ"), QrCode("PA02DH0012345")))
     job = render(document, dot_width=576, text_mode=True)
     dummy = escpos.Dummy(profile="TM-T20II")
     _send_through(dummy, 576, job, text_mode=True)
@@ -122,4 +122,4 @@ def test_text_mode_sends_cp1258_and_keeps_codes_raster() -> None:
     assert b"Nguy\xea\xden V\xe3n \xc3\xf2" in text
     assert any(isinstance(op, RasterBlock) for op in job.ops)
     assert not [e for e in events if isinstance(e, Query)]
-    assert [p for p in raster_pages(events) if ("QRCode", "PA22DH0012345") in _decode(p)]
+    assert [p for p in raster_pages(events) if ("QRCode", "PA02DH0012345") in _decode(p)]

@@ -10,7 +10,16 @@ from hypothesis import strategies as st
 
 from kiosk.central.models import FormField, Service
 from kiosk.customer.citizen_id import CitizenCard
-from kiosk.requests.form import FieldProblem, RequestForm, check, input_limit, masked, shown, to_wire
+from kiosk.requests.form import (
+    FieldProblem,
+    IdDocument,
+    RequestForm,
+    check,
+    input_limit,
+    masked,
+    shown,
+    to_wire,
+)
 from kiosk_central import services_catalog
 
 # The central's catalogue, as the kiosk receives it over the wire.
@@ -80,10 +89,65 @@ def test_identifiers_show_only_their_ends_where_others_may_read() -> None:
 
 def test_the_card_fills_only_the_fields_a_service_asks_and_typing_over_it_clears_the_mark() -> None:
     service = next(s for s in SERVICES if s.code == "new_connection_lv")
-    card = CitizenCard("079088001234", "Nguyễn Thị Hương", date(1988, 4, 15), "female", "Hà Nội")
+    card = CitizenCard(
+        "079088001234", "Nguyễn Thị Hương", date(1988, 4, 15), "female", "Hà Nội", date(2021, 5, 20)
+    )
     form = RequestForm(service).prefilled(card)
     assert form.answer("full_name") == "Nguyễn Thị Hương"
-    assert form.from_card == {"full_name", "id_number", "address"} & {f.name for f in service.fields}
+    assert (form.answer("id_type"), form.answer("id_issue_date")) == ("cccd", "20052021")
+    assert form.from_card == {"full_name", "id_type", "id_number", "id_issue_date", "address"}
+    assert form.problems().keys() == {"phone", "installation_address", "purpose", "household_count",
+                                      "capacity_kw", "phase", "has_premises_proof"}  # fmt: skip
     edited = form.answered("full_name", "Nguyễn Thị Hường")
     assert "full_name" not in edited.from_card
     assert "Hương" not in repr(form)
+
+
+@settings(max_examples=300)
+@given(
+    document=st.sampled_from(list(IdDocument)),
+    raw=st.one_of(
+        st.from_regex(r"[A-Z0-9]{5,13}", fullmatch=True),
+        st.from_regex(r"[A-Z][0-9]{7}", fullmatch=True),
+        st.text(alphabet="ABCXYZabc0123456789- ", max_size=12),
+    ),
+)
+def test_the_kiosk_and_the_central_agree_on_each_documents_number(document: IdDocument, raw: str) -> None:
+    service = next(s for s in SERVICES if s.code == "new_connection_lv")
+    spec = next(f for f in service.fields if f.name == "id_number")
+    form = RequestForm(service).answered("id_type", document.value)
+    kiosk = form.check(spec, raw)
+    central = services_catalog.validate_fields(
+        CENTRAL[service.code], {"id_type": document.value, "id_number": raw}
+    ).get("id_number")
+    assert (kiosk is None) == (central is None), (document, raw, kiosk, central)
+    assert len(raw) <= form.input_limit(spec) or kiosk is not None
+
+
+@pytest.mark.parametrize(
+    ("document", "number", "on_screen", "masked_as", "keypad"),
+    [
+        (IdDocument.CCCD, "079088001234", "079 088 001 234", "079••••••234", True),
+        (IdDocument.PASSPORT_VN, "C1234567", "C1234567", "C12••567", False),
+        (IdDocument.PASSPORT_FOREIGN, "X12345678", "X12345678", "X12•••678", False),
+    ],
+)
+def test_a_documents_number_is_typed_shown_and_masked_as_that_document_prints_it(
+    document: IdDocument, number: str, on_screen: str, masked_as: str, keypad: bool
+) -> None:
+    service = next(s for s in SERVICES if s.code == "new_connection_lv")
+    spec = next(f for f in service.fields if f.name == "id_number")
+    form = RequestForm(service).answered("id_type", document.value)
+    assert form.document is document
+    assert form.on_keypad(spec) is keypad
+    assert form.check(spec, number) is None
+    assert (shown(spec, number), masked(spec, number)) == (on_screen, masked_as)
+
+
+def test_until_a_known_document_is_chosen_the_number_is_a_citizen_id_number() -> None:
+    service = next(s for s in SERVICES if s.code == "new_connection_lv")
+    spec = next(f for f in service.fields if f.name == "id_number")
+    form = RequestForm(service)
+    assert form.document is IdDocument.CCCD
+    assert form.check(spec, "C1234567") is FieldProblem.INVALID_ID_NUMBER
+    assert form.answered("id_type", "driving_licence").document is IdDocument.CCCD

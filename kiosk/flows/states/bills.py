@@ -13,21 +13,54 @@ from kiosk.central.models import (
     Customer,
     Tariffs,
 )
+from kiosk.customer.code import UnitChoice, is_unit_code
 from kiosk.flows.states.frame import (
     Feature,
 )
 
 
 # ---------------------------------------------------------------------------------------------- bill lookup
+class EntryStep(StrEnum):
+    """Where the customer is in typing a code: its unit first (one tap, or typed), then the 7 digits."""
+
+    UNIT = "unit"  # the kiosk's units as one-tap choices, and "another unit"
+    UNIT_KEYBOARD = "unit_keyboard"  # another unit's code typed on a letter and digit keyboard
+    NUMBER = "number"  # the unit is known: the 7-digit keypad
+
+
 @dataclass(frozen=True)
 class EnterCode:
     """The customer-code keypad. What has been typed lives here, not in the widget, so that Back, a language
     switch or an idle warning return to exactly what the customer typed, and a wipe forgets it. ``purpose`` is
-    the journey the code is for (the bills, the outages in the area, a service request)."""
+    the journey the code is for (the bills, the outages in the area, a service request).
 
-    prefix: str = ""
+    A code is a unit code (6 characters) then 7 digits. ``units`` are the units the kiosk serves (from its
+    configuration), offered as one tap each; ``typing_unit`` is set when the customer chose "another unit" and
+    types its code, so that deleting goes back into that code rather than to the choices."""
+
+    unit: str = ""
     digits: str = ""
     purpose: Feature = Feature.BILLS
+    typing_unit: bool = False
+    units: tuple[UnitChoice, ...] = ()
+
+    @property
+    def step(self) -> EntryStep:
+        if is_unit_code(self.unit):
+            return EntryStep.NUMBER
+        if self.typing_unit or self.unit or not self.units:
+            return EntryStep.UNIT_KEYBOARD
+        return EntryStep.UNIT
+
+    @property
+    def typed(self) -> str:
+        """The code as typed so far, unit and digits."""
+        return self.unit + self.digits
+
+    @property
+    def unit_name(self) -> str | None:
+        """The name of the chosen unit, if it is one the kiosk offers."""
+        return next((u.name for u in self.units if u.code == self.unit), None)
 
 
 class LookupProblem(StrEnum):

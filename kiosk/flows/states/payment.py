@@ -1,5 +1,5 @@
-"""The payment screens: the method, the QR with its countdown, "received" with its receipt, and why a payment
-stopped short."""
+"""The payment screens: the kind of code (only when there is a choice), the QR with its countdown, "received"
+with its receipt, and why a payment stopped short."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ from kiosk.payments.records import JournalPayment, Order
 # ---------------------------------------------------------------------------------------------- payment
 @dataclass(frozen=True)
 class ChooseMethod:
-    """How to pay the chosen bills: the central's methods (every one is a VietQR the apps scan)."""
+    """Which code to pay the chosen bills with, shown only when the central offers codes of different kinds (a
+    VietQR any app scans, and a provider's own QR only its app scans) or none at all (``methods`` empty: the
+    customer is told to ask staff). With one VietQR the kiosk shows the QR at once, without this step."""
 
     customer: Customer
     bills: tuple[Bill, ...]  # oldest first

@@ -1,5 +1,11 @@
 """One bill, laid out so that a customer can check it by hand: the meter readings, each tier's kWh × price =
-amount, subtotal, VAT and total, and one sentence on why the tier limits are what they are."""
+amount, subtotal, VAT and total, and why the tier limits are what they are: for a normal bill the formula of
+tier 1 (monthly size × the period's days ÷ the days of the month before the billing month × households), for a
+bill that spans a price change each part with its days, prices, kWh and tier 1.
+
+The print button comes right after the status, so that on a small panel, where the two columns stack, the one
+action of this screen is in view without scrolling; the halves share the width equally, so that the facts and the
+explanation take fewer lines for the room the button takes."""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.central.models import Bill, Tariffs
-from kiosk.customer.bill_parts import BillPart, bill_parts, tier_sizing
+from kiosk.customer.bill_parts import BillPart, bill_parts, sizing_month, tier_sizing
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.bills import BillDetail
 from kiosk.language.catalogs import N_, Translator
@@ -46,11 +52,11 @@ class BillDetailScreen(Screen):
         self._print.clicked.connect(self.print_requested)
         self._invoice = label("muted")
 
-        left = column(self._heading, self._status, facts, self._explain, spacing=20)
-        right = column(table, self._print, self._invoice, spacing=20)
+        left = column(self._heading, self._status, self._print, facts, self._explain, spacing=20)
+        right = column(table, self._invoice, spacing=20)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 32)
-        layout.addWidget(Columns(left, right, stretch=(4, 5)))
+        layout.addWidget(Columns(left, right, stretch=(1, 1)))
         self.retranslate()
 
     def title(self) -> str:
@@ -171,7 +177,7 @@ class BillDetailScreen(Screen):
             self._sum_row(row, name, amount, role, object_name)
             row += 1
         self._sum_row(row, tr._("bill.total"), tr.money(bill.total), "total", "sum-total")
-        for col, stretch in enumerate((3, 2, 2, 3, 3)):
+        for col, stretch in enumerate((2, 3, 2, 3, 3)):
             grid.setColumnStretch(col, stretch)
         show_all(grid)
 
@@ -193,26 +199,63 @@ class BillDetailScreen(Screen):
             decision=part.decision,
         )
 
+    def _days(self, days: int) -> str:
+        return self._tr.ngettext("bill.n_days", days)
+
+    def _households(self, households: int) -> str:
+        return self._tr.ngettext("bill.n_households", households)
+
     def _explanation(self, bill: Bill) -> str:
         tr = self._tr
+        parts = bill_parts(bill)
+        if len(parts) > 1:
+            return self._split_explanation(bill, parts)
         sizing = tier_sizing(bill, self._tariffs)
         if sizing is None:
             return tr._("bill.explain.no_tiers")
-        fields = {
-            "days": tr.number(sizing.days),
-            "households": tr.number(sizing.households),
-            "limit": tr.kwh(sizing.limit_kwh),
-        }
-        if sizing.standard_kwh is not None:
-            text = tr.ngettext(
-                "bill.explain",
+        if sizing.standard_kwh is None or sizing.month_days is None:
+            return tr.ngettext(
+                "bill.explain.short",
                 sizing.households,
-                standard=tr.kwh(sizing.standard_kwh),
-                n=sizing.households,
-                **fields,
+                days=tr.number(sizing.days),
+                limit=tr.kwh(sizing.limit_kwh),
             )
+        return tr._(
+            "bill.explain.tiers",
+            standard=tr.kwh(sizing.standard_kwh),
+            days=self._days(sizing.days),
+            month_days=self._days(sizing.month_days),
+            month=tr.month(sizing_month(bill)),
+            households=self._households(sizing.households),
+            limit=tr.kwh(sizing.limit_kwh),
+        )
+
+    def _split_explanation(self, bill: Bill, parts: tuple[BillPart, ...]) -> str:
+        """How the kWh were shared between the parts and how big tier 1 is in each: one line per part."""
+        tr = self._tr
+        count = len(parts)
+        if bill.month_days is None:
+            paragraphs = [tr.ngettext("bill.explain.split.short", count)]
         else:
-            text = tr.ngettext("bill.explain.short", sizing.households, n=sizing.households, **fields)
-        if len(bill.segments) > 1:
-            text += " " + tr.ngettext("bill.explain.parts", len(bill.segments), n=len(bill.segments))
-        return text
+            paragraphs = [
+                tr.ngettext(
+                    "bill.explain.split",
+                    count,
+                    kwh=tr.kwh(bill.kwh),
+                    month_days=self._days(bill.month_days),
+                    month=tr.month(sizing_month(bill)),
+                    households=self._households(bill.households),
+                )
+            ]
+        for number, part in enumerate(parts, start=1):
+            fields = {
+                "number": number,
+                "days": self._days(part.days),
+                "decision": part.decision,
+                "kwh": tr.kwh(part.kwh),
+            }
+            if part.first_limit is None:
+                paragraphs.append(tr._("bill.explain.part.empty", **fields))
+            else:
+                paragraphs.append(tr._("bill.explain.part", limit=tr.kwh(part.first_limit), **fields))
+        return "\n".join(paragraphs)

@@ -1,30 +1,48 @@
-"""The customer-code keypad: the two letters as chips tapped once, digits below, the code shown large in the
-groups it is printed in on the bill, and what is still missing said in words."""
+"""The customer-code screen: the kiosk's units as one tap each (or another unit's code typed on a letter and
+digit keyboard), then the 7 digits on a keypad; the code shown large in the groups it is read in (``PC05CC 012
+3456``), and what is still missing said in words. A scan of the bill needs none of it."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
-from kiosk.customer.code import DIGITS, PREFIXES, check_code, group_code
+from kiosk.customer.code import DIGITS, UNIT_LENGTH, CodeProblem, UnitChoice, check_code, group_code
 from kiosk.flows.states import ScreenState
-from kiosk.flows.states.bills import EnterCode
+from kiosk.flows.states.bills import EnterCode, EntryStep
 from kiosk.language.catalogs import Translator
+from kiosk.language.tone_marks import BACKSPACE
+from kiosk.views.parts.keyboard import VietnameseKeyboard
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import Columns, button, column, label
+from kiosk.views.parts.widgets import RowButton, button, clear_layout, column, label, show_all
 
-_CHIPS_PER_ROW = 6
 _MISSING = "_"
+_UNIT_COLUMNS = 2
+# From this width the code and the keys sit side by side: a 1366 x 768 panel has no height to stack them, and
+# the keys are the screen's main action, which must be in view without scrolling.
+_SIDE_BY_SIDE_PX = 1200
 
 
-def shown_code(prefix: str, digits: str) -> str:
-    """The code as typed so far, with a mark for every character still to come, in the bill's groups."""
-    letters = prefix or _MISSING * 2
-    return group_code(letters + digits + _MISSING * (DIGITS - len(digits)))
+def shown_code(unit: str, digits: str) -> str:
+    """The code as typed so far, with a mark for every character still to come, in the groups it is read in."""
+    unit = unit + _MISSING * (UNIT_LENGTH - len(unit))
+    return group_code(unit + digits + _MISSING * (DIGITS - len(digits)))
 
 
 class EnterCodeScreen(Screen):
-    prefix_chosen = Signal(str)
+    unit_chosen = Signal(str)
+    other_unit_requested = Signal()
+    change_unit_requested = Signal()
+    unit_key_pressed = Signal(str)
     digit_pressed = Signal(str)
     delete_requested = Signal()
     clear_requested = Signal()
@@ -33,34 +51,57 @@ class EnterCodeScreen(Screen):
     def __init__(self, tr: Translator) -> None:
         super().__init__(tr)
         self._state = EnterCode()
+        self._shown_units: tuple[UnitChoice, ...] | None = None
         self._prompt = label("heading")
         self._where = label("muted")
         self._code = label("code", wrap=False, data=True)
         self._code.setObjectName("code-display")
         self._code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._unit_name = label()
+        self._unit_name.setObjectName("code-unit-name")
+        # Beside the unit it changes, not under the keypad: the keys fill a 1366 x 768 panel's height.
+        self._change_unit = button()
+        self._change_unit.setObjectName("unit-change")
+        self._change_unit.clicked.connect(self.change_unit_requested)
+        self._unit_row = QWidget()
+        unit_row = QHBoxLayout(self._unit_row)
+        unit_row.setContentsMargins(0, 0, 0, 0)
+        unit_row.setSpacing(16)
+        unit_row.addWidget(self._unit_name, 1)
+        unit_row.addWidget(self._change_unit, 0)
         self._status = label()
         self._status.setObjectName("code-status")
         self._submit = button("primary")
         self._submit.setObjectName("code-submit")
         self._submit.clicked.connect(self.submit_requested)
+        self._reading = reading = column(
+            self._prompt, self._where, self._code, self._unit_row, self._status, self._submit, spacing=16
+        )
 
-        self._letters_heading = label("heading")
-        self._chips: dict[str, QPushButton] = {}
-        chips = QGridLayout()
-        chips.setSpacing(12)
-        for i, prefix in enumerate(PREFIXES):
-            chip = button("chip")
-            chip.setObjectName(f"prefix-{prefix}")
-            chip.setText(prefix)
-            chip.setProperty("data", True)
-            chip.setCheckable(True)
-            # The flow decides what is chosen; a tap only asks.
-            chip.clicked.connect(lambda _=False, p=prefix: self.prefix_chosen.emit(p))
-            self._chips[prefix] = chip
-            chips.addWidget(chip, i // _CHIPS_PER_ROW, i % _CHIPS_PER_ROW)
+        # Step 1: the kiosk's units, one tap each, and "another unit".
+        self._units_heading = label("heading")
+        self._unit_grid = QGridLayout()
+        self._unit_grid.setSpacing(12)
+        for i in range(_UNIT_COLUMNS):
+            self._unit_grid.setColumnStretch(i, 1)
+        self._other_unit = button()
+        self._other_unit.setObjectName("unit-other")
+        self._other_unit.clicked.connect(self.other_unit_requested)
+        self._choose = self._page(self._units_heading, self._unit_grid, self._other_unit)
+
+        # Step 1, another unit: its code on a keyboard of capital letters and digits.
+        self._keyboard_heading = label("heading")
+        self._keyboard = VietnameseKeyboard(tr, code_mode=True)
+        self._keyboard.key_pressed.connect(self._keyboard_key)
+        self._unit_list = button()
+        self._unit_list.setObjectName("unit-list")
+        self._unit_list.clicked.connect(self.change_unit_requested)
+        self._type_unit = self._page(self._keyboard_heading, self._keyboard, self._unit_list)
+
+        # Step 2: the 7 digits.
         self._digits_heading = label("heading")
         keys = QGridLayout()
-        keys.setSpacing(12)
+        keys.setSpacing(10)
         for i, digit in enumerate("123456789"):
             keys.addWidget(self._key(digit), i // 3, i % 3)
         self._delete = button("key")
@@ -72,22 +113,41 @@ class EnterCodeScreen(Screen):
         keys.addWidget(self._clear, 3, 0)
         keys.addWidget(self._key("0"), 3, 1)
         keys.addWidget(self._delete, 3, 2)
+        self._number = self._page(self._digits_heading, keys)
 
-        pad = QWidget()
+        self._pad = pad = QWidget()
         pad_layout = QVBoxLayout(pad)
         pad_layout.setContentsMargins(0, 0, 0, 0)
-        pad_layout.setSpacing(16)
-        pad_layout.addWidget(self._letters_heading)
-        pad_layout.addLayout(chips)
-        pad_layout.addSpacing(8)
-        pad_layout.addWidget(self._digits_heading)
-        pad_layout.addLayout(keys)
+        for page in (self._choose, self._type_unit, self._number):
+            pad_layout.addWidget(page)
+        pad_layout.addStretch()
 
-        reading = column(self._prompt, self._where, self._code, self._status, self._submit, spacing=20)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 32, 48, 32)
-        layout.addWidget(Columns(reading, pad, stretch=(5, 6)))
+        self._halves = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self._halves.setSpacing(48)
+        self._halves.addWidget(reading)
+        self._halves.addWidget(pad)
+        self._halves.addStretch()
+        self._arrange(side_by_side=False)
+        self._outer = QVBoxLayout(self)
+        # Little above and below: on a 1366 x 768 panel the keypad takes every pixel of the height there is.
+        self._outer.setContentsMargins(48, 16, 48, 12)
+        self._outer.addLayout(self._halves)
         self.retranslate()
+
+    @staticmethod
+    def _page(heading: QWidget, keys: QWidget | QGridLayout, below: QPushButton | None = None) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(12)
+        box.addWidget(heading)
+        if isinstance(keys, QGridLayout):
+            box.addLayout(keys)
+        else:
+            box.addWidget(keys)
+        if below is not None:
+            box.addWidget(below)
+        return page
 
     def _key(self, digit: str) -> QPushButton:
         key = button("key")
@@ -95,6 +155,50 @@ class EnterCodeScreen(Screen):
         key.setText(digit)
         key.clicked.connect(lambda _=False, d=digit: self.digit_pressed.emit(d))
         return key
+
+    def _keyboard_key(self, key: str) -> None:
+        if key == BACKSPACE:
+            self.delete_requested.emit()
+        else:
+            self.unit_key_pressed.emit(key)
+
+    def _arrange(self, *, side_by_side: bool) -> None:
+        """Side by side, the keys get the wider half; one above the other, the spare height goes below both."""
+        if side_by_side:
+            self._halves.setDirection(QBoxLayout.Direction.LeftToRight)
+            stretches = (4, 6, 0)
+        else:
+            self._halves.setDirection(QBoxLayout.Direction.TopToBottom)
+            stretches = (0, 0, 1)
+        for index, stretch in enumerate(stretches):
+            self._halves.setStretch(index, stretch)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # By the window's width, not this screen's: side by side, the screen is at least as wide as both halves
+        # need, so a panel turned to portrait would never be narrow enough here to stack them again.
+        # And only if both halves fit beside each other: with the largest text, the keys alone are wider than
+        # half a 1366 px panel. The digit keys at their own width, not their minimum: the style sheet's min-width
+        # lets a layout squeeze a key below its label ("Xóa hết" cut to "Xóa h"). Whichever step is showing, so
+        # that the screen keeps one arrangement from the unit to the digits.
+        window = self.window()
+        width = window.width() if window is not self else event.size().width()
+        margins = self._outer.contentsMargins()
+        pad = max(self._pad.minimumSizeHint().width(), self._number.sizeHint().width())
+        both = self._reading.minimumSizeHint().width() + pad
+        needed = both + self._halves.spacing() + margins.left() + margins.right() + self._scroll_bar_width()
+        wide = width >= max(_SIDE_BY_SIDE_PX, needed)
+        if wide != (self._halves.direction() == QBoxLayout.Direction.LeftToRight):
+            self._arrange(side_by_side=wide)
+        super().resizeEvent(event)
+
+    def _scroll_bar_width(self) -> int:
+        """The width the frame's scroll bar takes from this screen, when it shows (the screen is taller than the
+        panel): side by side, the halves must fit beside it."""
+        viewport = self.parentWidget()
+        area = viewport.parentWidget() if viewport is not None else None
+        if isinstance(area, QScrollArea) and area.verticalScrollBar().isVisible():
+            return area.verticalScrollBar().width()
+        return 0
 
     def title(self) -> str:
         return self._tr._("enter_code.title")
@@ -105,40 +209,87 @@ class EnterCodeScreen(Screen):
             self._refresh()
 
     def clear(self) -> None:
-        self._state = EnterCode()
+        self._state = EnterCode(units=self._state.units)
         self._refresh()
 
     def retranslate(self) -> None:
         tr = self._tr
         self._prompt.setText(tr._("enter_code.prompt"))
         self._where.setText(tr._("enter_code.where"))
-        self._letters_heading.setText(tr._("enter_code.letters"))
+        self._units_heading.setText(tr._("enter_code.units"))
+        self._other_unit.setText(tr._("enter_code.other_unit"))
+        self._keyboard_heading.setText(tr._("enter_code.unit_keyboard"))
+        self._unit_list.setText(tr._("enter_code.unit_list"))
+        self._keyboard.retranslate()
         self._digits_heading.setText(tr._("enter_code.digits"))
+        self._change_unit.setText(tr._("enter_code.change_unit"))
         self._delete.setText(tr._("enter_code.delete"))
         self._clear.setText(tr._("enter_code.clear"))
         self._submit.setText(tr._("enter_code.submit"))
         self._refresh()
 
+    def _show_units(self, units: tuple[UnitChoice, ...]) -> None:
+        """One button per unit the kiosk serves: its name as its bills print it, its code beneath."""
+        if units == self._shown_units:
+            return
+        self._shown_units = units
+        clear_layout(self._unit_grid)
+        for i, unit in enumerate(units):
+            choice = RowButton(f"unit-{unit.code}")
+            # Tight: eight units and "another unit" must fit a 1366 x 768 panel without scrolling.
+            choice.grid.setContentsMargins(16, 6, 16, 6)
+            choice.grid.setVerticalSpacing(0)
+            name = label("choice")
+            name.setText(unit.name)
+            code = label("muted", data=True)
+            code.setText(unit.code)
+            choice.put(name, 0, 0)
+            choice.put(code, 1, 0)
+            choice.setAccessibleName(f"{unit.name}, {unit.code}")
+            choice.clicked.connect(lambda _=False, c=unit.code: self.unit_chosen.emit(c))
+            self._unit_grid.addWidget(choice, i // _UNIT_COLUMNS, i % _UNIT_COLUMNS)
+        show_all(self._unit_grid)
+
     def _refresh(self) -> None:
-        tr = self._tr
-        prefix, digits = self._state.prefix, self._state.digits
-        self._code.setText(shown_code(prefix, digits))
-        for chip_prefix, chip in self._chips.items():
-            chip.setChecked(chip_prefix == prefix)
-        check = check_code(prefix + digits)
-        if check.complete:
-            status = tr._("enter_code.status.complete")
-        elif not prefix and digits:
-            status = tr._("enter_code.status.letters_first")
-        elif not prefix:
-            status = tr._("enter_code.status.start")
-        else:
-            status = tr.ngettext(
-                "enter_code.status.digits_missing", check.digits_missing, n=check.digits_missing
-            )
+        tr, state = self._tr, self._state
+        step = state.step
+        self._show_units(state.units)
+        self._choose.setVisible(step is EntryStep.UNIT)
+        self._type_unit.setVisible(step is EntryStep.UNIT_KEYBOARD)
+        self._number.setVisible(step is EntryStep.NUMBER)
+        self._unit_list.setVisible(bool(state.units))
+        # One decision at a time: the format hint and Look up where they help, not while choosing a unit.
+        self._where.setVisible(step is not EntryStep.NUMBER)
+        self._submit.setVisible(step is EntryStep.NUMBER)
+        self._code.setText(shown_code(state.unit, state.digits))
+        # The unit's name when it is one of the kiosk's, so that the customer sees the choice was theirs.
+        name = state.unit_name or state.unit
+        self._unit_name.setText(tr._("enter_code.unit_name", name=name))
+        self._unit_row.setVisible(step is EntryStep.NUMBER)
+        check = check_code(state.typed)
+        status, problem = self._status_text(state, check.problem, check.unit_missing, check.digits_missing)
         self._status.setText(status)
-        self._status.setProperty("role", "notice" if not prefix and digits else "")
+        self._status.setProperty("role", "notice" if problem else "")
         self._status.style().unpolish(self._status)
         self._status.style().polish(self._status)
         self._submit.setEnabled(check.complete)
         self.setAccessibleDescription(status)
+
+    def _status_text(
+        self, state: EnterCode, problem: CodeProblem | None, unit_missing: int, digits_missing: int
+    ) -> tuple[str, bool]:
+        """What to say under the code, and whether it is a problem to fix rather than progress."""
+        tr = self._tr
+        match state.step:
+            case EntryStep.UNIT:
+                return tr._("enter_code.status.choose_unit"), False
+            case EntryStep.UNIT_KEYBOARD if not state.unit:
+                return tr._("enter_code.status.type_unit"), False
+            case EntryStep.UNIT_KEYBOARD if problem is CodeProblem.UNIT_INCOMPLETE or problem is None:
+                return tr.ngettext("enter_code.status.unit_missing", unit_missing, n=unit_missing), False
+            case EntryStep.UNIT_KEYBOARD:
+                # Not the start of any unit code (PZ..., X...): say how one starts, and how to fix it.
+                return tr._("enter_code.status.not_a_unit", button=tr._("keyboard.backspace")), True
+        if problem is None:
+            return tr._("enter_code.status.complete"), False
+        return tr.ngettext("enter_code.status.digits_missing", digits_missing, n=digits_missing), False

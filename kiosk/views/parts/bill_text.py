@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
 from kiosk.central.models import Bill, BillStatus
+from kiosk.customer import bill_name as names
 from kiosk.language.catalogs import N_, Translator
 from kiosk.views.parts.widgets import RowButton, label
 
@@ -20,12 +21,12 @@ _STATUS: dict[BillStatus, tuple[str, str]] = {
 
 
 def bill_name(tr: Translator, bill: Bill) -> str:
-    """Bills are named after the month their reading was taken in, as on the paper bill."""
-    return tr._("bill.name", month=tr.month(bill.period_end))
+    """The bill's one name (`kiosk.customer.bill_name`): the month its reading was taken in."""
+    return names.bill_name(tr, bill.period_end)
 
 
 def period(tr: Translator, bill: Bill) -> str:
-    return tr._("bill.period", start=tr.date(bill.period_start), end=tr.date(bill.period_end))
+    return names.bill_period(tr, bill.period_start, bill.period_end)
 
 
 def status_tag() -> QLabel:

@@ -1,11 +1,11 @@
-"""How to pay: one large button per method the central offers, and what the bills add up to."""
+"""Which code to pay with, when the central offers codes of different kinds: one large button per kind, named as
+the central names it, and what the bills add up to. Not shown when the only code is a VietQR (any app scans it)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout
 
-from kiosk.central.models import PaymentMethodInfo
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.payment import ChooseMethod
 from kiosk.language.catalogs import Translator
@@ -22,6 +22,7 @@ class ChooseMethodScreen(Screen):
         self._summary = label("title")
         self._summary.setObjectName("method-summary")
         self._hint = label()
+        self._hint.setObjectName("method-hint")
         self._list = QVBoxLayout()
         self._list.setSpacing(24)
         layout = QVBoxLayout(self)
@@ -46,16 +47,16 @@ class ChooseMethodScreen(Screen):
         clear_layout(self._list)
         self._summary.clear()
 
-    def _label(self, method: PaymentMethodInfo) -> str:
-        # The central names its methods in both kiosk languages (brand names such as MoMo).
-        return method.label.vi if self._tr.language == "vi" else method.label.en
-
     def retranslate(self) -> None:
         tr = self._tr
-        self._hint.setText(tr._("pay_method.hint"))
         state = self._state
         if state is None:
+            self._hint.setText(tr._("pay_method.hint"))
             return
+        if state.methods:
+            self._hint.setText(tr._("pay_method.hint"))
+        else:
+            self._hint.setText(tr._("pay_method.none", button=tr._("frame.call_staff")))
         total = sum(b.total for b in state.bills)
         self._summary.setText(
             tr.ngettext("pay_method.summary", len(state.bills), n=len(state.bills), amount=tr.money(total))
@@ -64,7 +65,8 @@ class ChooseMethodScreen(Screen):
         for i, method in enumerate(state.methods):
             choice = button("primary" if i == 0 else "")
             choice.setObjectName(f"method-{method.method}")
-            choice.setText(self._label(method))
+            # The central's own name for the method: never an app's name the kiosk adds over a code.
+            choice.setText(tr.pick(method.label))
             choice.clicked.connect(lambda _=False, m=method.method: self.method_chosen.emit(m))
             self._list.addWidget(choice)
         show_all(self._list)

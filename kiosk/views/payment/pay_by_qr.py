@@ -1,5 +1,6 @@
-"""The payment QR: large and checked, the amount in figures and in words, the bills it pays, who receives the
-money, a countdown, and four numbered steps. Cancel is always there."""
+"""The payment QR: large and checked, which apps scan it (any bank or wallet app for a VietQR, with some named as
+examples; only the provider's app for its own code), the amount in figures and in words, the bills it pays, who
+receives the money, a countdown, and four numbered steps. Cancel is always there."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.customer.banks import bank_name
+from kiosk.customer.bill_name import bill_name
 from kiosk.customer.vietqr import decode
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.payment import PayByQr
 from kiosk.language.catalogs import N_, Translator
+from kiosk.payments.methods import VIETQR, VIETQR_APP_EXAMPLES
 from kiosk.views.parts.qr_code import QrCodeView
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import Columns, button, clear_layout, column, label, show_all
@@ -46,6 +49,10 @@ class PayByQrScreen(Screen):
         qr_box.addWidget(self._qr, 0, Qt.AlignmentFlag.AlignHCenter)
         qr_box.addWidget(self._checking, 0, Qt.AlignmentFlag.AlignHCenter)
         qr_box.addWidget(self._countdown)
+        self._scan_with = label("heading")
+        self._scan_with.setObjectName("pay-scan-with")
+        self._apps = label("muted")
+        self._apps.setObjectName("pay-app-examples")
         self._amount = label("title", data=True)
         self._amount.setObjectName("pay-amount")
         self._words = label()
@@ -60,7 +67,14 @@ class PayByQrScreen(Screen):
         self._reference = label("muted")
         self._steps = [label() for _ in STEPS]
         details = column(
-            self._amount, self._words, bills_holder, self._recipient, self._reference, spacing=12
+            self._scan_with,
+            self._apps,
+            self._amount,
+            self._words,
+            bills_holder,
+            self._recipient,
+            self._reference,
+            spacing=12,
         )
         steps = column(*self._steps, spacing=8)
         self._cancel = button()
@@ -101,7 +115,15 @@ class PayByQrScreen(Screen):
         self._shown_payload = None
         self._qr.set_payload(None)
         clear_layout(self._bills)
-        for widget in (self._amount, self._words, self._recipient, self._reference, self._countdown):
+        for widget in (
+            self._scan_with,
+            self._apps,
+            self._amount,
+            self._words,
+            self._recipient,
+            self._reference,
+            self._countdown,
+        ):
             widget.clear()
 
     def _show_countdown(self) -> None:
@@ -121,6 +143,17 @@ class PayByQrScreen(Screen):
         if state is None:
             return
         payment = state.payment
+        order = payment.order
+        vietqr = order.payload_kind == VIETQR
+        if vietqr:
+            # One code every app reads: apps are named only as examples, never as a choice.
+            self._scan_with.setText(tr._("pay_qr.any_app"))
+            self._apps.setText(tr._("pay_qr.app_examples", apps=", ".join(VIETQR_APP_EXAMPLES)))
+        else:
+            method = order.method_vi if tr.language == "vi" else order.method_en
+            self._scan_with.setText(tr._("pay_qr.only_app", method=method))
+            self._steps[0].setText(tr._("pay_qr.step1_only_app", method=method))
+        self._apps.setVisible(vietqr)
         self._amount.setText(tr.money(payment.amount))
         self._words.setText(tr.money_words(payment.amount))
         clear_layout(self._bills)
@@ -129,23 +162,24 @@ class PayByQrScreen(Screen):
             line.setText(
                 tr._(
                     "pay_qr.bill_line",
-                    name=tr._("bill.name", month=tr.month(bill.period_end)),
+                    name=bill_name(tr, bill.period_end),
                     amount=tr.money(bill.amount),
                 )
             )
             self._bills.addWidget(line)
         show_all(self._bills)
-        recipient = self._recipient_of(state)
-        self._recipient.setText(tr._("pay_qr.recipient", **recipient))
+        self._recipient.setText(self._recipient_of(state))
         self._reference.setText(tr._("pay_qr.reference", reference=payment.reference or ""))
         self._show_countdown()
 
-    def _recipient_of(self, state: PayByQr) -> dict[str, str]:
+    def _recipient_of(self, state: PayByQr) -> str:
+        order = state.payment.order
+        name = order.corporation_vi if self._tr.language == "vi" else order.corporation_en
+        if order.payload_kind != VIETQR:
+            # A provider's own code cannot be read here: the power company is the recipient the app will show.
+            return self._tr._("pay_qr.recipient_name", name=name)
         # From the payload itself (already checked against the payment): what the customer's app will show.
         decoded = decode(state.payment.qr_payload or "")
-        order = state.payment.order
-        return {
-            "name": order.corporation_vi if self._tr.language == "vi" else order.corporation_en,
-            "bank": bank_name(decoded.bank_bin),
-            "account": decoded.account_number,
-        }
+        return self._tr._(
+            "pay_qr.recipient", name=name, bank=bank_name(decoded.bank_bin), account=decoded.account_number
+        )

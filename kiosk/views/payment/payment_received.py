@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from kiosk.customer.bill_name import bill_name
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.payment import PaymentReceived, ReceiptProgress
 from kiosk.language.catalogs import N_, Translator
@@ -72,7 +73,7 @@ class PaymentReceivedScreen(Screen):
         clear_layout(self._bills)
         for bill in payment.order.bills:
             line = label()
-            name = tr._("bill.name", month=tr.month(bill.period_end))
+            name = bill_name(tr, bill.period_end)
             line.setText(tr._("pay_qr.bill_line", name=name, amount=tr.money(bill.amount)))
             self._bills.addWidget(line)
         show_all(self._bills)

@@ -1,5 +1,6 @@
 """One question of a service's form per screen, with the input its type needs: the letter keyboard for names and
-addresses, the keypad for numbers, phones, ID numbers and dates, large buttons for choices and yes/no."""
+addresses (and passport numbers), the keypad for numbers, phones, citizen ID numbers and dates, large buttons for
+choices and yes/no."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from kiosk.central.models import FormField
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.requests import FillField
 from kiosk.language.catalogs import N_, Translator
-from kiosk.requests.form import DIGIT_TYPES, NO, YES, FieldProblem, shown
+from kiosk.requests.form import NO, YES, FieldProblem, IdDocument, shown
 from kiosk.views.parts.keyboard import VietnameseKeyboard
 from kiosk.views.parts.keypad import Keypad
 from kiosk.views.parts.screen import Screen
@@ -27,12 +28,22 @@ _PROBLEMS = {
     FieldProblem.INVALID_ID_NUMBER: N_("field.problem.invalid_id_number"),
     FieldProblem.INVALID: N_("field.problem.invalid"),
 }
+# An ID number that is not one says the shape of the document chosen.
+_ID_PROBLEMS = {
+    IdDocument.CCCD: N_("field.problem.invalid_id_number"),
+    IdDocument.PASSPORT_VN: N_("field.problem.invalid_passport_vn"),
+    IdDocument.PASSPORT_FOREIGN: N_("field.problem.invalid_passport_foreign"),
+}
 # What an empty answer looks like, so the customer sees the shape expected (a date's slashes).
 _EMPTY = {"date": N_("field.empty.date")}
 _CURSOR = "▏"
 
 
-def problem_text(tr: Translator, spec: FormField, problem: FieldProblem) -> str:
+def problem_text(
+    tr: Translator, spec: FormField, problem: FieldProblem, document: IdDocument = IdDocument.CCCD
+) -> str:
+    if problem is FieldProblem.INVALID_ID_NUMBER:
+        return tr._(_ID_PROBLEMS[document])
     if problem is FieldProblem.OUT_OF_RANGE and spec.min_value is not None and spec.max_value is not None:
         return tr._("field.problem.between", low=spec.min_value, high=spec.max_value)
     if problem is FieldProblem.TOO_LONG and spec.max_length is not None:
@@ -138,14 +149,18 @@ class FillFieldScreen(Screen):
             self._answer.setText(shown(spec, state.typed) + _CURSOR)
         else:
             self._answer.setText(tr._(_EMPTY[spec.type]) if spec.type in _EMPTY else _CURSOR)
-        self._problem.setText(problem_text(tr, spec, state.problem) if state.problem is not None else "")
+        problem = state.problem
+        self._problem.setText(
+            problem_text(tr, spec, problem, state.form.document) if problem is not None else ""
+        )
         self._problem.setVisible(state.problem is not None)
         self._next.setText(
             tr._("field.skip") if not spec.required and not state.typed else tr._("field.next")
         )
         self._next.setVisible(not tapped or bool(state.typed))
-        self._keyboard.setVisible(spec.type in ("text", "address"))
-        self._keypad.setVisible(spec.type in DIGIT_TYPES)
+        keypad = state.form.on_keypad(spec)
+        self._keyboard.setVisible(not tapped and not keypad)
+        self._keypad.setVisible(keypad)
         self._keyboard.set_auto_capital(spec.name == "full_name" or spec.type == "address")
         self._keyboard.set_text_context(state.typed)
         self.setAccessibleDescription(self._question.text())

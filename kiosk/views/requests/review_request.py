@@ -1,5 +1,7 @@
 """Every answer before the code is sent: tap one to change it. ID and phone numbers show only their ends, as
-anyone passing can read the screen; the customer sees them whole when they tap to change them."""
+anyone passing can read the screen; the customer sees them whole when they tap to change them. The identity
+document and its number are one line, named by the document ("Thẻ căn cước (CCCD)  079••••••234"): a tap on it
+asks the document, then the number."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from kiosk.central.models import FormField
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.requests import ReviewRequest
 from kiosk.language.catalogs import Translator
-from kiosk.requests.form import YES, masked
+from kiosk.requests.form import ID_DOCUMENT_FIELD, YES, masked
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, RowButton, button, clear_layout, label, show_all
 
@@ -83,10 +85,27 @@ class ReviewRequestScreen(Screen):
             self._code_note.setText(tr._("review.code_to", phone=masked(phone_spec, phone)))
         else:
             self._code_note.setText(tr._("review.code_to_account"))
-        for i, spec in enumerate(form.service.fields):
+        fields = form.service.fields
+        index = {spec.name: i for i, spec in enumerate(fields)}
+        document = fields[index[ID_DOCUMENT_FIELD]] if ID_DOCUMENT_FIELD in index else None
+        shown = [
+            (i, spec)
+            for i, spec in enumerate(fields)
+            if not (spec.name == ID_DOCUMENT_FIELD and "id_number" in index)
+        ]
+        for position, (i, spec) in enumerate(shown):
             row = RowButton(f"review-{spec.name}")
             question = label("muted")
             question.setText(tr.pick(spec.label))
+            edit = i
+            if spec.name == "id_number" and document is not None:
+                # The number's line is named by its document, and changing it starts with the document.
+                chosen = next(
+                    (o for o in document.options if o.value == form.answer(ID_DOCUMENT_FIELD)), None
+                )
+                if chosen is not None:
+                    question.setText(tr.pick(chosen.label))
+                edit = index[ID_DOCUMENT_FIELD]
             answer = label("heading", data=True)
             answer.setText(self._answer(spec, form.answer(spec.name)))
             row.put(question, 0, 0)
@@ -99,8 +118,8 @@ class ReviewRequestScreen(Screen):
             change.setText(tr._("review.change"))
             row.put(change, 1, 1)
             row.grid.setColumnStretch(0, 1)
-            row.clicked.connect(lambda _=False, index=i: self.edit_requested.emit(index))
-            self._grid.addWidget(row, i // self._columns, i % self._columns)
+            row.clicked.connect(lambda _=False, at=edit: self.edit_requested.emit(at))
+            self._grid.addWidget(row, position // self._columns, position % self._columns)
         show_all(self._grid)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -248,7 +248,14 @@ def _value(field: FormField, rng: random.Random, phone: str) -> FieldValue:
 
 def random_fields(service: Service, rng: random.Random, phone: str) -> dict[str, FieldValue]:
     """A form of ``service`` the central accepts: every required field, each optional one half the time."""
-    return {f.name: _value(f, rng, phone) for f in service.fields if f.required or rng.random() < 0.5}
+    fields = {f.name: _value(f, rng, phone) for f in service.fields if f.required or rng.random() < 0.5}
+    # The ID number is the number of the document chosen: a passport's has its own shape.
+    match fields.get("id_type"):
+        case "passport_vn":
+            fields["id_number"] = f"{rng.choice('BCP')}{rng.randrange(10**7):07d}"
+        case "passport_foreign":
+            fields["id_number"] = f"X{rng.randrange(10**8):08d}"
+    return fields
 
 
 @dataclass(frozen=True)

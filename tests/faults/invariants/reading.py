@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # A bill's own QR reference: "HD" + the bill id without its dash (kiosk_central.payments.bill_reference).
-BILL_REFERENCE = re.compile(r"HD(P[A-Z][0-9]{11})([0-9]{6})")
+BILL_REFERENCE = re.compile(r"HD(P[A-Z][0-9A-Z]{4}[0-9]{7})([0-9]{6})")
 
 
 @dataclass(frozen=True)
