@@ -431,6 +431,35 @@ def test_screenshots_of_one_qr_screen(tmp_path: Path) -> None:
     }
 
 
+def test_screenshots_with_a_contact_sheet(tmp_path: Path) -> None:
+    out = tmp_path / "sheet"
+    result = kiosk(
+        "screenshots",
+        "--out",
+        str(out),
+        "--only",
+        "home",
+        "--only",
+        "pay-by-qr",
+        "--contact-sheet",
+        home=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"12 screenshots in {out} (portrait 4, landscape 4, small 4)"
+    # One page per size, each with every screen of that size: 2 screens x 2 languages, labelled.
+    assert lines[1:] == [f"contact sheet {out / f'contact-sheet-{size}.png'}: 4 screens" for size in SIZES]
+    for size, (width, _) in SIZES.items():
+        with Image.open(out / f"contact-sheet-{size}.png") as sheet:
+            # Eight thumbnails to a row, each narrower than the screen it shows: one page, not a collage of PNGs.
+            assert sheet.width < width * 2
+            assert sheet.height < sheet.width
+            # Thumbnails are drawn on the page (not a blank page): most of it is not the white paper.
+            colours = sheet.convert("RGB").getcolors(maxcolors=1 << 20)
+            assert colours is not None
+            assert len(colours) > 50
+
+
 def test_screenshots_refuses_an_unknown_screen(tmp_path: Path) -> None:
     result = kiosk("screenshots", "--out", str(tmp_path / "x"), "--only", "no-such-screen", home=tmp_path)
     assert result.returncode == 2

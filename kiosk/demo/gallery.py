@@ -14,6 +14,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,11 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="in assisted mode, at the largest text size and in high contrast (files end in -assisted)",
     )
+    parser.add_argument(
+        "--contact-sheet",
+        action="store_true",
+        help="also write one page per size with every screen as a labelled thumbnail (contact-sheet-SIZE.png)",
+    )
     parser.set_defaults(handler=screenshots_command)
 
 
@@ -62,20 +68,36 @@ def screenshots_command(args: argparse.Namespace) -> int:
     asyncio.set_event_loop(loop)
     try:
         with loop:
-            counts = loop.run_until_complete(render_gallery(args.out, only=args.only, assisted=args.assisted))
+            shots = loop.run_until_complete(render_gallery(args.out, only=args.only, assisted=args.assisted))
+            sheets = (
+                write_contact_sheets(shots, args.out, assisted=args.assisted) if args.contact_sheet else {}
+            )
     except GalleryError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)  # noqa: T201
         return 2 if args.only else 1
     finally:
         asyncio.set_event_loop(None)
+    counts = {size: sum(1 for shot in shots if shot.size == size) for size in SIZES}
     sizes = ", ".join(f"{name} {count}" for name, count in counts.items())
     print(f"{sum(counts.values())} screenshots in {args.out} ({sizes})")  # noqa: T201
+    for path, tiles in sheets.items():
+        print(f"contact sheet {path}: {tiles} screens")  # noqa: T201
     return 0
 
 
-async def render_gallery(out: Path, *, only: Sequence[str] = (), assisted: bool = False) -> dict[str, int]:
+@dataclass(frozen=True)
+class Shot:
+    """One saved screenshot: which screen (its scenario's name), in which language, at which size."""
+
+    name: str
+    language: str
+    size: str
+    path: Path
+
+
+async def render_gallery(out: Path, *, only: Sequence[str] = (), assisted: bool = False) -> list[Shot]:
     """Drives the real kiosk (built by `build_kiosk`, against the demo central) to every screen state, and saves
-    each in both languages at every size of :data:`SIZES` to ``out``; returns how many files per size. Raises
+    each in both languages at every size of :data:`SIZES` to ``out``; returns the files saved. Raises
     GalleryError when a screen state has no scenario, a scenario does not arrive where it says, or ``only``
     names an unknown screen."""
     from PySide6.QtWidgets import QApplication
@@ -109,27 +131,26 @@ async def render_gallery(out: Path, *, only: Sequence[str] = (), assisted: bool 
                 kiosk_app.session.contrast = Contrast.HIGH
                 kiosk_app.assisted.restyle()
             kiosk_app.window.show()
-            counts = dict.fromkeys(SIZES, 0)
+            shots: list[Shot] = []
             for name, state in states.items():
                 if only and name not in only:
                     continue
-                for size_name in await _shoot(kiosk_app, name, state, out, assisted=assisted):
-                    counts[size_name] += 1
+                shots += await _shoot(kiosk_app, name, state, out, assisted=assisted)
         finally:
             await shut_down(kiosk_app)
-    return counts
+    return shots
 
 
 async def _shoot(
     kiosk_app: KioskApp, name: str, state: ScreenState, out: Path, *, assisted: bool
-) -> list[str]:
-    """One screen state, reached once and saved in each language at each size; the sizes saved."""
+) -> list[Shot]:
+    """One screen state, reached once and saved in each language at each size; the files saved."""
     from kiosk.shell.event_loop import qt_caught_up
     from kiosk.shell.routes import screen_for
 
     window = kiosk_app.window
-    # The last scenario's QR (if any) is cancelled and the customer's place is back home. The look stays: a
-    # restyle re-polishes every widget, the slowest step of all, and assisted mode keeps its look throughout.
+    # The last scenario's QR (if any) is cancelled and the customer's place is back home. The look stays:
+    # assisted mode keeps its look throughout.
     kiosk_app.payments.leave()
     kiosk_app.navigator.home()
     kiosk_app.navigator.go(state)
@@ -138,7 +159,7 @@ async def _shoot(
         raise GalleryError(
             f"screen {name!r} did not arrive (the kiosk shows {kiosk_app.navigator.current!r})"
         )
-    saved = []
+    saved: list[Shot] = []
     suffix = "-assisted" if assisted else ""
     for language in LANGUAGES:
         if language != kiosk_app.session.language:
@@ -149,8 +170,62 @@ async def _shoot(
             path = out / f"{name}-{language}-{size_name}{suffix}.png"
             if not window.grab().save(str(path)):
                 raise GalleryError(f"could not write {path}")
-            saved.append(size_name)
+            saved.append(Shot(name, language, size_name, path))
     return saved
+
+
+SHEET_COLUMNS = 8
+THUMB_WIDTH = {"portrait": 200, "landscape": 320, "small": 320}
+_LABEL_PX = 18
+_GAP = 16
+
+
+def write_contact_sheets(shots: Sequence[Shot], out: Path, *, assisted: bool) -> dict[Path, int]:
+    """One page per size with every screenshot of that size as a thumbnail labelled with its screen's name and
+    language, in the gallery's order (``contact-sheet-SIZE[-assisted].png``): the whole product at a glance, for
+    a reviewer. Returns each page written and how many screens it shows. Needs a running QGuiApplication."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+    from kiosk.assets import FONT_FAMILY
+
+    suffix = "-assisted" if assisted else ""
+    written: dict[Path, int] = {}
+    for size_name, (width, height) in SIZES.items():
+        tiles = [shot for shot in shots if shot.size == size_name]
+        if not tiles:
+            continue
+        thumb_w = THUMB_WIDTH[size_name]
+        thumb_h = round(height * thumb_w / width)
+        cell_w, cell_h = thumb_w + _GAP, thumb_h + _LABEL_PX * 2 + _GAP
+        rows = -(-len(tiles) // SHEET_COLUMNS)
+        sheet = QImage(SHEET_COLUMNS * cell_w + _GAP, rows * cell_h + _GAP, QImage.Format.Format_RGB32)
+        sheet.fill(QColor("#FFFFFF"))
+        painter = QPainter(sheet)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        font = QFont(FONT_FAMILY)
+        font.setPixelSize(_LABEL_PX - 3)
+        painter.setFont(font)
+        painter.setPen(QColor("#111111"))
+        for i, shot in enumerate(tiles):
+            x = _GAP + (i % SHEET_COLUMNS) * cell_w
+            y = _GAP + (i // SHEET_COLUMNS) * cell_h
+            image = QImage(str(shot.path))
+            if image.isNull():
+                raise GalleryError(f"could not read {shot.path}")
+            target = QRect(x, y, thumb_w, thumb_h)
+            painter.drawImage(target, image)
+            painter.drawRect(target.adjusted(0, 0, -1, -1))
+            label = QRect(x, y + thumb_h + 2, thumb_w, _LABEL_PX * 2)
+            painter.drawText(
+                label, Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, f"{shot.name} ({shot.language})"
+            )
+        painter.end()
+        path = out / f"contact-sheet-{size_name}{suffix}.png"
+        if not sheet.save(str(path)):
+            raise GalleryError(f"could not write {path}")
+        written[path] = len(tiles)
+    return written
 
 
 def check_coverage(states: Mapping[str, ScreenState]) -> None:

@@ -92,7 +92,9 @@ async def bill_screen_states(
         "loading": Loading(Waiting.ACCOUNT, code),
         "account": AccountOverview(customer, unpaid),
         "account-nothing-due": AccountOverview(paid_up, paid_up_bills),
-        "bill-detail": BillDetail(customer, unpaid.bills[-1], tariffs),
+        # The newest unpaid bill: "Pay this bill" pays the older ones with it, and says so.
+        "bill-detail": BillDetail(customer, unpaid.bills[-1], tariffs, payable=len(unpaid.bills)),
+        "bill-detail-oldest": BillDetail(customer, unpaid.bills[0], tariffs, payable=1),
         "bill-detail-price-change": BillDetail(customer, split, tariffs),
         "paid-history": PaidHistory(customer, paid_in_last_months(everything, today)),
         "consumption": ConsumptionHistory(customer, monthly, None),
@@ -150,6 +152,7 @@ async def payment_screen_states(client: DemoClient, keeper: PaymentKeeper) -> di
         "choose-method-none": ChooseMethod(customer, tuple(unpaid.bills), ()),
         "pay-by-qr": PayByQr(customer, shown, seconds_left=14 * 60 + 32),
         "pay-by-qr-checking": PayByQr(customer, shown, seconds_left=0, checking=True),
+        "pay-by-qr-ask-cancel": PayByQr(customer, shown, seconds_left=14 * 60 + 20, asking_cancel=True),
         "payment-received": PaymentReceived(paid, ReceiptProgress.PRINTED),
         "payment-received-for-staff": PaymentReceived(paid, ReceiptProgress.FOR_STAFF),
     }
@@ -161,6 +164,7 @@ async def request_screen_states(client: DemoClient, tmp: Path) -> dict[str, Scre
     from dataclasses import replace
 
     from kiosk.customer.citizen_id import CitizenCard, IdCardProblem
+    from kiosk.customer.masking import mask_phone
     from kiosk.flows.states.frame import Loading, Waiting
     from kiosk.flows.states.requests import (
         ChooseService,
@@ -218,7 +222,13 @@ async def request_screen_states(client: DemoClient, tmp: Path) -> dict[str, Scre
     dated = next(s for s in services if any(f.type == "date" for f in s.fields))
     now = time.monotonic()
     code = ConfirmOtp(
-        form, otp.id, otp.phone, "2025", resend_at=now + 42, expires_at=now + 290, attempts_left=5
+        form,
+        otp.id,
+        mask_phone(form.answer("phone") or otp.phone),  # as the flow masks it
+        "2025",
+        resend_at=now + 42,
+        expires_at=now + 290,
+        attempts_left=5,
     )
     return {
         "choose-service": ChooseService(services),
@@ -446,7 +456,8 @@ def staff_screen_states(tmp: Path, *, kiosk_id: str, now: datetime) -> dict[str,
         Printout(
             job_id=40 - i,
             kind=SLIP_KIND if i % 3 == 1 else RECEIPT_KIND,
-            reference=next(slips).reference if i % 3 == 1 else _sample_payment_id(i),
+            # What each paper shows: a slip's tracking code, a receipt's number (as the payment journal makes them).
+            reference=next(slips).reference if i % 3 == 1 else f"{kiosk_id}-{now:%y%m%d}-{40 - i:06d}",
             created_at=now - timedelta(minutes=9 * i + 3),
             printed=i not in (0, 4),
         )

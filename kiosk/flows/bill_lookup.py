@@ -66,6 +66,8 @@ from kiosk.flows.states.frame import Feature, Home, Loading, PrintPreview, Waiti
 log = logging.getLogger(__name__)
 
 HISTORY_MONTHS = 12
+PAYABLE: frozenset[str] = frozenset({"unpaid", "overdue"})
+"""Bill statuses the customer can pay here (a bill awaiting confirmation is never offered a second payment)."""
 # The keys of the two keypads: [0-9] and [A-Z], not str.isdigit / isalpha ("²" and "Đ" are neither here).
 _DIGIT_KEYS = frozenset("0123456789")
 _UNIT_KEYS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -305,7 +307,23 @@ class BillLookupFlow:
     def open_bill(self, bill_id: str) -> None:
         bill, customer = self._find_bill(bill_id)
         if bill is not None and customer is not None:
-            self._nav.go(BillDetail(customer, bill, self._tariffs))
+            self._nav.go(BillDetail(customer, bill, self._tariffs, self._payable(bill)))
+
+    def _payable(self, bill: Bill) -> int:
+        """How many bills paying ``bill`` pays: it and every older unpaid one, as on the choice of bills."""
+        unpaid = self._session.bills
+        if unpaid is None or bill.status not in PAYABLE:
+            return 0
+        ids = [b.id for b in unpaid.bills]  # oldest first
+        return ids.index(bill.id) + 1 if bill.id in ids else 0
+
+    def pay_bill(self) -> None:
+        """ "Pay this bill" on its detail: the choice of bills, with this bill and the older ones chosen, so the
+        customer sees what is paid and its total before the QR."""
+        current = self._nav.current
+        unpaid = self._session.bills
+        if isinstance(current, BillDetail) and current.payable and unpaid is not None:
+            self._nav.go(ChooseBills(current.customer, unpaid, selected=current.payable))
 
     async def _load_tariffs(self) -> None:
         """The standard tier sizes, which the bill explanation quotes. Public data, fetched once; without them

@@ -17,11 +17,9 @@ from kiosk.flows.idle import IdleFlow
 from kiosk.flows.navigation import Navigator
 from kiosk.flows.session import Contrast, CustomerSession
 from kiosk.flows.staff import StaffFlow
-from kiosk.flows.states import ScreenState
+from kiosk.flows.states import FINISHED, ScreenState
 from kiosk.flows.states.frame import UNSTOPPABLE, Feature, Loading, StaffCalled
-from kiosk.flows.states.outages import OutageReported
-from kiosk.flows.states.payment import PayByQr, PaymentReceived
-from kiosk.flows.states.requests import RequestSubmitted
+from kiosk.flows.states.payment import PayByQr
 from kiosk.language.codes import Language
 
 __all__ = ["FrameFlow", "FramePorts", "Journeys", "screen_name"]
@@ -29,6 +27,10 @@ __all__ = ["FrameFlow", "FramePorts", "Journeys", "screen_name"]
 
 class PaymentsOnScreen(Protocol):
     def leave(self) -> None: ...
+
+    def ask_cancel(self) -> None: ...
+
+    def keep_paying(self) -> None: ...
 
     async def cancel(self) -> None: ...
 
@@ -108,10 +110,15 @@ class FrameFlow:
         if journeys.staff.back():
             return
         if isinstance(current, PayByQr):
-            # Leaving the QR is cancelling it: the customer is told how it ended.
-            self._ports.run(journeys.payments.cancel)
-        elif isinstance(current, PaymentReceived | RequestSubmitted | OutageReported):
-            journeys.idle.end_session()  # done: there is no step to go back to
+            # Leaving the QR would cancel the payment: the customer is asked first, and Back on the question
+            # is its safe answer (continue paying).
+            if current.asking_cancel:
+                journeys.payments.keep_paying()
+            else:
+                journeys.payments.ask_cancel()
+        elif isinstance(current, FINISHED):
+            # The frame shows no Back here (offers_back); a keyboard's Back still ends the finished visit.
+            journeys.idle.end_session()
         elif isinstance(current, Loading) and current.what in UNSTOPPABLE:
             pass  # saved on the kiosk and being sent: there is nothing to go back to
         elif journeys.requests.back():

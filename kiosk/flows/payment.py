@@ -283,14 +283,18 @@ class PaymentFlow:
                     wait = min(wait * 2, MAX_POLL_SECONDS)
                     log.info("payment status unknown for now (%s); asking again in %.0f s", exc.code, wait)
                 next_poll = self._clock() + (wait if left else min(wait, self._poll))
-                if self._nav.current is not current:
+                latest = self._nav.current
+                # The cancel question (Back) may have been asked meanwhile: still this QR, still followed.
+                if not isinstance(latest, PayByQr) or latest.payment.id != row_id:
                     return
                 if self._ended(current.customer, payment):
                     return
             else:
                 payment = current.payment
-            if self._nav.current is current:
-                self._nav.replace(PayByQr(current.customer, payment, left, checking=left == 0))
+            latest = self._nav.current
+            if isinstance(latest, PayByQr) and latest.payment.id == row_id:
+                # The latest state, so that the cancel question asked meanwhile stays on screen.
+                self._nav.replace(replace(latest, payment=payment, seconds_left=left, checking=left == 0))
 
     def _ended(self, customer: Customer, payment: JournalPayment) -> bool:
         if payment.state is PaymentState.CONFIRMED:
@@ -304,8 +308,20 @@ class PaymentFlow:
             return True
         return False
 
+    def ask_cancel(self) -> None:
+        """Back on the QR: leaving it would cancel the payment, so the customer is asked first."""
+        current = self._nav.current
+        if isinstance(current, PayByQr) and not current.asking_cancel:
+            self._nav.replace(replace(current, asking_cancel=True))
+
+    def keep_paying(self) -> None:
+        """ "Continue paying" (or Back again) on the cancel question: the QR, as it was."""
+        current = self._nav.current
+        if isinstance(current, PayByQr) and current.asking_cancel:
+            self._nav.replace(replace(current, asking_cancel=False))
+
     async def cancel(self) -> None:
-        """Cancel, or Back, on the QR."""
+        """Cancel on the QR, or "Cancel payment" on the question Back asks."""
         current = self._nav.current
         if not isinstance(current, PayByQr):
             return

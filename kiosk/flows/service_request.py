@@ -24,6 +24,7 @@ from typing import Protocol
 from kiosk.central.errors import UNKNOWN, BadResponse, CentralError, InvalidInput, RateLimited, Unavailable
 from kiosk.central.models import Customer, Otp, OtpPurpose, OtpVerification, Service, ServiceList
 from kiosk.customer.citizen_id import CitizenCard, read_citizen_id
+from kiosk.customer.masking import mask_phone
 from kiosk.flows.bill_lookup import BillLookupFlow
 from kiosk.flows.navigation import Navigator
 from kiosk.flows.session import CustomerSession
@@ -384,7 +385,9 @@ class RequestFlow:
         return ConfirmOtp(
             form=form,
             otp_id=otp.id,
-            masked_phone=otp.phone,
+            # The phone the customer typed, masked as the review showed it; else the account's, as the central
+            # masked it, masked again by the same rule so that it reads alike.
+            masked_phone=mask_phone(form.answer("phone") or otp.phone),
             typed="",
             resend_at=start + _seconds_until(otp.resend_after, now, _USUAL_RESEND_SECONDS),
             expires_at=start + _seconds_until(otp.expires_at, now, _USUAL_EXPIRY_SECONDS),

@@ -40,6 +40,8 @@ def choose_method(state: ChooseMethod, tr: Translator) -> str:
 def pay_by_qr(state: PayByQr, tr: Translator) -> str:
     payment = state.payment
     amount = spoken.money(payment.amount, tr)
+    if state.asking_cancel:
+        return tr._("say.pay_qr.ask_cancel", keep=tr._("pay_qr.keep_paying"), cancel=tr._("pay_qr.cancel"))
     if state.checking:
         return tr._("say.pay_qr.checking", amount=amount)
     order = payment.order

@@ -29,6 +29,7 @@ from typing import Final
 from babel.dates import format_date
 from num2words import num2words
 
+from kiosk.customer.masking import MASK_CHARACTERS
 from kiosk.language.catalogs import Translator
 from kiosk.language.codes import Language
 from kiosk.language.numbers import digit_word, number_words
@@ -52,9 +53,6 @@ __all__ = [
     "spell",
     "time",
 ]
-
-MASK_CHARACTERS: Final = frozenset("•*●∙·")
-"""What the central (``*``) and the kiosk's own masking (``•``) put in place of hidden characters."""
 
 _TAIL_MAX: Final = 4
 """At most this many characters are said after a mask: "ending in 7 8", never more of the number."""

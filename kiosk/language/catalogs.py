@@ -6,7 +6,8 @@ the other language. The catalogs are gettext ``.po`` files in ``translations/<la
 read with Babel; translators edit them with any PO editor (see ``docs/translating.md``).
 
 ``python -m kiosk.language.catalogs check`` (and a test) fails when code uses a msgid that a catalog lacks or leaves
-untranslated, or when a catalog keeps a msgid that no code uses; ``update`` adds new msgids to both catalogs.
+untranslated, when a catalog keeps a msgid that no code uses, or when a translation uses a word the glossary
+(``docs/glossary.md``) rules out; ``update`` adds new msgids to both catalogs.
 
 Qt-free, so that flows and the printing subsystem can use it without widgets.
 """
@@ -34,6 +35,7 @@ from babel.numbers import format_currency, format_decimal, format_percent
 
 from kiosk.assets import PROJECT_DIR, TRANSLATIONS_DIR
 from kiosk.language.codes import LANGUAGES, Language
+from kiosk.language.glossary import GLOSSARY_PATH, GlossaryError, misused, read_glossary
 from kiosk.language.numbers import number_words
 
 DOMAIN: Final = "kiosk"
@@ -352,10 +354,18 @@ def source_files(root: Path = PROJECT_DIR) -> list[Path]:
     return [p for p in files if "central" not in p.relative_to(root).parts[1:2]]
 
 
-def check(translations_dir: Path = TRANSLATIONS_DIR, root: Path = PROJECT_DIR) -> list[str]:
-    """Problems that would show a customer a raw msgid or a wrong sentence; empty when all is well."""
+def check(
+    translations_dir: Path = TRANSLATIONS_DIR, root: Path = PROJECT_DIR, glossary: Path = GLOSSARY_PATH
+) -> list[str]:
+    """Problems that would show a customer a raw msgid or a wrong sentence, or a second word for a thing the
+    glossary names (``docs/glossary.md``); empty when all is well."""
     problems: list[str] = []
     uses = extract(source_files(root), root)
+    try:
+        variants = read_glossary(glossary)
+    except GlossaryError as exc:
+        problems.append(str(exc))
+        variants = ()
     fields: dict[str, dict[Language, frozenset[str]]] = {}
     for language in LANGUAGES:
         try:
@@ -369,6 +379,11 @@ def check(translations_dir: Path = TRANSLATIONS_DIR, root: Path = PROJECT_DIR) -
             have.add(msgid)
             if not message.finished:
                 problems.append(f"{language}: {msgid!r} is not translated")
+            for variant, said in {hit for form in forms for hit in misused(form, language, variants)}:
+                problems.append(
+                    f"{language}: {msgid!r} says {said!r}: the glossary's word for {variant.concept} is "
+                    f"{variant.term!r} (docs/glossary.md)"
+                )
             if msgid in uses and uses[msgid].plural != message.plural:
                 problems.append(
                     f"{language}: {msgid!r} plural forms do not match its use at {uses[msgid].where}"

@@ -258,6 +258,20 @@ class PaymentJournal:
             rows = self._db.execute(f"SELECT * FROM payments WHERE {where} ORDER BY id", params).fetchall()
         return [_payment(r) for r in rows]
 
+    def receipt_numbers(self, payment_ids: Sequence[str]) -> dict[str, str]:
+        """The receipt number printed for each of ``payment_ids`` that has one: what the customer holds, for staff
+        to read instead of the central's payment id."""
+        if not payment_ids:
+            return {}
+        marks = ", ".join("?" * len(payment_ids))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT payment_id, receipt_number FROM payments "
+                f"WHERE receipt_number IS NOT NULL AND payment_id IN ({marks})",
+                tuple(payment_ids),
+            ).fetchall()
+        return {str(row[0]): str(row[1]) for row in rows}
+
     def to_follow(self, now: datetime) -> list[JournalPayment]:
         """Payments whose outcome may still change: in flight, a receipt not settled, or closed but watched."""
         return self._select(

@@ -23,6 +23,7 @@ from typing import assert_never
 
 from kiosk.central.models import FieldType, FieldValue, FormField, Service
 from kiosk.customer.citizen_id import CitizenCard
+from kiosk.customer.masking import mask_id_number, mask_phone
 
 __all__ = [
     "DIGIT_TYPES",
@@ -282,11 +283,12 @@ def shown(spec: FormField, raw: str) -> str:
 
 
 def masked(spec: FormField, raw: str) -> str:
-    """An answer shown where others may read it (the review, the slip): identifiers keep only their ends."""
+    """An answer shown where others may read it (the review): identifiers keep only their ends, masked as
+    everywhere else (:mod:`kiosk.customer.masking`); other answers are shown as typed."""
     match spec.type:
-        case "phone" if len(raw) > 6:
-            return raw[:3] + "•" * (len(raw) - 6) + raw[-3:]
-        case "id_number" if len(raw) > 6:
-            return raw[:3] + "•" * (len(raw) - 6) + raw[-3:]
+        case "phone":
+            return mask_phone(raw)
+        case "id_number":
+            return mask_id_number(raw)
         case _:
             return shown(spec, raw)

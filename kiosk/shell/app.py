@@ -169,6 +169,7 @@ class KioskApp:
         )
         self.pin_gate = PinGate.in_data_dir(settings.staff.pin_hash, settings.data_dir)
         self.can_print = printing is not None
+        self.has_scanner = scanner is not None
         self.staff = StaffFlow(
             nav, self.pin_gate, self._staff_desk(), start_assisting=self._assist_next_customer
         )
@@ -183,9 +184,10 @@ class KioskApp:
             qt_app,
             customer_idle_ms=settings.idle.warning_after_seconds * 1000,
             staff_idle_ms=settings.staff.timeout_seconds * 1000,
-            on_customer_idle=lambda: None if self.staff.showing else self.idle.idle(),
+            on_customer_idle=self._customer_idle,
             on_staff_idle=self.staff.timed_out,
-            on_tick=self.idle.tick,
+            on_tick=self._idle_tick,
+            on_customer_input=self.idle.activity,
         )
         self.assisted = AssistedMode(
             settings,
@@ -248,8 +250,19 @@ class KioskApp:
         self.window.show_state(state)
         if isinstance(state, PayByQr):
             self.payments.resume()  # back on the QR after Call staff or staff mode
-        self.clocks.count_down(self.idle.warning)
+        self.clocks.count_down(self.idle.ticking)
         self.assisted.speak(state)
+
+    def _customer_idle(self) -> None:
+        if self.staff.showing:
+            return
+        self.idle.idle()
+        self.clocks.count_down(self.idle.ticking)  # a longer wait is checked once a second
+
+    def _idle_tick(self) -> None:
+        # A longer wait running out must not put the customer's warning over staff's screens.
+        if self.idle.warning or not self.staff.showing:
+            self.idle.tick()
 
     def _wiped(self) -> None:
         self.printouts.forget()

@@ -116,12 +116,14 @@ class AssistedMode:
 
     def restyle(self) -> None:
         """Applies the session's text size and contrast."""
-        # A whole-application style sheet re-polishes every widget: set it only when the look changes.
         look = self.look
         if look == self._styled_look:
             return
+        if self._styled_look is None:
+            # Once, for anything shown outside the window's screens; the window styles its screens itself, one at
+            # a time (`KioskWindow.set_look`): re-polishing the whole application took seconds.
+            self._qt_app.setStyleSheet(stylesheet(Look()))
         self._styled_look = look
-        self._qt_app.setStyleSheet(stylesheet(look))
         self._window.set_look(look)
 
     def apply_language(self) -> None:

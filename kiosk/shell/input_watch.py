@@ -24,11 +24,18 @@ _INPUT_EVENTS = frozenset(
 
 
 class InputWatcher(QObject):
-    """Calls `on_idle` once after `idle_ms` without input; any input restarts the wait."""
+    """Calls `on_idle` once after `idle_ms` without input; any input restarts the wait (and calls `on_input`)."""
 
-    def __init__(self, target: QObject, idle_ms: int, on_idle: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        target: QObject,
+        idle_ms: int,
+        on_idle: Callable[[], None],
+        on_input: Callable[[], None] = lambda: None,
+    ) -> None:
         super().__init__(target)
         self._target = target
+        self._on_input = on_input
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(idle_ms)
@@ -52,6 +59,7 @@ class InputWatcher(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _INPUT_EVENTS:
             self._timer.start()
+            self._on_input()
         return False
 
 
@@ -69,8 +77,9 @@ class IdleClocks:
         on_customer_idle: Callable[[], None],
         on_staff_idle: Callable[[], None],
         on_tick: Callable[[], None],
+        on_customer_input: Callable[[], None] = lambda: None,
     ) -> None:
-        self.customer = InputWatcher(target, customer_idle_ms, on_customer_idle)
+        self.customer = InputWatcher(target, customer_idle_ms, on_customer_idle, on_customer_input)
         self.staff = InputWatcher(target, staff_idle_ms, on_staff_idle)
         self.countdown = QTimer(target)
         self.countdown.setInterval(1000)
@@ -84,7 +93,8 @@ class IdleClocks:
         self.countdown.deleteLater()
 
     def count_down(self, on: bool) -> None:
-        """Ticks once a second while the idle question is on screen."""
+        """Ticks once a second while the idle question is on screen, or while a longer wait (a screen where the
+        customer is busy off screen) is running out."""
         if on:
             self.countdown.start()
         else:

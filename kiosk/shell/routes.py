@@ -148,6 +148,8 @@ class Wiring(Protocol):
     def staff(self) -> StaffFlow: ...
     @property
     def can_print(self) -> bool: ...
+    @property
+    def has_scanner(self) -> bool: ...
 
     def more_time(self) -> None: ...
 
@@ -304,6 +306,7 @@ def _fault(screen: SomethingWentWrongScreen, w: Wiring) -> None:
 # ---------------------------------------------------------------------------------------------- bills
 def _enter_code(screen: EnterCodeScreen, w: Wiring) -> None:
     bills, act = w.bills, w.intents.act
+    screen.set_scanner(w.has_scanner)
     screen.unit_chosen.connect(lambda unit: act(lambda: bills.choose_unit(unit))())
     screen.other_unit_requested.connect(act(bills.other_unit))
     screen.change_unit_requested.connect(act(bills.change_unit))
@@ -331,6 +334,7 @@ def _account(screen: AccountScreen, w: Wiring) -> None:
 def _bill_detail(screen: BillDetailScreen, w: Wiring) -> None:
     screen.set_printing(w.can_print)
     screen.print_requested.connect(lambda: w.intents.run(w.bills.print_bill))
+    screen.pay_requested.connect(w.intents.act(w.bills.pay_bill))
 
 
 def _paid_history(screen: PaidHistoryScreen, w: Wiring) -> None:
@@ -358,6 +362,7 @@ def _choose_method(screen: ChooseMethodScreen, w: Wiring) -> None:
 
 def _pay_by_qr(screen: PayByQrScreen, w: Wiring) -> None:
     screen.cancel_requested.connect(lambda: w.intents.run(w.payments.cancel))
+    screen.keep_paying_requested.connect(w.intents.act(w.payments.keep_paying))
 
 
 def _payment_received(screen: PaymentReceivedScreen, w: Wiring) -> None:

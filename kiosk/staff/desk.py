@@ -152,8 +152,18 @@ class KioskStaffDesk:
         if printing is None:
             return ()
         entries = await asyncio.to_thread(printing.journal.recent, REPRINTABLE_KINDS, REPRINT_LIST_LENGTH)
+        # A receipt's job is filed under the central's payment id; staff read the receipt number printed on it.
+        receipts = [e.reference for e in entries if e.kind == RECEIPT_KIND]
+        numbers = await asyncio.to_thread(self._parts.payments.receipt_numbers, receipts)
         return tuple(
-            Printout(e.id, e.kind, e.reference, e.created_at, e.state is JobState.CONFIRMED) for e in entries
+            Printout(
+                e.id,
+                e.kind,
+                numbers.get(e.reference, e.reference) if e.kind == RECEIPT_KIND else e.reference,
+                e.created_at,
+                e.state is JobState.CONFIRMED,
+            )
+            for e in entries
         )
 
     async def reprint(self, job_id: int) -> bool:

@@ -38,6 +38,6 @@ class Printout:
 
     job_id: int
     kind: str  # RECEIPT_KIND, SLIP_KIND, ...
-    reference: str
+    reference: str  # what the paper itself shows: a receipt's number, a slip's tracking code
     created_at: datetime
     printed: bool  # the printer confirmed it at least once

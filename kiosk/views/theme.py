@@ -150,6 +150,8 @@ def stylesheet(look: Look = Look()) -> str:
     touch = round(MIN_TOUCH_PX * (1 if look.text_size is TextSize.NORMAL else 1.25))
     # The frame's buttons stop growing at the large size: five of them must share a portrait panel's width.
     bar = min(body, LARGE_BODY_PX)
+    # The focus ring comes last and names each role, to outdraw every role's border colour: buttons take the focus
+    # from the keyboard only (see `TOUCH_FIRST_FOCUS`), and a keyboard user must see where Tab went on any button.
     return f"""
 * {{ font-family: "{FONT_FAMILY}"; font-size: {body}px; color: {p.text}; }}
 QMainWindow, QWidget#screen, QStackedWidget {{ background: {p.background}; }}
@@ -174,7 +176,6 @@ QPushButton {{
     background: {p.secondary}; color: {p.secondary_text}; border: 3px solid {p.secondary_text};
     font-weight: 600;
 }}
-QPushButton:focus {{ border: 4px solid {p.focus}; }}
 QPushButton:pressed {{ background: {p.secondary_text}; color: {p.secondary}; }}
 QPushButton[role="primary"] {{ background: {p.primary}; color: {p.primary_text}; border-color: {p.primary}; }}
 QPushButton[role="danger"] {{ background: {p.danger}; color: {p.danger_text}; border-color: {p.danger_text}; }}
@@ -237,4 +238,9 @@ QProgressBar {{
     color: transparent;
 }}
 QProgressBar::chunk {{ background: {p.primary}; }}
+QPushButton:focus, QWidget[role="bar"] QPushButton:focus, QWidget[role="assist-bar"] QPushButton:focus,
+QPushButton[role="primary"]:focus, QPushButton[role="danger"]:focus, QPushButton[role="tile"]:focus,
+QPushButton[role="row"]:focus, QPushButton[role="chip"]:focus, QPushButton[role="key"]:focus {{
+    border: 5px solid {p.focus};
+}}
 """

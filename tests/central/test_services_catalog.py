@@ -149,7 +149,7 @@ def test_processing_times() -> None:
 def test_every_service_lists_the_id_card_first() -> None:
     for service in SERVICES:
         assert service.documents, service.code
-        assert "CCCD" in service.documents[0].vi, service.code
+        assert "thẻ căn cước" in service.documents[0].vi.lower(), service.code
         assert "citizen ID card" in service.documents[0].en, service.code
 
 
@@ -237,7 +237,7 @@ def test_new_connection_lv_asks_what_the_domain_requires() -> None:
         "has_premises_proof",
     } <= set(fields)
     assert {o.value for o in fields["purpose"].options} == {"household", "business", "production", "other"}
-    assert {o.value for o in fields["phase"].options} == {"one_phase", "three_phase"}
+    assert {o.value for o in fields["phase"].options} == {"one_phase", "three_phase", "unsure"}
     assert fields["capacity_kw"].type == "number"
 
 
@@ -565,6 +565,23 @@ def test_a_service_without_the_document_choice_takes_a_citizen_id_number_only() 
     form = {k: v for k, v in _valid_form(service).items() if k != "id_type"}
     assert validate_fields(old, form) == {}
     assert validate_fields(old, {**form, "id_number": "C1234567"}) == {"id_number": "invalid_id_number"}
+
+
+# The questions a lay customer may not be able to answer: the kind of meter and the voltage of the connection.
+TECHNICAL_CHOICES = {"phase", "new_phase", "voltage"}
+
+
+def test_a_technical_choice_offers_not_sure_last_so_that_staff_advise() -> None:
+    asked = [(s, f) for s in services_catalog.SERVICES for f in s.fields if f.name in TECHNICAL_CHOICES]
+    assert len(asked) == 3
+    for service, spec in asked:
+        unsure = spec.options[-1]
+        assert unsure.value == "unsure", (service.code, spec.name)
+        assert (unsure.label.vi, unsure.label.en) == (
+            "Không rõ – nhân viên tư vấn",
+            "Not sure – staff will advise",
+        )
+        assert validate_fields(service, {**_valid_form(service), spec.name: "unsure"}) == {}
 
 
 def test_medium_voltage_connections_offer_every_medium_voltage_in_use() -> None:

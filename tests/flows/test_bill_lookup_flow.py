@@ -613,7 +613,7 @@ async def test_tariffs_the_central_cannot_give_leave_the_bill_explanation_shorte
     lookup.central.answers["tariffs"] = Unavailable(TIMEOUT, "no answer")
     await open_account(lookup)
     lookup.flow.open_bill("B1")
-    assert lookup.navigator.current == BillDetail(CUSTOMER, B1, None)
+    assert lookup.navigator.current == BillDetail(CUSTOMER, B1, None, payable=1)
 
     # Asked again with the next lookup, and kept once they came.
     lookup.central.answers["tariffs"] = TARIFFS
@@ -621,7 +621,7 @@ async def test_tariffs_the_central_cannot_give_leave_the_bill_explanation_shorte
     await lookup.flow.look_up(CODE)
     await lookup.flow.look_up(CODE)
     lookup.flow.open_bill("B1")
-    assert lookup.navigator.current == BillDetail(CUSTOMER, B1, TARIFFS)
+    assert lookup.navigator.current == BillDetail(CUSTOMER, B1, TARIFFS, payable=1)
     assert lookup.central.calls.count("tariffs") == 2
 
 
@@ -705,11 +705,17 @@ async def test_a_bill_opens_from_the_account_the_bills_to_pay_and_the_history(lo
     flow.open_bill("NO-SUCH-BILL")
     assert navigator.depth == 3
     flow.open_bill("B2")
-    assert lookup.screens()[2:] == (AccountOverview(CUSTOMER, UNPAID), BillDetail(CUSTOMER, B2, TARIFFS))
+    assert lookup.screens()[2:] == (
+        AccountOverview(CUSTOMER, UNPAID),
+        BillDetail(CUSTOMER, B2, TARIFFS, payable=2),
+    )
     navigator.back()
     flow.choose_bills()
     flow.open_bill("B3")
-    assert lookup.screens()[3:] == (ChooseBills(CUSTOMER, UNPAID, 3), BillDetail(CUSTOMER, B3, TARIFFS))
+    assert lookup.screens()[3:] == (
+        ChooseBills(CUSTOMER, UNPAID, 3),
+        BillDetail(CUSTOMER, B3, TARIFFS, payable=3),
+    )
     navigator.back()
     navigator.back()
     await flow.open_history()
@@ -719,6 +725,49 @@ async def test_a_bill_opens_from_the_account_the_bills_to_pay_and_the_history(lo
         PaidHistory(CUSTOMER, (RECENT_PAID, OLDER_PAID)),
         BillDetail(CUSTOMER, RECENT_PAID, TARIFFS),
     )
+
+
+@pytest.mark.asyncio
+async def test_pay_this_bill_chooses_it_with_every_older_unpaid_bill(lookup: Lookup) -> None:
+    # Older debts are paid first: paying the second bill pays the first too, shown on the choice of bills.
+    await open_account(lookup)
+    lookup.flow.open_bill("B2")
+    lookup.flow.pay_bill()
+    assert lookup.screens()[3:] == (
+        BillDetail(CUSTOMER, B2, TARIFFS, payable=2),
+        ChooseBills(CUSTOMER, UNPAID, 2),
+    )
+
+
+@pytest.mark.asyncio
+async def test_the_oldest_bill_alone_is_paid_alone(lookup: Lookup) -> None:
+    await open_account(lookup)
+    lookup.flow.open_bill("B1")
+    lookup.flow.pay_bill()
+    assert lookup.navigator.current == ChooseBills(CUSTOMER, UNPAID, 1)
+
+
+@pytest.mark.asyncio
+async def test_a_paid_bill_or_one_awaiting_confirmation_offers_no_payment(lookup: Lookup) -> None:
+    lookup.in_flight.add("B2")
+    await lookup.flow.look_up(CODE)
+    lookup.flow.open_bill("B2")
+    pending = lookup.navigator.current
+    assert isinstance(pending, BillDetail)
+    assert pending.payable == 0
+    lookup.flow.pay_bill()
+    assert lookup.navigator.current is pending
+    lookup.navigator.back()
+    lookup.flow.open_bill("B3")  # newer than the pending one: still payable, the payment says it waits
+    assert isinstance(lookup.navigator.current, BillDetail)
+    assert lookup.navigator.current.payable == 3
+    lookup.navigator.back()
+    await lookup.flow.open_history()
+    lookup.flow.open_bill("P1")
+    paid = lookup.navigator.current
+    assert paid == BillDetail(CUSTOMER, RECENT_PAID, TARIFFS, payable=0)
+    lookup.flow.pay_bill()
+    assert lookup.navigator.current is paid
 
 
 def test_a_bill_opens_only_from_a_list_of_bills(lookup: Lookup) -> None:

@@ -13,9 +13,10 @@ import pytest
 from kiosk.flows.frame import FrameFlow, FramePorts, screen_name
 from kiosk.flows.navigation import Navigator
 from kiosk.flows.session import Contrast, CustomerSession, TextSize
+from kiosk.flows.states import ScreenState, offers_back
 from kiosk.flows.states.bills import EnterCode
-from kiosk.flows.states.frame import Feature, Home, Loading, StaffCalled, Waiting
-from kiosk.flows.states.outages import OutageStart
+from kiosk.flows.states.frame import Fault, Feature, Home, IdleWarning, Loading, StaffCalled, Waiting
+from kiosk.flows.states.outages import OutageReported, OutageStart
 from kiosk.flows.states.payment import PayByQr, PaymentReceived
 from kiosk.flows.states.requests import RequestSubmitted
 from kiosk.flows.states.staff import StaffHome
@@ -55,6 +56,12 @@ class Payments:
 
     def leave(self) -> None:
         self.log.append("payments.leave")
+
+    def ask_cancel(self) -> None:
+        self.log.append("payments.ask_cancel")
+
+    def keep_paying(self) -> None:
+        self.log.append("payments.keep_paying")
 
     async def cancel(self) -> None:
         self.log.append("payments.cancel")
@@ -136,8 +143,10 @@ def frame(nav: Navigator, session: CustomerSession, kiosk: Kiosk) -> FrameFlow:
     return FrameFlow(nav, session, kiosk, kiosk.ports())  # type: ignore[arg-type]
 
 
-def qr() -> PayByQr:
-    return object.__new__(PayByQr)
+def qr(*, asking_cancel: bool = False) -> PayByQr:
+    state = object.__new__(PayByQr)
+    object.__setattr__(state, "asking_cancel", asking_cancel)
+    return state
 
 
 # ---------------------------------------------------------------------------------------------- Back
@@ -151,21 +160,52 @@ def test_back_pops_one_step(frame: FrameFlow, nav: Navigator) -> None:
     assert nav.states == (Home(),)
 
 
-def test_back_on_the_qr_cancels_the_payment(frame: FrameFlow, nav: Navigator, kiosk: Kiosk) -> None:
+def test_back_on_the_qr_asks_before_cancelling_the_payment(
+    frame: FrameFlow, nav: Navigator, kiosk: Kiosk
+) -> None:
     nav.go(qr())
     frame.back()
-    assert isinstance(nav.current, PayByQr)  # the cancel shows how it ended; the flow decides the screen
     run_started(kiosk)
-    assert kiosk.log == ["payments.cancel"]
+    assert kiosk.log == ["payments.ask_cancel"]  # never a cancel straight away
 
 
-@pytest.mark.parametrize("finished", [PaymentReceived, RequestSubmitted])
-def test_back_on_a_finished_journey_ends_the_session(
+def test_back_on_the_cancel_question_is_its_safe_answer(
+    frame: FrameFlow, nav: Navigator, kiosk: Kiosk
+) -> None:
+    nav.go(qr(asking_cancel=True))
+    frame.back()
+    run_started(kiosk)
+    assert kiosk.log == ["payments.keep_paying"]
+
+
+@pytest.mark.parametrize("finished", [PaymentReceived, RequestSubmitted, OutageReported])
+def test_a_finished_journey_offers_no_back_and_a_keyboard_back_ends_the_session(
     frame: FrameFlow, nav: Navigator, kiosk: Kiosk, finished: type
 ) -> None:
-    nav.go(object.__new__(finished))
+    state = object.__new__(finished)
+    assert not offers_back(state)
+    nav.go(state)
     frame.back()
     assert kiosk.log == ["idle.end_session"]
+
+
+@pytest.mark.parametrize(
+    ("state", "shown"),
+    [
+        (Home(), False),
+        (IdleWarning(5), False),
+        (Fault(), False),
+        (Loading(Waiting.SENDING_REQUEST, ""), False),
+        (Loading(Waiting.SENDING_REPORT, ""), False),
+        (Loading(Waiting.ACCOUNT, ""), True),
+        (OutageStart(), True),
+        (EnterCode(), True),
+        (qr(), True),
+    ],
+    ids=["home", "idle", "fault", "sending-request", "sending-report", "loading", "outage", "code", "qr"],
+)
+def test_back_is_offered_only_where_there_is_a_step_back(state: ScreenState, shown: bool) -> None:
+    assert offers_back(state) is shown
 
 
 def test_back_while_a_saved_request_is_being_sent_does_nothing(

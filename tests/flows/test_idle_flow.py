@@ -9,15 +9,27 @@ from datetime import UTC, datetime
 import pytest
 
 from kiosk.central.models import BillList
-from kiosk.flows.idle import IdleFlow
+from kiosk.flows.idle import (
+    ID_CARD_WAIT_SECONDS,
+    OTP_WAIT_SECONDS,
+    PRINTING_WAIT_SECONDS,
+    IdleFlow,
+    extra_wait,
+)
 from kiosk.flows.navigation import Navigator
 from kiosk.flows.session import Contrast, CustomerSession, TextSize
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.bills import EnterCode
 from kiosk.flows.states.frame import Fault, Home, IdleWarning, StaffCalled
 from kiosk.flows.states.outages import OutageStart
-from kiosk.flows.states.payment import PayByQr
-from kiosk.flows.states.requests import TrackRequest
+from kiosk.flows.states.payment import PayByQr, PaymentReceived, ReceiptProgress
+from kiosk.flows.states.requests import (
+    ConfirmOtp,
+    RequestSubmitted,
+    ScanIdCard,
+    SlipProgress,
+    TrackRequest,
+)
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 COUNTDOWN = 3
@@ -40,12 +52,26 @@ class Shell:
 
 
 @dataclass
+class Clock:
+    """A monotonic clock the test moves."""
+
+    now: float = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass
 class Parts:
     nav: Navigator
     session: CustomerSession
     shell: Shell
     flow: IdleFlow
     seen: list[ScreenState]
+    clock: Clock
 
 
 def build(countdown: int = COUNTDOWN) -> Parts:
@@ -57,8 +83,42 @@ def build(countdown: int = COUNTDOWN) -> Parts:
         default_language="en", default_text_size=TextSize.LARGE, default_contrast=Contrast.HIGH
     )
     shell = Shell(nav, session)
-    flow = IdleFlow(nav, session, countdown_seconds=countdown, on_leaving=shell.leaving, on_wiped=shell.wiped)
-    return Parts(nav, session, shell, flow, seen)
+    clock = Clock()
+    flow = IdleFlow(
+        nav, session, countdown_seconds=countdown, on_leaving=shell.leaving, on_wiped=shell.wiped, clock=clock
+    )
+    return Parts(nav, session, shell, flow, seen, clock)
+
+
+def shell_of(cls: type, **fields: object) -> ScreenState:
+    """A state of ``cls`` with only the fields the idle policy reads (its other fields need a whole journey)."""
+    state = object.__new__(cls)
+    for name, value in fields.items():
+        object.__setattr__(state, name, value)
+    return state  # type: ignore[no-any-return]
+
+
+def otp() -> ScreenState:
+    return shell_of(ConfirmOtp)
+
+
+def scan_id() -> ScreenState:
+    return shell_of(ScanIdCard)
+
+
+def receipt(progress: ReceiptProgress) -> ScreenState:
+    return shell_of(PaymentReceived, receipt=progress)
+
+
+def slip(progress: SlipProgress) -> ScreenState:
+    return shell_of(RequestSubmitted, slip=progress)
+
+
+def quiet_for(parts: Parts, seconds: float) -> None:
+    """The shell's once-a-second ticks over ``seconds`` of quiet."""
+    for _ in range(int(seconds)):
+        parts.clock.advance(1)
+        parts.flow.tick()
 
 
 @pytest.fixture
@@ -123,6 +183,92 @@ def test_a_customer_paying_by_qr_is_not_warned(parts: Parts) -> None:
     parts.flow.idle()
     assert parts.nav.current is qr
     assert parts.seen == []
+
+
+# ---------------------------------------------------------------------------------------------- busy off screen
+@pytest.mark.parametrize(
+    ("state", "extra"),
+    [
+        (EnterCode("PE"), 0.0),
+        (OutageStart(), 0.0),
+        (otp(), OTP_WAIT_SECONDS),
+        (scan_id(), ID_CARD_WAIT_SECONDS),
+        (receipt(ReceiptProgress.PRINTING), PRINTING_WAIT_SECONDS),
+        (slip(SlipProgress.PRINTING), PRINTING_WAIT_SECONDS),
+        (receipt(ReceiptProgress.PRINTED), 0.0),
+        (slip(SlipProgress.PRINTED), 0.0),
+        (object.__new__(PayByQr), None),
+    ],
+    ids=[
+        "code",
+        "outage",
+        "otp",
+        "id-card",
+        "receipt-printing",
+        "slip-printing",
+        "receipt-done",
+        "slip-done",
+        "qr",
+    ],
+)
+def test_each_screen_has_its_idle_policy(state: ScreenState, extra: float | None) -> None:
+    assert extra_wait(state) == extra
+
+
+def test_the_otp_screen_waits_minutes_longer_before_warning(parts: Parts) -> None:
+    # Before: the warning came at the normal idle time (60 s) and the form was gone 20 s later.
+    customer_at(parts, EnterCode(), otp())
+    parts.flow.idle()
+    assert not parts.flow.warning
+    assert parts.flow.ticking
+    quiet_for(parts, OTP_WAIT_SECONDS - 1)
+    assert not parts.flow.warning
+    assert parts.seen == []
+    quiet_for(parts, 1)
+    assert parts.nav.current == IdleWarning(COUNTDOWN)  # still offered, with its "more time"
+    parts.flow.more_time()
+    assert isinstance(parts.nav.current, ConfirmOtp)
+
+
+def test_touching_the_kiosk_starts_the_longer_wait_over(parts: Parts) -> None:
+    customer_at(parts, scan_id())
+    parts.flow.idle()
+    quiet_for(parts, ID_CARD_WAIT_SECONDS - 10)
+    parts.flow.activity()
+    assert not parts.flow.ticking
+    quiet_for(parts, ID_CARD_WAIT_SECONDS)
+    assert not parts.flow.warning  # only the input watcher's next idle() starts a wait again
+    parts.flow.idle()
+    quiet_for(parts, ID_CARD_WAIT_SECONDS)
+    assert parts.flow.warning
+
+
+def test_a_finished_printout_falls_back_to_the_normal_wait(parts: Parts) -> None:
+    customer_at(parts, receipt(ReceiptProgress.PRINTING))
+    parts.flow.idle()
+    quiet_for(parts, 5)
+    assert not parts.flow.warning
+    parts.nav.replace(receipt(ReceiptProgress.PRINTED))
+    parts.flow.tick()
+    assert parts.flow.warning
+
+
+def test_a_qr_that_ended_by_itself_is_warned_about_once_its_screen_is_gone(parts: Parts) -> None:
+    customer_at(parts, object.__new__(PayByQr))
+    parts.flow.idle()
+    quiet_for(parts, 600)
+    assert parts.seen == []
+    parts.nav.replace(OutageStart())  # the QR's countdown ended and left a screen that does not end by itself
+    parts.flow.tick()
+    assert parts.flow.warning
+
+
+def test_the_wait_follows_the_monotonic_clock_not_the_number_of_ticks(parts: Parts) -> None:
+    customer_at(parts, otp())
+    parts.flow.idle()
+    parts.clock.advance(OTP_WAIT_SECONDS)  # the loop was busy: one late tick, not 240
+    parts.flow.tick()
+    assert parts.flow.warning
 
 
 def test_idle_while_staff_are_called_warns_over_the_call(parts: Parts) -> None:

@@ -1253,6 +1253,45 @@ async def test_cancel_on_the_qr_cancels_it_on_the_central_and_says_so(kiosk: Kio
 
 
 @pytest.mark.asyncio
+async def test_back_asks_before_cancelling_and_the_qr_is_still_followed(kiosk: Kiosk) -> None:
+    qr = await to_qr(kiosk)
+    kiosk.clock.at(2, kiosk.flow.ask_cancel)
+    kiosk.clock.at(5, lambda: kiosk.central.pay(payment_id(qr)))  # paid from the phone while asked
+    await settle(kiosk)
+    asked = [s for s in kiosk.seen if isinstance(s, PayByQr) and s.asking_cancel]
+    assert len(asked) > 1  # the question stayed on screen while the countdown went on
+    assert [s.seconds_left for s in asked] == sorted({s.seconds_left for s in asked}, reverse=True)
+    assert ("cancel", "pay_1") not in kiosk.central.calls  # asking cancels nothing
+    row = kiosk.row()
+    assert kiosk.nav.current == PaymentReceived(row, ReceiptProgress.PRINTED)  # the money is theirs
+    assert kiosk.desk.receipts == [row.receipt_number]
+
+
+@pytest.mark.asyncio
+async def test_continue_paying_returns_to_the_same_qr(kiosk: Kiosk) -> None:
+    qr = await to_qr(kiosk)
+    kiosk.flow.ask_cancel()
+    assert kiosk.nav.current == replace(qr, asking_cancel=True)
+    kiosk.flow.ask_cancel()  # asked once, not stacked
+    assert kiosk.nav.depth == len(kiosk.nav.states)
+    kiosk.flow.keep_paying()
+    assert kiosk.nav.current == qr
+    kiosk.flow.keep_paying()  # nothing to answer now
+    assert kiosk.nav.current == qr
+    assert kiosk.central.calls == [("create", "key-1")]
+
+
+@pytest.mark.asyncio
+async def test_cancel_payment_on_the_question_cancels_it(kiosk: Kiosk) -> None:
+    await to_qr(kiosk)
+    kiosk.flow.ask_cancel()
+    await kiosk.flow.cancel()
+    assert kiosk.nav.current == PaymentStopped(PaymentEnd.CANCELLED, CUSTOMER)
+    await settle(kiosk)
+    assert ("cancel", "pay_1") in kiosk.central.calls
+
+
+@pytest.mark.asyncio
 async def test_cancel_after_the_money_came_shows_it_received(kiosk: Kiosk) -> None:
     qr = await to_qr(kiosk)
     kiosk.central.pay(payment_id(qr))

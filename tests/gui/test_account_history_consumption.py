@@ -13,6 +13,7 @@ from kiosk.customer.consumption import monthly_comparison
 from kiosk.flows.states.bills import AccountOverview, ChooseBills, ConsumptionHistory, PaidHistory
 from kiosk.flows.states.payment import PayByQr
 from kiosk.shell.app import KioskApp
+from kiosk.views.bills.choose_bills import ChoiceRow
 from kiosk.views.panels import LANDSCAPE, PORTRAIT
 from kiosk.views.parts.consumption_chart import ConsumptionChart
 from tests.gui.test_accessibility import problems_on_screen
@@ -75,6 +76,27 @@ def test_a_meter_read_by_hand_has_no_daily_chart(kiosk: KioskApp, qtbot: QtBot) 
     assert not daily.isVisible()
 
 
+def choices(kiosk: KioskApp) -> list[bool]:
+    """Each bill's row as the customer reads it: its words and its check box must agree, and the bill's own
+    status must not be shown in words that could be read as the choice ("unpaid" beside "leave for later")."""
+    state = kiosk.navigator.current
+    assert isinstance(state, ChooseBills)
+    words = {kiosk.tr._("choose.chosen"): True, kiosk.tr._("choose.not_chosen"): False}
+    unpaid = kiosk.tr._("bill.status.unpaid")
+    shown = []
+    for i in range(len(state.unpaid.bills)):
+        row = kiosk.window.findChild(ChoiceRow, f"choice-row-{i}")
+        assert row is not None
+        assert row.isVisible()
+        texts = visible_texts(row)
+        chosen = [words[t] for t in texts if t in words]
+        assert len(chosen) == 1, texts
+        assert unpaid not in texts
+        assert row.box.checked is chosen[0] is row.isChecked()
+        shown.append(chosen[0])
+    return shown
+
+
 def test_bills_to_pay_are_chosen_oldest_first(kiosk: KioskApp, qtbot: QtBot) -> None:
     open_account(kiosk, qtbot)  # three unpaid bills
     tap(qtbot, kiosk.window, "account-pay")
@@ -83,15 +105,18 @@ def test_bills_to_pay_are_chosen_oldest_first(kiosk: KioskApp, qtbot: QtBot) -> 
     assert state.selected == 3
     bills = state.unpaid.bills
     assert [b.period_end for b in bills] == sorted(b.period_end for b in bills)
+    assert choices(kiosk) == [True, True, True]
     tap(qtbot, kiosk.window, "choice-row-1")  # leaving out the second leaves out the newer third too
     assert isinstance(kiosk.navigator.current, ChooseBills)
     assert kiosk.navigator.current.selected == 1
+    assert choices(kiosk) == [True, False, False]
     total = kiosk.tr.money(bills[0].total)
     assert any(total in t for t in visible_texts(kiosk.window))
     tap(qtbot, kiosk.window, "choice-row-0")  # the oldest cannot be left out
     assert kiosk.navigator.current.selected == 1
     tap(qtbot, kiosk.window, "choice-row-2")  # choosing the newest chooses the older ones
     assert kiosk.navigator.current.selected == 3
+    assert choices(kiosk) == [True, True, True]
     tap(qtbot, kiosk.window, "choose-continue")
     settle(kiosk)
     # One VietQR on offer: the QR for the chosen bills at once, with no question of which app.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QAbstractButton, QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import load_settings
@@ -39,7 +39,7 @@ from kiosk.requests.records import ASSISTED_BY_STAFF
 from kiosk.shell.app import KioskApp
 from kiosk.shell.assisted import _step
 from kiosk.views.panels import LANDSCAPE
-from kiosk.views.theme import DEFAULT_PALETTE, HIGH_CONTRAST_PALETTE
+from kiosk.views.theme import DEFAULT_PALETTE, HIGH_CONTRAST_PALETTE, LARGE_BODY_PX
 from kiosk_central.accounts import mask_name
 from kiosk_central.demo import CUSTOMERS
 from tests.gui.conftest import close_kiosk
@@ -101,9 +101,10 @@ def idle_interval_ms(kiosk: KioskApp) -> int:
     return timer.interval()
 
 
-def stylesheet_background(qapp: QApplication) -> str:
-    """The screens' background colour in the application's style sheet."""
-    found = re.search(r"QStackedWidget\s*\{\s*background:\s*(#[0-9A-Fa-f]{6})", qapp.styleSheet())
+def stylesheet_background(kiosk: KioskApp) -> str:
+    """The screens' background colour in the style sheet of the screen in view (each screen carries its own)."""
+    sheet = kiosk.window.current_page.styleSheet()
+    found = re.search(r"QStackedWidget\s*\{\s*background:\s*(#[0-9A-Fa-f]{6})", sheet)
     assert found is not None
     return found.group(1).upper()
 
@@ -269,21 +270,45 @@ def test_assisted_mode_waits_longer_before_the_idle_warning(kiosk: KioskApp, qtb
     assert timer.isActive()  # counting from now
 
 
+def test_a_change_of_look_restyles_the_screen_in_view_and_the_others_when_shown(
+    kiosk: KioskApp, qtbot: QtBot, qapp: QApplication
+) -> None:
+    """Restyling every screen ever built at once took seconds with no feedback: only the screen in view and the
+    frame are restyled at once, the others when they are next shown, and the application's sheet not at all."""
+    tap(qtbot, kiosk.window, "tile-bills")
+    tap(qtbot, kiosk.window, "nav-home")
+    bills = next(
+        p
+        for p in kiosk.window.findChildren(QScrollArea, "page")
+        if type(p.widget()).__name__ == "EnterCodeScreen"
+    )
+    app_sheet = qapp.styleSheet()
+    start_by_home_button(kiosk, qtbot)
+    large = f"font-size: {LARGE_BODY_PX}px"
+    assert large in kiosk.window.current_page.styleSheet()
+    assert large not in bills.styleSheet()  # out of sight: not yet
+    assert qapp.styleSheet() == app_sheet
+    tap(qtbot, kiosk.window, "tile-bills")
+    assert kiosk.window.current_page is bills
+    assert large in bills.styleSheet()
+    assert kiosk.window.current_screen.font().pixelSize() == LARGE_BODY_PX
+
+
 def test_high_contrast_changes_the_palette_and_says_its_state_in_words(
     kiosk: KioskApp, qtbot: QtBot, qapp: QApplication
 ) -> None:
     start_by_home_button(kiosk, qtbot)
-    assert stylesheet_background(qapp) == DEFAULT_PALETTE.background.upper()
+    assert stylesheet_background(kiosk) == DEFAULT_PALETTE.background.upper()
     assert button_text(kiosk, "assist-contrast") == kiosk.tr._("frame.contrast_standard")
     tap(qtbot, kiosk.window, "assist-contrast")
     assert contrast_of(kiosk) is Contrast.HIGH
-    assert stylesheet_background(qapp) == HIGH_CONTRAST_PALETTE.background.upper()
+    assert stylesheet_background(kiosk) == HIGH_CONTRAST_PALETTE.background.upper()
     assert button_text(kiosk, "assist-contrast") == kiosk.tr._("frame.contrast_high")
     tap(qtbot, kiosk.window, "nav-language")
     assert button_text(kiosk, "assist-contrast") == "High contrast: on"
     tap(qtbot, kiosk.window, "assist-contrast")
     assert contrast_of(kiosk) is Contrast.STANDARD
-    assert stylesheet_background(qapp) == DEFAULT_PALETTE.background.upper()
+    assert stylesheet_background(kiosk) == DEFAULT_PALETTE.background.upper()
     assert button_text(kiosk, "assist-contrast") == "High contrast: off"
 
 
@@ -323,7 +348,7 @@ def test_the_idle_wipe_gives_the_next_customer_the_plain_kiosk(
     assert kiosk.session.text_size is TextSize.NORMAL
     assert kiosk.session.contrast is Contrast.STANDARD
     assert kiosk.session.speech_rate == NORMAL_SPEECH_RATE
-    assert stylesheet_background(qapp) == DEFAULT_PALETTE.background.upper()
+    assert stylesheet_background(kiosk) == DEFAULT_PALETTE.background.upper()
     assert button_text(kiosk, "nav-text-size") == kiosk.tr._("frame.text_size.normal")
     assert not any(shown(kiosk, name) for name in ASSIST_BUTTONS)
     assert idle_interval_ms(kiosk) == IDLE_SECONDS * 1000

@@ -12,7 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.central.models import Bill
 from kiosk.customer.bill_parts import bill_parts
-from kiosk.flows.states.bills import AccountOverview, BillDetail
+from kiosk.flows.bill_lookup import PAYABLE
+from kiosk.flows.states.bills import AccountOverview, BillDetail, ChooseBills
 from kiosk.flows.states.frame import PrintPreview
 from kiosk.shell.app import KioskApp
 from tests.helpers.screens import open_account, settle
@@ -56,7 +57,8 @@ def test_every_unpaid_bills_tier_table_is_the_centrals_numbers(
     assert account.unpaid.bills, "every demo customer here owes something"
     for index, bill in enumerate(account.unpaid.bills):
         tap(qtbot, kiosk.window, f"bill-row-{index}")
-        assert kiosk.navigator.current == BillDetail(account.customer, bill, kiosk.bills._tariffs)
+        payable = index + 1 if bill.status in PAYABLE else 0  # this bill and every older one
+        assert kiosk.navigator.current == BillDetail(account.customer, bill, kiosk.bills._tariffs, payable)
         assert_table_shows(kiosk, bill)
         tap(qtbot, kiosk.window, "nav-language")
         assert_table_shows(kiosk, bill)
@@ -122,3 +124,19 @@ def test_a_paid_bill_has_nothing_to_print(kiosk: KioskApp, qtbot: QtBot) -> None
     button = kiosk.window.findChild(QAbstractButton, "bill-print")
     assert button is not None
     assert not button.isVisible()
+
+
+def test_pay_this_bill_opens_the_choice_with_it_and_the_older_bills_chosen(
+    kiosk: KioskApp, qtbot: QtBot
+) -> None:
+    open_account(kiosk, qtbot, DEMO_CUSTOMERS[0])
+    account = kiosk.navigator.current
+    assert isinstance(account, AccountOverview)
+    newest = len(account.unpaid.bills) - 1
+    tap(qtbot, kiosk.window, f"bill-row-{newest}")
+    texts = visible_texts(kiosk.window)
+    assert kiosk.tr._("bill.pay") in texts
+    if newest:
+        assert kiosk.tr.ngettext("bill.pay_with_older", newest, n=newest) in texts
+    tap(qtbot, kiosk.window, "bill-pay")
+    assert kiosk.navigator.current == ChooseBills(account.customer, account.unpaid, selected=newest + 1)

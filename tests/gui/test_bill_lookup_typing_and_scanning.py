@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractButton, QLabel
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.demo.settings import DEMO_UNITS
@@ -10,6 +11,7 @@ from kiosk.devices.scanner import FakeScanner
 from kiosk.flows.states.bills import AccountOverview, EnterCode, LookupFailed, LookupProblem
 from kiosk.flows.states.frame import Home
 from kiosk.shell.app import KioskApp
+from kiosk.views.bills.enter_code import EnterCodeScreen
 from tests.helpers.requests import press
 from tests.helpers.screens import settle, type_code
 from tests.helpers.widgets import tap, visible_texts
@@ -42,6 +44,39 @@ def test_the_kiosks_units_are_offered_by_name_with_one_tap_each(kiosk: KioskApp,
     assert kiosk.tr._("enter_code.where") in texts  # the format: 13 characters, the unit code then 7 digits
     assert _text(kiosk, "code-display") == "______ ___ ____"
     assert not _submit(kiosk).isVisibleTo(kiosk.window)  # nothing to look up yet: one decision at a time
+    # The demo kiosk has a scanner: the screen says where to hold the bill.
+    assert kiosk.has_scanner
+    assert kiosk.tr._("enter_code.scan_hint") in texts
+
+
+def test_a_kiosk_without_a_scanner_does_not_offer_one(kiosk: KioskApp, qtbot: QtBot) -> None:
+    screen = EnterCodeScreen(kiosk.tr)
+    qtbot.addWidget(screen)
+    screen.set_scanner(False)
+    screen.show()
+    assert not any("quét" in t or "scan" in t.lower() for t in visible_texts(screen))
+    screen.set_scanner(True)
+    assert kiosk.tr._("enter_code.scan_hint") in visible_texts(screen)
+
+
+def test_clear_is_beside_the_code_and_not_beside_the_zero(kiosk: KioskApp, qtbot: QtBot) -> None:
+    type_code(kiosk, qtbot, "PE0100012")
+    window = kiosk.window
+    zero, clear, delete = (
+        window.findChild(QAbstractButton, name) for name in ("key-0", "key-clear", "key-delete")
+    )
+    assert zero is not None
+    assert clear is not None
+    assert delete is not None
+    assert clear.isVisible()
+
+    def around(widget: QWidget, margin: int) -> QRect:
+        return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size()).adjusted(
+            -margin, -margin, margin, margin
+        )
+
+    assert around(zero, 16).intersects(around(delete, 0))
+    assert not around(zero, 48).intersects(around(clear, 0))
 
 
 def test_typing_shows_the_code_in_its_groups_and_says_what_is_missing(kiosk: KioskApp, qtbot: QtBot) -> None:

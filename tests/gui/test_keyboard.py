@@ -294,6 +294,28 @@ def test_keyboard_pictures(
 
 
 # ------------------------------------------------------------------------------------------------ keypad
+def test_clear_is_not_beside_the_zero(qtbot: QtBot, fonts: None) -> None:
+    """A finger aiming at 0 must not throw away everything typed: Delete is beside 0, Clear is not."""
+    keypad = Keypad(Translator.load())
+    panel = Panel(keypad, width=PORTRAIT[0], large_text=False)
+    qtbot.addWidget(panel)
+    panel.show()
+    zero, clear, delete = (keypad.findChild(QAbstractButton, f"pad-{n}") for n in ("0", "clear", "backspace"))
+    assert zero is not None
+    assert clear is not None
+    assert delete is not None
+    gap = 12 + 1  # the grid's spacing: what is closer than that touches the key
+
+    def beside(a: QAbstractButton, b: QAbstractButton) -> bool:
+        return a.geometry().adjusted(-gap, 0, gap, 0).intersects(b.geometry())
+
+    assert beside(zero, delete)
+    assert not beside(zero, clear)
+    # Nor above or below it: in another column, the row below Delete.
+    assert clear.geometry().left() > zero.geometry().right()
+    assert clear.geometry().top() > delete.geometry().bottom()
+
+
 def test_the_keypad_types_deletes_and_clears(qtbot: QtBot, fonts: None) -> None:
     keypad = Keypad(Translator.load())
     panel = Panel(keypad, width=PORTRAIT[0], large_text=False)

@@ -18,8 +18,9 @@ from kiosk.shell.app import KioskApp
 from tests.helpers.screens import SCREENS
 from tests.helpers.widgets import tap, visible_texts, visible_widgets
 
-# Words that are the same in Vietnamese and English: the unit, and the chart's month and day numbers.
-SAME_IN_BOTH = {"kWh"}
+# Words that are the same in Vietnamese and English: the unit (and the chart's month and day numbers), the
+# payment scheme's mark by the QR (a name, as banks print it) and the demo's badge.
+SAME_IN_BOTH = {"kWh", "VietQR · NAPAS 247", "Demo"}
 
 
 # An identifier shown as it is: a customer code, a prefix, a meter serial. No lower-case words.

@@ -165,16 +165,37 @@ def test_money_arriving_shows_received_and_prints_the_receipt_once(
     assert kiosk.session.customer is None
 
 
-@pytest.mark.parametrize("how", ["pay-cancel", "nav-back"])
+@pytest.mark.parametrize("how", [("pay-cancel",), ("nav-back", "pay-confirm-cancel")], ids=["cancel", "back"])
 def test_cancel_or_back_cancels_the_payment_on_the_central(
-    kiosk: KioskApp, qtbot: QtBot, central: RunningCentral, how: str
+    kiosk: KioskApp, qtbot: QtBot, central: RunningCentral, how: tuple[str, ...]
 ) -> None:
     state = to_qr(kiosk, qtbot)
-    tap(qtbot, kiosk.window, how)
+    for name in how:
+        tap(qtbot, kiosk.window, name)
     settle(kiosk)
     assert kiosk.navigator.current == PaymentStopped(PaymentEnd.CANCELLED, state.customer)
     assert central_status(central, state.payment.payment_id) == "cancelled"
     assert kiosk.keeper.in_flight_bill_ids() == frozenset()
+
+
+def test_back_on_the_qr_asks_first_and_continue_paying_keeps_the_payment(
+    kiosk: KioskApp, qtbot: QtBot, central: RunningCentral
+) -> None:
+    state = to_qr(kiosk, qtbot)
+    tap(qtbot, kiosk.window, "nav-back")
+    asked = kiosk.navigator.current
+    assert isinstance(asked, PayByQr)
+    assert asked.asking_cancel
+    texts = visible_texts(kiosk.window)
+    assert kiosk.tr._("pay_qr.ask_cancel") in texts
+    assert kiosk.tr._("pay_qr.keep_paying") in texts
+    assert central_status(central, state.payment.payment_id) != "cancelled"
+    tap(qtbot, kiosk.window, "pay-keep-paying")
+    back = kiosk.navigator.current
+    assert isinstance(back, PayByQr)
+    assert not back.asking_cancel
+    assert back.payment.id == state.payment.id
+    assert central_status(central, state.payment.payment_id) != "cancelled"
 
 
 def test_an_expired_qr_is_replaced_only_once_the_central_says_it_expired(

@@ -644,11 +644,15 @@ def test_a_receipt_from_a_real_payment_is_reprinted_marked_as_a_reprint(
     settle(kiosk)
     listed = showing(kiosk)
     assert isinstance(listed, StaffPrintouts)
+    # Staff read the receipt number printed on the paper, not the central's payment id.
+    assert payment.receipt_number is not None
     assert [(p.job_id, p.kind, p.reference, p.printed) for p in listed.items] == [
-        (receipt.id, RECEIPT_KIND, payment.payment_id, True)
+        (receipt.id, RECEIPT_KIND, payment.receipt_number, True)
     ]
     assert payment.payment_id is not None
-    assert payment.payment_id in "\n".join(visible_texts(kiosk.window))
+    shown = "\n".join(visible_texts(kiosk.window))
+    assert payment.receipt_number in shown
+    assert payment.payment_id not in shown
     tap(qtbot, kiosk.window, f"staff-reprint-{receipt.id}")
     settle(kiosk)
     assert notice(kiosk, "staff-printouts-notice-text") == kiosk.tr._("staff.notice.reprinted")

@@ -569,7 +569,18 @@ def test_pending_work_lists_each_item_and_sends_now(
     for item in state.queued + state.refused:
         assert item.reference in texts
     refused = state.refused[0]
-    assert tr._("staff.pending.refusal", code=refused.refusal) in texts
+    assert refused.refusal == "invalid_fields"
+    reason = tr._("staff.refusal.invalid_fields")
+    assert tr._("staff.pending.refusal", reason=reason) in texts
+    waiting = [item for item in state.queued if item.last_error == "unreachable"]
+    assert waiting
+    error = tr._("staff.problem.unreachable")
+    assert (
+        tr.ngettext("staff.pending.attempts_error", waiting[0].attempts, n=waiting[0].attempts, error=error)
+        in texts
+    )
+    # Words, never the codes the outbox keeps.
+    assert not [text for text in texts if "invalid_fields" in text or "unreachable" in text]
     assert tr._("staff.pending.customer", code="PD0200 023 4567") in texts
     with qtbot.waitSignal(cast(StaffPendingScreen, frame.shown).send_now_requested):
         tap(qtbot, frame, "staff-send-now")

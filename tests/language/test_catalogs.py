@@ -77,6 +77,20 @@ def test_a_placeholder_renamed_by_a_translator_is_caught(tmp_path: Path) -> None
     assert any("'unit.kwh' uses different {fields}" in p for p in check(translations))
 
 
+def test_a_second_word_for_a_thing_the_glossary_names_fails(tmp_path: Path) -> None:
+    translations = copy_translations(tmp_path)
+    vi, en = catalog_path(translations, "vi"), catalog_path(translations, "en")
+    vi.write_text(vi.read_text().replace('msgstr "Xin chào quý khách"', 'msgstr "Xin chào bạn"', 1))
+    en.write_text(en.read_text().replace('msgstr "Call staff"', 'msgstr "Tap to call staff"', 1))
+    problems = check(translations)
+    assert any(p.startswith("vi: 'home.welcome' says 'bạn'") and "'quý khách'" in p for p in problems)
+    assert any(p.startswith("en: 'frame.call_staff' says 'Tap'") and "'touch'" in p for p in problems)
+
+
+def test_the_catalogs_check_needs_the_glossary(tmp_path: Path) -> None:
+    assert any("glossary" in p for p in check(glossary=tmp_path / "missing.md"))
+
+
 def test_update_adds_new_msgids_untranslated_for_translators(tmp_path: Path) -> None:
     root = tmp_path / "project"
     (root / "kiosk").mkdir(parents=True)

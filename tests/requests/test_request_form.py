@@ -80,11 +80,20 @@ def test_dates_are_typed_as_digits_and_sent_as_iso() -> None:
     assert check(spec, "") is (FieldProblem.REQUIRED if spec.required else None)
 
 
+def test_not_sure_is_an_ordinary_answer_to_the_meter_type() -> None:
+    service = next(s for s in SERVICES if s.code == "new_connection_lv")
+    spec = next(f for f in service.fields if f.name == "phase")
+    form = RequestForm(service)
+    assert [o.value for o in spec.options] == ["one_phase", "three_phase", "unsure"]
+    assert form.check(spec, "unsure") is None
+    assert to_wire(spec, "unsure") == "unsure"
+
+
 def test_identifiers_show_only_their_ends_where_others_may_read() -> None:
     phone = next(f for _, f in FIELDS if f.type == "phone")
     id_number = next(f for _, f in FIELDS if f.type == "id_number")
-    assert masked(phone, "0912345678") == "091••••678"
-    assert masked(id_number, "079088001234") == "079••••••234"
+    assert masked(phone, "0912345678") == "09•• ••• 678"
+    assert masked(id_number, "079088001234") == "079 ••• ••• 234"
 
 
 def test_the_card_fills_only_the_fields_a_service_asks_and_typing_over_it_clears_the_mark() -> None:
@@ -127,9 +136,9 @@ def test_the_kiosk_and_the_central_agree_on_each_documents_number(document: IdDo
 @pytest.mark.parametrize(
     ("document", "number", "on_screen", "masked_as", "keypad"),
     [
-        (IdDocument.CCCD, "079088001234", "079 088 001 234", "079••••••234", True),
-        (IdDocument.PASSPORT_VN, "C1234567", "C1234567", "C12••567", False),
-        (IdDocument.PASSPORT_FOREIGN, "X12345678", "X12345678", "X12•••678", False),
+        (IdDocument.CCCD, "079088001234", "079 088 001 234", "079 ••• ••• 234", True),
+        (IdDocument.PASSPORT_VN, "C1234567", "C1234567", "C••••567", False),
+        (IdDocument.PASSPORT_FOREIGN, "X12345678", "X12345678", "X•••••678", False),
     ],
 )
 def test_a_documents_number_is_typed_shown_and_masked_as_that_document_prints_it(

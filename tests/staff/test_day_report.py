@@ -351,7 +351,7 @@ def test_the_report_in_english_has_no_vietnamese_labels(a_day: DayReport) -> Non
     document = day_report_document(tr, a_day, location="Dinh Hoa", printed_at=PRINTED_AT)
     keys = [b.key for b in document.blocks if isinstance(b, KeyValue)]
     assert "Payments" in keys
-    assert "Outage reports" in keys
+    assert "Power cut reports" in keys
     [total] = [b for b in document.blocks if isinstance(b, Total)]
     assert total.value == tr.money(1_639_721) == "₫1,639,721"
 

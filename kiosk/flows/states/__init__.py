@@ -18,7 +18,15 @@ from kiosk.flows.states.bills import (
     LookupFailed,
     PaidHistory,
 )
-from kiosk.flows.states.frame import Fault, Home, IdleWarning, Loading, PrintPreview, StaffCalled
+from kiosk.flows.states.frame import (
+    UNSTOPPABLE,
+    Fault,
+    Home,
+    IdleWarning,
+    Loading,
+    PrintPreview,
+    StaffCalled,
+)
 from kiosk.flows.states.outages import (
     DangerHotline,
     OutageOverview,
@@ -49,7 +57,7 @@ from kiosk.flows.states.staff import (
     StaffPrintouts,
 )
 
-__all__ = ["ScreenState"]
+__all__ = ["FINISHED", "ScreenState", "offers_back"]
 
 ScreenState = (
     Home
@@ -93,3 +101,16 @@ ScreenState = (
     | ReportOutage
     | OutageReported
 )
+
+FINISHED = (PaymentReceived, RequestSubmitted, OutageReported)
+"""Screens that end a journey (paid, request sent, outage reported): there is no step to go back to, so they
+offer no Back; their own "Xong" and the frame's Home end the visit."""
+
+
+def offers_back(state: ScreenState) -> bool:
+    """Whether the frame shows Back on ``state``'s screen: only where Back does what it says. A finished
+    journey, a wait the customer cannot stop, a fault, the idle question and home have no step back; a "Back"
+    that silently went home there confused customers (issue 20, item 13)."""
+    if isinstance(state, Loading):
+        return state.what not in UNSTOPPABLE
+    return not isinstance(state, (*FINISHED, Home, IdleWarning, Fault))

@@ -94,11 +94,15 @@ class AccountOverview:
 
 @dataclass(frozen=True)
 class BillDetail:
+    """One bill. ``payable``: how many bills "Pay this bill" would pay, this one and every older unpaid one
+    (older debts are paid first); 0 where it cannot be paid from here (paid, awaiting confirmation)."""
+
     customer: Customer
     bill: Bill
     tariffs: (
         Tariffs | None
     )  # for the standard tier sizes the explanation quotes; None if the central had none
+    payable: int = 0
 
 
 @dataclass(frozen=True)

@@ -29,12 +29,15 @@ class ChooseMethod:
 @dataclass(frozen=True)
 class PayByQr:
     """The payment's QR, checked, with a countdown. ``checking``: the time is up and the kiosk is asking the
-    central how it ended (the QR is no longer shown)."""
+    central how it ended (the QR is no longer shown). ``asking_cancel``: the customer touched Back, and is asked
+    whether to cancel this payment, with "continue paying" the main, safe answer; the QR is still followed
+    meanwhile, so money that comes is received as always."""
 
     customer: Customer
     payment: JournalPayment
     seconds_left: int
     checking: bool = False
+    asking_cancel: bool = False
 
 
 class ReceiptProgress(StrEnum):

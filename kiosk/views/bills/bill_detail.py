@@ -3,11 +3,14 @@ amount, subtotal, VAT and total, and why the tier limits are what they are: for 
 tier 1 (monthly size × the period's days ÷ the days of the month before the billing month × households), for a
 bill that spans a price change each part with its days, prices, kWh and tier 1.
 
-The print button comes right after the status, so that on a small panel, where the two columns stack, the one
-action of this screen is in view without scrolling; the halves share the width equally, so that the facts and the
-explanation take fewer lines for the room the button takes."""
+"Pay this bill" (an unpaid bill only) and the print button come right after the status, so that on a small
+panel, where the two columns stack, the actions of this screen are in view without scrolling; paying a bill pays
+the older unpaid ones with it (older debts first), and the screen says so under the button. The halves share the
+width equally, so that the facts and the explanation take fewer lines for the room the buttons take."""
 
 from __future__ import annotations
+
+from typing import cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
@@ -24,6 +27,7 @@ from kiosk.views.parts.widgets import Columns, button, cell, clear_layout, colum
 
 class BillDetailScreen(Screen):
     print_requested = Signal()
+    pay_requested = Signal()
 
     def __init__(self, tr: Translator) -> None:
         super().__init__(tr)
@@ -47,13 +51,29 @@ class BillDetailScreen(Screen):
         table.setObjectName("tier-table")
         table.setLayout(self._table)
         self._table.setContentsMargins(0, 0, 0, 0)
-        self._print = button("primary")
+        self._pay = button("primary")
+        self._pay.setObjectName("bill-pay")
+        self._pay.clicked.connect(self.pay_requested)
+        self._pay_with_older = label("muted")
+        self._pay_with_older.setObjectName("bill-pay-with-older")
+        self._payable = 0
+        # Paying is this screen's main action where it is offered; printing the notice is the second one.
+        self._print = button()
         self._print.setObjectName("bill-print")
         self._print.clicked.connect(self.print_requested)
         self._invoice = label("muted")
 
-        left = column(self._heading, self._status, self._print, facts, self._explain, spacing=20)
+        left = column(
+            self._heading,
+            self._status,
+            self._pay,
+            self._pay_with_older,
+            self._print,
+            facts,
+            spacing=20,
+        )
         right = column(table, self._invoice, spacing=20)
+        self._left_box, self._right_box = cast(QVBoxLayout, left.layout()), cast(QVBoxLayout, right.layout())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 32)
         layout.addWidget(Columns(left, right, stretch=(1, 1)))
@@ -70,11 +90,13 @@ class BillDetailScreen(Screen):
         if isinstance(state, BillDetail):
             self._bill = state.bill
             self._tariffs = state.tariffs
+            self._payable = state.payable
             self.retranslate()
 
     def clear(self) -> None:
         self._bill = None
         self._tariffs = None
+        self._payable = 0
         clear_layout(self._facts)
         clear_layout(self._table)
         for widget in (self._heading, self._explain, self._invoice, self._status):
@@ -83,6 +105,11 @@ class BillDetailScreen(Screen):
     def retranslate(self) -> None:
         tr = self._tr
         self._print.setText(tr._("bill.print"))
+        self._pay.setText(tr._("bill.pay"))
+        older = self._payable - 1
+        self._pay.setVisible(self._payable > 0)
+        self._pay_with_older.setVisible(older > 0)
+        self._pay_with_older.setText(tr.ngettext("bill.pay_with_older", max(older, 1), n=older))
         bill = self._bill
         if bill is None:
             return
@@ -100,6 +127,15 @@ class BillDetailScreen(Screen):
         self._fill_facts(bill)
         self._fill_table(bill)
         self._explain.setText(self._explanation(bill))
+        self._place_explanation(bill)
+
+    def _place_explanation(self, bill: Bill) -> None:
+        """Under the shorter column: a split bill's table fills the right side, while a payable bill's actions
+        fill the left; either way the explanation must not push the other column's end off a 1080p screen."""
+        box = self._left_box if len(bill.segments) > 1 else self._right_box
+        if box.indexOf(self._explain) >= 0:
+            return
+        box.insertWidget(box.count() - 1, self._explain)  # before the column's closing stretch
 
     def _fill_facts(self, bill: Bill) -> None:
         tr = self._tr

@@ -1,10 +1,15 @@
-"""Which bills to pay now: all unpaid bills are chosen, oldest first; leaving one out leaves out every newer one,
-because older debts are settled first."""
+"""Which bills to pay now: all unpaid bills are chosen, oldest first; leaving one for later leaves every newer
+one for later too, because older debts are settled first.
+
+Each row starts with a check box and its words ("Trả lần này" ✓ / "Để lần sau"), which say what this payment
+does with the bill; the bill's own status (all are unpaid here) is shown only when it says more (overdue, a
+payment in flight), so that the choice is never read as the bill's status."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QPainterPath, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.central.models import Bill
 from kiosk.flows.states import ScreenState
@@ -14,6 +19,47 @@ from kiosk.views.parts.bill_text import bill_name, period, show_status, status_t
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import RowButton, button, label, show_all
 
+CHECK_BOX_PX = 48
+
+
+class CheckBox(QWidget):
+    """A drawn check box: an empty square, or one with a bold tick. It only shows; the row takes the tap."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.checked = False
+        self.setFixedSize(CHECK_BOX_PX, CHECK_BOX_PX)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:
+        return QSize(CHECK_BOX_PX, CHECK_BOX_PX)
+
+    def set_checked(self, checked: bool) -> None:
+        if checked != self.checked:
+            self.checked = checked
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # The text colour of the theme (the style sheet sets the palette on polish), so it follows high contrast.
+        ink = self.palette().color(QPalette.ColorRole.WindowText)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        box = QRectF(3, 3, CHECK_BOX_PX - 6, CHECK_BOX_PX - 6)
+        painter.setPen(QPen(ink, 4))
+        painter.drawRoundedRect(box, 6, 6)
+        if self.checked:
+            # In the ink colour on the row's own background: the row's fill differs by theme and state.
+            tick = QPainterPath(QPointF(11, 25))
+            tick.lineTo(QPointF(20, 34))
+            tick.lineTo(QPointF(37, 14))
+            pen = QPen(ink, 7)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(tick)
+        painter.end()
+
 
 class ChoiceRow(RowButton):
     def __init__(self, tr: Translator, bill: Bill, index: int) -> None:
@@ -21,26 +67,32 @@ class ChoiceRow(RowButton):
         self.setCheckable(True)
         self._tr = tr
         self._bill = bill
-        self.choice = label("heading", wrap=False)  # the word says chosen or not: never the colour alone
+        self.box = CheckBox()
+        self.choice = label(
+            "heading", wrap=False
+        )  # the words say chosen or not: never the box or colour alone
+        self.choice.setObjectName(f"choice-words-{index}")
         self.name = label("heading")
         self.amount = label("heading")
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.period = label("muted")
         self.status = status_tag()
-        self.put(self.choice, 0, 0)
-        self.put(self.name, 0, 1)
-        self.put(self.amount, 0, 2)
-        self.put(self.period, 1, 1)
-        self.put(self.status, 1, 2, Qt.AlignmentFlag.AlignRight)
-        self.grid.setColumnStretch(1, 3)
-        self.grid.setColumnStretch(2, 2)
+        self.put(self.box, 0, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.put(self.choice, 0, 1)
+        self.put(self.name, 0, 2)
+        self.put(self.amount, 0, 3)
+        self.put(self.period, 1, 2)
+        self.put(self.status, 1, 3, Qt.AlignmentFlag.AlignRight)
+        self.grid.setColumnStretch(2, 3)
+        self.grid.setColumnStretch(3, 2)
 
     def present(self, chosen: bool) -> None:
         tr, bill = self._tr, self._bill
         self.setChecked(chosen)
+        self.box.set_checked(chosen)
         words = (tr._("choose.chosen"), tr._("choose.not_chosen"))
         self.choice.setText(words[0] if chosen else words[1])
-        # As wide as the longer word in every row, so that the bills' names line up.
+        # As wide as the longer words in every row, so that the bills' names line up.
         self.choice.ensurePolished()
         metrics = self.choice.fontMetrics()
         self.choice.setMinimumWidth(max(metrics.horizontalAdvance(w) for w in words) + 8)
@@ -48,6 +100,9 @@ class ChoiceRow(RowButton):
         self.amount.setText(tr.money(bill.total))
         self.period.setText(period(tr, bill))
         show_status(tr, self.status, bill)
+        # Every bill here is unpaid: a plain "unpaid" tag beside "Để lần sau" would read as a second choice.
+        self.status.setVisible(bill.status != "unpaid")
+        self.setAccessibleName(f"{self.choice.text()}: {self.name.text()}, {self.amount.text()}")
 
 
 class ChooseBillsScreen(Screen):
@@ -59,6 +114,7 @@ class ChooseBillsScreen(Screen):
         self._state: ChooseBills | None = None
         self._rows: list[ChoiceRow] = []
         self._intro = label()
+        self._intro.setObjectName("choose-intro")
         self._list = QVBoxLayout()
         self._list.setSpacing(16)
         self._total = label("title")
@@ -104,8 +160,11 @@ class ChooseBillsScreen(Screen):
 
     def retranslate(self) -> None:
         tr = self._tr
-        self._intro.setText(tr._("choose.intro"))
         state = self._state
+        # The rule in one sentence, only where there is a choice to make: one bill is simply paid.
+        several = state is not None and len(state.unpaid.bills) > 1
+        self._intro.setText(tr._("choose.intro"))
+        self._intro.setVisible(state is None or several)
         if state is None:
             return
         bills = state.unpaid.bills

@@ -51,9 +51,14 @@ class EnterCodeScreen(Screen):
     def __init__(self, tr: Translator) -> None:
         super().__init__(tr)
         self._state = EnterCode()
+        self._scanner = False
         self._shown_units: tuple[UnitChoice, ...] | None = None
         self._prompt = label("heading")
         self._where = label("muted")
+        # Only on a kiosk with a scanner, and only before typing starts: where to hold the bill.
+        self._scan_hint = label()
+        self._scan_hint.setObjectName("code-scan-hint")
+        self._scan_hint.hide()
         self._code = label("code", wrap=False, data=True)
         self._code.setObjectName("code-display")
         self._code.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -74,8 +79,26 @@ class EnterCodeScreen(Screen):
         self._submit = button("primary")
         self._submit.setObjectName("code-submit")
         self._submit.clicked.connect(self.submit_requested)
+        # Clear throws away every digit: beside the code it clears, not on the keypad beside the 0 a finger aims
+        # at (the keypad has no spare height for a row of its own on a 1366 x 768 panel).
+        self._clear = button()
+        self._clear.setObjectName("key-clear")
+        self._clear.clicked.connect(self.clear_requested)
+        self._clear_row = QWidget()
+        clear_row = QHBoxLayout(self._clear_row)
+        clear_row.setContentsMargins(0, 0, 0, 0)
+        clear_row.addStretch()
+        clear_row.addWidget(self._clear)
         self._reading = reading = column(
-            self._prompt, self._where, self._code, self._unit_row, self._status, self._submit, spacing=16
+            self._prompt,
+            self._where,
+            self._scan_hint,
+            self._code,
+            self._clear_row,
+            self._unit_row,
+            self._status,
+            self._submit,
+            spacing=16,
         )
 
         # Step 1: the kiosk's units, one tap each, and "another unit".
@@ -107,11 +130,8 @@ class EnterCodeScreen(Screen):
         self._delete = button("key")
         self._delete.setObjectName("key-delete")
         self._delete.clicked.connect(self.delete_requested)
-        self._clear = button("key")
-        self._clear.setObjectName("key-clear")
-        self._clear.clicked.connect(self.clear_requested)
-        keys.addWidget(self._clear, 3, 0)
-        keys.addWidget(self._key("0"), 3, 1)
+        # 0 two keys wide and Delete beside it; Clear sits by the code instead (see above).
+        keys.addWidget(self._key("0"), 3, 0, 1, 2)
         keys.addWidget(self._delete, 3, 2)
         self._number = self._page(self._digits_heading, keys)
 
@@ -200,6 +220,11 @@ class EnterCodeScreen(Screen):
             return area.verticalScrollBar().width()
         return 0
 
+    def set_scanner(self, present: bool) -> None:
+        """Whether this kiosk has a barcode scanner: the screen says where to hold the bill only when it has."""
+        self._scanner = present
+        self._refresh()
+
     def title(self) -> str:
         return self._tr._("enter_code.title")
 
@@ -216,6 +241,7 @@ class EnterCodeScreen(Screen):
         tr = self._tr
         self._prompt.setText(tr._("enter_code.prompt"))
         self._where.setText(tr._("enter_code.where"))
+        self._scan_hint.setText(tr._("enter_code.scan_hint"))
         self._units_heading.setText(tr._("enter_code.units"))
         self._other_unit.setText(tr._("enter_code.other_unit"))
         self._keyboard_heading.setText(tr._("enter_code.unit_keyboard"))
@@ -260,12 +286,14 @@ class EnterCodeScreen(Screen):
         self._unit_list.setVisible(bool(state.units))
         # One decision at a time: the format hint and Look up where they help, not while choosing a unit.
         self._where.setVisible(step is not EntryStep.NUMBER)
+        self._scan_hint.setVisible(self._scanner and not state.digits and not state.unit)
         self._submit.setVisible(step is EntryStep.NUMBER)
         self._code.setText(shown_code(state.unit, state.digits))
         # The unit's name when it is one of the kiosk's, so that the customer sees the choice was theirs.
         name = state.unit_name or state.unit
         self._unit_name.setText(tr._("enter_code.unit_name", name=name))
         self._unit_row.setVisible(step is EntryStep.NUMBER)
+        self._clear_row.setVisible(step is EntryStep.NUMBER)
         check = check_code(state.typed)
         status, problem = self._status_text(state, check.problem, check.unit_missing, check.digits_missing)
         self._status.setText(status)

@@ -8,8 +8,9 @@ from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QVBoxLayout
 
 from kiosk.flows.states.frame import Feature
 from kiosk.language.catalogs import N_, Translator
+from kiosk.views.parts.pictograms import Sign, with_sign
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import button, label
+from kiosk.views.parts.widgets import TOUCH_FIRST_FOCUS, button, label
 
 # (feature, title key, description key), in the order customers need them most.
 TILES: tuple[tuple[Feature, str, str], ...] = (
@@ -20,6 +21,14 @@ TILES: tuple[tuple[Feature, str, str], ...] = (
 )
 
 _TILE_MIN_HEIGHT = 160
+_SIGN_PX = 56
+# A sign beside each tile's title, for customers who read little; the title still says it in words.
+_SIGNS = {
+    Feature.BILLS: Sign.BILL,
+    Feature.OUTAGES: Sign.OUTAGE,
+    Feature.REQUESTS: Sign.REQUEST,
+    Feature.TRACK_REQUEST: Sign.TRACK,
+}
 
 
 class Tile(QPushButton):
@@ -30,6 +39,7 @@ class Tile(QPushButton):
         self.feature = feature
         self.setProperty("role", "tile")
         self.setObjectName(f"tile-{feature.value}")
+        self.setFocusPolicy(TOUCH_FIRST_FOCUS)
         # Tiles share out the screen's spare height: bigger faces are easier to hit and to read.
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         policy.setHeightForWidth(True)
@@ -40,7 +50,7 @@ class Tile(QPushButton):
         self._layout.setContentsMargins(28, 20, 28, 20)
         self._layout.setSpacing(8)
         self._layout.addStretch()
-        self._layout.addWidget(self.title)
+        self._layout.addWidget(with_sign(_SIGNS[feature], self.title, _SIGN_PX))
         self._layout.addWidget(self.hint)
         self._layout.addStretch()
         for child in (self.title, self.hint):

@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
 
 from kiosk.flows.session import Contrast, TextSize
 from kiosk.flows.staff import STAFF_STATES
-from kiosk.flows.states import ScreenState
-from kiosk.flows.states.frame import Fault, Home, IdleWarning, StaffCalled
+from kiosk.flows.states import ScreenState, offers_back
+from kiosk.flows.states.frame import Home, IdleWarning, StaffCalled
 from kiosk.language.catalogs import Translator
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, label, scroll_area
-from kiosk.views.theme import Look
+from kiosk.views.theme import Look, stylesheet
 
 STAFF_HOLD_MS = 3000
 """How long staff hold the place name in the title bar to open staff mode: longer than any customer's tap."""
@@ -88,6 +88,9 @@ class KioskWindow(QWidget):
         self.allow_close = False
         self._tr = tr
         self._look = Look()
+        self._sheet = stylesheet(self._look)
+        # The look each page was last styled in: pages out of sight are restyled when next shown (see set_look).
+        self._page_looks: dict[QScrollArea, Look] = {}
         self._assisted = False
         self._speech = False
         self._staff_mode = False
@@ -192,24 +195,56 @@ class KioskWindow(QWidget):
 
     def show_state(self, state: ScreenState) -> None:
         page = self._page(state)
+        self._style_page(page)
         _screen_of(page).show_state(state)
         self._stack.setCurrentWidget(page)
+        self._rest_focus()
         at_home = isinstance(state, Home)
         warning = isinstance(state, IdleWarning)
         self._staff_mode = isinstance(state, STAFF_STATES)
-        # After a fault there is no step to go back to: Home starts again, Call staff fetches help.
-        self._back.setVisible(not at_home and not warning and not isinstance(state, Fault))
+        # Back only where there is a step to go back to (not after a fault, a finished journey, the idle question).
+        self._back.setVisible(offers_back(state))
         self._home.setVisible(not at_home and not warning and not self._staff_mode)
         self._staff.setVisible(not warning and not self._staff_mode and not isinstance(state, StaffCalled))
         self._large.setVisible(not warning)
         self._assist_bar.setVisible(self._assisted and not self._staff_mode)
         self._refresh_frame()
 
+    def _rest_focus(self) -> None:
+        """A new screen starts with the focus on the window itself, where it draws no ring: left to Qt, the focus
+        of a button on the screen just hidden moves to the next button in the chain (the frame's "Tương phản
+        cao"), which then looks chosen. The keyboard's Tab still goes from here to the screen's first button."""
+        focused = self.focusWidget()
+        if focused is not self:
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def set_look(self, look: Look) -> None:
-        self._look = look
+        """Restyles the frame and the screen in view now, and every other screen only when it is next shown.
+
+        A style sheet set on the whole application re-polishes every widget of every screen ever built, some
+        forty screens by the end of a day: about a second on a fast PC, 2 to 4 s on a kiosk's, with nothing to
+        show for it on screen. Each page carries the sheet itself instead, so a change of look costs one
+        screen's widgets."""
+        if look != self._look:
+            self._look = look
+            self._sheet = stylesheet(look)
+        for part in (self._title_bar, self._banner, self._assist_bar, self._nav_bar):
+            if part.styleSheet() != self._sheet:
+                part.setStyleSheet(self._sheet)
         for page in self._pages.values():
             _screen_of(page).set_look(look)
+        if self._stack.currentWidget() is not None:
+            self._style_page(self.current_page)
         self._refresh_frame()
+
+    @property
+    def look(self) -> Look:
+        return self._look
+
+    def _style_page(self, page: QScrollArea) -> None:
+        if self._page_looks.get(page) != self._look:
+            self._page_looks[page] = self._look
+            page.setStyleSheet(self._sheet)
 
     def set_assisted(self, assisted: bool, *, speech: bool) -> None:
         """Shows assisted mode's controls; Repeat and Slower only where the kiosk can speak."""

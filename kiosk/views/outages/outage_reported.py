@@ -11,6 +11,7 @@ from kiosk.flows.states.outages import OutageReported
 from kiosk.language.catalogs import N_, Translator
 from kiosk.requests.records import Delivery
 from kiosk.views.outages.parts import phone_number, report_reference
+from kiosk.views.parts.pictograms import CHECK_PX, Pictogram, Sign, with_sign
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.text import in_language, when
 from kiosk.views.parts.widgets import button, label
@@ -49,7 +50,10 @@ class OutageReportedScreen(Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 64, 48, 48)
         layout.setSpacing(32)
-        for widget in (self._heading, self._body, self._kind, self._reference, self._known):
+        # The check only when the office has the report: one waiting on the kiosk or refused is not received.
+        self._check = Pictogram(Sign.CHECK, CHECK_PX)
+        heading = with_sign(self._check, self._heading)
+        for widget in (heading, self._body, self._kind, self._reference, self._known):
             layout.addWidget(widget)
         layout.addStretch()
         layout.addWidget(self._done)
@@ -76,6 +80,7 @@ class OutageReportedScreen(Screen):
             return
         heading, body = _WORDS[state.item.state]
         self._heading.setText(tr._(heading))
+        self._check.setVisible(state.item.state is Delivery.DELIVERED)
         self._body.setText(tr._(body, hotline=phone_number(state.customer.corporation.hotline)))
         self._kind.setText(tr._(_KIND[state.kind]))
         self._reference.setText(tr._("outage_reported.reference", reference=report_reference(state.item)))

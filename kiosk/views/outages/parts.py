@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.central.models import Outage
 from kiosk.requests.records import OutboxItem
-from kiosk.views.parts.widgets import label
+from kiosk.views.parts.widgets import TOUCH_FIRST_FOCUS, label
 
 
 def happening(outage: Outage) -> bool:
@@ -53,7 +53,7 @@ class ChoiceTile(QPushButton):
         super().__init__()
         self.setObjectName(name)
         self.setProperty("role", "danger" if danger else "tile")
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFocusPolicy(TOUCH_FIRST_FOCUS)
         self._min_height = min_height
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         policy.setHeightForWidth(True)

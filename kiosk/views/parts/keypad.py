@@ -1,5 +1,6 @@
 """A numeric keypad, for what has only digits (a phone number, a meter reading): 1-9 in three rows as on a
-phone, then Clear, 0 and Delete, as on the customer-code screen."""
+phone, then 0 (two keys wide) and Delete; Clear, which throws away everything typed, in a row of its own below
+Delete, away from the 0 a finger aims at, as on the customer-code screen."""
 
 from __future__ import annotations
 
@@ -37,10 +38,13 @@ class Keypad(QWidget):
             if digit != "0":
                 grid.addWidget(key, i // 3, i % 3)
         self._clear = self._key("pad-clear", CLEAR)
+        self._clear.setProperty(
+            "role", ""
+        )  # an ordinary button, not a key: it is not typed, and needs less height
         self._backspace = self._key("pad-backspace", BACKSPACE)
-        grid.addWidget(self._clear, 3, 0)
-        grid.addWidget(self._digits["0"], 3, 1)
+        grid.addWidget(self._digits["0"], 3, 0, 1, 2)
         grid.addWidget(self._backspace, 3, 2)
+        grid.addWidget(self._clear, 4, 2)
         self.retranslate()
 
     def _key(self, name: str, typed: str) -> QPushButton:

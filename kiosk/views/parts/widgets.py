@@ -32,11 +32,16 @@ def label(role: str = "", *, wrap: bool = True, data: bool = False, parent: QWid
     return widget
 
 
+# Touch first: a tap must not leave a button holding the focus, or its focus ring makes it look chosen. Buttons
+# take the focus from the keyboard's Tab only, so the ring shows for keyboard navigation and never after a touch.
+TOUCH_FIRST_FOCUS = Qt.FocusPolicy.TabFocus
+
+
 def button(role: str = "", *, parent: QWidget | None = None) -> QPushButton:
     widget = QPushButton(parent)
     if role:
         widget.setProperty("role", role)
-    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    widget.setFocusPolicy(TOUCH_FIRST_FOCUS)
     return widget
 
 
@@ -61,7 +66,7 @@ class RowButton(QPushButton):
         super().__init__()
         self.setObjectName(name)
         self.setProperty("role", "row")
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFocusPolicy(TOUCH_FIRST_FOCUS)
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)

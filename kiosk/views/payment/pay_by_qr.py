@@ -1,6 +1,9 @@
 """The payment QR: large and checked, which apps scan it (any bank or wallet app for a VietQR, with some named as
 examples; only the provider's app for its own code), the amount in figures and in words, the bills it pays, who
-receives the money, a countdown, and four numbered steps. Cancel is always there."""
+receives the money, a countdown, and four numbered steps. Cancel is always there.
+
+Back asks first (``asking_cancel``): the question takes the screen's place, with "Continue paying" the main, safe
+answer on top and "Cancel payment" below it; the QR is still followed underneath."""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ def countdown_text(seconds: int) -> str:
 
 class PayByQrScreen(Screen):
     cancel_requested = Signal()
+    keep_paying_requested = Signal()
 
     def __init__(self, tr: Translator) -> None:
         super().__init__(tr)
@@ -47,6 +51,12 @@ class PayByQrScreen(Screen):
         qr_box.setContentsMargins(0, 0, 0, 0)
         qr_box.setSpacing(16)
         qr_box.addWidget(self._qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        # The scheme's name in words beside its code (not its logo, which the kiosk has no licence for), so that a
+        # customer knows their banking app reads it. A name, the same in every language: nothing to translate.
+        self._mark = label("tag", wrap=False, data=True)
+        self._mark.setObjectName("pay-qr-mark")
+        self._mark.setText(self._tr._("pay_qr.scheme_mark"))
+        qr_box.addWidget(self._mark, 0, Qt.AlignmentFlag.AlignHCenter)
         qr_box.addWidget(self._checking, 0, Qt.AlignmentFlag.AlignHCenter)
         qr_box.addWidget(self._countdown)
         self._scan_with = label("heading")
@@ -80,13 +90,31 @@ class PayByQrScreen(Screen):
         self._cancel = button()
         self._cancel.setObjectName("pay-cancel")
         self._cancel.clicked.connect(self.cancel_requested)
+        self._paying = Columns(qr_side, column(details, steps, spacing=24), spacing=48, stretch=(0, 1))
+        self._question = self._cancel_question()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 24, 48, 24)
         layout.setSpacing(24)
-        layout.addWidget(Columns(qr_side, column(details, steps, spacing=24), spacing=48, stretch=(0, 1)))
+        layout.addWidget(self._paying)
+        layout.addWidget(self._question)
         layout.addStretch()
         layout.addWidget(self._cancel)
+        self._question.hide()
         self.retranslate()
+
+    def _cancel_question(self) -> QWidget:
+        self._ask = label("title")
+        self._ask.setObjectName("pay-cancel-question")
+        self._ask_why = label()
+        self._ask_why.setObjectName("pay-cancel-why")
+        self._keep_paying = button("primary")
+        self._keep_paying.setObjectName("pay-keep-paying")
+        self._keep_paying.clicked.connect(self.keep_paying_requested)
+        self._confirm_cancel = button()
+        self._confirm_cancel.setObjectName("pay-confirm-cancel")
+        self._confirm_cancel.clicked.connect(self.cancel_requested)
+        # The safe answer first and largest; cancelling is a second, deliberate touch.
+        return column(self._ask, self._ask_why, self._keep_paying, self._confirm_cancel, spacing=24)
 
     def title(self) -> str:
         return self._tr._("pay_qr.title")
@@ -104,7 +132,11 @@ class PayByQrScreen(Screen):
                 payload, self._tr._("pay_qr.qr_name", amount=self._tr.money(state.payment.amount))
             )
         self._qr.setVisible(not state.checking)
+        self._mark.setVisible(not state.checking and state.payment.order.payload_kind == VIETQR)
         self._checking.setVisible(state.checking)
+        self._paying.setVisible(not state.asking_cancel)
+        self._cancel.setVisible(not state.asking_cancel)
+        self._question.setVisible(state.asking_cancel)
         if first:
             self.retranslate()
         else:
@@ -112,6 +144,9 @@ class PayByQrScreen(Screen):
 
     def clear(self) -> None:
         self._state = None
+        self._question.hide()
+        self._paying.show()
+        self._cancel.show()
         self._shown_payload = None
         self._qr.set_payload(None)
         clear_layout(self._bills)
@@ -139,6 +174,10 @@ class PayByQrScreen(Screen):
             step.setText(tr._(text))
         self._cancel.setText(tr._("pay_qr.cancel"))
         self._checking.setText(tr._("pay_qr.checking"))
+        self._ask.setText(tr._("pay_qr.ask_cancel"))
+        self._ask_why.setText(tr._("pay_qr.ask_cancel_why"))
+        self._keep_paying.setText(tr._("pay_qr.keep_paying"))
+        self._confirm_cancel.setText(tr._("pay_qr.cancel"))
         state = self._state
         if state is None:
             return

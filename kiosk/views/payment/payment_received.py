@@ -9,6 +9,7 @@ from kiosk.customer.bill_name import bill_name
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.payment import PaymentReceived, ReceiptProgress
 from kiosk.language.catalogs import N_, Translator
+from kiosk.views.parts.pictograms import CHECK_PX, Sign, with_sign
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, clear_layout, label, show_all
 
@@ -42,7 +43,8 @@ class PaymentReceivedScreen(Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 64, 48, 48)
         layout.setSpacing(24)
-        for widget in (self._heading, holder, self._reference, self._number, self._receipt):
+        heading = with_sign(Sign.CHECK, self._heading, CHECK_PX)
+        for widget in (heading, holder, self._reference, self._number, self._receipt):
             layout.addWidget(widget)
         layout.addStretch()
         layout.addWidget(self._done)

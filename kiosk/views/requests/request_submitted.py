@@ -10,6 +10,7 @@ from kiosk.flows.states import ScreenState
 from kiosk.flows.states.requests import RequestSubmitted, SlipProgress
 from kiosk.language.catalogs import N_, Translator
 from kiosk.requests.records import Delivery
+from kiosk.views.parts.pictograms import CHECK_PX, Pictogram, Sign, with_sign
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, label
 
@@ -44,7 +45,10 @@ class RequestSubmittedScreen(Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 64, 48, 48)
         layout.setSpacing(28)
-        for widget in (self._heading, self._body, self._code_label, self._code, self._days, self._slip):
+        # The check only when the office has the request: one saved on the kiosk is not yet received.
+        self._check = Pictogram(Sign.CHECK, CHECK_PX)
+        heading = with_sign(self._check, self._heading)
+        for widget in (heading, self._body, self._code_label, self._code, self._days, self._slip):
             layout.addWidget(widget)
         layout.addStretch()
         layout.addWidget(self._done)
@@ -69,6 +73,7 @@ class RequestSubmittedScreen(Screen):
         if state is None:
             return
         received = state.item.state is Delivery.DELIVERED and state.item.tracking_code is not None
+        self._check.setVisible(received)
         if received:
             self._heading.setText(tr._("submitted.received"))
             self._body.setText(tr._("submitted.received.body", service=tr.pick(state.service.title)))

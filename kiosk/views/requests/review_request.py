@@ -1,11 +1,12 @@
-"""Every answer before the code is sent: tap one to change it. ID and phone numbers show only their ends, as
-anyone passing can read the screen; the customer sees them whole when they tap to change them. The identity
-document and its number are one line, named by the document ("Thẻ căn cước (CCCD)  079••••••234"): a tap on it
-asks the document, then the number."""
+"""Every answer before the code is sent: tap one to change it. ID and phone numbers show only their ends, masked
+as everywhere else (:mod:`kiosk.customer.masking`: "09•• ••• 678"), as anyone passing can read the screen; the
+customer sees them whole when they tap to change them. The name and address are shown whole: the customer typed
+them a moment ago and can only check their spelling in full. The identity document and its number are one line,
+named by the document ("Thẻ căn cước  079 ••• ••• 234"): a tap on it asks the document, then the number."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout
 
@@ -109,14 +110,15 @@ class ReviewRequestScreen(Screen):
             answer = label("heading", data=True)
             answer.setText(self._answer(spec, form.answer(spec.name)))
             row.put(question, 0, 0)
-            row.put(answer, 1, 0)
+            # The answer gets the card's whole width: wrapped over three lines, an address made the review
+            # taller than the screen. The heading says a touch on a card changes it, so a card only adds where
+            # its answer came from.
+            answer.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)  # the card takes the touch
+            row.grid.addWidget(answer, 1, 0, 1, 2)
             if spec.name in form.from_card:
                 tag = label("tag")
                 tag.setText(tr._("review.from_card"))
                 row.put(tag, 0, 1)
-            change = label("muted")
-            change.setText(tr._("review.change"))
-            row.put(change, 1, 1)
             row.grid.setColumnStretch(0, 1)
             row.clicked.connect(lambda _=False, at=edit: self.edit_requested.emit(at))
             self._grid.addWidget(row, position // self._columns, position % self._columns)

@@ -22,6 +22,7 @@ from kiosk.language.catalogs import Translator
 from kiosk.language.time_zone import VIETNAM
 from kiosk.payments.records import JournalPayment, PaymentState, ReceiptState
 from kiosk.requests.records import OutboxItem, OutboxKind
+from kiosk.staff.problems import refusal, send_problem
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, button, drop_all, label, show_all
 from kiosk.views.staff.parts import NoticeLine, PairRow
@@ -214,7 +215,8 @@ class StaffPendingScreen(Screen):
         if n == 0:
             attempts.setText(tr._("staff.pending.not_sent_yet"))
         elif item.last_error:
-            attempts.setText(tr.ngettext("staff.pending.attempts_error", n, n=n, error=item.last_error))
+            error = tr._(send_problem(item.last_error), code=item.last_error)
+            attempts.setText(tr.ngettext("staff.pending.attempts_error", n, n=n, error=error))
         else:
             attempts.setText(tr.ngettext("staff.pending.attempts", n, n=n))
         next_try.setProperty("role", "muted")
@@ -230,7 +232,8 @@ class StaffPendingScreen(Screen):
         card.side.setText(item_kind(tr, item.kind))
         reason, customer = card.lines
         if item.refusal:
-            reason.setText(tr._("staff.pending.refusal", code=item.refusal))
+            words = tr._(refusal(item.refusal), code=item.refusal)
+            reason.setText(tr._("staff.pending.refusal", reason=words))
         else:
             reason.setText(tr._("staff.pending.refusal_unknown"))
         code = item.summary.get("customer_code", "")
