@@ -136,6 +136,7 @@ class BillDetailScreen(Screen):
         if box.indexOf(self._explain) >= 0:
             return
         box.insertWidget(box.count() - 1, self._explain)  # before the column's closing stretch
+        self._explain.show()  # a widget moved to another parent is hidden until shown again
 
     def _fill_facts(self, bill: Bill) -> None:
         tr = self._tr
