@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 
 from kiosk_central import schemas
+from kiosk_central.schemas.common import CUSTOMER_CODE_PATTERN
 
-# 13 characters: the managing unit's code (6, letters and digits: PC05CC is Điện lực Hội An, PE0100 Điện lực
-# Sài Gòn), then the customer's 7-digit number. The unit code's first two letters name the corporation.
-CODE_PATTERN = re.compile(r"^P[A-Z][0-9A-Z]{4}[0-9]{7}$")
+# The same rule the API validates with (one string, so the route's check and the schema cannot drift apart).
+CODE_PATTERN = re.compile(CUSTOMER_CODE_PATTERN)
 
 
 @dataclass(frozen=True)

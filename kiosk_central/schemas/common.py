@@ -7,10 +7,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+CUSTOMER_CODE_PATTERN = r"^P[A-Z][0-9A-Z]{4}[0-9]{7}$"
+"""13 characters: the managing unit's code (6, letters and digits: PC05CC is Điện lực Hội An, PE0100 Điện lực
+Sài Gòn), then the customer's 7-digit number; the unit code's first two letters name the corporation."""
+
 CustomerCode = Annotated[
     str,
     Field(
-        pattern=r"^P[A-Z][0-9A-Z]{4}[0-9]{7}$",
+        pattern=CUSTOMER_CODE_PATTERN,
         examples=["PE01000123456", "PC05CC0789012"],
         description=(
             "13 characters: the managing unit's code (6 characters, capital letters and digits, e.g. `PC05CC`"
