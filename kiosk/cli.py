@@ -33,6 +33,12 @@ _KIOSK_COMMANDS: tuple[tuple[str, str, str, str], ...] = (
         "configure_parser",
     ),
     (
+        "check-layout",
+        "measure the layout rule on every screen, text size, panel size, language and theme",
+        "kiosk.demo.layout_audit",
+        "configure_parser",
+    ),
+    (
         "display-session",
         "run a compositor (cage) with the kiosk inside, and exit with the kiosk's own status",
         "kiosk.shell.display_session",

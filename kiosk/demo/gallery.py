@@ -13,7 +13,8 @@ import asyncio
 import os
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -95,24 +96,22 @@ class Shot:
     path: Path
 
 
-async def render_gallery(out: Path, *, only: Sequence[str] = (), assisted: bool = False) -> list[Shot]:
-    """Drives the real kiosk (built by `build_kiosk`, against the demo central) to every screen state, and saves
-    each in both languages at every size of :data:`SIZES` to ``out``; returns the files saved. Raises
-    GalleryError when a screen state has no scenario, a scenario does not arrive where it says, or ``only``
-    names an unknown screen."""
+@asynccontextmanager
+async def gallery_kiosk(only: Sequence[str] = ()) -> AsyncIterator[tuple[KioskApp, dict[str, ScreenState]]]:
+    """The real kiosk (built by `build_kiosk`, against the demo central, with the demo's client) and its gallery
+    scenarios by name (only those of ``only``, when given), stopped as `kiosk run` stops it afterwards. Raises
+    GalleryError when a screen state has no scenario or ``only`` names an unknown screen."""
     from PySide6.QtWidgets import QApplication
 
     from kiosk.config import load_settings
     from kiosk.demo.central import DemoCentral
     from kiosk.demo.settings import demo_overrides
     from kiosk.demo.simulator import DemoClient
-    from kiosk.flows.session import Contrast, TextSize
     from kiosk.shell.build import build_kiosk, central_client
     from kiosk.shell.lifecycle import shut_down
 
     qt_app = QApplication.instance()
     assert isinstance(qt_app, QApplication)
-    out.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, before anything runs on the loop
     with (
         tempfile.TemporaryDirectory(prefix="kiosk-shots-") as tmp,
         DemoCentral(Path(tmp) / "c.sqlite3") as central,
@@ -125,19 +124,44 @@ async def render_gallery(out: Path, *, only: Sequence[str] = (), assisted: bool 
             unknown = set(only) - set(states)
             if unknown:
                 raise GalleryError(f"no such screen: {', '.join(sorted(unknown))}")
-            if assisted:
-                kiosk_app.assisted.start(by_staff=False)
-                kiosk_app.session.text_size = TextSize.LARGEST
-                kiosk_app.session.contrast = Contrast.HIGH
-                kiosk_app.assisted.restyle()
-            kiosk_app.window.show()
-            shots: list[Shot] = []
-            for name, state in states.items():
-                if only and name not in only:
-                    continue
-                shots += await _shoot(kiosk_app, name, state, out, assisted=assisted)
+            yield kiosk_app, {name: state for name, state in states.items() if not only or name in only}
         finally:
             await shut_down(kiosk_app)
+
+
+async def show_scenario(kiosk_app: KioskApp, name: str, state: ScreenState) -> None:
+    """Brings the kiosk to one scenario's screen state from home, as a customer's journey would leave it."""
+    from kiosk.shell.routes import screen_for
+
+    # The last scenario's QR (if any) is cancelled and the customer's place is back home. The look stays:
+    # assisted mode keeps its look throughout.
+    kiosk_app.payments.leave()
+    kiosk_app.navigator.home()
+    kiosk_app.navigator.go(state)
+    await asyncio.sleep(0)
+    if kiosk_app.navigator.current != state or not isinstance(kiosk_app.window.current_screen, screen_for(state)):
+        raise GalleryError(
+            f"screen {name!r} did not arrive (the kiosk shows {kiosk_app.navigator.current!r})"
+        )
+
+
+async def render_gallery(out: Path, *, only: Sequence[str] = (), assisted: bool = False) -> list[Shot]:
+    """Drives the real kiosk to every screen state, and saves each in both languages at every size of
+    :data:`SIZES` to ``out``; returns the files saved. Raises GalleryError when a screen state has no scenario,
+    a scenario does not arrive where it says, or ``only`` names an unknown screen."""
+    from kiosk.flows.session import Contrast, TextSize
+
+    out.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, before anything runs on the loop
+    async with gallery_kiosk(only) as (kiosk_app, states):
+        if assisted:
+            kiosk_app.assisted.start(by_staff=False)
+            kiosk_app.session.text_size = TextSize.LARGEST
+            kiosk_app.session.contrast = Contrast.HIGH
+            kiosk_app.assisted.restyle()
+        kiosk_app.window.show()
+        shots: list[Shot] = []
+        for name, state in states.items():
+            shots += await _shoot(kiosk_app, name, state, out, assisted=assisted)
     return shots
 
 
@@ -146,19 +170,9 @@ async def _shoot(
 ) -> list[Shot]:
     """One screen state, reached once and saved in each language at each size; the files saved."""
     from kiosk.shell.event_loop import qt_caught_up
-    from kiosk.shell.routes import screen_for
 
     window = kiosk_app.window
-    # The last scenario's QR (if any) is cancelled and the customer's place is back home. The look stays:
-    # assisted mode keeps its look throughout.
-    kiosk_app.payments.leave()
-    kiosk_app.navigator.home()
-    kiosk_app.navigator.go(state)
-    await asyncio.sleep(0)
-    if kiosk_app.navigator.current != state or not isinstance(window.current_screen, screen_for(state)):
-        raise GalleryError(
-            f"screen {name!r} did not arrive (the kiosk shows {kiosk_app.navigator.current!r})"
-        )
+    await show_scenario(kiosk_app, name, state)
     saved: list[Shot] = []
     suffix = "-assisted" if assisted else ""
     for language in LANGUAGES:

@@ -170,6 +170,8 @@ QLabel[role="notice"] {{
     border-radius: 8px; padding: 16px;
 }}
 QWidget[role="bar"] {{ background: {p.bar}; }}
+QWidget[role="curtain"] {{ background: {p.background}; }}
+QWidget[role="pager"], QWidget[role="actions"] {{ background: {p.background}; border-top: 3px solid {p.rule}; }}
 QWidget[role="bar"] QLabel {{ color: {p.bar_text}; }}
 QPushButton {{
     min-height: {touch}px; min-width: {touch}px; padding: 8px 24px; border-radius: 10px;

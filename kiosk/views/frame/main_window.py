@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -26,8 +25,10 @@ from kiosk.flows.staff import STAFF_STATES
 from kiosk.flows.states import ScreenState, offers_back
 from kiosk.flows.states.frame import Home, IdleWarning, StaffCalled
 from kiosk.language.catalogs import Translator
+from kiosk.views import layout_rule
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import button, label, scroll_area
+from kiosk.views.frame.page import Page
+from kiosk.views.parts.widgets import button, label
 from kiosk.views.theme import Look, stylesheet
 
 STAFF_HOLD_MS = 3000
@@ -90,11 +91,11 @@ class KioskWindow(QWidget):
         self._look = Look()
         self._sheet = stylesheet(self._look)
         # The look each page was last styled in: pages out of sight are restyled when next shown (see set_look).
-        self._page_looks: dict[QScrollArea, Look] = {}
+        self._page_looks: dict[Page, Look] = {}
         self._assisted = False
         self._speech = False
         self._staff_mode = False
-        self._pages: dict[type[Screen], QScrollArea] = {}
+        self._pages: dict[type[Screen], Page] = {}
 
         self._title_bar = QWidget()
         self._title_bar.setProperty("role", "bar")
@@ -188,9 +189,9 @@ class KioskWindow(QWidget):
         return _screen_of(self.current_page)
 
     @property
-    def current_page(self) -> QScrollArea:
+    def current_page(self) -> Page:
         page = self._stack.currentWidget()
-        assert isinstance(page, QScrollArea)
+        assert isinstance(page, Page)
         return page
 
     def show_state(self, state: ScreenState) -> None:
@@ -198,6 +199,7 @@ class KioskWindow(QWidget):
         self._style_page(page)
         _screen_of(page).show_state(state)
         self._stack.setCurrentWidget(page)
+        page.first_page()
         self._rest_focus()
         at_home = isinstance(state, Home)
         warning = isinstance(state, IdleWarning)
@@ -209,6 +211,23 @@ class KioskWindow(QWidget):
         self._large.setVisible(not warning)
         self._assist_bar.setVisible(self._assisted and not self._staff_mode)
         self._refresh_frame()
+
+    def layout_breaches(self) -> list[str]:
+        """What breaks the layout rule (:mod:`kiosk.views.layout_rule`) on the screen in view, as laid out now."""
+        page = self.current_page
+        viewport = page.area.viewport()
+        visible = page.visible_rect().translated(viewport.mapTo(self, viewport.rect().topLeft()))
+        return layout_rule.breaches(
+            self,
+            self.current_screen,
+            visible,
+            [self._back, self._home, self._staff],
+            paged=page.paged,
+            pinned=page.pinned,
+        )
+
+    def current_page_is_paged(self) -> bool:
+        return self.current_page.paged
 
     def _rest_focus(self) -> None:
         """A new screen starts with the focus on the window itself, where it draws no ring: left to Qt, the focus
@@ -241,7 +260,7 @@ class KioskWindow(QWidget):
     def look(self) -> Look:
         return self._look
 
-    def _style_page(self, page: QScrollArea) -> None:
+    def _style_page(self, page: Page) -> None:
         if self._page_looks.get(page) != self._look:
             self._page_looks[page] = self._look
             page.setStyleSheet(self._sheet)
@@ -261,6 +280,7 @@ class KioskWindow(QWidget):
     def retranslate(self) -> None:
         for page in self._pages.values():
             _screen_of(page).retranslate()
+            page.retranslate()
         self._refresh_frame()
 
     def wipe(self) -> None:
@@ -325,13 +345,13 @@ class KioskWindow(QWidget):
             case TextSize.LARGEST:
                 return tr._("frame.text_size.largest")
 
-    def _page(self, state: ScreenState) -> QScrollArea:
+    def _page(self, state: ScreenState) -> Page:
         kind = self._screen_for(state)
         if kind not in self._pages:
             screen = kind(self._tr)
             screen.set_look(self._look)
             self._on_screen_created(screen, state)
-            self._pages[kind] = _scrolling(screen)
+            self._pages[kind] = Page(screen, self._tr)
             self._stack.addWidget(self._pages[kind])
         return self._pages[kind]
 
@@ -348,13 +368,5 @@ class KioskWindow(QWidget):
         event.accept()
 
 
-def _screen_of(page: QScrollArea) -> Screen:
-    screen = page.widget()
-    assert isinstance(screen, Screen)
-    return screen
-
-
-def _scrolling(screen: Screen) -> QScrollArea:
-    """Screens fit the panel as designed; when they cannot (large text on a small landscape panel, a long
-    translation) they scroll by finger rather than cut text off."""
-    return scroll_area(screen, "page")
+def _screen_of(page: Page) -> Screen:
+    return page.screen

@@ -60,8 +60,7 @@ class DangerHotlineScreen(Screen):
         layout.addWidget(Columns(safety, numbers, stretch=(4, 5)))
         layout.addWidget(self._report_status)
         layout.addStretch()
-        layout.addWidget(self._report)
-        layout.addWidget(self._done)
+        self.pin(self._report, self._done)
         self.retranslate()
 
     def title(self) -> str:

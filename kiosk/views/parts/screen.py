@@ -17,6 +17,7 @@ class Screen(QWidget):
         super().__init__()
         self.setObjectName("screen")
         self._tr = tr
+        self._pinned: QWidget | None = None
 
     def title(self) -> str:
         raise NotImplementedError
@@ -29,6 +30,18 @@ class Screen(QWidget):
 
     def clear(self) -> None:
         """Drop anything of the customer shown here (called when a session is wiped)."""
+
+    def pin(self, *actions: QWidget) -> None:
+        """Puts these actions (the way forward last) in a bar below the screen's pages, always in view however
+        many pages the screen needs. Called in `__init__`, before the frame first shows the screen."""
+        from kiosk.views.parts.widgets import ActionBar
+
+        self._pinned = ActionBar(*actions)
+
+    def pinned_actions(self) -> QWidget | None:
+        """The bar of actions given to `pin`, which the frame shows below the screen's pages; None when the
+        screen's actions are part of its content."""
+        return self._pinned
 
     def set_look(self, look: Look) -> None:
         """The style sheet sizes and colours widgets; screens that paint their own (charts) override this."""

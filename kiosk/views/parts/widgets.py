@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -145,6 +145,58 @@ class Columns(QWidget):
         if wide != self.side_by_side:
             self._arrange(side_by_side=wide)
         super().resizeEvent(event)
+
+
+class ActionBar(QWidget):
+    """A screen's main actions, pinned below its pages (see `Screen.pin`): in one row, the way forward last,
+    when they fit the width; one above the other, each the full width, when they do not (large text on a
+    portrait panel)."""
+
+    def __init__(self, *actions: QWidget, spacing: int = 24) -> None:
+        super().__init__()
+        self.setObjectName("pinned-actions")
+        self.setProperty("role", "actions")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self._actions = actions
+        self._box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._box.setContentsMargins(48, 16, 48, 16)
+        self._box.setSpacing(spacing)
+        self._box.addStretch()
+        for action in actions:
+            self._box.addWidget(action)
+
+    @property
+    def in_a_row(self) -> bool:
+        return self._box.direction() == QBoxLayout.Direction.LeftToRight
+
+    def _needed_width(self) -> int:
+        shown = [a for a in self._actions if not a.isHidden()]
+        margins = self._box.contentsMargins()
+        return (
+            sum(a.sizeHint().width() for a in shown)
+            + self._box.spacing() * max(0, len(shown) - 1)
+            + margins.left()
+            + margins.right()
+        )
+
+    def arrange(self) -> None:
+        """One row or one column, for the width the bar has now and the texts its buttons hold now."""
+        row = self._needed_width() <= self.width()
+        if row != self.in_a_row:
+            self._box.setDirection(
+                QBoxLayout.Direction.LeftToRight if row else QBoxLayout.Direction.TopToBottom
+            )
+            self._box.setStretch(0, 1 if row else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.arrange()
+        super().resizeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        # A new text (a language switch, a larger text size) may no longer fit the row.
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.arrange()
+        return super().event(event)
 
 
 def column(*widgets: QWidget, spacing: int = 24, stretch_at_end: bool = True) -> QWidget:

@@ -1,0 +1,232 @@
+"""One screen in the frame, shown a page at a time: a screen that does not fit the panel (large text on a small
+landscape panel, a long bill) is not scrolled, which elderly customers do not find, but paged with "Xem tiếp" and
+"Xem lại", full-size buttons that say which page is in view. A page ends between two widgets, never across one,
+and what lies beyond its end is hidden until its own page; the screen's pinned actions (its main button) stay in
+view below the pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.language.catalogs import Translator
+from kiosk.views.parts.screen import Screen
+from kiosk.views.parts.widgets import TOUCH_FIRST_FOCUS, button, label
+
+MAX_PAGES = 30
+_TOLERANCE = 1
+
+
+@dataclass(frozen=True)
+class PageSpan:
+    """One page in the screen's own coordinates: scrolled to ``scroll``, showing ``top`` to ``bottom``."""
+
+    scroll: int
+    top: int
+    bottom: int
+
+
+def blocks(screen: QWidget) -> list[QRect]:
+    """The boxes a page must not cut, in the screen's coordinates: every shown label, button and widget that
+    holds no shown widgets of its own (a chart, a QR code), and every area that scrolls its own content."""
+    found: list[QRect] = []
+
+    def visit(parent: QWidget) -> None:
+        for child in parent.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if not child.isVisibleTo(screen):
+                continue
+            shown_children = any(
+                c.isVisibleTo(screen)
+                for c in child.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            )
+            if isinstance(child, QLabel | QAbstractButton | QAbstractScrollArea) or not shown_children:
+                found.append(QRect(child.mapTo(screen, child.rect().topLeft()), child.size()))
+            else:
+                visit(child)
+
+    visit(screen)
+    return found
+
+
+def paginate(boxes: list[QRect], content_height: int, view_height: int) -> list[PageSpan]:
+    """Splits content of ``content_height`` into pages of at most ``view_height``, each ending at the top of a box
+    no box straddles; a box taller than a page is cut (the layout rule then reports it)."""
+    if content_height <= view_height + _TOLERANCE or view_height <= 0:
+        return [PageSpan(0, 0, content_height)]
+    pages: list[PageSpan] = []
+    top = 0
+    while len(pages) < MAX_PAGES:
+        scroll = min(top, content_height - view_height)
+        end = scroll + view_height
+        if end >= content_height:
+            pages.append(PageSpan(scroll, top, content_height))
+            break
+        candidates = [box.top() for box in boxes if top < box.top() <= end] + [end]
+        fitting = [c for c in candidates if not any(b.top() < c < b.bottom() + 1 - _TOLERANCE for b in boxes)]
+        cut = max(fitting) if fitting else end
+        pages.append(PageSpan(scroll, top, cut))
+        # The next page starts where the last box of this one ends: the gap above its first box shows, no more.
+        top = max([box.bottom() + 1 for box in boxes if box.bottom() + 1 <= cut] + [top + 1])
+        top = min(max(top, pages[-1].top + 1), cut)
+    return pages
+
+
+class Curtain(QWidget):
+    """Hides the part of the viewport that belongs to the next (or the last) page."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "curtain")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.hide()
+
+
+class Page(QWidget):
+    """A screen, its pager and its pinned actions."""
+
+    page_changed = Signal()
+
+    def __init__(self, screen: Screen, tr: Translator) -> None:
+        super().__init__()
+        self._tr = tr
+        self.screen = screen
+        self.area = QScrollArea()
+        self.area.setObjectName("page")
+        self.area.setWidgetResizable(True)
+        self.area.setFrameShape(QFrame.Shape.NoFrame)
+        self.area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.area.setWidget(screen)
+        self._curtains = (Curtain(self.area.viewport()), Curtain(self.area.viewport()))
+
+        self._pager = QWidget()
+        self._pager.setObjectName("pager")
+        self._pager.setProperty("role", "pager")
+        self._previous = button()
+        self._previous.setObjectName("page-previous")
+        self._previous.clicked.connect(lambda: self.turn(-1))
+        self._where = label("heading")
+        self._where.setObjectName("page-number")
+        self._where.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._next = button("primary")
+        self._next.setObjectName("page-next")
+        self._next.clicked.connect(lambda: self.turn(1))
+        for widget in (self._previous, self._next):
+            widget.setFocusPolicy(TOUCH_FIRST_FOCUS)
+        row = QHBoxLayout(self._pager)
+        row.setContentsMargins(32, 8, 32, 8)
+        row.setSpacing(24)
+        row.addWidget(self._previous)
+        row.addWidget(self._where, stretch=1)
+        row.addWidget(self._next)
+        self._pager.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.area, stretch=1)
+        layout.addWidget(self._pager)
+        self.pinned = screen.pinned_actions()
+        if self.pinned is not None:
+            layout.addWidget(self.pinned)
+
+        self._pages = [PageSpan(0, 0, 0)]
+        self._index = 0
+        self._due = QTimer(self)
+        self._due.setSingleShot(True)
+        self._due.setInterval(0)
+        self._due.timeout.connect(self.repaginate)
+        screen.installEventFilter(self)
+        self.area.viewport().installEventFilter(self)
+        self.retranslate()
+
+    # ------------------------------------------------------------------ what the frame asks
+    @property
+    def paged(self) -> bool:
+        return len(self._pages) > 1
+
+    @property
+    def page_count(self) -> int:
+        return len(self._pages)
+
+    @property
+    def index(self) -> int:
+        return self._index
+
+    def first_page(self) -> None:
+        """A screen newly shown starts on its first page."""
+        self._index = 0
+        self.repaginate()
+
+    def visible_rect(self) -> QRect:
+        """The part of the viewport the customer sees, in the viewport's coordinates."""
+        view = self.area.viewport().rect()
+        if not self.paged:
+            return view
+        span = self._pages[self._index]
+        return QRect(0, span.top - span.scroll, view.width(), span.bottom - span.top)
+
+    def retranslate(self) -> None:
+        tr = self._tr
+        self._previous.setText(tr._("frame.page_previous"))
+        self._next.setText(tr._("frame.page_next"))
+        self._where.setText(tr._("frame.page_of").format(page=self._index + 1, pages=len(self._pages)))
+
+    def turn(self, step: int) -> None:
+        self._index = max(0, min(len(self._pages) - 1, self._index + step))
+        self._show_page()
+        self.page_changed.emit()
+
+    # ------------------------------------------------------------------ paging
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
+            self._due.start()
+        return False
+
+    def repaginate(self) -> None:
+        """Splits the screen into pages for the room it has now (called after every resize and relayout)."""
+        view = self.area.viewport().height()
+        content = self.screen.height()
+        if content <= view + _TOLERANCE and self._pager.isHidden():
+            self._pages = [PageSpan(0, 0, content)]
+        else:
+            if self._pager.isHidden():
+                # The pager takes room from the viewport: paginate again once the layout has given it.
+                self._pager.show()
+                self._due.start()
+                return
+            self._pages = paginate(blocks(self.screen), content, view)
+            if len(self._pages) == 1:
+                self._pager.hide()
+        self._index = min(self._index, len(self._pages) - 1)
+        self._show_page()
+
+    def _show_page(self) -> None:
+        span = self._pages[self._index]
+        self.area.verticalScrollBar().setValue(span.scroll)
+        view = self.area.viewport().rect()
+        top, bottom = self._curtains
+        visible = self.visible_rect()
+        top.setGeometry(0, 0, view.width(), max(0, visible.top()))
+        bottom.setGeometry(0, visible.bottom() + 1, view.width(), max(0, view.bottom() - visible.bottom()))
+        top.setVisible(self.paged and visible.top() > 0)
+        bottom.setVisible(self.paged and visible.bottom() < view.bottom())
+        for curtain in self._curtains:
+            curtain.raise_()
+        self._previous.setEnabled(self._index > 0)
+        self._next.setEnabled(self._index < len(self._pages) - 1)
+        self._where.setText(
+            self._tr._("frame.page_of").format(page=self._index + 1, pages=len(self._pages))
+        )
