@@ -464,3 +464,27 @@ def test_screenshots_refuses_an_unknown_screen(tmp_path: Path) -> None:
     result = kiosk("screenshots", "--out", str(tmp_path / "x"), "--only", "no-such-screen", home=tmp_path)
     assert result.returncode == 2
     assert "no such screen: no-such-screen" in result.stderr
+
+
+# --------------------------------------------------------------------------------------------- check-layout
+def test_check_layout_measures_every_case_of_one_screen(tmp_path: Path) -> None:
+    result = kiosk("check-layout", "--only", "home", "--only", "pay-by-qr", home=tmp_path)
+    no_crash_in(result.stderr)
+    # 2 screens x 2 languages x 2 themes x 3 text sizes x 3 panel sizes, each a line when it breaks the rule.
+    summary = re.search(
+        r"^(\d+) cases checked, (\d+) paged, (\d+) breaking the layout rule$", result.stdout, re.M
+    )
+    assert summary, result.stdout
+    checked, _, breaking = map(int, summary.groups())
+    assert checked == 2 * 2 * 2 * 3 * 3
+    assert result.returncode == (1 if breaking else 0)
+    assert (
+        len([line for line in result.stdout.splitlines() if line.startswith(("home ", "pay-by-qr "))])
+        >= breaking
+    )
+
+
+def test_check_layout_refuses_an_unknown_screen(tmp_path: Path) -> None:
+    result = kiosk("check-layout", "--only", "no-such-screen", home=tmp_path)
+    assert result.returncode == 2
+    assert "no such screen: no-such-screen" in result.stderr

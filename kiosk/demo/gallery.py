@@ -139,7 +139,9 @@ async def show_scenario(kiosk_app: KioskApp, name: str, state: ScreenState) -> N
     kiosk_app.navigator.home()
     kiosk_app.navigator.go(state)
     await asyncio.sleep(0)
-    if kiosk_app.navigator.current != state or not isinstance(kiosk_app.window.current_screen, screen_for(state)):
+    if kiosk_app.navigator.current != state or not isinstance(
+        kiosk_app.window.current_screen, screen_for(state)
+    ):
         raise GalleryError(
             f"screen {name!r} did not arrive (the kiosk shows {kiosk_app.navigator.current!r})"
         )
@@ -180,7 +182,7 @@ async def _shoot(
             window.language_toggled.emit()
         for size_name, size in SIZES.items():
             window.resize(*size)
-            await qt_caught_up()
+            await qt_caught_up(6)
             path = out / f"{name}-{language}-{size_name}{suffix}.png"
             if not window.grab().save(str(path)):
                 raise GalleryError(f"could not write {path}")

@@ -49,9 +49,7 @@ class Audit:
         return [case for case in self.cases if case.paged]
 
     def summary(self) -> str:
-        return (
-            f"{len(self.cases)} cases checked, {len(self.paged)} paged, {len(self.failed)} breaking the layout rule"
-        )
+        return f"{len(self.cases)} cases checked, {len(self.paged)} paged, {len(self.failed)} breaking the layout rule"
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -119,7 +117,12 @@ async def audit_screen(kiosk_app: KioskApp, name: str, state: ScreenState) -> li
                 kiosk_app.assisted.restyle()
                 for size_name, size in SIZES.items():
                     window.resize(*size)
-                    await qt_caught_up()
+                    await qt_caught_up(6)
+                    found = window.layout_breaches()
+                    if (window.width(), window.height()) != size:
+                        found.append(
+                            f"the window needs {window.width()}x{window.height()} px on a {size[0]}x{size[1]} panel"
+                        )
                     cases.append(
                         Case(
                             name,
@@ -128,7 +131,7 @@ async def audit_screen(kiosk_app: KioskApp, name: str, state: ScreenState) -> li
                             contrast.value,
                             size_name,
                             window.current_page_is_paged(),
-                            tuple(window.layout_breaches()),
+                            tuple(found),
                         )
                     )
     kiosk_app.assisted.end()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -46,7 +46,7 @@ from kiosk.flows.states.requests import (
 )
 from kiosk.language.tone_marks import press
 from kiosk.requests.courier import Courier
-from kiosk.requests.form import ID_DOCUMENT_FIELD, FieldProblem, RequestForm
+from kiosk.requests.form import ID_DOCUMENT_FIELD, FieldProblem, RequestForm, problem_from_central
 from kiosk.requests.outbox import Outbox
 from kiosk.requests.records import (
     ASSISTED_BY_STAFF,
@@ -376,6 +376,14 @@ class RequestFlow:
             self._nav.back()  # the progress screen; the old code's screen is replaced by the new one
         self._nav.replace(state)
 
+    def _first_refused_answer(self, form: RequestForm, refused: Mapping[str, str]) -> FillField | None:
+        """The question of the first answer the central refused, with its problem; None when it refused none
+        of this form's questions."""
+        for index, spec in enumerate(form.service.fields):
+            if spec.name in refused:
+                return self._problem_at(form, index, problem_from_central(refused[spec.name]))
+        return None
+
     def _problem_at(self, form: RequestForm, index: int, problem: FieldProblem) -> FillField:
         spec = form.service.fields[index]
         return FillField(form, index, form.answer(spec.name), problem=problem, reviewing=True)
@@ -473,6 +481,13 @@ class RequestFlow:
             return  # the customer left; the request is safe in the outbox all the same
         if item.state is Delivery.REFUSED:
             log.warning("service request refused by the central: %s", item.refusal)
+            fix = self._first_refused_answer(form, item.refused_fields)
+            if fix is not None:
+                # The customer's answers are all kept: the first the central refused is shown with why, and the
+                # way on is the review again, then a new confirmation code (the one typed is spent).
+                self._session.journey[_FORM_KEY] = form
+                self._nav.replace(fix)
+                return
             self._nav.replace(RequestRefused(form.service, item.refusal or UNKNOWN))
             return
         shown: ScreenState = RequestSubmitted(form.service, item, SlipProgress.PRINTING)

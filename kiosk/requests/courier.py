@@ -30,6 +30,7 @@ import logging
 import random
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar, cast
 
@@ -231,7 +232,8 @@ class Courier:
         if _is_refusal(exc):
             # The central's answer under this key: it made nothing, and sending again will not change that.
             log.warning("outbox item %d (%s) refused by the central: %s", item.id, item.reference, exc.code)
-            return await self._record(self.outbox.refused, item.id, exc.code)
+            refused = await self._record(self.outbox.refused, item.id, exc.code)
+            return replace(refused, refused_fields=refused_fields(exc))
         at = self._later(item)
         if isinstance(exc, RateLimited) and exc.retry_after is not None:
             at = max(at, exc.retry_after.astimezone(UTC))
@@ -306,6 +308,15 @@ def _report_lost_write(writing: asyncio.Future[Any]) -> None:
         log.warning(
             "outbox: recording an answer failed (%s); the item will be sent again", type(exc).__name__
         )
+
+
+def refused_fields(exc: CentralError) -> dict[str, str]:
+    """The answers a refusal names (``invalid_fields``: its ``fields`` detail, field name -> problem code);
+    empty when it names none, or names them in a shape this kiosk does not know."""
+    fields = exc.details.get("fields")
+    if not isinstance(fields, Mapping):
+        return {}
+    return {str(name): str(problem) for name, problem in fields.items() if isinstance(problem, str)}
 
 
 def _is_refusal(exc: CentralError) -> bool:

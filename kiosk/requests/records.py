@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -72,6 +72,10 @@ class OutboxItem:
     tracking_code: str | None  # the central's tracking code, or an outage report's id, once delivered
     delivered_at: datetime | None
     refusal: str | None  # the central's error code, once refused
+    # Which answers the central refused and why (field name -> a FieldProblem code), when this kiosk's own send
+    # was refused for its fields: in memory only, for the customer still at the screen to fix them. Not kept in
+    # the file: what staff need later is the refusal's code.
+    refused_fields: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 PAYLOAD_KEYS: Mapping[OutboxKind, frozenset[str]] = {

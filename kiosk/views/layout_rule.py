@@ -106,9 +106,19 @@ def breaches(
     whether the screen is shown a page at a time; ``pinned``, the screen's actions pinned below its pages."""
     found: list[str] = []
     window_rect = window.rect()
-    if screen.height() > in_view.height() + _TOLERANCE and not paged:
-        found.append(f"the screen needs scrolling: {screen.height()} px in {in_view.height()} px")
     shown = _shown(window)
+    # What the screen shows, not its margins: a margin below the last widget may fall off the view.
+    used = max(
+        (
+            _rect_in(w, window).bottom()
+            for w in shown
+            if screen.isAncestorOf(w)
+            and (isinstance(w, QLabel | QAbstractButton) or not _has_shown_children(w, window))
+        ),
+        default=in_view.top(),
+    )
+    if used > in_view.bottom() + _TOLERANCE and not paged:
+        found.append(f"the screen needs scrolling: {used - in_view.top() + 1} px in {in_view.height()} px")
     on_page: list[QWidget] = []
     for widget in shown:
         rect = _rect_in(widget, window)

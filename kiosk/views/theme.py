@@ -147,6 +147,9 @@ def stylesheet(look: Look = Look()) -> str:
     # the large size (its letters are already 53 px there).
     keys = min(body, LARGE_BODY_PX)
     key_title, key_small = round(keys * 1.55), round(keys * 0.93)
+    # On a short panel a key is a finger's height (its letter still larger than body text at the normal size):
+    # seven rows of keys must fit beside the question with the answer in view.
+    compact_key = BODY_PX + 8
     touch = round(MIN_TOUCH_PX * (1 if look.text_size is TextSize.NORMAL else 1.25))
     # The frame's buttons stop growing at the large size: five of them must share a portrait panel's width.
     bar = min(body, LARGE_BODY_PX)
@@ -188,8 +191,26 @@ QWidget[role="banner"] QLabel {{ color: {p.warning_text}; font-weight: 700; }}
 QWidget[role="assist-bar"] {{ background: {p.tile}; border-top: 3px solid {p.tile_border}; }}
 QWidget[role="bar"] QPushButton {{
     background: {p.secondary}; color: {p.secondary_text}; border-color: {p.bar_text}; font-size: {bar}px;
+    padding: 8px 16px;
 }}
-QWidget[role="assist-bar"] QPushButton {{ font-size: {bar}px; }}
+QWidget[role="assist-bar"] QPushButton {{ font-size: {bar}px; padding: 8px 16px; }}
+QWidget[role="bar"][compact="true"] QPushButton, QWidget[role="assist-bar"][compact="true"] QPushButton,
+QWidget[compact="true"] QWidget[role="pager"] QPushButton {{
+    min-height: {MIN_TOUCH_PX}px; padding: 2px 16px; font-size: {min(bar, BODY_PX + 4)}px;
+}}
+QWidget[compact="true"] QLabel[role="title"] {{ font-size: {min(heading, title)}px; }}
+QWidget[compact="true"] QLabel[role="code"] {{ font-size: {title}px; }}
+QWidget[compact="true"] QPushButton[role="key"] {{ min-height: {touch}px; }}
+QWidget[compact="true"] QPushButton[role="kb-key"], QWidget[compact="true"] QPushButton[role="kb-word"],
+QWidget[compact="true"] QPushButton[role="kb-tone"] {{
+    min-height: {MIN_TOUCH_PX - 6}px; max-height: {MIN_TOUCH_PX - 6}px; padding: 0 4px;
+}}
+QWidget[compact="true"] QPushButton[role="kb-key"] {{ font-size: {compact_key}px; }}
+QWidget[compact="true"] QPushButton[role="kb-word"] {{ font-size: {BODY_PX}px; }}
+QWidget[compact="true"] QLabel[role="kb-mark"] {{ font-size: {compact_key}px; }}
+QWidget[compact="true"] QLabel[role="kb-name"] {{ font-size: {BODY_PX - 2}px; }}
+QWidget[compact="true"] QWidget[role="actions"] QPushButton {{ min-height: {MIN_TOUCH_PX}px; padding: 2px 24px; }}
+QLabel#assist-no-speech {{ font-size: {BODY_PX}px; }}
 QPushButton[role="tile"] {{
     background: {p.tile}; color: {p.tile_text}; border: 4px solid {p.tile_border}; border-radius: 16px;
     font-size: {heading}px; font-weight: 700; padding: 24px; text-align: left;

@@ -1672,6 +1672,53 @@ async def test_a_request_the_central_refuses_is_said_and_nothing_is_printed(
 
 
 @pytest.mark.asyncio
+async def test_answers_the_central_refuses_are_kept_and_the_one_to_fix_is_shown(kiosk: Kiosk) -> None:
+    """A refusal naming fields (``invalid_fields``) takes the customer to the first of them, with why, and every
+    answer kept; fixed, the review is next, and a new confirmation code (the one typed was spent)."""
+    await to_code(kiosk)
+    type_code(kiosk)
+    refusal = InvalidInput(
+        "invalid_fields",
+        "some fields are missing or wrong",
+        details={"fields": {"address": "too_long", "phone": "invalid_phone"}},
+        status=422,
+    )
+    kiosk.central.fail("submit_request", refusal)
+    await kiosk.flow.verify()
+    fix = current_field(kiosk)
+    names = [spec.name for spec in NEW_CONNECTION.fields]
+    assert (names[fix.index], fix.problem, fix.reviewing) == ("phone", FieldProblem.INVALID_PHONE, True)
+    assert fix.typed == PHONE
+    assert {name: fix.form.answer(name) for name in ANSWERS} == ANSWERS  # nothing typed is lost
+    [refused] = kiosk.outbox.all()
+    assert (refused.state, refused.refusal) == (Delivery.REFUSED, "invalid_fields")
+    # Fixed: back to the review, and on from there with a new code.
+    kiosk.flow.key("clear")
+    answer(kiosk, "0912345679")
+    assert isinstance(kiosk.nav.current, ReviewRequest)
+    await kiosk.flow.confirm()
+    assert isinstance(kiosk.nav.current, ConfirmOtp)
+    type_code(kiosk)
+    await kiosk.flow.verify()
+    assert isinstance(kiosk.nav.current, RequestSubmitted)
+    delivered = [item for item in kiosk.outbox.all() if item.state is Delivery.DELIVERED]
+    assert len(delivered) == 1
+    assert kiosk.central.called("submit_request")[-1][2]["phone"] == "0912345679"
+
+
+@pytest.mark.asyncio
+async def test_a_refusal_naming_no_question_of_the_form_is_said_in_words(kiosk: Kiosk) -> None:
+    await to_code(kiosk)
+    type_code(kiosk)
+    kiosk.central.fail(
+        "submit_request",
+        InvalidInput("invalid_fields", "x", details={"fields": {"not_asked_here": "required"}}, status=422),
+    )
+    await kiosk.flow.verify()
+    assert kiosk.nav.current == RequestRefused(NEW_CONNECTION, "invalid_fields")
+
+
+@pytest.mark.asyncio
 async def test_a_slip_the_printer_could_not_print_is_said_and_the_request_stands(kiosk: Kiosk) -> None:
     kiosk.printer.outcome = (SlipProgress.NOT_PRINTED, None)
     await to_code(kiosk)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QAbstractButton, QApplication, QScrollArea
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import load_settings
@@ -38,6 +38,7 @@ from kiosk.language.codes import Language
 from kiosk.requests.records import ASSISTED_BY_STAFF
 from kiosk.shell.app import KioskApp
 from kiosk.shell.assisted import _step
+from kiosk.views.frame.page import Page
 from kiosk.views.panels import LANDSCAPE
 from kiosk.views.theme import DEFAULT_PALETTE, HIGH_CONTRAST_PALETTE, LARGE_BODY_PX
 from kiosk_central.accounts import mask_name
@@ -48,7 +49,7 @@ from tests.helpers.kiosks import demo_kiosk
 from tests.helpers.loop import run_until
 from tests.helpers.requests import REQUEST_SCREENS
 from tests.helpers.screens import OUTAGE_SCREENS, SCREENS, type_code
-from tests.helpers.widgets import settle, tap
+from tests.helpers.widgets import settle, tap, visible_texts
 
 ASSISTED_IDLE_SECONDS = 300
 IDLE_SECONDS = 45
@@ -74,7 +75,7 @@ def speaker_of(kiosk: KioskApp) -> FakeSpeaker:
 
 
 def shown(kiosk: KioskApp, name: str) -> bool:
-    widget = kiosk.window.findChild(QAbstractButton, name)
+    widget = kiosk.window.findChild(QWidget, name)
     assert widget is not None, name
     return widget.isVisibleTo(kiosk.window)
 
@@ -150,10 +151,14 @@ def test_repeat_and_slower_show_only_where_the_speaker_has_a_voice(kiosk: KioskA
     assert not shown(kiosk, "assist-slower")
     assert shown(kiosk, "assist-contrast")
     assert shown(kiosk, "assist-end")
+    # The customer is told that nothing will be said, where Repeat and Slower would be.
+    assert shown(kiosk, "assist-no-speech")
+    assert kiosk.tr._("frame.no_speech") in visible_texts(kiosk.window)
     # A Vietnamese voice coming shows them: the app listens to the speaker's state.
     speaker.set_available("vi", True)
     assert shown(kiosk, "assist-repeat")
     assert shown(kiosk, "assist-slower")
+    assert not shown(kiosk, "assist-no-speech")
     tap(qtbot, kiosk.window, "assist-repeat")
     assert [u.language for u in speaker.spoken] == ["vi"]
     # English has no voice: in English they go again, and nothing is said.
@@ -161,6 +166,7 @@ def test_repeat_and_slower_show_only_where_the_speaker_has_a_voice(kiosk: KioskA
     assert kiosk.session.language == "en"
     assert not shown(kiosk, "assist-repeat")
     assert not shown(kiosk, "assist-slower")
+    assert kiosk.tr._("frame.no_speech") in visible_texts(kiosk.window)
     assert all(u.language == "vi" for u in speaker.spoken)
 
 
@@ -277,11 +283,7 @@ def test_a_change_of_look_restyles_the_screen_in_view_and_the_others_when_shown(
     frame are restyled at once, the others when they are next shown, and the application's sheet not at all."""
     tap(qtbot, kiosk.window, "tile-bills")
     tap(qtbot, kiosk.window, "nav-home")
-    bills = next(
-        p
-        for p in kiosk.window.findChildren(QScrollArea, "page")
-        if type(p.widget()).__name__ == "EnterCodeScreen"
-    )
+    bills = next(p for p in kiosk.window.findChildren(Page) if type(p.content).__name__ == "EnterCodeScreen")
     app_sheet = qapp.styleSheet()
     start_by_home_button(kiosk, qtbot)
     large = f"font-size: {LARGE_BODY_PX}px"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 from PIL import Image
-from PySide6.QtWidgets import QLabel
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.flows.states.bills import EnterCode
@@ -34,11 +36,41 @@ def test_a_printout_is_saved_shown_and_closed(
     saved = Image.open(state.image)
     assert saved.tobytes() == render_image(document, dot_width=saved.width).convert(saved.mode).tobytes()
     assert isinstance(kiosk.window.current_screen, PrintPreviewScreen)
-    image = kiosk.window.findChild(QLabel, "print-preview-image")
-    assert image is not None
-    assert (image.pixmap().width(), image.pixmap().height()) == saved.size
+    shown = shown_slip(kiosk, qtbot)
+    assert (shown.width(), shown.height()) == saved.size
+    assert shown == QImage(str(state.image)).convertToFormat(shown.format())  # every pixel, strip after strip
     tap(qtbot, kiosk.window, "print-preview-done")
     assert kiosk.navigator.current == EnterCode(units=kiosk.bills.units)
+
+
+def shown_slip(kiosk: KioskApp, qtbot: QtBot) -> QImage:
+    """The strips of the slip on screen, top to bottom, put back together."""
+    paper = kiosk.window.findChild(QWidget, "print-preview-paper")
+    assert paper is not None
+    assert paper.isVisibleTo(kiosk.window)
+
+    def strips() -> list[QLabel]:
+        return sorted((s for s in paper.findChildren(QLabel) if s.isVisibleTo(paper)), key=lambda s: s.y())
+
+    def one_slip() -> bool:
+        """Each strip right under the one before: no gap, no overlap (once the layouts have run)."""
+        shown = strips()
+        return bool(shown) and all(
+            below.y() == above.y() + above.pixmap().height() for above, below in itertools.pairwise(shown)
+        )
+
+    qtbot.waitUntil(one_slip, timeout=2000)
+    shown = strips()
+    width = shown[0].pixmap().width()
+    assert all(s.pixmap().width() == width for s in shown)
+    whole = QImage(width, sum(s.pixmap().height() for s in shown), QImage.Format.Format_RGB32)
+    painter = QPainter(whole)
+    top = 0
+    for strip in shown:
+        painter.drawPixmap(0, top, strip.pixmap())
+        top += strip.pixmap().height()
+    painter.end()
+    return whole
 
 
 def test_the_journal_records_the_printout(kiosk: KioskApp, qloop: asyncio.AbstractEventLoop) -> None:
@@ -55,6 +87,9 @@ def test_a_wipe_removes_the_printout_from_the_screen(
     document = sample_documents(kiosk.settings.kiosk_id)["payment_receipt"]
     qloop.run_until_complete(kiosk.printouts.print_document(document, kind="payment_receipt", reference="P2"))
     kiosk.idle.end_session()
-    image = kiosk.window.findChild(QLabel, "print-preview-image")
-    assert image is not None
-    assert image.pixmap().isNull()
+    paper = kiosk.window.findChild(QWidget, "print-preview-paper")
+    assert paper is not None
+    assert not paper.isVisibleTo(kiosk.window)
+    assert all(
+        strip.pixmap().isNull() for strip in paper.findChildren(QLabel)
+    )  # no strip of the slip is left

@@ -150,6 +150,9 @@ def press(kiosk: KioskApp, name: str) -> None:
     """A tap on a button of the screen shown (several screens have keys of the same name, e.g. ``pad-1``)."""
     screen = kiosk.window.current_screen
     shown = [b for b in screen.findChildren(QAbstractButton, name) if b.isVisibleTo(screen)]
+    pinned = kiosk.window.current_page.pinned  # the screen's actions pinned below its page
+    if pinned is not None:
+        shown += [b for b in pinned.findChildren(QAbstractButton, name) if b.isVisibleTo(kiosk.window)]
     assert len(shown) == 1, f"{len(shown)} visible buttons {name!r} on {type(screen).__name__}"
     QTest.mouseClick(shown[0], LEFT, NO_KEYS, finger(shown[0]))
 

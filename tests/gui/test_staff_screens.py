@@ -155,6 +155,11 @@ class Frame(QWidget):
         layout.setSpacing(0)
         layout.addWidget(title_bar)
         layout.addWidget(self.page, stretch=1)
+        pinned = (
+            screen.pinned_actions()
+        )  # the screen's actions pinned below its page, as the kiosk shows them
+        if pinned is not None:
+            layout.addWidget(pinned)
         layout.addWidget(nav_bar)
         self.set_look(look)
         self.retranslate()

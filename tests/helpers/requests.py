@@ -27,9 +27,9 @@ def run(coroutine: Any) -> Any:
 
 
 def press(kiosk: KioskApp, bot: QtBot, name: str) -> None:
-    """A tap on the screen the customer sees (several screens have keys of the same name, and buttons of a
-    question just answered wait hidden for deletion)."""
-    root = kiosk.window.current_screen
+    """A tap on the screen the customer sees, or on its actions pinned below it (several screens have keys of
+    the same name, and buttons of a question just answered wait hidden for deletion)."""
+    root = kiosk.window
     shown = [b for b in root.findChildren(QAbstractButton, name) if b.isVisibleTo(root)]
     assert len(shown) == 1, f"{len(shown)} visible buttons {name!r}"
     bot.mouseClick(

@@ -25,6 +25,7 @@ from kiosk.central.errors import (
 from kiosk.central.models import FieldValue, OutageReport, OutageReportKind, Service, ServiceRequest
 from kiosk.demo.simulator import DemoClient
 from kiosk.requests.courier import BUG, Courier
+from kiosk.requests.form import FieldProblem
 from kiosk.requests.outbox import OUTBOX_FILE_NAME, Outbox
 from kiosk.requests.records import Delivery, OutboxKind, outage_report_payload, service_request_payload
 from tests.faults.harness.central import FakeClock, no_wait
@@ -196,7 +197,14 @@ async def test_the_central_refusals_are_final(
     good = await service_request(client, services["meter_inspection"], rng)
     payload = dict(good.payload)
     bad_fields = {**payload, "fields": {"full_name": "x"}}
-    assert await refused_with(kiosk, OutboxKind.SERVICE_REQUEST, bad_fields) == "invalid_fields"
+    item = kiosk.outbox.add(OutboxKind.SERVICE_REQUEST, bad_fields, {})
+    refused = await kiosk.courier.deliver(item.id)
+    assert (refused.state, refused.refusal) == (Delivery.REFUSED, "invalid_fields")
+    # The real central names the answers it refused, and why, for the customer still at the screen; the file
+    # keeps only the code.
+    assert refused.refused_fields
+    assert set(refused.refused_fields.values()) <= {p.value for p in FieldProblem}
+    assert kiosk.outbox.get(item.id).refused_fields == {}
     unknown_service = {**payload, "service_code": "time_travel"}
     assert await refused_with(kiosk, OutboxKind.SERVICE_REQUEST, unknown_service) == "service_not_found"
     nobody = outage_report_payload("PE09999999999", "street", "")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.central.models import Bill, BillList, Customer
 from kiosk.customer.code import group_code
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.bills import AccountOverview
 from kiosk.language.catalogs import Translator
+from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.bill_text import BillButton, period, show_status, status_tag
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import Columns, button, column, label, show_all
@@ -79,14 +80,9 @@ class AccountScreen(Screen):
         self._consumption = button()
         self._consumption.setObjectName("account-consumption")
         self._consumption.clicked.connect(self.consumption_requested)
-        more = QHBoxLayout()
-        more.setSpacing(16)
-        more.addWidget(self._history)
-        more.addWidget(self._consumption)
-        more_holder = QWidget()
-        more_holder.setLayout(more)
-        more.setContentsMargins(0, 0, 0, 0)
-        summary = column(card, self._due_label, self._due, self._pay, more_holder, spacing=16)
+        # With nothing to pay, the paid bills are what the customer came for.
+        mark_main_action(self._history)
+        summary = column(card, self._due_label, self._due, spacing=16)
 
         self._list_heading = label("heading")
         self._list = QVBoxLayout()
@@ -105,6 +101,8 @@ class AccountScreen(Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 32)
         layout.addWidget(Columns(summary, bills, stretch=(4, 5)))
+        # Below the pages, always in view however many bills there are: paying last, the way forward.
+        self.pin(self._history, self._consumption, self._pay)
         self.retranslate()
 
     def title(self) -> str:

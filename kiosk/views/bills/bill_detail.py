@@ -3,10 +3,10 @@ amount, subtotal, VAT and total, and why the tier limits are what they are: for 
 tier 1 (monthly size × the period's days ÷ the days of the month before the billing month × households), for a
 bill that spans a price change each part with its days, prices, kWh and tier 1.
 
-"Pay this bill" (an unpaid bill only) and the print button come right after the status, so that on a small
-panel, where the two columns stack, the actions of this screen are in view without scrolling; paying a bill pays
-the older unpaid ones with it (older debts first), and the screen says so under the button. The halves share the
-width equally, so that the facts and the explanation take fewer lines for the room the buttons take."""
+"Pay this bill" (an unpaid bill only) and the print button are pinned below the screen's pages, so that they are
+in view however many pages a long bill needs; paying a bill pays the older unpaid ones with it (older debts
+first), and the screen says so right after the status. The halves share the width equally, so that the facts and
+the explanation take fewer lines."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from kiosk.customer.bill_parts import BillPart, bill_parts, sizing_month, tier_s
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.bills import BillDetail
 from kiosk.language.catalogs import N_, Translator
+from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.bill_text import bill_name, period, show_status, status_tag
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import Columns, button, cell, clear_layout, column, label, show_all
@@ -63,20 +64,15 @@ class BillDetailScreen(Screen):
         self._print.clicked.connect(self.print_requested)
         self._invoice = label("muted")
 
-        left = column(
-            self._heading,
-            self._status,
-            self._pay,
-            self._pay_with_older,
-            self._print,
-            facts,
-            spacing=20,
-        )
+        # Without a bill to pay, printing the notice is what the customer came for.
+        mark_main_action(self._print)
+        left = column(self._heading, self._status, self._pay_with_older, facts, spacing=20)
         right = column(table, self._invoice, spacing=20)
         self._left_box, self._right_box = cast(QVBoxLayout, left.layout()), cast(QVBoxLayout, right.layout())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 32)
         layout.addWidget(Columns(left, right, stretch=(1, 1)))
+        self.pin(self._print, self._pay)
         self.retranslate()
 
     def title(self) -> str:

@@ -26,7 +26,7 @@ class BillNoticePrintedScreen(Screen):
         layout.addWidget(self._heading)
         layout.addWidget(self._body)
         layout.addStretch()
-        layout.addWidget(self._done)
+        self.pin(self._done)
         self.retranslate()
 
     def title(self) -> str:

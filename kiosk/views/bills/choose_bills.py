@@ -128,8 +128,9 @@ class ChooseBillsScreen(Screen):
         layout.addWidget(self._intro)
         layout.addLayout(self._list)
         layout.addStretch()
-        layout.addWidget(self._total)
-        layout.addWidget(self._continue)
+        # Below the pages, always in view however many bills there are: what this payment adds up to, beside
+        # the button that pays it.
+        self.pin(self._total, self._continue)
         self.retranslate()
 
     def title(self) -> str:

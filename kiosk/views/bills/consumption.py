@@ -5,18 +5,23 @@ customer can switch to, for those who read numbers more easily than bars."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.customer.consumption import DayUse, MonthUse, daily_use, monthly_comparison
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.bills import ConsumptionHistory
 from kiosk.language.catalogs import N_, Translator
+from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.chart_layout import ChartBar
 from kiosk.views.parts.consumption_chart import ConsumptionChart
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import Columns, button, cell, clear_layout, label, show_all
 from kiosk.views.theme import Look
+
+_HEADING_GAP_PX = 12
+# The least a chart shrinks to, to fit the room in view: its bars and month names still read.
+_CHART_MIN_PX = 240
 
 
 class ConsumptionScreen(Screen):
@@ -50,15 +55,50 @@ class ConsumptionScreen(Screen):
         self._toggle.clicked.connect(self._switch)
         monthly = _block(self._monthly_heading, self._views)
         self._daily_block = _block(self._daily_heading, self._daily)
-        layout = QVBoxLayout(self)
+        self._layout = layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 32)
         layout.setSpacing(20)
         layout.addWidget(self._summary)
         layout.addWidget(
             Columns(monthly, self._daily_block, stretch=(3, 2), stacked_stretch=(3, 2)), stretch=1
         )
-        layout.addWidget(self._toggle)
+        # Below the pages, always in view: the numbers as a table (or the chart again) with one touch.
+        mark_main_action(self._toggle)
+        self.pin(self._toggle)
         self.retranslate()
+
+    # ------------------------------------------------------------------ the charts' height for the room in view
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ParentChange:
+            viewport = self.parentWidget()
+            if viewport is not None:
+                viewport.installEventFilter(self)  # the room in view changes without this screen's size
+        elif event.type() == QEvent.Type.LayoutRequest:
+            self._fit_charts()
+        return super().event(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self._fit_charts()
+        return False
+
+    def _fit_charts(self) -> None:
+        """Each chart, with its heading, no taller than the room in view: a chart is one block that a page
+        cannot split, so on a 1366 x 768 panel with large text it gives up some of its height to fit a page."""
+        viewport = self.parentWidget()
+        if viewport is None:
+            return
+        margins = self._layout.contentsMargins()
+        room = viewport.height() - margins.top() - margins.bottom()
+        for heading, chart in ((self._monthly_heading, self._chart), (self._daily_heading, self._daily)):
+            words = heading.heightForWidth(heading.width()) if heading.width() > 0 else -1
+            words = words if words > 0 else heading.sizeHint().height()
+            tallest = max(_CHART_MIN_PX, room - words - _HEADING_GAP_PX)
+            least = min(chart.minimumSizeHint().height(), tallest)
+            if chart.maximumHeight() != tallest:
+                chart.setMaximumHeight(tallest)
+            if chart.minimumHeight() != least:
+                chart.setMinimumHeight(least)
 
     def title(self) -> str:
         return self._tr._("consumption.title")
@@ -193,7 +233,8 @@ def _block(heading: QLabel, body: QWidget) -> QWidget:
     holder = QWidget()
     box = QVBoxLayout(holder)
     box.setContentsMargins(0, 0, 0, 0)
-    box.setSpacing(12)
+    box.setSpacing(_HEADING_GAP_PX)
     box.addWidget(heading)
     box.addWidget(body, stretch=1)
+    box.addStretch()  # below a chart at the most height the room in view allows it
     return holder

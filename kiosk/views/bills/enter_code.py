@@ -4,7 +4,7 @@ digit keyboard), then the 7 digits on a keypad; the code shown large in the grou
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -21,15 +21,24 @@ from kiosk.flows.states import ScreenState
 from kiosk.flows.states.bills import EnterCode, EntryStep
 from kiosk.language.catalogs import Translator
 from kiosk.language.tone_marks import BACKSPACE
+from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.keyboard import VietnameseKeyboard
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import RowButton, button, clear_layout, column, label, show_all
+from kiosk.views.theme import MIN_TOUCH_PX
 
 _MISSING = "_"
 _UNIT_COLUMNS = 2
 # From this width the code and the keys sit side by side: a 1366 x 768 panel has no height to stack them, and
 # the keys are the screen's main action, which must be in view without scrolling.
 _SIDE_BY_SIDE_PX = 1200
+
+
+def _height_of(widget: QWidget) -> int:
+    """The height a widget takes at its present width (more lines when its words wrap)."""
+    if widget.width() > 0 and widget.hasHeightForWidth():
+        return max(widget.heightForWidth(widget.width()), widget.minimumSizeHint().height())
+    return widget.sizeHint().height()
 
 
 def shown_code(unit: str, digits: str) -> str:
@@ -87,8 +96,11 @@ class EnterCodeScreen(Screen):
         self._clear_row = QWidget()
         clear_row = QHBoxLayout(self._clear_row)
         clear_row.setContentsMargins(0, 0, 0, 0)
-        clear_row.addStretch()
-        clear_row.addWidget(self._clear)
+        clear_row.setSpacing(16)
+        # What is still missing beside it, in the one row: on a 1366 x 768 panel with large text, the code, the
+        # unit and the keys have no height to spare.
+        clear_row.addWidget(self._status, 1)
+        clear_row.addWidget(self._clear, 0, Qt.AlignmentFlag.AlignTop)
         self._reading = reading = column(
             self._prompt,
             self._where,
@@ -96,8 +108,6 @@ class EnterCodeScreen(Screen):
             self._code,
             self._clear_row,
             self._unit_row,
-            self._status,
-            self._submit,
             spacing=16,
         )
 
@@ -116,6 +126,7 @@ class EnterCodeScreen(Screen):
         self._keyboard_heading = label("heading")
         self._keyboard = VietnameseKeyboard(tr, code_mode=True)
         self._keyboard.key_pressed.connect(self._keyboard_key)
+        mark_main_action(self._keyboard)
         self._unit_list = button()
         self._unit_list.setObjectName("unit-list")
         self._unit_list.clicked.connect(self.change_unit_requested)
@@ -125,14 +136,20 @@ class EnterCodeScreen(Screen):
         self._digits_heading = label("heading")
         keys = QGridLayout()
         keys.setSpacing(10)
-        for i, digit in enumerate("123456789"):
-            keys.addWidget(self._key(digit), i // 3, i % 3)
+        digit_keys = [self._key(digit) for digit in "123456789"]
+        for i, key in enumerate(digit_keys):
+            keys.addWidget(key, i // 3, i % 3)
         self._delete = button("key")
         self._delete.setObjectName("key-delete")
         self._delete.clicked.connect(self.delete_requested)
         # 0 two keys wide and Delete beside it; Clear sits by the code instead (see above).
-        keys.addWidget(self._key("0"), 3, 0, 1, 2)
+        zero = self._key("0")
+        keys.addWidget(zero, 3, 0, 1, 2)
         keys.addWidget(self._delete, 3, 2)
+        self._keys_grid = keys
+        self._keys = [*digit_keys, zero, self._delete]
+        # The keys are what the customer came to touch: wholly in view on the first page, whatever the panel.
+        mark_main_action(*self._keys)
         self._number = self._page(self._digits_heading, keys)
 
         self._pad = pad = QWidget()
@@ -143,15 +160,18 @@ class EnterCodeScreen(Screen):
         pad_layout.addStretch()
 
         self._halves = QBoxLayout(QBoxLayout.Direction.TopToBottom)
-        self._halves.setSpacing(48)
+        self._halves.setSpacing(32)
         self._halves.addWidget(reading)
         self._halves.addWidget(pad)
         self._halves.addStretch()
         self._arrange(side_by_side=False)
         self._outer = QVBoxLayout(self)
         # Little above and below: on a 1366 x 768 panel the keypad takes every pixel of the height there is.
-        self._outer.setContentsMargins(48, 16, 48, 12)
+        # And little at the sides: with the largest text, the code and the keys only just fit beside each other.
+        self._outer.setContentsMargins(40, 16, 40, 12)
         self._outer.addLayout(self._halves)
+        # Look up, below the pages: in view beside the keys whatever room the code and the keys take.
+        self.pin(self._submit)
         self.retranslate()
 
     @staticmethod
@@ -210,6 +230,52 @@ class EnterCodeScreen(Screen):
         if wide != (self._halves.direction() == QBoxLayout.Direction.LeftToRight):
             self._arrange(side_by_side=wide)
         super().resizeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        # After every relayout (a new text size re-polishes the keys to their full height): fit the keys again,
+        # before the frame pages the screen.
+        if event.type() == QEvent.Type.ParentChange:
+            viewport = self.parentWidget()
+            if viewport is not None:
+                viewport.installEventFilter(self)  # the room in view changes without this screen's size
+        elif event.type() == QEvent.Type.LayoutRequest:
+            self._fit_keys()
+        return super().event(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self._fit_keys()
+        return False
+
+    def _fit_keys(self) -> None:
+        """The digit keys as tall as the style makes them when the room in view allows, shorter (never below a
+        touch target) when it does not: with large text on a 1366 x 768 panel, four rows of keys at their full
+        height are taller than the room there is, and the keys must be wholly in view without turning a page."""
+        viewport = self.parentWidget()
+        if viewport is None or not self._number.isVisibleTo(self):
+            return
+        margins = self._outer.contentsMargins()
+        room = viewport.height() - margins.top() - margins.bottom()
+        if self._halves.direction() == QBoxLayout.Direction.TopToBottom:
+            room -= _height_of(self._reading) + self._halves.spacing()
+        box = self._number.layout()
+        heading = _height_of(self._digits_heading) + (box.spacing() if box is not None else 0)
+        rows = self._keys_grid.rowCount()
+
+        def per_row(height: int) -> int:
+            return (height - self._keys_grid.verticalSpacing() * (rows - 1)) // rows
+
+        natural = max(key.sizeHint().height() for key in self._keys)
+        # The heading over the keys only where it leaves them a comfortable height: without it, the words under
+        # the code still say how many digits are missing.
+        with_heading = per_row(room - heading) >= min(natural, round(MIN_TOUCH_PX * 1.25))
+        if with_heading != self._digits_heading.isVisibleTo(self._number):
+            self._digits_heading.setVisible(with_heading)
+        height = per_row(room - heading if with_heading else room)
+        for key in self._keys:
+            fitted = max(MIN_TOUCH_PX, min(key.sizeHint().height(), height))
+            if key.minimumHeight() != fitted or key.maximumHeight() != fitted:
+                key.setFixedHeight(fitted)
 
     def _scroll_bar_width(self) -> int:
         """The width the frame's scroll bar takes from this screen, when it shows (the screen is taller than the
@@ -273,6 +339,9 @@ class EnterCodeScreen(Screen):
             choice.put(code, 1, 0)
             choice.setAccessibleName(f"{unit.name}, {unit.code}")
             choice.clicked.connect(lambda _=False, c=unit.code: self.unit_chosen.emit(c))
+            if i == 0:
+                # The first unit of the list in view (the rest may be a page on, with the largest text).
+                mark_main_action(choice)
             self._unit_grid.addWidget(choice, i // _UNIT_COLUMNS, i % _UNIT_COLUMNS)
         show_all(self._unit_grid)
 
@@ -286,14 +355,21 @@ class EnterCodeScreen(Screen):
         self._unit_list.setVisible(bool(state.units))
         # One decision at a time: the format hint and Look up where they help, not while choosing a unit.
         self._where.setVisible(step is not EntryStep.NUMBER)
+        # The digits' own heading says what to type: the room goes to the keys.
+        self._prompt.setVisible(step is not EntryStep.NUMBER)
         self._scan_hint.setVisible(self._scanner and not state.digits and not state.unit)
         self._submit.setVisible(step is EntryStep.NUMBER)
+        bar = self.pinned_actions()
+        # No empty bar while a unit is being chosen (and never shown as a window of its own before the frame
+        # has taken it).
+        if bar is not None and (bar.parentWidget() is not None or step is not EntryStep.NUMBER):
+            bar.setVisible(step is EntryStep.NUMBER)
         self._code.setText(shown_code(state.unit, state.digits))
         # The unit's name when it is one of the kiosk's, so that the customer sees the choice was theirs.
         name = state.unit_name or state.unit
         self._unit_name.setText(tr._("enter_code.unit_name", name=name))
         self._unit_row.setVisible(step is EntryStep.NUMBER)
-        self._clear_row.setVisible(step is EntryStep.NUMBER)
+        self._clear.setVisible(step is EntryStep.NUMBER)
         check = check_code(state.typed)
         status, problem = self._status_text(state, check.problem, check.unit_missing, check.digits_missing)
         self._status.setText(status)

@@ -59,8 +59,8 @@ class LookupFailedScreen(Screen):
         for text in (self._heading, self._code, self._body):
             layout.addWidget(text)
         layout.addStretch()
-        for action in (self._retry, self._retype, self._home):
-            layout.addWidget(action)
+        # Below the pages, always in view: home first, the way forward (try again, type again) last.
+        self.pin(self._home, self._retry, self._retype)
         self.retranslate()
 
     def title(self) -> str:

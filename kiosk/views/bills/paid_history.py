@@ -10,6 +10,7 @@ from kiosk.central.models import Bill
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.bills import PaidHistory
 from kiosk.language.catalogs import Translator
+from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.bill_text import BillButton, period
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, label, show_all
@@ -84,6 +85,9 @@ class PaidHistoryScreen(Screen):
         per_column = -(-len(self._rows) // self._columns) if self._rows else 0
         for i, row in enumerate(self._rows):
             self._grid.addWidget(row, i % per_column, i // per_column)
+        if self._rows:
+            # The newest paid bill, the one a customer most often comes to check.
+            mark_main_action(self._rows[0])
         show_all(self._grid)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.flows.states.frame import Feature
 from kiosk.language.catalogs import N_, Translator
+from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.pictograms import Sign, with_sign
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import TOUCH_FIRST_FOCUS, button, label
+from kiosk.views.theme import Look
 
 # (feature, title key, description key), in the order customers need them most.
 TILES: tuple[tuple[Feature, str, str], ...] = (
@@ -20,8 +24,33 @@ TILES: tuple[tuple[Feature, str, str], ...] = (
     (Feature.TRACK_REQUEST, N_("home.tile.track_request"), N_("home.tile.track_request.hint")),
 )
 
-_TILE_MIN_HEIGHT = 160
 _SIGN_PX = 56
+_TILE_SPACING_PX = 24
+_SIDE_MARGIN_PX = 48
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How roomy the home screen is laid out: the roomiest that fits the page is used, so that every tile and
+    the way to assisted mode are in view together, without paging, even at a large text size on a small panel."""
+
+    margin: int  # above and below the screen's content
+    spacing: int  # between the welcome, the prompt and the tiles
+    tile_margins: tuple[int, int]  # inside a tile: left and right, top and bottom
+    tile_height: int  # a tile's least height
+    hints: bool  # the line of explanation under each tile's title (also read out as its description)
+    welcome: bool = True  # the greeting (the title bar names the screen too)
+    prompt: bool = True  # "touch a tile" (assisted mode also says it aloud)
+
+
+FITS = (
+    Fit(40, 24, (28, 20), 160, hints=True),
+    Fit(24, 16, (20, 12), 120, hints=True),
+    Fit(16, 12, (16, 8), 96, hints=False),
+    Fit(12, 12, (16, 8), 88, hints=False, welcome=False),
+    Fit(12, 12, (16, 8), 88, hints=False, welcome=False, prompt=False),
+)
+_ROOM_TO_SPARE_PX = 8  # rounding in Qt's layouts: a fit that needs every last pixel is not taken
 # A sign beside each tile's title, for customers who read little; the title still says it in words.
 _SIGNS = {
     Feature.BILLS: Sign.BILL,
@@ -46,15 +75,33 @@ class Tile(QPushButton):
         self.setSizePolicy(policy)
         self.title = label("heading")
         self.hint = label("muted")
+        self._min_height = FITS[0].tile_height
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(28, 20, 28, 20)
         self._layout.setSpacing(8)
         self._layout.addStretch()
-        self._layout.addWidget(with_sign(_SIGNS[feature], self.title, _SIGN_PX))
+        self._title_row = with_sign(_SIGNS[feature], self.title, _SIGN_PX)
+        self._layout.addWidget(self._title_row)
         self._layout.addWidget(self.hint)
         self._layout.addStretch()
         for child in (self.title, self.hint):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+
+    def set_fit(self, fit: Fit) -> None:
+        across, down = fit.tile_margins
+        self._layout.setContentsMargins(across, down, across, down)
+        self._min_height = fit.tile_height
+        self.hint.setVisible(fit.hints)
+        self.updateGeometry()
+
+    def height_in(self, fit: Fit, width: int) -> int:
+        """The height this tile needs at ``width`` when laid out as ``fit`` says (without laying it out so)."""
+        across, down = fit.tile_margins
+        inner = width - 2 * across
+        needed = 2 * down + _height_for(self._title_row, inner)
+        if fit.hints:
+            needed += self._layout.spacing() + _height_for(self.hint, inner)
+        return max(fit.tile_height, needed)
 
     # A QPushButton sizes itself by its own text; this one has none, so its size comes from the labels it holds,
     # which wrap and need more height when the text is large or the tile narrow.
@@ -62,15 +109,21 @@ class Tile(QPushButton):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return max(_TILE_MIN_HEIGHT, self._layout.totalHeightForWidth(width))
+        return max(self._min_height, self._layout.totalHeightForWidth(width))
 
     def sizeHint(self) -> QSize:
         hint = self._layout.totalSizeHint()
-        return QSize(hint.width(), max(_TILE_MIN_HEIGHT, hint.height()))
+        return QSize(hint.width(), max(self._min_height, hint.height()))
 
     def minimumSizeHint(self) -> QSize:
         minimum = self._layout.totalMinimumSize()
-        return QSize(minimum.width(), max(_TILE_MIN_HEIGHT, minimum.height()))
+        return QSize(minimum.width(), max(self._min_height, minimum.height()))
+
+
+def _height_for(widget: QWidget | None, width: int) -> int:
+    if widget is None:
+        return 0
+    return widget.heightForWidth(width) if widget.hasHeightForWidth() else widget.sizeHint().height()
 
 
 class HomeScreen(Screen):
@@ -84,19 +137,22 @@ class HomeScreen(Screen):
         self._tiles = [Tile(feature) for feature, _, _ in TILES]
         for tile in self._tiles:
             tile.clicked.connect(lambda _=False, f=tile.feature: self.feature_chosen.emit(f))
+        mark_main_action(*self._tiles)  # what the customer came for: all of them in view
         self._assisted = button()
         self._assisted.setObjectName("home-assisted")
         self._assisted.clicked.connect(self.assisted_requested)
         self._grid = QGridLayout()
-        self._grid.setSpacing(24)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 40, 48, 40)
+        self._grid.setSpacing(_TILE_SPACING_PX)
+        self._layout = layout = QVBoxLayout(self)
+        layout.setContentsMargins(_SIDE_MARGIN_PX, 40, _SIDE_MARGIN_PX, 40)
         layout.setSpacing(24)
         layout.addWidget(self._welcome)
         layout.addWidget(self._prompt)
         layout.addLayout(self._grid, stretch=1)
-        layout.addWidget(self._assisted)
+        # Below the page, always in view: a customer who needs larger text must find it whatever the panel.
+        self.pin(self._assisted)
         self._columns = 0
+        self._fit = FITS[0]
         self._arrange(2)
         self.retranslate()
 
@@ -122,8 +178,57 @@ class HomeScreen(Screen):
         for i, tile in enumerate(self._tiles):
             self._grid.addWidget(tile, i // columns, i % columns)
 
+    def set_look(self, look: Look) -> None:
+        self._refit()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
-        # Portrait panels stack the tiles so that each keeps a full-width, thumb-sized face.
-        portrait = event.size().height() > event.size().width()
-        self._arrange(1 if portrait else 2)
+        # Portrait panels stack the tiles so that each keeps a full-width, thumb-sized face; the panel's
+        # orientation, not the screen's (a screen taller than its page is still on a landscape panel).
+        panel = self.window()
+        self._arrange(1 if panel.height() > panel.width() else 2)
         super().resizeEvent(event)
+        self._refit()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # a new text or text size may need another fit
+            self._refit()
+        elif event.type() == QEvent.Type.ParentChange and (viewport := self.parentWidget()) is not None:
+            # The page's viewport: it shrinks when the page shows its pager, and the screen may not resize.
+            viewport.installEventFilter(self)
+        return handled
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self._refit()
+        return False
+
+    def _needed_height(self, fit: Fit, width: int) -> int:
+        inner = width - 2 * _SIDE_MARGIN_PX
+        tile_width = (inner - (self._columns - 1) * _TILE_SPACING_PX) // self._columns
+        heights = [tile.height_in(fit, tile_width) for tile in self._tiles]
+        rows = [max(heights[i : i + self._columns]) for i in range(0, len(heights), self._columns)]
+        texts = [t for t, shown in ((self._welcome, fit.welcome), (self._prompt, fit.prompt)) if shown]
+        return (
+            2 * fit.margin
+            + sum(_height_for(text, inner) + fit.spacing for text in texts)
+            + sum(rows)
+            + (len(rows) - 1) * _TILE_SPACING_PX
+        )
+
+    def _refit(self) -> None:
+        """The roomiest fit whose tiles all fit the page in view (the viewport the screen sits in)."""
+        viewport = self.parentWidget()
+        if viewport is None or self._columns == 0:
+            return
+        room, width = viewport.height() - _ROOM_TO_SPARE_PX, viewport.width()
+        chosen = next((f for f in FITS if self._needed_height(f, width) <= room), FITS[-1])
+        if chosen == self._fit:
+            return
+        self._fit = chosen
+        self._layout.setContentsMargins(_SIDE_MARGIN_PX, chosen.margin, _SIDE_MARGIN_PX, chosen.margin)
+        self._layout.setSpacing(chosen.spacing)
+        self._welcome.setVisible(chosen.welcome)
+        self._prompt.setVisible(chosen.prompt)
+        for tile in self._tiles:
+            tile.set_fit(chosen)

@@ -42,8 +42,8 @@ class IdleWarningScreen(Screen):
         layout.addWidget(self._number)
         layout.addWidget(self._unit)
         layout.addStretch()
-        layout.addWidget(self._more_time)
-        layout.addWidget(self._end)
+        # Always in view below the countdown, however large the text: the customer has seconds to find them.
+        self.pin(self._end, self._more_time)
         self.retranslate()
 
     def title(self) -> str:

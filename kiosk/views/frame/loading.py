@@ -9,6 +9,7 @@ from kiosk.customer.code import group_code
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.frame import UNSTOPPABLE, Loading, Waiting
 from kiosk.language.catalogs import N_, Translator
+from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, label
 
@@ -54,7 +55,9 @@ class LoadingScreen(Screen):
         for widget in (self._heading, self._code, self._progress, self._body):
             layout.addWidget(widget)
         layout.addStretch()
-        layout.addWidget(self._cancel)
+        # The way out stays in view below the page, however large the text.
+        mark_main_action(self._cancel)
+        self.pin(self._cancel)
         self.retranslate()
 
     def title(self) -> str:
@@ -82,3 +85,6 @@ class LoadingScreen(Screen):
         self._body.setText(tr._("loading.body.saved") if what in UNSTOPPABLE else tr._("loading.body"))
         self._cancel.setText(tr._("loading.cancel"))
         self._cancel.setVisible(what not in UNSTOPPABLE)
+        bar = self.pinned_actions()
+        if bar is not None:
+            bar.setVisible(what not in UNSTOPPABLE)  # no empty bar where there is no way out

@@ -26,10 +26,13 @@ from kiosk.flows.states import ScreenState, offers_back
 from kiosk.flows.states.frame import Home, IdleWarning, StaffCalled
 from kiosk.language.catalogs import Translator
 from kiosk.views import layout_rule
-from kiosk.views.parts.screen import Screen
 from kiosk.views.frame.page import Page
+from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, label
 from kiosk.views.theme import Look, stylesheet
+
+COMPACT_BELOW_PX = 900
+"""Shorter than this (a 1366x768 panel), the frame's bars are compact."""
 
 STAFF_HOLD_MS = 3000
 """How long staff hold the place name in the title bar to open staff mode: longer than any customer's tap."""
@@ -96,6 +99,7 @@ class KioskWindow(QWidget):
         self._speech = False
         self._staff_mode = False
         self._pages: dict[type[Screen], Page] = {}
+        self._compact = False
 
         self._title_bar = QWidget()
         self._title_bar.setProperty("role", "bar")
@@ -107,10 +111,11 @@ class KioskWindow(QWidget):
         self._location.held.connect(self.staff_mode_requested)
         self._location.setText(location_name or " ")
         self._location.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        title_row = QHBoxLayout(self._title_bar)
-        title_row.setContentsMargins(32, 16, 32, 16)
-        title_row.addWidget(self._title, stretch=1)
-        title_row.addWidget(self._location)
+        self._title_row = QHBoxLayout(self._title_bar)
+        self._title_row.setContentsMargins(32, 16, 32, 16)
+        self._title_row.setSpacing(16)
+        self._title_row.addWidget(self._title, stretch=1)
+        self._title_row.addWidget(self._location)
 
         # While a staff call is open: the customer (and staff walking up) see that help is on its way.
         self._banner = QWidget()
@@ -129,16 +134,41 @@ class KioskWindow(QWidget):
         self._assist_bar.setProperty("role", "assist-bar")
         self._repeat = self._nav_button("assist-repeat", self.repeat_requested)
         self._slower = self._nav_button("assist-slower", self.slower_requested)
+        # Where Repeat and Slower would be when the kiosk cannot speak: the customer is told, not left to wonder
+        # why nothing is said.
+        self._no_speech = label(wrap=False)
+        self._no_speech.setObjectName("assist-no-speech")
+        self._no_speech.hide()
         self._contrast = self._nav_button("assist-contrast", self.contrast_toggled)
         self._assist_end = self._nav_button("assist-end", self.assisted_end_requested)
-        assist_row = QHBoxLayout(self._assist_bar)
-        assist_row.setContentsMargins(24, 12, 24, 12)
-        assist_row.setSpacing(16)
-        for widget in (self._repeat, self._slower, self._contrast):
-            assist_row.addWidget(widget)
-        assist_row.addStretch()
-        assist_row.addWidget(self._assist_end)
+        self._assist_row = QHBoxLayout(self._assist_bar)
+        self._assist_row.setContentsMargins(24, 12, 24, 12)
+        self._assist_row.setSpacing(16)
+        self._assist_row.addStretch()
         self._assist_bar.hide()
+        self._assist_in = "nav"
+        # On a short panel with large text there is no row to spare for them: they wait behind one button of the
+        # navigation bar, in a panel that opens above it.
+        self._assist_menu = button()
+        self._assist_menu.setObjectName("assist-menu")
+        self._assist_menu.clicked.connect(self._toggle_assist_panel)
+        self._assist_menu.hide()
+        self._assist_panel = QWidget(self)
+        self._assist_panel.setObjectName("assist-panel")
+        self._assist_panel.setProperty("role", "assist-bar")
+        self._assist_panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self._panel_row = QHBoxLayout(self._assist_panel)
+        self._panel_row.setContentsMargins(24, 12, 24, 12)
+        self._panel_row.setSpacing(16)
+        self._panel_close = button()
+        self._panel_close.setObjectName("assist-panel-close")
+        self._panel_close.clicked.connect(self._assist_panel.hide)
+        self._panel_row.addStretch()
+        self._panel_row.addWidget(self._panel_close)
+        self._assist_panel.hide()
+        for control in (self._repeat, self._slower, self._contrast, self._assist_end):
+            # A control used closes the panel, as a menu does; what it did shows on the screen.
+            control.clicked.connect(self._assist_panel.hide)
 
         self._nav_bar = QWidget()
         self._nav_bar.setProperty("role", "bar")
@@ -166,9 +196,12 @@ class KioskWindow(QWidget):
         self._nav_rows.addLayout(self._nav_top)
         self._nav_rows.addWidget(self._nav_second)
         self._nav_split = True
-        self._arrange_nav(split=False)
+        self._arrange_nav(split=False, assist_in="own")
 
         layout = QVBoxLayout(self)
+        # The window is the panel's size, whatever its parts ask for: were it to grow past the panel, the frame's
+        # bottom bar would be off screen. What does not fit is the layout rule's to find.
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self._title_bar)
@@ -209,7 +242,6 @@ class KioskWindow(QWidget):
         self._home.setVisible(not at_home and not warning and not self._staff_mode)
         self._staff.setVisible(not warning and not self._staff_mode and not isinstance(state, StaffCalled))
         self._large.setVisible(not warning)
-        self._assist_bar.setVisible(self._assisted and not self._staff_mode)
         self._refresh_frame()
 
     def layout_breaches(self) -> list[str]:
@@ -269,9 +301,6 @@ class KioskWindow(QWidget):
         """Shows assisted mode's controls; Repeat and Slower only where the kiosk can speak."""
         self._assisted = assisted
         self._speech = speech
-        self._assist_bar.setVisible(assisted and not self._staff_mode)
-        self._repeat.setVisible(speech)
-        self._slower.setVisible(speech)
         self._refresh_frame()
 
     def set_staff_call(self, open_call: bool) -> None:
@@ -300,37 +329,117 @@ class KioskWindow(QWidget):
         self._banner_text.setText(tr._("frame.staff_coming"))
         self._repeat.setText(tr._("frame.repeat"))
         self._slower.setText(tr._("frame.slower"))
+        self._no_speech.setText(tr._("frame.no_speech"))
         if self._look.contrast is Contrast.HIGH:
             self._contrast.setText(tr._("frame.contrast_high"))
         else:
             self._contrast.setText(tr._("frame.contrast_standard"))
         self._assist_end.setText(tr._("frame.assisted_end"))
+        self._assist_menu.setText(tr._("frame.assist_menu"))
+        self._panel_close.setText(tr._("frame.assist_menu_close"))
         self._fit_nav()
         self.setWindowTitle(tr._("app.name"))
 
-    def _arrange_nav(self, *, split: bool) -> None:
-        if split == self._nav_split:
-            return
-        self._nav_split = split
-        row = self._nav_bottom if split else self._nav_top
-        for widget in (self._language, self._large, self._staff):
-            row.addWidget(widget)  # re-adding moves the widget out of the other row
-        self._nav_second.setVisible(split)
+    def _arrange_nav(self, *, split: bool, assist_in: str) -> None:
+        """``assist_in``: where assisted mode's controls go: in the navigation bar's row (``"nav"``) or the title
+        bar's (``"title"``) when there is room, each saving the screen a bar's height; else in their own bar
+        above the navigation bar (``"own"``). ``split``: the right-hand group of the navigation bar on a second
+        row."""
+        assist = (self._repeat, self._slower, self._no_speech, self._contrast, self._assist_end)
+        if assist_in != self._assist_in:
+            self._assist_in = assist_in
+            for widget in assist:
+                # Re-adding a widget moves it out of the layout it was in.
+                match assist_in:
+                    case "menu":
+                        self._panel_row.insertWidget(self._panel_row.count() - 2, widget)
+                    case "nav":
+                        at = self._nav_top.count() - (0 if self._nav_split else 4)
+                        self._nav_top.insertWidget(at, widget)
+                    case "title":
+                        self._title_row.insertWidget(self._title_row.count() - 1, widget)
+                    case _:
+                        at = self._assist_row.count() - (0 if widget is self._assist_end else 1)
+                        self._assist_row.insertWidget(at, widget)
+        if split != self._nav_split:
+            self._nav_split = split
+            row = self._nav_bottom if split else self._nav_top
+            for widget in (self._assist_menu, self._language, self._large, self._staff):
+                row.addWidget(widget)
+            self._nav_second.setVisible(split)
+        on = self._assisted and not self._staff_mode
+        self._assist_bar.setVisible(on and assist_in == "own")
+        self._assist_menu.setVisible(on and assist_in == "menu")
+        if not (on and assist_in == "menu"):
+            self._assist_panel.hide()
+        # A widget moved to another bar is hidden by the move until Qt's next turn: say now what is shown.
+        for widget in (self._contrast, self._assist_end):
+            widget.setVisible(on)
+        for widget in (self._repeat, self._slower):
+            widget.setVisible(on and self._speech)
+        self._no_speech.setVisible(on and not self._speech)
 
     def _fit_nav(self) -> None:
-        """One row when it fits the window's width, two when it does not."""
-        visible = [
-            w
-            for w in (self._back, self._home, self._language, self._large, self._staff)
-            if w.isVisibleTo(self)
+        """Assisted mode's controls where they fit in a bar the window has anyway (the navigation bar's row,
+        else the title bar's), else in a bar of their own; the navigation bar in one row when it fits the
+        window's width, in two when it does not."""
+        nav: list[QWidget] = [
+            w for w in (self._back, self._home, self._language, self._large, self._staff) if not w.isHidden()
         ]
+        assist: list[QWidget] = []
+        if self._assisted and not self._staff_mode:
+            speech = [self._repeat, self._slower] if self._speech else [self._no_speech]
+            assist = [*speech, self._contrast, self._assist_end]
         margins = self._nav_rows.contentsMargins()
-        needed = (
-            sum(w.sizeHint().width() for w in visible) + 16 * len(visible) + margins.left() + margins.right()
-        )
-        self._arrange_nav(split=needed > self.width())
+
+        def needed(widgets: list[QWidget]) -> int:
+            return sum(w.sizeHint().width() + 16 for w in widgets) + margins.left() + margins.right()
+
+        title = self._title.fontMetrics().horizontalAdvance(self._title.text()) + 32
+        assist_in = "own"
+        if assist and needed(nav + assist) <= self.width():
+            assist_in = "nav"
+        elif assist and needed([self._location, *assist]) + title <= self.width():
+            assist_in = "title"
+        elif assist and self._compact and needed([*nav, self._assist_menu]) <= self.width():
+            assist_in = "menu"
+        if assist_in == "menu":
+            nav.append(self._assist_menu)
+        self._arrange_nav(split=assist_in != "nav" and needed(nav) > self.width(), assist_in=assist_in)
+
+    def _toggle_assist_panel(self) -> None:
+        """Opens the panel of assisted mode's controls above the navigation bar, or closes it."""
+        if self._assist_panel.isVisible():
+            self._assist_panel.hide()
+            return
+        height = self._assist_panel.sizeHint().height()
+        self._assist_panel.setGeometry(0, self._nav_bar.y() - height, self.width(), height)
+        self._assist_panel.show()
+        self._assist_panel.raise_()
+
+    def _fit_height(self) -> None:
+        """On a short panel (1366x768) the frame's bars take less height: less padding, titles at heading size,
+        bar buttons at the touch minimum. Every row saved is a row of the customer's screen."""
+        compact = self.height() < COMPACT_BELOW_PX
+        if compact == self._compact:
+            return
+        self._compact = compact
+        vertical = 6 if compact else 16
+        for part in (self._title_bar, self._assist_bar, self._nav_bar):
+            part.setProperty("compact", compact)
+            row = part.layout()
+            assert row is not None
+            margins = row.contentsMargins()
+            margins.setTop(vertical)
+            margins.setBottom(vertical)
+            row.setContentsMargins(margins)
+            part.setStyleSheet("")  # a changed property restyles only when the sheet is set again
+            part.setStyleSheet(self._sheet)
+        for page in self._pages.values():
+            page.set_compact(compact)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        self._fit_height()
         self._fit_nav()
         super().resizeEvent(event)
 
@@ -352,6 +461,7 @@ class KioskWindow(QWidget):
             screen.set_look(self._look)
             self._on_screen_created(screen, state)
             self._pages[kind] = Page(screen, self._tr)
+            self._pages[kind].set_compact(self._compact)
             self._stack.addWidget(self._pages[kind])
         return self._pages[kind]
 
@@ -369,4 +479,4 @@ class KioskWindow(QWidget):
 
 
 def _screen_of(page: Page) -> Screen:
-    return page.screen
+    return page.content

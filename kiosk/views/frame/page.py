@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -63,7 +65,9 @@ def blocks(screen: QWidget) -> list[QRect]:
 def paginate(boxes: list[QRect], content_height: int, view_height: int) -> list[PageSpan]:
     """Splits content of ``content_height`` into pages of at most ``view_height``, each ending at the top of a box
     no box straddles; a box taller than a page is cut (the layout rule then reports it)."""
-    if content_height <= view_height + _TOLERANCE or view_height <= 0:
+    # The margin below the last box needs no page of its own.
+    used = max([box.bottom() + 1 for box in boxes], default=0)
+    if min(content_height, used) <= view_height + _TOLERANCE or view_height <= 0:
         return [PageSpan(0, 0, content_height)]
     pages: list[PageSpan] = []
     top = 0
@@ -73,13 +77,16 @@ def paginate(boxes: list[QRect], content_height: int, view_height: int) -> list[
         if end >= content_height:
             pages.append(PageSpan(scroll, top, content_height))
             break
-        candidates = [box.top() for box in boxes if top < box.top() <= end] + [end]
+        # A page holds at least one whole box: it ends no sooner than the first box below its top.
+        first_end = min([box.bottom() + 1 for box in boxes if box.top() >= top] + [end])
+        candidates = [box.top() for box in boxes if first_end <= box.top() <= end] + [end]
         fitting = [c for c in candidates if not any(b.top() < c < b.bottom() + 1 - _TOLERANCE for b in boxes)]
         cut = max(fitting) if fitting else end
         pages.append(PageSpan(scroll, top, cut))
-        # The next page starts where the last box of this one ends: the gap above its first box shows, no more.
-        top = max([box.bottom() + 1 for box in boxes if box.bottom() + 1 <= cut] + [top + 1])
-        top = min(max(top, pages[-1].top + 1), cut)
+        ended = [box.bottom() + 1 for box in boxes if top < box.bottom() + 1 <= cut]
+        # The next page starts where the last box of this one ends (the gap above its first box shows, no
+        # more); after a box too tall for a page was cut, where the cut was.
+        top = max(ended) if fitting and ended else cut
     return pages
 
 
@@ -93,6 +100,46 @@ class Curtain(QWidget):
         self.hide()
 
 
+class Dock(QWidget):
+    """Below the pages: the pager and the screen's pinned actions, side by side when they fit the width (one
+    row of height saved for content on a small panel), else the pager above the actions."""
+
+    def __init__(self, pager: QWidget, pinned: QWidget | None) -> None:
+        super().__init__()
+        self._pager = pager
+        self._pinned = pinned
+        self._box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._box.setContentsMargins(0, 0, 0, 0)
+        self._box.setSpacing(0)
+        self._box.addWidget(pager)
+        if pinned is not None:
+            self._box.addWidget(pinned, stretch=1)
+
+    def arrange(self) -> None:
+        side_by_side = (
+            self._pinned is not None
+            and not self._pager.isHidden()
+            and self._pager.sizeHint().width() + _needed_width(self._pinned) <= self.width()
+        )
+        direction = QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
+        if self._box.direction() != direction:
+            self._box.setDirection(direction)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.arrange()
+        super().resizeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.arrange()
+        return super().event(event)
+
+
+def _needed_width(pinned: QWidget) -> int:
+    needed = getattr(pinned, "needed_width", None)
+    return int(needed()) if callable(needed) else pinned.sizeHint().width()
+
+
 class Page(QWidget):
     """A screen, its pager and its pinned actions."""
 
@@ -101,7 +148,7 @@ class Page(QWidget):
     def __init__(self, screen: Screen, tr: Translator) -> None:
         super().__init__()
         self._tr = tr
-        self.screen = screen
+        self.content = screen
         self.area = QScrollArea()
         self.area.setObjectName("page")
         self.area.setWidgetResizable(True)
@@ -117,7 +164,7 @@ class Page(QWidget):
         self._previous = button()
         self._previous.setObjectName("page-previous")
         self._previous.clicked.connect(lambda: self.turn(-1))
-        self._where = label("heading")
+        self._where = label(wrap=False)
         self._where.setObjectName("page-number")
         self._where.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._next = button("primary")
@@ -126,21 +173,21 @@ class Page(QWidget):
         for widget in (self._previous, self._next):
             widget.setFocusPolicy(TOUCH_FIRST_FOCUS)
         row = QHBoxLayout(self._pager)
-        row.setContentsMargins(32, 8, 32, 8)
-        row.setSpacing(24)
+        row.setContentsMargins(32, 4, 32, 4)
+        row.setSpacing(16)
         row.addWidget(self._previous)
-        row.addWidget(self._where, stretch=1)
+        row.addWidget(self._where)
         row.addWidget(self._next)
+        row.addStretch()
         self._pager.hide()
+        self.pinned = screen.pinned_actions()
+        self._dock = Dock(self._pager, self.pinned)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.area, stretch=1)
-        layout.addWidget(self._pager)
-        self.pinned = screen.pinned_actions()
-        if self.pinned is not None:
-            layout.addWidget(self.pinned)
+        layout.addWidget(self._dock)
 
         self._pages = [PageSpan(0, 0, 0)]
         self._index = 0
@@ -178,6 +225,16 @@ class Page(QWidget):
         span = self._pages[self._index]
         return QRect(0, span.top - span.scroll, view.width(), span.bottom - span.top)
 
+    def set_compact(self, compact: bool) -> None:
+        """On a short panel the pager's buttons are the frame's compact size, and keyboards and keypads the
+        height of a finger rather than of their letters (the screen's own actions keep their size)."""
+        if bool(self.property("compact")) != compact:
+            self.setProperty("compact", compact)
+            sheet = self.styleSheet()
+            if sheet:
+                self.setStyleSheet("")  # a changed property restyles only when the sheet is set again
+                self.setStyleSheet(sheet)
+
     def retranslate(self) -> None:
         tr = self._tr
         self._previous.setText(tr._("frame.page_previous"))
@@ -191,15 +248,18 @@ class Page(QWidget):
 
     # ------------------------------------------------------------------ paging
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
+        if event.type() == QEvent.Type.Resize:
+            self.repaginate()
+        elif event.type() == QEvent.Type.LayoutRequest:
+            # Seen before the layout it asks for has run: paginate once it has.
             self._due.start()
         return False
 
     def repaginate(self) -> None:
         """Splits the screen into pages for the room it has now (called after every resize and relayout)."""
         view = self.area.viewport().height()
-        content = self.screen.height()
-        if content <= view + _TOLERANCE and self._pager.isHidden():
+        content = self.content.height()
+        if (content <= view + _TOLERANCE or self._fits(view)) and self._pager.isHidden():
             self._pages = [PageSpan(0, 0, content)]
         else:
             if self._pager.isHidden():
@@ -207,11 +267,14 @@ class Page(QWidget):
                 self._pager.show()
                 self._due.start()
                 return
-            self._pages = paginate(blocks(self.screen), content, view)
+            self._pages = paginate(blocks(self.content), content, view)
             if len(self._pages) == 1:
                 self._pager.hide()
         self._index = min(self._index, len(self._pages) - 1)
         self._show_page()
+
+    def _fits(self, view: int) -> bool:
+        return max([box.bottom() + 1 for box in blocks(self.content)], default=0) <= view + _TOLERANCE
 
     def _show_page(self) -> None:
         span = self._pages[self._index]
@@ -227,6 +290,4 @@ class Page(QWidget):
             curtain.raise_()
         self._previous.setEnabled(self._index > 0)
         self._next.setEnabled(self._index < len(self._pages) - 1)
-        self._where.setText(
-            self._tr._("frame.page_of").format(page=self._index + 1, pages=len(self._pages))
-        )
+        self._where.setText(self._tr._("frame.page_of").format(page=self._index + 1, pages=len(self._pages)))

@@ -2,22 +2,45 @@
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.frame import PrintPreview
 from kiosk.language.catalogs import Translator
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import button, label, scroll_area
+from kiosk.views.parts.widgets import button, drop_all, label
 
 # Paper is white whatever the theme; a frame shows where the slip ends.
 _BORDER_PX, _PADDING_PX = 3, 12
-_PAPER_STYLE = (
-    "QLabel#print-preview-image "
-    f"{{ background: #FFFFFF; border: {_BORDER_PX}px solid #111111; padding: {_PADDING_PX}px; }}"
-)
+_PAPER_STYLE = f"QWidget#print-preview-paper {{ background: #FFFFFF; border: {_BORDER_PX}px solid #111111; }}"
+_WHITE = 0xF0  # a printer dot lighter than this is no dot: the row is blank paper
+
+
+def strip_rows(image: QImage) -> list[tuple[int, int]]:
+    """The slip cut into strips (top, height) across its blank rows, so that a page ends between two lines of
+    print, never through one: the middle of each run of blank rows ends a strip."""
+    grey = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    width, height, stride = grey.width(), grey.height(), grey.bytesPerLine()
+    data = bytes(grey.constBits())[: stride * height]
+    blank = [min(data[y * stride : y * stride + width], default=255) >= _WHITE for y in range(height)]
+    cuts = [0]
+    y = 0
+    while y < height:
+        if blank[y]:
+            run = y
+            while y < height and blank[y]:
+                y += 1
+            middle = (run + y) // 2
+            if 0 < middle < height and middle > cuts[-1]:
+                cuts.append(middle)
+        else:
+            y += 1
+    cuts.append(height)
+    return [(top, bottom - top) for top, bottom in itertools.pairwise(cuts) if bottom > top]
 
 
 class PrintPreviewScreen(Screen):
@@ -27,14 +50,20 @@ class PrintPreviewScreen(Screen):
         super().__init__(tr)
         self._heading = label("title")
         self._body = label()
-        self._image = QLabel()
-        self._image.setObjectName("print-preview-image")
-        self._image.setStyleSheet(_PAPER_STYLE)
-        self._image.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        # The slip scrolls inside its own area so that "Done" stays in view however long the slip is.
-        self._paper = scroll_area(self._image, "print-preview-paper")
-        self._paper.setMinimumHeight(240)
-        self._paper.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        # The paper: white, framed, as wide as the slip; its strips follow each other without a gap, so it
+        # reads as one slip, and a long slip goes on to the next page ("Xem tiếp") between two lines of print.
+        self._paper = QWidget()
+        self._paper.setObjectName("print-preview-paper")
+        self._paper.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self._paper.setStyleSheet(_PAPER_STYLE)
+        self._strips = QVBoxLayout(self._paper)
+        inset = _BORDER_PX + _PADDING_PX
+        self._strips.setContentsMargins(inset, inset, inset, inset)
+        self._strips.setSpacing(0)
+        centred = QHBoxLayout()
+        centred.addStretch()
+        centred.addWidget(self._paper)
+        centred.addStretch()
         self._done = button("primary")
         self._done.setObjectName("print-preview-done")
         self._done.clicked.connect(self.done_requested)
@@ -43,8 +72,9 @@ class PrintPreviewScreen(Screen):
         layout.setSpacing(24)
         layout.addWidget(self._heading)
         layout.addWidget(self._body)
-        layout.addWidget(self._paper, stretch=1)
-        layout.addWidget(self._done)
+        layout.addLayout(centred)
+        layout.addStretch()
+        self.pin(self._done)
         self.retranslate()
 
     def title(self) -> str:
@@ -52,15 +82,29 @@ class PrintPreviewScreen(Screen):
 
     def show_state(self, state: ScreenState) -> None:
         if isinstance(state, PrintPreview):
-            # Shown at its own size, one printer dot a pixel, as on paper; long slips scroll.
-            pixmap = QPixmap(str(state.image))
-            self._image.setPixmap(pixmap)
-            # The frame hugs the paper.
-            self._image.setFixedWidth(pixmap.width() + 2 * (_BORDER_PX + _PADDING_PX))
-            self._paper.verticalScrollBar().setValue(0)
+            # Shown at its own size, one printer dot a pixel, as on paper; a long slip is paged.
+            self._show_strips(QPixmap(str(state.image)))
+
+    def _show_strips(self, pixmap: QPixmap) -> None:
+        drop_all(self._strips)
+        if pixmap.isNull():
+            self._paper.hide()
+            return
+        for i, (top, height) in enumerate(strip_rows(pixmap.toImage())):
+            strip = QLabel()
+            strip.setObjectName(f"print-preview-strip-{i}")
+            strip.setProperty("role", "paper")
+            strip.setPixmap(pixmap.copy(0, top, pixmap.width(), height))
+            strip.setFixedSize(pixmap.width(), height)
+            self._strips.addWidget(strip)
+            strip.show()
+        self._paper.show()
+        # The paper as tall as its strips, now: a layout laid out before the strips came must not squeeze them.
+        inset = _BORDER_PX + _PADDING_PX
+        self._paper.setFixedSize(pixmap.width() + 2 * inset, pixmap.height() + 2 * inset)
 
     def clear(self) -> None:
-        self._image.clear()  # a receipt carries the customer's code and name
+        self._show_strips(QPixmap())  # a receipt carries the customer's code and name
 
     def retranslate(self) -> None:
         self._heading.setText(self._tr._("print_preview.heading"))

@@ -32,7 +32,7 @@ class SomethingWentWrongScreen(Screen):
         layout.addWidget(self._ask_staff)
         layout.addWidget(self._safe)
         layout.addStretch()
-        layout.addWidget(self._start_again)
+        self.pin(self._start_again)
         self.retranslate()
 
     def title(self) -> str:

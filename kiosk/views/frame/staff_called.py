@@ -26,7 +26,7 @@ class StaffCalledScreen(Screen):
         layout.addWidget(self._heading)
         layout.addWidget(self._body)
         layout.addStretch()
-        layout.addWidget(self._continue)
+        self.pin(self._continue)
         self.retranslate()
 
     def title(self) -> str:

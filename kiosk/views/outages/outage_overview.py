@@ -4,7 +4,7 @@ those planned in the next 7 days. From here the customer prints the schedule or 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QVBoxLayout, QWidget
 
 from kiosk.central.models import Customer, Outage
 from kiosk.customer.code import group_code
@@ -88,10 +88,6 @@ class OutageOverviewScreen(Screen):
         self._printed = label("notice")
         self._printed.setObjectName("outages-printed")
         summary = column(self._code, self._district, self._covers, self._report_hint, spacing=16)
-        actions = QHBoxLayout()
-        actions.setSpacing(24)
-        actions.addWidget(self._report)
-        actions.addWidget(self._print)
 
         self._none = label("notice")
         self._none.setObjectName("outages-none")
@@ -112,7 +108,7 @@ class OutageOverviewScreen(Screen):
         layout.addWidget(Columns(summary, outages, stretch=(4, 5)))
         layout.addStretch()
         layout.addWidget(self._printed)
-        layout.addLayout(actions)
+        self.pin(self._print, self._report)
         self.retranslate()
 
     def title(self) -> str:
@@ -161,12 +157,22 @@ class OutageOverviewScreen(Screen):
         self._report_hint.setText(tr._("outages.known_hint") if now else tr._("outages.unknown_hint"))
         set_role(self._report, "primary" if state.reporting else "")
         set_role(self._print, "" if state.reporting else "primary")
+        self._way_forward_last(self._report if state.reporting else self._print)
         self._print.setVisible(self._printing)
         self._printed.setVisible(state.printed is not None)
         if state.printed is None:
             self._printed.clear()
         else:
             self._printed.setText(tr._("outages.printed") if state.printed else tr._("outages.not_printed"))
+
+    def _way_forward_last(self, forward: QWidget) -> None:
+        """The pinned way forward is the last of the row: reporting for someone without power, else the paper."""
+        bar = self.pinned_actions()
+        row = bar.layout() if bar is not None else None
+        if not isinstance(row, QBoxLayout) or row.indexOf(forward) == row.count() - 1:
+            return
+        row.removeWidget(forward)
+        row.addWidget(forward)
 
     def _show_customer(self, customer: Customer) -> None:
         tr = self._tr

@@ -56,7 +56,7 @@ class OutageReportedScreen(Screen):
         for widget in (heading, self._body, self._kind, self._reference, self._known):
             layout.addWidget(widget)
         layout.addStretch()
-        layout.addWidget(self._done)
+        self.pin(self._done)
         self.retranslate()
 
     def title(self) -> str:

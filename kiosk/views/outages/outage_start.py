@@ -7,6 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.language.catalogs import Translator
+from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.outages.parts import ChoiceTile
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import Columns, column, label
@@ -26,6 +27,8 @@ class OutageStartScreen(Screen):
         self._no_power.clicked.connect(self.no_power_requested)
         self._schedule = ChoiceTile("outage-schedule")
         self._schedule.clicked.connect(self.schedule_requested)
+        # The customer came to choose one of them: all three in view.
+        mark_main_action(self._danger, self._no_power, self._schedule)
         others = column(self._no_power, self._schedule, stretch_at_end=False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 32)

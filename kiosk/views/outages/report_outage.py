@@ -10,6 +10,7 @@ from kiosk.central.models import OutageReportKind
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.outages import ReportOutage
 from kiosk.language.catalogs import N_, Translator
+from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.outages.parts import ChoiceTile, happening
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.text import when
@@ -37,6 +38,8 @@ class ReportOutageScreen(Screen):
             tile = ChoiceTile(f"report-{kind.replace('_', '-')}", danger=kind == "danger")
             tile.clicked.connect(lambda _=False, k=kind: self.kind_chosen.emit(k))
             self._tiles[kind] = tile
+        # The customer came to choose one of them: all three in view.
+        mark_main_action(*self._tiles.values())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 32)
         layout.setSpacing(24)

@@ -159,7 +159,7 @@ class ActionBar(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self._actions = actions
         self._box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
-        self._box.setContentsMargins(48, 16, 48, 16)
+        self._box.setContentsMargins(48, 8, 48, 8)
         self._box.setSpacing(spacing)
         self._box.addStretch()
         for action in actions:
@@ -169,7 +169,8 @@ class ActionBar(QWidget):
     def in_a_row(self) -> bool:
         return self._box.direction() == QBoxLayout.Direction.LeftToRight
 
-    def _needed_width(self) -> int:
+    def needed_width(self) -> int:
+        """The width its shown actions need in one row."""
         shown = [a for a in self._actions if not a.isHidden()]
         margins = self._box.contentsMargins()
         return (
@@ -181,7 +182,7 @@ class ActionBar(QWidget):
 
     def arrange(self) -> None:
         """One row or one column, for the width the bar has now and the texts its buttons hold now."""
-        row = self._needed_width() <= self.width()
+        row = self.needed_width() <= self.width()
         if row != self.in_a_row:
             self._box.setDirection(
                 QBoxLayout.Direction.LeftToRight if row else QBoxLayout.Direction.TopToBottom

@@ -7,7 +7,8 @@ answer on top and "Cancel payment" below it; the QR is still followed underneath
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.customer.banks import bank_name
@@ -17,13 +18,48 @@ from kiosk.flows.states import ScreenState
 from kiosk.flows.states.payment import PayByQr
 from kiosk.language.catalogs import N_, Translator
 from kiosk.payments.methods import VIETQR, VIETQR_APP_EXAMPLES
+from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.qr_code import QrCodeView
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import Columns, button, clear_layout, column, label, show_all
 
 QR_SIDE_PX = 600
+# The least the code shrinks to where the panel has no more height (1366 x 768 with large text): still about
+# 4 px a module, which a phone camera reads at arm's length.
+QR_MIN_SIDE_PX = 240
+QR_BESIDE_DETAILS_PX = 1200
 # Short and numbered: open the app, scan, confirm, wait here.
 STEPS = (N_("pay_qr.step1"), N_("pay_qr.step2"), N_("pay_qr.step3"), N_("pay_qr.step4"))
+
+
+class FittedQr(QrCodeView):
+    """The payment code at the side given, redrawn when the room it has changes."""
+
+    def __init__(self, side: int) -> None:
+        super().__init__(side)
+        mark_main_action(self)  # what the customer came to scan: always wholly in view
+
+    @property
+    def side(self) -> int:
+        return self._side
+
+    def set_side(self, side: int) -> None:
+        if side != self._side:
+            self._side = side
+            self._image = self._draw()
+            self.setFixedSize(QSize(side, side))
+            self.update()
+
+
+class QrBesideDetails(Columns):
+    """The code beside the amount and the steps from a 1366 px wide panel on (the screen's other halves wait for
+    1500 px): stacked, the amount would be a page below the code on a 1366 x 768 panel."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        wide = event.size().width() >= QR_BESIDE_DETAILS_PX
+        if wide != self.side_by_side:
+            self._arrange(side_by_side=wide)
+        QWidget.resizeEvent(self, event)
 
 
 def countdown_text(seconds: int) -> str:
@@ -38,10 +74,12 @@ class PayByQrScreen(Screen):
         super().__init__(tr)
         self._state: PayByQr | None = None
         self._shown_payload: str | None = None
-        self._qr = QrCodeView(QR_SIDE_PX)
+        self._qr = FittedQr(QR_SIDE_PX)
         self._checking = label("heading")
         self._checking.setObjectName("pay-checking")
-        self._checking.setFixedWidth(QR_SIDE_PX)
+        # As wide as the code it stands for, and as tall as its words (not centred by the layout, which would
+        # give it one line's height whatever it wraps to).
+        self._checking.setMinimumWidth(QR_SIDE_PX)
         self._checking.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._countdown = label("heading")
         self._countdown.setObjectName("pay-countdown")
@@ -49,7 +87,7 @@ class PayByQrScreen(Screen):
         qr_side = QWidget()
         qr_box = QVBoxLayout(qr_side)
         qr_box.setContentsMargins(0, 0, 0, 0)
-        qr_box.setSpacing(16)
+        qr_box.setSpacing(8)
         qr_box.addWidget(self._qr, 0, Qt.AlignmentFlag.AlignHCenter)
         # The scheme's name in words beside its code (not its logo, which the kiosk has no licence for), so that a
         # customer knows their banking app reads it. A name, the same in every language: nothing to translate.
@@ -57,8 +95,9 @@ class PayByQrScreen(Screen):
         self._mark.setObjectName("pay-qr-mark")
         self._mark.setText(self._tr._("pay_qr.scheme_mark"))
         qr_box.addWidget(self._mark, 0, Qt.AlignmentFlag.AlignHCenter)
-        qr_box.addWidget(self._checking, 0, Qt.AlignmentFlag.AlignHCenter)
+        qr_box.addWidget(self._checking)
         qr_box.addWidget(self._countdown)
+        qr_box.addStretch()  # beside a taller column of details, the spare height goes below the countdown
         self._scan_with = label("heading")
         self._scan_with.setObjectName("pay-scan-with")
         self._apps = label("muted")
@@ -76,11 +115,12 @@ class PayByQrScreen(Screen):
         self._recipient.setObjectName("pay-recipient")
         self._reference = label("muted")
         self._steps = [label() for _ in STEPS]
+        # The amount first, beside the code: on a 1366 x 768 panel with large text, both on the first page.
         details = column(
-            self._scan_with,
-            self._apps,
             self._amount,
             self._words,
+            self._scan_with,
+            self._apps,
             bills_holder,
             self._recipient,
             self._reference,
@@ -90,17 +130,54 @@ class PayByQrScreen(Screen):
         self._cancel = button()
         self._cancel.setObjectName("pay-cancel")
         self._cancel.clicked.connect(self.cancel_requested)
-        self._paying = Columns(qr_side, column(details, steps, spacing=24), spacing=48, stretch=(0, 1))
+        self._paying = QrBesideDetails(
+            qr_side, column(details, steps, spacing=24), spacing=48, stretch=(0, 1)
+        )
         self._question = self._cancel_question()
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 24, 48, 24)
+        # Little above and below: on a 1366 x 768 panel with large text, the code, its scheme's name and the
+        # countdown take all the height there is.
+        layout.setContentsMargins(48, 12, 48, 12)
         layout.setSpacing(24)
         layout.addWidget(self._paying)
         layout.addWidget(self._question)
         layout.addStretch()
-        layout.addWidget(self._cancel)
+        self._layout = layout
+        self._qr_box = qr_box
+        # Below the pages, always in view (the cancel question has its own answers, in its place).
+        self.pin(self._cancel)
         self._question.hide()
         self.retranslate()
+
+    # ------------------------------------------------------------------ the code's size for the room in view
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ParentChange:
+            viewport = self.parentWidget()
+            if viewport is not None:
+                viewport.installEventFilter(self)
+        elif event.type() == QEvent.Type.LayoutRequest:
+            self._fit_qr()
+        return super().event(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self._fit_qr()
+        return False
+
+    def _fit_qr(self) -> None:
+        """The code as large as it is meant to be where the room in view allows, smaller (never below
+        QR_MIN_SIDE_PX) where it does not: the code, its scheme's name and the countdown on the first page
+        together, on a 1366 x 768 panel too."""
+        viewport = self.parentWidget()
+        if viewport is None:
+            return
+        margins = self._layout.contentsMargins()
+        room = viewport.height() - margins.top() - margins.bottom()
+        for below in (self._mark, self._countdown):
+            if below.isVisibleTo(self):
+                room -= below.sizeHint().height() + self._qr_box.spacing()
+        side = max(QR_MIN_SIDE_PX, min(QR_SIDE_PX, room))
+        self._qr.set_side(side)
 
     def _cancel_question(self) -> QWidget:
         self._ask = label("title")
@@ -136,6 +213,11 @@ class PayByQrScreen(Screen):
         self._checking.setVisible(state.checking)
         self._paying.setVisible(not state.asking_cancel)
         self._cancel.setVisible(not state.asking_cancel)
+        bar = self.pinned_actions()
+        # No empty bar under the question, which has its own answers (and never a window of its own before the
+        # frame has taken the bar).
+        if bar is not None and (bar.parentWidget() is not None or state.asking_cancel):
+            bar.setVisible(not state.asking_cancel)
         self._question.setVisible(state.asking_cancel)
         if first:
             self.retranslate()
@@ -147,6 +229,9 @@ class PayByQrScreen(Screen):
         self._question.hide()
         self._paying.show()
         self._cancel.show()
+        bar = self.pinned_actions()
+        if bar is not None and bar.parentWidget() is not None:
+            bar.show()
         self._shown_payload = None
         self._qr.set_payload(None)
         clear_layout(self._bills)

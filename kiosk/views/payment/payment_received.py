@@ -47,7 +47,7 @@ class PaymentReceivedScreen(Screen):
         for widget in (heading, holder, self._reference, self._number, self._receipt):
             layout.addWidget(widget)
         layout.addStretch()
-        layout.addWidget(self._done)
+        self.pin(self._done)
         self.retranslate()
 
     def title(self) -> str:

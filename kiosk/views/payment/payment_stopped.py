@@ -51,8 +51,8 @@ class PaymentStoppedScreen(Screen):
         layout.addWidget(self._heading)
         layout.addWidget(self._body)
         layout.addStretch()
-        for widget in (self._new_qr, self._try_again, self._home):
-            layout.addWidget(widget)
+        # Below the pages, always in view: home first, the way forward (a new code, try again) last.
+        self.pin(self._home, self._new_qr, self._try_again)
         self.retranslate()
 
     def title(self) -> str:

@@ -10,6 +10,7 @@ from kiosk.central.models import Service
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.requests import ChooseService
 from kiosk.language.catalogs import Translator
+from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, RowButton, clear_layout, label, show_all
 
@@ -69,7 +70,11 @@ class ChooseServiceScreen(Screen):
         if self._state is None:
             return
         for i, service in enumerate(self._state.services):
-            self._grid.addWidget(self._row(service), i // self._columns, i % self._columns)
+            row = self._row(service)
+            if i == 0:
+                # What the customer came for is a service: the first of the list, at least, in view.
+                mark_main_action(row)
+            self._grid.addWidget(row, i // self._columns, i % self._columns)
         for column in range(2):
             self._grid.setColumnStretch(column, 1 if column < self._columns else 0)
         show_all(self._grid)

@@ -58,12 +58,11 @@ class ConfirmOtpScreen(Screen):
         self._resend.clicked.connect(self.resend_requested)
         self._keypad = Keypad(tr)
         self._keypad.key_pressed.connect(self.key_pressed)
-        reading = column(
-            self._heading, self._sent_to, self._code, self._problem, self._expiry, self._confirm, self._resend
-        )
+        reading = column(self._heading, self._sent_to, self._code, self._problem, self._expiry)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 32)
         layout.addWidget(Columns(reading, column(self._keypad), stretch=(5, 4)))
+        self.pin(self._resend, self._confirm)
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self._tick)

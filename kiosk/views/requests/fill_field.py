@@ -5,17 +5,19 @@ choices and yes/no."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.central.models import FormField
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.requests import FillField
 from kiosk.language.catalogs import N_, Translator
 from kiosk.requests.form import NO, YES, FieldProblem, IdDocument, shown
+from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.keyboard import VietnameseKeyboard
 from kiosk.views.parts.keypad import Keypad
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import Columns, button, clear_layout, column, label, show_all
+from kiosk.views.parts.widgets import button, clear_layout, column, label, show_all
 
 _PROBLEMS = {
     FieldProblem.REQUIRED: N_("field.problem.required"),
@@ -37,6 +39,8 @@ _ID_PROBLEMS = {
 # What an empty answer looks like, so the customer sees the shape expected (a date's slashes).
 _EMPTY = {"date": N_("field.empty.date")}
 _CURSOR = "▏"
+# Wide enough for the question beside the keys: every landscape panel, from the small 1366 px one.
+_SIDE_BY_SIDE_PX = 1200
 
 
 def problem_text(
@@ -82,6 +86,9 @@ class FillFieldScreen(Screen):
         self._options.setSpacing(20)
         options = QWidget()
         options.setLayout(self._options)
+        # The answer, the keys that type it and the way on are what the customer came for: always in view, the
+        # keys beside the question on a landscape panel rather than paged away from the answer.
+        mark_main_action(self._answer, self._next, self._keyboard, self._keypad)
         asking = column(
             self._progress,
             self._question,
@@ -89,13 +96,30 @@ class FillFieldScreen(Screen):
             self._from_card,
             self._answer,
             self._problem,
-            self._next,
+            spacing=16,
         )
         inputs = column(self._keyboard, self._keypad, options, spacing=0)
+        # Side by side on a landscape panel (the small one too: stacked, the keyboard would not fit below the
+        # question), the question first; stacked on a portrait one, the question number first of all.
+        self._body = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self._body.setSpacing(32)
+        self._body.addWidget(asking, stretch=1)
+        self._body.addWidget(inputs, stretch=1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 32, 48, 32)
-        layout.addWidget(Columns(asking, inputs, stretch=(4, 6)))
+        layout.setContentsMargins(48, 8, 48, 8)
+        layout.addLayout(self._body)
+        self.pin(self._next)
         self.retranslate()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        direction = (
+            QBoxLayout.Direction.LeftToRight
+            if event.size().width() >= _SIDE_BY_SIDE_PX
+            else QBoxLayout.Direction.TopToBottom
+        )
+        if direction != self._body.direction():
+            self._body.setDirection(direction)
+        super().resizeEvent(event)
 
     def title(self) -> str:
         return self._tr._("field.title")
@@ -182,5 +206,6 @@ class FillFieldScreen(Screen):
             # The chosen answer is said in words too, not by its colour alone.
             choice.setText(tr._("field.chosen", answer=text) if value == current else text)
             choice.clicked.connect(lambda _=False, v=value: self.option_chosen.emit(v))
+            mark_main_action(choice)
             self._options.addWidget(choice)
         show_all(self._options)

@@ -32,8 +32,7 @@ class IdConsentScreen(Screen):
         for widget in (self._heading, self._what, self._privacy):
             layout.addWidget(widget)
         layout.addStretch()
-        layout.addWidget(self._scan)
-        layout.addWidget(self._type)
+        self.pin(self._type, self._scan)
         self.retranslate()
 
     def title(self) -> str:

@@ -32,7 +32,7 @@ class RequestRefusedScreen(Screen):
         for widget in (self._heading, self._body, self._code):
             layout.addWidget(widget)
         layout.addStretch()
-        layout.addWidget(self._home)
+        self.pin(self._home)
         self.retranslate()
 
     def title(self) -> str:

@@ -4,7 +4,7 @@ happened so far (newest first). A request still waiting on this kiosk says so, a
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.central.models import RequestStatus as Progress
 from kiosk.central.models import ServiceRequest
@@ -56,10 +56,6 @@ class RequestStatusScreen(Screen):
         self._done.setObjectName("status-done")
         self._done.clicked.connect(self.done_requested)
         summary = column(self._service, self._code, self._status, self._explained, self._due, spacing=16)
-        actions = QHBoxLayout()
-        actions.setSpacing(24)
-        actions.addWidget(self._another)
-        actions.addWidget(self._done)
 
         self._history_heading = label("heading")
         self._history = QVBoxLayout()
@@ -79,7 +75,7 @@ class RequestStatusScreen(Screen):
         layout.setSpacing(24)
         layout.addWidget(Columns(summary, history, stretch=(1, 1)))
         layout.addStretch()
-        layout.addLayout(actions)
+        self.pin(self._another, self._done)
         self.retranslate()
 
     def title(self) -> str:

@@ -51,7 +51,7 @@ class RequestSubmittedScreen(Screen):
         for widget in (heading, self._body, self._code_label, self._code, self._days, self._slip):
             layout.addWidget(widget)
         layout.addStretch()
-        layout.addWidget(self._done)
+        self.pin(self._done)
         self.retranslate()
 
     def title(self) -> str:

@@ -42,7 +42,7 @@ class ReviewRequestScreen(Screen):
         layout.addLayout(self._grid)
         layout.addStretch()
         layout.addWidget(self._code_note)
-        layout.addWidget(self._confirm)
+        self.pin(self._confirm)
         self.retranslate()
 
     def title(self) -> str:

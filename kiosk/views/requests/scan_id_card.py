@@ -10,6 +10,7 @@ from kiosk.customer.citizen_id import IdCardProblem
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.requests import ScanIdCard
 from kiosk.language.catalogs import N_, Translator
+from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, label, set_role
 
@@ -55,7 +56,9 @@ class ScanIdCardScreen(Screen):
         for widget in (self._heading, self._problem, self._next_step, self._how, self._privacy):
             layout.addWidget(widget)
         layout.addStretch()
-        layout.addWidget(self._type)
+        # The card reader is the way on; typing the answers instead is the one thing to touch here.
+        mark_main_action(self._type)
+        self.pin(self._type)
         self.retranslate()
 
     def title(self) -> str:

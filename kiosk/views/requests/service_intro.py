@@ -32,10 +32,11 @@ class ServiceIntroScreen(Screen):
         self._start.setObjectName("intro-start")
         self._start.clicked.connect(self.start_requested)
         about = column(self._name, self._description, self._days, self._needs)
-        checklist = column(self._papers_heading, papers, self._start)
+        checklist = column(self._papers_heading, papers)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 32)
         layout.addWidget(Columns(about, checklist))
+        self.pin(self._start)
         self.retranslate()
 
     def title(self) -> str:

@@ -62,12 +62,11 @@ class TrackRequestScreen(Screen):
         pad.setStyleSheet(_KEY_PADDING)
         keys.setContentsMargins(0, 0, 0, 0)
 
-        reading = column(
-            self._prompt, self._where, self._code, self._problem, self._submit, self._scan, spacing=20
-        )
+        reading = column(self._prompt, self._where, self._code, self._problem, self._scan, spacing=20)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 32)
         layout.addWidget(Columns(reading, pad, stretch=(4, 6)))
+        self.pin(self._submit)
         self.retranslate()
 
     def _key(self, key: str, text: str, *, role: str = "key") -> QPushButton:

@@ -115,7 +115,7 @@ class StaffDayReportScreen(Screen):
         layout.addWidget(self._heading)
         layout.addWidget(Columns(paid, others, stretch=(1, 1)))
         layout.addStretch()
-        layout.addWidget(self._print, 0, Qt.AlignmentFlag.AlignRight)
+        self.pin(self._print)
         self.retranslate()
 
     def title(self) -> str:

@@ -15,19 +15,22 @@ from typing import assert_never
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QHBoxLayout,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from kiosk.flows.session import TextSize
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.staff import StaffHome
 from kiosk.language.catalogs import N_, Translator
 from kiosk.language.time_zone import VIETNAM
 from kiosk.staff.health import CentralState, KioskHealth
+from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import Columns, button, label
+from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, button, label
 from kiosk.views.staff.parts import ButtonGrid, Mark, NoticeLine, PairRow, StatusMark, section
 from kiosk.views.theme import Look
 
@@ -218,6 +221,8 @@ class StaffHomeScreen(Screen):
                 self._refresh,
             )
         )
+        self._actions.setObjectName("staff-actions")
+        mark_main_action(self._actions)  # the everyday staff actions: always wholly in view
         self._language = label()
         self._language.setObjectName("staff-language")
         self._chips: dict[str, QPushButton] = {}
@@ -233,8 +238,8 @@ class StaffHomeScreen(Screen):
         chips.addStretch()
         self._leave = self._action("staff-leave", self.leave_requested, role="danger")
 
-        health = section(self._health_heading, self._health)
-        actions = QWidget()
+        self._health_half = section(self._health_heading, self._health)
+        self._actions_half = actions = QWidget()
         actions_box = QVBoxLayout(actions)
         actions_box.setContentsMargins(0, 0, 0, 0)
         actions_box.setSpacing(16)
@@ -249,10 +254,36 @@ class StaffHomeScreen(Screen):
         layout.setContentsMargins(48, 32, 48, 32)
         layout.setSpacing(24)
         layout.addWidget(self._notice)
-        # The actions get the wider half: two columns of buttons whose words must not be cut.
-        layout.addWidget(Columns(health, actions, stretch=(5, 7)))
+        self._halves = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self._halves.setSpacing(48)
+        layout.addLayout(self._halves)
         layout.addStretch()
+        self._side_by_side: bool | None = None
+        self._normal_text = True
+        self._arrange(side_by_side=True)
         self.retranslate()
+
+    def _arrange(self, *, side_by_side: bool) -> None:
+        """Side by side on a landscape panel at the normal text size, the health on the left and the actions
+        (the wider half: two columns of buttons whose words must not be cut) on the right; else one above the
+        other, the actions first, so that the everyday buttons are wholly on the first page."""
+        if side_by_side == self._side_by_side:
+            return
+        self._side_by_side = side_by_side
+        for half in (self._health_half, self._actions_half):
+            self._halves.removeWidget(half)
+        if side_by_side:
+            self._halves.setDirection(QBoxLayout.Direction.LeftToRight)
+            self._halves.addWidget(self._health_half, 5)
+            self._halves.addWidget(self._actions_half, 7)
+        else:
+            self._halves.setDirection(QBoxLayout.Direction.TopToBottom)
+            self._halves.addWidget(self._actions_half)
+            self._halves.addWidget(self._health_half)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange(side_by_side=self._normal_text and event.size().width() >= SIDE_BY_SIDE_PX)
+        super().resizeEvent(event)
 
     def _action(self, name: str, intent: SignalInstance, *, role: str = "") -> QPushButton:
         widget = button(role)
@@ -269,6 +300,8 @@ class StaffHomeScreen(Screen):
         return self._tr._("staff.home.title")
 
     def set_look(self, look: Look) -> None:
+        self._normal_text = look.text_size is TextSize.NORMAL
+        self._arrange(side_by_side=self._normal_text and self.width() >= SIDE_BY_SIDE_PX)
         # A new text size changes what fits, whether or not the screen changes size.
         self._actions.refit()
         self._health.fit_names()

@@ -4,7 +4,7 @@ customers. "Stay" is the primary button: a slip of the finger must not leave the
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.language.catalogs import Translator
 from kiosk.views.parts.screen import Screen
@@ -26,18 +26,20 @@ class StaffLeaveScreen(Screen):
         self._leave = button("danger")
         self._leave.setObjectName("staff-leave-confirm")
         self._leave.clicked.connect(self.leave_requested)
-        # Two halves, far apart: "Stay" is as easy to hit as "Close", and neither is hit for the other.
-        actions = QHBoxLayout()
-        actions.setSpacing(96)
-        actions.addWidget(self._stay, 1)
-        actions.addWidget(self._leave, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 48, 48, 48)
         layout.setSpacing(32)
         layout.addWidget(self._heading)
         layout.addWidget(self._body)
         layout.addStretch()
-        layout.addLayout(actions)
+        # Pinned below the page, far apart: "Stay" (the way forward, last) is as easy to hit as "Close", and
+        # neither is hit for the other.
+        self.pin(self._leave, self._stay)
+        bar = self.pinned_actions()
+        assert bar is not None
+        bar_layout = bar.layout()
+        assert bar_layout is not None
+        bar_layout.setSpacing(96)
         self.retranslate()
 
     def title(self) -> str:

@@ -86,7 +86,7 @@ class PendingCard(QWidget):
 class Section(QWidget):
     """A heading that counts the items, and the items' cards."""
 
-    def __init__(self, name: str, action: QWidget | None = None) -> None:
+    def __init__(self, name: str) -> None:
         super().__init__()
         self.setObjectName(name)
         self.heading = label("heading")
@@ -97,9 +97,6 @@ class Section(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(12)
         box.addWidget(self.heading)
-        if action is not None:
-            # Under its heading, not after the items: in reach however long the list is.
-            box.addWidget(action, 0, Qt.AlignmentFlag.AlignLeft)
         box.addLayout(self.cards)
         box.addStretch()
 
@@ -123,7 +120,7 @@ class StaffPendingScreen(Screen):
         self._send.setObjectName("staff-send-now")
         self._send.clicked.connect(self.send_now_requested)
         self._payments = Section("staff-pending-payments")
-        self._queued = Section("staff-pending-queued", self._send)
+        self._queued = Section("staff-pending-queued")
         self._refused = Section("staff-pending-refused")
         self._sections = QWidget()
         self._box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self._sections)
@@ -139,6 +136,8 @@ class StaffPendingScreen(Screen):
         layout.addWidget(self._nothing)
         layout.addWidget(self._sections)
         layout.addStretch()
+        # Pinned below the page: in reach however long the lists are.
+        self.pin(self._send)
         self.retranslate()
 
     def title(self) -> str:
@@ -178,10 +177,10 @@ class StaffPendingScreen(Screen):
         self._send.setText(tr._("staff.pending.send_now"))
         self._nothing.setText(tr._("staff.pending.nothing"))
         if state is None:
-            self._send.hide()
+            self._show_send(False)
             self._nothing.hide()
             return
-        self._send.setVisible(bool(state.queued))
+        self._show_send(bool(state.queued))
         self._nothing.setVisible(not (state.payments or state.queued or state.refused))
         self._notice.show_notice(tr, state.notice)
         n = len(state.payments)
@@ -193,6 +192,12 @@ class StaffPendingScreen(Screen):
         n = len(state.refused)
         self._refused.heading.setText(tr.ngettext("staff.pending.refused", n, n=n))
         self._refused.put([self._refused_card(item) for item in state.refused])
+
+    def _show_send(self, shown: bool) -> None:
+        self._send.setVisible(shown)
+        bar = self.pinned_actions()
+        if bar is not None:
+            bar.setVisible(shown)  # no empty bar when nothing waits to be sent
 
     def _payment_card(self, payment: JournalPayment) -> PendingCard:
         tr = self._tr

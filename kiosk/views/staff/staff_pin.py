@@ -8,18 +8,22 @@ import math
 import time
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent
-from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.flows.staff import MIN_PIN_DIGITS
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.staff import StaffPin
 from kiosk.language.catalogs import Translator
 from kiosk.staff.pin_gate import PinCheck, PinVerdict, pin_check_message
+from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.keypad import Keypad
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import Columns, button, column, label
+from kiosk.views.parts.widgets import button, column, label
+
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum" size
+_SPARE_PX = 4  # rounding in Qt's layouts
 
 
 def dots(entered: int) -> str:
@@ -49,14 +53,77 @@ class StaffPinScreen(Screen):
         self._open.clicked.connect(self.submit_requested)
         self._keypad = Keypad(tr)
         self._keypad.key_pressed.connect(self.key_pressed)
-        reading = column(self._prompt, self._dots, self._problem, self._hint, self._open)
+        mark_main_action(self._keypad)  # what staff came to touch: always wholly in view
+        # "Open" stays with the dots rather than pinned below the page: a bar below would take the height the
+        # keypad needs on a small landscape panel, where the keypad is beside the dots and "Open" in view anyway.
+        # "Clear" beside "Open", out of the keypad's grid: the keypad keeps four rows of keys, short enough to be
+        # wholly in view beside the dots on a small landscape panel.
+        clear = self._keypad.findChild(QPushButton, "pad-clear")
+        assert clear is not None
+        self._clear: QPushButton = clear
+        grid = self._keypad.layout()
+        assert grid is not None
+        grid.removeWidget(self._clear)
+        self._finish = finish = QWidget()
+        finish_row = QHBoxLayout(finish)
+        finish_row.setContentsMargins(0, 0, 0, 0)
+        finish_row.setSpacing(24)
+        finish_row.addWidget(self._clear, 1)
+        finish_row.addWidget(self._open, 2)
+        # Under the dots, above why the last PIN was refused (which may take a few lines): in view on any panel.
+        reading = column(self._prompt, self._dots, finish, self._problem, self._hint)
+        # Side by side on any landscape panel (the keypad must be wholly in view, and stacked below the
+        # reading half it would not fit a small one), one above the other on a portrait one.
+        self._halves = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self._halves.setSpacing(48)
+        self._halves.addWidget(reading)
+        self._halves.addWidget(column(self._keypad))
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 32, 48, 32)
-        layout.addWidget(Columns(reading, column(self._keypad), stretch=(5, 4)))
+        layout.setContentsMargins(48, 16, 48, 16)
+        layout.addLayout(self._halves)
+        layout.addStretch()
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self._show_check)
         self.retranslate()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.ParentChange and (viewport := self.parentWidget()) is not None:
+            # The page's viewport: it shrinks when the page shows its pager, and the screen may not resize.
+            viewport.installEventFilter(self)
+        return handled
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self._arrange()
+        return False
+
+    def _arrange(self) -> None:
+        # The panel's orientation, not the screen's: a screen taller than its page is still on a landscape panel.
+        panel = self.window()
+        landscape = panel.width() > panel.height()
+        direction = QBoxLayout.Direction.LeftToRight if landscape else QBoxLayout.Direction.TopToBottom
+        if self._halves.direction() != direction:
+            self._halves.setDirection(direction)
+            self._halves.setStretch(0, 1 if landscape else 0)
+            self._halves.setStretch(1, 1 if landscape else 0)
+        # Beside the dots, the keypad is no taller than the page in view: its keys give up their spare height
+        # (down to a finger's size) rather than push the keypad onto a second page.
+        viewport = self.parentWidget()
+        tallest = QWIDGETSIZE_MAX
+        if landscape and viewport is not None:
+            margins = self.contentsMargins().top() + self.contentsMargins().bottom()
+            layout = self.layout()
+            if layout is not None:
+                margins = layout.contentsMargins().top() + layout.contentsMargins().bottom()
+            tallest = max(self._keypad.minimumSizeHint().height(), viewport.height() - margins - _SPARE_PX)
+        if self._keypad.maximumHeight() != tallest:
+            self._keypad.setMaximumHeight(tallest)
 
     def title(self) -> str:
         return self._tr._("staff.pin.title")
@@ -130,7 +197,7 @@ class StaffPinScreen(Screen):
         self._hint.setVisible(bool(hint))
         # Without a PIN configured there is nothing to type: only what to do about it is shown.
         not_set = check is not None and check.verdict is PinVerdict.NOT_SET
-        for part in (self._prompt, self._dots, self._keypad, self._open):
+        for part in (self._prompt, self._dots, self._keypad, self._clear, self._open, self._finish):
             part.setVisible(not not_set)
         entered = self._state.entered if self._state is not None else 0
         locked = check is not None and check.verdict is PinVerdict.LOCKED

@@ -18,6 +18,7 @@ from kiosk.language.time_zone import VIETNAM
 from kiosk.payments.receipt import RECEIPT_KIND
 from kiosk.requests.slip import SLIP_KIND
 from kiosk.staff.health import Printout
+from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, button, drop_all, label, set_role, show_all, tag_label
 from kiosk.views.staff.parts import Mark, NoticeLine, PairRow, StatusMark
@@ -186,6 +187,9 @@ class StaffPrintoutsScreen(Screen):
             card.reprint.clicked.connect(
                 lambda _=False, job=card.printout.job_id: self.reprint_requested.emit(job)
             )
+        if self._cards:
+            # The printout staff most often reprint: the newest on the list, for the customer still at the kiosk.
+            mark_main_action(self._cards[0].reprint)
         self._place()
 
     def _place(self) -> None:
