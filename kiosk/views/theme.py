@@ -241,14 +241,14 @@ QPushButton[role="row"]:checked {{ background: {p.tile}; border: 5px solid {p.pr
 QLabel[role="code"] {{ font-size: {title + 8}px; font-weight: 700; letter-spacing: 2px; }}
 QLabel[role="tag"] {{
     background: {p.secondary}; color: {p.secondary_text}; border: 2px solid {p.secondary_text};
-    border-radius: 6px; padding: 2px 10px; font-weight: 700;
+    border-radius: 6px; padding: 6px 16px; font-weight: 700;
 }}
 QLabel[role="tag-danger"] {{
-    background: {p.danger}; color: {p.danger_text}; border-radius: 6px; padding: 2px 10px; font-weight: 700;
+    background: {p.danger}; color: {p.danger_text}; border-radius: 6px; padding: 6px 16px; font-weight: 700;
 }}
 QLabel[role="tag-warning"] {{
     background: {p.warning}; color: {p.warning_text}; border: 2px solid {p.warning_text};
-    border-radius: 6px; padding: 2px 10px; font-weight: 700;
+    border-radius: 6px; padding: 6px 16px; font-weight: 700;
 }}
 QLabel[role="cell-head"] {{ font-weight: 700; border-bottom: 3px solid {p.rule}; padding: 4px 8px; }}
 QLabel[role="cell"] {{ border-bottom: 1px solid {p.rule}; padding: 4px 8px; }}

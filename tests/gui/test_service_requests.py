@@ -442,7 +442,11 @@ def test_a_request_the_central_refuses_is_said_plainly_and_kept_for_staff(
     refused = kiosk.navigator.current
     assert isinstance(refused, RequestRefused)
     assert refused.code == "otp_used"
-    assert kiosk.tr._("refused.heading") in visible_texts(kiosk.window)
+    texts = visible_texts(kiosk.window)
+    assert kiosk.tr._("refused.heading") in texts
+    # Why, in words (those staff read too), and never the central's code.
+    assert kiosk.tr._("refused.reason", reason=kiosk.tr._("staff.refusal.confirmation_code")) in texts
+    assert not [text for text in texts if "otp_used" in text]
     [item] = kiosk.outbox.all()
     assert item.state is Delivery.REFUSED
     assert kiosk.outbox.payload(item.id) is None

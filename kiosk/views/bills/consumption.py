@@ -5,7 +5,8 @@ customer can switch to, for those who read numbers more easily than bars."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.customer.consumption import DayUse, MonthUse, daily_use, monthly_comparison
@@ -20,6 +21,24 @@ from kiosk.views.parts.widgets import Columns, button, cell, clear_layout, label
 from kiosk.views.theme import Look
 
 _HEADING_GAP_PX = 12
+# From this width the table's twelve months sit in two sets of columns side by side; narrower (a portrait panel
+# with the largest text), in one.
+_TWO_SIDED_TABLE_PX = 1200
+
+
+class ShownViewOnly(QStackedWidget):
+    """The chart or the table, sized by the one in view: the table's width, hidden, must not widen the chart's
+    screen past a portrait panel."""
+
+    def sizeHint(self) -> QSize:
+        shown = self.currentWidget()
+        return shown.sizeHint() if shown is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        shown = self.currentWidget()
+        return shown.minimumSizeHint() if shown is not None else super().minimumSizeHint()
+
+
 # The least a chart shrinks to, to fit the room in view: its bars and month names still read.
 _CHART_MIN_PX = 240
 
@@ -32,6 +51,7 @@ class ConsumptionScreen(Screen):
         self._months: tuple[MonthUse, ...] = ()
         self._days: tuple[DayUse, ...] = ()
         self._as_table = False
+        self._table_sides = 2
         self._summary = label("heading")
         self._summary.setObjectName("consumption-summary")
         self._monthly_heading = label("heading")
@@ -44,7 +64,7 @@ class ConsumptionScreen(Screen):
         table.setObjectName("consumption-table")
         table.setLayout(self._table)
         self._table.setContentsMargins(0, 0, 0, 0)
-        self._views = QStackedWidget()
+        self._views = ShownViewOnly()
         self._views.addWidget(self._chart)
         self._views.addWidget(table)
         self._daily_heading = label("heading")
@@ -136,6 +156,7 @@ class ConsumptionScreen(Screen):
             tr._("consumption.show_chart") if self._as_table else tr._("consumption.show_table")
         )
         self._views.setCurrentIndex(1 if self._as_table else 0)
+        self._views.updateGeometry()
         self._chart.set_bars(
             [ChartBar(tr.short_month(m.month), m.kwh, m.last_year) for m in months],
             this_label=tr._("consumption.this_year"),
@@ -209,9 +230,10 @@ class ConsumptionScreen(Screen):
     def _fill_table(self, months: tuple[MonthUse, ...]) -> None:
         tr = self._tr
         clear_layout(self._table)
-        # Two sets of columns side by side, so that twelve months fit without scrolling.
-        half = -(-len(months) // 2)
-        for side in range(2):
+        # Two sets of columns side by side where the width allows, so that twelve months fit one page.
+        sides = self._table_sides
+        half = -(-len(months) // sides)
+        for side in range(sides):
             base = side * 4
             heads = (N_("consumption.col.month"), N_("consumption.col.kwh"), N_("consumption.col.last_year"))
             for col, key in enumerate(heads):
@@ -222,10 +244,18 @@ class ConsumptionScreen(Screen):
                 )
                 for col, text in enumerate((tr.month(month.month), tr.number(month.kwh), last_year)):
                     self._table.addWidget(cell(text, "cell"), row, base + col)
-        spacer = QLabel()
-        spacer.setMinimumWidth(32)
-        self._table.addWidget(spacer, 0, 3)
+        if sides > 1:
+            spacer = QLabel()
+            spacer.setMinimumWidth(32)
+            self._table.addWidget(spacer, 0, 3)
         show_all(self._table)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        sides = 2 if event.size().width() >= _TWO_SIDED_TABLE_PX else 1
+        if sides != self._table_sides:
+            self._table_sides = sides
+            self._fill_table(self._months)
+        super().resizeEvent(event)
 
 
 def _block(heading: QLabel, body: QWidget) -> QWidget:

@@ -85,6 +85,9 @@ class LoadingScreen(Screen):
         self._body.setText(tr._("loading.body.saved") if what in UNSTOPPABLE else tr._("loading.body"))
         self._cancel.setText(tr._("loading.cancel"))
         self._cancel.setVisible(what not in UNSTOPPABLE)
+        # No empty bar where there is no way out. Shown only once the frame holds it: a widget without a parent
+        # would show as a window of its own, and take the keyboard from the kiosk's window.
         bar = self.pinned_actions()
-        if bar is not None:
-            bar.setVisible(what not in UNSTOPPABLE)  # no empty bar where there is no way out
+        stoppable = what not in UNSTOPPABLE
+        if bar is not None and (bar.parentWidget() is not None or not stoppable):
+            bar.setVisible(stoppable)

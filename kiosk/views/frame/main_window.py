@@ -95,11 +95,17 @@ class KioskWindow(QWidget):
         self._sheet = stylesheet(self._look)
         # The look each page was last styled in: pages out of sight are restyled when next shown (see set_look).
         self._page_looks: dict[Page, Look] = {}
+        self._staff_pages: set[Page] = set()
+        self._staff_sheet = stylesheet(Look())
         self._assisted = False
         self._speech = False
         self._staff_mode = False
         self._pages: dict[type[Screen], Page] = {}
         self._compact = False
+        self._restyle_bars_due = QTimer(self)
+        self._restyle_bars_due.setSingleShot(True)
+        self._restyle_bars_due.setInterval(0)
+        self._restyle_bars_due.timeout.connect(self._restyle_bars)
 
         self._title_bar = QWidget()
         self._title_bar.setProperty("role", "bar")
@@ -241,7 +247,9 @@ class KioskWindow(QWidget):
         self._back.setVisible(offers_back(state))
         self._home.setVisible(not at_home and not warning and not self._staff_mode)
         self._staff.setVisible(not warning and not self._staff_mode and not isinstance(state, StaffCalled))
-        self._large.setVisible(not warning)
+        # The staff desk has its own language choice (for new customers) and its own plain look.
+        self._large.setVisible(not warning and not self._staff_mode)
+        self._language.setVisible(not self._staff_mode)
         self._refresh_frame()
 
     def layout_breaches(self) -> list[str]:
@@ -283,7 +291,8 @@ class KioskWindow(QWidget):
             if part.styleSheet() != self._sheet:
                 part.setStyleSheet(self._sheet)
         for page in self._pages.values():
-            _screen_of(page).set_look(look)
+            if page not in self._staff_pages:
+                _screen_of(page).set_look(look)
         if self._stack.currentWidget() is not None:
             self._style_page(self.current_page)
         self._refresh_frame()
@@ -293,9 +302,15 @@ class KioskWindow(QWidget):
         return self._look
 
     def _style_page(self, page: Page) -> None:
-        if self._page_looks.get(page) != self._look:
-            self._page_looks[page] = self._look
-            page.setStyleSheet(self._sheet)
+        # The staff desk keeps its own plain look (normal text, standard contrast) whatever the customer before
+        # chose: staff work at arm's length, and its actions must stay in view.
+        staff = page in self._staff_pages
+        look = Look() if staff else self._look
+        if self._page_looks.get(page) != look:
+            self._page_looks[page] = look
+            page.setStyleSheet(self._staff_sheet if staff else self._sheet)
+            if staff:
+                page.content.set_look(look)
 
     def set_assisted(self, assisted: bool, *, speech: bool) -> None:
         """Shows assisted mode's controls; Repeat and Slower only where the kiosk can speak."""
@@ -433,10 +448,16 @@ class KioskWindow(QWidget):
             margins.setTop(vertical)
             margins.setBottom(vertical)
             row.setContentsMargins(margins)
-            part.setStyleSheet("")  # a changed property restyles only when the sheet is set again
-            part.setStyleSheet(self._sheet)
+        # Restyled on the next turn of the loop, not inside this resize (see Page.set_compact).
+        self._restyle_bars_due.start()
         for page in self._pages.values():
             page.set_compact(compact)
+
+    def _restyle_bars(self) -> None:
+        for part in (self._title_bar, self._assist_bar, self._nav_bar):
+            part.setStyleSheet("")  # a changed property restyles only when the sheet is set again
+            part.setStyleSheet(self._sheet)
+        self._fit_nav()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._fit_height()
@@ -462,6 +483,8 @@ class KioskWindow(QWidget):
             self._on_screen_created(screen, state)
             self._pages[kind] = Page(screen, self._tr)
             self._pages[kind].set_compact(self._compact)
+            if isinstance(state, STAFF_STATES):
+                self._staff_pages.add(self._pages[kind])
             self._stack.addWidget(self._pages[kind])
         return self._pages[kind]
 

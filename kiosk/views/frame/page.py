@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.language.catalogs import Translator
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import TOUCH_FIRST_FOCUS, button, label
+from kiosk.views.parts.widgets import TOUCH_FIRST_FOCUS, Columns, button, label
 
 MAX_PAGES = 30
 _TOLERANCE = 1
@@ -38,6 +38,7 @@ class PageSpan:
     scroll: int
     top: int
     bottom: int
+    cut: bool = False  # it ends across a box: no place to end it between two did
 
 
 def blocks(screen: QWidget) -> list[QRect]:
@@ -82,7 +83,7 @@ def paginate(boxes: list[QRect], content_height: int, view_height: int) -> list[
         candidates = [box.top() for box in boxes if first_end <= box.top() <= end] + [end]
         fitting = [c for c in candidates if not any(b.top() < c < b.bottom() + 1 - _TOLERANCE for b in boxes)]
         cut = max(fitting) if fitting else end
-        pages.append(PageSpan(scroll, top, cut))
+        pages.append(PageSpan(scroll, top, cut, cut=not fitting))
         ended = [box.bottom() + 1 for box in boxes if top < box.bottom() + 1 <= cut]
         # The next page starts where the last box of this one ends (the gap above its first box shows, no
         # more); after a box too tall for a page was cut, where the cut was.
@@ -114,6 +115,9 @@ class Dock(QWidget):
         self._box.addWidget(pager)
         if pinned is not None:
             self._box.addWidget(pinned, stretch=1)
+
+    def pager_has_own_row(self) -> bool:
+        return self._pinned is None or self._box.direction() == QBoxLayout.Direction.TopToBottom
 
     def arrange(self) -> None:
         side_by_side = (
@@ -195,6 +199,10 @@ class Page(QWidget):
         self._due.setSingleShot(True)
         self._due.setInterval(0)
         self._due.timeout.connect(self.repaginate)
+        self._restyle_due = QTimer(self)
+        self._restyle_due.setSingleShot(True)
+        self._restyle_due.setInterval(0)
+        self._restyle_due.timeout.connect(self._restyle)
         screen.installEventFilter(self)
         self.area.viewport().installEventFilter(self)
         self.retranslate()
@@ -213,9 +221,22 @@ class Page(QWidget):
         return self._index
 
     def first_page(self) -> None:
-        """A screen newly shown starts on its first page."""
+        """A screen newly shown starts on its first page, its halves side by side again where there is room."""
         self._index = 0
+        self._stack_halves(False)
         self.repaginate()
+
+    def _stack_halves(self, stacked: bool) -> bool:
+        """Stacks (or unstacks) the screen's side-by-side halves; whether any changed."""
+        changed = False
+        for halves in self.content.findChildren(Columns):
+            before = (halves.side_by_side, halves.stacked_for_pages)
+            if before[0] if stacked else before[1]:
+                halves.stack_for_pages(stacked)
+                changed |= (halves.side_by_side, halves.stacked_for_pages) != before
+        if changed:
+            self._due.start()
+        return changed
 
     def visible_rect(self) -> QRect:
         """The part of the viewport the customer sees, in the viewport's coordinates."""
@@ -230,10 +251,15 @@ class Page(QWidget):
         height of a finger rather than of their letters (the screen's own actions keep their size)."""
         if bool(self.property("compact")) != compact:
             self.setProperty("compact", compact)
-            sheet = self.styleSheet()
-            if sheet:
-                self.setStyleSheet("")  # a changed property restyles only when the sheet is set again
-                self.setStyleSheet(sheet)
+            # Restyled on the next turn of the loop, not inside the window's resize that asked for it: Qt crashed
+            # restyling a page's widgets while their layouts were being resized.
+            self._restyle_due.start()
+
+    def _restyle(self) -> None:
+        sheet = self.styleSheet()
+        if sheet:
+            self.setStyleSheet("")  # a changed property restyles only when the sheet is set again
+            self.setStyleSheet(sheet)
 
     def retranslate(self) -> None:
         tr = self._tr
@@ -267,9 +293,14 @@ class Page(QWidget):
                 self._pager.show()
                 self._due.start()
                 return
-            self._pages = paginate(blocks(self.content), content, view)
+            freed = self._pager.height() if self._dock.pager_has_own_row() else 0
+            self._pages = paginate(blocks(self.content), content, view + freed)
             if len(self._pages) == 1:
-                self._pager.hide()
+                self._pager.hide()  # the content fits the room the pager leaves: no pages
+                return
+            self._pages = paginate(blocks(self.content), content, view)
+            if any(page.cut for page in self._pages) and self._stack_halves(True):
+                return  # paginated again once the halves are stacked
         self._index = min(self._index, len(self._pages) - 1)
         self._show_page()
 

@@ -37,6 +37,9 @@ class Screen(QWidget):
         from kiosk.views.parts.widgets import ActionBar
 
         self._pinned = ActionBar(*actions)
+        # A child from the start: a bar without a parent that a screen shows before the frame has taken it would
+        # open as a window of its own (and take the activation from the kiosk's).
+        self._pinned.setParent(self)
 
     def pinned_actions(self) -> QWidget | None:
         """The bar of actions given to `pin`, which the frame shows below the screen's pages; None when the

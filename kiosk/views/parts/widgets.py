@@ -125,11 +125,24 @@ class Columns(QWidget):
         self._box.addWidget(first)
         self._box.addWidget(second)
         self._box.addStretch()
+        self._stacked_for_pages = False
         self._arrange(side_by_side=False)
 
     @property
     def side_by_side(self) -> bool:
         return self._box.direction() == QBoxLayout.Direction.LeftToRight
+
+    @property
+    def stacked_for_pages(self) -> bool:
+        return self._stacked_for_pages
+
+    def stack_for_pages(self, stacked: bool) -> None:
+        """Stacked however wide the panel, while the screen is shown a page at a time and its halves side by
+        side leave no place for a page to end between two rows (each half's rows fall across the other's)."""
+        self._stacked_for_pages = stacked
+        wide = self.width() >= SIDE_BY_SIDE_PX and not stacked
+        if wide != self.side_by_side:
+            self._arrange(side_by_side=wide)
 
     def _arrange(self, *, side_by_side: bool) -> None:
         self._box.setDirection(
@@ -141,7 +154,7 @@ class Columns(QWidget):
         self._box.setStretch(2, 0 if side_by_side or any(self._stacked_stretch) else 1)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        wide = event.size().width() >= SIDE_BY_SIDE_PX
+        wide = event.size().width() >= SIDE_BY_SIDE_PX and not self._stacked_for_pages
         if wide != self.side_by_side:
             self._arrange(side_by_side=wide)
         super().resizeEvent(event)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk.customer.banks import bank_name
 from kiosk.customer.bill_name import bill_name
@@ -54,6 +54,10 @@ class FittedQr(QrCodeView):
 class QrBesideDetails(Columns):
     """The code beside the amount and the steps from a 1366 px wide panel on (the screen's other halves wait for
     1500 px): stacked, the amount would be a page below the code on a 1366 x 768 panel."""
+
+    def stack_for_pages(self, stacked: bool) -> None:
+        """Never stacked for pages: the code is sized to the page (see PayByQrScreen._fit_qr) so that it and the
+        amount share the first page side by side."""
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         wide = event.size().width() >= QR_BESIDE_DETAILS_PX
@@ -130,9 +134,8 @@ class PayByQrScreen(Screen):
         self._cancel = button()
         self._cancel.setObjectName("pay-cancel")
         self._cancel.clicked.connect(self.cancel_requested)
-        self._paying = QrBesideDetails(
-            qr_side, column(details, steps, spacing=24), spacing=48, stretch=(0, 1)
-        )
+        self._details = column(details, steps, spacing=24)
+        self._paying = QrBesideDetails(qr_side, self._details, spacing=48, stretch=(0, 1))
         self._question = self._cancel_question()
         layout = QVBoxLayout(self)
         # Little above and below: on a 1366 x 768 panel with large text, the code, its scheme's name and the
@@ -176,6 +179,10 @@ class PayByQrScreen(Screen):
         for below in (self._mark, self._countdown):
             if below.isVisibleTo(self):
                 room -= below.sizeHint().height() + self._qr_box.spacing()
+        if self._paying.side_by_side:
+            # A page ends at the top of a line of the details beside the code, never across the code: room for
+            # the tallest of them below the countdown, so that such a place is on the first page.
+            room -= self._tallest_detail() + self._qr_box.spacing()
         side = max(QR_MIN_SIDE_PX, min(QR_SIDE_PX, room))
         self._qr.set_side(side)
 
@@ -192,6 +199,10 @@ class PayByQrScreen(Screen):
         self._confirm_cancel.clicked.connect(self.cancel_requested)
         # The safe answer first and largest; cancelling is a second, deliberate touch.
         return column(self._ask, self._ask_why, self._keep_paying, self._confirm_cancel, spacing=24)
+
+    def _tallest_detail(self) -> int:
+        shown = [w for w in self._details.findChildren(QLabel) if w.isVisibleTo(self) and w.width() > 0]
+        return max((w.heightForWidth(w.width()) for w in shown), default=0)
 
     def title(self) -> str:
         return self._tr._("pay_qr.title")

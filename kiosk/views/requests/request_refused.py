@@ -1,4 +1,5 @@
-"""The central would not take a request: say so plainly, with the reason's code for staff, and a way home."""
+"""The central would not take a request (for a reason the customer cannot fix here): say so plainly, with the reason
+in words, and a way home."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from PySide6.QtWidgets import QVBoxLayout
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.requests import RequestRefused
 from kiosk.language.catalogs import Translator
+from kiosk.staff.problems import REFUSALS
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, label
 
@@ -21,15 +23,15 @@ class RequestRefusedScreen(Screen):
         self._heading = label("title")
         self._heading.setObjectName("refused-heading")
         self._body = label()
-        self._code = label("muted")
-        self._code.setObjectName("refused-code")
+        self._reason = label()
+        self._reason.setObjectName("refused-reason")
         self._home = button("primary")
         self._home.setObjectName("refused-home")
         self._home.clicked.connect(self.home_requested)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 64, 48, 48)
         layout.setSpacing(32)
-        for widget in (self._heading, self._body, self._code):
+        for widget in (self._heading, self._reason, self._body):
             layout.addWidget(widget)
         layout.addStretch()
         self.pin(self._home)
@@ -45,12 +47,18 @@ class RequestRefusedScreen(Screen):
 
     def clear(self) -> None:
         self._state = None
-        self._code.clear()
+        self._reason.clear()
 
     def retranslate(self) -> None:
         tr = self._tr
         self._heading.setText(tr._("refused.heading"))
         self._body.setText(tr._("refused.body"))
         self._home.setText(tr._("refused.home"))
-        # The central's reason, for staff to look up; customers are told what to do in the body.
-        self._code.setText(tr._("refused.code", code=self._state.code) if self._state is not None else "")
+        # The central's reason in the words staff read too, never its code; a reason this kiosk does not know is
+        # said to be unknown.
+        if self._state is None:
+            self._reason.setText("")
+        else:
+            known = REFUSALS.get(self._state.code)
+            reason = tr._(known) if known is not None else tr._("refused.reason_unknown")
+            self._reason.setText(tr._("refused.reason", reason=reason))

@@ -240,7 +240,7 @@ class StaffHomeScreen(Screen):
 
         self._health_half = section(self._health_heading, self._health)
         self._actions_half = actions = QWidget()
-        actions_box = QVBoxLayout(actions)
+        self._actions_box = actions_box = QVBoxLayout(actions)
         actions_box.setContentsMargins(0, 0, 0, 0)
         actions_box.setSpacing(16)
         actions_box.addWidget(self._actions)
@@ -250,7 +250,7 @@ class StaffHomeScreen(Screen):
         actions_box.addStretch()
         actions_box.addSpacing(32)
         actions_box.addWidget(self._leave, 0, Qt.AlignmentFlag.AlignRight)
-        layout = QVBoxLayout(self)
+        self._layout = layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 32)
         layout.setSpacing(24)
         layout.addWidget(self._notice)
@@ -272,6 +272,14 @@ class StaffHomeScreen(Screen):
         self._side_by_side = side_by_side
         for half in (self._health_half, self._actions_half):
             self._halves.removeWidget(half)
+        # The outcome of the last action: above both halves side by side; stacked, right under the buttons, so
+        # that a notice does not push them off the first page.
+        self._layout.removeWidget(self._notice)
+        self._actions_box.removeWidget(self._notice)
+        if side_by_side:
+            self._layout.insertWidget(0, self._notice)
+        else:
+            self._actions_box.insertWidget(1, self._notice)
         if side_by_side:
             self._halves.setDirection(QBoxLayout.Direction.LeftToRight)
             self._halves.addWidget(self._health_half, 5)

@@ -195,9 +195,11 @@ class StaffPendingScreen(Screen):
 
     def _show_send(self, shown: bool) -> None:
         self._send.setVisible(shown)
+        # No empty bar when nothing waits to be sent. Shown only once the frame holds it: a widget without a
+        # parent would show as a window of its own, and take the keyboard from the kiosk's window.
         bar = self.pinned_actions()
-        if bar is not None:
-            bar.setVisible(shown)  # no empty bar when nothing waits to be sent
+        if bar is not None and (bar.parentWidget() is not None or not shown):
+            bar.setVisible(shown)
 
     def _payment_card(self, payment: JournalPayment) -> PendingCard:
         tr = self._tr
