@@ -119,7 +119,7 @@ async def audit_screen(kiosk_app: KioskApp, name: str, state: ScreenState) -> li
                 kiosk_app.assisted.restyle()
                 for size_name, size in SIZES.items():
                     window.resize(*size)
-                    await qt_caught_up(6)
+                    await qt_caught_up(12)
                     found = window.layout_breaches()
                     if (window.width(), window.height()) != size:
                         found.append(

@@ -100,10 +100,12 @@ def breaches(
     *,
     paged: bool,
     pinned: QWidget | None = None,
+    covered: list[QRect] | None = None,
 ) -> list[str]:
     """What breaks the layout rule on ``screen`` inside ``window``, of which ``in_view`` (window coordinates)
     is the part the customer sees; ``frame_buttons``, the Back/Home/Call staff buttons around it; ``paged``,
-    whether the screen is shown a page at a time; ``pinned``, the screen's actions pinned below its pages."""
+    whether the screen is shown a page at a time; ``pinned``, the screen's actions pinned below its pages;
+    ``covered``, boxes in view hidden under curtains until the next page (window coordinates)."""
     found: list[str] = []
     window_rect = window.rect()
     shown = _shown(window)
@@ -123,6 +125,8 @@ def breaches(
     for widget in shown:
         rect = _rect_in(widget, window)
         inside_screen = screen.isAncestorOf(widget)
+        if inside_screen and any(_contains(cover, rect.intersected(in_view)) for cover in covered or []):
+            continue  # hidden here: it waits, whole, for the next page
         if inside_screen:
             if not _contains(in_view, rect):
                 if rect.intersects(in_view) and not _has_shown_children(widget, window):

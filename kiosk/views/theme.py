@@ -200,7 +200,7 @@ QWidget[compact="true"] QWidget[role="pager"] QPushButton {{
 }}
 QWidget[compact="true"] QLabel[role="title"] {{ font-size: {min(heading, title)}px; }}
 QWidget[compact="true"] QLabel[role="code"] {{ font-size: {title}px; }}
-QWidget[compact="true"] QPushButton[role="key"] {{ min-height: {touch}px; }}
+QWidget[compact="true"] QPushButton[role="key"] {{ min-height: {MIN_TOUCH_PX + 6}px; padding: 0 8px; }}
 QWidget[compact="true"] QPushButton[role="kb-key"], QWidget[compact="true"] QPushButton[role="kb-word"],
 QWidget[compact="true"] QPushButton[role="kb-tone"] {{
     min-height: {MIN_TOUCH_PX - 6}px; max-height: {MIN_TOUCH_PX - 6}px; padding: 0 4px;

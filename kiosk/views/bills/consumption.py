@@ -17,7 +17,7 @@ from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.chart_layout import ChartBar
 from kiosk.views.parts.consumption_chart import ConsumptionChart
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import Columns, button, cell, clear_layout, label, show_all
+from kiosk.views.parts.widgets import Columns, button, cell, clear_layout, label, room_width, show_all
 from kiosk.views.theme import Look
 
 _HEADING_GAP_PX = 12
@@ -251,7 +251,7 @@ class ConsumptionScreen(Screen):
         show_all(self._table)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        sides = 2 if event.size().width() >= _TWO_SIDED_TABLE_PX else 1
+        sides = 2 if room_width(self, event.size().width()) >= _TWO_SIDED_TABLE_PX else 1
         if sides != self._table_sides:
             self._table_sides = sides
             self._fill_table(self._months)

@@ -13,7 +13,7 @@ from kiosk.language.catalogs import Translator
 from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.bill_text import BillButton, period
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, label, show_all
+from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, label, room_width, show_all
 
 
 class PaidRow(BillButton):
@@ -91,7 +91,7 @@ class PaidHistoryScreen(Screen):
         show_all(self._grid)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        columns = 2 if event.size().width() >= SIDE_BY_SIDE_PX else 1
+        columns = 2 if room_width(self, event.size().width()) >= SIDE_BY_SIDE_PX else 1
         if columns != self._columns:
             self._columns = columns
             for row in self._rows:

@@ -256,14 +256,15 @@ class KioskWindow(QWidget):
         """What breaks the layout rule (:mod:`kiosk.views.layout_rule`) on the screen in view, as laid out now."""
         page = self.current_page
         viewport = page.area.viewport()
-        visible = page.visible_rect().translated(viewport.mapTo(self, viewport.rect().topLeft()))
+        origin = viewport.mapTo(self, viewport.rect().topLeft())
         return layout_rule.breaches(
             self,
             self.current_screen,
-            visible,
+            page.visible_rect().translated(origin),
             [self._back, self._home, self._staff],
             paged=page.paged,
             pinned=page.pinned,
+            covered=[rect.translated(origin) for rect in page.covered_rects()],
         )
 
     def current_page_is_paged(self) -> bool:

@@ -7,6 +7,7 @@ view below the pages.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
@@ -24,8 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.language.catalogs import Translator
+from kiosk.views.layout_rule import is_main_action
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import TOUCH_FIRST_FOCUS, Columns, button, label
+from kiosk.views.parts.widgets import TOUCH_FIRST_FOCUS, Columns, button, label, room_width
 
 MAX_PAGES = 30
 _TOLERANCE = 1
@@ -39,33 +41,57 @@ class PageSpan:
     top: int
     bottom: int
     cut: bool = False  # it ends across a box: no place to end it between two did
+    # Boxes across its end left for the next page: hidden here, each under a curtain of its own.
+    covered: tuple[QRect, ...] = ()
 
 
 def blocks(screen: QWidget) -> list[QRect]:
     """The boxes a page must not cut, in the screen's coordinates: every shown label, button and widget that
     holds no shown widgets of its own (a chart, a QR code), and every area that scrolls its own content."""
-    found: list[QRect] = []
+    return [rect for rect, _ in _blocks(screen)]
 
-    def visit(parent: QWidget) -> None:
+
+def main_blocks(screen: QWidget) -> list[QRect]:
+    """The boxes of the screen's main action (see kiosk.views.layout_rule), as a whole: a page never ends
+    across a keyboard, where it may end across a line of help beside it."""
+    return [rect for rect, main in _blocks(screen) if main]
+
+
+def _blocks(screen: QWidget) -> list[tuple[QRect, bool]]:
+    found: list[tuple[QRect, bool]] = []
+
+    def visit(parent: QWidget, main: bool) -> None:
         for child in parent.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
             if not child.isVisibleTo(screen):
                 continue
+            is_main = main or is_main_action(child)
             shown_children = any(
                 c.isVisibleTo(screen)
                 for c in child.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
             )
             if isinstance(child, QLabel | QAbstractButton | QAbstractScrollArea) or not shown_children:
-                found.append(QRect(child.mapTo(screen, child.rect().topLeft()), child.size()))
+                found.append((QRect(child.mapTo(screen, child.rect().topLeft()), child.size()), is_main))
             else:
-                visit(child)
+                visit(child, is_main)
+            if is_main and not main:
+                found.append((QRect(child.mapTo(screen, child.rect().topLeft()), child.size()), True))
 
-    visit(screen)
+    visit(screen, False)
     return found
 
 
-def paginate(boxes: list[QRect], content_height: int, view_height: int) -> list[PageSpan]:
-    """Splits content of ``content_height`` into pages of at most ``view_height``, each ending at the top of a box
-    no box straddles; a box taller than a page is cut (the layout rule then reports it)."""
+def _across(cut: int, boxes: list[QRect]) -> list[QRect]:
+    return [b for b in boxes if b.top() < cut < b.bottom() + 1 - _TOLERANCE]
+
+
+def paginate(
+    boxes: list[QRect], content_height: int, view_height: int, keep: list[QRect] | None = None
+) -> list[PageSpan]:
+    """Splits content of ``content_height`` into pages of at most ``view_height``. A page ends at the top of a
+    box, as low as it can where no box of ``keep`` (the main action) lies across the end, boxes that do lie
+    across it waiting whole for the next page (``covered``); failing that, where no box at all lies across; a
+    box taller than a page is cut (the layout rule then reports it)."""
+    keep = keep or []
     # The margin below the last box needs no page of its own.
     used = max([box.bottom() + 1 for box in boxes], default=0)
     if min(content_height, used) <= view_height + _TOLERANCE or view_height <= 0:
@@ -81,13 +107,28 @@ def paginate(boxes: list[QRect], content_height: int, view_height: int) -> list[
         # A page holds at least one whole box: it ends no sooner than the first box below its top.
         first_end = min([box.bottom() + 1 for box in boxes if box.top() >= top] + [end])
         candidates = [box.top() for box in boxes if first_end <= box.top() <= end] + [end]
-        fitting = [c for c in candidates if not any(b.top() < c < b.bottom() + 1 - _TOLERANCE for b in boxes)]
-        cut = max(fitting) if fitting else end
-        pages.append(PageSpan(scroll, top, cut, cut=not fitting))
-        ended = [box.bottom() + 1 for box in boxes if top < box.bottom() + 1 <= cut]
-        # The next page starts where the last box of this one ends (the gap above its first box shows, no
-        # more); after a box too tall for a page was cut, where the cut was.
-        top = max(ended) if fitting and ended else cut
+        # Ends where what lies across is only boxes that start on this page (they wait whole for the next).
+        waiting = [
+            c for c in candidates if not _across(c, keep) and all(b.top() > top for b in _across(c, boxes))
+        ]
+        clean = [c for c in candidates if not _across(c, boxes)]
+        if waiting:
+            cut = max(waiting)
+        elif clean:
+            cut = max(clean)
+        else:
+            cut = end
+        covered = tuple(_across(cut, boxes)) if waiting or clean else ()
+        forced = not waiting and not clean
+        pages.append(PageSpan(scroll, top, cut, cut=forced, covered=covered))
+        if forced:
+            top = cut  # after a box too tall for a page was cut: where the cut was
+            continue
+        # The next page starts where this one's last box ends (the gap above the next box shows, no more), or
+        # at the first box left waiting.
+        ended = [box.bottom() + 1 for box in boxes if top < box.bottom() + 1 <= cut and box not in covered]
+        start = max(ended) if ended else cut
+        top = min([start] + [box.top() for box in covered])
     return pages
 
 
@@ -123,7 +164,7 @@ class Dock(QWidget):
         side_by_side = (
             self._pinned is not None
             and not self._pager.isHidden()
-            and self._pager.sizeHint().width() + _needed_width(self._pinned) <= self.width()
+            and self._pager.sizeHint().width() + _needed_width(self._pinned) <= room_width(self, self.width())
         )
         direction = QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
         if self._box.direction() != direction:
@@ -161,6 +202,7 @@ class Page(QWidget):
         self.area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.area.setWidget(screen)
         self._curtains = (Curtain(self.area.viewport()), Curtain(self.area.viewport()))
+        self._covers: list[Curtain] = []  # over boxes waiting for the next page
 
         self._pager = QWidget()
         self._pager.setObjectName("pager")
@@ -261,6 +303,18 @@ class Page(QWidget):
             self.setStyleSheet("")  # a changed property restyles only when the sheet is set again
             self.setStyleSheet(sheet)
 
+    def covered_rects(self) -> list[QRect]:
+        """Boxes in view that wait for the next page, hidden under curtains, in the viewport's coordinates."""
+        if not self.paged:
+            return []
+        span = self._pages[self._index]
+        visible = self.visible_rect()
+        return [
+            rect.translated(0, -span.scroll).intersected(visible)
+            for rect in span.covered
+            if rect.translated(0, -span.scroll).intersects(visible)
+        ]
+
     def retranslate(self) -> None:
         tr = self._tr
         self._previous.setText(tr._("frame.page_previous"))
@@ -294,11 +348,12 @@ class Page(QWidget):
                 self._due.start()
                 return
             freed = self._pager.height() if self._dock.pager_has_own_row() else 0
-            self._pages = paginate(blocks(self.content), content, view + freed)
+            boxes, keep = blocks(self.content), main_blocks(self.content)
+            self._pages = paginate(boxes, content, view + freed, keep)
             if len(self._pages) == 1:
                 self._pager.hide()  # the content fits the room the pager leaves: no pages
                 return
-            self._pages = paginate(blocks(self.content), content, view)
+            self._pages = paginate(boxes, content, view, keep)
             if any(page.cut for page in self._pages) and self._stack_halves(True):
                 return  # paginated again once the halves are stacked
         self._index = min(self._index, len(self._pages) - 1)
@@ -317,7 +372,16 @@ class Page(QWidget):
         bottom.setGeometry(0, visible.bottom() + 1, view.width(), max(0, view.bottom() - visible.bottom()))
         top.setVisible(self.paged and visible.top() > 0)
         bottom.setVisible(self.paged and visible.bottom() < view.bottom())
-        for curtain in self._curtains:
+        covered = self.covered_rects()
+        while len(self._covers) < len(covered):
+            self._covers.append(Curtain(self.area.viewport()))
+        for cover, rect in itertools.zip_longest(self._covers, covered):
+            if rect is None:
+                cover.hide()
+            else:
+                cover.setGeometry(rect)
+                cover.show()
+        for curtain in (*self._curtains, *self._covers):
             curtain.raise_()
         self._previous.setEnabled(self._index > 0)
         self._next.setEnabled(self._index < len(self._pages) - 1)

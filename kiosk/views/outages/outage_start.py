@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.language.catalogs import Translator
 from kiosk.views.layout_rule import mark_main_action
-from kiosk.views.outages.parts import ChoiceTile
+from kiosk.views.outages.parts import TILES_SIDE_BY_SIDE_PX, ChoiceTile
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import Columns, column, label
 
@@ -35,7 +35,11 @@ class OutageStartScreen(Screen):
         layout.setSpacing(24)
         layout.addWidget(self._prompt)
         # Stacked on a portrait panel, the tiles share the height, danger the largest part.
-        layout.addWidget(Columns(self._danger, others, spacing=24, stacked_stretch=(3, 4)), stretch=1)
+        # Side by side on any landscape panel: stacked, three tiles would not fit a 1366 x 768 one.
+        tiles = Columns(
+            self._danger, others, spacing=24, stacked_stretch=(3, 4), wide_from=TILES_SIDE_BY_SIDE_PX
+        )
+        layout.addWidget(tiles, stretch=1)
         self.retranslate()
 
     def title(self) -> str:

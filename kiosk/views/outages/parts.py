@@ -4,15 +4,12 @@ reference, and whether an outage is happening now."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import (
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
-)
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.central.models import Outage
 from kiosk.requests.records import OutboxItem
-from kiosk.views.parts.widgets import TOUCH_FIRST_FOCUS, label
+from kiosk.views.parts.widgets import TOUCH_FIRST_FOCUS, label, room_width
 
 
 def happening(outage: Outage) -> bool:
@@ -41,6 +38,28 @@ WARNING_SIGN = "!"
 
 
 _TILE_MIN_HEIGHT = 160
+
+TILES_SIDE_BY_SIDE_PX = 1200
+"""From this width (any landscape panel) a screen's few large tiles stand side by side rather than stacked."""
+
+
+class TileRow(QWidget):
+    """A few tiles side by side from TILES_SIDE_BY_SIDE_PX on, one above the other on a portrait panel."""
+
+    def __init__(self, *tiles: QWidget, spacing: int = 24) -> None:
+        super().__init__()
+        self._box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._box.setContentsMargins(0, 0, 0, 0)
+        self._box.setSpacing(spacing)
+        for tile in tiles:
+            self._box.addWidget(tile, stretch=1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        wide = room_width(self, event.size().width()) >= TILES_SIDE_BY_SIDE_PX
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if direction != self._box.direction():
+            self._box.setDirection(direction)
+        super().resizeEvent(event)
 
 
 class ChoiceTile(QPushButton):

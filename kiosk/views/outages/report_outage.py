@@ -11,7 +11,7 @@ from kiosk.flows.states import ScreenState
 from kiosk.flows.states.outages import ReportOutage
 from kiosk.language.catalogs import N_, Translator
 from kiosk.views.layout_rule import mark_main_action
-from kiosk.views.outages.parts import ChoiceTile, happening
+from kiosk.views.outages.parts import ChoiceTile, TileRow, happening
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.text import when
 from kiosk.views.parts.widgets import label
@@ -44,10 +44,11 @@ class ReportOutageScreen(Screen):
         layout.setContentsMargins(48, 32, 48, 32)
         layout.setSpacing(24)
         layout.addWidget(self._prompt)
-        layout.addWidget(self._known)
         # Equal in size here: the customer came about a power cut, and a danger report sets off an emergency.
-        for kind, _, _ in _KINDS:
-            layout.addWidget(self._tiles[kind], stretch=1)
+        # The choices first (what the customer came to touch, in view however large the text), then what the
+        # power company already knows.
+        layout.addWidget(TileRow(*(self._tiles[kind] for kind, _, _ in _KINDS)), stretch=1)
+        layout.addWidget(self._known)
         self.retranslate()
 
     def title(self) -> str:

@@ -103,6 +103,14 @@ MIN_ROW_PX = 80
 SIDE_BY_SIDE_PX = 1500
 
 
+def room_width(widget: QWidget, width: int) -> int:
+    """The width a layout choice (side by side or stacked) is made on: ``width`` (what the widget was given),
+    never more than the window's. A widget stretched past the panel by its own side-by-side minimum would
+    otherwise never see a width narrow enough to stack again."""
+    window = widget.window()
+    return width if window is widget else min(width, window.width())
+
+
 class Columns(QWidget):
     """Two halves of a screen: side by side on a landscape panel, stacked on a portrait one, so that neither
     orientation needs scrolling for what fits the other. Stacked, the spare height goes below both halves."""
@@ -115,8 +123,12 @@ class Columns(QWidget):
         spacing: int = 48,
         stretch: tuple[int, int] = (1, 1),
         stacked_stretch: tuple[int, int] = (0, 0),
+        wide_from: int = SIDE_BY_SIDE_PX,
     ) -> None:
+        """``wide_from``: the width from which the halves go side by side (a screen of a few large choices
+        puts them side by side on the small landscape panel too)."""
         super().__init__()
+        self._wide_from = wide_from
         self._stretch = stretch
         self._stacked_stretch = stacked_stretch
         self._box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
@@ -140,7 +152,7 @@ class Columns(QWidget):
         """Stacked however wide the panel, while the screen is shown a page at a time and its halves side by
         side leave no place for a page to end between two rows (each half's rows fall across the other's)."""
         self._stacked_for_pages = stacked
-        wide = self.width() >= SIDE_BY_SIDE_PX and not stacked
+        wide = room_width(self, self.width()) >= self._wide_from and not stacked
         if wide != self.side_by_side:
             self._arrange(side_by_side=wide)
 
@@ -154,7 +166,7 @@ class Columns(QWidget):
         self._box.setStretch(2, 0 if side_by_side or any(self._stacked_stretch) else 1)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        wide = event.size().width() >= SIDE_BY_SIDE_PX and not self._stacked_for_pages
+        wide = room_width(self, event.size().width()) >= self._wide_from and not self._stacked_for_pages
         if wide != self.side_by_side:
             self._arrange(side_by_side=wide)
         super().resizeEvent(event)
@@ -195,7 +207,7 @@ class ActionBar(QWidget):
 
     def arrange(self) -> None:
         """One row or one column, for the width the bar has now and the texts its buttons hold now."""
-        row = self.needed_width() <= self.width()
+        row = self.needed_width() <= room_width(self, self.width())
         if row != self.in_a_row:
             self._box.setDirection(
                 QBoxLayout.Direction.LeftToRight if row else QBoxLayout.Direction.TopToBottom

@@ -21,7 +21,7 @@ from kiosk.payments.methods import VIETQR, VIETQR_APP_EXAMPLES
 from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.qr_code import QrCodeView
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import Columns, button, clear_layout, column, label, show_all
+from kiosk.views.parts.widgets import Columns, button, clear_layout, column, label, room_width, show_all
 
 QR_SIDE_PX = 600
 # The least the code shrinks to where the panel has no more height (1366 x 768 with large text): still about
@@ -60,7 +60,7 @@ class QrBesideDetails(Columns):
         amount share the first page side by side."""
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        wide = event.size().width() >= QR_BESIDE_DETAILS_PX
+        wide = room_width(self, event.size().width()) >= QR_BESIDE_DETAILS_PX
         if wide != self.side_by_side:
             self._arrange(side_by_side=wide)
         QWidget.resizeEvent(self, event)

@@ -12,7 +12,7 @@ from kiosk.flows.states.requests import ChooseService
 from kiosk.language.catalogs import Translator
 from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, RowButton, clear_layout, label, show_all
+from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, RowButton, clear_layout, label, room_width, show_all
 
 
 class ChooseServiceScreen(Screen):
@@ -80,7 +80,7 @@ class ChooseServiceScreen(Screen):
         show_all(self._grid)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        columns = 2 if event.size().width() >= SIDE_BY_SIDE_PX else 1
+        columns = 2 if room_width(self, event.size().width()) >= SIDE_BY_SIDE_PX else 1
         if columns != self._columns:
             self._columns = columns
             self._fill()

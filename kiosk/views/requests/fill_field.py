@@ -17,7 +17,7 @@ from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.keyboard import VietnameseKeyboard
 from kiosk.views.parts.keypad import Keypad
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import button, clear_layout, column, label, show_all
+from kiosk.views.parts.widgets import button, clear_layout, column, label, room_width, show_all
 
 _PROBLEMS = {
     FieldProblem.REQUIRED: N_("field.problem.required"),
@@ -89,13 +89,15 @@ class FillFieldScreen(Screen):
         # The answer, the keys that type it and the way on are what the customer came for: always in view, the
         # keys beside the question on a landscape panel rather than paged away from the answer.
         mark_main_action(self._answer, self._next, self._keyboard, self._keypad)
+        # The answer right under its question (in view beside the keys however large the text), then what may
+        # follow it on a second page: where the answer came from, and the help.
         asking = column(
             self._progress,
             self._question,
-            self._help,
-            self._from_card,
             self._answer,
             self._problem,
+            self._from_card,
+            self._help,
             spacing=16,
         )
         inputs = column(self._keyboard, self._keypad, options, spacing=0)
@@ -114,7 +116,7 @@ class FillFieldScreen(Screen):
     def resizeEvent(self, event: QResizeEvent) -> None:
         direction = (
             QBoxLayout.Direction.LeftToRight
-            if event.size().width() >= _SIDE_BY_SIDE_PX
+            if room_width(self, event.size().width()) >= _SIDE_BY_SIDE_PX
             else QBoxLayout.Direction.TopToBottom
         )
         if direction != self._body.direction():

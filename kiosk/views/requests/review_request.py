@@ -16,7 +16,15 @@ from kiosk.flows.states.requests import ReviewRequest
 from kiosk.language.catalogs import Translator
 from kiosk.requests.form import ID_DOCUMENT_FIELD, YES, masked
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, RowButton, button, clear_layout, label, show_all
+from kiosk.views.parts.widgets import (
+    SIDE_BY_SIDE_PX,
+    RowButton,
+    button,
+    clear_layout,
+    label,
+    room_width,
+    show_all,
+)
 
 
 class ReviewRequestScreen(Screen):
@@ -125,7 +133,7 @@ class ReviewRequestScreen(Screen):
         show_all(self._grid)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        columns = 3 if event.size().width() >= SIDE_BY_SIDE_PX else 1
+        columns = 3 if room_width(self, event.size().width()) >= SIDE_BY_SIDE_PX else 1
         if columns != self._columns:
             self._columns = columns
             self._fill()

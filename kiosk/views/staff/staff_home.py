@@ -30,7 +30,7 @@ from kiosk.language.time_zone import VIETNAM
 from kiosk.staff.health import CentralState, KioskHealth
 from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, button, label
+from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, button, label, room_width
 from kiosk.views.staff.parts import ButtonGrid, Mark, NoticeLine, PairRow, StatusMark, section
 from kiosk.views.theme import Look
 
@@ -290,7 +290,9 @@ class StaffHomeScreen(Screen):
             self._halves.addWidget(self._health_half)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._arrange(side_by_side=self._normal_text and event.size().width() >= SIDE_BY_SIDE_PX)
+        self._arrange(
+            side_by_side=self._normal_text and room_width(self, event.size().width()) >= SIDE_BY_SIDE_PX
+        )
         super().resizeEvent(event)
 
     def _action(self, name: str, intent: SignalInstance, *, role: str = "") -> QPushButton:
@@ -309,7 +311,7 @@ class StaffHomeScreen(Screen):
 
     def set_look(self, look: Look) -> None:
         self._normal_text = look.text_size is TextSize.NORMAL
-        self._arrange(side_by_side=self._normal_text and self.width() >= SIDE_BY_SIDE_PX)
+        self._arrange(side_by_side=self._normal_text and room_width(self, self.width()) >= SIDE_BY_SIDE_PX)
         # A new text size changes what fits, whether or not the screen changes size.
         self._actions.refit()
         self._health.fit_names()

@@ -24,7 +24,7 @@ from kiosk.payments.records import JournalPayment, PaymentState, ReceiptState
 from kiosk.requests.records import OutboxItem, OutboxKind
 from kiosk.staff.problems import refusal, send_problem
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, button, drop_all, label, show_all
+from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, button, drop_all, label, room_width, show_all
 from kiosk.views.staff.parts import NoticeLine, PairRow
 from kiosk.views.theme import Look
 
@@ -156,10 +156,10 @@ class StaffPendingScreen(Screen):
         self._notice.show_notice(self._tr, None)
 
     def set_look(self, look: Look) -> None:
-        self._arrange(self.width())
+        self._arrange(room_width(self, self.width()))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._arrange(event.size().width())
+        self._arrange(room_width(self, event.size().width()))
         super().resizeEvent(event)
 
     def _arrange(self, width: int) -> None:

@@ -20,7 +20,16 @@ from kiosk.requests.slip import SLIP_KIND
 from kiosk.staff.health import Printout
 from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, button, drop_all, label, set_role, show_all, tag_label
+from kiosk.views.parts.widgets import (
+    SIDE_BY_SIDE_PX,
+    button,
+    drop_all,
+    label,
+    room_width,
+    set_role,
+    show_all,
+    tag_label,
+)
 from kiosk.views.staff.parts import Mark, NoticeLine, PairRow, StatusMark
 from kiosk.views.theme import Look
 
@@ -202,10 +211,10 @@ class StaffPrintoutsScreen(Screen):
         show_all(self._grid)
 
     def set_look(self, look: Look) -> None:
-        self._arrange(self.width())
+        self._arrange(room_width(self, self.width()))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._arrange(event.size().width())
+        self._arrange(room_width(self, event.size().width()))
         super().resizeEvent(event)
 
     def _arrange(self, width: int) -> None:
