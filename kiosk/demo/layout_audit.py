@@ -89,8 +89,6 @@ async def audit_gallery(*, only: Sequence[str] = ()) -> Audit:
     async with gallery_kiosk(only) as (kiosk_app, states):
         kiosk_app.window.show()
         for name, state in states.items():
-            if os.environ.get("KIOSK_AUDIT_TRACE"):
-                print(name, file=sys.stderr, flush=True)  # noqa: T201
             audit.cases += await audit_screen(kiosk_app, name, state)
     return audit
 

@@ -219,7 +219,7 @@ class Page(QWidget):
         for widget in (self._previous, self._next):
             widget.setFocusPolicy(TOUCH_FIRST_FOCUS)
         row = QHBoxLayout(self._pager)
-        row.setContentsMargins(32, 4, 32, 4)
+        row.setContentsMargins(24, 4, 8, 4)
         row.setSpacing(16)
         row.addWidget(self._previous)
         row.addWidget(self._where)
@@ -228,6 +228,8 @@ class Page(QWidget):
         self._pager.hide()
         self.pinned = screen.pinned_actions()
         self._dock = Dock(self._pager, self.pinned)
+        # Nothing to show below the pages (no pager, no actions): no empty bar taking the screen's room.
+        self._dock.setVisible(self.pinned is not None)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -345,6 +347,7 @@ class Page(QWidget):
             if self._pager.isHidden():
                 # The pager takes room from the viewport: paginate again once the layout has given it.
                 self._pager.show()
+                self._dock.show()
                 self._due.start()
                 return
             freed = self._pager.height() if self._dock.pager_has_own_row() else 0
@@ -352,6 +355,7 @@ class Page(QWidget):
             self._pages = paginate(boxes, content, view + freed, keep)
             if len(self._pages) == 1:
                 self._pager.hide()  # the content fits the room the pager leaves: no pages
+                self._dock.setVisible(self.pinned is not None)
                 return
             self._pages = paginate(boxes, content, view, keep)
             if any(page.cut for page in self._pages) and self._stack_halves(True):

@@ -8,12 +8,11 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.language.catalogs import Translator
 from kiosk.views.layout_rule import mark_main_action
-from kiosk.views.outages.parts import TILES_SIDE_BY_SIDE_PX, ChoiceTile
-from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import Columns, column, label
+from kiosk.views.outages.parts import ChoiceTile, TileRow, TileScreen
+from kiosk.views.parts.widgets import label
 
 
-class OutageStartScreen(Screen):
+class OutageStartScreen(TileScreen):
     danger_requested = Signal()
     no_power_requested = Signal()
     schedule_requested = Signal()
@@ -29,17 +28,15 @@ class OutageStartScreen(Screen):
         self._schedule.clicked.connect(self.schedule_requested)
         # The customer came to choose one of them: all three in view.
         mark_main_action(self._danger, self._no_power, self._schedule)
-        others = column(self._no_power, self._schedule, stretch_at_end=False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 32)
         layout.setSpacing(24)
         layout.addWidget(self._prompt)
-        # Stacked on a portrait panel, the tiles share the height, danger the largest part.
-        # Side by side on any landscape panel: stacked, three tiles would not fit a 1366 x 768 one.
-        tiles = Columns(
-            self._danger, others, spacing=24, stacked_stretch=(3, 4), wide_from=TILES_SIDE_BY_SIDE_PX
-        )
+        # In a row on any landscape panel (stacked, three tiles would not fit a 1366 x 768 one), stacked on a
+        # portrait one, danger first.
+        tiles = TileRow(self._danger, self._no_power, self._schedule)
         layout.addWidget(tiles, stretch=1)
+        self.fit_tiles(self._prompt, tiles)
         self.retranslate()
 
     def title(self) -> str:

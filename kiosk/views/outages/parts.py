@@ -3,12 +3,13 @@ reference, and whether an outage is happening now."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.central.models import Outage
 from kiosk.requests.records import OutboxItem
+from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import TOUCH_FIRST_FOCUS, label, room_width
 
 
@@ -43,6 +44,36 @@ TILES_SIDE_BY_SIDE_PX = 1200
 """From this width (any landscape panel) a screen's few large tiles stand side by side rather than stacked."""
 
 
+class TileScreen(Screen):
+    """A screen of a prompt above a row of choice tiles, the tiles fitted to the room in view (TileRow.fit)."""
+
+    def fit_tiles(self, prompt: QWidget, tiles: TileRow) -> None:
+        """Called once in the screen's ``__init__``: the prompt above ``tiles``."""
+        self._fitted = (prompt, tiles)
+
+    def event(self, event: QEvent) -> bool:
+        viewport = self.parentWidget()
+        if event.type() == QEvent.Type.ParentChange and viewport is not None:
+            viewport.installEventFilter(self)
+        return super().event(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize and hasattr(self, "_fitted"):
+            prompt, tiles = self._fitted
+            layout = self.layout()
+            assert layout is not None
+            margins = layout.contentsMargins()
+            room = (
+                watched.height()
+                - margins.top()
+                - margins.bottom()
+                - prompt.heightForWidth(max(1, watched.width() - margins.left() - margins.right()))
+                - layout.spacing()
+            )
+            tiles.fit(room)
+        return False
+
+
 class TileRow(QWidget):
     """A few tiles side by side from TILES_SIDE_BY_SIDE_PX on, one above the other on a portrait panel."""
 
@@ -53,6 +84,18 @@ class TileRow(QWidget):
         self._box.setSpacing(spacing)
         for tile in tiles:
             self._box.addWidget(tile, stretch=1)
+
+    def fit(self, room: int) -> None:
+        """The tiles' details (their hints, the warning sign) shown where the tiles fit ``room`` (px of height)
+        with them, hidden where they do not: the choices themselves always in view (a tile keeps its hint as
+        its accessible description)."""
+        tiles = self.findChildren(ChoiceTile)
+        for tile in tiles:
+            tile.show_details(True)
+        self._box.invalidate()
+        if self._box.totalHeightForWidth(self.width()) > room:
+            for tile in tiles:
+                tile.show_details(False)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         wide = room_width(self, event.size().width()) >= TILES_SIDE_BY_SIDE_PX
@@ -84,16 +127,24 @@ class ChoiceTile(QPushButton):
         self._layout.setSpacing(8)
         self._layout.addStretch()
         children = [self.title, self.hint]
+        self._sign: QLabel | None = None
         if sign:
             # A warning sign as large as the hotline's digits, for those who read little. The font draws no ⚠
             # (nor ▲): an exclamation mark it is.
             mark = label("big-number", wrap=False)
             mark.setText(WARNING_SIGN)
             children.insert(0, mark)
+            self._sign = mark
         for child in children:
             self._layout.addWidget(child)
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self._layout.addStretch()
+
+    def show_details(self, shown: bool) -> None:
+        """The hint and the warning sign, or the title alone (see TileRow.fit)."""
+        for detail in (self.hint, self._sign):
+            if detail is not None and detail.isHidden() == shown:
+                detail.setVisible(shown)
 
     def set_texts(self, title: str, hint: str) -> None:
         self.title.setText(title)

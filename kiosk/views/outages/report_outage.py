@@ -11,8 +11,7 @@ from kiosk.flows.states import ScreenState
 from kiosk.flows.states.outages import ReportOutage
 from kiosk.language.catalogs import N_, Translator
 from kiosk.views.layout_rule import mark_main_action
-from kiosk.views.outages.parts import ChoiceTile, TileRow, happening
-from kiosk.views.parts.screen import Screen
+from kiosk.views.outages.parts import ChoiceTile, TileRow, TileScreen, happening
 from kiosk.views.parts.text import when
 from kiosk.views.parts.widgets import label
 
@@ -24,7 +23,7 @@ _KINDS: tuple[tuple[OutageReportKind, str, str], ...] = (
 )
 
 
-class ReportOutageScreen(Screen):
+class ReportOutageScreen(TileScreen):
     kind_chosen = Signal(str)
 
     def __init__(self, tr: Translator) -> None:
@@ -47,7 +46,9 @@ class ReportOutageScreen(Screen):
         # Equal in size here: the customer came about a power cut, and a danger report sets off an emergency.
         # The choices first (what the customer came to touch, in view however large the text), then what the
         # power company already knows.
-        layout.addWidget(TileRow(*(self._tiles[kind] for kind, _, _ in _KINDS)), stretch=1)
+        tiles = TileRow(*(self._tiles[kind] for kind, _, _ in _KINDS))
+        layout.addWidget(tiles, stretch=1)
+        self.fit_tiles(self._prompt, tiles)
         layout.addWidget(self._known)
         self.retranslate()
 

@@ -17,7 +17,7 @@ from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.keyboard import VietnameseKeyboard
 from kiosk.views.parts.keypad import Keypad
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import button, clear_layout, column, label, room_width, show_all
+from kiosk.views.parts.widgets import button, clear_layout, column, label, room_width, set_role, show_all
 
 _PROBLEMS = {
     FieldProblem.REQUIRED: N_("field.problem.required"),
@@ -171,6 +171,8 @@ class FillFieldScreen(Screen):
         )
         tapped = spec.type in ("choice", "yes_no")
         self._answer.setVisible(not tapped)
+        # Words (a name, an address) in heading size, which wraps less than a code's; digits as a code.
+        set_role(self._answer, "heading" if spec.type == "text" else "code")
         if state.typed:
             self._answer.setText(shown(spec, state.typed) + _CURSOR)
         else:
