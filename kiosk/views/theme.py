@@ -149,7 +149,7 @@ def stylesheet(look: Look = Look()) -> str:
     key_title, key_small = round(keys * 1.55), round(keys * 0.93)
     # On a short panel a key is a finger's height (its letter still larger than body text at the normal size):
     # seven rows of keys must fit beside the question with the answer in view.
-    compact_key = BODY_PX + 8
+    compact_key = BODY_PX + 6
     touch = round(MIN_TOUCH_PX * (1 if look.text_size is TextSize.NORMAL else 1.25))
     # The frame's buttons stop growing at the large size: five of them must share a portrait panel's width.
     bar = min(body, LARGE_BODY_PX)
@@ -206,7 +206,7 @@ QWidget[compact="true"] QPushButton[role="kb-tone"] {{
     min-height: {MIN_TOUCH_PX - 6}px; max-height: {MIN_TOUCH_PX - 6}px; padding: 0 4px;
 }}
 QWidget[compact="true"] QPushButton[role="kb-key"] {{ font-size: {compact_key}px; }}
-QWidget[compact="true"] QPushButton[role="kb-word"] {{ font-size: {BODY_PX}px; }}
+QWidget[compact="true"] QPushButton[role="kb-word"] {{ font-size: {BODY_PX - 2}px; }}
 QWidget[compact="true"] QLabel[role="kb-mark"] {{ font-size: {compact_key}px; }}
 QWidget[compact="true"] QLabel[role="kb-name"] {{ font-size: {BODY_PX - 2}px; }}
 QWidget[compact="true"] QWidget[role="actions"] QPushButton {{ min-height: {MIN_TOUCH_PX}px; padding: 2px 24px; }}

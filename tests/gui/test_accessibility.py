@@ -17,6 +17,10 @@ from tests.helpers.accessibility import text_px, widget_problems
 from tests.helpers.screens import SCREENS
 from tests.helpers.widgets import tap, visible_widgets
 
+# A printout shown on screen is as long as its paper: a long slip takes pages at any size. The consumption
+# screen's two charts (by month, by day) each take the room in view: a page each.
+PAGED_BY_DESIGN = {"print-preview", "bill-notice-preview", "consumption"}
+
 SIZES = {"portrait": PORTRAIT, "landscape": LANDSCAPE, "small-landscape": WINDOWED_LANDSCAPE}
 
 
@@ -72,8 +76,8 @@ def test_targets_text_and_fit(
                 qapp.processEvents()
             where = f"{screen} {size} {language} {kiosk.session.text_size} text, assisted={assisted}"
             assert problems_on_screen(kiosk) == [], where
-            if size != "small-landscape" and not assisted:
-                # As designed, on the panels kiosks have: everything in view without scrolling.
+            if size != "small-landscape" and not assisted and screen not in PAGED_BY_DESIGN:
+                # As designed, on the panels kiosks have: everything on one page at the normal text size.
                 assert not kiosk.window.current_page.paged, where
         if screen != "idle-warning" or language == "vi":
             tap(qtbot, kiosk.window, "nav-language")

@@ -188,7 +188,7 @@ def test_a_page_never_ends_across_a_box_that_fits_one(boxes: list[QRect], view: 
         for page, after in itertools.pairwise(pages):
             assert not page.cut
             for box in boxes:
-                if box.top() < page.bottom <= box.bottom():
+                if box.top() < page.bottom < box.bottom():  # more than the rule's pixel of rounding
                     assert box in page.covered, (page, box)
                     assert after.top <= box.top(), (after, box)
 

@@ -228,14 +228,15 @@ class Page(QWidget):
         self._pager.hide()
         self.pinned = screen.pinned_actions()
         self._dock = Dock(self._pager, self.pinned)
-        # Nothing to show below the pages (no pager, no actions): no empty bar taking the screen's room.
-        self._dock.setVisible(self.pinned is not None)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.area, stretch=1)
         layout.addWidget(self._dock)
+        # Nothing to show below the pages (no pager, no actions): no empty bar taking the screen's room. (Hidden
+        # once it has a parent: shown before, a widget opens as a window of its own.)
+        self._dock.setVisible(self.pinned is not None)
 
         self._pages = [PageSpan(0, 0, 0)]
         self._index = 0
