@@ -406,7 +406,10 @@ def gallery(out: Path, result: subprocess.CompletedProcess[str], suffix: str = "
 @pytest.mark.parametrize("assisted", [False, True], ids=["normal", "assisted"])
 def test_screenshots_renders_every_screen_at_every_size(tmp_path: Path, assisted: bool) -> None:
     out = tmp_path / "gallery"
-    result = kiosk("screenshots", "--out", str(out), *(["--assisted"] if assisted else []), home=tmp_path)
+    # Every screen at every size, each laid out and paged for its panel: minutes on a shared CI machine.
+    result = kiosk(
+        "screenshots", "--out", str(out), *(["--assisted"] if assisted else []), home=tmp_path, timeout=900
+    )
     counts = gallery(out, result, "-assisted" if assisted else "")
     # Every screen in both languages at each size (the command itself refuses a screen state it cannot show).
     assert counts["portrait"] == counts["landscape"] == counts["small"] >= 2 * 80

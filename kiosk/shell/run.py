@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSocketNotifier, Qt
+from PySide6.QtCore import QEvent, QObject, QSocketNotifier, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -145,6 +145,36 @@ def run_gui(settings: Settings, mode: Mode) -> int:
     return status
 
 
+READY_WAIT_SECONDS = 2.0
+"""How long "ready" waits for the window to be told it is active (a platform may never tell it)."""
+
+
+async def window_ready(kiosk_app: KioskApp) -> None:
+    """Returns once a customer's touch or a key would reach the window: shown, laid out (its pages too), and
+    active where the platform activates windows. Before, a key typed the moment the window appeared was lost."""
+    await qt_caught_up()
+    window = kiosk_app.window
+    if window.isActiveWindow() or QGuiApplication.platformName() == "offscreen":
+        return
+    activated = asyncio.Event()
+
+    class Activation(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.WindowActivate:
+                activated.set()
+            return False
+
+    watcher = Activation()
+    window.installEventFilter(watcher)
+    try:
+        if not window.isActiveWindow():
+            await asyncio.wait_for(activated.wait(), READY_WAIT_SECONDS)
+    except TimeoutError:
+        log.info("the window was not activated within %.0f s: ready all the same", READY_WAIT_SECONDS)
+    finally:
+        window.removeEventFilter(watcher)
+
+
 async def serve(kiosk_app: KioskApp, qt_app: QApplication, mode: Mode) -> int:
     """Runs a built kiosk on the running event loop until it is asked to stop, then shuts it down; returns the
     exit status (:class:`ExitStatus`)."""
@@ -169,6 +199,7 @@ async def serve(kiosk_app: KioskApp, qt_app: QApplication, mode: Mode) -> int:
     kiosk_app.background.start_reconciling()
     kiosk_app.background.start_outbox()
     kiosk_app.background.start_heartbeat()
+    await window_ready(kiosk_app)
     log.info(READY)
     try:
         if mode.smoke:
