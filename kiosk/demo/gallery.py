@@ -13,11 +13,11 @@ import asyncio
 import os
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kiosk.demo.scenarios import gallery_states
 from kiosk.language.codes import LANGUAGES
@@ -35,8 +35,32 @@ SIZES: dict[str, tuple[int, int]] = {
 }
 
 
+T = TypeVar("T")
+
+
 class GalleryError(Exception):
     """A screen the gallery promises could not be shown (a missing scenario, a state that did not arrive)."""
+
+
+def run_offscreen(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Runs ``work`` on the kiosk's event loop in a Qt application that draws off screen (unless told to use a
+    display): how the gallery's commands show every screen without a panel."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Imported here so that `kiosk --help` does not load Qt.
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.shell.event_loop import KioskEventLoop
+
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qt_app, QApplication)
+    qt_app.setQuitOnLastWindowClosed(False)
+    loop = KioskEventLoop(qt_app)
+    asyncio.set_event_loop(loop)
+    try:
+        with loop:
+            return loop.run_until_complete(work())
+    finally:
+        asyncio.set_event_loop(None)
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -56,28 +80,12 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def screenshots_command(args: argparse.Namespace) -> int:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    # Imported here so that `kiosk --help` does not load Qt.
-    from PySide6.QtWidgets import QApplication
-
-    from kiosk.shell.event_loop import KioskEventLoop
-
-    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(qt_app, QApplication)
-    qt_app.setQuitOnLastWindowClosed(False)
-    loop = KioskEventLoop(qt_app)
-    asyncio.set_event_loop(loop)
     try:
-        with loop:
-            shots = loop.run_until_complete(render_gallery(args.out, only=args.only, assisted=args.assisted))
-            sheets = (
-                write_contact_sheets(shots, args.out, assisted=args.assisted) if args.contact_sheet else {}
-            )
+        shots = run_offscreen(lambda: render_gallery(args.out, only=args.only, assisted=args.assisted))
     except GalleryError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)  # noqa: T201
         return 2 if args.only else 1
-    finally:
-        asyncio.set_event_loop(None)
+    sheets = write_contact_sheets(shots, args.out, assisted=args.assisted) if args.contact_sheet else {}
     counts = {size: sum(1 for shot in shots if shot.size == size) for size in SIZES}
     sizes = ", ".join(f"{name} {count}" for name, count in counts.items())
     print(f"{sum(counts.values())} screenshots in {args.out} ({sizes})")  # noqa: T201

@@ -5,14 +5,12 @@ that needed paging, and every breach."""
 from __future__ import annotations
 
 import argparse
-import asyncio
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kiosk.demo.gallery import SIZES, GalleryError, gallery_kiosk, show_scenario
+from kiosk.demo.gallery import SIZES, GalleryError, gallery_kiosk, run_offscreen, show_scenario
 from kiosk.language.codes import LANGUAGES
 
 if TYPE_CHECKING:
@@ -58,24 +56,11 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def check_layout_command(args: argparse.Namespace) -> int:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
-    from kiosk.shell.event_loop import KioskEventLoop
-
-    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(qt_app, QApplication)
-    qt_app.setQuitOnLastWindowClosed(False)
-    loop = KioskEventLoop(qt_app)
-    asyncio.set_event_loop(loop)
     try:
-        with loop:
-            audit = loop.run_until_complete(audit_gallery(only=args.only))
+        audit = run_offscreen(lambda: audit_gallery(only=args.only))
     except GalleryError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)  # noqa: T201
         return 2
-    finally:
-        asyncio.set_event_loop(None)
     for case in audit.failed:
         for breach in case.breaches:
             print(f"{case}: {breach}")  # noqa: T201

@@ -214,7 +214,7 @@ class RequestFlow:
     def _field(self, form: RequestForm, index: int, *, reviewing: bool = False) -> ScreenState:
         if index >= len(form.service.fields):
             return ReviewRequest(form)
-        return FillField(form, index, form.answer(form.service.fields[index].name), reviewing=reviewing)
+        return FillField(form, index, form.draft(form.service.fields[index]), reviewing=reviewing)
 
     @staticmethod
     def _next_index(form: RequestForm, index: int) -> int:

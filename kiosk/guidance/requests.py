@@ -184,8 +184,16 @@ def fill_field(state: FillField, tr: Translator) -> str:
         tr._("say.field.from_card") if from_card else None,
         field_problem(spec, problem, tr, state.form.document) if problem is not None else None,
         None if explained else how_to_answer(spec, state.typed, tr, state.form.document),
+        same_address(state, tr),
         next_step,
     )
+
+
+def same_address(state: FillField, tr: Translator) -> str | None:
+    residence = state.form.residence_for(state.form.service.fields[state.index])
+    if not residence or state.typed == residence:
+        return None
+    return tr._("say.field.same_address", button=tr._("field.same_address"))
 
 
 def review_request(state: ReviewRequest, tr: Translator) -> str:

@@ -29,6 +29,7 @@ __all__ = [
     "DIGIT_TYPES",
     "ID_DOCUMENT_FIELD",
     "ID_ISSUE_DATE_FIELD",
+    "RESIDENCE_FIELD",
     "FieldProblem",
     "IdDocument",
     "RequestForm",
@@ -60,6 +61,7 @@ class IdDocument(StrEnum):
 
 ID_DOCUMENT_FIELD = "id_type"
 ID_ISSUE_DATE_FIELD = "id_issue_date"
+RESIDENCE_FIELD = "address"  # the place of residence, as on the citizen ID card
 _ID_NUMBERS = {
     IdDocument.CCCD: re.compile(r"[0-9]{12}"),
     IdDocument.PASSPORT_VN: re.compile(r"[A-Z][0-9]{7}"),
@@ -129,6 +131,21 @@ class RequestForm:
             self, answers=answers, from_card=self.from_card - {name} if changed else self.from_card
         )
 
+    def draft(self, spec: FormField) -> str:
+        """What a question shows when it opens: the answer given, or for the households sharing a meter the
+        usual one (one household, the question's lowest), there to confirm rather than to type."""
+        given = self.answer(spec.name)
+        if not given and spec.type == "household_count":
+            return str(spec.min_value or 1)
+        return given
+
+    def residence_for(self, spec: FormField) -> str:
+        """The residence given, offered as the answer to another address (the place of use, most often the
+        same): one tap instead of a whole address typed again. Empty when not offered."""
+        if spec.type != "address" or spec.name == RESIDENCE_FIELD:
+            return ""
+        return self.answer(RESIDENCE_FIELD)
+
     @property
     def document(self) -> IdDocument:
         """The identity document the applicant chose (a citizen ID card when the service does not ask)."""
@@ -144,7 +161,7 @@ class RequestForm:
             ID_DOCUMENT_FIELD: IdDocument.CCCD.value,
             "id_number": card.id_number,
             ID_ISSUE_DATE_FIELD: card.issue_date.strftime("%d%m%Y"),  # dates are kept as typed: ddmmyyyy
-            "address": card.address,
+            RESIDENCE_FIELD: card.address,
         }
         # Everything read goes in, even an answer the form would refuse (an address longer than the form takes):
         # the review shows it with its problem, to shorten rather than retype. Only the document is an option,

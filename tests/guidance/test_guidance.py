@@ -360,6 +360,7 @@ def states() -> dict[type, list[ScreenState]]:
     request_form = form()
     yes_no = field_index(NEW_CONNECTION, "yes_no")
     chosen = request_form.answered(NEW_CONNECTION.fields[yes_no].name, "yes")
+    place_of_use = next(i for i, f in enumerate(NEW_CONNECTION.fields) if f.name == "installation_address")
     return {
         Home: [Home()],
         Fault: [Fault()],
@@ -476,6 +477,7 @@ def states() -> dict[type, list[ScreenState]]:
                 request_form, field_index(NEW_CONNECTION, "household_count"), "99", FieldProblem.OUT_OF_RANGE
             ),
             FillField(chosen, yes_no, "yes", reviewing=True),
+            FillField(request_form, place_of_use, ""),
             FillField(
                 RequestForm(NEW_CONNECTION), field_index(NEW_CONNECTION, "text"), "", FieldProblem.REQUIRED
             ),
@@ -624,6 +626,7 @@ BUTTONS: dict[type, Callable[[typing.Any, Translator], set[str] | None]] = {
         tr._("field.next"),
         tr._("field.skip"),
         tr._("field.yes"),
+        tr._("field.same_address"),
         *(tr.pick(o.label) for o in s.form.service.fields[s.index].options),
     },
     ReviewRequest: lambda s, tr: {tr._("review.confirm")},
@@ -828,6 +831,17 @@ def test_the_code_screen_names_the_kiosks_units_and_reads_back_what_was_typed(
     assert "Điện lực Hội An" in guidance(EnterCode("PC05CC", units=UNITS), tr)
     typed = guidance(EnterCode("PC05CC", "0123456", units=UNITS), tr)
     assert spoken.customer_code("PC05CC0123456", tr) in typed
+
+
+def test_the_residence_is_offered_aloud_for_the_place_of_use(translators: dict[Language, Translator]) -> None:
+    tr = translators["vi"]
+    index = next(i for i, f in enumerate(NEW_CONNECTION.fields) if f.name == "installation_address")
+    lived = form().answered("address", "12 Lý Tự Trọng, Huế")
+    button = tr._("field.same_address")
+    assert button in guidance(FillField(lived, index, ""), tr)
+    assert button not in guidance(FillField(lived, index, "12 Lý Tự Trọng, Huế"), tr)  # already the answer
+    assert button not in guidance(FillField(RequestForm(NEW_CONNECTION), index, ""), tr)  # no residence given
+    assert "Lý Tự Trọng" not in guidance(FillField(lived, index, ""), tr)  # the address is not read out
 
 
 def test_what_was_typed_into_a_form_is_not_read_back(translators: dict[Language, Translator]) -> None:

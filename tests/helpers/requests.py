@@ -98,6 +98,9 @@ def answer(kiosk: KioskApp, bot: QtBot, spec: FormField, index: int) -> None:
         case "date":
             type_digits(kiosk, bot, "15122026")
         case "number" | "household_count":
+            state = kiosk.navigator.current
+            if isinstance(state, FillField) and state.typed:  # the usual answer, offered: typed over
+                press(kiosk, bot, "pad-clear")
             type_digits(kiosk, bot, str(spec.min_value if spec.min_value is not None else 2))
         case "choice":
             press(kiosk, bot, f"option-{spec.options[0].value}")

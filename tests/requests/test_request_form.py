@@ -89,6 +89,35 @@ def test_not_sure_is_an_ordinary_answer_to_the_meter_type() -> None:
     assert to_wire(spec, "unsure") == "unsure"
 
 
+def test_the_capacity_may_be_left_to_the_staff_who_survey_the_site() -> None:
+    service = next(s for s in SERVICES if s.code == "new_connection_lv")
+    spec = next(f for f in service.fields if f.name == "capacity_kw")
+    assert not spec.required
+    assert RequestForm(service).check(spec, "") is None
+    assert "capacity_kw" not in RequestForm(service).wire_fields()
+
+
+def test_the_households_sharing_a_meter_open_at_one_and_an_answer_given_stays() -> None:
+    service = next(s for s in SERVICES if s.code == "new_connection_lv")
+    households = next(f for f in service.fields if f.name == "household_count")
+    phone = next(f for f in service.fields if f.name == "phone")
+    form = RequestForm(service)
+    assert (form.draft(households), form.draft(phone)) == ("1", "")
+    assert form.answered("household_count", "3").draft(households) == "3"
+
+
+def test_the_residence_is_offered_for_the_place_of_use_and_only_there() -> None:
+    service = next(s for s in SERVICES if s.code == "new_connection_lv")
+    specs = {f.name: f for f in service.fields}
+    form = RequestForm(service)
+    assert form.residence_for(specs["installation_address"]) == ""  # no residence given yet
+    lived = form.answered("address", "12 Lý Tự Trọng, Huế")
+    assert lived.residence_for(specs["installation_address"]) == "12 Lý Tự Trọng, Huế"
+    assert lived.residence_for(specs["address"]) == ""  # the residence itself
+    assert lived.residence_for(specs["full_name"]) == ""  # not an address
+    assert lived.check(specs["installation_address"], lived.residence_for(specs["installation_address"])) is None
+
+
 def test_identifiers_show_only_their_ends_where_others_may_read() -> None:
     phone = next(f for _, f in FIELDS if f.type == "phone")
     id_number = next(f for _, f in FIELDS if f.type == "id_number")
@@ -106,7 +135,7 @@ def test_the_card_fills_only_the_fields_a_service_asks_and_typing_over_it_clears
     assert (form.answer("id_type"), form.answer("id_issue_date")) == ("cccd", "20052021")
     assert form.from_card == {"full_name", "id_type", "id_number", "id_issue_date", "address"}
     assert form.problems().keys() == {"phone", "installation_address", "purpose", "household_count",
-                                      "capacity_kw", "phase", "has_premises_proof"}  # fmt: skip
+                                      "phase", "has_premises_proof"}  # fmt: skip
     edited = form.answered("full_name", "Nguyễn Thị Hường")
     assert "full_name" not in edited.from_card
     assert "Hương" not in repr(form)

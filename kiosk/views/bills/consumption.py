@@ -5,7 +5,7 @@ customer can switch to, for those who read numbers more easily than bars."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
@@ -88,28 +88,14 @@ class ConsumptionScreen(Screen):
         self.retranslate()
 
     # ------------------------------------------------------------------ the charts' height for the room in view
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ParentChange:
-            viewport = self.parentWidget()
-            if viewport is not None:
-                viewport.installEventFilter(self)  # the room in view changes without this screen's size
-        elif event.type() == QEvent.Type.LayoutRequest:
-            self._fit_charts()
-        return super().event(event)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
-            self._fit_charts()
-        return False
-
-    def _fit_charts(self) -> None:
+    def fit_to_view(self) -> None:
         """Each chart, with its heading, no taller than the room in view: a chart is one block that a page
         cannot split, so on a 1366 x 768 panel with large text it gives up some of its height to fit a page."""
-        viewport = self.parentWidget()
-        if viewport is None:
+        view = self.view_height()
+        if view is None:
             return
         margins = self._layout.contentsMargins()
-        room = viewport.height() - margins.top() - margins.bottom()
+        room = view - margins.top() - margins.bottom()
         for heading, chart in ((self._monthly_heading, self._chart), (self._daily_heading, self._daily)):
             words = heading.heightForWidth(heading.width()) if heading.width() > 0 else -1
             words = words if words > 0 else heading.sizeHint().height()

@@ -4,7 +4,7 @@ digit keyboard), then the 7 digits on a keypad; the code shown large in the grou
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -24,7 +24,15 @@ from kiosk.language.tone_marks import BACKSPACE
 from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.keyboard import VietnameseKeyboard
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import RowButton, button, clear_layout, column, label, show_all
+from kiosk.views.parts.widgets import (
+    RowButton,
+    button,
+    clear_layout,
+    column,
+    height_at_width,
+    label,
+    show_all,
+)
 from kiosk.views.theme import MIN_TOUCH_PX
 
 _MISSING = "_"
@@ -32,13 +40,6 @@ _UNIT_COLUMNS = 2
 # From this width the code and the keys sit side by side: a 1366 x 768 panel has no height to stack them, and
 # the keys are the screen's main action, which must be in view without scrolling.
 _SIDE_BY_SIDE_PX = 1200
-
-
-def _height_of(widget: QWidget) -> int:
-    """The height a widget takes at its present width (more lines when its words wrap)."""
-    if widget.width() > 0 and widget.hasHeightForWidth():
-        return max(widget.heightForWidth(widget.width()), widget.minimumSizeHint().height())
-    return widget.sizeHint().height()
 
 
 def shown_code(unit: str, digits: str) -> str:
@@ -130,7 +131,8 @@ class EnterCodeScreen(Screen):
         self._unit_list = button()
         self._unit_list.setObjectName("unit-list")
         self._unit_list.clicked.connect(self.change_unit_requested)
-        self._type_unit = self._page(self._keyboard_heading, self._keyboard, self._unit_list)
+        # The list again is pinned below the pages with Look up: the keyboard takes the height there is.
+        self._type_unit = self._page(self._keyboard_heading, self._keyboard)
 
         # Step 2: the 7 digits.
         self._digits_heading = label("heading")
@@ -171,7 +173,7 @@ class EnterCodeScreen(Screen):
         self._outer.setContentsMargins(40, 16, 40, 12)
         self._outer.addLayout(self._halves)
         # Look up, below the pages: in view beside the keys whatever room the code and the keys take.
-        self.pin(self._submit)
+        self.pin(self._unit_list, self._submit)
         self.retranslate()
 
     @staticmethod
@@ -231,35 +233,43 @@ class EnterCodeScreen(Screen):
             self._arrange(side_by_side=wide)
         super().resizeEvent(event)
 
-    def event(self, event: QEvent) -> bool:
-        # After every relayout (a new text size re-polishes the keys to their full height): fit the keys again,
-        # before the frame pages the screen.
-        if event.type() == QEvent.Type.ParentChange:
-            viewport = self.parentWidget()
-            if viewport is not None:
-                viewport.installEventFilter(self)  # the room in view changes without this screen's size
-        elif event.type() == QEvent.Type.LayoutRequest:
-            self._fit_keys()
-        return super().event(event)
+    def fit_to_view(self) -> None:
+        # After every relayout too: a new text size re-polishes the keys to their full height.
+        self._fit_letter_keys()
+        self._fit_digit_keys()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
-            self._fit_keys()
-        return False
+    def _room_below_code(self) -> int | None:
+        """The height in view for a step's keys and their heading, or None before the screen is in view."""
+        view = self.view_height()
+        if view is None:
+            return None
+        margins = self._outer.contentsMargins()
+        room = view - margins.top() - margins.bottom()
+        if self._halves.direction() == QBoxLayout.Direction.TopToBottom:
+            room -= height_at_width(self._reading) + self._halves.spacing()
+        return room
 
-    def _fit_keys(self) -> None:
+    def _fit_letter_keys(self) -> None:
+        """The letter keys cannot be shorter than they are: their heading gives way when they would not be in
+        view with it (large text on a 1366 x 768 panel); the words under the code say what to type then."""
+        room = self._room_below_code()
+        if room is None or not self._type_unit.isVisibleTo(self):
+            return
+        box = self._type_unit.layout()
+        heading = height_at_width(self._keyboard_heading) + (box.spacing() if box is not None else 0)
+        with_heading = room >= heading + self._keyboard.sizeHint().height()
+        if with_heading != self._keyboard_heading.isVisibleTo(self._type_unit):
+            self._keyboard_heading.setVisible(with_heading)
+
+    def _fit_digit_keys(self) -> None:
         """The digit keys as tall as the style makes them when the room in view allows, shorter (never below a
         touch target) when it does not: with large text on a 1366 x 768 panel, four rows of keys at their full
         height are taller than the room there is, and the keys must be wholly in view without turning a page."""
-        viewport = self.parentWidget()
-        if viewport is None or not self._number.isVisibleTo(self):
+        room = self._room_below_code()
+        if room is None or not self._number.isVisibleTo(self):
             return
-        margins = self._outer.contentsMargins()
-        room = viewport.height() - margins.top() - margins.bottom()
-        if self._halves.direction() == QBoxLayout.Direction.TopToBottom:
-            room -= _height_of(self._reading) + self._halves.spacing()
         box = self._number.layout()
-        heading = _height_of(self._digits_heading) + (box.spacing() if box is not None else 0)
+        heading = height_at_width(self._digits_heading) + (box.spacing() if box is not None else 0)
         rows = self._keys_grid.rowCount()
 
         def per_row(height: int) -> int:
@@ -352,18 +362,20 @@ class EnterCodeScreen(Screen):
         self._choose.setVisible(step is EntryStep.UNIT)
         self._type_unit.setVisible(step is EntryStep.UNIT_KEYBOARD)
         self._number.setVisible(step is EntryStep.NUMBER)
-        self._unit_list.setVisible(bool(state.units))
-        # One decision at a time: the format hint and Look up where they help, not while choosing a unit.
-        self._where.setVisible(step is not EntryStep.NUMBER)
-        # The digits' own heading says what to type: the room goes to the keys.
-        self._prompt.setVisible(step is not EntryStep.NUMBER)
+        self._unit_list.setVisible(step is EntryStep.UNIT_KEYBOARD and bool(state.units))
+        # One decision at a time: the format hint where it helps, while choosing a unit (once it is typed, the
+        # words under the code say the same of the unit).
+        self._where.setVisible(step is EntryStep.UNIT)
+        # The keys' own heading says what to type: the room goes to the keys.
+        self._prompt.setVisible(step is EntryStep.UNIT)
         self._scan_hint.setVisible(self._scanner and not state.digits and not state.unit)
         self._submit.setVisible(step is EntryStep.NUMBER)
         bar = self.pinned_actions()
         # No empty bar while a unit is being chosen (and never shown as a window of its own before the frame
         # has taken it).
-        if bar is not None and (bar.parentWidget() is not None or step is not EntryStep.NUMBER):
-            bar.setVisible(step is EntryStep.NUMBER)
+        pinned = step is EntryStep.NUMBER or (step is EntryStep.UNIT_KEYBOARD and bool(state.units))
+        if bar is not None and (bar.parentWidget() is not None or not pinned):
+            bar.setVisible(pinned)
         self._code.setText(shown_code(state.unit, state.digits))
         # The unit's name when it is one of the kiosk's, so that the customer sees the choice was theirs.
         name = state.unit_name or state.unit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
@@ -179,7 +179,7 @@ class HomeScreen(Screen):
             self._grid.addWidget(tile, i // columns, i % columns)
 
     def set_look(self, look: Look) -> None:
-        self._refit()
+        self.fit_to_view()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         # Portrait panels stack the tiles so that each keeps a full-width, thumb-sized face; the panel's
@@ -187,21 +187,7 @@ class HomeScreen(Screen):
         panel = self.window()
         self._arrange(1 if panel.height() > panel.width() else 2)
         super().resizeEvent(event)
-        self._refit()
-
-    def event(self, event: QEvent) -> bool:
-        handled = super().event(event)
-        if event.type() == QEvent.Type.LayoutRequest:  # a new text or text size may need another fit
-            self._refit()
-        elif event.type() == QEvent.Type.ParentChange and (viewport := self.parentWidget()) is not None:
-            # The page's viewport: it shrinks when the page shows its pager, and the screen may not resize.
-            viewport.installEventFilter(self)
-        return handled
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
-            self._refit()
-        return False
+        self.fit_to_view()
 
     def _needed_height(self, fit: Fit, width: int) -> int:
         inner = width - 2 * _SIDE_MARGIN_PX
@@ -216,7 +202,7 @@ class HomeScreen(Screen):
             + (len(rows) - 1) * _TILE_SPACING_PX
         )
 
-    def _refit(self) -> None:
+    def fit_to_view(self) -> None:
         """The roomiest fit whose tiles all fit the page in view (the viewport the screen sits in)."""
         viewport = self.parentWidget()
         if viewport is None or self._columns == 0:

@@ -11,11 +11,9 @@ import itertools
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
-    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -27,7 +25,7 @@ from PySide6.QtWidgets import (
 from kiosk.language.catalogs import Translator
 from kiosk.views.layout_rule import is_main_action
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import TOUCH_FIRST_FOCUS, Columns, button, label, room_width
+from kiosk.views.parts.widgets import TOUCH_FIRST_FOCUS, Columns, RowOrColumn, button, label
 
 MAX_PAGES = 30
 _TOLERANCE = 1
@@ -142,15 +140,14 @@ class Curtain(QWidget):
         self.hide()
 
 
-class Dock(QWidget):
+class Dock(RowOrColumn):
     """Below the pages: the pager and the screen's pinned actions, side by side when they fit the width (one
     row of height saved for content on a small panel), else the pager above the actions."""
 
     def __init__(self, pager: QWidget, pinned: QWidget | None) -> None:
-        super().__init__()
+        super().__init__(row=False)
         self._pager = pager
         self._pinned = pinned
-        self._box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         self._box.setContentsMargins(0, 0, 0, 0)
         self._box.setSpacing(0)
         self._box.addWidget(pager)
@@ -158,26 +155,14 @@ class Dock(QWidget):
             self._box.addWidget(pinned, stretch=1)
 
     def pager_has_own_row(self) -> bool:
-        return self._pinned is None or self._box.direction() == QBoxLayout.Direction.TopToBottom
+        return self._pinned is None or not self.in_a_row
 
-    def arrange(self) -> None:
-        side_by_side = (
+    def fits_in_a_row(self, width: int) -> bool:
+        return (
             self._pinned is not None
             and not self._pager.isHidden()
-            and self._pager.sizeHint().width() + _needed_width(self._pinned) <= room_width(self, self.width())
+            and self._pager.sizeHint().width() + _needed_width(self._pinned) <= width
         )
-        direction = QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
-        if self._box.direction() != direction:
-            self._box.setDirection(direction)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        self.arrange()
-        super().resizeEvent(event)
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest:
-            self.arrange()
-        return super().event(event)
 
 
 def _needed_width(pinned: QWidget) -> int:

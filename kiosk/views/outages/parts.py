@@ -3,7 +3,7 @@ reference, and whether an outage is happening now."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
@@ -51,27 +51,24 @@ class TileScreen(Screen):
         """Called once in the screen's ``__init__``: the prompt above ``tiles``."""
         self._fitted = (prompt, tiles)
 
-    def event(self, event: QEvent) -> bool:
-        viewport = self.parentWidget()
-        if event.type() == QEvent.Type.ParentChange and viewport is not None:
-            viewport.installEventFilter(self)
-        return super().event(event)
+    # TileRow.fit shows every tile's details to measure them, a relayout each time.
+    refits_on_relayout = False
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize and hasattr(self, "_fitted"):
-            prompt, tiles = self._fitted
-            layout = self.layout()
-            assert layout is not None
-            margins = layout.contentsMargins()
-            room = (
-                watched.height()
-                - margins.top()
-                - margins.bottom()
-                - prompt.heightForWidth(max(1, watched.width() - margins.left() - margins.right()))
-                - layout.spacing()
-            )
-            tiles.fit(room)
-        return False
+    def fit_to_view(self) -> None:
+        viewport = self.parentWidget()
+        layout = self.layout()
+        if viewport is None or layout is None or not hasattr(self, "_fitted"):
+            return
+        prompt, tiles = self._fitted
+        margins = layout.contentsMargins()
+        room = (
+            viewport.height()
+            - margins.top()
+            - margins.bottom()
+            - prompt.heightForWidth(max(1, viewport.width() - margins.left() - margins.right()))
+            - layout.spacing()
+        )
+        tiles.fit(room)
 
 
 class TileRow(QWidget):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QWidget
 
 from kiosk.flows.states import ScreenState
@@ -19,8 +22,36 @@ class Screen(QWidget):
         self._tr = tr
         self._pinned: QWidget | None = None
 
+    # Whether `fit_to_view` runs after every relayout too (a new text, a new text size), not only when the room in
+    # view changes: off for a fit that relays the screen out itself whatever it decides.
+    refits_on_relayout: ClassVar[bool] = True
+
     def title(self) -> str:
         raise NotImplementedError
+
+    def fit_to_view(self) -> None:
+        """Fits what the screen shows to the room in view (`view_height`): screens that give up details, key
+        height or a code's size rather than push their main action to a second page override this. Called when
+        the page's viewport resizes and after every relayout, so a second call must change nothing."""
+
+    def view_height(self) -> int | None:
+        """The height of the page's viewport this screen is shown in; None before the frame has taken it."""
+        viewport = self.parentWidget()
+        return viewport.height() if viewport is not None else None
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.ParentChange and (viewport := self.parentWidget()) is not None:
+            # The page's viewport: it shrinks when the page shows its pager, and the screen may not resize.
+            viewport.installEventFilter(self)
+        elif event.type() == QEvent.Type.LayoutRequest and self.refits_on_relayout:
+            self.fit_to_view()
+        return handled
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self.fit_to_view()
+        return False
 
     def retranslate(self) -> None:
         raise NotImplementedError

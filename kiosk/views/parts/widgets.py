@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -30,6 +30,24 @@ def label(role: str = "", *, wrap: bool = True, data: bool = False, parent: QWid
     widget.setWordWrap(wrap)
     widget.setTextFormat(Qt.TextFormat.PlainText)  # catalog text is never markup, customer data even less
     return widget
+
+
+def height_at_width(widget: QWidget) -> int:
+    """The height a widget takes at its present width (more lines when its words wrap)."""
+    if widget.width() > 0 and widget.hasHeightForWidth():
+        return max(widget.heightForWidth(widget.width()), widget.minimumSizeHint().height())
+    return widget.sizeHint().height()
+
+
+def text_height(text_label: QLabel, text: str) -> int:
+    """The height ``text_label`` would take at its present width holding ``text`` instead of its own text:
+    measured without setting it (a new text relays the screen out)."""
+
+    def words(text: str) -> int:
+        bounds = QRect(0, 0, max(1, text_label.contentsRect().width()), 1 << 20)
+        return text_label.fontMetrics().boundingRect(bounds, Qt.TextFlag.TextWordWrap, text).height()
+
+    return height_at_width(text_label) - words(text_label.text()) + words(text)
 
 
 # Touch first: a tap must not leave a button holding the focus, or its focus ring makes it look chosen. Buttons
@@ -172,27 +190,60 @@ class Columns(QWidget):
         super().resizeEvent(event)
 
 
-class ActionBar(QWidget):
+class RowOrColumn(QWidget):
+    """Widgets in one row when they fit the width, else one above the other: decided again on every resize and
+    every relayout (a language switch or a larger text size may no longer fit the row)."""
+
+    def __init__(self, *, row: bool) -> None:
+        super().__init__()
+        self._box = QBoxLayout(
+            QBoxLayout.Direction.LeftToRight if row else QBoxLayout.Direction.TopToBottom, self
+        )
+
+    @property
+    def in_a_row(self) -> bool:
+        return self._box.direction() == QBoxLayout.Direction.LeftToRight
+
+    def fits_in_a_row(self, width: int) -> bool:
+        raise NotImplementedError
+
+    def arranged(self, row: bool) -> None:
+        """Called after the direction changed: what else goes with it (a stretch)."""
+
+    def arrange(self) -> None:
+        row = self.fits_in_a_row(room_width(self, self.width()))
+        if row != self.in_a_row:
+            self._box.setDirection(
+                QBoxLayout.Direction.LeftToRight if row else QBoxLayout.Direction.TopToBottom
+            )
+            self.arranged(row)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.arrange()
+        super().resizeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.arrange()
+        return super().event(event)
+
+
+class ActionBar(RowOrColumn):
     """A screen's main actions, pinned below its pages (see `Screen.pin`): in one row, the way forward last,
     when they fit the width; one above the other, each the full width, when they do not (large text on a
     portrait panel)."""
 
     def __init__(self, *actions: QWidget, spacing: int = 24) -> None:
-        super().__init__()
+        super().__init__(row=True)
         self.setObjectName("pinned-actions")
         self.setProperty("role", "actions")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self._actions = actions
-        self._box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self._box.setContentsMargins(48, 8, 48, 8)
         self._box.setSpacing(spacing)
         self._box.addStretch()
         for action in actions:
             self._box.addWidget(action)
-
-    @property
-    def in_a_row(self) -> bool:
-        return self._box.direction() == QBoxLayout.Direction.LeftToRight
 
     def needed_width(self) -> int:
         """The width its shown actions need in one row."""
@@ -205,24 +256,11 @@ class ActionBar(QWidget):
             + margins.right()
         )
 
-    def arrange(self) -> None:
-        """One row or one column, for the width the bar has now and the texts its buttons hold now."""
-        row = self.needed_width() <= room_width(self, self.width())
-        if row != self.in_a_row:
-            self._box.setDirection(
-                QBoxLayout.Direction.LeftToRight if row else QBoxLayout.Direction.TopToBottom
-            )
-            self._box.setStretch(0, 1 if row else 0)
+    def fits_in_a_row(self, width: int) -> bool:
+        return self.needed_width() <= width
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        self.arrange()
-        super().resizeEvent(event)
-
-    def event(self, event: QEvent) -> bool:
-        # A new text (a language switch, a larger text size) may no longer fit the row.
-        if event.type() == QEvent.Type.LayoutRequest:
-            self.arrange()
-        return super().event(event)
+    def arranged(self, row: bool) -> None:
+        self._box.setStretch(0, 1 if row else 0)  # in a row, the actions at the right
 
 
 def column(*widgets: QWidget, spacing: int = 24, stretch_at_end: bool = True) -> QWidget:

@@ -7,7 +7,7 @@ answer on top and "Cancel payment" below it; the QR is still followed underneath
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -56,7 +56,7 @@ class QrBesideDetails(Columns):
     1500 px): stacked, the amount would be a page below the code on a 1366 x 768 panel."""
 
     def stack_for_pages(self, stacked: bool) -> None:
-        """Never stacked for pages: the code is sized to the page (see PayByQrScreen._fit_qr) so that it and the
+        """Never stacked for pages: the code is sized to the page (see PayByQrScreen.fit_to_view) so that it and the
         amount share the first page side by side."""
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -153,29 +153,15 @@ class PayByQrScreen(Screen):
         self.retranslate()
 
     # ------------------------------------------------------------------ the code's size for the room in view
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ParentChange:
-            viewport = self.parentWidget()
-            if viewport is not None:
-                viewport.installEventFilter(self)
-        elif event.type() == QEvent.Type.LayoutRequest:
-            self._fit_qr()
-        return super().event(event)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
-            self._fit_qr()
-        return False
-
-    def _fit_qr(self) -> None:
+    def fit_to_view(self) -> None:
         """The code as large as it is meant to be where the room in view allows, smaller (never below
         QR_MIN_SIDE_PX) where it does not: the code, its scheme's name and the countdown on the first page
         together, on a 1366 x 768 panel too."""
-        viewport = self.parentWidget()
-        if viewport is None:
+        view = self.view_height()
+        if view is None:
             return
         margins = self._layout.contentsMargins()
-        room = viewport.height() - margins.top() - margins.bottom()
+        room = view - margins.top() - margins.bottom()
         for below in (self._mark, self._countdown):
             if below.isVisibleTo(self):
                 room -= below.sizeHint().height() + self._qr_box.spacing()

@@ -17,7 +17,17 @@ from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.keyboard import VietnameseKeyboard
 from kiosk.views.parts.keypad import Keypad
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import button, clear_layout, column, label, room_width, set_role, show_all
+from kiosk.views.parts.widgets import (
+    button,
+    clear_layout,
+    column,
+    height_at_width,
+    label,
+    room_width,
+    set_role,
+    show_all,
+    text_height,
+)
 
 _PROBLEMS = {
     FieldProblem.REQUIRED: N_("field.problem.required"),
@@ -39,6 +49,7 @@ _ID_PROBLEMS = {
 # What an empty answer looks like, so the customer sees the shape expected (a date's slashes).
 _EMPTY = {"date": N_("field.empty.date")}
 _CURSOR = "▏"
+_ASKING_SPACING_PX = 16
 # Wide enough for the question beside the keys: every landscape panel, from the small 1366 px one.
 _SIDE_BY_SIDE_PX = 1200
 
@@ -77,6 +88,11 @@ class FillFieldScreen(Screen):
         self._next = button("primary")
         self._next.setObjectName("field-next")
         self._next.clicked.connect(self.next_requested)
+        # Where the power is used is most often where the customer lives: the residence already given (read
+        # from the card) is one tap instead of a whole address typed again.
+        self._same_address = button()
+        self._same_address.setObjectName("option-same-address")
+        self._same_address.clicked.connect(self._choose_residence)
         self._keyboard = VietnameseKeyboard(tr)
         self._keyboard.key_pressed.connect(self.key_pressed)
         self._keypad = Keypad(tr)
@@ -98,7 +114,7 @@ class FillFieldScreen(Screen):
             self._problem,
             self._from_card,
             self._help,
-            spacing=16,
+            spacing=_ASKING_SPACING_PX,
         )
         inputs = column(self._keyboard, self._keypad, options, spacing=0)
         # Side by side on a landscape panel (the small one too: stacked, the keyboard would not fit below the
@@ -110,7 +126,7 @@ class FillFieldScreen(Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 8, 48, 8)
         layout.addLayout(self._body)
-        self.pin(self._next)
+        self.pin(self._same_address, self._next)
         self.retranslate()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -143,6 +159,7 @@ class FillFieldScreen(Screen):
 
     def retranslate(self) -> None:
         self._next.setText(self._tr._("field.next"))
+        self._same_address.setText(self._tr._("field.same_address"))
         self._keyboard.retranslate()
         self._keypad.retranslate()
         self._refresh(rebuild=True)
@@ -153,14 +170,6 @@ class FillFieldScreen(Screen):
             return
         fields = state.form.service.fields
         spec = fields[state.index]
-        self._progress.setText(
-            tr._(
-                "field.progress",
-                number=state.index + 1,
-                count=len(fields),
-                service=tr.pick(state.form.service.title),
-            )
-        )
         # Optional questions say so on their Skip button (the central's wording may say it too).
         self._question.setText(tr.pick(spec.label))
         self._help.setText(tr.pick(spec.help) if spec.help is not None else "")
@@ -186,6 +195,8 @@ class FillFieldScreen(Screen):
             tr._("field.skip") if not spec.required and not state.typed else tr._("field.next")
         )
         self._next.setVisible(not tapped or bool(state.typed))
+        residence = self._residence()
+        self._same_address.setVisible(bool(residence) and state.typed != residence)
         keypad = state.form.on_keypad(spec)
         self._keyboard.setVisible(not tapped and not keypad)
         self._keypad.setVisible(keypad)
@@ -194,6 +205,40 @@ class FillFieldScreen(Screen):
         self.setAccessibleDescription(self._question.text())
         if rebuild:
             self._fill_options(spec)
+        self.fit_to_view()
+
+    def fit_to_view(self) -> None:
+        """The question's number with the service's name where the question and the answer fit the room in view
+        below them; the number alone where they do not (large text on a 1366 x 768 panel, the keys beside
+        them): the answer being typed is in view, never a page away."""
+        tr, state = self._tr, self._state
+        if state is None:
+            return
+        number, count = state.index + 1, len(state.form.service.fields)
+        full = tr._("field.progress", number=number, count=count, service=tr.pick(state.form.service.title))
+        text = full
+        view = self.view_height()
+        layout = self.layout()
+        if view is not None and layout is not None and self._progress.width() > 0:
+            margins = layout.contentsMargins()
+            needed = (
+                text_height(self._progress, full)
+                + height_at_width(self._question)
+                + height_at_width(self._answer)
+                + 2 * _ASKING_SPACING_PX
+            )
+            if needed > view - margins.top() - margins.bottom():
+                text = tr._("field.progress.short", number=number, count=count)
+        if self._progress.text() != text:
+            self._progress.setText(text)
+
+    def _residence(self) -> str:
+        state = self._state
+        return state.form.residence_for(state.form.service.fields[state.index]) if state is not None else ""
+
+    def _choose_residence(self) -> None:
+        if residence := self._residence():
+            self.option_chosen.emit(residence)
 
     def _fill_options(self, spec: FormField) -> None:
         clear_layout(self._options)

@@ -8,7 +8,7 @@ import math
 import time
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -89,21 +89,9 @@ class StaffPinScreen(Screen):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._arrange()
+        self.fit_to_view()
 
-    def event(self, event: QEvent) -> bool:
-        handled = super().event(event)
-        if event.type() == QEvent.Type.ParentChange and (viewport := self.parentWidget()) is not None:
-            # The page's viewport: it shrinks when the page shows its pager, and the screen may not resize.
-            viewport.installEventFilter(self)
-        return handled
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
-            self._arrange()
-        return False
-
-    def _arrange(self) -> None:
+    def fit_to_view(self) -> None:
         # The panel's orientation, not the screen's: a screen taller than its page is still on a landscape panel.
         panel = self.window()
         landscape = panel.width() > panel.height()
