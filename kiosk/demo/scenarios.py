@@ -239,6 +239,12 @@ async def request_screen_states(client: DemoClient, tmp: Path) -> dict[str, Scre
         "scan-id-card-refused": ScanIdCard(blank, IdCardProblem.ID_NUMBER_LENGTH),
         "fill-field-text": FillField(blank, index["text"], "Nguyễn Thị Hư"),
         "fill-field-from-card": FillField(form, index["address"], form.answer("address")),
+        # The place of use, the residence read from the card offered as one tap.
+        "fill-field-place-of-use": FillField(
+            RequestForm(service).prefilled(card),
+            next(i for i, f in enumerate(service.fields) if f.name == "installation_address"),
+            "",
+        ),
         "fill-field-digits": FillField(blank, index["id_number"], "07908800"),
         "fill-field-passport": FillField(
             blank.answered("full_name", "John Smith").answered("id_type", "passport_foreign"),

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from kiosk.flows.navigation import Navigator
 from kiosk.flows.session import CustomerSession
 from kiosk.flows.states import ScreenState
-from kiosk.flows.states.frame import IdleWarning
+from kiosk.flows.states.frame import Home, IdleWarning
 from kiosk.flows.states.payment import PayByQr, PaymentReceived, ReceiptProgress
 from kiosk.flows.states.requests import ConfirmOtp, RequestSubmitted, ScanIdCard, SlipProgress
 
@@ -58,18 +58,23 @@ class IdleFlow:
         countdown_seconds: int,
         on_leaving: Callable[[], None] = lambda: None,
         on_wiped: Callable[[], None],
+        on_home: Callable[[], None] = lambda: None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """``on_leaving`` runs before the wipe, while the customer's screens are still known (a QR left open
-        under a warning is cancelled); ``on_wiped`` after it. ``clock`` is monotonic: a wall clock set by NTP
-        or by staff must not shorten or stretch a customer's wait."""
+        under a warning is cancelled); ``on_wiped`` after it. ``on_home`` forgets what the screens showed each
+        time the customer comes back to the home screen. ``clock`` is monotonic: a wall clock set by NTP or by
+        staff must not shorten or stretch a customer's wait."""
         self._nav = navigator
         self._session = session
         self._countdown = countdown_seconds
         self._on_leaving = on_leaving
         self._on_wiped = on_wiped
+        self._on_home = on_home
         self._clock = clock
         self._quiet_since: float | None = None  # when the normal idle time ran out, with no input since
+        self._at_home = isinstance(navigator.current, Home)
+        navigator.subscribe(self._arrived)
 
     @property
     def warning(self) -> bool:
@@ -117,6 +122,16 @@ class IdleFlow:
         """Back to exactly where the customer was."""
         if self.warning:
             self._nav.back()
+
+    def _arrived(self, state: ScreenState) -> None:
+        """Back at the home screen, however (Home, Back, a finished visit, staff closing over it): nothing of
+        the journey left behind is kept, in the flows or on the screens. The visit's own settings (language,
+        text size, contrast, assisted mode) stay for the same customer's next errand, until the session ends."""
+        at_home = isinstance(state, Home)
+        if at_home and not self._at_home:
+            self._session.forget_customer()
+            self._on_home()
+        self._at_home = at_home
 
     def end_session(self) -> None:
         self._quiet_since = None

@@ -83,6 +83,14 @@ class CustomerSession:
         if self.started_at is None:
             self.started_at = now
 
+    def forget_customer(self) -> None:
+        """Forget who the customer is and what they did (the account, the bills, the journey's drafts), keeping
+        the visit's own settings: back at the home screen, the same customer may start another errand."""
+        self.customer_code = None
+        self.customer = None
+        self.bills = None
+        self.journey.clear()
+
     def wipe(self) -> None:
         """Forget the customer: back to the defaults, as if the kiosk had just started."""
         defaults = CustomerSession(self.default_language, self.default_text_size, self.default_contrast)

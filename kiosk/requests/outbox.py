@@ -125,6 +125,7 @@ class Outbox:
             pragmas=("secure_delete=ON",),
         )
         self._db.row_factory = sqlite3.Row
+        self._forget_erased()  # a crash may have come between an erase and its checkpoint
 
     @classmethod
     def in_data_dir(cls, data_dir: Path, *, clock: Callable[[], datetime] = utc_now) -> Outbox:
@@ -133,6 +134,18 @@ class Outbox:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def _forget_erased(self) -> bool:
+        """Erased means erased from every byte on disk: ``secure_delete`` zeroes a payload's old cells in the
+        pages that change, but the write-ahead log keeps earlier copies of those pages (frames) until a
+        checkpoint resets it, which a kiosk that is never closed cleanly may not reach for days. A TRUNCATE
+        checkpoint copies the zeroed pages into the file and empties the log. False when a reader (another
+        process) kept it from finishing: the next erase or start tries again."""
+        if self.path == ":memory:":
+            return True
+        with self._lock:
+            busy, _, _ = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return not busy
 
     def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         return transaction(self._db, self._lock)
@@ -174,7 +187,9 @@ class Outbox:
                    WHERE id = ? AND state = 'queued'""",
                 (tracking_code, lookup_key(tracking_code), _text(at), _text(self._clock()), item_id),
             )
-            return self._get(db, item_id)
+            item = self._get(db, item_id)
+        self._forget_erased()
+        return item
 
     def retry_later(self, item_id: int, error_code: str, at: datetime) -> OutboxItem:
         """The send failed without an answer from the central (or with one that is not a refusal): send it
@@ -197,7 +212,9 @@ class Outbox:
                    WHERE id = ? AND state = 'queued'""",
                 (code, code, _text(self._clock()), item_id),
             )
-            return self._get(db, item_id)
+            item = self._get(db, item_id)
+        self._forget_erased()
+        return item
 
     # ------------------------------------------------------------------ reads
     def get(self, item_id: int) -> OutboxItem:

@@ -179,6 +179,7 @@ class KioskApp:
             countdown_seconds=settings.idle.countdown_seconds,
             on_leaving=self.payments.leave,
             on_wiped=self._wiped,
+            on_home=self._forget_screens,
         )
         self.clocks = IdleClocks(
             qt_app,
@@ -264,9 +265,12 @@ class KioskApp:
         if self.idle.warning or not self.staff.showing:
             self.idle.tick()
 
-    def _wiped(self) -> None:
+    def _forget_screens(self) -> None:
         self.printouts.forget()
         self.window.wipe()
+
+    def _wiped(self) -> None:
+        self._forget_screens()
         self.window.set_staff_call(False)
         self.assisted.wiped()
         self.clocks.customer.restart()

@@ -14,11 +14,16 @@ Two rules come with it, both learnt the hard way:
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 import PySide6  # noqa: F401 - before qasync, so that qasync binds to PySide6 (qasync#23)
 import qasync
+
+# qasync's debug log quotes the arguments of every call it hands to a thread: a request's payload (a customer's
+# name, ID number, phone) among them. Personal data is never logged, whatever level an operator chooses.
+logging.getLogger("qasync").setLevel(logging.INFO)
 
 __all__ = ["KioskEventLoop", "qt_caught_up"]
 

@@ -39,6 +39,7 @@ from kiosk.shell.lifecycle import check_central, show_fault, shut_down
 from kiosk.shell.lockdown import install_lockdown
 from kiosk.shell.logs import configure_logging
 from kiosk.shell.stopping import ExitStatus
+from kiosk.storage.private import keep_files_private
 from kiosk.views.panels import WINDOWED_LANDSCAPE
 
 __all__ = ["READY", "Mode", "configure_run_parser", "fail", "run_gui", "run_kiosk", "serve"]
@@ -119,6 +120,10 @@ def run_kiosk(args: argparse.Namespace) -> int:
 def run_gui(settings: Settings, mode: Mode) -> int:
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qt_app, QApplication)
+    try:
+        keep_files_private(settings.data_dir)
+    except OSError as exc:
+        return fail(f"data_dir {settings.data_dir}: {exc} — check data_dir, or run `kiosk doctor`")
     try:
         client = mode.client(settings) if mode.client is not None else None
         kiosk_app = build_kiosk(settings, qt_app, client=client)

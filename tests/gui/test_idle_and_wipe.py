@@ -15,7 +15,12 @@ from kiosk.flows.states.outages import OutageStart
 from kiosk.shell.app import KioskApp
 from kiosk.shell.input_watch import InputWatcher
 from kiosk.views.frame.idle_warning import IdleWarningScreen
-from tests.helpers.widgets import all_texts, tap, visible_texts
+from kiosk.demo.keys import DEMO_ID_CARD_SCAN
+from kiosk.devices.scanner import FakeScanner
+from kiosk.flows.states.bills import AccountOverview
+from kiosk.flows.states.requests import ConfirmOtp, ReviewRequest
+from tests.helpers.requests import enter_code_on_keypad, fill_form, press, to_form, type_digits
+from tests.helpers.widgets import all_texts, held_anywhere, settle, tap, visible_texts
 
 CODE = "PE01000123456"
 
@@ -125,3 +130,47 @@ def test_the_input_watcher_fires_after_quiet_and_not_while_the_customer_types(
         qtbot.waitUntil(lambda: len(fired) == 1, timeout=5000)
     finally:
         qapp.removeEventFilter(watcher)
+
+
+# What the demo ID card and the request put on screen: name, ID number, residence, phone.
+CARD_SECRETS = ("Nguyễn Thị Hương", "079088001234", "Lý Tự Trọng", "0912000042")
+
+
+def test_home_from_a_request_wipes_what_the_screens_and_flows_held(kiosk: KioskApp, qtbot: QtBot) -> None:
+    """Home mid-journey forgets the customer as the idle wipe does: nothing of the card, the form or the phone
+    stays in any widget, screen state or flow; the visit's settings (assisted mode, text size) stay."""
+    tap(qtbot, kiosk.window, "nav-text-size")
+    to_form(kiosk, qtbot, "new_connection_lv")
+    press(kiosk, qtbot, "consent-scan")
+    assert isinstance(kiosk.scanner, FakeScanner)
+    kiosk.scanner.scan(DEMO_ID_CARD_SCAN)
+    settle(kiosk)
+    fill_form(kiosk, qtbot, phone="0912000042")
+    assert isinstance(kiosk.navigator.current, ReviewRequest)
+    press(kiosk, qtbot, "review-confirm")
+    settle(kiosk)
+    assert isinstance(kiosk.navigator.current, ConfirmOtp)  # the code on its way to the phone
+    type_digits(kiosk, qtbot, "123")
+    assert held_anywhere(kiosk.window, CARD_SECRETS)  # the test can see them while they are there
+    press(kiosk, qtbot, "nav-home")
+    settle(kiosk)
+    assert kiosk.navigator.current == Home()
+    assert held_anywhere(kiosk.window, CARD_SECRETS) == []
+    assert kiosk.session.journey == {}
+    assert kiosk.session.text_size is TextSize.LARGE  # the visit's own choice stays for its next errand
+
+
+def test_back_to_home_from_an_account_wipes_it(kiosk: KioskApp, qtbot: QtBot) -> None:
+    tap(qtbot, kiosk.window, "tile-bills")
+    enter_code_on_keypad(kiosk, qtbot, CODE)
+    press(kiosk, qtbot, "code-submit")
+    settle(kiosk)
+    account = kiosk.navigator.current
+    assert isinstance(account, AccountOverview)
+    secrets = (account.customer.name, account.customer.address, CODE)
+    assert held_anywhere(kiosk.window, secrets)
+    while kiosk.navigator.current != Home():
+        press(kiosk, qtbot, "nav-back")
+        settle(kiosk)
+    assert held_anywhere(kiosk.window, secrets) == []
+    assert (kiosk.session.customer, kiosk.session.customer_code, kiosk.session.bills) == (None, None, None)

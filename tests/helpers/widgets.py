@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Iterable, Iterator, Mapping
+from enum import Enum
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt
+from pydantic import BaseModel
+from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -36,6 +39,45 @@ def all_texts(root: QWidget) -> list[str]:
             texts.append(widget.text())
         texts.extend((widget.accessibleName(), widget.accessibleDescription(), widget.toolTip()))
     return [t for t in texts if t]
+
+
+def held_anywhere(root: QWidget, needles: Iterable[str]) -> list[str]:
+    """Where any of ``needles`` is still held under ``root``: in a widget's texts (shown or not) or in the Python
+    attributes of any of its widgets, followed into dataclasses, containers and the kiosk's own objects (a
+    screen's last state, a form's answers). What a wipe must leave empty."""
+    wanted = [needle for needle in needles if needle]
+    found: list[str] = [f"text {text!r}" for text in all_texts(root) if any(n in text for n in wanted)]
+    seen: set[int] = set()
+
+    def walk(value: object, where: str, depth: int) -> None:
+        if depth > 8 or id(value) in seen or isinstance(value, QObject | Enum | bytes | int | float | type):
+            return
+        seen.add(id(value))
+        if isinstance(value, str):
+            if any(needle in value for needle in wanted):
+                found.append(f"{where} = {value!r}")
+            return
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                walk(key, f"{where}[key]", depth + 1)
+                walk(item, f"{where}[{key!r}]", depth + 1)
+        elif isinstance(value, list | tuple | set | frozenset):
+            for index, item in enumerate(value):
+                walk(item, f"{where}[{index}]", depth + 1)
+        elif dataclasses.is_dataclass(value):
+            for f in dataclasses.fields(value):
+                walk(getattr(value, f.name), f"{where}.{f.name}", depth + 1)
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name), f"{where}.{name}", depth + 1)
+        elif type(value).__module__.startswith("kiosk.") and hasattr(value, "__dict__"):
+            for name, item in vars(value).items():
+                walk(item, f"{where}.{name}", depth + 1)
+
+    for widget in [root, *root.findChildren(QWidget)]:
+        for name, item in vars(widget).items():
+            walk(item, f"{type(widget).__name__}.{name}", 0)
+    return found
 
 
 def tap(qtbot: QtBot, root: QWidget, object_name: str) -> None:
