@@ -149,7 +149,9 @@ def test_the_smoke_against_a_configured_central(tmp_path: Path, central: Central
     no_crash_in(result.stderr)
 
 
-def test_the_kiosks_files_are_its_users_alone_whatever_umask_it_inherits(tmp_path: Path, central: Central) -> None:
+def test_the_kiosks_files_are_its_users_alone_whatever_umask_it_inherits(
+    tmp_path: Path, central: Central
+) -> None:
     """Started by hand with the usual umask 022, over a data directory an installer left world-readable."""
     data = tmp_path / "data"
     data.mkdir(mode=0o755)
@@ -162,7 +164,9 @@ def test_the_kiosks_files_are_its_users_alone_whatever_umask_it_inherits(tmp_pat
     finally:
         os.umask(inherited)
     assert result.returncode == 0, result.stderr
-    modes = {str(path.relative_to(tmp_path)): path.stat().st_mode & 0o777 for path in [data, *data.rglob("*")]}
+    modes = {
+        str(path.relative_to(tmp_path)): path.stat().st_mode & 0o777 for path in [data, *data.rglob("*")]
+    }
     assert any(name.endswith(".sqlite3") for name in modes), modes  # the kiosk wrote its journals there
     expected = {name: 0o700 if (tmp_path / name).is_dir() else 0o600 for name in modes}
     assert {name: oct(mode) for name, mode in modes.items()} == {n: oct(m) for n, m in expected.items()}

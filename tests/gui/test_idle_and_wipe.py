@@ -9,16 +9,16 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from kiosk.demo.keys import DEMO_ID_CARD_SCAN
+from kiosk.devices.scanner import FakeScanner
 from kiosk.flows.session import Contrast, CustomerSession, TextSize
+from kiosk.flows.states.bills import AccountOverview
 from kiosk.flows.states.frame import Home, IdleWarning
 from kiosk.flows.states.outages import OutageStart
+from kiosk.flows.states.requests import ConfirmOtp, ReviewRequest
 from kiosk.shell.app import KioskApp
 from kiosk.shell.input_watch import InputWatcher
 from kiosk.views.frame.idle_warning import IdleWarningScreen
-from kiosk.demo.keys import DEMO_ID_CARD_SCAN
-from kiosk.devices.scanner import FakeScanner
-from kiosk.flows.states.bills import AccountOverview
-from kiosk.flows.states.requests import ConfirmOtp, ReviewRequest
 from tests.helpers.requests import enter_code_on_keypad, fill_form, press, to_form, type_digits
 from tests.helpers.widgets import all_texts, held_anywhere, settle, tap, visible_texts
 

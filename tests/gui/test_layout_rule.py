@@ -23,6 +23,8 @@ from kiosk.views.frame.page import MAX_PAGES, paginate
 from kiosk.views.layout_rule import breaches, mark_main_action
 
 SHARDS = 8
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_every_gallery_state_keeps_the_layout_rule(qapp: QApplication, shard: int) -> None:

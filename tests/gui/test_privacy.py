@@ -95,5 +95,6 @@ def test_canaries_leave_no_trace_in_widgets_on_disk_or_in_the_log(
     assert held_anywhere(kiosk.window, canaries()) == []
     # Searched with the kiosk still running, as a production kiosk always is: no clean close to tidy up.
     assert found_in_files(tmp_path, canaries()) == []
-    leaked = [f"{r.name}: {r.getMessage()[:300]}" for r in caplog.records if any(v in r.getMessage() for v in canaries())]
+    messages = [f"{record.name}: {record.getMessage()}" for record in caplog.records]
+    leaked = [message[:300] for message in messages if any(value in message for value in canaries())]
     assert leaked == []

@@ -115,7 +115,9 @@ def test_the_residence_is_offered_for_the_place_of_use_and_only_there() -> None:
     assert lived.residence_for(specs["installation_address"]) == "12 Lý Tự Trọng, Huế"
     assert lived.residence_for(specs["address"]) == ""  # the residence itself
     assert lived.residence_for(specs["full_name"]) == ""  # not an address
-    assert lived.check(specs["installation_address"], lived.residence_for(specs["installation_address"])) is None
+    assert (
+        lived.check(specs["installation_address"], lived.residence_for(specs["installation_address"])) is None
+    )
 
 
 def test_identifiers_show_only_their_ends_where_others_may_read() -> None:
