@@ -65,7 +65,8 @@ class StaffDesk(Protocol):
     async def set_default_language(self, language: Language) -> None: ...
 
     def staff_arrived(self) -> None:
-        """A staff member opened staff mode: an open "call staff" is answered."""
+        """A staff member opened staff mode: an open "call staff" is answered, and the customer's session ends
+        (wiped as an idle one)."""
         ...
 
     def leave_kiosk(self) -> None: ...
@@ -145,7 +146,12 @@ class StaffFlow:
             return  # timed out or left while the PIN was being checked
         if check.verdict is PinVerdict.OPEN:
             self._unlocked = True
+            # The customer's visit ends here, as an idle one does: staff screens never sit over a customer's
+            # data, and leaving staff mode opens a fresh home screen.
             self._desk.staff_arrived()
+            if self._nav.current != now_showing:  # the wipe brought the kiosk home
+                self._entry_depth = self._nav.depth
+                self._nav.go(now_showing)
             visit = self._visit
             health = await self._desk.health()
             if visit == self._visit and isinstance(self._nav.current, StaffPin):

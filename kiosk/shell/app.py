@@ -287,6 +287,7 @@ class KioskApp:
 
     def _staff_arrived(self) -> None:
         self.staff_calls.answered()
+        self.idle.end_session()
         self.window.set_staff_call(False)
 
     def _set_default_language(self, language: Language) -> None:

@@ -2,8 +2,10 @@
 
 Staff reach staff mode by holding the place name (or Ctrl+Shift+F12 on a USB keyboard), type the PIN on the
 keypad, and look after the kiosk from the staff screens: the printer, the reprint list, the work left, the
-end-of-day report, the default language, assisted mode, closing the program. Leaving staff mode returns to
-exactly the customer's screen. The PIN gate and the PIN screen's countdown run on a fake clock here (the
+end-of-day report, the default language, assisted mode, closing the program. The PIN accepted ends the
+customer's session (staff screens never sit over a customer's data) and leaving staff mode opens a fresh home
+screen; the PIN pad closed unopened returns to exactly the customer's screen. The PIN gate and the PIN
+screen's countdown run on a fake clock here (the
 gate is built by the app's own factory, given the test's clock), so that waits and lockouts cost no real time.
 """
 
@@ -81,7 +83,7 @@ from tests.helpers.central import RunningCentral
 from tests.helpers.kiosks import demo_kiosk
 from tests.helpers.loop import run, run_until
 from tests.helpers.screens import open_account, outage_area, type_code
-from tests.helpers.widgets import all_texts, settle, tap, visible_texts
+from tests.helpers.widgets import all_texts, held_anywhere, settle, tap, visible_texts
 
 LEFT = Qt.MouseButton.LeftButton
 NO_KEYS = Qt.KeyboardModifier.NoModifier
@@ -309,39 +311,19 @@ def test_ctrl_shift_f12_opens_the_pin_screen(kiosk: KioskApp, qtbot: QtBot) -> N
     assert kiosk.navigator.depth == 2
 
 
-@pytest.mark.parametrize("how", ["back-from-pin", "back-from-staff-home", "home"])
-def test_staff_mode_over_a_customers_journey_returns_to_exactly_their_screen(
-    kiosk: KioskApp, qtbot: QtBot, how: str
+def test_the_pin_pad_over_a_customers_journey_left_unopened_returns_to_exactly_their_screen(
+    kiosk: KioskApp, qtbot: QtBot
 ) -> None:
     type_code(kiosk, qtbot, "PE0100012")
     customer_screen = showing(kiosk)
     assert customer_screen == EnterCode("PE0100", "012", units=kiosk.bills.units)
     depth = kiosk.navigator.depth
     typed = visible_texts(kiosk.window)
-
     staff_key(kiosk)
-    if how == "back-from-pin":
-        type_pin(kiosk, RIGHT_PIN[:3])
-        tap(qtbot, kiosk.window, "nav-back")
-    else:
-        enter_pin(kiosk, RIGHT_PIN)
-        tap(qtbot, kiosk.window, "staff-printouts")
-        settle(kiosk)
-        assert isinstance(showing(kiosk), StaffPrintouts)
-        tap(qtbot, kiosk.window, "nav-back")  # one staff screen back
-        assert isinstance(showing(kiosk), StaffHome)
-        assert kiosk.staff.unlocked
-        if how == "home":
-            # The frame hides Home on staff screens; any Home intent (a screen's own) closes staff mode too,
-            # and goes back to the customer, not to a fresh home screen.
-            assert not button(kiosk, "nav-home").isVisible()
-            kiosk.window.home_requested.emit()
-        else:
-            tap(qtbot, kiosk.window, "nav-back")
-
+    type_pin(kiosk, RIGHT_PIN[:3])
+    tap(qtbot, kiosk.window, "nav-back")
     assert showing(kiosk) == customer_screen
     assert kiosk.navigator.depth == depth
-    assert not kiosk.staff.unlocked
     assert not kiosk.staff.showing
     assert isinstance(kiosk.window.current_screen, EnterCodeScreen)
     assert visible_texts(kiosk.window) == typed
@@ -349,6 +331,34 @@ def test_staff_mode_over_a_customers_journey_returns_to_exactly_their_screen(
     # And the customer carries on typing where they were.
     tap(qtbot, kiosk.window, "key-3")
     assert showing(kiosk) == EnterCode("PE0100", "0123", units=kiosk.bills.units)
+
+
+@pytest.mark.parametrize("how", ["back-from-staff-home", "home"])
+def test_staff_mode_opened_ends_the_customers_session_and_leaves_to_a_fresh_home(
+    kiosk: KioskApp, qtbot: QtBot, how: str
+) -> None:
+    """The PIN accepted, the customer's visit ends as an idle one does: no staff screen sits over a customer's
+    data, and leaving staff mode, however, opens a fresh home screen (issue 21: staff mode entry wipes)."""
+    type_code(kiosk, qtbot, "PE0100012")
+    staff_key(kiosk)
+    enter_pin(kiosk, RIGHT_PIN)
+    assert isinstance(showing(kiosk), StaffHome)
+    assert not kiosk.session.active
+    assert held_anywhere(kiosk.window, ["PE0100012", "PE0100 012"]) == []
+    tap(qtbot, kiosk.window, "staff-printouts")
+    settle(kiosk)
+    tap(qtbot, kiosk.window, "nav-back")  # one staff screen back
+    assert isinstance(showing(kiosk), StaffHome)
+    if how == "home":
+        # The frame hides Home on staff screens; any Home intent (a screen's own) closes staff mode too.
+        assert not button(kiosk, "nav-home").isVisible()
+        kiosk.window.home_requested.emit()
+    else:
+        tap(qtbot, kiosk.window, "nav-back")
+    assert showing(kiosk) == Home()
+    assert kiosk.navigator.depth == 1
+    assert not kiosk.staff.unlocked
+    assert not kiosk.staff.showing
 
 
 def test_a_qr_left_on_screen_under_staff_mode_is_still_followed_when_staff_leave(
@@ -641,7 +651,6 @@ def test_a_receipt_from_a_real_payment_is_reprinted_marked_as_a_reprint(
     receipt = kiosk.printing.journal.find(RECEIPT_KIND, payment.payment_id or "")
     assert receipt is not None
 
-    depth = kiosk.navigator.depth
     unlock(kiosk)
     tap(qtbot, kiosk.window, "staff-printouts")
     settle(kiosk)
@@ -660,7 +669,7 @@ def test_a_receipt_from_a_real_payment_is_reprinted_marked_as_a_reprint(
     settle(kiosk)
     assert notice(kiosk, "staff-printouts-notice-text") == kiosk.tr._("staff.notice.reprinted")
     assert isinstance(showing(kiosk), StaffPrintouts)
-    assert kiosk.navigator.depth == depth + 2  # the staff home, the list (refreshed in place, no extra step)
+    assert kiosk.navigator.depth == 3  # home, the staff home, the list (refreshed in place, no extra step)
     attempts = kiosk.printing.journal.attempts(receipt.id)
     assert [(n, reprint, state) for n, reprint, state, _ in attempts] == [
         (1, False, JobState.CONFIRMED),
@@ -817,9 +826,8 @@ def test_the_staff_timeout_is_the_configured_one(kiosk: KioskApp) -> None:
     assert timer.interval() == STAFF_TIMEOUT_SECONDS * 1000
 
 
-def test_staff_mode_left_alone_closes_back_to_the_customers_screen(kiosk: KioskApp, qtbot: QtBot) -> None:
+def test_staff_mode_left_alone_closes_to_a_fresh_home(kiosk: KioskApp, qtbot: QtBot) -> None:
     type_code(kiosk, qtbot, "PE0100012")
-    customer_screen = showing(kiosk)
     unlock(kiosk)
     tap(qtbot, kiosk.window, "staff-printouts")
     settle(kiosk)
@@ -827,7 +835,7 @@ def test_staff_mode_left_alone_closes_back_to_the_customers_screen(kiosk: KioskA
     # The staff member walks away: the staff watcher's time runs out (shortened here from the configured one).
     kiosk.clocks.staff.set_interval(50)
     qtbot.waitUntil(lambda: not kiosk.staff.showing, timeout=3000)
-    assert showing(kiosk) == customer_screen
+    assert showing(kiosk) == Home()
     assert not kiosk.staff.unlocked
     # Back in staff mode takes the PIN again.
     staff_key(kiosk)
@@ -890,7 +898,7 @@ def test_call_staff_shows_the_banner_rings_and_staff_arriving_answers_it(
     assert not call_open(kiosk)  # staff_calls.open_since is None
     run_until(lambda: central_call_answered(central))
     tap(qtbot, kiosk.window, "nav-back")
-    assert showing(kiosk) == StaffCalled()
+    assert showing(kiosk) == Home()  # staff arrived: the visit that called them ended with staff mode
     assert not banner.isVisible()
 
 
