@@ -173,7 +173,6 @@ class FillFieldScreen(Screen):
         # Optional questions say so on their Skip button (the central's wording may say it too).
         self._question.setText(tr.pick(spec.label))
         self._help.setText(tr.pick(spec.help) if spec.help is not None else "")
-        self._help.setVisible(spec.help is not None)
         self._from_card.setText(tr._("field.from_card"))
         self._from_card.setVisible(
             spec.name in state.form.from_card and state.typed == state.form.answer(spec.name)
@@ -208,29 +207,40 @@ class FillFieldScreen(Screen):
         self.fit_to_view()
 
     def fit_to_view(self) -> None:
-        """The question's number with the service's name where the question and the answer fit the room in view
-        below them; the number alone where they do not (large text on a 1366 x 768 panel, the keys beside
-        them): the answer being typed is in view, never a page away."""
+        """The question's number with the service's name where the question, the answer and what follows them
+        fit the room in view; the number alone where they do not (large text on a 1366 x 768 panel, the keys
+        beside them); and where even that is not enough (the largest text), the question's help given up: the
+        question, the answer being typed and the keys are in view, never a page away."""
         tr, state = self._tr, self._state
         if state is None:
             return
+        spec = state.form.service.fields[state.index]
         number, count = state.index + 1, len(state.form.service.fields)
         full = tr._("field.progress", number=number, count=count, service=tr.pick(state.form.service.title))
-        text = full
+        short = tr._("field.progress.short", number=number, count=count)
+        text, with_help = full, spec.help is not None
         view = self.view_height()
         layout = self.layout()
-        if view is not None and layout is not None and self._progress.width() > 0:
+        width = self._question.width()
+        if view is not None and layout is not None and width > 0:
             margins = layout.contentsMargins()
-            needed = (
-                text_height(self._progress, full)
-                + height_at_width(self._question)
-                + height_at_width(self._answer)
-                + 2 * _ASKING_SPACING_PX
-            )
-            if needed > view - margins.top() - margins.bottom():
-                text = tr._("field.progress.short", number=number, count=count)
+            room = view - margins.top() - margins.bottom()
+            # Paged below the answer, what follows it would be cut by the page's edge with the keys beside it:
+            # all of it is measured (the help at the column's width, whether it shows now or not).
+            shown = [
+                widget
+                for widget in (self._question, self._answer, self._problem, self._from_card)
+                if not widget.isHidden()
+            ]
+            rest = sum(height_at_width(widget) + _ASKING_SPACING_PX for widget in shown)
+            help_height = self._help.heightForWidth(width) + _ASKING_SPACING_PX if with_help else 0
+            if text_height(self._progress, full) + rest + help_height > room:
+                text = short
+                with_help = with_help and text_height(self._progress, short) + rest + help_height <= room
         if self._progress.text() != text:
             self._progress.setText(text)
+        if self._help.isHidden() == with_help:
+            self._help.setVisible(with_help)
 
     def _residence(self) -> str:
         state = self._state
