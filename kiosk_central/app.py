@@ -6,6 +6,7 @@ database transaction through the modules beside this one.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -60,6 +61,9 @@ requests confirmed by OTP, outages, tariffs, kiosk heartbeats and customers' cal
 * A one-time code can be verified (`POST /v1/otp/{otp_id}/verify`) when the customer types it; a
   verified code then confirms one service request for 7 days instead of 5 minutes, so a request
   confirmed at a kiosk that is offline can be delivered from its outbox later.
+* One-time codes are limited, against SMS pumping: one per phone per minute (`otp_resend_too_soon`), and
+  (`otp_rate_limited`) 5 per phone per hour, 5 per kiosk token per minute and 30 per kiosk token per
+  hour; a 429 says when asking again may succeed in `retry_after` and in the `Retry-After` header.
 * Requests and outage reports may carry the kiosk's own `client_reference` (`K` + 9 characters),
   unique; requests can be looked up by it as by their tracking code.
 * A customer's call for staff (`POST /v1/kiosks/{kiosk_id}/staff-calls`) carries a `call_id` the kiosk
@@ -90,7 +94,16 @@ _ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 _RATE_LIMITED: dict[int | str, dict[str, Any]] = {
     429: {
         "model": schemas.ErrorResponse,
-        "description": "Wait (`otp_resend_too_soon`) or stop (`otp_locked`)",
+        "description": (
+            "Wait (`otp_resend_too_soon`, `otp_rate_limited`: until `retry_after`, also in the `Retry-After`"
+            " header) or stop (`otp_locked`)"
+        ),
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds until asking again may succeed",
+                "schema": {"type": "integer"},
+            }
+        },
     },
 }
 
@@ -101,6 +114,7 @@ class ServerSettings:
     tokens: frozenset[str]
     demo: bool = False
     payment_ttl: timedelta = timedelta(minutes=15)
+    otp_limits: service_requests.OtpLimits = field(default_factory=service_requests.OtpLimits)
 
 
 @dataclass
@@ -115,8 +129,8 @@ def _error_response(exc: errors.ApiError) -> JSONResponse:
     body = schemas.ErrorResponse(
         error=schemas.ErrorBody(code=exc.code, message=exc.message, details=exc.details)
     )
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return JSONResponse(body.model_dump(mode="json"), status_code=exc.status, headers=headers)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+    return JSONResponse(body.model_dump(mode="json"), status_code=exc.status, headers=headers | exc.headers)
 
 
 def _idempotency_key(
@@ -136,6 +150,12 @@ def _idempotency_key(
 IdempotencyKey = Annotated[str, Depends(_idempotency_key)]
 # Module level: with postponed annotations FastAPI resolves dependency annotations in module globals.
 _bearer = HTTPBearer(auto_error=False, description="The kiosk's own token.")
+
+
+def _token_fingerprint(request: Request) -> str:
+    """Who asked, as the database keeps it: a digest of the (already checked) token, never the token."""
+    token = request.headers.get("Authorization", "").partition(" ")[2]
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
 
 
 def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
@@ -284,9 +304,11 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         return schemas.ServiceList(services=list(services_catalog.SERVICES))
 
     @v1.post("/otp", tags=["requests"], status_code=201, responses=_RATE_LIMITED)
-    def post_otp(body: schemas.OtpCreate) -> schemas.Otp:
-        """Send a one-time code by SMS to a phone, or to the phone on an account."""
-        issued = tx(lambda c: service_requests.send_otp(c, body, clock.now()))
+    def post_otp(body: schemas.OtpCreate, request: Request) -> schemas.Otp:
+        """Send a one-time code by SMS to a phone, or to the phone on an account. Limited per phone and per
+        kiosk token (`otp_rate_limited`, with `Retry-After`): see the API description."""
+        limits, sender = settings.otp_limits, _token_fingerprint(request)
+        issued = tx(lambda c: service_requests.send_otp(c, body, clock.now(), sender=sender, limits=limits))
         if settings.demo:
             with demo_otps.lock:
                 demo_otps.codes[issued.otp.id] = schemas.SimOtp(

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -105,8 +105,11 @@ CREATE TABLE otps (
     attempts INTEGER NOT NULL DEFAULT 0,
     max_attempts INTEGER NOT NULL,
     consumed_at TEXT,
-    verified_at TEXT
+    verified_at TEXT,
+    sender TEXT
 );
+CREATE INDEX otps_by_sender ON otps (sender, created_at);
+CREATE INDEX otps_by_phone ON otps (phone, created_at);
 CREATE TABLE service_requests (
     tracking_code TEXT PRIMARY KEY,
     idempotency_key TEXT NOT NULL UNIQUE,
@@ -216,6 +219,12 @@ CREATE TABLE staff_calls (
     PRIMARY KEY (kiosk_id, call_id)
 );
 CREATE INDEX staff_calls_open ON staff_calls (answered_at, called_at);
+""",
+    # Codes are limited per kiosk token (its fingerprint, never the token) and per phone: who sent each.
+    4: """
+ALTER TABLE otps ADD COLUMN sender TEXT;
+CREATE INDEX otps_by_sender ON otps (sender, created_at);
+CREATE INDEX otps_by_phone ON otps (phone, created_at);
 """,
 }
 

@@ -19,6 +19,19 @@ from kiosk_central.ledger import customer_row
 OTP_TTL = timedelta(minutes=5)
 OTP_RESEND_AFTER = timedelta(seconds=60)
 OTP_MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class OtpLimits:
+    """How many codes may be sent, against SMS pumping (a stolen or misused kiosk token sending codes to many
+    numbers, each one paid for): per phone beyond the 60-second resend wait, and per kiosk token. A customer
+    needs one code, two with a resend; a busy kiosk serves a customer every few minutes."""
+
+    per_phone_hour: int = 5
+    per_sender_minute: int = 5
+    per_sender_hour: int = 30
+
+
 VERIFIED_OTP_TTL = timedelta(days=7)
 """How long a code verified with ``POST /v1/otp/{id}/verify`` still confirms a request after its 5-minute
 expiry: how long a kiosk's offline outbox may hold a request the customer confirmed (rural sites can be
@@ -38,7 +51,49 @@ class IssuedOtp:
     code: str  # handed to the SMS gateway (in demo mode, to the simulation endpoint); never logged
 
 
-def send_otp(conn: sqlite3.Connection, body: schemas.OtpCreate, now: datetime) -> IssuedOtp:
+_SENT_SINCE = {
+    "phone": "SELECT created_at FROM otps WHERE phone = ? AND created_at > ? ORDER BY created_at",
+    "sender": "SELECT created_at FROM otps WHERE sender = ? AND created_at > ? ORDER BY created_at",
+}
+
+
+def _sent_since(conn: sqlite3.Connection, by: str, value: str, since: datetime) -> list[datetime]:
+    rows = conn.execute(_SENT_SINCE[by], (value, to_text(since))).fetchall()
+    return [from_text(row[0]) for row in rows]
+
+
+def _check_limits(
+    conn: sqlite3.Connection, phone: str, sender: str, limits: OtpLimits, now: datetime
+) -> None:
+    """Raises 429 ``otp_rate_limited`` when one more code would go over a limit, with when one may be sent."""
+    windows = (
+        ("phone", phone, timedelta(hours=1), limits.per_phone_hour),
+        ("sender", sender, timedelta(minutes=1), limits.per_sender_minute),
+        ("sender", sender, timedelta(hours=1), limits.per_sender_hour),
+    )
+    for by, value, window, most in windows:
+        sent = _sent_since(conn, by, value, now - window)
+        if len(sent) >= most:
+            # One more may go when the oldest code that counts leaves the window.
+            retry_after = sent[len(sent) - most] + window
+            raise errors.rate_limited(
+                "otp_rate_limited",
+                "too many codes sent; wait before asking for another",
+                retry_after,
+                now,
+                limit=f"{most} per {int(window.total_seconds())} s per {by}",
+            )
+
+
+def send_otp(
+    conn: sqlite3.Connection,
+    body: schemas.OtpCreate,
+    now: datetime,
+    *,
+    sender: str,
+    limits: OtpLimits = OtpLimits(),
+) -> IssuedOtp:
+    """A new code for ``body``'s phone, sent for the kiosk token ``sender`` (its fingerprint)."""
     if (body.phone is None) == (body.customer_code is None):
         raise errors.invalid("phone_or_customer_code", "give exactly one of phone and customer_code")
     if body.customer_code is not None:
@@ -57,19 +112,19 @@ def send_otp(conn: sqlite3.Connection, body: schemas.OtpCreate, now: datetime) -
     ).fetchone()
     if last is not None and from_text(last[0]) + OTP_RESEND_AFTER > now:
         resend_after = from_text(last[0]) + OTP_RESEND_AFTER
-        raise errors.ApiError(
-            429,
-            "otp_resend_too_soon",
-            "wait before asking for another code",
-            resend_after=resend_after.isoformat(),
+        error = errors.rate_limited(
+            "otp_resend_too_soon", "wait before asking for another code", resend_after, now
         )
+        error.details["resend_after"] = resend_after.isoformat()
+        raise error
+    _check_limits(conn, phone, sender, limits, now)
     otp_id = "otp_" + secrets.token_hex(8)
     code = f"{secrets.randbelow(1_000_000):06d}"
     conn.execute(
-        """INSERT INTO otps (id, phone, purpose, code_hash, created_at, expires_at, max_attempts)
-           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        """INSERT INTO otps (id, phone, purpose, code_hash, created_at, expires_at, max_attempts, sender)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
         (otp_id, phone, body.purpose, _otp_hash(otp_id, code), to_text(now), to_text(now + OTP_TTL),
-         OTP_MAX_ATTEMPTS),
+         OTP_MAX_ATTEMPTS, sender),
     )  # fmt: skip
     otp = schemas.Otp(
         id=otp_id,

@@ -83,8 +83,9 @@ def aware(value: datetime) -> datetime | None:
 
 
 def retry_after_of(response: httpx.Response, details: Mapping[str, object]) -> datetime | None:
-    """When the central says asking again may succeed: its ``resend_after`` detail, else ``Retry-After``."""
-    resend_after = details.get("resend_after")
+    """When the central says asking again may succeed: its ``resend_after`` or ``retry_after`` detail, else
+    ``Retry-After``."""
+    resend_after = details.get("resend_after", details.get("retry_after"))
     if isinstance(resend_after, str):
         try:
             return aware(datetime.fromisoformat(resend_after))

@@ -1,4 +1,4 @@
-"""A database left by an earlier server (schema version 1 or 2) is brought up to date at start, and ends up
+"""A database left by an earlier server (schema version 1, 2 or 3) is brought up to date at start, and ends up
 the same as a new one; the rows it held keep working."""
 
 from __future__ import annotations
@@ -16,6 +16,13 @@ from kiosk_central.app import ServerSettings, create_app
 from kiosk_central.db import SCHEMA_VERSION
 from tests.helpers.central import running_central
 
+# What version 4 added, undone to make a version 3 database: codes no longer know which token sent them.
+_BACK_TO_VERSION_3 = """
+DROP INDEX otps_by_sender;
+DROP INDEX otps_by_phone;
+ALTER TABLE otps DROP COLUMN sender;
+UPDATE meta SET value = '3' WHERE key = 'schema_version';
+"""
 # What version 3 added, undone to make a version 2 database: heartbeats back to one JSON body each.
 _BACK_TO_VERSION_2 = """
 DROP INDEX staff_calls_open;
@@ -53,8 +60,14 @@ def _shape(path: Path) -> dict[str, object]:
         }
 
 
-def _version_2_database(path: Path) -> None:
+def _version_3_database(path: Path) -> None:
     create_app(ServerSettings(db_path=path, tokens=frozenset({"t"}), demo=True))
+    with sqlite3.connect(path) as conn:
+        conn.executescript(_BACK_TO_VERSION_3)
+
+
+def _version_2_database(path: Path) -> None:
+    _version_3_database(path)
     with sqlite3.connect(path) as conn:
         conn.executescript(_BACK_TO_VERSION_2)
 
@@ -72,7 +85,7 @@ def test_a_version_1_database_is_migrated_to_the_same_shape_as_a_new_one(tmp_pat
     create_app(ServerSettings(db_path=old, tokens=frozenset({"t"})))
     create_app(ServerSettings(db_path=new, tokens=frozenset({"t"})))
     assert _shape(old) == _shape(new)
-    assert _shape(old)["version"] == str(SCHEMA_VERSION) == "3"
+    assert _shape(old)["version"] == str(SCHEMA_VERSION) == "4"
 
 
 @pytest.mark.asyncio
@@ -89,6 +102,15 @@ async def test_a_migrated_database_keeps_its_requests_and_takes_references(tmp_p
                 "PE01000123456", "street", "", "key-migrated-01", client_reference="KH7M2Q9XRA"
             )
     assert report.client_reference == "KH7M2Q9XRA"
+
+
+def test_a_version_3_database_is_migrated_to_the_same_shape_as_a_new_one(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    _version_3_database(old)
+    assert _shape(old)["version"] == "3"
+    create_app(ServerSettings(db_path=old, tokens=frozenset({"t"})))
+    create_app(ServerSettings(db_path=new, tokens=frozenset({"t"})))
+    assert _shape(old) == _shape(new)
 
 
 def test_a_version_2_database_is_migrated_to_the_same_shape_as_a_new_one(tmp_path: Path) -> None:

@@ -14,8 +14,13 @@ import uvicorn
 
 from kiosk_central.app import ServerSettings, create_app
 from kiosk_central.clock import Clock
+from kiosk_central.service_requests import OtpLimits
 
 TOKEN = "test-kiosk-token"
+# A test's central has one token for everything the test does, and some tests send a code for each of the twelve
+# services within a minute: the limits against SMS pumping are measured by their own tests
+# (tests/central/test_central_otp_limits.py), with the server's defaults.
+ROOMY_OTP_LIMITS = OtpLimits(per_phone_hour=10_000, per_sender_minute=10_000, per_sender_hour=10_000)
 
 
 @dataclass(frozen=True)
@@ -28,12 +33,18 @@ class RunningCentral:
 
 @contextmanager
 def running_central(
-    db_path: Path, *, demo: bool = True, payment_ttl: timedelta = timedelta(minutes=15)
+    db_path: Path,
+    *,
+    demo: bool = True,
+    payment_ttl: timedelta = timedelta(minutes=15),
+    otp_limits: OtpLimits = ROOMY_OTP_LIMITS,
+    tokens: frozenset[str] = frozenset({TOKEN}),
 ) -> Iterator[RunningCentral]:
     clock = Clock()
-    app = create_app(
-        ServerSettings(db_path=db_path, tokens=frozenset({TOKEN}), demo=demo, payment_ttl=payment_ttl), clock
+    settings = ServerSettings(
+        db_path=db_path, tokens=tokens, demo=demo, payment_ttl=payment_ttl, otp_limits=otp_limits
     )
+    app = create_app(settings, clock)
     # A TCP socket by name: asyncio then turns Nagle off on each connection, as on `kiosk central`'s.
     sock = socket.socket(proto=socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
