@@ -43,6 +43,15 @@ def configure_central_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--payment-ttl", type=int, default=900, metavar="SECONDS", help="how long a payment QR is valid"
     )
+    parser.add_argument(
+        "--tls-cert",
+        type=Path,
+        metavar="PEM",
+        help="serve https:// with this certificate (its chain after it); needs --tls-key",
+    )
+    parser.add_argument(
+        "--tls-key", type=Path, metavar="PEM", help="the private key of --tls-cert (unencrypted PEM)"
+    )
     parser.set_defaults(handler=run_central)
 
 
@@ -51,6 +60,13 @@ def run_central(args: argparse.Namespace) -> int:
 
     from kiosk_central.app import ServerSettings, create_app
 
+    if (args.tls_cert is None) != (args.tls_key is None):
+        print("kiosk central: give --tls-cert and --tls-key together", file=sys.stderr)
+        return 2
+    for pem in (args.tls_cert, args.tls_key):
+        if pem is not None and not pem.is_file():
+            print(f"kiosk central: {pem} is not a file", file=sys.stderr)
+            return 2
     tokens = set(args.token) | {t for t in os.environ.get("KIOSK_CENTRAL_TOKENS", "").split(",") if t}
     generated = None
     if not tokens:
@@ -83,13 +99,23 @@ def run_central(args: argparse.Namespace) -> int:
         sock.listen(128)
         port = sock.getsockname()[1]
         host = f"[{args.host}]" if ":" in args.host else args.host
-        print(f"kiosk central: listening on http://{host}:{port} ({'demo' if args.demo else 'production'})")
+        scheme = "https" if args.tls_cert is not None else "http"
+        print(
+            f"kiosk central: listening on {scheme}://{host}:{port} ({'demo' if args.demo else 'production'})"
+        )
         if generated:
             print(f"kiosk central: demo token {generated}")
         # After the address and the token, which the demo kiosk and the tests read as the first lines.
-        print(f"kiosk central: the kiosks, for the office: http://{host}:{port}/fleet")
+        print(f"kiosk central: the kiosks, for the office: {scheme}://{host}:{port}/fleet")
         sys.stdout.flush()
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+        config = uvicorn.Config(
+            app,
+            log_level="warning",
+            access_log=False,
+            ssl_certfile=args.tls_cert,
+            ssl_keyfile=args.tls_key,
+        )
+        server = uvicorn.Server(config)
         server.run(sockets=[sock])
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+import ssl
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -132,6 +133,44 @@ def error_for(response: httpx.Response, endpoint: str) -> CentralError:
         # 1xx and 3xx (redirects are not followed: the central's URL is configured, not discovered).
         code, message = errors.UNEXPECTED_STATUS, f"{endpoint}: unexpected HTTP {status}"
     return BadResponse(code, message, details=details, status=status)
+
+
+# OpenSSL's verification results (X509_V_ERR_*, include/openssl/x509_vfy.h) in the operator's words, with what to
+# do about them; anything else is named by OpenSSL's own message.
+_UNTRUSTED = (
+    "the central's certificate is signed by an authority this kiosk does not trust"
+    " (set central.ca_file to the authority's certificate)"
+)
+_VERIFY_WORDS: Mapping[int, str] = {
+    2: _UNTRUSTED,  # unable to get issuer certificate
+    9: "the central's certificate is not valid yet (or this kiosk's clock is wrong)",
+    10: "the central's certificate has expired (or this kiosk's clock is wrong)",
+    18: _UNTRUSTED,  # self-signed certificate
+    19: _UNTRUSTED,  # self-signed certificate in the chain
+    20: _UNTRUSTED,  # unable to get local issuer certificate
+    21: _UNTRUSTED,  # unable to verify the first certificate
+    23: "the central's certificate has been revoked",
+    62: "the central's certificate is for another host (check central.url)",  # hostname mismatch
+    64: "the central's certificate is for another host (check central.url)",  # IP address mismatch
+}
+
+
+def certificate_problem(exc: BaseException) -> str | None:
+    """Why the TLS handshake behind a failed connection was refused, in words for the operator; ``None`` when
+    the failure was not such a refusal (refused, reset, DNS, a handshake cut short), which may pass.
+
+    httpx wraps the ``ssl`` error in its own (and httpcore's) exceptions, so the chain is walked to find it."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            words = _VERIFY_WORDS.get(current.verify_code)
+            return words or f"the central's certificate was refused ({current.verify_message})"
+        if isinstance(current, ssl.SSLError) and current.reason == "WRONG_VERSION_NUMBER":
+            return "the central does not answer TLS at this address (is it an http:// server?)"
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def parse_answer(model: type[M], response: httpx.Response, endpoint: str) -> M:

@@ -25,6 +25,11 @@ the last attempt the failure is :class:`~kiosk.central.errors.Unavailable`. A 50
 is a bug on the central, not a passing condition. A 429 is not retried either: the central asks a
 person to wait (an OTP resend) or to stop (a locked OTP).
 
+A connection the TLS layer refuses (the central's certificate expired, for another host, signed by an
+authority the kiosk does not trust) is :class:`~kiosk.central.errors.Unavailable` with the reason in words,
+and is not retried: the certificate will be the same a second later. ``ca_file`` names the authorities to
+trust instead of the public ones, for a central whose certificate the power company signs itself.
+
 Nothing from a response body is logged or put in an exception message: bodies hold customers' names
 and addresses.
 """
@@ -33,7 +38,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Literal, Self
 
@@ -45,6 +52,7 @@ from kiosk.central.answers import (
     HEADER_SAFE,
     RETRYABLE_STATUSES,
     M,
+    certificate_problem,
     default_backoff,
     error_for,
     parse_answer,
@@ -82,6 +90,7 @@ from kiosk.central.models import (
     StaffCallAck,
     Tariffs,
 )
+from kiosk.config import CentralSettings
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +103,23 @@ class CentralClient:
     ``timeout`` applies to each attempt; a call may take up to ``(retries + 1) * timeout`` plus the
     backoff waits. ``backoff(attempt)`` gives the seconds to wait before retry number ``attempt``
     (1-based) and ``sleep`` does the waiting; tests inject both so that nothing really waits.
+    ``ca_file`` (PEM) replaces the public certificate authorities as the ones the central's certificate
+    must be signed by.
     """
+
+    @classmethod
+    def for_settings(
+        cls, central: CentralSettings, *, transport: httpx.AsyncBaseTransport | None = None
+    ) -> Self:
+        """The client for the configured central (``transport``: a test's)."""
+        return cls(
+            central.url,
+            central.token.get_secret_value(),
+            timeout=central.timeout_seconds,
+            retries=central.retries,
+            transport=transport,
+            ca_file=central.ca_file,
+        )
 
     def __init__(
         self,
@@ -106,6 +131,7 @@ class CentralClient:
         transport: httpx.AsyncBaseTransport | None = None,
         backoff: Callable[[int], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        ca_file: Path | None = None,
     ) -> None:
         if retries < 0:
             raise ValueError("retries must be 0 or more")
@@ -127,6 +153,9 @@ class CentralClient:
             timeout=httpx.Timeout(timeout),
             transport=transport,
             follow_redirects=False,
+            # A context of our own only for a CA file: otherwise httpx's default (certifi's authorities, or
+            # SSL_CERT_FILE's), which hostname checks and verification are on in either way.
+            verify=ssl.create_default_context(cafile=str(ca_file)) if ca_file is not None else True,
         )
 
     async def __aenter__(self) -> Self:
@@ -420,6 +449,10 @@ class CentralClient:
                 failure = Unavailable(errors.TIMEOUT, f"{endpoint}: no answer within {self._timeout:g} s")
                 cause = exc
             except httpx.TransportError as exc:
+                refused = certificate_problem(exc)
+                if refused is not None:
+                    # Raised at once: another attempt would meet the same certificate.
+                    raise Unavailable(errors.UNREACHABLE, f"{endpoint}: {refused}", reason=refused) from exc
                 failure = Unavailable(
                     errors.UNREACHABLE, f"{endpoint}: cannot reach the central ({type(exc).__name__})"
                 )

@@ -25,7 +25,9 @@ UNKNOWN = "unknown"
 TIMEOUT = "timeout"
 """No answer in time, after every retry allowed."""
 UNREACHABLE = "unreachable"
-"""No connection: network down, DNS, connection refused or dropped, proxy failure."""
+"""No connection: network down, DNS, connection refused or dropped, proxy failure, or a central whose certificate
+the kiosk refused (:attr:`Unavailable.reason` then says why; the code stays this one, which the staff screens
+already put in words)."""
 INVALID_JSON = "invalid_json"
 """A successful answer whose body is not JSON."""
 CONTRACT_MISMATCH = "contract_mismatch"
@@ -106,7 +108,23 @@ class Unavailable(CentralError):
 
     For a call that changes something and is not idempotent (sending an OTP), the change may or may
     not have happened.
+
+    ``reason`` says in words why a connection was refused when the kiosk can tell (the central's
+    certificate has expired, is for another host, is signed by an authority the kiosk does not trust),
+    for ``kiosk doctor`` and the log; customers' screens show the same "unavailable" screen either way.
     """
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        details: Mapping[str, object] | None = None,
+        status: int | None = None,
+        reason: str | None = None,
+    ) -> None:
+        super().__init__(code, message, details=details, status=status)
+        self.reason = reason
 
 
 class BadResponse(CentralError):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import ssl
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
@@ -75,17 +77,42 @@ def _check_uri(value: str | None, schemes: tuple[str, ...]) -> str | None:
     return value
 
 
-class CentralSettings(_Section):
-    """How to reach the power company's central API."""
+def _expand_home(value: Path, info: ValidationInfo) -> Path:
+    """``~/…`` against the home of the environment the settings are loaded with (tests give their own)."""
+    if value.parts[:1] == ("~",):
+        context = info.context if isinstance(info.context, Mapping) else {}
+        home = context.get("home")
+        return Path(home).joinpath(*value.parts[1:]) if home else value.expanduser()
+    return value
 
+
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` is a loopback address (127.0.0.0/8, ::1): a request to it never leaves the machine.
+
+    Names are not trusted, ``localhost`` included: what a name resolves to is up to the resolver's files and
+    servers, and the question here is where the token may travel in clear."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class CentralSettings(_Section):
+    """How to reach the power company's central API, and how far to trust what answers."""
+
+    # Declared before `url`, whose check reads it (pydantic validates fields in this order).
+    allow_insecure_http: bool = False
     url: str
     token: SecretStr
     timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     retries: int = Field(default=2, ge=0, le=10)
+    # Not strict: TOML and the environment give text. None: the public authorities the kiosk's TLS library
+    # trusts (certifi's, or the file SSL_CERT_FILE names).
+    ca_file: Path | None = Field(default=None, strict=False)
 
     @field_validator("url")
     @classmethod
-    def _http_url(cls, value: str) -> str:
+    def _http_url(cls, value: str, info: ValidationInfo) -> str:
         problem = "must be an http:// or https:// URL"
         try:
             parts = urlsplit(value)
@@ -96,7 +123,44 @@ class CentralSettings(_Section):
             raise ValueError(problem)
         if parts.query or parts.fragment:
             raise ValueError(f"{problem} without ?query or #fragment")
+        if (
+            parts.scheme == "http"
+            and not is_loopback_host(parts.hostname)
+            and not info.data.get("allow_insecure_http", False)
+        ):
+            # Every request carries the kiosk's token, and answers carry customers' names and addresses.
+            raise ValueError(
+                "must be an https:// URL: over http:// the kiosk's token and its customers' data would cross"
+                " the network unencrypted (plain http:// is accepted for a central on this machine, 127.0.0.1"
+                " or ::1, or with central.allow_insecure_http = true)"
+            )
         return value
+
+    @field_validator("ca_file")
+    @classmethod
+    def _ca_file(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        if value is None:
+            return None
+        value = _expand_home(value, info)
+        if not value.is_absolute():
+            raise ValueError("must be an absolute path (or start with ~/)")
+        try:
+            # Read now, so that a wrong path or a file that is not PEM is reported by its key at start and by
+            # `kiosk doctor`, rather than as every later connection failing.
+            ssl.create_default_context(cafile=str(value))
+        except ssl.SSLError:  # before OSError, which it is a kind of
+            raise ValueError("holds no PEM certificate (-----BEGIN CERTIFICATE-----)") from None
+        except FileNotFoundError:
+            raise ValueError("does not exist") from None
+        except OSError as exc:
+            raise ValueError(f"cannot be read ({exc.strerror})") from None
+        return value
+
+    @property
+    def sends_token_in_clear(self) -> bool:
+        """Whether requests cross the network unencrypted (``allow_insecure_http`` in use)."""
+        parts = urlsplit(self.url)
+        return parts.scheme == "http" and not is_loopback_host(parts.hostname or "")
 
     @field_validator("token")
     @classmethod
@@ -292,10 +356,7 @@ class Settings(_Section):
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path, info: ValidationInfo) -> Path:
-        if value.parts[:1] == ("~",):
-            context = info.context if isinstance(info.context, Mapping) else {}
-            home = context.get("home")
-            value = Path(home).joinpath(*value.parts[1:]) if home else value.expanduser()
+        value = _expand_home(value, info)
         if not value.is_absolute():
             # Relative to what? A service's working directory is rarely what the operator pictured.
             raise ValueError("must be an absolute path (or start with ~/)")

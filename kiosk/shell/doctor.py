@@ -16,11 +16,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TextIO
+from urllib.parse import urlsplit
 
 from kiosk.assets import FONT_FILES, FONTS_DIR, TRANSLATIONS_DIR
 from kiosk.config import ConfigError, Settings, config_path, load_settings
 
-Outcome = Literal["OK", "FAIL", "SKIP"]
+# WARN: works, but something about it should not stay so; the exit status does not count it as a failure.
+Outcome = Literal["OK", "WARN", "FAIL", "SKIP"]
 
 
 @dataclass(frozen=True)
@@ -99,14 +101,29 @@ def check_data_dir(data_dir: Path) -> CheckResult:
     return _ok("data", f"{data_dir} is writable")
 
 
+def check_tls(settings: Settings) -> CheckResult:
+    """How the kiosk talks to the central: encrypted, or in clear where that is allowed."""
+    central = settings.central
+    if urlsplit(central.url).scheme == "https":
+        trusted = f"the authorities in {central.ca_file}" if central.ca_file else "the public authorities"
+        return _ok("tls", f"https://, the central's certificate checked against {trusted}")
+    if central.sends_token_in_clear:
+        return CheckResult(
+            "tls",
+            "WARN",
+            "plain http:// across the network (central.allow_insecure_http): the token and customers' data"
+            " travel unencrypted",
+            "give the central an https:// address, then remove central.allow_insecure_http",
+        )
+    return _ok("tls", "plain http:// to a central on this machine (loopback): nothing leaves it")
+
+
 async def check_central(settings: Settings) -> CheckResult:
     from kiosk.central import CentralClient
-    from kiosk.central.errors import CentralError, Unauthorized
+    from kiosk.central.errors import CentralError, Unauthorized, Unavailable
 
     url = settings.central.url
-    async with CentralClient(
-        url, settings.central.token.get_secret_value(), timeout=settings.central.timeout_seconds, retries=0
-    ) as client:
+    async with CentralClient.for_settings(settings.central.model_copy(update={"retries": 0})) as client:
         try:
             health = await client.check_access()
         except Unauthorized:
@@ -114,6 +131,10 @@ async def check_central(settings: Settings) -> CheckResult:
                 "central", f"{url} refused this kiosk's token", "ask the central's operator for a new token"
             )
         except CentralError as exc:
+            if isinstance(exc, Unavailable) and exc.reason is not None:
+                # The reason says what to look at (the clock, central.ca_file, central.url).
+                fix = 'see "The central\'s certificate" in docs/deployment.md'
+                return _fail("central", f"{url} cannot be trusted: {exc.reason}", fix)
             return _fail("central", f"{url} is not reachable ({exc})", "check the network and central.url")
     return _ok("central", f"{url} answers ({health.status}) and accepts the token")
 
@@ -150,9 +171,10 @@ async def run_checks(path: Path | None, env: Mapping[str, str]) -> list[CheckRes
     config_result, settings = check_config(path, env)
     results = [config_result, *check_assets()]
     if settings is None:
-        skipped = "data, central, printer, scanner"
+        skipped = "data, tls, central, printer, scanner"
         return [*results, CheckResult("others", "SKIP", f"{skipped}: need a valid config first")]
     results.append(check_data_dir(settings.data_dir))
+    results.append(check_tls(settings))
     device_checks: list[Callable[[Settings], Awaitable[CheckResult]]] = [check_central, check_printer]
     results.extend(await asyncio.gather(*(check(settings) for check in device_checks)))
     results.append(check_scanner(settings))
@@ -171,7 +193,14 @@ def doctor_command(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     for result in results:
         print(result.line(), file=out)
     failed = [r for r in results if r.outcome == "FAIL"]
-    print(f"{len(failed)} of {len(results)} checks failed" if failed else "all checks passed", file=out)
+    warned = sum(r.outcome == "WARN" for r in results)
+    warnings = f" ({warned} to look at: WARN)" if warned else ""
+    print(
+        f"{len(failed)} of {len(results)} checks failed{warnings}"
+        if failed
+        else f"all checks passed{warnings}",
+        file=out,
+    )
     return 1 if failed else 0
 
 

@@ -112,14 +112,26 @@ def run_kiosk(args: argparse.Namespace) -> int:
             settings = load_settings(config_path(args.config, os.environ), os.environ)
         except ConfigError as exc:
             return fail(str(exc), ExitStatus.CONFIG)
-        return run_gui(settings, Mode(windowed=args.windowed, smoke=args.smoke))
+        # The client from the whole [central] table: its ca_file too.
+        mode = Mode(windowed=args.windowed, smoke=args.smoke, client=_configured_client)
+        return run_gui(settings, mode)
 
     return reporting_exit_status(run)
+
+
+def _configured_client(settings: Settings) -> CentralClient:
+    return CentralClient.for_settings(settings.central)
 
 
 def run_gui(settings: Settings, mode: Mode) -> int:
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qt_app, QApplication)
+    if settings.central.sends_token_in_clear:
+        log.warning(
+            "central.allow_insecure_http: the token and customers' data go to %s unencrypted;"
+            " give the central an https:// address",
+            settings.central.url,
+        )
     try:
         keep_files_private(settings.data_dir)
     except OSError as exc:

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+import trustme
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -876,15 +877,29 @@ def test_each_documented_range_is_the_real_one(key: str) -> None:
                 assert f"{getattr(constraint, bound):g}" in allowed, f"`{key}`: {bound} not documented"
 
 
+# The CA file the examples name: loading reads it, so the tests put a real one in its place.
+DOCUMENTED_CA_FILE = "/etc/evn-kiosk/central-ca.pem"
+
+
+def _with_a_real_ca_file(text: str, directory: Path) -> str:
+    pem = directory / "central-ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(pem))
+    assert DOCUMENTED_CA_FILE in text
+    return text.replace(DOCUMENTED_CA_FILE, str(pem))
+
+
 @pytest.mark.parametrize("key", sorted(KEYS))
-def test_each_documented_example_loads(key: str, env: dict[str, str]) -> None:
-    match = re.match(r"`([a-z_]+) = ([^`]+)`", _bullet(key, "Example"))
+def test_each_documented_example_loads(key: str, env: dict[str, str], tmp_path: Path) -> None:
+    example = _bullet(key, "Example")
+    if key == "central.ca_file":
+        example = _with_a_real_ca_file(example, tmp_path)
+    match = re.match(r"`([a-z_]+) = ([^`]+)`", example)
     assert match, f"`{key}`: the example is one line of TOML in backquotes"
     name, value = match.group(1), tomllib.loads(f"v = {match.group(2)}")["v"]
     assert name == key.rsplit(".", 1)[-1]
     loaded = value_at(load_settings(None, env, overrides={**REQUIRED, key: value}), key)
     assert _as_toml(getattr(loaded, "get_secret_value", lambda: loaded)()) == (
-        Path(value) if key == "data_dir" else value
+        Path(value) if key in ("data_dir", "central.ca_file") else value
     )
 
 
@@ -898,7 +913,7 @@ def test_the_complete_example_sets_every_key_and_loads(tmp_path: Path, env: dict
         return found
 
     assert keys(tomllib.loads(complete)) == set(KEYS)
-    settings = load_settings(write(tmp_path, complete), env)
+    settings = load_settings(write(tmp_path, _with_a_real_ca_file(complete, tmp_path)), env)
     assert settings.printer.uri == "usb://04b8:0e15"
     assert settings.staff.pin_hash == PIN_HASH  # the placeholder the tests use too
     assert load_settings(write(tmp_path, minimal, "minimal.toml"), env).kiosk_id == settings.kiosk_id

@@ -125,7 +125,7 @@ def test_every_prefix_is_allowed() -> None:
 
 def test_the_demo_offers_the_unit_of_every_demo_customer_by_its_name() -> None:
     settings = load_settings(
-        None, {"HOME": "/nonexistent"}, overrides=demo_overrides("http://x", "t", Path("/d"))
+        None, {"HOME": "/nonexistent"}, overrides=demo_overrides("http://127.0.0.1:9", "t", Path("/d"))
     )
     offered = {unit.code: unit.name for unit in settings.units}
     assert offered == dict(DEMO_UNITS)
