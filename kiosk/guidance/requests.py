@@ -25,7 +25,7 @@ from kiosk.flows.states.requests import (
 from kiosk.guidance import spoken
 from kiosk.guidance.phrases import sentences
 from kiosk.language.catalogs import Translator
-from kiosk.requests.form import YES, FieldProblem, IdDocument, masked
+from kiosk.requests.form import YES, FieldProblem, IdDocument, masked, shown
 from kiosk.requests.records import Delivery
 
 
@@ -205,7 +205,12 @@ def review_request(state: ReviewRequest, tr: Translator) -> str:
         code_to = tr._("say.review.code_to", ending=spoken.masked_tail(masked(spec, phone), tr))
     else:
         code_to = tr._("say.review.code_to_account")
-    return sentences(tr._("say.review"), code_to, tr._("say.review.confirm", button=tr._("review.confirm")))
+    # Said so that the dots are not taken for a fault; what they hide is never said.
+    hidden = any(masked(f, form.answer(f.name)) != shown(f, form.answer(f.name)) for f in form.service.fields)
+    show_full = tr._("say.review.masked", button=tr._("hold_to_show.hold")) if hidden else None
+    return sentences(
+        tr._("say.review"), show_full, code_to, tr._("say.review.confirm", button=tr._("review.confirm"))
+    )
 
 
 def confirm_otp(state: ConfirmOtp, tr: Translator) -> str:

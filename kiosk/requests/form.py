@@ -23,7 +23,7 @@ from typing import assert_never
 
 from kiosk.central.models import FieldType, FieldValue, FormField, Service
 from kiosk.customer.citizen_id import CitizenCard
-from kiosk.customer.masking import mask_id_number, mask_phone
+from kiosk.customer.masking import MASK, mask_id_number, mask_phone
 
 __all__ = [
     "DIGIT_TYPES",
@@ -300,12 +300,66 @@ def shown(spec: FormField, raw: str) -> str:
 
 
 def masked(spec: FormField, raw: str) -> str:
-    """An answer shown where others may read it (the review): identifiers keep only their ends, masked as
-    everywhere else (:mod:`kiosk.customer.masking`); other answers are shown as typed."""
+    """An answer shown where others may read it (the review): what would let a passer-by find, call or pass
+    for the customer is hidden, and what the customer needs to recognise the answer is kept (docs/privacy.md,
+    "Over the customer's shoulder"). Each hidden character becomes one mask, so the screen does not move when
+    the answer is shown in full (:func:`shown`) while "Xem đầy đủ" is held.
+
+    Identifiers keep only their ends, masked as everywhere else (:mod:`kiosk.customer.masking`); a person's
+    name keeps the family name and the initials of the others; an address keeps its last two parts (commune or
+    ward, province) and the initials of the rest, without its numbers; the date an ID was issued keeps its
+    year. A field this function does not name is shown as typed: a new personal field needs its name here."""
+    if not raw:
+        return raw
     match spec.type:
         case "phone":
             return mask_phone(raw)
         case "id_number":
             return mask_id_number(raw)
+        case "address":
+            return _masked_address(raw)
+        case "date" if spec.name == ID_ISSUE_DATE_FIELD:
+            whole = shown(spec, raw)
+            return "".join(MASK if c.isdigit() else c for c in whole[:6]) + whole[6:]
+        case "text" if spec.name in _PERSON_NAMES:
+            family, *others = raw.split(" ")
+            return " ".join([family, *(_initial(word) for word in others)])
+        case "text" if spec.name in _ACCOUNT_NUMBERS:
+            return _keep_tail(raw, 3)
+        case "text" if spec.name in _EMAILS and "@" in raw:
+            mailbox, _, domain = raw.rpartition("@")
+            return f"{_initial(mailbox)}@{domain}"
         case _:
             return shown(spec, raw)
+
+
+_PERSON_NAMES = frozenset({"full_name", "new_invoice_name"})
+"""Text fields that hold a person's name: the applicant's, as on the ID card, and the one the bills will carry.
+A company's name (``organization_name``) is public, and shown whole."""
+_ACCOUNT_NUMBERS = frozenset({"bank_account_number", "tax_code", "new_tax_code"})
+"""Text fields that hold a number someone could use in the customer's name: a bank account, a tax code (a
+person's tax code is their citizen ID number since July 2025)."""
+_EMAILS = frozenset({"new_email"})
+_ADDRESS_PARTS_KEPT = 2  # commune or ward, and province: shared by thousands of households
+
+
+def _initial(word: str) -> str:
+    """A word's first letter and a mask for each of the others; a number (a house, an alley) all masks."""
+    if any(c.isdigit() for c in word):
+        return "".join(MASK if c.isalnum() else c for c in word)
+    return "".join(c if i == 0 or not c.isalnum() else MASK for i, c in enumerate(word))
+
+
+def _keep_tail(value: str, tail: int) -> str:
+    characters = [i for i, c in enumerate(value) if c.isalnum()]
+    kept = set(characters[-tail:]) if len(characters) > tail else set()
+    return "".join(c if i in kept or not c.isalnum() else MASK for i, c in enumerate(value))
+
+
+def _masked_address(raw: str) -> str:
+    """``12 Lý Tự Trọng, Bến Thành, TP Hồ Chí Minh`` → ``•• L• T• T••••, Bến Thành, TP Hồ Chí Minh``: the
+    house, alley and street hidden, the commune and province kept; an address of one part is hidden whole."""
+    parts = raw.split(",")
+    kept = min(_ADDRESS_PARTS_KEPT, len(parts) - 1)
+    hidden = [" ".join(_initial(word) for word in part.split(" ")) for part in parts[: len(parts) - kept]]
+    return ",".join(hidden + parts[len(parts) - kept :])

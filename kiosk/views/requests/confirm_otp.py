@@ -1,6 +1,12 @@
 """The one-time code sent by SMS: the phone it went to (masked), six boxes, the keypad, how many tries are left,
 and "send a new code" once the wait is over. The countdown is the kiosk's own clock, shown every second; the flow
-decides whether a new code may be asked for."""
+decides whether a new code may be asked for.
+
+Over the customer's shoulder (docs/privacy.md): the phone stays masked here, with no "Xem đầy đủ" to hold. The
+customer checked it whole on the review a moment ago, and Back returns there to see and correct it when no code
+comes; a button here would push the keypad to a second page at the largest text. The digits typed are shown, not
+dots: the customer copies six digits from a phone and must see each one to find the one mistyped, while a
+passer-by who reads them gains nothing, as the code confirms only this request, on this kiosk, for minutes."""
 
 from __future__ import annotations
 
