@@ -155,6 +155,13 @@ _VERIFY_WORDS: Mapping[int, str] = {
 }
 
 
+class PinMismatch(ssl.SSLError):
+    """The central's certificate passed verification but is not the one ``central.pin_sha256`` names."""
+
+
+PIN_MISMATCH = "the central's certificate is not the one central.pin_sha256 names"
+
+
 def certificate_problem(exc: BaseException) -> str | None:
     """Why the TLS handshake behind a failed connection was refused, in words for the operator; ``None`` when
     the failure was not such a refusal (refused, reset, DNS, a handshake cut short), which may pass.
@@ -164,6 +171,8 @@ def certificate_problem(exc: BaseException) -> str | None:
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
+        if isinstance(current, PinMismatch):
+            return PIN_MISMATCH
         if isinstance(current, ssl.SSLCertVerificationError):
             words = _VERIFY_WORDS.get(current.verify_code)
             return words or f"the central's certificate was refused ({current.verify_message})"

@@ -28,7 +28,8 @@ person to wait (an OTP resend) or to stop (a locked OTP).
 A connection the TLS layer refuses (the central's certificate expired, for another host, signed by an
 authority the kiosk does not trust) is :class:`~kiosk.central.errors.Unavailable` with the reason in words,
 and is not retried: the certificate will be the same a second later. ``ca_file`` names the authorities to
-trust instead of the public ones, for a central whose certificate the power company signs itself.
+trust instead of the public ones, for a central whose certificate the power company signs itself;
+``pin_sha256`` accepts only one certificate, checked during the handshake, before the token is sent.
 
 Nothing from a response body is logged or put in an exception message: bodies hold customers' names
 and addresses.
@@ -37,6 +38,7 @@ and addresses.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import ssl
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -52,6 +54,7 @@ from kiosk.central.answers import (
     HEADER_SAFE,
     RETRYABLE_STATUSES,
     M,
+    PinMismatch,
     certificate_problem,
     default_backoff,
     error_for,
@@ -97,6 +100,34 @@ log = logging.getLogger(__name__)
 Method = Literal["GET", "POST"]
 
 
+def _tls_context(ca_file: Path | None, pin_sha256: str | None) -> ssl.SSLContext | bool:
+    """What httpx verifies the central's certificate with: ``True`` is httpx's default (certifi's authorities,
+    or SSL_CERT_FILE's); a CA file replaces them. A pin adds a check of the certificate itself."""
+    if ca_file is None and pin_sha256 is None:
+        return True
+    context = (
+        ssl.create_default_context(cafile=str(ca_file)) if ca_file is not None else httpx.create_ssl_context()
+    )
+    if pin_sha256 is not None:
+        context.sslobject_class = _pinned(pin_sha256)
+    return context
+
+
+def _pinned(pin_sha256: str) -> type[ssl.SSLObject]:
+    # sslobject_class is the stdlib's hook into the handshake of the memory-BIO connections that asyncio's
+    # TLS (anyio, under httpx) makes: the pin is checked once the handshake has verified the chain and the host,
+    # before a byte of the request, the token among them, is sent. anyio re-raises an SSLError as is, httpcore
+    # turns it into a ConnectError, and certificate_problem() finds it in the chain.
+    class PinnedSSLObject(ssl.SSLObject):
+        def do_handshake(self) -> None:
+            super().do_handshake()
+            certificate = self.getpeercert(binary_form=True)
+            if certificate is None or hashlib.sha256(certificate).hexdigest() != pin_sha256:
+                raise PinMismatch("the central's certificate is not the pinned one")
+
+    return PinnedSSLObject
+
+
 class CentralClient:
     """Async client for the central API; one per kiosk, closed with :meth:`aclose` or ``async with``.
 
@@ -104,7 +135,8 @@ class CentralClient:
     backoff waits. ``backoff(attempt)`` gives the seconds to wait before retry number ``attempt``
     (1-based) and ``sleep`` does the waiting; tests inject both so that nothing really waits.
     ``ca_file`` (PEM) replaces the public certificate authorities as the ones the central's certificate
-    must be signed by.
+    must be signed by; ``pin_sha256`` (64 lower-case hex digits) is the SHA-256 of the one certificate the
+    central may present, checked on top of that.
     """
 
     @classmethod
@@ -119,6 +151,7 @@ class CentralClient:
             retries=central.retries,
             transport=transport,
             ca_file=central.ca_file,
+            pin_sha256=central.pin_sha256,
         )
 
     def __init__(
@@ -132,6 +165,7 @@ class CentralClient:
         backoff: Callable[[int], float] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         ca_file: Path | None = None,
+        pin_sha256: str | None = None,
     ) -> None:
         if retries < 0:
             raise ValueError("retries must be 0 or more")
@@ -153,9 +187,7 @@ class CentralClient:
             timeout=httpx.Timeout(timeout),
             transport=transport,
             follow_redirects=False,
-            # A context of our own only for a CA file: otherwise httpx's default (certifi's authorities, or
-            # SSL_CERT_FILE's), which hostname checks and verification are on in either way.
-            verify=ssl.create_default_context(cafile=str(ca_file)) if ca_file is not None else True,
+            verify=_tls_context(ca_file, pin_sha256),
         )
 
     async def __aenter__(self) -> Self:

@@ -109,6 +109,7 @@ class CentralSettings(_Section):
     # Not strict: TOML and the environment give text. None: the public authorities the kiosk's TLS library
     # trusts (certifi's, or the file SSL_CERT_FILE names).
     ca_file: Path | None = Field(default=None, strict=False)
+    pin_sha256: str | None = None
 
     @field_validator("url")
     @classmethod
@@ -155,6 +156,21 @@ class CentralSettings(_Section):
         except OSError as exc:
             raise ValueError(f"cannot be read ({exc.strerror})") from None
         return value
+
+    @field_validator("pin_sha256")
+    @classmethod
+    def _fingerprint(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        # As `openssl x509 -noout -fingerprint -sha256` prints it (AB:CD:…), or without the colons; kept as
+        # 64 lower-case hex digits, the form the client compares.
+        digits = value.replace(":", "").lower()
+        if not re.fullmatch(r"[0-9a-f]{64}", digits):
+            raise ValueError("must be a SHA-256 fingerprint: 64 hexadecimal digits, with or without colons")
+        url = info.data.get("url")
+        if url is not None and urlsplit(url).scheme != "https":
+            raise ValueError("pins the certificate of an https:// central.url: there is none over http://")
+        return digits
 
     @property
     def sends_token_in_clear(self) -> bool:

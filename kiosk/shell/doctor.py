@@ -106,7 +106,8 @@ def check_tls(settings: Settings) -> CheckResult:
     central = settings.central
     if urlsplit(central.url).scheme == "https":
         trusted = f"the authorities in {central.ca_file}" if central.ca_file else "the public authorities"
-        return _ok("tls", f"https://, the central's certificate checked against {trusted}")
+        pinned = " and central.pin_sha256" if central.pin_sha256 else ""
+        return _ok("tls", f"https://, the central's certificate checked against {trusted}{pinned}")
     if central.sends_token_in_clear:
         return CheckResult(
             "tls",

@@ -13,7 +13,7 @@ from kiosk.central import errors
 from kiosk.central.client import CentralClient
 from kiosk.central.errors import Unavailable
 from tests.helpers.central import RunningCentral
-from tests.helpers.tls import Certificates, TlsCentral, make_certificates, tls_central
+from tests.helpers.tls import Certificates, TlsCentral, fingerprint, make_certificates, tls_central
 
 pytestmark = pytest.mark.asyncio
 
@@ -60,9 +60,11 @@ class Waits:
         self.seconds.append(seconds)
 
 
-async def refusal(central: TlsCentral, ca_file: Path | None) -> Unavailable:
+async def refusal(central: TlsCentral, ca_file: Path | None, pin_sha256: str | None = None) -> Unavailable:
     waits = Waits()
-    async with CentralClient(central.url, central.token, retries=2, sleep=waits, ca_file=ca_file) as client:
+    async with CentralClient(
+        central.url, central.token, retries=2, sleep=waits, ca_file=ca_file, pin_sha256=pin_sha256
+    ) as client:
         with pytest.raises(Unavailable) as caught:
             await client.check_access()
     assert waits.seconds == [], "retried a connection the certificate refused"
@@ -126,3 +128,30 @@ async def test_a_closed_port_has_no_certificate_reason_and_is_retried(certificat
     assert caught.value.reason is None
     assert "cannot reach the central (ConnectError)" in str(caught.value)
     assert len(waits.seconds) == 1
+
+
+def pin(pem: Path) -> str:
+    """The fingerprint as central.pin_sha256 keeps it."""
+    return fingerprint(pem).replace(":", "").lower()
+
+
+async def test_the_pinned_certificate_is_accepted(good: TlsCentral, certificates: Certificates) -> None:
+    async with CentralClient(
+        good.url, good.token, ca_file=certificates.ca_file, pin_sha256=pin(certificates.good)
+    ) as client:
+        assert (await client.check_access()).status == "ok"
+
+
+async def test_another_certificate_than_the_pinned_one_is_refused(
+    good: TlsCentral, certificates: Certificates
+) -> None:
+    """Signed by the trusted authority, for the right host, valid: but not the one pinned."""
+    refused = await refusal(good, certificates.ca_file, pin_sha256=pin(certificates.unknown_ca))
+    assert refused.reason == "the central's certificate is not the one central.pin_sha256 names"
+
+
+async def test_a_pin_does_not_replace_the_checks_of_the_chain(
+    expired: TlsCentral, certificates: Certificates
+) -> None:
+    refused = await refusal(expired, certificates.ca_file, pin_sha256=pin(certificates.expired))
+    assert refused.reason == "the central's certificate has expired (or this kiosk's clock is wrong)"

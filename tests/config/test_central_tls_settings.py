@@ -120,3 +120,31 @@ def test_a_ca_file_that_cannot_be_used_is_named_at_load(
         load_settings(path, env)
     assert caught.value.key == "central.ca_file"
     assert problem in caught.value.problem
+
+
+FINGERPRINT = (
+    "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89"
+)
+
+
+@pytest.mark.parametrize("written", [FINGERPRINT, FINGERPRINT.replace(":", "").lower()])
+def test_a_pin_is_kept_as_64_lower_case_hex_digits(written: str, tmp_path: Path, env: dict[str, str]) -> None:
+    path = config(tmp_path, f'url = "https://central.test"\npin_sha256 = "{written}"')
+    assert load_settings(path, env).central.pin_sha256 == FINGERPRINT.replace(":", "").lower()
+
+
+@pytest.mark.parametrize(
+    ("central", "problem"),
+    [
+        ('url = "https://central.test"\npin_sha256 = "AB:CD"', "must be a SHA-256 fingerprint"),
+        (f'url = "https://central.test"\npin_sha256 = "{FINGERPRINT}:00"', "must be a SHA-256 fingerprint"),
+        (f'url = "http://127.0.0.1:8700"\npin_sha256 = "{FINGERPRINT}"', "https://"),
+    ],
+)
+def test_a_pin_that_cannot_be_used_is_named_at_load(
+    central: str, problem: str, tmp_path: Path, env: dict[str, str]
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config(tmp_path, central), env)
+    assert caught.value.key == "central.pin_sha256"
+    assert problem in caught.value.problem

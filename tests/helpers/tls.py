@@ -3,7 +3,9 @@ as an operator starts it: `kiosk central --demo --tls-cert … --tls-key …`, a
 
 from __future__ import annotations
 
+import hashlib
 import re
+import ssl
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -44,6 +46,15 @@ def make_certificates(directory: Path) -> Certificates:
     ca_file = directory / "ca.pem"
     ca.cert_pem.write_to_path(str(ca_file))
     return Certificates(ca_file=ca_file, **paths)
+
+
+def fingerprint(pem: Path) -> str:
+    """The SHA-256 of the server certificate in ``pem`` (the first one), as `openssl x509 -fingerprint -sha256`
+    prints it: AB:CD:…"""
+    first = re.search(r"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", pem.read_text(), re.DOTALL)
+    assert first
+    digest = hashlib.sha256(ssl.PEM_cert_to_DER_cert(first.group(0))).hexdigest().upper()
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 
 
 @dataclass(frozen=True)

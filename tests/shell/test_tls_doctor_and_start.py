@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.central import RunningCentral
-from tests.helpers.tls import Certificates, TlsCentral, make_certificates, tls_central
+from tests.helpers.tls import Certificates, TlsCentral, fingerprint, make_certificates, tls_central
 
 UNTRUSTED = (
     "the central's certificate is signed by an authority this kiosk does not trust"
@@ -107,6 +107,23 @@ def test_the_start_says_why_the_certificate_was_refused(
     assert result.returncode != 0
     assert f"the central system at {central.url} is not reachable" in result.stderr
     assert REFUSED[kind] in result.stderr
+
+
+@pytest.mark.parametrize("served", ["good"], indirect=True)
+def test_doctor_names_a_certificate_that_is_not_the_pinned_one(
+    served: tuple[str, TlsCentral], certificates: Certificates, tmp_path: Path
+) -> None:
+    _, central = served
+    pinned = f'ca_file = "{certificates.ca_file}"\npin_sha256 = "{fingerprint(certificates.unknown_ca)}"'
+    result = kiosk(
+        "doctor", "--config", str(write_config(tmp_path, central.url, central.token, pinned)), home=tmp_path
+    )
+    assert result.returncode == 1
+    assert line(result.stdout, "OK    tls ").endswith(f"{certificates.ca_file} and central.pin_sha256")
+    assert line(result.stdout, "FAIL  central ").startswith(
+        f"FAIL  central   {central.url} cannot be trusted: the central's certificate is not the one"
+        " central.pin_sha256 names"
+    )
 
 
 def test_doctor_without_ca_file_refuses_an_authority_of_the_operators_own(
