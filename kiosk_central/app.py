@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -37,6 +37,7 @@ from kiosk_central import (
 )
 from kiosk_central.clock import Clock
 from kiosk_central.db import Database
+from kiosk_central.grants import Grant
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,10 @@ The central API that self-service kiosks use: customer accounts and bills, QR pa
 requests confirmed by OTP, outages, tariffs, kiosk heartbeats and customers' calls for staff.
 
 * Every call needs `Authorization: Bearer <kiosk token>`; a missing or wrong token gets 401.
+* A kiosk's token belongs to one kiosk id: it serves customers and speaks for that kiosk only (its
+  heartbeat, its calls for staff; 403 `wrong_kiosk` for another's). The office's fleet tokens read
+  `GET /v1/fleet` and may mark a call answered, and serve no customer (403 `kiosk_token_required`);
+  a kiosk's token reading the fleet gets 403 `fleet_role_required`.
 * JSON is snake_case; amounts are whole đồng (integers); times are ISO 8601 with offset.
 * Errors are `{"error": {"code", "message", "details"}}` with a machine-readable `code`.
 * POSTs that create something take an `Idempotency-Key` header: the same key with the same body
@@ -87,6 +92,11 @@ T = TypeVar("T")
 
 _ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": schemas.ErrorResponse, "description": "Missing or wrong kiosk token"},
+    403: {
+        "model": schemas.ErrorResponse,
+        "description": "The token may not do this: another kiosk's (`wrong_kiosk`), an office token serving"
+        " customers (`kiosk_token_required`), a kiosk's token reading the fleet (`fleet_role_required`)",
+    },
     404: {"model": schemas.ErrorResponse, "description": "Not found"},
     409: {"model": schemas.ErrorResponse, "description": "Conflicts with the current state"},
     422: {"model": schemas.ErrorResponse, "description": "Invalid input"},
@@ -111,7 +121,7 @@ _RATE_LIMITED: dict[int | str, dict[str, Any]] = {
 @dataclass(frozen=True)
 class ServerSettings:
     db_path: Path
-    tokens: frozenset[str]
+    tokens: Mapping[str, Grant]
     demo: bool = False
     payment_ttl: timedelta = timedelta(minutes=15)
     otp_limits: service_requests.OtpLimits = field(default_factory=service_requests.OtpLimits)
@@ -158,6 +168,37 @@ def _token_fingerprint(request: Request) -> str:
     return hashlib.sha256(token.encode()).hexdigest()[:16]
 
 
+def authorised(
+    request: Request, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Grant:
+    """What the caller's token may do (401 for no token or an unknown one)."""
+    grants: Mapping[str, Grant] = request.app.state.grants
+    grant = grants.get(creds.credentials) if creds is not None else None
+    if grant is None:
+        raise errors.ApiError(401, "unauthorized", "a valid kiosk token is required")
+    return grant
+
+
+def serving_customers(grant: Annotated[Grant, Depends(authorised)]) -> None:
+    if grant.kiosk_id is None:
+        raise errors.forbidden("kiosk_token_required", "only a kiosk's own token serves customers")
+
+
+def as_kiosk(kiosk_id: str, grant: Annotated[Grant, Depends(authorised)]) -> None:
+    if grant.kiosk_id != kiosk_id:
+        raise errors.forbidden("wrong_kiosk", "a kiosk's token speaks for that kiosk only")
+
+
+def as_kiosk_or_office(kiosk_id: str, grant: Annotated[Grant, Depends(authorised)]) -> None:
+    if grant.kiosk_id != kiosk_id and not grant.fleet:
+        raise errors.forbidden("wrong_kiosk", "a kiosk's token speaks for that kiosk only")
+
+
+def office(grant: Annotated[Grant, Depends(authorised)]) -> None:
+    if not grant.fleet:
+        raise errors.forbidden("fleet_role_required", "the fleet is for the office's own tokens")
+
+
 def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
     db = Database(settings.db_path)
     clock = clock or Clock()
@@ -166,10 +207,6 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
             demo.seed(conn, clock.now())
     demo_otps = _DemoOtps()
 
-    def authorised(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
-        if creds is None or creds.credentials not in settings.tokens:
-            raise errors.ApiError(401, "unauthorized", "a valid kiosk token is required")
-
     app = FastAPI(
         title="Electricity customer kiosk — central API",
         version="1.0.0",
@@ -177,6 +214,7 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         docs_url="/docs" if settings.demo else None,
         redoc_url=None,
     )
+    app.state.grants = settings.tokens
 
     @app.exception_handler(errors.ApiError)
     async def _api_error(_: Request, exc: errors.ApiError) -> JSONResponse:
@@ -239,7 +277,9 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         docs/central-api.md for putting it behind the office's own sign-in."""
         return HTMLResponse(fleet.fleet_page(tx(lambda c: fleet.fleet(c, clock.now()))))
 
-    v1 = APIRouter(prefix="/v1", dependencies=[Depends(authorised)], responses=_ERROR_RESPONSES)
+    v1 = APIRouter(prefix="/v1", dependencies=[Depends(serving_customers)], responses=_ERROR_RESPONSES)
+    # The kiosks' own reports and the office's view of them: who may call depends on the kiosk named.
+    kiosks = APIRouter(prefix="/v1", dependencies=[Depends(authorised)], responses=_ERROR_RESPONSES)
 
     # -------------------------------------------------------------- customers
     @v1.get("/customers/{code}", tags=["customers"])
@@ -397,12 +437,14 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
             proration=PRORATION_RULE,
         )
 
-    @v1.post("/kiosks/{kiosk_id}/heartbeat", tags=["kiosks"])
+    @kiosks.post("/kiosks/{kiosk_id}/heartbeat", tags=["kiosks"], dependencies=[Depends(as_kiosk)])
     def post_heartbeat(kiosk_id: str, body: schemas.Heartbeat) -> schemas.HeartbeatAck:
         """The kiosk's status, every minute or so; the latest one is kept and shown on the fleet page."""
         return tx(lambda c: fleet.record_heartbeat(c, kiosk_id, body, clock.now()))
 
-    @v1.post("/kiosks/{kiosk_id}/staff-calls", tags=["kiosks"], status_code=201)
+    @kiosks.post(
+        "/kiosks/{kiosk_id}/staff-calls", tags=["kiosks"], status_code=201, dependencies=[Depends(as_kiosk)]
+    )
     def post_staff_call(
         kiosk_id: str, body: schemas.StaffCallCreate, response: Response
     ) -> schemas.StaffCallAck:
@@ -414,18 +456,25 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
             response.status_code = 200
         return ack
 
-    @v1.post("/kiosks/{kiosk_id}/staff-calls/{call_id}/answered", tags=["kiosks"], status_code=204)
+    @kiosks.post(
+        "/kiosks/{kiosk_id}/staff-calls/{call_id}/answered",
+        tags=["kiosks"],
+        status_code=204,
+        dependencies=[Depends(as_kiosk_or_office)],
+    )
     def post_staff_call_answered(
         kiosk_id: str, call_id: Annotated[str, PathParam(pattern=schemas.CALL_ID_PATTERN)]
     ) -> None:
-        """Staff reached the kiosk (they opened staff mode on it). Idempotent: a repeat keeps the first
-        time. 404 `staff_call_not_found` for a call the central never received."""
+        """Staff reached the kiosk (they opened staff mode on it), said by the kiosk itself or by the office.
+        Idempotent: a repeat keeps the first time. 404 `staff_call_not_found` for a call the central never
+        received."""
         tx(lambda c: fleet.answer_staff_call(c, kiosk_id, call_id, clock.now()))
 
-    @v1.get("/fleet", tags=["kiosks"])
+    @kiosks.get("/fleet", tags=["kiosks"], dependencies=[Depends(office)])
     def get_fleet() -> schemas.Fleet:
         """Every kiosk that ever sent a heartbeat, with its latest one, and the calls for staff no one has
-        answered yet: what the `/fleet` page shows."""
+        answered yet: what the `/fleet` page shows. For the office's fleet tokens only (403
+        `fleet_role_required` for a kiosk's)."""
         return tx(lambda c: fleet.fleet(c, clock.now()))
 
     def demo_only() -> None:
@@ -433,6 +482,7 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
             raise errors.not_found("not_found", "simulation endpoints exist only on a demo server")
 
     app.include_router(v1)
+    app.include_router(kiosks)
     # Always routed (so /openapi.json is the same in both modes) but answering 404 outside demo mode.
     app.include_router(_sim_router([Depends(authorised), Depends(demo_only)], tx, clock, demo_otps))
     return app

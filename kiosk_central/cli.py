@@ -36,9 +36,17 @@ def configure_central_parser(parser: argparse.ArgumentParser) -> None:
         "--token",
         action="append",
         default=[],
+        metavar="KIOSK_ID=TOKEN",
+        help="a kiosk's bearer token, bound to that kiosk's id (repeatable; also KIOSK_CENTRAL_TOKENS,"
+        " comma-separated). With --demo and no token, one is generated for the demo kiosk and printed.",
+    )
+    parser.add_argument(
+        "--fleet-token",
+        action="append",
+        default=[],
         metavar="TOKEN",
-        help="a kiosk bearer token to accept (repeatable; also KIOSK_CENTRAL_TOKENS, comma-separated)."
-        " With --demo and no token, one is generated and printed.",
+        help="an office token that reads the fleet (GET /v1/fleet) and serves no customer (repeatable; also"
+        " KIOSK_CENTRAL_FLEET_TOKENS, comma-separated)",
     )
     parser.add_argument(
         "--payment-ttl", type=int, default=900, metavar="SECONDS", help="how long a payment QR is valid"
@@ -67,14 +75,30 @@ def run_central(args: argparse.Namespace) -> int:
         if pem is not None and not pem.is_file():
             print(f"kiosk central: {pem} is not a file", file=sys.stderr)
             return 2
-    tokens = set(args.token) | {t for t in os.environ.get("KIOSK_CENTRAL_TOKENS", "").split(",") if t}
+    from kiosk_central.demo import DEMO_KIOSK_ID
+    from kiosk_central.grants import TokenError, all_grants, fleet_grants, kiosk_grants
+
+    def listed(variable: str) -> list[str]:
+        return [item for item in os.environ.get(variable, "").split(",") if item]
+
+    pairs = [*args.token, *listed("KIOSK_CENTRAL_TOKENS")]
     generated = None
-    if not tokens:
+    if not pairs:
         if not args.demo:
-            print("kiosk central: give at least one --token (or KIOSK_CENTRAL_TOKENS)", file=sys.stderr)
+            print(
+                "kiosk central: give at least one --token KIOSK_ID=TOKEN (or KIOSK_CENTRAL_TOKENS)",
+                file=sys.stderr,
+            )
             return 2
         generated = secrets.token_urlsafe(18)
-        tokens = {generated}
+        pairs = [f"{DEMO_KIOSK_ID}={generated}"]
+    try:
+        tokens = all_grants(
+            kiosk_grants(pairs), fleet_grants([*args.fleet_token, *listed("KIOSK_CENTRAL_FLEET_TOKENS")])
+        )
+    except TokenError as exc:
+        print(f"kiosk central: {exc}", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory(prefix="kiosk-central-") as scratch:
         if args.db is None and not args.demo:
             print("kiosk central: --db PATH is required without --demo", file=sys.stderr)
@@ -82,7 +106,7 @@ def run_central(args: argparse.Namespace) -> int:
         db_path = args.db or Path(scratch) / "central.db"
         settings = ServerSettings(
             db_path=db_path,
-            tokens=frozenset(tokens),
+            tokens=tokens,
             demo=args.demo,
             payment_ttl=timedelta(seconds=args.payment_ttl),
         )
@@ -104,7 +128,7 @@ def run_central(args: argparse.Namespace) -> int:
             f"kiosk central: listening on {scheme}://{host}:{port} ({'demo' if args.demo else 'production'})"
         )
         if generated:
-            print(f"kiosk central: demo token {generated}")
+            print(f"kiosk central: demo token {generated} (kiosk {DEMO_KIOSK_ID})")
         # After the address and the token, which the demo kiosk and the tests read as the first lines.
         print(f"kiosk central: the kiosks, for the office: {scheme}://{host}:{port}/fleet")
         sys.stdout.flush()

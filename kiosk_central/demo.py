@@ -23,6 +23,8 @@ from kiosk_central.service_requests import add_event, insert_request
 HISTORY_REACHES_BACK_TO = date(2025, 3, 1)
 DUE_AFTER_READING = timedelta(days=12)
 DEMO_TRACKING_CODE = "YCA7K3M9Q2"
+# The demo kiosk, which the token a demo server makes up belongs to.
+DEMO_KIOSK_ID = "DEMO-01"
 
 
 @dataclass(frozen=True)

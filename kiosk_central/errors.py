@@ -36,5 +36,9 @@ def invalid(code: str, message: str, **details: object) -> ApiError:
     return ApiError(422, code, message, **details)
 
 
+def forbidden(code: str, message: str, **details: object) -> ApiError:
+    return ApiError(403, code, message, **details)
+
+
 def conflict(code: str, message: str, **details: object) -> ApiError:
     return ApiError(409, code, message, **details)

@@ -118,7 +118,8 @@ def error_for(response: httpx.Response, endpoint: str) -> CentralError:
         )
     if status in (400, 422):
         return InvalidInput(code, message, details=details, status=status)
-    if status == 401:
+    if status in (401, 403):
+        # 403: the token is good but not this kiosk's (`wrong_kiosk`): a configuration only staff can fix.
         return Unauthorized(code, message, details=details, status=status)
     if status == 404:
         return NotFound(code, message, details=details, status=status)

@@ -74,7 +74,8 @@ class InvalidInput(CentralError):
 
 
 class Unauthorized(CentralError):
-    """401: this kiosk's token is missing or not accepted. Staff must reconfigure the kiosk."""
+    """401: this kiosk's token is missing or not accepted; 403: it is another kiosk's (the kiosk id and the
+    token do not belong together). Staff must reconfigure the kiosk."""
 
 
 class Conflict(CentralError):

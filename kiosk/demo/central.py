@@ -73,7 +73,7 @@ class DemoCentral:
                 text = received.decode("utf-8", errors="replace")
                 if found := re.search(r"listening on (\S+)", text):
                     self.url = found.group(1)
-                if found := re.search(r"demo token (\S+)\n", text):
+                if found := re.search(r"demo token (\S+) .*\n", text):
                     self.token = found.group(1)
 
     def stop(self) -> None:

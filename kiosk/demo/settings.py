@@ -30,7 +30,7 @@ DEMO_UNITS: tuple[tuple[str, str], ...] = (
 def demo_overrides(central_url: str, token: str, demo_dir: Path) -> dict[str, object]:
     """Config keys of a demo kiosk against the demo central at ``central_url``, keeping its files in ``demo_dir``."""
     return {
-        "kiosk_id": "DEMO-01",
+        "kiosk_id": "DEMO-01",  # the kiosk the demo central's token belongs to (kiosk_central.demo)
         "location_name": "Demo",
         "central.url": central_url,
         "central.token": token,

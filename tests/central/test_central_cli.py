@@ -14,7 +14,7 @@ import pytest
 
 from kiosk_central.app import ServerSettings, create_app
 from kiosk_central.db import SchemaVersionError
-from tests.helpers.central import running_central
+from tests.helpers.central import TOKEN, running_central
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_production_mode_needs_tokens_and_a_database(tmp_path: Path) -> None:
     assert no_token.returncode == 2
     assert "--token" in no_token.stderr
     no_db = subprocess.run(
-        [sys.executable, "-m", "kiosk", "central", "--token", "t"],
+        [sys.executable, "-m", "kiosk", "central", "--token", f"HN-01={TOKEN}"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -78,11 +78,11 @@ def test_production_mode_has_no_simulation(tmp_path: Path) -> None:
 
 def test_a_database_of_another_schema_version_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
-    create_app(ServerSettings(db_path=db, tokens=frozenset({"t"})))
+    create_app(ServerSettings(db_path=db, tokens={}))
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(SchemaVersionError):
-        create_app(ServerSettings(db_path=db, tokens=frozenset({"t"})))
+        create_app(ServerSettings(db_path=db, tokens={}))
 
 
 def test_demo_customers_json() -> None:
@@ -93,3 +93,31 @@ def test_demo_customers_json() -> None:
         check=True,
     )
     assert '"PE01000123456"' in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("token", "words"),
+    [
+        (TOKEN, "as KIOSK_ID=TOKEN"),  # a token that belongs to no kiosk
+        ("HN-01=short", "at least 16 characters"),
+        (f"HN 01={TOKEN}", "is not a kiosk id"),
+    ],
+)
+def test_a_token_is_given_with_its_kiosk(tmp_path: Path, token: str, words: str) -> None:
+    refused = subprocess.run(
+        [sys.executable, "-m", "kiosk", "central", "--db", str(tmp_path / "c.db"), "--token", token],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert words in refused.stderr
+    assert TOKEN not in refused.stderr  # the operator's terminal may be shared; the token is not repeated
+
+
+def test_one_token_is_one_holder(tmp_path: Path) -> None:
+    refused = subprocess.run(
+        [sys.executable, "-m", "kiosk", "central", "--db", str(tmp_path / "c.db"),
+         "--token", f"HN-01={TOKEN}", "--fleet-token", TOKEN],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert "the same token is given twice" in refused.stderr

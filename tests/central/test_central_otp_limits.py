@@ -11,8 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from kiosk_central.grants import Grant
 from kiosk_central.service_requests import OtpLimits
-from tests.helpers.central import TOKEN, RunningCentral, running_central
+from tests.helpers.central import KIOSK_ID, TOKEN, RunningCentral, running_central
 
 OTHER_TOKEN = "another-kiosks-token"
 
@@ -21,7 +22,9 @@ OTHER_TOKEN = "another-kiosks-token"
 def limited(tmp_path: Path) -> Iterator[RunningCentral]:
     """A central with the server's own limits, and two kiosks' tokens."""
     with running_central(
-        tmp_path / "central.db", otp_limits=OtpLimits(), tokens=frozenset({TOKEN, OTHER_TOKEN})
+        tmp_path / "central.db",
+        otp_limits=OtpLimits(),
+        tokens={TOKEN: Grant(kiosk_id=KIOSK_ID), OTHER_TOKEN: Grant(kiosk_id="OTHER-01")},
     ) as server:
         yield server
 

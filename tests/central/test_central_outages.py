@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.central.client import CentralClient
+from tests.helpers.central import KIOSK_ID
 
 
 @pytest.mark.asyncio
@@ -40,9 +41,9 @@ async def test_heartbeat_is_acknowledged(client: CentralClient) -> None:
     from kiosk.central.models import Heartbeat
 
     ack = await client.heartbeat(
-        "kiosk-hn-01",
+        KIOSK_ID,
         Heartbeat(
             version="0.1.0", printer_status="ready", pending_payments=0, outbox_depth=0, last_activity_at=None
         ),
     )
-    assert ack.kiosk_id == "kiosk-hn-01"
+    assert ack.kiosk_id == KIOSK_ID

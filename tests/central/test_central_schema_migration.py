@@ -14,7 +14,7 @@ from kiosk.central.models import Heartbeat, StaffCall
 from kiosk.demo.simulator import DemoClient
 from kiosk_central.app import ServerSettings, create_app
 from kiosk_central.db import SCHEMA_VERSION
-from tests.helpers.central import running_central
+from tests.helpers.central import KIOSK_ID, running_central
 
 # What version 4 added, undone to make a version 3 database: codes no longer know which token sent them.
 _BACK_TO_VERSION_3 = """
@@ -61,7 +61,7 @@ def _shape(path: Path) -> dict[str, object]:
 
 
 def _version_3_database(path: Path) -> None:
-    create_app(ServerSettings(db_path=path, tokens=frozenset({"t"}), demo=True))
+    create_app(ServerSettings(db_path=path, tokens={}, demo=True))
     with sqlite3.connect(path) as conn:
         conn.executescript(_BACK_TO_VERSION_3)
 
@@ -82,8 +82,8 @@ def test_a_version_1_database_is_migrated_to_the_same_shape_as_a_new_one(tmp_pat
     old, new = tmp_path / "old.db", tmp_path / "new.db"
     _version_1_database(old)
     assert _shape(old)["version"] == "1"
-    create_app(ServerSettings(db_path=old, tokens=frozenset({"t"})))
-    create_app(ServerSettings(db_path=new, tokens=frozenset({"t"})))
+    create_app(ServerSettings(db_path=old, tokens={}))
+    create_app(ServerSettings(db_path=new, tokens={}))
     assert _shape(old) == _shape(new)
     assert _shape(old)["version"] == str(SCHEMA_VERSION) == "4"
 
@@ -108,8 +108,8 @@ def test_a_version_3_database_is_migrated_to_the_same_shape_as_a_new_one(tmp_pat
     old, new = tmp_path / "old.db", tmp_path / "new.db"
     _version_3_database(old)
     assert _shape(old)["version"] == "3"
-    create_app(ServerSettings(db_path=old, tokens=frozenset({"t"})))
-    create_app(ServerSettings(db_path=new, tokens=frozenset({"t"})))
+    create_app(ServerSettings(db_path=old, tokens={}))
+    create_app(ServerSettings(db_path=new, tokens={}))
     assert _shape(old) == _shape(new)
 
 
@@ -117,8 +117,8 @@ def test_a_version_2_database_is_migrated_to_the_same_shape_as_a_new_one(tmp_pat
     old, new = tmp_path / "old.db", tmp_path / "new.db"
     _version_2_database(old)
     assert _shape(old)["version"] == "2"
-    create_app(ServerSettings(db_path=old, tokens=frozenset({"t"})))
-    create_app(ServerSettings(db_path=new, tokens=frozenset({"t"})))
+    create_app(ServerSettings(db_path=old, tokens={}))
+    create_app(ServerSettings(db_path=new, tokens={}))
     assert _shape(old) == _shape(new)
 
 
@@ -133,16 +133,16 @@ async def test_a_migrated_database_keeps_its_heartbeats_and_takes_staff_calls(tm
     with sqlite3.connect(db) as conn:
         conn.execute(
             "INSERT INTO heartbeats VALUES (?, ?, ?)",
-            ("kiosk-old", "2025-06-01T01:05:00.000000+00:00", body.model_dump_json()),
+            (KIOSK_ID, "2025-06-01T01:05:00.000000+00:00", body.model_dump_json()),
         )
     with running_central(db) as central:
         async with DemoClient(central.url, central.token) as client:
             ack = await client.call_staff(
-                "kiosk-old",
+                KIOSK_ID,
                 StaffCall(call_id="c" * 32, screen="home", language="vi", called_at=activity),
             )
-            await client.staff_call_answered("kiosk-old", ack.call_id)
-        headers = {"Authorization": f"Bearer {central.token}"}
+            await client.staff_call_answered(KIOSK_ID, ack.call_id)
+        headers = {"Authorization": f"Bearer {central.fleet_token}"}
         async with httpx.AsyncClient(base_url=central.url, headers=headers, timeout=10.0) as operator:
             fleet = (await operator.get("/v1/fleet")).json()
     [kiosk] = fleet["kiosks"]

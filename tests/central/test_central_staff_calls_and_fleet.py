@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import html
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,12 +17,17 @@ import pytest_asyncio
 from kiosk.central.client import CentralClient
 from kiosk.central.errors import Conflict, InvalidInput, NotFound
 from kiosk.central.models import Heartbeat, StaffCall
-from tests.helpers.central import RunningCentral
+from kiosk.demo.simulator import DemoClient
+from kiosk_central.grants import Grant
+from tests.helpers.central import FLEET_TOKEN, TOKEN, RunningCentral, running_central
 
 VIETNAM = timezone(timedelta(hours=7))
 KIOSK = "kiosk-hn-01"
 OTHER = "kiosk-lc-07"
 CALL_ID = "3f6c1e0b9a2d4c7e8f1a2b3c4d5e6f70"
+OTHER_TOKEN = "test-other-kiosk-token"
+HOSTILE_ID = "<b onmouseover=alert(1)>kiosk&amp;\"'"
+HOSTILE_TOKEN = "test-hostile-kiosk-token"
 
 
 def _vietnam(moment: datetime) -> str:
@@ -64,6 +70,36 @@ def _staff_calls(central: RunningCentral) -> list[tuple[str, str, str | None]]:
         ).fetchall()
 
 
+@pytest.fixture
+def central(tmp_path: Path) -> Iterator[RunningCentral]:
+    """A central for kiosks each with its own token (`client` is KIOSK's, `other` OTHER's), and the
+    office's."""
+    grants = {
+        TOKEN: Grant(kiosk_id=KIOSK),
+        OTHER_TOKEN: Grant(kiosk_id=OTHER),
+        FLEET_TOKEN: Grant(fleet=True),
+        # An id the central's command line refuses to bind a token to, granted directly: the fleet page
+        # must not rely on the central's own checks.
+        HOSTILE_TOKEN: Grant(kiosk_id=HOSTILE_ID),
+    }
+    with running_central(tmp_path / "central.db", tokens=grants) as server:
+        yield server
+
+
+@pytest_asyncio.fixture
+async def other(central: RunningCentral) -> AsyncIterator[DemoClient]:
+    async with DemoClient(central.url, OTHER_TOKEN, timeout=10.0) as c:
+        yield c
+
+
+@pytest_asyncio.fixture
+async def raw_kiosk(central: RunningCentral) -> AsyncIterator[httpx.AsyncClient]:
+    """KIOSK's own token, sending what its client would not."""
+    headers = {"Authorization": f"Bearer {central.token}"}
+    async with httpx.AsyncClient(base_url=central.url, headers=headers, timeout=10.0) as b:
+        yield b
+
+
 @pytest_asyncio.fixture
 async def browser(central: RunningCentral) -> AsyncIterator[httpx.AsyncClient]:
     """A phone's browser in the office: no kiosk token."""
@@ -73,8 +109,8 @@ async def browser(central: RunningCentral) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest_asyncio.fixture
 async def operator(central: RunningCentral) -> AsyncIterator[httpx.AsyncClient]:
-    """A monitoring script with a token, reading the JSON."""
-    headers = {"Authorization": f"Bearer {central.token}"}
+    """A monitoring script with the office's token, reading the JSON."""
+    headers = {"Authorization": f"Bearer {central.fleet_token}"}
     async with httpx.AsyncClient(base_url=central.url, headers=headers, timeout=10.0) as b:
         yield b
 
@@ -91,19 +127,19 @@ async def test_a_call_sent_again_is_the_same_call(client: CentralClient, central
 
 
 @pytest.mark.asyncio
-async def test_a_retry_is_200_and_a_new_call_201(operator: httpx.AsyncClient) -> None:
+async def test_a_retry_is_200_and_a_new_call_201(raw_kiosk: httpx.AsyncClient) -> None:
     body = _call().model_dump(mode="json")
     url = f"/v1/kiosks/{KIOSK}/staff-calls"
-    assert (await operator.post(url, json=body)).status_code == 201
-    assert (await operator.post(url, json=body)).status_code == 200
+    assert (await raw_kiosk.post(url, json=body)).status_code == 201
+    assert (await raw_kiosk.post(url, json=body)).status_code == 200
 
 
 @pytest.mark.asyncio
 async def test_the_same_call_id_at_another_kiosk_is_another_call(
-    client: CentralClient, central: RunningCentral
+    other: CentralClient, client: CentralClient, central: RunningCentral
 ) -> None:
     await client.call_staff(KIOSK, _call())
-    await client.call_staff(OTHER, _call())
+    await other.call_staff(OTHER, _call())
     assert sorted(_staff_calls(central)) == [(KIOSK, CALL_ID, None), (OTHER, CALL_ID, None)]
 
 
@@ -131,10 +167,10 @@ async def test_a_call_id_reused_for_another_call_is_refused(
     ],
 )
 async def test_a_call_names_a_screen_and_nothing_else(
-    operator: httpx.AsyncClient, central: RunningCentral, change: dict[str, object]
+    raw_kiosk: httpx.AsyncClient, central: RunningCentral, change: dict[str, object]
 ) -> None:
     body = {**_call().model_dump(mode="json"), **change}
-    answer = await operator.post(f"/v1/kiosks/{KIOSK}/staff-calls", json=body)
+    answer = await raw_kiosk.post(f"/v1/kiosks/{KIOSK}/staff-calls", json=body)
     assert answer.status_code == 422
     assert answer.json()["error"]["code"] == "invalid_request"
     assert _staff_calls(central) == []
@@ -177,12 +213,12 @@ async def test_a_malformed_call_id_is_invalid_input(client: CentralClient) -> No
 # ------------------------------------------------------------------ heartbeats
 @pytest.mark.asyncio
 async def test_a_beat_without_the_new_fields_still_counts(
-    operator: httpx.AsyncClient, central: RunningCentral
+    raw_kiosk: httpx.AsyncClient, operator: httpx.AsyncClient, central: RunningCentral
 ) -> None:
     """Kiosks in the field that predate staff calls keep reporting."""
     old = {"version": "0.0.9", "printer_status": "ready", "pending_payments": 0, "outbox_depth": 0,
            "last_activity_at": None}  # fmt: skip
-    assert (await operator.post(f"/v1/kiosks/{KIOSK}/heartbeat", json=old)).status_code == 200
+    assert (await raw_kiosk.post(f"/v1/kiosks/{KIOSK}/heartbeat", json=old)).status_code == 200
     [kiosk] = (await operator.get("/v1/fleet")).json()["kiosks"]
     assert (kiosk["version"], kiosk["staff_call_open"], kiosk["assisted_mode"]) == ("0.0.9", False, False)
 
@@ -237,9 +273,9 @@ async def test_the_fleet_json_needs_a_token(browser: httpx.AsyncClient, headers:
 
 @pytest.mark.asyncio
 async def test_a_kiosk_is_stale_after_three_minutes_without_news(
-    client: CentralClient, operator: httpx.AsyncClient, central: RunningCentral
+    other: CentralClient, client: CentralClient, operator: httpx.AsyncClient, central: RunningCentral
 ) -> None:
-    await client.heartbeat(OTHER, _beat())
+    await other.heartbeat(OTHER, _beat())
     central.clock.advance(timedelta(minutes=2, seconds=50))
     await client.heartbeat(KIOSK, _beat())
     fleet = (await operator.get("/v1/fleet")).json()
@@ -254,28 +290,28 @@ async def test_a_kiosk_is_stale_after_three_minutes_without_news(
 
 @pytest.mark.asyncio
 async def test_open_calls_are_listed_oldest_first_until_answered(
-    client: CentralClient, operator: httpx.AsyncClient
+    other: CentralClient, client: CentralClient, operator: httpx.AsyncClient
 ) -> None:
     early = datetime(2025, 6, 1, 1, 0, tzinfo=UTC)
     await client.call_staff(KIOSK, _call("a" * 32, called_at=early + timedelta(minutes=3)))
-    await client.call_staff(OTHER, _call("b" * 32, "choose_bills", called_at=early, language="en"))
+    await other.call_staff(OTHER, _call("b" * 32, "choose_bills", called_at=early, language="en"))
     calls = (await operator.get("/v1/fleet")).json()["open_staff_calls"]
     assert [(c["kiosk_id"], c["call_id"], c["screen"], c["language"]) for c in calls] == [
         (OTHER, "b" * 32, "choose_bills", "en"),
         (KIOSK, "a" * 32, "pay_by_qr", "vi"),
     ]
-    await client.staff_call_answered(OTHER, "b" * 32)
+    await other.staff_call_answered(OTHER, "b" * 32)
     calls = (await operator.get("/v1/fleet")).json()["open_staff_calls"]
     assert [c["call_id"] for c in calls] == ["a" * 32]
 
 
 @pytest.mark.asyncio
 async def test_a_call_the_kiosk_could_not_deliver_shows_from_its_heartbeat(
-    client: CentralClient, operator: httpx.AsyncClient
+    other: CentralClient, client: CentralClient, operator: httpx.AsyncClient
 ) -> None:
     await client.heartbeat(KIOSK, _beat(staff_call_open=True))
-    await client.heartbeat(OTHER, _beat(staff_call_open=True))
-    await client.call_staff(OTHER, _call())
+    await other.heartbeat(OTHER, _beat(staff_call_open=True))
+    await other.call_staff(OTHER, _call())
     calls = (await operator.get("/v1/fleet")).json()["open_staff_calls"]
     assert [(c["kiosk_id"], c["call_id"]) for c in calls] == [(OTHER, CALL_ID), (KIOSK, None)]
 
@@ -283,7 +319,7 @@ async def test_a_call_the_kiosk_could_not_deliver_shows_from_its_heartbeat(
 # ------------------------------------------------------------------ the fleet page
 @pytest.mark.asyncio
 async def test_the_page_shows_every_kiosk_in_vietnam_time(
-    client: CentralClient, browser: httpx.AsyncClient
+    other: CentralClient, client: CentralClient, browser: httpx.AsyncClient
 ) -> None:
     activity = datetime(2025, 6, 1, 1, 2, 3, tzinfo=UTC)
     ack = await client.heartbeat(
@@ -291,7 +327,7 @@ async def test_the_page_shows_every_kiosk_in_vietnam_time(
         _beat(version="0.2.0", printer_status="cover_open", pending_payments=2, outbox_depth=7,
               last_activity_at=activity, assisted_mode=True),
     )  # fmt: skip
-    await client.heartbeat(OTHER, _beat(version="0.1.5"))
+    await other.heartbeat(OTHER, _beat(version="0.1.5"))
     page = await browser.get("/fleet")
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
@@ -308,9 +344,9 @@ async def test_the_page_shows_every_kiosk_in_vietnam_time(
 
 @pytest.mark.asyncio
 async def test_the_page_flags_a_kiosk_with_no_news_in_words_and_a_symbol(
-    client: CentralClient, browser: httpx.AsyncClient, central: RunningCentral
+    other: CentralClient, client: CentralClient, browser: httpx.AsyncClient, central: RunningCentral
 ) -> None:
-    await client.heartbeat(OTHER, _beat())
+    await other.heartbeat(OTHER, _beat())
     central.clock.advance(timedelta(minutes=4, seconds=30))
     await client.heartbeat(KIOSK, _beat())
     text = (await browser.get("/fleet")).text
@@ -349,14 +385,14 @@ async def test_the_page_says_when_no_kiosk_has_reported(browser: httpx.AsyncClie
     assert "No kiosk has sent a heartbeat yet" in page.text
 
 
-HOSTILE_ID = "<b onmouseover=alert(1)>kiosk&amp;\"'"
 HOSTILE_PRINTER = "</dd><script>alert(document.cookie)</script><img src=x onerror=alert(1)>"
 
 
 @pytest.mark.asyncio
-async def test_the_page_escapes_what_kiosks_send(client: CentralClient, browser: httpx.AsyncClient) -> None:
-    await client.heartbeat(HOSTILE_ID, _beat(printer_status=HOSTILE_PRINTER, version="<i>1</i>"))
-    await client.call_staff(HOSTILE_ID, _call())
+async def test_the_page_escapes_what_kiosks_send(central: RunningCentral, browser: httpx.AsyncClient) -> None:
+    async with DemoClient(central.url, HOSTILE_TOKEN, timeout=10.0) as client:
+        await client.heartbeat(HOSTILE_ID, _beat(printer_status=HOSTILE_PRINTER, version="<i>1</i>"))
+        await client.call_staff(HOSTILE_ID, _call())
     text = (await browser.get("/fleet")).text
     for hostile in (HOSTILE_ID, HOSTILE_PRINTER, "<i>1</i>"):
         assert hostile not in text

@@ -262,6 +262,7 @@ Call = Callable[[CentralClient], Awaitable[object]]
 CONTRACT_ERRORS = [
     (400, InvalidInput, "invalid_request"),
     (401, Unauthorized, "unauthorized"),
+    (403, Unauthorized, "wrong_kiosk"),
     (404, NotFound, "customer_not_found"),
     (409, Conflict, "payment_in_progress"),
     (422, InvalidInput, "invalid_customer_code"),
@@ -271,7 +272,6 @@ CONTRACT_ERRORS = [
     (502, Unavailable, "bad_gateway"),
     (503, Unavailable, "maintenance"),
     (504, Unavailable, "gateway_timeout"),
-    (403, BadResponse, "forbidden"),
     (405, BadResponse, "method_not_allowed"),
     (410, BadResponse, "gone"),
     (418, BadResponse, "teapot"),
@@ -533,6 +533,7 @@ async def test_models_are_frozen() -> None:
         (409, Conflict, "bill_already_paid"),
         (409, Conflict, "nothing_to_pay"),
         (401, Unauthorized, "unauthorized"),
+        (403, Unauthorized, "wrong_kiosk"),
     ],
 )
 async def test_a_bill_qr_that_cannot_be_had_is_a_known_error(

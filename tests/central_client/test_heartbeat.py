@@ -21,10 +21,9 @@ from kiosk.central.errors import Unauthorized, Unavailable
 from kiosk.central.heartbeat import HeartbeatSender, KioskStatus
 from kiosk.demo.simulator import DemoClient
 from tests.faults.harness.central import FakeClock, no_wait, wait_until
-from tests.helpers.central import RunningCentral
+from tests.helpers.central import KIOSK_ID, RunningCentral
 from tests.helpers.faulty_transport import Fault, FaultyTransport
 
-KIOSK_ID = "kiosk-hn-01"
 STATUS = KioskStatus(
     printer_status="no_paper",
     pending_payments=2,
@@ -75,7 +74,7 @@ async def kiosk_client(central: RunningCentral, network: Network) -> AsyncIterat
 
 
 async def _fleet(central: RunningCentral) -> list[dict[str, object]]:
-    headers = {"Authorization": f"Bearer {central.token}"}
+    headers = {"Authorization": f"Bearer {central.fleet_token}"}
     async with httpx.AsyncClient(base_url=central.url, headers=headers, timeout=10.0) as operator:
         kiosks: list[dict[str, object]] = (await operator.get("/v1/fleet")).json()["kiosks"]
         return kiosks

@@ -22,10 +22,8 @@ import pytest_asyncio
 from kiosk.central.staff_calls import BACKOFF_CAP, GIVE_UP_AFTER, StaffCalls
 from kiosk.demo.simulator import DemoClient
 from tests.faults.harness.central import FakeClock, wait_until
-from tests.helpers.central import RunningCentral
+from tests.helpers.central import KIOSK_ID, RunningCentral
 from tests.helpers.faulty_transport import Fault, FaultyTransport
-
-KIOSK_ID = "kiosk-lc-07"
 
 
 @dataclass

@@ -49,7 +49,7 @@ def banner_shown(kiosk: KioskApp) -> bool:
 def open_calls(central: RunningCentral, kiosk_id: str) -> list[dict[str, Any]]:
     """The office's view (GET /v1/fleet) of the calls for staff at this kiosk that no one answered yet."""
     response = httpx.get(
-        f"{central.url}/v1/fleet", headers={"Authorization": f"Bearer {central.token}"}, timeout=10.0
+        f"{central.url}/v1/fleet", headers={"Authorization": f"Bearer {central.fleet_token}"}, timeout=10.0
     )
     response.raise_for_status()
     return [c for c in response.json()["open_staff_calls"] if c["kiosk_id"] == kiosk_id]

@@ -46,7 +46,7 @@ def kiosk_overrides() -> dict[str, object]:
 def fleet(central: RunningCentral) -> dict[str, Any]:
     """GET /v1/fleet, as a monitoring script with a token reads it."""
     response = httpx.get(
-        f"{central.url}/v1/fleet", headers={"Authorization": f"Bearer {central.token}"}, timeout=10.0
+        f"{central.url}/v1/fleet", headers={"Authorization": f"Bearer {central.fleet_token}"}, timeout=10.0
     )
     response.raise_for_status()
     return cast(dict[str, Any], response.json())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,9 +14,14 @@ import uvicorn
 
 from kiosk_central.app import ServerSettings, create_app
 from kiosk_central.clock import Clock
+from kiosk_central.grants import Grant
 from kiosk_central.service_requests import OtpLimits
 
 TOKEN = "test-kiosk-token"
+FLEET_TOKEN = "test-office-fleet-token"
+# The kiosk a test's token belongs to: the demo kiosk's id, which test kiosks keep (kiosk.demo.settings).
+KIOSK_ID = "DEMO-01"
+TEST_GRANTS: Mapping[str, Grant] = {TOKEN: Grant(kiosk_id=KIOSK_ID), FLEET_TOKEN: Grant(fleet=True)}
 # A test's central has one token for everything the test does, and some tests send a code for each of the twelve
 # services within a minute: the limits against SMS pumping are measured by their own tests
 # (tests/central/test_central_otp_limits.py), with the server's defaults.
@@ -29,6 +34,8 @@ class RunningCentral:
     token: str
     db_path: Path
     clock: Clock
+    # The office's token, for reading the fleet as the office's monitoring does.
+    fleet_token: str = FLEET_TOKEN
 
 
 @contextmanager
@@ -38,7 +45,7 @@ def running_central(
     demo: bool = True,
     payment_ttl: timedelta = timedelta(minutes=15),
     otp_limits: OtpLimits = ROOMY_OTP_LIMITS,
-    tokens: frozenset[str] = frozenset({TOKEN}),
+    tokens: Mapping[str, Grant] = TEST_GRANTS,
 ) -> Iterator[RunningCentral]:
     clock = Clock()
     settings = ServerSettings(
