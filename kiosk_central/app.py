@@ -35,6 +35,7 @@ from kiosk_central import (
     services_catalog,
     tariffs,
 )
+from kiosk_central.body_limit import BodyLimit
 from kiosk_central.clock import Clock
 from kiosk_central.db import Database
 from kiosk_central.grants import Grant
@@ -46,6 +47,8 @@ The central API that self-service kiosks use: customer accounts and bills, QR pa
 requests confirmed by OTP, outages, tariffs, kiosk heartbeats and customers' calls for staff.
 
 * Every call needs `Authorization: Bearer <kiosk token>`; a missing or wrong token gets 401.
+* A request body is at most 64 KiB (413 `payload_too_large`); a method a path does not take is 405
+  with an `Allow` header.
 * A kiosk's token belongs to one kiosk id: it serves customers and speaks for that kiosk only (its
   heartbeat, its calls for staff; 403 `wrong_kiosk` for another's). The office's fleet tokens read
   `GET /v1/fleet` and may mark a call answered, and serve no customer (403 `kiosk_token_required`);
@@ -98,6 +101,7 @@ _ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         " customers (`kiosk_token_required`), a kiosk's token reading the fleet (`fleet_role_required`)",
     },
     404: {"model": schemas.ErrorResponse, "description": "Not found"},
+    413: {"model": schemas.ErrorResponse, "description": "The body is over 64 KiB (`payload_too_large`)"},
     409: {"model": schemas.ErrorResponse, "description": "Conflicts with the current state"},
     422: {"model": schemas.ErrorResponse, "description": "Invalid input"},
 }
@@ -215,6 +219,7 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.grants = settings.tokens
+    app.add_middleware(BodyLimit)
 
     @app.exception_handler(errors.ApiError)
     async def _api_error(_: Request, exc: errors.ApiError) -> JSONResponse:
@@ -236,7 +241,10 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return _error_response(errors.ApiError(exc.status_code, code, str(exc.detail)))
+        error = errors.ApiError(exc.status_code, code, str(exc.detail))
+        # Starlette's 405 names the methods the path takes (`Allow`, RFC 9110): kept, not dropped.
+        error.headers.update(exc.headers or {})
+        return _error_response(error)
 
     def tx(work: Callable[[Any], T]) -> T:
         with db.transaction() as conn:

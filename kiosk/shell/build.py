@@ -27,13 +27,7 @@ C = TypeVar("C", bound=CentralClient)
 
 def central_client(settings: Settings, kind: type[C] = CentralClient) -> C:  # type: ignore[assignment]
     """The client for the configured central (``kind``: the demo's, with its simulation calls)."""
-    central = settings.central
-    return kind(
-        central.url,
-        central.token.get_secret_value(),
-        timeout=central.timeout_seconds,
-        retries=central.retries,
-    )
+    return kind.for_settings(settings.central)
 
 
 def build_kiosk(
