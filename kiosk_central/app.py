@@ -240,6 +240,9 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # A body that is not JSON at all (not even text): as invalid as any other body, and said so.
+            return _error_response(errors.invalid("invalid_request", "the body is not valid JSON"))
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         error = errors.ApiError(exc.status_code, code, str(exc.detail))
         # Starlette's 405 names the methods the path takes (`Allow`, RFC 9110): kept, not dropped.

@@ -11,10 +11,11 @@ from kiosk_central.schemas.common import Model
 
 
 class Heartbeat(Model):
-    version: str
-    printer_status: str
-    pending_payments: int = Field(ge=0)
-    outbox_depth: int = Field(ge=0)
+    # Bounded: the fleet page shows every kiosk's latest beat, and SQLite stores integers in 64 bits.
+    version: str = Field(max_length=64)
+    printer_status: str = Field(max_length=200)
+    pending_payments: int = Field(ge=0, le=1_000_000)
+    outbox_depth: int = Field(ge=0, le=1_000_000)
     last_activity_at: datetime | None
     # Defaults, so that the beats of kiosks that predate staff calls and assisted mode still validate.
     staff_call_open: bool = Field(

@@ -93,7 +93,8 @@ class PaymentMethods(Model):
 
 class BankTransfer(Model):
     reference: str = Field(min_length=1, max_length=25)
-    amount: int = Field(gt=0)
+    # A bank's transfer limit is far below this; SQLite's integers stop at 2^63.
+    amount: int = Field(gt=0, le=1_000_000_000_000)
 
 
 class BankTransferResult(Model):

@@ -62,3 +62,24 @@ def test_a_method_a_path_does_not_take_is_405_with_allow(central: RunningCentral
         assert answer.status_code == 405
         assert answer.headers["Allow"] == allowed
         assert answer.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_a_body_that_is_not_even_text_is_422_invalid_request(central: RunningCentral) -> None:
+    answer = httpx.post(
+        f"{central.url}/v1/otp",
+        content=b"\xff\x7f\xfeV",
+        headers=_headers(central) | {"Content-Type": "application/json"},
+    )
+    assert answer.status_code == 422
+    assert answer.json()["error"]["code"] == "invalid_request"
+
+
+def test_numbers_past_what_sqlite_holds_are_invalid_not_a_server_error(central: RunningCentral) -> None:
+    url = f"{central.url}/v1/kiosks/{KIOSK_ID}/heartbeat"
+    for field in ("pending_payments", "outbox_depth"):
+        answer = httpx.post(url, json={**BEAT, "version": "1", field: 2**63}, headers=_headers(central))
+        assert answer.status_code == 422, field
+    transfer = {"reference": "ABC", "amount": 904898882018676834304}
+    answer = httpx.post(f"{central.url}/v1/sim/bank-transfers", json=transfer, headers=_headers(central))
+    assert answer.status_code == 422
+    assert _fleet(central) == []
