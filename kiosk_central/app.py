@@ -139,6 +139,11 @@ class _DemoOtps:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+def _replayed(model: type[Any]) -> dict[int | str, dict[str, Any]]:
+    """The 200 of a POST that creates with 201: its retry (the same key or id) answers what the first made."""
+    return {200: {"model": model, "description": "A retry: what the first call made, made once"}}
+
+
 def _error_response(exc: errors.ApiError) -> JSONResponse:
     body = schemas.ErrorResponse(
         error=schemas.ErrorBody(code=exc.code, message=exc.message, details=exc.details)
@@ -321,7 +326,7 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         NAPAS VietQR codes only, which every banking app and the big wallets scan: one method."""
         return schemas.PaymentMethods(methods=list(payments.PAYMENT_METHODS))
 
-    @v1.post("/payments", tags=["payments"], status_code=201)
+    @v1.post("/payments", tags=["payments"], status_code=201, responses=_replayed(schemas.Payment))
     def post_payment(body: schemas.PaymentCreate, key: IdempotencyKey, response: Response) -> schemas.Payment:
         """Ask for a QR payment of the oldest unpaid bills. 201 when created, 200 for a replayed key."""
         result, created = tx(lambda c: payments.create(c, key, body, clock.now(), settings.payment_ttl))
@@ -380,7 +385,12 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
             raise result
         return result
 
-    @v1.post("/requests", tags=["requests"], status_code=201, responses=_RATE_LIMITED)
+    @v1.post(
+        "/requests",
+        tags=["requests"],
+        status_code=201,
+        responses=_RATE_LIMITED | _replayed(schemas.ServiceRequest),
+    )
     def post_request(
         body: schemas.RequestCreate, key: IdempotencyKey, response: Response
     ) -> schemas.ServiceRequest:
@@ -415,7 +425,7 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         """Planned and current outages in the customer's area that have not ended."""
         return tx(lambda c: outages.outages_for(c, customer_code, clock.now()))
 
-    @v1.post("/outage-reports", tags=["outages"], status_code=201)
+    @v1.post("/outage-reports", tags=["outages"], status_code=201, responses=_replayed(schemas.OutageReport))
     def post_outage_report(
         body: schemas.OutageReportCreate, key: IdempotencyKey, response: Response
     ) -> schemas.OutageReport:
@@ -454,7 +464,11 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         return tx(lambda c: fleet.record_heartbeat(c, kiosk_id, body, clock.now()))
 
     @kiosks.post(
-        "/kiosks/{kiosk_id}/staff-calls", tags=["kiosks"], status_code=201, dependencies=[Depends(as_kiosk)]
+        "/kiosks/{kiosk_id}/staff-calls",
+        tags=["kiosks"],
+        status_code=201,
+        dependencies=[Depends(as_kiosk)],
+        responses=_replayed(schemas.StaffCallAck),
     )
     def post_staff_call(
         kiosk_id: str, body: schemas.StaffCallCreate, response: Response

@@ -17,7 +17,8 @@ PayloadKind = Literal["vietqr", "provider_qr"]
 
 class PaymentCreate(Model):
     customer_code: CustomerCode
-    bill_ids: list[str] = Field(min_length=1, max_length=24)
+    # Each bill once (422 `duplicate_bill` otherwise): said in the contract too.
+    bill_ids: list[str] = Field(min_length=1, max_length=24, json_schema_extra={"uniqueItems": True})
     method: PaymentMethod = Field(description="One of the methods `GET /v1/payment-methods` lists.")
 
 
