@@ -7,9 +7,9 @@ A phone number keeps its first two digits (every mobile number starts 0x) and it
 with like. A value the central already masked (``091*****78``) is masked again by the same rule, so one phone
 reads the same everywhere (``09•• ••• •78``: the central gave one digit fewer).
 
-Only identifiers are masked. The customer's name and address, typed a moment ago, are shown whole on the review
-so that they can be checked letter by letter; that review lasts as long as the customer stands at the kiosk, and
-the session is wiped when they leave (:mod:`kiosk.flows.idle`).
+Only identifiers are masked here. The review of a service request masks the name, the address and the other
+personal answers too, and shows them whole only while the customer holds "Xem đầy đủ" (the rule and why:
+docs/privacy.md, "Over the customer's shoulder"; the masks: :func:`kiosk.requests.form.masked`).
 """
 
 from __future__ import annotations
