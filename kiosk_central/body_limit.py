@@ -4,6 +4,10 @@ Every body the API takes (a heartbeat, a payment, a request's answers) is a few 
 client could make the server buffer and store megabytes (a 20 MiB heartbeat `version` was stored, and the fleet
 page then served 22 MB). Bodies over the ceiling are refused with 413 `payload_too_large`, whether their size is
 declared (`Content-Length`) or only found while they stream in.
+
+Not FastAPI's own `max_body_size` (Starlette's RequestBodyLimitMiddleware): for a declared size over the limit it
+replaces whatever the application answered with a plain-text "Content Too Large", outside the contract's error
+shape that kiosks read.
 """
 
 from __future__ import annotations
