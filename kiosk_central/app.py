@@ -167,6 +167,25 @@ def _idempotency_key(
 
 
 IdempotencyKey = Annotated[str, Depends(_idempotency_key)]
+_CODE_HELP = "The customer code: the managing unit's 6 characters, then 7 digits."
+CodeInPath = Annotated[
+    str, PathParam(pattern=schemas.CUSTOMER_CODE_PATTERN, examples=["PC05CC0123456"], description=_CODE_HELP)
+]
+CodeInQuery = Annotated[
+    str, Query(pattern=schemas.CUSTOMER_CODE_PATTERN, examples=["PC05CC0123456"], description=_CODE_HELP)
+]
+
+
+def _named_problem(where: tuple[object, ...], value: object) -> errors.ApiError | None:
+    """The specific error for a wrong customer code or phone that the contract's patterns refuse, as the
+    kiosk's lookups and OTP screen expect it, rather than a generic `invalid_request`."""
+    if where in (("path", "code"), ("query", "customer_code")):
+        return ledger.code_error(str(value))
+    if where == ("body", "phone"):
+        return service_requests.phone_error()
+    return None
+
+
 # Module level: with postponed annotations FastAPI resolves dependency annotations in module globals.
 _bearer = HTTPBearer(auto_error=False, description="The kiosk's own token.")
 
@@ -233,6 +252,10 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [{"loc": [str(p) for p in e["loc"]], "msg": e["msg"]} for e in exc.errors()]
+        for wrong in exc.errors():
+            named = _named_problem(tuple(wrong["loc"]), wrong.get("input", ""))
+            if named is not None:
+                return _error_response(named)
         if any(p["loc"][:2] == ["header", "Idempotency-Key"] for p in problems):
             return _error_response(
                 errors.invalid(
@@ -299,12 +322,12 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
 
     # -------------------------------------------------------------- customers
     @v1.get("/customers/{code}", tags=["customers"])
-    def get_customer(code: str) -> schemas.Customer:
+    def get_customer(code: CodeInPath) -> schemas.Customer:
         """The account, with personal data masked for a public screen."""
         return tx(lambda c: ledger.customer(c, code))
 
     @v1.get("/customers/{code}/bills", tags=["customers"])
-    def get_bills(code: str, status: Literal["unpaid", "all"] = "unpaid") -> schemas.BillList:
+    def get_bills(code: CodeInPath, status: Literal["unpaid", "all"] = "unpaid") -> schemas.BillList:
         """Bills oldest first. `unpaid` lists every bill not yet paid (unpaid, pending_payment, overdue)."""
 
         def work(c: Any) -> schemas.BillList:
@@ -315,7 +338,9 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         return tx(work)
 
     @v1.get("/customers/{code}/consumption", tags=["customers"])
-    def get_consumption(code: str, granularity: Literal["month", "day"] = "month") -> schemas.Consumption:
+    def get_consumption(
+        code: CodeInPath, granularity: Literal["month", "day"] = "month"
+    ) -> schemas.Consumption:
         """kWh per billing month (all history), or per day for remote-read meters (last 62 days)."""
         return tx(lambda c: ledger.consumption(c, code, granularity))
 
@@ -421,7 +446,7 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
 
     # -------------------------------------------------------------- outages
     @v1.get("/outages", tags=["outages"])
-    def get_outages(customer_code: Annotated[str, Query()]) -> schemas.OutageList:
+    def get_outages(customer_code: CodeInQuery) -> schemas.OutageList:
         """Planned and current outages in the customer's area that have not ended."""
         return tx(lambda c: outages.outages_for(c, customer_code, clock.now()))
 

@@ -12,11 +12,21 @@ from kiosk_central.billing import BillComputation, days_of_month_before
 from kiosk_central.clock import from_text, to_text
 
 
+def code_error(code: str) -> errors.ApiError:
+    """422 ``invalid_customer_code``, saying what is wrong with ``code``."""
+    try:
+        accounts.corporation_of(code)
+        reason = f"{code!r} is not a customer code"
+    except accounts.InvalidCustomerCodeError as exc:
+        reason = str(exc)
+    return errors.invalid("invalid_customer_code", reason, customer_code=code)
+
+
 def check_code(code: str) -> accounts.CorporationInfo:
     try:
         return accounts.corporation_of(code)
-    except accounts.InvalidCustomerCodeError as exc:
-        raise errors.invalid("invalid_customer_code", str(exc), customer_code=code) from None
+    except accounts.InvalidCustomerCodeError:
+        raise code_error(code) from None
 
 
 def customer_row(conn: sqlite3.Connection, code: str) -> sqlite3.Row:

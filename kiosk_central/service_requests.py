@@ -36,8 +36,12 @@ VERIFIED_OTP_TTL = timedelta(days=7)
 """How long a code verified with ``POST /v1/otp/{id}/verify`` still confirms a request after its 5-minute
 expiry: how long a kiosk's offline outbox may hold a request the customer confirmed (rural sites can be
 cut off for days) before the central refuses it as ``otp_expired``."""
-_PHONE = re.compile(r"^0[35789][0-9]{8}$")
+_PHONE = re.compile(schemas.MOBILE_PHONE_PATTERN)
 _REFERENCE_NOISE = re.compile(r"[\s-]+")
+
+
+def phone_error() -> errors.ApiError:
+    return errors.invalid("invalid_phone", "a Vietnamese mobile number has 10 digits and starts with 0")
 
 
 def _otp_hash(otp_id: str, code: str) -> str:
@@ -82,6 +86,8 @@ def _check_limits(
                 retry_after,
                 now,
                 limit=f"{most} per {int(window.total_seconds())} s per {by}",
+                # Whose limit: a customer at the kiosk may use another phone for the phone's, not the kiosk's.
+                scope="phone" if by == "phone" else "kiosk",
             )
 
 
@@ -103,9 +109,7 @@ def send_otp(
     else:
         phone = body.phone or ""
         if not _PHONE.fullmatch(phone):
-            raise errors.invalid(
-                "invalid_phone", "a Vietnamese mobile number has 10 digits and starts with 0"
-            )
+            raise phone_error()
     last = conn.execute(
         "SELECT created_at FROM otps WHERE phone = ? AND purpose = ? ORDER BY created_at DESC LIMIT 1",
         (phone, body.purpose),
@@ -151,9 +155,13 @@ def _checked_otp(
     A wrong code spends an attempt; the error is *returned* (not raised) so that the caller commits the
     spent attempt before answering: an attempt rolled back with the error would allow endless guesses."""
     row: sqlite3.Row | None
-    row = conn.execute("SELECT * FROM otps WHERE id = ? AND purpose = ?", (otp_id, purpose)).fetchone()
+    row = conn.execute("SELECT * FROM otps WHERE id = ?", (otp_id,)).fetchone()
     if row is None:
         return errors.invalid("otp_not_found", "no such code was sent; ask for a new one")
+    if row["purpose"] != purpose:
+        return errors.invalid(
+            "otp_wrong_purpose", f"this code was sent for {row['purpose']}; ask for a new one"
+        )
     if row["consumed_at"] is not None:
         return errors.invalid("otp_used", "this code was already used; ask for a new one")
     if row["attempts"] >= row["max_attempts"]:
@@ -191,6 +199,9 @@ def verify_otp(
     so a retry after a lost answer is safe. A wrong code is returned, not raised (see :func:`_checked_otp`).
     """
     checked = _checked_otp(conn, otp_id, code, "service_request", now)
+    if isinstance(checked, errors.ApiError) and checked.code == "otp_not_found":
+        # Here the path names the code: one that was never sent is a resource that is not there.
+        return errors.not_found(checked.code, checked.message)
     if isinstance(checked, errors.ApiError):
         return checked
     verified_at = checked["verified_at"]

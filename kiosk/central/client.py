@@ -339,8 +339,8 @@ class CentralClient:
         until ``valid_until`` (7 days), so the request may wait in the outbox. Idempotent, so retried.
 
         A wrong code is :class:`InvalidInput` ``otp_invalid`` (``attempts_left`` in its details), then
-        :class:`RateLimited` ``otp_locked``; ``otp_expired``, ``otp_used`` and ``otp_not_found`` are
-        :class:`InvalidInput` too."""
+        :class:`RateLimited` ``otp_locked``; ``otp_expired``, ``otp_used`` and ``otp_wrong_purpose`` are
+        :class:`InvalidInput` too, a code never sent :class:`NotFound` ``otp_not_found``."""
         return await self._call(
             OtpVerification,
             "POST",

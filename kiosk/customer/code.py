@@ -69,8 +69,8 @@ UNIT_LENGTH = 6
 DIGITS = 7
 """The customer's number within the unit: digits only."""
 CODE_LENGTH = UNIT_LENGTH + DIGITS
-CODE_RULE = r"P[A-Z][0-9A-Z]{4}[0-9]{7}"
-"""The shape of a code (the prefix must also be one of :data:`PREFIXES`); the contract states the same."""
+CODE_RULE = rf"P[{''.join(prefix[1] for prefix in PREFIXES)}][0-9A-Z]{{4}}[0-9]{{7}}"
+"""A whole code, its prefix one of :data:`PREFIXES`; the contract states the same."""
 
 _UNIT = re.compile(r"P[A-Z][0-9A-Z]{4}")
 # People and printed bills separate groups with these; none of them is ever part of a code.

@@ -168,6 +168,7 @@ async def request_screen_states(client: DemoClient, tmp: Path) -> dict[str, Scre
     from kiosk.flows.states.frame import Loading, Waiting
     from kiosk.flows.states.requests import (
         ChooseService,
+        CodeWait,
         ConfirmOtp,
         FillField,
         IdConsent,
@@ -259,6 +260,7 @@ async def request_screen_states(client: DemoClient, tmp: Path) -> dict[str, Scre
         ),
         "fill-field-choice": FillField(blank, index["choice"], ""),
         "review-request": ReviewRequest(form),
+        "review-request-code-wait": ReviewRequest(form, code_wait=CodeWait(minutes=42, this_phone=True)),
         "confirm-otp": code,
         "confirm-otp-wrong": replace(code, typed="", problem=OtpProblem.WRONG, attempts_left=3),
         "sending-request": Loading(Waiting.SENDING_REQUEST, ""),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -33,6 +34,7 @@ from kiosk.flows.states.frame import Feature, Loading, PrintPreview, Waiting
 from kiosk.flows.states.requests import (
     OTP_LENGTH,
     ChooseService,
+    CodeWait,
     ConfirmOtp,
     FillField,
     IdConsent,
@@ -68,6 +70,9 @@ _CODE_KEY = "request_code_screen"  # the last code screen of this visit, as the 
 _USUAL_RESEND_SECONDS = 60.0
 _USUAL_EXPIRY_SECONDS = 300.0
 _MAX_PLAUSIBLE_SECONDS = 3600.0
+# A first code the central will not send yet: the limits against SMS pumping, by the hour at most.
+_CODE_LIMITS = ("otp_rate_limited", "otp_resend_too_soon")
+_LIMIT_WINDOW_SECONDS = 3600.0
 
 
 class RequestSource(Protocol):
@@ -360,6 +365,8 @@ class RequestFlow:
                 return replace(below, problem=OtpProblem.TOO_SOON, resend_at=self._clock() + wait)
             if isinstance(below, ConfirmOtp) and isinstance(exc, Unavailable | BadResponse):
                 return replace(below, problem=OtpProblem.UNREACHABLE)
+            if isinstance(below, ReviewRequest) and exc.code in _CODE_LIMITS and isinstance(exc, RateLimited):
+                return replace(below, code_wait=self._code_wait(exc))
             return None
 
         otp = await self._bills.request(
@@ -375,6 +382,16 @@ class RequestFlow:
         if resend:
             self._nav.back()  # the progress screen; the old code's screen is replaced by the new one
         self._nav.replace(state)
+
+    def _code_wait(self, exc: RateLimited) -> CodeWait:
+        """How long the first code waits, from the central's ``retry_after`` (its own clock): up to an hour for
+        a phone that was sent many codes, so said in minutes, never "about a minute" when it is not."""
+        seconds = _LIMIT_WINDOW_SECONDS
+        if exc.retry_after is not None:
+            seconds = _seconds_until(exc.retry_after, self._now(), _LIMIT_WINDOW_SECONDS)
+        return CodeWait(
+            minutes=max(1, math.ceil(seconds / 60)), this_phone=exc.details.get("scope") != "kiosk"
+        )
 
     def _first_refused_answer(self, form: RequestForm, refused: Mapping[str, str]) -> FillField | None:
         """The question of the first answer the central refused, with its problem; None when it refused none
@@ -511,7 +528,7 @@ def _otp_problem(exc: CentralError) -> OtpProblem | None:
     match exc.code:
         case "otp_invalid":
             return OtpProblem.WRONG
-        case "otp_expired" | "otp_used" | "otp_not_found":
+        case "otp_expired" | "otp_used" | "otp_not_found" | "otp_wrong_purpose":
             return OtpProblem.EXPIRED
         case "otp_locked":
             return OtpProblem.LOCKED

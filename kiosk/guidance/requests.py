@@ -208,6 +208,11 @@ def review_request(state: ReviewRequest, tr: Translator) -> str:
     # Said so that the dots are not taken for a fault; what they hide is never said.
     hidden = any(masked(f, form.answer(f.name)) != shown(f, form.answer(f.name)) for f in form.service.fields)
     show_full = tr._("say.review.masked", button=tr._("hold_to_show.hold")) if hidden else None
+    # The code could not be sent yet: the wait, and what the customer can do, first.
+    if (wait := state.code_wait) is not None and wait.this_phone:
+        return sentences(tr.ngettext("review.code_wait.phone", wait.minutes, n=wait.minutes), code_to)
+    if wait is not None:
+        return sentences(tr.ngettext("review.code_wait.kiosk", wait.minutes, n=wait.minutes), code_to)
     return sentences(
         tr._("say.review"), show_full, code_to, tr._("say.review.confirm", button=tr._("review.confirm"))
     )

@@ -50,6 +50,7 @@ REFUSALS: Final[Mapping[str, str]] = {
     "otp_expired": _CONFIRMATION,
     "otp_used": _CONFIRMATION,
     "otp_not_found": _CONFIRMATION,
+    "otp_wrong_purpose": _CONFIRMATION,
     "otp_locked": _CONFIRMATION,
     "customer_not_found": _CUSTOMER,
     "invalid_customer_code": _CUSTOMER,

@@ -7,6 +7,8 @@ importable from here (``schemas.Bill``), as the routes use them.
 """
 
 from kiosk_central.schemas.common import (
+    CUSTOMER_CODE_PATTERN,
+    MOBILE_PHONE_PATTERN,
     TRACKING_ALPHABET,
     BillStatus,
     ClientReference,
@@ -76,6 +78,8 @@ from kiosk_central.schemas.tariffs import Tariffs, TariffSchedule, TariffTier, V
 
 __all__ = [
     "CALL_ID_PATTERN",
+    "CUSTOMER_CODE_PATTERN",
+    "MOBILE_PHONE_PATTERN",
     "TRACKING_ALPHABET",
     "BankTransfer",
     "BankTransferResult",

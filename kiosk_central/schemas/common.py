@@ -3,13 +3,21 @@ several resources use (customer code, money, the kiosk's client reference)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+from pydantic_core import PydanticCustomError
 
-CUSTOMER_CODE_PATTERN = r"^P[A-Z][0-9A-Z]{4}[0-9]{7}$"
+CORPORATION_PREFIXES = ("PA", "PB", "PC", "PD", "PE", "PH", "PK", "PM", "PN", "PP", "PQ")
+"""The first two letters of every unit code; which corporation each names is ``accounts.CORPORATION_BY_PREFIX``."""
+CUSTOMER_CODE_PATTERN = rf"^P[{''.join(p[1] for p in CORPORATION_PREFIXES)}][0-9A-Z]{{4}}[0-9]{{7}}$"
 """13 characters: the managing unit's code (6, letters and digits: PC05CC is Điện lực Hội An, PE0100 Điện lực
-Sài Gòn), then the customer's 7-digit number; the unit code's first two letters name the corporation."""
+Sài Gòn), then the customer's 7-digit number; the unit code's first two letters name the corporation. The
+prefix is in the pattern, so that a code the contract allows is one the server can look up."""
+
+MOBILE_PHONE_PATTERN = r"^0[35789][0-9]{8}$"
+"""A Vietnamese mobile number: 10 digits, 03, 05, 07, 08 or 09 first (02x is a landline, which gets no SMS)."""
 
 CustomerCode = Annotated[
     str,
@@ -19,11 +27,31 @@ CustomerCode = Annotated[
         description=(
             "13 characters: the managing unit's code (6 characters, capital letters and digits, e.g. `PC05CC`"
             " Điện lực Hội An, `PE0100` Điện lực Sài Gòn; its first two letters name the power corporation)"
-            " then the customer's 7-digit number."
+            " then the customer's 7-digit number. The prefixes: " + ", ".join(CORPORATION_PREFIXES) + "."
         ),
     ),
 ]
 Money = Annotated[int, Field(ge=0, description="Whole đồng (VND has no minor unit).")]
+
+
+# What a kiosk sends is held to the JSON types the contract names, not to what pydantic can make of a value:
+# `0` is not `false`, `"5"` is not 5 (though 5.0 is, as in JSON Schema), a number is not a time.
+def _number_not_text(value: object) -> object:
+    if isinstance(value, str | bool):
+        raise PydanticCustomError("json_type", "a JSON number is expected")
+    return value
+
+
+def _text_not_number(value: object) -> object:
+    if isinstance(value, int | float):
+        raise PydanticCustomError("json_type", "an ISO 8601 time is expected, as text")
+    return value
+
+
+Count = Annotated[int, BeforeValidator(_number_not_text)]
+Flag = StrictBool
+Time = Annotated[datetime, BeforeValidator(_text_not_number)]
+AwareTime = Annotated[AwareDatetime, BeforeValidator(_text_not_number)]
 
 TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 """Letters and digits that cannot be confused when typed from a slip or read aloud (no I, L, O, 0, 1)."""

@@ -5,23 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from kiosk_central.schemas.common import Model
+from kiosk_central.schemas.common import AwareTime, Count, Flag, Model, Time
 
 
 class Heartbeat(Model):
     # Bounded: the fleet page shows every kiosk's latest beat, and SQLite stores integers in 64 bits.
     version: str = Field(max_length=64)
     printer_status: str = Field(max_length=200)
-    pending_payments: int = Field(ge=0, le=1_000_000)
-    outbox_depth: int = Field(ge=0, le=1_000_000)
-    last_activity_at: datetime | None
+    pending_payments: Count = Field(ge=0, le=1_000_000)
+    outbox_depth: Count = Field(ge=0, le=1_000_000)
+    last_activity_at: Time | None
     # Defaults, so that the beats of kiosks that predate staff calls and assisted mode still validate.
-    staff_call_open: bool = Field(
+    staff_call_open: Flag = Field(
         default=False, description='A customer pressed "Call staff" and staff have not arrived yet.'
     )
-    assisted_mode: bool = Field(default=False, description="Staff are operating the kiosk for a customer.")
+    assisted_mode: Flag = Field(default=False, description="Staff are operating the kiosk for a customer.")
 
 
 class HeartbeatAck(Model):
@@ -53,7 +53,7 @@ class StaffCallCreate(Model):
     call_id: CallId
     screen: ScreenName
     language: Literal["vi", "en"] = Field(description="The language the customer is using.")
-    called_at: AwareDatetime = Field(description="When the customer pressed the button (the kiosk's clock).")
+    called_at: AwareTime = Field(description="When the customer pressed the button (the kiosk's clock).")
 
 
 class StaffCallAck(Model):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from kiosk_central.schemas.common import CustomerCode, Label, Model, Money, PaymentStatus
+from kiosk_central.schemas.common import Count, CustomerCode, Label, Model, Money, PaymentStatus
 
 PaymentMethod = Literal["vietqr"]
 """The methods this central offers (``GET /v1/payment-methods``): NAPAS VietQR only. A central that issues a
@@ -18,7 +18,9 @@ PayloadKind = Literal["vietqr", "provider_qr"]
 class PaymentCreate(Model):
     customer_code: CustomerCode
     # Each bill once (422 `duplicate_bill` otherwise): said in the contract too.
-    bill_ids: list[str] = Field(min_length=1, max_length=24, json_schema_extra={"uniqueItems": True})
+    bill_ids: list[Annotated[str, Field(max_length=64)]] = Field(
+        min_length=1, max_length=24, json_schema_extra={"uniqueItems": True}
+    )
     method: PaymentMethod = Field(description="One of the methods `GET /v1/payment-methods` lists.")
 
 
@@ -95,7 +97,7 @@ class PaymentMethods(Model):
 class BankTransfer(Model):
     reference: str = Field(min_length=1, max_length=25)
     # A bank's transfer limit is far below this; SQLite's integers stop at 2^63.
-    amount: int = Field(gt=0, le=1_000_000_000_000)
+    amount: Count = Field(gt=0, le=1_000_000_000_000)
 
 
 class BankTransferResult(Model):

@@ -5,9 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from kiosk_central.schemas.common import ClientReference, CustomerCode, Label, Model
+from kiosk_central.schemas.common import (
+    MOBILE_PHONE_PATTERN,
+    ClientReference,
+    Count,
+    CustomerCode,
+    Flag,
+    Label,
+    Model,
+)
 
 FieldType = Literal[
     "text", "number", "choice", "date", "phone", "id_number", "address", "household_count", "yes_no"
@@ -47,8 +55,20 @@ class ServiceList(Model):
 
 
 class OtpCreate(Model):
+    # Exactly one destination, said in the contract as the server checks it (422 `phone_or_customer_code`).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": [given], "properties": {given: {"type": "string"}, other: {"type": "null"}}}
+                for given, other in (("phone", "customer_code"), ("customer_code", "phone"))
+            ]
+        }
+    )
+
     purpose: Literal["service_request", "outage_report"]
-    phone: str | None = Field(default=None, description="Send to this phone, or…")
+    phone: str | None = Field(
+        default=None, pattern=MOBILE_PHONE_PATTERN, description="Send to this mobile phone (10 digits), or…"
+    )
     customer_code: CustomerCode | None = Field(default=None, description="…to the phone on the account.")
 
 
@@ -76,10 +96,10 @@ class OtpVerification(Model):
 
 
 class RequestCreate(Model):
-    service_code: str
+    service_code: str = Field(max_length=64)
     customer_code: CustomerCode | None = None
-    fields: dict[str, str | int | bool]
-    otp_id: str
+    fields: dict[str, str | Count | Flag] = Field(max_length=64)
+    otp_id: str = Field(max_length=64)
     otp_code: str = Field(pattern=r"^[0-9]{6}$")
     client_reference: ClientReference | None = None
 

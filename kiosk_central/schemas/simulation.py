@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from kiosk_central.schemas.common import Model
+from kiosk_central.schemas.common import Count, Model
 
 
 class SimOtp(Model):
@@ -16,7 +16,7 @@ class SimOtp(Model):
 
 
 class SimClockAdvance(Model):
-    seconds: int = Field(gt=0, le=400 * 24 * 3600)
+    seconds: Count = Field(gt=0, le=400 * 24 * 3600)
 
 
 class SimClock(Model):
@@ -24,5 +24,5 @@ class SimClock(Model):
 
 
 class SimCounterPayment(Model):
-    bill_id: str
-    channel: str = "counter"
+    bill_id: str = Field(max_length=64)
+    channel: str = Field(default="counter", max_length=32)

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from kiosk.central.client import CentralClient
-from kiosk.central.errors import InvalidInput, RateLimited
+from kiosk.central.errors import InvalidInput, NotFound, RateLimited
 from kiosk.central.models import Otp
 from kiosk.demo.simulator import DemoClient
 from kiosk_central.service_requests import OTP_TTL, VERIFIED_OTP_TTL
@@ -117,10 +117,13 @@ async def test_a_used_code_cannot_be_verified(client: CentralClient) -> None:
 async def test_only_codes_for_service_requests_are_verified(client: CentralClient) -> None:
     otp = await client.send_otp("outage_report", customer_code=CUSTOMER)
     code = (await client.sim_otp(otp.id)).code
-    for otp_id in (otp.id, "otp_0000000000000000"):
-        with pytest.raises(InvalidInput) as caught:
-            await client.verify_otp(otp_id, code)
-        assert caught.value.code == "otp_not_found"
+    with pytest.raises(InvalidInput) as wrong:
+        await client.verify_otp(otp.id, code)
+    assert wrong.value.code == "otp_wrong_purpose"
+    # The path names the code: one never sent is not there.
+    with pytest.raises(NotFound) as missing:
+        await client.verify_otp("otp_0000000000000000", code)
+    assert missing.value.code == "otp_not_found"
 
 
 @pytest.mark.asyncio

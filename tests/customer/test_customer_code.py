@@ -29,7 +29,7 @@ from kiosk.customer.code import (
 )
 from kiosk.customer.vietqr import VietQR, encode
 from kiosk_central import accounts
-from kiosk_central.schemas.common import CustomerCode
+from kiosk_central.schemas.common import CORPORATION_PREFIXES, CustomerCode
 
 CODE = "PE01000123456"
 LETTERED = "PC05CC0123456"  # Điện lực Hội An: most real unit codes have letters
@@ -78,6 +78,7 @@ def test_the_prefixes_mirror_the_reference_server() -> None:
         CORPORATION_BY_PREFIX
     )
     assert PREFIXES == ("PA", "PB", "PC", "PD", "PE", "PH", "PK", "PM", "PN", "PP", "PQ")
+    assert tuple(sorted(accounts.CORPORATION_BY_PREFIX)) == CORPORATION_PREFIXES == PREFIXES
     assert CODE_LENGTH == UNIT_LENGTH + DIGITS == len(CODE) == len(LETTERED) == 13
 
 
@@ -98,7 +99,13 @@ def test_real_codes_are_accepted_by_kiosk_and_central(code: str) -> None:
 
 
 @given(st.from_regex(CODE_RULE, fullmatch=True))
-def test_every_string_of_the_rules_shape_is_accepted_by_both_when_its_prefix_is_known(text: str) -> None:
+def test_every_string_the_rule_allows_is_accepted_by_both(text: str) -> None:
+    assert check_code(text).complete
+    assert _central_accepts(text)
+
+
+@given(st.from_regex(r"P[A-Z][0-9A-Z]{4}[0-9]{7}", fullmatch=True))
+def test_every_string_of_the_codes_shape_is_accepted_by_both_when_its_prefix_is_known(text: str) -> None:
     known = text[:2] in CORPORATION_BY_PREFIX
     assert check_code(text).complete == known == _central_accepts(text)
     if not known:

@@ -24,7 +24,19 @@ from tests.faults.harness.kill_driver import KioskProcess
 from tests.faults.harness.requests import Submission, outage_report, service_request
 from tests.faults.invariants.reading import central_mark, read_central_submissions, read_outbox
 from tests.faults.invariants.requests import assert_outbox_invariants
+from tests.helpers.canaries import search_files
 from tests.helpers.central import RunningCentral
+
+# The test's own copy of the submission, and the central's database, which keeps what it received.
+_NOT_THE_KIOSKS = ("submission.json", "central.db", "central.db-wal", "central.db-shm")
+
+
+def personal_values(s: Submission) -> list[str]:
+    """What of a submission identifies the customer and is unlike anything else in a file: the phone, the ID
+    number (an outage report carries neither)."""
+    fields = s.payload.get("fields", {})
+    assert isinstance(fields, dict)
+    return [str(fields[name]) for name in ("phone", "id_number") if name in fields]
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,9 @@ async def kill_and_resume(
     [row] = read_outbox(outbox)
     assert row.reference == reference
     assert row.state == ("delivered" if kill.die_at == "delivered" else "queued")
+    personal = personal_values(s)
+    if row.state == "queued" and personal:  # still to send: the search must see it where it waits
+        assert search_files(directory, personal, skip=lambda path: path.name in _NOT_THE_KIOSKS).hits
 
     if kill.resume_dies_at is not None:
         dying = KioskProcess(
@@ -95,6 +110,11 @@ async def kill_and_resume(
     [made] = read_central_submissions(central.db_path, mark)
     assert state == f"STATE delivered {made.code}"
     assert_outbox_invariants(central.db_path, outbox, [reference], since=mark)
+    # Delivered after a power cut: the customer's phone and ID number are gone from every file the kiosk
+    # wrote (the outbox, its -wal and -shm), though no clean close ever ran (issue 21).
+    search = search_files(directory, personal, skip=lambda path: path.name in _NOT_THE_KIOSKS)
+    assert search.files >= 1
+    assert search.hits == []
 
 
 @pytest.mark.asyncio

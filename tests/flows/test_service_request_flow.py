@@ -67,6 +67,7 @@ from kiosk.flows.states.bills import EnterCode, LookupFailed, LookupProblem
 from kiosk.flows.states.frame import Feature, Home, Loading, PrintPreview, Waiting
 from kiosk.flows.states.requests import (
     ChooseService,
+    CodeWait,
     ConfirmOtp,
     FillField,
     IdConsent,
@@ -1194,9 +1195,6 @@ async def test_a_code_not_sent_because_the_central_is_down_is_sent_on_try_again(
 @pytest.mark.parametrize(
     ("error", "problem", "can_retry"),
     [
-        # A code for this phone sent by another visit a moment ago (this visit's own is shown again instead:
-        # test_confirm_again_within_the_resend_wait_shows_the_code_already_sent).
-        (RateLimited("otp_resend_too_soon", "wait", status=429), LookupProblem.BUSY, True),
         (Unauthorized("unauthorized", "token", status=401), LookupProblem.KIOSK_REFUSED, False),
         (BadResponse("contract_mismatch", "garbage", status=200), LookupProblem.BAD_ANSWER, True),
     ],
@@ -1209,6 +1207,52 @@ async def test_other_failures_to_send_the_first_code_are_the_common_failure_scre
     kiosk.central.fail("send_otp", error)
     await kiosk.flow.confirm()
     assert kiosk.nav.states[-2:] == (review, LookupFailed(problem, "", can_retry=can_retry))
+
+
+@pytest.mark.parametrize(
+    ("error", "wait"),
+    [
+        # Five codes to this phone within the hour: the central says when the oldest leaves the hour.
+        (
+            RateLimited(
+                "otp_rate_limited",
+                "too many",
+                status=429,
+                details={"scope": "phone"},
+                retry_after=NOW + timedelta(minutes=41, seconds=10),
+            ),
+            CodeWait(minutes=42, this_phone=True),
+        ),
+        # The kiosk's own limit (a burst from this kiosk): another phone would not help.
+        (
+            RateLimited(
+                "otp_rate_limited",
+                "too many",
+                status=429,
+                details={"scope": "kiosk"},
+                retry_after=NOW + timedelta(seconds=20),
+            ),
+            CodeWait(minutes=1, this_phone=False),
+        ),
+        # A code for this phone sent by another visit a moment ago (this visit's own is shown again instead:
+        # test_confirm_again_within_the_resend_wait_shows_the_code_already_sent).
+        (
+            RateLimited("otp_resend_too_soon", "wait", status=429, retry_after=NOW + timedelta(seconds=50)),
+            CodeWait(minutes=1, this_phone=True),
+        ),
+        # No time said: the longest limit's hour, not "about a minute".
+        (RateLimited("otp_rate_limited", "too many", status=429), CodeWait(minutes=60, this_phone=True)),
+    ],
+)
+@pytest.mark.asyncio
+async def test_a_first_code_the_central_will_not_send_yet_says_how_long_on_the_review(
+    kiosk: Kiosk, error: RateLimited, wait: CodeWait
+) -> None:
+    review = await to_review(kiosk)
+    kiosk.central.fail("send_otp", error)
+    await kiosk.flow.confirm()
+    assert kiosk.nav.current == replace(review, code_wait=wait)
+    assert kiosk.nav.states.count(review) == 0  # the review itself shows it: no screen stacked on it
 
 
 @pytest.mark.asyncio
@@ -1466,6 +1510,7 @@ async def test_a_wrong_code_without_a_count_from_the_central_spends_one_try(kios
         (InvalidInput("otp_used", "used", status=422), OtpProblem.EXPIRED, ""),
         (InvalidInput("otp_not_found", "none", status=422), OtpProblem.EXPIRED, ""),
         (NotFound("otp_not_found", "none", status=404), OtpProblem.EXPIRED, ""),
+        (InvalidInput("otp_wrong_purpose", "an outage report's", status=422), OtpProblem.EXPIRED, ""),
         (RateLimited("otp_locked", "locked", status=429), OtpProblem.LOCKED, ""),
         (Unavailable("timeout", "no answer"), OtpProblem.UNREACHABLE, RIGHT_CODE),
         (BadResponse("contract_mismatch", "garbage", status=200), OtpProblem.UNREACHABLE, RIGHT_CODE),

@@ -58,10 +58,19 @@ class FillField:
 
 
 @dataclass(frozen=True)
+class CodeWait:
+    """The central would not send a code yet: too many went to this phone (or, from this kiosk) lately."""
+
+    minutes: int  # until it will, by the central's clock, rounded up
+    this_phone: bool  # the phone's limit (else the kiosk's): changing the number may help
+
+
+@dataclass(frozen=True)
 class ReviewRequest:
     """Every answer, to check before the code is sent to the customer's phone."""
 
     form: RequestForm
+    code_wait: CodeWait | None = None
 
 
 class OtpProblem(StrEnum):

@@ -100,6 +100,9 @@ class ReviewRequestScreen(Screen):
         self._columns = 1
         self._code_note = label()
         self._code_note.setObjectName("review-code-to")
+        self._wait_note = label("notice")
+        self._wait_note.setObjectName("review-code-wait")
+        self._wait_note.hide()
         self._answers: list[tuple[QLabel, FormField, str]] = []
         self._show_full = HoldToShow(tr, "review-show-full")
         self._show_full.held.connect(self._show_answers)
@@ -110,6 +113,8 @@ class ReviewRequestScreen(Screen):
         layout.setContentsMargins(48, 24, 48, 24)
         layout.setSpacing(16)
         layout.addWidget(self._heading)
+        # First, under the heading: on a review paged over several screens, at the end it would go unseen.
+        layout.addWidget(self._wait_note)
         layout.addLayout(self._grid)
         layout.addStretch()
         layout.addWidget(self._code_note)
@@ -130,6 +135,8 @@ class ReviewRequestScreen(Screen):
         self._answers = []
         clear_layout(self._grid)
         self._code_note.clear()
+        self._wait_note.clear()
+        self._wait_note.hide()
 
     def hideEvent(self, event: QHideEvent) -> None:
         self._show_full.let_go()
@@ -151,6 +158,12 @@ class ReviewRequestScreen(Screen):
         self._heading.setText(tr._("review.heading"))
         self._confirm.setText(tr._("review.confirm"))
         self._show_full.retranslate()
+        wait = self._state.code_wait if self._state is not None else None
+        if wait is not None and wait.this_phone:
+            self._wait_note.setText(tr.ngettext("review.code_wait.phone", wait.minutes, n=wait.minutes))
+        elif wait is not None:
+            self._wait_note.setText(tr.ngettext("review.code_wait.kiosk", wait.minutes, n=wait.minutes))
+        self._wait_note.setVisible(wait is not None)
         self._fill()
 
     def _show_answers(self) -> None:
