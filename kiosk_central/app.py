@@ -37,6 +37,7 @@ from kiosk_central import (
 )
 from kiosk_central.body_limit import BodyLimit
 from kiosk_central.clock import Clock
+from kiosk_central.date_header import DateHeader
 from kiosk_central.db import Database
 from kiosk_central.grants import Grant
 
@@ -244,6 +245,7 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
     )
     app.state.grants = settings.tokens
     app.add_middleware(BodyLimit)
+    app.add_middleware(DateHeader, clock=clock)
 
     @app.exception_handler(errors.ApiError)
     async def _api_error(_: Request, exc: errors.ApiError) -> JSONResponse:

@@ -136,6 +136,7 @@ def run_central(args: argparse.Namespace) -> int:
             app,
             log_level="warning",
             access_log=False,
+            date_header=False,  # the app's own, from its clock (kiosk_central.date_header)
             ssl_certfile=args.tls_cert,
             ssl_keyfile=args.tls_key,
         )

@@ -61,6 +61,7 @@ from kiosk.central.answers import (
     parse_answer,
     path_segment,
 )
+from kiosk.central.central_time import CentralTime
 from kiosk.central.errors import (
     BadResponse,
     CentralError,
@@ -175,6 +176,7 @@ class CentralClient:
             raise ValueError("the kiosk token must be printable ASCII without spaces")
         self._timeout = timeout
         self._retries = retries
+        self.central_time = CentralTime()
         self._backoff = backoff or default_backoff
         self._sleep = sleep
         self._http = httpx.AsyncClient(
@@ -495,6 +497,8 @@ class CentralClient:
                     errors.CONTRACT_MISMATCH, f"{endpoint}: unreadable answer ({type(exc).__name__})"
                 ) from exc
             else:
+                # Any answer says what time it is on the central, which its promises are measured by.
+                self.central_time.observe_header(response.headers.get("Date"))
                 if 200 <= response.status_code <= 299:
                     return response
                 failure = error_for(response, endpoint)

@@ -14,7 +14,8 @@ the central and asks about exactly those, with the same key. A payment's life:
     The central made it; its QR may be on screen; the money has not arrived.
 ``closed``
     Expired or cancelled on the central. Money that still arrives for it is applied by the central if its bills
-    are unpaid, so the kiosk keeps asking until ``watch_until``.
+    are unpaid, so the kiosk keeps asking until ``watch_until``: ``watch`` after the payment's expiry, both by
+    the central's clock (the kiosk's own jumps; :mod:`kiosk.central.central_time`).
 ``confirmed``
     The money arrived. In the same transaction the payment gets its receipt number, so a confirmed payment
     always has a receipt record; ``receipt`` then says whether the paper was printed or waits for staff.
@@ -154,13 +155,19 @@ class PaymentJournal:
     ) -> JournalPayment:
         """The central made the payment (or said so again for a replayed key)."""
         with self._transaction() as db:
+            # The watch is measured from the central's expiry, by the central's clock: the placeholder `begin`
+            # wrote from the kiosk's clock is replaced, however far off that clock was.
             db.execute(
                 """UPDATE payments SET payment_id = ?, reference = ?, qr_payload = ?, expires_at = ?,
                        ttl_seconds = ?, central_status = coalesce(central_status, 'pending'),
-                       state = CASE state WHEN 'creating' THEN 'pending' ELSE state END, updated_at = ?
+                       state = CASE state WHEN 'creating' THEN 'pending' ELSE state END, updated_at = ?,
+                       watch_until = ?
                    WHERE id = ?""",
-                (payment_id, reference, qr_payload, _text(expires_at), ttl_seconds, _text(now), row_id),
-            )
+                (
+                    payment_id, reference, qr_payload, _text(expires_at), ttl_seconds, _text(now),
+                    _text(expires_at + self.watch), row_id,
+                ),
+            )  # fmt: skip
             return self._get(db, row_id)
 
     def refused(self, row_id: int, problem: str, now: datetime) -> JournalPayment:
@@ -272,13 +279,14 @@ class PaymentJournal:
             ).fetchall()
         return {str(row[0]): str(row[1]) for row in rows}
 
-    def to_follow(self, now: datetime) -> list[JournalPayment]:
-        """Payments whose outcome may still change: in flight, a receipt not settled, or closed but watched."""
-        return self._select(
-            "state IN ('creating', 'pending') OR (state = 'confirmed' AND receipt = 'due') "
-            "OR (state = 'closed' AND watch_until > ?)",
-            (_text(now),),
-        )
+    def to_follow(self, central_now: datetime | None) -> list[JournalPayment]:
+        """Payments whose outcome may still change: in flight, a receipt not settled, or closed but still
+        watched at ``central_now`` (the central's time; None while it is not known, when closed payments wait
+        for it rather than be judged by the kiosk's clock)."""
+        open_ones = "state IN ('creating', 'pending') OR (state = 'confirmed' AND receipt = 'due')"
+        if central_now is None:
+            return self._select(open_ones)
+        return self._select(f"{open_ones} OR (state = 'closed' AND watch_until > ?)", (_text(central_now),))
 
     def in_flight_bill_ids(self) -> frozenset[str]:
         """Bills with a payment that may be collecting them right now."""

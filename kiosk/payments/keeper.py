@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
 from kiosk.central.errors import UNKNOWN, CentralError, Conflict, InvalidInput, NotFound
@@ -50,8 +51,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# How often a closed payment is asked about while it is watched for late money: rarely, it is unlikely.
-CLOSED_CHECK_INTERVAL = timedelta(minutes=10)
+# How often a closed payment is asked about while it is watched for late money: rarely, it is unlikely. Seconds
+# of the monotonic clock: a wall clock set back a day must not stop the asking for a day.
+CLOSED_CHECK_INTERVAL = 600.0
 
 
 class PaymentCentral(Protocol):
@@ -147,16 +149,23 @@ class PaymentKeeper:
         receipts: ReceiptDesk | None,
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        central_now: Callable[[], datetime | None] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
         new_key: Callable[[], str] = new_key,
     ) -> None:
+        """``now`` stamps the journal's records; ``central_now`` is the central's time (None while unknown),
+        which decides how long a closed payment is watched: :class:`kiosk.central.central_time.CentralTime`'s
+        ``known`` in the app. Without one, ``now`` stands in (tests that move a single clock)."""
         self.central = central
         self.journal = journal
         self.receipts = receipts
         self._now = now
+        self._central_now: Callable[[], datetime | None] = central_now if central_now is not None else now
+        self._monotonic = monotonic
         self._new_key = new_key
         # Payments a customer is looking at right now: their flow follows them, reconcile leaves them alone.
         self._attached: set[int] = set()
-        self._last_checked: dict[int, datetime] = {}
+        self._last_checked: dict[int, float] = {}  # row id -> monotonic time it was last asked about
         self._locks: dict[int, asyncio.Lock] = {}
 
     async def _io(self, work: Callable[..., T], *args: object) -> T:
@@ -339,8 +348,8 @@ class PaymentKeeper:
         central could not be asked). ``everything`` asks about watched closed payments now, not on their
         interval. Called at start, then periodically."""
         still_open: list[JournalPayment] = []
-        now = self._now()
-        for row in await self._io(self.journal.to_follow, now):
+        now = self._monotonic()
+        for row in await self._io(self.journal.to_follow, self._central_now()):
             if row.id in self._attached:
                 continue
             if row.state is PaymentState.CLOSED and not everything:

@@ -14,7 +14,10 @@ crash or a power cut is always safe, and "at least once" on the wire is "exactly
   an earlier run of the kiosk are simply due: starting the loop is the resume.
 - A send that gets no answer, an answer that is not the contract's (a proxy's 404 page, garbage), an
   unavailable or unauthorised central, are retried later with the same key: 2 s doubling to 5 minutes, with
-  jitter; a 429 waits until the central's ``retry_after``. A refusal of the contract (invalid fields, an
+  jitter; a 429 waits until the central's ``retry_after`` (by the central's clock, at most an hour). The waits
+  are kept on the monotonic clock, in this process: a wall clock set back days cannot put an item to sleep
+  for days, and a restart sends every queued item at once (the outbox's ``next_attempt_at`` is a record for
+  staff, not the schedule). A refusal of the contract (invalid fields, an
   expired, used or locked code, an unknown service or customer, a reused key or reference) is final: the
   item is ``refused``, its payload erased, and it is left for staff (:meth:`Outbox.refusals`), who call the
   customer back.
@@ -28,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
@@ -59,6 +63,9 @@ BUG = "kiosk_error"
 """The error code recorded when sending failed on a bug of the kiosk itself (logged as such)."""
 # After the loop itself failed (the outbox file could not be read): wait this long before trying again.
 _LOOP_PAUSE = 30.0
+# The longest a central's `retry_after` is waited for: the limits it answers with are by the hour at most, and a
+# time further off is a clock gone wrong, on one side or the other.
+_LONGEST_CENTRAL_WAIT = 3600.0
 # The refusal of a code locked by wrong guesses is final, although it comes as a 429: no wait unlocks it.
 _FINAL_RATE_LIMITS = frozenset({"otp_locked"})
 # Errors in the contract's shape that are still not an answer about this submission: the whole route is
@@ -113,15 +120,22 @@ class Courier:
         *,
         backoff: Callable[[int], float] = default_backoff,
         clock: Callable[[], datetime] = _utc_now,
+        monotonic: Callable[[], float] = time.monotonic,
+        central_now: Callable[[], datetime] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        """``clock`` is aware UTC; ``sleep`` is how :meth:`run` waits for the next due item (tests pass one
-        that moves their clock instead)."""
+        """``clock`` (aware UTC) stamps the outbox's records; ``monotonic`` times the waits; ``central_now`` is
+        the central's time, which its ``retry_after`` is counted from (``clock`` without one); ``sleep`` is
+        how :meth:`run` waits for the next due item (tests pass one that moves their clocks instead)."""
         self.client = client
         self.outbox = outbox
         self._backoff = backoff
         self._clock = clock
+        self._monotonic = monotonic
+        self._central_now = central_now if central_now is not None else clock
         self._sleep = sleep
+        # When each item that failed may be sent again, on the monotonic clock; an item not here is due.
+        self._due: dict[int, float] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._woken = asyncio.Event()
         self._send_all = False  # staff asked to send now: the next pass ignores backoff
@@ -158,7 +172,7 @@ class Courier:
         send it, with the same key, and a central that did get it only answers the same request again."""
         return await self._deliver_locked(item_id, due_at=None)
 
-    async def _deliver_locked(self, item_id: int, due_at: datetime | None) -> OutboxItem:
+    async def _deliver_locked(self, item_id: int, due_at: float | None) -> OutboxItem:
         try:
             async with self._lock(item_id):
                 item = await self._deliver(item_id, due_at)
@@ -168,13 +182,14 @@ class Courier:
         if item.state is not Delivery.QUEUED:
             # Answered for good: later calls return at once, so they need no lock of their own.
             self._locks.pop(item_id, None)
+            self._due.pop(item_id, None)
         return item
 
-    async def _deliver(self, item_id: int, due_at: datetime | None) -> OutboxItem:
+    async def _deliver(self, item_id: int, due_at: float | None) -> OutboxItem:
         item = await self._io(self.outbox.get, item_id)
         if item.state is not Delivery.QUEUED:
             return item
-        if due_at is not None and item.next_attempt_at > due_at:
+        if due_at is not None and self._due.get(item_id, due_at) > due_at:
             return item  # the screen's attempt failed while the loop waited for it: keep to the backoff
         payload = await self._io(self.outbox.payload, item_id)
         if payload is None:  # answered between the two reads: by another process on the same file
@@ -191,7 +206,7 @@ class Courier:
                 "outbox item %d (%s): sending failed on a kiosk bug (%s); will retry\n%s",
                 item.id, item.reference, type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)),
             )  # fmt: skip
-            return await self._record(self.outbox.retry_later, item.id, BUG, self._later(item))
+            return await self._retry_later(item, BUG, self._backoff(item.attempts + 1))
         tracking_code, reference = answer
         if reference not in (None, item.reference):
             # The central keeps one submission per key; this is its answer for the key, whatever it says.
@@ -234,19 +249,23 @@ class Courier:
             log.warning("outbox item %d (%s) refused by the central: %s", item.id, item.reference, exc.code)
             refused = await self._record(self.outbox.refused, item.id, exc.code)
             return replace(refused, refused_fields=refused_fields(exc))
-        at = self._later(item)
+        wait = self._backoff(item.attempts + 1)
         if isinstance(exc, RateLimited) and exc.retry_after is not None:
-            at = max(at, exc.retry_after.astimezone(UTC))
+            asked = (exc.retry_after - self._central_now()).total_seconds()
+            wait = max(wait, min(asked, _LONGEST_CENTRAL_WAIT))
         if isinstance(exc, Unauthorized):
             log.error(
                 "outbox item %d: the central does not accept this kiosk's token; staff must fix it", item.id
             )
         else:
             log.info("outbox item %d (%s) not delivered (%s); will retry", item.id, item.reference, exc.code)
-        return await self._record(self.outbox.retry_later, item.id, exc.code, at)
+        return await self._retry_later(item, exc.code, wait)
 
-    def _later(self, item: OutboxItem) -> datetime:
-        return self._clock() + timedelta(seconds=self._backoff(item.attempts + 1))
+    async def _retry_later(self, item: OutboxItem, error_code: str, wait: float) -> OutboxItem:
+        self._due[item.id] = self._monotonic() + wait
+        return await self._record(
+            self.outbox.retry_later, item.id, error_code, self._clock() + timedelta(seconds=wait)
+        )
 
     # ------------------------------------------------------------------ the loop
     async def run(self, stop: asyncio.Event | None = None) -> None:
@@ -273,8 +292,10 @@ class Courier:
     ) -> list[OutboxItem]:
         """One pass: every item due now (``everything``: every queued item), oldest first; what each became."""
         done: list[OutboxItem] = []
-        now = self._clock()
-        items = await self._io(self.outbox.pending) if everything else await self._io(self.outbox.due, now)
+        now = self._monotonic()
+        items = await self._io(self.outbox.pending)
+        if not everything:
+            items = [item for item in items if self._due.get(item.id, now) <= now]
         for item in items:
             if stop is not None and stop.is_set():
                 break
@@ -282,10 +303,13 @@ class Courier:
         return done
 
     async def _until_next_due(self) -> float | None:
-        due = await self._io(self.outbox.next_attempt_at)
-        if due is None:
+        queued = {item.id for item in await self._io(self.outbox.pending)}
+        for gone in self._due.keys() - queued:  # answered meanwhile (another process on the same file)
+            del self._due[gone]
+        if not queued:
             return None
-        return max(0.0, (due - self._clock()).total_seconds())
+        now = self._monotonic()
+        return max(0.0, min(self._due.get(item_id, now) for item_id in queued) - now)
 
     async def _wait(self, delay: float | None, stop: asyncio.Event) -> None:
         waiters: list[asyncio.Future[Any]] = [

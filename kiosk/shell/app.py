@@ -9,7 +9,6 @@ mode in :mod:`kiosk.shell.assisted`, printing in :mod:`kiosk.shell.printouts`, b
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 from PySide6.QtWidgets import QApplication
 
@@ -101,7 +100,12 @@ class KioskApp:
         self.navigator = nav = Navigator()
         self.intents = Intents(self.session)
         self.printouts = PrintDesk(settings, tr, printing, nav)
-        self.keeper = PaymentKeeper(client, payment_journal, self.printouts)
+        # The central's promises are measured by the central's time (the kiosk's clock jumps): how long a
+        # closed payment is watched, when the central said a request may be sent again.
+        central_time = client.central_time
+        self.keeper = PaymentKeeper(
+            client, payment_journal, self.printouts, central_now=central_time.known
+        )
         session, send_wait = self.session, settings.requests.send_wait_seconds
         self.bills = BillLookupFlow(
             client,
@@ -121,7 +125,7 @@ class KioskApp:
             poll_seconds=settings.payment.poll_seconds,
             preview_of=self.printouts.receipt_preview,
         )
-        self.courier = Courier(client, outbox)
+        self.courier = Courier(client, outbox, central_now=central_time.now)
         self.heartbeat = HeartbeatSender(
             client,
             settings.kiosk_id,
@@ -148,6 +152,7 @@ class KioskApp:
             print_slip=self.printouts.print_slip,
             today=today_in_vietnam,
             send_wait=send_wait,
+            now=central_time.now,
         )
         self.track = TrackFlow(client, self.bills, nav, outbox)
         self.outages = OutageFlow(
@@ -158,7 +163,7 @@ class KioskApp:
             outbox,
             self.courier,
             hotline=settings.hotline,
-            now=lambda: datetime.now(UTC),
+            now=central_time.now,
             print_schedule=self.printouts.print_schedule,
             send_wait=send_wait,
         )

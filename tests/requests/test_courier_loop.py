@@ -29,16 +29,16 @@ async def test_the_loop_survives_a_failing_outbox_and_goes_on(
 ) -> None:
     s = outage_report(random.Random(17))
     item = kiosk.outbox.add(s.kind, s.payload, s.summary)
-    real_due = Outbox.due
+    real_pending = Outbox.pending
     failures = iter([sqlite3.OperationalError("disk I/O error"), None])
 
-    def due(self: Outbox, now: object) -> list[OutboxItem]:
+    def pending(self: Outbox) -> list[OutboxItem]:
         failure = next(failures, None)
         if failure is not None:
             raise failure
-        return real_due(self, now)  # type: ignore[arg-type]
+        return real_pending(self)
 
-    monkeypatch.setattr(Outbox, "due", due)
+    monkeypatch.setattr(Outbox, "pending", pending)
     with caplog.at_level(logging.ERROR, logger="kiosk.requests.courier"):
         await kiosk.drain()
     assert "OperationalError" in caplog.text

@@ -130,7 +130,12 @@ async def test_each_answer_is_classified(
     outbox = Outbox(tmp_path / OUTBOX_FILE_NAME, clock=clock)
     central = Answers(raised)
     courier = Courier(
-        central, outbox, backoff=lambda attempts: 2.0 * attempts, clock=clock, sleep=clock.sleep
+        central,
+        outbox,
+        backoff=lambda attempts: 2.0 * attempts,
+        clock=clock,
+        monotonic=clock.monotonic,
+        sleep=clock.sleep,
     )
     secret = "001190012345"
     payload = service_request_payload("meter_inspection", None, {"id_number": secret}, "otp_x", "123456")
@@ -159,7 +164,7 @@ async def test_the_backoff_doubles_to_its_cap_with_jitter(tmp_path: Path) -> Non
     clock = FakeClock(datetime(2026, 1, 1, tzinfo=UTC))
     outbox = Outbox(tmp_path / OUTBOX_FILE_NAME, clock=clock)
     central = Answers(*[Unavailable("unreachable", "down")] * 14)
-    courier = Courier(central, outbox, clock=clock, sleep=clock.sleep)
+    courier = Courier(central, outbox, clock=clock, monotonic=clock.monotonic, sleep=clock.sleep)
     item = outbox.add(OutboxKind.OUTAGE_REPORT, outage_report_payload("PE01000123456", "street", ""), {})
     waits = []
     try:

@@ -78,11 +78,22 @@ class FakeClock:
     def __init__(self, start: datetime | None = None) -> None:
         self.now = start or datetime.now(UTC)
         self.slept = 0.0
+        self.elapsed = 0.0  # the monotonic clock: time that passed, never set
 
     def __call__(self) -> datetime:
         return self.now
 
+    def monotonic(self) -> float:
+        return self.elapsed
+
     def advance(self, seconds: float) -> None:
+        """Time passes: both clocks move."""
+        self.now += timedelta(seconds=seconds)
+        self.elapsed += seconds
+
+    def jump(self, seconds: float) -> None:
+        """The wall clock is set (NTP, an operator, a dead RTC battery): only it moves, by ``seconds``, either
+        way; the monotonic clock does not."""
         self.now += timedelta(seconds=seconds)
 
     async def sleep(self, seconds: float) -> None:

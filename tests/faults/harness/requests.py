@@ -317,7 +317,14 @@ class RequestKiosk:
 
     def _open(self) -> tuple[Outbox, Courier]:
         outbox = Outbox(self.path, clock=self.clock)
-        courier = Courier(self.client, outbox, backoff=self.backoff, clock=self.clock, sleep=self.clock.sleep)
+        courier = Courier(
+            self.client,
+            outbox,
+            backoff=self.backoff,
+            clock=self.clock,
+            monotonic=self.clock.monotonic,
+            sleep=self.clock.sleep,
+        )
         return outbox, courier
 
     def start(self, work: Callable[[], Coroutine[Any, Any, object]]) -> asyncio.Task[object]:
