@@ -183,12 +183,12 @@ async def request_screen_states(client: DemoClient, tmp: Path) -> dict[str, Scre
     from kiosk.requests.courier import Courier
     from kiosk.requests.form import FieldProblem, RequestForm
     from kiosk.requests.outbox import Outbox
-    from kiosk.requests.records import OutboxKind, service_request_payload
+    from kiosk.requests.records import SEND_BY, OutboxKind, service_request_payload
 
     services = tuple(sorted((await client.services()).services, key=lambda s: s.number))
     otp = await client.send_otp("service_request", phone="0912345678")
     sms = await client.sim_otp(otp.id)
-    await client.verify_otp(otp.id, sms.code)
+    verified = await client.verify_otp(otp.id, sms.code)
     service = next(s for s in services if s.code == "new_connection_lv")
     card = CitizenCard(
         "079088001234",
@@ -212,7 +212,12 @@ async def request_screen_states(client: DemoClient, tmp: Path) -> dict[str, Scre
             form = form.answered(spec.name, value)
     outbox = Outbox(tmp / "screenshot-outbox.sqlite3")
     payload = service_request_payload(service.code, None, form.wire_fields(), otp.id, sms.code)
-    summary = {"service_code": service.code, "customer_code": "", "language": "vi"}
+    summary = {
+        "service_code": service.code,
+        "customer_code": "",
+        "language": "vi",
+        SEND_BY: verified.valid_until.isoformat(),
+    }
     delivered = await Courier(client, outbox).deliver(
         outbox.add(OutboxKind.SERVICE_REQUEST, payload, summary).id
     )
@@ -357,7 +362,13 @@ def staff_screen_states(tmp: Path, *, kiosk_id: str, now: datetime) -> dict[str,
     from kiosk.payments.records import Order, OrderBill, ReceiptState
     from kiosk.printing.printer_status import PrinterState
     from kiosk.requests.outbox import Outbox
-    from kiosk.requests.records import Delivery, OutboxKind, outage_report_payload, service_request_payload
+    from kiosk.requests.records import (
+        SEND_BY,
+        Delivery,
+        OutboxKind,
+        outage_report_payload,
+        service_request_payload,
+    )
     from kiosk.requests.slip import SLIP_KIND
     from kiosk.staff.day_report import VIETNAM, day_report
     from kiosk.staff.health import CentralState, KioskHealth, Printout
@@ -426,6 +437,7 @@ def staff_screen_states(tmp: Path, *, kiosk_id: str, now: datetime) -> dict[str,
         if report:
             return outbox.add(OutboxKind.OUTAGE_REPORT, outage_report_payload(code, "street", ""), summary).id
         summary["service_code"] = "new_connection_lv"
+        summary[SEND_BY] = (morning + timedelta(days=7)).isoformat()
         return outbox.add(OutboxKind.SERVICE_REQUEST, request, summary).id
 
     outbox.delivered(submit("PE01000123456"), "YCA7K3M9Q2", morning)

@@ -52,6 +52,7 @@ from kiosk.requests.form import ID_DOCUMENT_FIELD, FieldProblem, RequestForm, pr
 from kiosk.requests.outbox import Outbox
 from kiosk.requests.records import (
     ASSISTED_BY_STAFF,
+    SEND_BY,
     Delivery,
     OutboxItem,
     OutboxKind,
@@ -464,10 +465,10 @@ class RequestFlow:
             Waiting.CHECKING_OTP, current.form.customer_code or "", fetch, self.verify, on_error=on_error
         )
         if verified is not None:
-            await self._submit(current)
+            await self._submit(current, verified.valid_until)
 
     # ------------------------------------------------------------------ saving, sending, the slip
-    async def _submit(self, confirmed: ConfirmOtp) -> None:
+    async def _submit(self, confirmed: ConfirmOtp, valid_until: datetime) -> None:
         form = confirmed.form
         self._spent_otps.add(confirmed.otp_id)
         loading: ScreenState = Loading(Waiting.SENDING_REQUEST, form.customer_code or "")
@@ -482,6 +483,8 @@ class RequestFlow:
             summary |= {"corporation_vi": str(corporation[0]), "corporation_en": str(corporation[1])}
         if self._session.assisted_by_staff:
             summary["assisted"] = ASSISTED_BY_STAFF
+        # The real promise of "it will be sent": until the code's confirmation ends, by the central's clock.
+        summary[SEND_BY] = valid_until.isoformat()
         payload = service_request_payload(
             form.service.code, form.customer_code, form.wire_fields(), confirmed.otp_id, confirmed.typed
         )

@@ -25,8 +25,9 @@ from kiosk.flows.states.requests import (
 from kiosk.guidance import spoken
 from kiosk.guidance.phrases import sentences
 from kiosk.language.catalogs import Translator
+from kiosk.language.time_zone import VIETNAM
 from kiosk.requests.form import YES, FieldProblem, IdDocument, masked, shown
-from kiosk.requests.records import Delivery
+from kiosk.requests.records import Delivery, send_by
 
 
 # ---------------------------------------------------------------------------------------------- service requests
@@ -266,8 +267,10 @@ def request_submitted(state: RequestSubmitted, tr: Translator) -> str:
             tr._("say.submitted.tracking_code", code=spoken.reference(item.tracking_code, tr)),
             slip(state.slip, tr),
         )
+    deadline = send_by(item)
     return sentences(
         tr._("say.submitted.saved", service=service),
+        tr._("submitted.send_by", time=tr.datetime(deadline.astimezone(VIETNAM))) if deadline else None,
         tr._("say.submitted.reference", code=spoken.reference(item.reference, tr)),
         slip(state.slip, tr),
     )

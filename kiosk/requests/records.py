@@ -78,6 +78,24 @@ class OutboxItem:
     refused_fields: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
+SEND_BY = "send_by"
+"""The summary key of a service request's deadline: until when its verified code confirms it (the central's
+``valid_until``, its own clock, ISO 8601). Not sent by then, the central refuses it: the customer is told so,
+and staff see it."""
+
+
+def send_by(item: OutboxItem) -> datetime | None:
+    """When a queued request must reach the central by; None for what has no such deadline."""
+    text = item.summary.get(SEND_BY)
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
 PAYLOAD_KEYS: Mapping[OutboxKind, frozenset[str]] = {
     OutboxKind.SERVICE_REQUEST: frozenset({"service_code", "customer_code", "fields", "otp_id", "otp_code"}),
     OutboxKind.OUTAGE_REPORT: frozenset({"customer_code", "kind", "description"}),

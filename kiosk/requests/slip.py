@@ -12,11 +12,20 @@ from kiosk.language.catalogs import Translator
 from kiosk.language.time_zone import VIETNAM
 from kiosk.printing.document import Document
 from kiosk.printing.documents import Header, RequestSlip, RequestSlipLabels, request_slip
-from kiosk.requests.records import Delivery, OutboxItem
+from kiosk.requests.records import Delivery, OutboxItem, send_by
 
 __all__ = ["SLIP_KIND", "slip_document"]
 
 SLIP_KIND = "request_slip"
+
+
+def _queued_note(tr: Translator, item: OutboxItem) -> str:
+    deadline = send_by(item)
+    if deadline is None:
+        return tr._("slip.queued")
+    return (
+        tr._("slip.queued") + " " + tr._("submitted.send_by", time=tr.datetime(deadline.astimezone(VIETNAM)))
+    )
 
 
 def slip_document(
@@ -43,7 +52,7 @@ def slip_document(
         service=tr._("slip.service"),
         tracking_code=tr._("slip.tracking_code"),
         reference=tr._("slip.reference"),
-        queued=tr._("slip.queued"),
+        queued=_queued_note(tr, item),
         submitted_at=tr._("slip.submitted_at"),
         customer_code=tr._("slip.customer_code"),
         expected=tr._("slip.expected"),

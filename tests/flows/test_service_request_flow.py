@@ -82,7 +82,7 @@ from kiosk.flows.states.requests import (
 from kiosk.requests.courier import Courier
 from kiosk.requests.form import FieldProblem, RequestForm
 from kiosk.requests.outbox import OUTBOX_FILE_NAME, Outbox
-from kiosk.requests.records import ASSISTED_BY_STAFF, Delivery, OutboxItem
+from kiosk.requests.records import ASSISTED_BY_STAFF, Delivery, OutboxItem, send_by
 from tests.faults.harness.central import wait_until
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
@@ -1590,7 +1590,12 @@ async def test_a_right_code_saves_sends_and_prints_the_request(kiosk: Kiosk) -> 
     assert kiosk.central.called("verify_otp") == [("otp_1", RIGHT_CODE)]
     assert kiosk.central.called("submit_request") == [("new_connection", None, WIRE, "otp_1", RIGHT_CODE)]
     assert kiosk.printer.jobs == [("new_connection", item, None)]
-    assert dict(item.summary) == {"service_code": "new_connection", "customer_code": "", "language": "vi"}
+    assert dict(item.summary) == {
+        "service_code": "new_connection",
+        "customer_code": "",
+        "language": "vi",
+        "send_by": (NOW + timedelta(days=7)).isoformat(),
+    }
     assert kiosk.outbox.payload(item.id) is None  # the personal part is gone once the central has it
     assert kiosk.courier.wakes == 1
 
@@ -1617,6 +1622,7 @@ async def test_a_request_for_an_account_names_its_power_company_and_who_helped(k
         "corporation_vi": "Tổng công ty Điện lực miền Nam",
         "corporation_en": "Southern Power Corporation",
         "assisted": ASSISTED_BY_STAFF,
+        "send_by": (NOW + timedelta(days=7)).isoformat(),
     }
     assert kiosk.central.called("submit_request") == [
         (
@@ -1657,7 +1663,12 @@ async def test_a_request_without_an_account_does_not_carry_an_account_looked_up_
     [item] = kiosk.outbox.all()
     # The slip prints the summary's power company and this hotline: neither is known for this request.
     assert kiosk.printer.jobs == [("callback", item, None)]
-    assert dict(item.summary) == {"service_code": "callback", "customer_code": "", "language": "vi"}
+    assert dict(item.summary) == {
+        "service_code": "callback",
+        "customer_code": "",
+        "language": "vi",
+        "send_by": (NOW + timedelta(days=7)).isoformat(),
+    }
 
 
 @pytest.mark.asyncio
@@ -1673,6 +1684,8 @@ async def test_a_request_the_central_cannot_take_now_is_saved_and_told_so(kiosk:
     assert kiosk.printer.jobs == [("new_connection", item, None)]  # the slip carries the kiosk's reference
     assert kiosk.outbox.payload(item.id) is not None  # kept, for the courier to send later
     assert kiosk.courier.wakes >= 1
+    # The real promise: it is sent while the verified code confirms it, by the central's clock (issue 22).
+    assert send_by(item) == NOW + timedelta(days=7)
 
 
 @pytest.mark.asyncio

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QVBoxLayout
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.requests import RequestSubmitted, SlipProgress
 from kiosk.language.catalogs import N_, Translator
-from kiosk.requests.records import Delivery
+from kiosk.language.time_zone import VIETNAM
+from kiosk.requests.records import Delivery, send_by
 from kiosk.views.parts.pictograms import CHECK_PX, Pictogram, Sign, with_sign
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import button, label
@@ -81,7 +82,11 @@ class RequestSubmittedScreen(Screen):
             self._code.setText(state.item.tracking_code or "")
         else:
             self._heading.setText(tr._("submitted.saved"))
-            self._body.setText(tr._("submitted.saved.body", service=tr.pick(state.service.title)))
+            body = tr._("submitted.saved.body", service=tr.pick(state.service.title))
+            deadline = send_by(state.item)
+            if deadline is not None:
+                body += " " + tr._("submitted.send_by", time=tr.datetime(deadline.astimezone(VIETNAM)))
+            self._body.setText(body)
             self._code_label.setText(tr._("submitted.reference"))
             self._code.setText(state.item.reference)
         days = state.service.max_working_days

@@ -13,7 +13,7 @@ from typing import assert_never
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.customer.code import group_code
 from kiosk.flows.states import ScreenState
@@ -21,7 +21,7 @@ from kiosk.flows.states.staff import StaffPending
 from kiosk.language.catalogs import Translator
 from kiosk.language.time_zone import VIETNAM
 from kiosk.payments.records import JournalPayment, PaymentState, ReceiptState
-from kiosk.requests.records import OutboxItem, OutboxKind
+from kiosk.requests.records import OutboxItem, OutboxKind, send_by
 from kiosk.staff.problems import refusal, send_problem
 from kiosk.views.parts.screen import Screen
 from kiosk.views.parts.widgets import SIDE_BY_SIDE_PX, button, drop_all, label, room_width, show_all
@@ -78,9 +78,19 @@ class PendingCard(QWidget):
         box.setContentsMargins(20, 12, 20, 12)
         box.setSpacing(2)
         box.addWidget(PairRow(self.reference, self.side))
+        self._box = box
         for line in self.lines:
-            line.setContentsMargins(8, 0, 8, 0)  # in line with the cell padding of the reference above
-            box.addWidget(line)
+            self._place(line)
+
+    def _place(self, line: QLabel) -> None:
+        line.setContentsMargins(8, 0, 8, 0)  # in line with the cell padding of the reference above
+        self._box.addWidget(line)
+
+    def add_line(self, text: str) -> None:
+        line = label()
+        line.setText(text)
+        self.lines.append(line)
+        self._place(line)
 
 
 class Section(QWidget):
@@ -230,6 +240,10 @@ class StaffPendingScreen(Screen):
         next_try.setText(
             tr._("staff.pending.next_try", time=tr.datetime(item.next_attempt_at.astimezone(VIETNAM)))
         )
+        deadline = send_by(item)
+        if deadline is not None:
+            # The request's confirmation ends then: sent by then, or the customer is called back.
+            card.add_line(tr._("staff.pending.send_by", time=tr.datetime(deadline.astimezone(VIETNAM))))
         return card
 
     def _refused_card(self, item: OutboxItem) -> PendingCard:
