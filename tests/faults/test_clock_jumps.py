@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import pytest
 from kiosk.central.errors import Unavailable
 from kiosk.central.models import FieldValue, OutageReport, OutageReportKind, ServiceRequest
 from kiosk.demo.simulator import DemoClient
-from kiosk.payments.journal import Order, PaymentJournal, PaymentState
+from kiosk.payments.journal import JournalPayment, Order, PaymentJournal, PaymentState
 from kiosk.payments.keeper import CLOSED_CHECK_INTERVAL, PaymentKeeper
 from kiosk.requests.courier import Courier
 from kiosk.requests.outbox import OUTBOX_FILE_NAME, Outbox
@@ -150,66 +151,71 @@ class KioskClock:
         return self.elapsed
 
 
-@pytest.mark.asyncio
-@pytest.mark.parametrize("behind", [timedelta(hours=5), timedelta(days=4)], ids=["5-hours", "4-days"])
-async def test_money_sent_before_a_cancel_is_confirmed_after_the_clock_is_corrected(
-    central: RunningCentral,
-    client: DemoClient,
-    orders: dict[str, tuple[Order, ...]],
-    tmp_path: Path,
-    behind: timedelta,
-) -> None:
-    """Audit: a kiosk booted 4 days behind; a customer cancels with the money already sent; NTP corrects the
-    clock; the central applies the money; the kiosk stayed `closed`, even after `reconcile(everything=True)`."""
-    clock = KioskClock(datetime.now(UTC) - behind)
-    journal = PaymentJournal(tmp_path / "journal.sqlite3", kiosk_id=KIOSK_ID, watch=WATCH)
-    desk = ReceiptRoll()
-    keeper = PaymentKeeper(
-        client, journal, desk, now=clock, central_now=client.central_time.known, monotonic=clock.monotonic
-    )
-    try:
-        screen = Screen(keeper)
-        row = await screen.show_qr(orders["PC03000567890"][0])
-        assert row is not None
-        assert row.reference is not None
-        assert (await screen.press_cancel(row.id)).state is PaymentState.CLOSED
-        screen.leave(row.id)
-        await settle(keeper)
-
-        clock.now += behind  # NTP puts the kiosk right
-        assert (await client.sim_bank_transfer(row.reference, row.amount)).outcome == "applied"
-        await settle(keeper)
-        assert journal.get(row.id).state is PaymentState.CONFIRMED
-        assert_invariants(central.db_path, journal.path, desk.printed)  # type: ignore[arg-type]
-    finally:
-        journal.close()
+@dataclass
+class PayingKiosk:
+    clock: KioskClock
+    journal: PaymentJournal
+    desk: ReceiptRoll
+    keeper: PaymentKeeper
 
 
-@pytest.mark.asyncio
-async def test_a_clock_set_back_a_day_does_not_pause_the_watch_on_closed_payments(
-    central: RunningCentral, client: DemoClient, orders: dict[str, tuple[Order, ...]], tmp_path: Path
-) -> None:
-    """Audit: after a 1-day backward jump, the periodic reconcile stopped re-checking closed payments for
-    about a day (the interval between checks was measured on the wall clock)."""
+@pytest.fixture
+def paying(client: DemoClient, tmp_path: Path) -> Iterator[PayingKiosk]:
+    """A kiosk's payment side as the app wires it: the watch by the central's time, waits on the monotonic."""
     clock = KioskClock(datetime.now(UTC))
     journal = PaymentJournal(tmp_path / "journal.sqlite3", kiosk_id=KIOSK_ID, watch=WATCH)
     desk = ReceiptRoll()
     keeper = PaymentKeeper(
         client, journal, desk, now=clock, central_now=client.central_time.known, monotonic=clock.monotonic
     )
-    try:
-        screen = Screen(keeper)
-        row = await screen.show_qr(orders["PC03000567890"][0])
-        assert row is not None
-        assert row.reference is not None
-        assert (await screen.press_cancel(row.id)).state is PaymentState.CLOSED
-        screen.leave(row.id)
-        assert await keeper.reconcile() == []  # asked about once: the interval starts
+    yield PayingKiosk(clock, journal, desk, keeper)
+    journal.close()
 
-        clock.now -= timedelta(days=1)
-        clock.elapsed += CLOSED_CHECK_INTERVAL + 1
-        assert (await client.sim_bank_transfer(row.reference, row.amount)).outcome == "applied"
-        await keeper.reconcile()  # the periodic one, not `everything`
-        assert journal.get(row.id).state is PaymentState.CONFIRMED
-    finally:
-        journal.close()
+
+async def cancelled(kiosk: PayingKiosk, orders: dict[str, tuple[Order, ...]]) -> JournalPayment:
+    """A customer shows the QR, then cancels and leaves: the payment is closed and watched."""
+    screen = Screen(kiosk.keeper)
+    row = await screen.show_qr(orders["PC03000567890"][0])
+    assert row is not None
+    assert row.reference is not None
+    assert (await screen.press_cancel(row.id)).state is PaymentState.CLOSED
+    screen.leave(row.id)
+    return row
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("behind", [timedelta(hours=5), timedelta(days=4)], ids=["5-hours", "4-days"])
+async def test_money_sent_before_a_cancel_is_confirmed_after_the_clock_is_corrected(
+    central: RunningCentral,
+    client: DemoClient,
+    orders: dict[str, tuple[Order, ...]],
+    paying: PayingKiosk,
+    behind: timedelta,
+) -> None:
+    """Audit: a kiosk booted 4 days behind; a customer cancels with the money already sent; NTP corrects the
+    clock; the central applies the money; the kiosk stayed `closed`, even after `reconcile(everything=True)`."""
+    paying.clock.now -= behind
+    row = await cancelled(paying, orders)
+    await settle(paying.keeper)
+
+    paying.clock.now += behind  # NTP puts the kiosk right
+    assert (await client.sim_bank_transfer(row.reference or "", row.amount)).outcome == "applied"
+    await settle(paying.keeper)
+    assert paying.journal.get(row.id).state is PaymentState.CONFIRMED
+    assert_invariants(central.db_path, paying.journal.path, paying.desk.printed)  # type: ignore[arg-type]
+
+
+@pytest.mark.asyncio
+async def test_a_clock_set_back_a_day_does_not_pause_the_watch_on_closed_payments(
+    client: DemoClient, orders: dict[str, tuple[Order, ...]], paying: PayingKiosk
+) -> None:
+    """Audit: after a 1-day backward jump, the periodic reconcile stopped re-checking closed payments for
+    about a day (the interval between checks was measured on the wall clock)."""
+    row = await cancelled(paying, orders)
+    assert await paying.keeper.reconcile() == []  # asked about once: the interval starts
+
+    paying.clock.now -= timedelta(days=1)
+    paying.clock.elapsed += CLOSED_CHECK_INTERVAL + 1
+    assert (await client.sim_bank_transfer(row.reference or "", row.amount)).outcome == "applied"
+    await paying.keeper.reconcile()  # the periodic one, not `everything`
+    assert paying.journal.get(row.id).state is PaymentState.CONFIRMED
