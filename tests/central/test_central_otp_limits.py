@@ -5,6 +5,8 @@ is not held back by this one's codes."""
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,11 +84,13 @@ def test_a_token_sends_at_most_thirty_codes_an_hour(limited: RunningCentral) -> 
 
 
 def test_one_phone_gets_at_most_five_codes_an_hour(limited: RunningCentral) -> None:
+    started = time.monotonic()
     for _ in range(5):
         assert send(limited, "0914000001").status_code == 201
         advance(limited, 61)
     wait = refused(send(limited, "0914000001"), "otp_rate_limited")
-    assert 3600 - 5 * 61 <= wait <= 3600
+    # The server's clock runs on between the calls too (seconds, on a loaded machine).
+    assert 3600 - 5 * 61 - math.ceil(time.monotonic() - started) <= wait <= 3600
     # From another kiosk too: the limit is the phone's.
     refused(send(limited, "0914000001", OTHER_TOKEN), "otp_rate_limited")
 
