@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import shutil
 import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Mapping
@@ -20,6 +21,10 @@ from urllib.parse import urlsplit
 
 from kiosk.assets import FONT_FILES, FONTS_DIR, TRANSLATIONS_DIR
 from kiosk.config import ConfigError, Settings, config_path, load_settings
+
+LOW_DISK_BYTES = 100_000_000
+"""Below this much free space on the data directory's disk, `kiosk doctor` warns (a journal write needs little,
+but logs and print previews share the disk)."""
 
 # WARN: works, but something about it should not stay so; the exit status does not count it as a failure.
 Outcome = Literal["OK", "WARN", "FAIL", "SKIP"]
@@ -98,7 +103,16 @@ def check_data_dir(data_dir: Path) -> CheckResult:
     finally:
         with contextlib.suppress(OSError):
             probe.unlink(missing_ok=True)
-    return _ok("data", f"{data_dir} is writable")
+    free = shutil.disk_usage(data_dir).free
+    if free < LOW_DISK_BYTES:
+        return CheckResult(
+            "data",
+            "WARN",
+            f"{data_dir} is writable, but its disk has {free / 1_000_000:.1f} MB free: a full disk stops payments"
+            " and saved requests",
+            "free space on that disk (old logs; never the journals)",
+        )
+    return _ok("data", f"{data_dir} is writable ({free / 1_000_000_000:.1f} GB free)")
 
 
 def check_journals(settings: Settings) -> list[CheckResult]:

@@ -489,12 +489,20 @@ class _JournalFile:
             f"created = {datetime.now(UTC).isoformat(timespec='seconds')}\n"
         )
         temporary = self.marker.with_name(self.marker.name + ".tmp")
-        with temporary.open("w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        temporary.replace(self.marker)
-        _fsync_directory(self.marker.parent)
+        try:
+            with temporary.open("w", encoding="utf-8") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+            temporary.replace(self.marker)
+            _fsync_directory(self.marker.parent)
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise self.disk_full() from exc
+            raise JournalReadOnlyError(
+                f"{self.marker} cannot be written ({exc.strerror})",
+                f"give the kiosk's user write access to {self.marker.parent}, then start the kiosk",
+            ) from exc
 
 
 def _check_whole(db: sqlite3.Connection, journal: _JournalFile) -> None:

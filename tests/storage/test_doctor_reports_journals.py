@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.shell import doctor as doctor_module
 from kiosk.shell.doctor import CheckResult, run_checks
 from kiosk.storage import journal_file
 from kiosk.storage.data_dir_lock import lock_data_dir
@@ -132,3 +133,11 @@ def test_locked_by_another_process(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         f"locked: payment journal {PAYMENTS.path(tmp_path)} is locked by another"
     )
     assert "fuser -v" in payments.fix
+
+
+def test_a_nearly_full_disk_is_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(doctor_module, "LOW_DISK_BYTES", 10**18)
+    data = doctor(tmp_path)["data"]
+    assert data.outcome == "WARN"
+    assert "MB free: a full disk stops payments and saved requests" in data.detail
+    assert data.fix == "free space on that disk (old logs; never the journals)"
