@@ -110,6 +110,8 @@ def transaction(db: sqlite3.Connection, lock: threading.RLock) -> Iterator[sqlit
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
+            # Inside: a COMMIT that fails (a full disk as the log grows) must not leave the transaction open.
+            db.execute("COMMIT")
         except BaseException as exc:
             # A failed write is the caller's to handle (the keeper, the courier, the print service report it);
             # a full disk is named here too, in words, since the caller sees only SQLite's one line.
@@ -119,7 +121,6 @@ def transaction(db: sqlite3.Connection, lock: threading.RLock) -> Iterator[sqlit
             with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back on its own (SQLITE_FULL)
                 db.execute("ROLLBACK")
             raise
-        db.execute("COMMIT")
         _copy_into_file(db)
 
 
@@ -158,6 +159,8 @@ def open_journal(
     if path == ":memory:":
         db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         try:
+            for pragma in ("journal_mode=WAL", "synchronous=FULL", *pragmas):
+                db.execute(f"PRAGMA {pragma}")
             _create_or_check(db, lock, path, schema, version, name, error, newer_advice)
         except BaseException:
             db.close()

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.printing.journal import PrintJournal
+from kiosk.requests.outbox import Outbox
 from kiosk.storage.journal_file import (
     JournalCorruptError,
     JournalMissingError,
@@ -103,3 +105,11 @@ def test_memory_journals_are_as_before(kind: Kind, tmp_path: Path) -> None:
     kind.write(journal, 1)
     journal.close()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_memory_journals_keep_their_pragmas() -> None:
+    prints, outbox = PrintJournal(":memory:"), Outbox(":memory:")
+    assert prints._db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    assert tuple(outbox._db.execute("PRAGMA secure_delete").fetchone()) == (1,)
+    prints.close()
+    outbox.close()
