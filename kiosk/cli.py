@@ -21,6 +21,12 @@ _KIOSK_COMMANDS: tuple[tuple[str, str, str, str], ...] = (
         "configure_doctor_parser",
     ),
     (
+        "start-fresh",
+        "accept starting a refused journal empty, after staff checked the central's records",
+        "kiosk.shell.start_fresh",
+        "configure_parser",
+    ),
+    (
         "print-test",
         "print a test page and report the printer's status",
         "kiosk.shell.print_test",

@@ -111,6 +111,7 @@ class PaymentJournal:
             name="payment journal",
             error=PaymentJournalError,
             newer_advice="Update the kiosk software; do not move the file aside: it holds payments in flight.",
+            holds="payments in flight, paid payments and their receipt numbers",
         )
         self._db.row_factory = sqlite3.Row
 

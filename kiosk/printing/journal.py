@@ -75,6 +75,7 @@ class PrintJournal:
             error=JournalError,
             newer_advice="Update the kiosk software, or move the file aside (staff lose the reprint list).",
             pragmas=("foreign_keys=ON",),
+            holds="the print jobs staff may reprint",
         )
         try:
             self._recover()

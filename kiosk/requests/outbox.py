@@ -123,6 +123,7 @@ class Outbox:
             "requests not yet sent.",
             # Erased payloads are overwritten in the file, not just unlinked from it.
             pragmas=("secure_delete=ON",),
+            holds="customers' requests and outage reports not yet sent",
         )
         self._db.row_factory = sqlite3.Row
         self._forget_erased()  # a crash may have come between an erase and its checkpoint

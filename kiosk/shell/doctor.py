@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import shutil
 import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Mapping
@@ -20,6 +21,10 @@ from urllib.parse import urlsplit
 
 from kiosk.assets import FONT_FILES, FONTS_DIR, TRANSLATIONS_DIR
 from kiosk.config import ConfigError, Settings, config_path, load_settings
+
+LOW_DISK_BYTES = 100_000_000
+"""Below this much free space on the data directory's disk, `kiosk doctor` warns (a journal write needs little,
+but logs and print previews share the disk)."""
 
 # WARN: works, but something about it should not stay so; the exit status does not count it as a failure.
 Outcome = Literal["OK", "WARN", "FAIL", "SKIP"]
@@ -98,7 +103,51 @@ def check_data_dir(data_dir: Path) -> CheckResult:
     finally:
         with contextlib.suppress(OSError):
             probe.unlink(missing_ok=True)
-    return _ok("data", f"{data_dir} is writable")
+    free = shutil.disk_usage(data_dir).free
+    if free < LOW_DISK_BYTES:
+        return CheckResult(
+            "data",
+            "WARN",
+            f"{data_dir} is writable, but its disk has {free / 1_000_000:.1f} MB free: a full disk stops payments"
+            " and saved requests",
+            "free space on that disk (old logs; never the journals)",
+        )
+    return _ok("data", f"{data_dir} is writable ({free / 1_000_000_000:.1f} GB free)")
+
+
+def check_journals(settings: Settings) -> list[CheckResult]:
+    """Each journal as `kiosk run` checks it at start (missing though its marker says it existed, damaged,
+    read-only, locked, a full disk), and whether a kiosk holds the data directory now. Changes nothing."""
+    from kiosk.payments import journal as payments
+    from kiosk.printing import journal as prints
+    from kiosk.requests import outbox
+    from kiosk.storage.data_dir_lock import holder_of
+    from kiosk.storage.journal_file import check_journal, marker_path
+
+    data_dir = settings.data_dir
+    held, pid = holder_of(data_dir)
+    holder = f" (PID {pid})" if pid is not None else ""
+    results = [
+        _ok("lock", f"a kiosk is running on {data_dir}{holder}")
+        if held
+        else _ok("lock", f"no kiosk is running on {data_dir}")
+    ]
+    journals = (
+        ("payments", payments.JOURNAL_FILE_NAME, "payment journal", payments.SCHEMA_VERSION),
+        ("outbox", outbox.OUTBOX_FILE_NAME, "request outbox", outbox.SCHEMA_VERSION),
+        ("prints", prints.JOURNAL_FILE_NAME, "print journal", prints.SCHEMA_VERSION),
+    )
+    for check_name, file_name, name, version in journals:
+        path = data_dir / file_name
+        if check_name == "prints" and settings.printer.uri is None and not marker_path(path).exists():
+            results.append(CheckResult(check_name, "SKIP", "no printer configured: no print journal"))
+            continue
+        found = check_journal(path, name=name, version=version)
+        if found.state in ("ok", "new"):
+            results.append(_ok(check_name, found.detail))
+        else:
+            results.append(_fail(check_name, f"{found.state}: {found.detail}", found.fix))
+    return results
 
 
 def check_tls(settings: Settings) -> CheckResult:
@@ -172,9 +221,14 @@ async def run_checks(path: Path | None, env: Mapping[str, str]) -> list[CheckRes
     config_result, settings = check_config(path, env)
     results = [config_result, *check_assets()]
     if settings is None:
-        skipped = "data, tls, central, printer, scanner"
+        skipped = "data, journals, tls, central, printer, scanner"
         return [*results, CheckResult("others", "SKIP", f"{skipped}: need a valid config first")]
-    results.append(check_data_dir(settings.data_dir))
+    data = check_data_dir(settings.data_dir)
+    results.append(data)
+    if data.outcome == "OK":
+        results.extend(check_journals(settings))
+    else:
+        results.append(CheckResult("journals", "SKIP", "need a writable data directory first"))
     results.append(check_tls(settings))
     device_checks: list[Callable[[Settings], Awaitable[CheckResult]]] = [check_central, check_printer]
     results.extend(await asyncio.gather(*(check(settings) for check in device_checks)))

@@ -39,6 +39,8 @@ from kiosk.shell.lifecycle import check_central, show_fault, shut_down
 from kiosk.shell.lockdown import install_lockdown
 from kiosk.shell.logs import configure_logging
 from kiosk.shell.stopping import ExitStatus
+from kiosk.storage.data_dir_lock import DataDirLockError, lock_data_dir
+from kiosk.storage.journal_file import JournalFileError
 from kiosk.storage.private import keep_files_private
 from kiosk.views.panels import WINDOWED_LANDSCAPE
 
@@ -136,6 +138,16 @@ def run_gui(settings: Settings, mode: Mode) -> int:
         keep_files_private(settings.data_dir)
     except OSError as exc:
         return fail(f"data_dir {settings.data_dir}: {exc} — check data_dir, or run `kiosk doctor`")
+    # Before any journal is opened, and held until this process ends: one kiosk per data directory.
+    try:
+        data_dir_lock = lock_data_dir(settings.data_dir)
+    except DataDirLockError as exc:
+        return fail(str(exc))
+    with data_dir_lock:
+        return _run_locked(settings, mode, qt_app)
+
+
+def _run_locked(settings: Settings, mode: Mode, qt_app: QApplication) -> int:
     try:
         client = mode.client(settings) if mode.client is not None else None
         kiosk_app = build_kiosk(settings, qt_app, client=client)
@@ -143,6 +155,8 @@ def run_gui(settings: Settings, mode: Mode) -> int:
         return fail(f"{exc} — reinstall the kiosk or run `kiosk doctor`")
     except ValueError as exc:  # a printer URI the driver cannot use
         return fail(f"config key 'printer.uri': {exc}", ExitStatus.CONFIG)
+    except JournalFileError as exc:  # says in words what happened to the file and what to do
+        return fail(str(exc))
     except (JournalError, PaymentJournalError, OutboxError) as exc:
         return fail(f"{exc} — check data_dir, or run `kiosk doctor`")
 
