@@ -61,9 +61,10 @@ requests confirmed by OTP, outages, tariffs, kiosk heartbeats and customers' cal
   `id, status, amount, qr_payload, reference, expires_at` (status `pending`, `paid`, `expired`,
   `cancelled`); a bill has `id, period_start, period_end, kwh, tiers` (each `{kwh, unit_price,
   amount}`), `subtotal, vat_rate, vat_amount, total, due_date, status`; a bank transfer is
-  `{reference, amount}`.
+  `{transaction_id, reference, amount}`.
 * Bills are paid oldest first, a bill with a live payment cannot get another, and a bill is marked
-  paid at most once: money for bills already paid is recorded as refund due.
+  paid at most once: money for bills already paid is recorded as refund due. A bank transfer is recorded
+  once by its `transaction_id`: the bank's notice sent again is answered as the first.
 * A bill's own QR (`GET /v1/bills/{bill_id}/payment-qr`, for its printed notice) is the same on
   every call and never expires; its money is applied or refunded like a payment's.
 * A one-time code can be verified (`POST /v1/otp/{otp_id}/verify`) when the customer types it; a
@@ -546,7 +547,9 @@ def _sim_router(
 
     @sim.post("/bank-transfers", responses=_ERROR_RESPONSES)
     def post_bank_transfer(body: schemas.BankTransfer) -> schemas.BankTransferResult:
-        """The bank notifies that money arrived with this reference."""
+        """The bank notifies that money arrived with this reference. Recorded once per `transaction_id`: the
+        same notice again (its acknowledgement was lost) answers what the first did and records nothing; the
+        same id with another reference or amount is 409 `transaction_id_reused`."""
         result: schemas.BankTransferResult = tx(lambda c: payments.receive_transfer(c, body, clock.now()))
         return result
 

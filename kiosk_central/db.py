@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -93,8 +93,11 @@ CREATE TABLE bank_transfers (
     received_at TEXT NOT NULL,
     outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'refund_due')),
     reason TEXT,
-    payment_id TEXT REFERENCES payments(id)
+    payment_id TEXT REFERENCES payments(id),
+    transaction_id TEXT
 );
+CREATE UNIQUE INDEX bank_transfers_by_transaction_id ON bank_transfers (transaction_id);
+CREATE INDEX bank_transfers_by_payment ON bank_transfers (payment_id);
 CREATE TABLE otps (
     id TEXT PRIMARY KEY,
     phone TEXT NOT NULL,
@@ -225,6 +228,13 @@ CREATE INDEX staff_calls_open ON staff_calls (answered_at, called_at);
 ALTER TABLE otps ADD COLUMN sender TEXT;
 CREATE INDEX otps_by_sender ON otps (sender, created_at);
 CREATE INDEX otps_by_phone ON otps (phone, created_at);
+""",
+    # The bank's own id of each transfer, so that a notice sent again is recognised (older rows: NULL, which a
+    # unique index lets be many).
+    5: """
+ALTER TABLE bank_transfers ADD COLUMN transaction_id TEXT;
+CREATE UNIQUE INDEX bank_transfers_by_transaction_id ON bank_transfers (transaction_id);
+CREATE INDEX bank_transfers_by_payment ON bank_transfers (payment_id);
 """,
 }
 

@@ -89,4 +89,4 @@ def test_fixed_field_names() -> None:
     assert {"id", "period_start", "period_end", "kwh", "tiers", "subtotal", "vat_rate", "vat_amount", "total",
             "due_date", "status"} <= set(_schema(document, "Bill")["properties"])  # fmt: skip
     assert {"kwh", "unit_price", "amount"} <= set(_schema(document, "TierLine")["properties"])
-    assert set(_schema(document, "BankTransfer")["properties"]) == {"reference", "amount"}
+    assert set(_schema(document, "BankTransfer")["properties"]) == {"transaction_id", "reference", "amount"}

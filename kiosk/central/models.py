@@ -234,6 +234,7 @@ class PaymentMethods(CentralModel):
 
 class BankTransferResult(CentralModel):
     id: int
+    transaction_id: str
     reference: str
     amount: int
     outcome: Literal["applied", "refund_due"]

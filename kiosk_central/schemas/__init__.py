@@ -48,6 +48,7 @@ from kiosk_central.schemas.kiosks import (
 )
 from kiosk_central.schemas.outages import Outage, OutageList, OutageReport, OutageReportCreate
 from kiosk_central.schemas.payments import (
+    TRANSACTION_ID_PATTERN,
     BankTransfer,
     BankTransferResult,
     BillPaymentQr,
@@ -81,6 +82,7 @@ __all__ = [
     "CUSTOMER_CODE_PATTERN",
     "MOBILE_PHONE_PATTERN",
     "TRACKING_ALPHABET",
+    "TRANSACTION_ID_PATTERN",
     "BankTransfer",
     "BankTransferResult",
     "Bill",
