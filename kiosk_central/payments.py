@@ -144,9 +144,16 @@ def payment(conn: sqlite3.Connection, payment_id: str) -> schemas.Payment:
 
 
 def create(
-    conn: sqlite3.Connection, key: str, body: schemas.PaymentCreate, now: datetime, ttl: timedelta
+    conn: sqlite3.Connection,
+    key: str,
+    body: schemas.PaymentCreate,
+    now: datetime,
+    ttl: timedelta,
+    *,
+    kiosk_id: str | None = None,
 ) -> tuple[schemas.Payment, bool]:
-    """The payment for this key, and whether it was created now (False: an idempotent replay)."""
+    """The payment for this key, and whether it was created now (False: an idempotent replay). ``kiosk_id``
+    is the kiosk whose token asked, kept so that it can list its payments' changes."""
     expire_stale_payments(conn, now)
     fingerprint = _fingerprint(body)
     existing = conn.execute(
@@ -200,10 +207,11 @@ def create(
     payment_id = "pay_" + secrets.token_hex(8)
     conn.execute(
         """INSERT INTO payments (id, idempotency_key, fingerprint, customer_code, method, amount, reference,
-               qr_payload, status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)""",
+               qr_payload, status, created_at, expires_at, kiosk_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)""",
         (
             payment_id, key, fingerprint, body.customer_code, body.method, amount, reference,
-            qr_payload, to_text(now), to_text(now + ttl),
+            qr_payload, to_text(now), to_text(now + ttl), kiosk_id,
         ),
     )  # fmt: skip
     conn.executemany(

@@ -16,11 +16,19 @@ from kiosk_central.app import ServerSettings, create_app
 from kiosk_central.db import SCHEMA_VERSION
 from tests.helpers.central import KIOSK_ID, running_central
 
-# What version 5 added, undone to make a version 4 database: transfers without the bank's transaction id.
+# What version 5 added, undone to make a version 4 database: transfers without the bank's transaction id,
+# payments, requests and reports without the kiosk that made them.
 _BACK_TO_VERSION_4 = """
 DROP INDEX bank_transfers_by_transaction_id;
 DROP INDEX bank_transfers_by_payment;
 ALTER TABLE bank_transfers DROP COLUMN transaction_id;
+DROP INDEX payments_by_kiosk;
+ALTER TABLE payments DROP COLUMN kiosk_id;
+DROP INDEX service_requests_by_kiosk;
+ALTER TABLE service_requests DROP COLUMN kiosk_id;
+DROP INDEX request_events_by_request;
+DROP INDEX outage_reports_by_kiosk;
+ALTER TABLE outage_reports DROP COLUMN kiosk_id;
 UPDATE meta SET value = '4' WHERE key = 'schema_version';
 """
 # What version 4 added, undone to make a version 3 database: codes no longer know which token sent them.
@@ -195,3 +203,24 @@ async def test_a_migrated_database_keeps_its_transfers_and_records_transaction_i
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT transaction_id, reference FROM bank_transfers ORDER BY id").fetchall()
     assert rows == [(None, "TTOLD"), (None, "TTOLD"), ("FT1", "TTNEW")]
+
+
+@pytest.mark.asyncio
+async def test_rows_made_before_version_5_belong_to_no_kiosk_and_are_not_listed_as_its_changes(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "old.db"
+    since = datetime(2000, 1, 1, tzinfo=UTC)
+    with running_central(db) as central:
+        async with DemoClient(central.url, central.token) as client:
+            bill = (await client.bills("PE01000123456")).bills[0]
+            old = await client.create_payment("PE01000123456", [bill.id], "vietqr", "key-before-v5")
+    with sqlite3.connect(db) as conn:
+        conn.executescript(_BACK_TO_VERSION_4)
+    with running_central(db) as central:
+        async with DemoClient(central.url, central.token) as client:
+            report = await client.report_outage("PE01000123456", "street", "", "key-after-v5")
+            listed = await client.kiosk_changes(KIOSK_ID, since)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT kiosk_id FROM payments WHERE id = ?", (old.id,)).fetchone() == (None,)
+    assert (listed.payments, [r.id for r in listed.outage_reports]) == ([], [report.id])
