@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import kiosk
 from kiosk_central import (
+    changes,
     demo,
     errors,
     fleet,
@@ -62,9 +63,10 @@ requests confirmed by OTP, outages, tariffs, kiosk heartbeats and customers' cal
   `id, status, amount, qr_payload, reference, expires_at` (status `pending`, `paid`, `expired`,
   `cancelled`); a bill has `id, period_start, period_end, kwh, tiers` (each `{kwh, unit_price,
   amount}`), `subtotal, vat_rate, vat_amount, total, due_date, status`; a bank transfer is
-  `{reference, amount}`.
+  `{transaction_id, reference, amount}`.
 * Bills are paid oldest first, a bill with a live payment cannot get another, and a bill is marked
-  paid at most once: money for bills already paid is recorded as refund due.
+  paid at most once: money for bills already paid is recorded as refund due. A bank transfer is recorded
+  once by its `transaction_id`: the bank's notice sent again is answered as the first.
 * A bill's own QR (`GET /v1/bills/{bill_id}/payment-qr`, for its printed notice) is the same on
   every call and never expires; its money is applied or refunded like a payment's.
 * A one-time code can be verified (`POST /v1/otp/{otp_id}/verify`) when the customer types it; a
@@ -75,6 +77,8 @@ requests confirmed by OTP, outages, tariffs, kiosk heartbeats and customers' cal
   hour; a 429 says when asking again may succeed in `retry_after` and in the `Retry-After` header.
 * Requests and outage reports may carry the kiosk's own `client_reference` (`K` + 9 characters),
   unique; requests can be looked up by it as by their tracking code.
+* A kiosk lists the payments it created and the requests and reports it submitted that changed since a time
+  (`GET /v1/kiosks/{kiosk_id}/changes`, its own token only), paged, with the central's `now` to ask from next.
 * A customer's call for staff (`POST /v1/kiosks/{kiosk_id}/staff-calls`) carries a `call_id` the kiosk
   chose: a retry with it makes no second call. `GET /v1/fleet` gives every kiosk's latest heartbeat and
   the calls for staff not answered yet.
@@ -206,6 +210,10 @@ def authorised(
     if grant is None:
         raise errors.ApiError(401, "unauthorized", "a valid kiosk token is required")
     return grant
+
+
+# The grant of the token that asked: routes that record who made something take it.
+KioskGrant = Annotated[Grant, Depends(authorised)]
 
 
 def serving_customers(grant: Annotated[Grant, Depends(authorised)]) -> None:
@@ -354,9 +362,15 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         return schemas.PaymentMethods(methods=list(payments.PAYMENT_METHODS))
 
     @v1.post("/payments", tags=["payments"], status_code=201, responses=_replayed(schemas.Payment))
-    def post_payment(body: schemas.PaymentCreate, key: IdempotencyKey, response: Response) -> schemas.Payment:
+    def post_payment(
+        body: schemas.PaymentCreate, key: IdempotencyKey, response: Response, grant: KioskGrant
+    ) -> schemas.Payment:
         """Ask for a QR payment of the oldest unpaid bills. 201 when created, 200 for a replayed key."""
-        result, created = tx(lambda c: payments.create(c, key, body, clock.now(), settings.payment_ttl))
+        result, created = tx(
+            lambda c: payments.create(
+                c, key, body, clock.now(), settings.payment_ttl, kiosk_id=grant.kiosk_id
+            )
+        )
         if not created:
             response.status_code = 200
         return result
@@ -419,12 +433,14 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         responses=_RATE_LIMITED | _replayed(schemas.ServiceRequest),
     )
     def post_request(
-        body: schemas.RequestCreate, key: IdempotencyKey, response: Response
+        body: schemas.RequestCreate, key: IdempotencyKey, response: Response, grant: KioskGrant
     ) -> schemas.ServiceRequest:
         """Submit a service request confirmed by the OTP: within its 5 minutes, or within 7 days of its
         verification. 201 when created, 200 for a replayed key; 409 `client_reference_reused` when
         another key already used the `client_reference`."""
-        result, created, failure = tx(lambda c: service_requests.create_request(c, key, body, clock.now()))
+        result, created, failure = tx(
+            lambda c: service_requests.create_request(c, key, body, clock.now(), kiosk_id=grant.kiosk_id)
+        )
         if failure is not None:
             raise failure
         assert result is not None
@@ -454,11 +470,11 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
 
     @v1.post("/outage-reports", tags=["outages"], status_code=201, responses=_replayed(schemas.OutageReport))
     def post_outage_report(
-        body: schemas.OutageReportCreate, key: IdempotencyKey, response: Response
+        body: schemas.OutageReportCreate, key: IdempotencyKey, response: Response, grant: KioskGrant
     ) -> schemas.OutageReport:
         """Report that the power is out, or that something is dangerous. 200 for a replayed key; 409
         `client_reference_reused` when another key already used the `client_reference`."""
-        result, created = tx(lambda c: outages.report(c, key, body, clock.now()))
+        result, created = tx(lambda c: outages.report(c, key, body, clock.now(), kiosk_id=grant.kiosk_id))
         if not created:
             response.status_code = 200
         return result
@@ -522,6 +538,35 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         received."""
         tx(lambda c: fleet.answer_staff_call(c, kiosk_id, call_id, clock.now()))
 
+    @kiosks.get("/kiosks/{kiosk_id}/changes", tags=["kiosks"], dependencies=[Depends(as_kiosk)])
+    def get_kiosk_changes(
+        kiosk_id: str,
+        since: Annotated[
+            schemas.QueryTime,
+            Query(
+                description=(
+                    "Changes at or after this time, by the central's clock: the `now` of the last complete"
+                    " answer (never the kiosk's clock); a time long past to rebuild everything. With an offset."
+                )
+            ),
+        ],
+        limit: Annotated[
+            int, Query(ge=1, le=schemas.CHANGES_LIMIT, description="The most changes in this page.")
+        ] = 200,
+        cursor: Annotated[
+            str | None,
+            Query(
+                pattern=schemas.CHANGES_CURSOR_PATTERN,
+                description="The `next_cursor` of the page before, to read on from it (with the same `since`).",
+            ),
+        ] = None,
+    ) -> schemas.KioskChanges:
+        """The payments this kiosk created and the service requests and outage reports it submitted that
+        changed at or after `since`, oldest change first, each as it stands now, with the central's `now`.
+        For the kiosk's own token only (403 `wrong_kiosk`): what a kiosk reads at start and daily to learn of
+        money that came after it stopped watching a payment, and to rebuild after its journal was lost."""
+        return tx(lambda c: changes.kiosk_changes(c, kiosk_id, since, clock.now(), limit, cursor))
+
     @kiosks.get("/fleet", tags=["kiosks"], dependencies=[Depends(office)])
     def get_fleet() -> schemas.Fleet:
         """Every kiosk that ever sent a heartbeat, with its latest one, and the calls for staff no one has
@@ -548,7 +593,9 @@ def _sim_router(
 
     @sim.post("/bank-transfers", responses=_ERROR_RESPONSES)
     def post_bank_transfer(body: schemas.BankTransfer) -> schemas.BankTransferResult:
-        """The bank notifies that money arrived with this reference."""
+        """The bank notifies that money arrived with this reference. Recorded once per `transaction_id`: the
+        same notice again (its acknowledgement was lost) answers what the first did and records nothing; the
+        same id with another reference or amount is 409 `transaction_id_reused`."""
         result: schemas.BankTransferResult = tx(lambda c: payments.receive_transfer(c, body, clock.now()))
         return result
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -77,8 +77,10 @@ CREATE TABLE payments (
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL,
     paid_at TEXT,
-    cancelled_at TEXT
+    cancelled_at TEXT,
+    kiosk_id TEXT
 );
+CREATE INDEX payments_by_kiosk ON payments (kiosk_id);
 CREATE TABLE payment_bills (
     payment_id TEXT NOT NULL REFERENCES payments(id),
     bill_id TEXT NOT NULL REFERENCES bills(id),
@@ -93,8 +95,11 @@ CREATE TABLE bank_transfers (
     received_at TEXT NOT NULL,
     outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'refund_due')),
     reason TEXT,
-    payment_id TEXT REFERENCES payments(id)
+    payment_id TEXT REFERENCES payments(id),
+    transaction_id TEXT
 );
+CREATE UNIQUE INDEX bank_transfers_by_transaction_id ON bank_transfers (transaction_id);
+CREATE INDEX bank_transfers_by_payment ON bank_transfers (payment_id);
 CREATE TABLE otps (
     id TEXT PRIMARY KEY,
     phone TEXT NOT NULL,
@@ -120,9 +125,11 @@ CREATE TABLE service_requests (
     status TEXT NOT NULL,
     created_at TEXT NOT NULL,
     due_by TEXT NOT NULL,
-    client_reference TEXT
+    client_reference TEXT,
+    kiosk_id TEXT
 );
 CREATE UNIQUE INDEX service_requests_by_client_reference ON service_requests (client_reference);
+CREATE INDEX service_requests_by_kiosk ON service_requests (kiosk_id);
 CREATE TABLE request_events (
     tracking_code TEXT NOT NULL REFERENCES service_requests(tracking_code),
     at TEXT NOT NULL,
@@ -130,6 +137,7 @@ CREATE TABLE request_events (
     note_vi TEXT NOT NULL,
     note_en TEXT NOT NULL
 );
+CREATE INDEX request_events_by_request ON request_events (tracking_code, at);
 CREATE TABLE outages (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -149,9 +157,11 @@ CREATE TABLE outage_reports (
     kind TEXT NOT NULL,
     description TEXT NOT NULL,
     created_at TEXT NOT NULL,
-    client_reference TEXT
+    client_reference TEXT,
+    kiosk_id TEXT
 );
 CREATE UNIQUE INDEX outage_reports_by_client_reference ON outage_reports (client_reference);
+CREATE INDEX outage_reports_by_kiosk ON outage_reports (kiosk_id);
 CREATE TABLE heartbeats (
     kiosk_id TEXT PRIMARY KEY,
     received_at TEXT NOT NULL,
@@ -225,6 +235,21 @@ CREATE INDEX staff_calls_open ON staff_calls (answered_at, called_at);
 ALTER TABLE otps ADD COLUMN sender TEXT;
 CREATE INDEX otps_by_sender ON otps (sender, created_at);
 CREATE INDEX otps_by_phone ON otps (phone, created_at);
+""",
+    # The bank's own id of each transfer, so that a notice sent again is recognised (older rows: NULL, which a
+    # unique index lets be many); and the kiosk whose token made each payment, request and report, so that a
+    # kiosk can list what changed for it (older rows: NULL, no kiosk's).
+    5: """
+ALTER TABLE bank_transfers ADD COLUMN transaction_id TEXT;
+CREATE UNIQUE INDEX bank_transfers_by_transaction_id ON bank_transfers (transaction_id);
+CREATE INDEX bank_transfers_by_payment ON bank_transfers (payment_id);
+ALTER TABLE payments ADD COLUMN kiosk_id TEXT;
+CREATE INDEX payments_by_kiosk ON payments (kiosk_id);
+ALTER TABLE service_requests ADD COLUMN kiosk_id TEXT;
+CREATE INDEX service_requests_by_kiosk ON service_requests (kiosk_id);
+CREATE INDEX request_events_by_request ON request_events (tracking_code, at);
+ALTER TABLE outage_reports ADD COLUMN kiosk_id TEXT;
+CREATE INDEX outage_reports_by_kiosk ON outage_reports (kiosk_id);
 """,
 }
 

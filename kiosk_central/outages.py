@@ -51,8 +51,14 @@ def _report(row: sqlite3.Row) -> schemas.OutageReport:
 
 
 def report(
-    conn: sqlite3.Connection, key: str, body: schemas.OutageReportCreate, now: datetime
+    conn: sqlite3.Connection,
+    key: str,
+    body: schemas.OutageReportCreate,
+    now: datetime,
+    *,
+    kiosk_id: str | None = None,
 ) -> tuple[schemas.OutageReport, bool]:
+    """The report for this key, and whether it was made now; ``kiosk_id`` is the kiosk whose token sent it."""
     fingerprint = client_references.fingerprint(body)
     existing = conn.execute("SELECT * FROM outage_reports WHERE idempotency_key = ?", (key,)).fetchone()
     if existing is not None:
@@ -66,9 +72,9 @@ def report(
     report_id = "out_" + secrets.token_hex(8)
     conn.execute(
         """INSERT INTO outage_reports (id, idempotency_key, fingerprint, customer_code, kind, description,
-               created_at, client_reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+               created_at, client_reference, kiosk_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (report_id, key, fingerprint, body.customer_code, body.kind, body.description, to_text(now),
-         body.client_reference),
+         body.client_reference, kiosk_id),
     )  # fmt: skip
     row = conn.execute("SELECT * FROM outage_reports WHERE id = ?", (report_id,)).fetchone()
     return _report(row), True

@@ -144,9 +144,16 @@ def payment(conn: sqlite3.Connection, payment_id: str) -> schemas.Payment:
 
 
 def create(
-    conn: sqlite3.Connection, key: str, body: schemas.PaymentCreate, now: datetime, ttl: timedelta
+    conn: sqlite3.Connection,
+    key: str,
+    body: schemas.PaymentCreate,
+    now: datetime,
+    ttl: timedelta,
+    *,
+    kiosk_id: str | None = None,
 ) -> tuple[schemas.Payment, bool]:
-    """The payment for this key, and whether it was created now (False: an idempotent replay)."""
+    """The payment for this key, and whether it was created now (False: an idempotent replay). ``kiosk_id``
+    is the kiosk whose token asked, kept so that it can list its payments' changes."""
     expire_stale_payments(conn, now)
     fingerprint = _fingerprint(body)
     existing = conn.execute(
@@ -200,10 +207,11 @@ def create(
     payment_id = "pay_" + secrets.token_hex(8)
     conn.execute(
         """INSERT INTO payments (id, idempotency_key, fingerprint, customer_code, method, amount, reference,
-               qr_payload, status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)""",
+               qr_payload, status, created_at, expires_at, kiosk_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)""",
         (
             payment_id, key, fingerprint, body.customer_code, body.method, amount, reference,
-            qr_payload, to_text(now), to_text(now + ttl),
+            qr_payload, to_text(now), to_text(now + ttl), kiosk_id,
         ),
     )  # fmt: skip
     conn.executemany(
@@ -266,12 +274,14 @@ def _record_transfer(
 ) -> schemas.BankTransferResult:
     outcome = "applied" if reason is None else "refund_due"
     cur = conn.execute(
-        """INSERT INTO bank_transfers (reference, amount, received_at, outcome, reason, payment_id)
-           VALUES (?, ?, ?, ?, ?, ?)""",
-        (transfer.reference, transfer.amount, to_text(now), outcome, reason, payment_id),
-    )
+        """INSERT INTO bank_transfers (reference, amount, received_at, outcome, reason, payment_id,
+               transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        (transfer.reference, transfer.amount, to_text(now), outcome, reason, payment_id,
+         transfer.transaction_id),
+    )  # fmt: skip
     return schemas.BankTransferResult(
         id=cur.lastrowid or 0,
+        transaction_id=transfer.transaction_id,
         reference=transfer.reference,
         amount=transfer.amount,
         outcome=outcome,
@@ -281,10 +291,45 @@ def _record_transfer(
     )
 
 
+def _recorded_transfer(
+    conn: sqlite3.Connection, transfer: schemas.BankTransfer
+) -> schemas.BankTransferResult | None:
+    """What the first notice of this transaction was answered, if the central has it already.
+
+    A bank sends its notice again when the central's acknowledgement was lost: recording it again would
+    make a phantom ``refund_due`` (a refund of money received once). The same transaction id with another
+    reference or amount is not a replay but a bank's mistake, refused for a person to look at."""
+    row = conn.execute(
+        "SELECT * FROM bank_transfers WHERE transaction_id = ?", (transfer.transaction_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    if (row["reference"], row["amount"]) != (transfer.reference, transfer.amount):
+        raise errors.conflict(
+            "transaction_id_reused",
+            "this bank transaction id was already received with another reference or amount",
+            transaction_id=transfer.transaction_id,
+        )
+    return schemas.BankTransferResult(
+        id=row["id"],
+        transaction_id=row["transaction_id"],
+        reference=row["reference"],
+        amount=row["amount"],
+        outcome=row["outcome"],
+        reason=row["reason"],
+        payment_id=row["payment_id"],
+        received_at=from_text(row["received_at"]),
+    )
+
+
 def receive_transfer(
     conn: sqlite3.Connection, transfer: schemas.BankTransfer, now: datetime
 ) -> schemas.BankTransferResult:
-    """The bank says money arrived with this reference: apply it once, or record it for refund."""
+    """The bank says money arrived with this reference: apply it once, or record it for refund. A notice
+    of a transaction already received is answered as the first time, and changes nothing."""
+    replayed = _recorded_transfer(conn, transfer)
+    if replayed is not None:
+        return replayed
     expire_stale_payments(conn, now)
     bill_id = _bill_id_of(transfer.reference)
     if bill_id is not None:

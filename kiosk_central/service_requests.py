@@ -296,15 +296,16 @@ def insert_request(
     now: datetime,
     tracking_code: str | None = None,
     client_reference: str | None = None,
+    kiosk_id: str | None = None,
 ) -> str:
     tracking_code = tracking_code or new_tracking_code(conn)
     due_by = _add_working_days(now.astimezone(VIETNAM).date(), service.max_working_days)
     conn.execute(
         """INSERT INTO service_requests (tracking_code, idempotency_key, fingerprint, service_code,
-               customer_code, fields, status, created_at, due_by, client_reference)
-           VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?)""",
+               customer_code, fields, status, created_at, due_by, client_reference, kiosk_id)
+           VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?)""",
         (tracking_code, key, fingerprint, service.code, customer_code, json.dumps(fields, ensure_ascii=False),
-         to_text(now), due_by.isoformat(), client_reference),
+         to_text(now), due_by.isoformat(), client_reference, kiosk_id),
     )  # fmt: skip
     add_event(
         conn,
@@ -317,9 +318,15 @@ def insert_request(
 
 
 def create_request(
-    conn: sqlite3.Connection, key: str, body: schemas.RequestCreate, now: datetime
+    conn: sqlite3.Connection,
+    key: str,
+    body: schemas.RequestCreate,
+    now: datetime,
+    *,
+    kiosk_id: str | None = None,
 ) -> tuple[schemas.ServiceRequest | None, bool, errors.ApiError | None]:
-    """(request, created, error). Errors are returned so a spent OTP attempt is committed."""
+    """(request, created, error). Errors are returned so a spent OTP attempt is committed. ``kiosk_id`` is
+    the kiosk whose token submitted it."""
     body_fingerprint = client_references.fingerprint(body)
     existing = conn.execute(
         "SELECT tracking_code, fingerprint FROM service_requests WHERE idempotency_key = ?", (key,)
@@ -354,6 +361,7 @@ def create_request(
         body.fields,
         now,
         client_reference=body.client_reference,
+        kiosk_id=kiosk_id,
     )
     return request(conn, tracking_code), True, None
 

@@ -56,6 +56,10 @@ def _schema(document: dict[str, Any], name: str) -> dict[str, Any]:
         (models.OutageReport, "OutageReport"),
         (models.BankTransferResult, "BankTransferResult"),
         (models.StaffCallAck, "StaffCallAck"),
+        (models.KioskChanges, "KioskChanges"),
+        (models.PaymentChange, "PaymentChange"),
+        (models.RequestChange, "RequestChange"),
+        (models.OutageReportChange, "OutageReportChange"),
     ],
 )
 def test_client_models_read_only_fields_the_contract_defines(model: type[BaseModel], schema: str) -> None:
@@ -89,4 +93,13 @@ def test_fixed_field_names() -> None:
     assert {"id", "period_start", "period_end", "kwh", "tiers", "subtotal", "vat_rate", "vat_amount", "total",
             "due_date", "status"} <= set(_schema(document, "Bill")["properties"])  # fmt: skip
     assert {"kwh", "unit_price", "amount"} <= set(_schema(document, "TierLine")["properties"])
-    assert set(_schema(document, "BankTransfer")["properties"]) == {"reference", "amount"}
+    assert set(_schema(document, "BankTransfer")["properties"]) == {"transaction_id", "reference", "amount"}
+
+
+def test_every_status_a_kiosk_reads_in_its_changes_is_declared() -> None:
+    """The kiosk decides by status; a status the contract does not name would be a surprise in the field."""
+    document = json.loads(CONTRACT.read_text(encoding="utf-8"))
+    payment = _schema(document, "PaymentChange")["properties"]["status"]
+    request = _schema(document, "RequestChange")["properties"]["status"]
+    assert set(payment["enum"]) == {"pending", "paid", "expired", "cancelled"}
+    assert set(request["enum"]) == {"received", "in_progress", "completed", "rejected"}

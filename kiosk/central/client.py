@@ -42,6 +42,7 @@ import hashlib
 import logging
 import ssl
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Literal, Self
@@ -79,6 +80,7 @@ from kiosk.central.models import (
     Health,
     Heartbeat,
     HeartbeatAck,
+    KioskChanges,
     Otp,
     OtpPurpose,
     OtpVerification,
@@ -243,6 +245,47 @@ class CentralClient:
             "/v1/kiosks/{kiosk_id}/staff-calls/{call_id}/answered",
             path={"kiosk_id": kiosk_id, "call_id": call_id},
             retry=True,
+        )
+
+    async def kiosk_changes(
+        self, kiosk_id: str, since: datetime, *, cursor: str | None = None, limit: int | None = None
+    ) -> KioskChanges:
+        """One page of what changed for this kiosk at or after ``since`` (the central's clock: the ``now`` of
+        the last complete answer, never the kiosk's own): the payments it created, the requests and outage
+        reports it submitted. ``cursor`` is the ``next_cursor`` of the page before; ``limit`` at most 500
+        (the central's default otherwise). A read, so retried. :class:`Unauthorized` ``wrong_kiosk`` for
+        another kiosk's id. :meth:`all_kiosk_changes` reads every page."""
+        if since.tzinfo is None or since.utcoffset() is None:
+            raise ValueError("since is the central's time, with its offset (a naive time names no clock)")
+        params = {"since": since.isoformat()}
+        if cursor is not None:
+            params["cursor"] = cursor
+        if limit is not None:
+            params["limit"] = str(limit)
+        return await self._call(
+            KioskChanges,
+            "GET",
+            "/v1/kiosks/{kiosk_id}/changes",
+            path={"kiosk_id": kiosk_id},
+            params=params,
+            retry=True,
+        )
+
+    async def all_kiosk_changes(
+        self, kiosk_id: str, since: datetime, *, page_size: int | None = None
+    ) -> KioskChanges:
+        """Every change at or after ``since``, page after page, as one answer: the lists of all pages in order,
+        the ``now`` of the last page (the next ``since``) and no ``next_cursor``. A failure on any page raises,
+        and the caller asks again from the same ``since``: nothing is half-read."""
+        page = await self.kiosk_changes(kiosk_id, since, limit=page_size)
+        payments, requests, reports = list(page.payments), list(page.requests), list(page.outage_reports)
+        while page.next_cursor is not None:
+            page = await self.kiosk_changes(kiosk_id, since, cursor=page.next_cursor, limit=page_size)
+            payments += page.payments
+            requests += page.requests
+            reports += page.outage_reports
+        return page.model_copy(
+            update={"payments": payments, "requests": requests, "outage_reports": reports, "since": since}
         )
 
     async def tariffs(self) -> Tariffs:

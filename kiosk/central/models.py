@@ -234,6 +234,7 @@ class PaymentMethods(CentralModel):
 
 class BankTransferResult(CentralModel):
     id: int
+    transaction_id: str
     reference: str
     amount: int
     outcome: Literal["applied", "refund_due"]
@@ -402,6 +403,64 @@ class StaffCallAck(CentralModel):
     call_id: str
     kiosk_id: str
     received_at: AwareDatetime
+
+
+# ------------------------------------------------------------------ what changed for a kiosk
+class PaymentChange(CentralModel):
+    """A payment this kiosk created, as the central holds it now. ``refund_due`` is money that came with its
+    reference and is kept for refund (a second transfer, a wrong amount, bills paid meanwhile elsewhere)."""
+
+    id: str
+    reference: str
+    customer_code: str
+    bill_ids: list[str]
+    amount: Money
+    status: PaymentStatus
+    created_at: AwareDatetime
+    expires_at: AwareDatetime
+    paid_at: AwareDatetime | None
+    cancelled_at: AwareDatetime | None
+    amount_applied: Money
+    refund_due: Money
+    changed_at: AwareDatetime
+
+
+class RequestChange(CentralModel):
+    """A service request this kiosk submitted, as it stands now (its history: :meth:`request_status`)."""
+
+    tracking_code: str
+    client_reference: str | None
+    service_code: str
+    customer_code: str | None
+    status: RequestStatus
+    created_at: AwareDatetime
+    changed_at: AwareDatetime
+
+
+class OutageReportChange(CentralModel):
+    """An outage report this kiosk sent (a report has no later status)."""
+
+    id: str
+    client_reference: str | None
+    customer_code: str
+    kind: OutageReportKind
+    created_at: AwareDatetime
+    changed_at: AwareDatetime
+
+
+class KioskChanges(CentralModel):
+    """What changed for this kiosk at or after ``since`` (one page, or all pages together), oldest first.
+
+    ``now`` is the central's clock when it was read: once ``next_cursor`` is None it is the ``since`` to ask
+    from next time, never the kiosk's own clock. A change may come again in the next answer; apply by id."""
+
+    kiosk_id: str
+    since: AwareDatetime
+    now: AwareDatetime
+    payments: list[PaymentChange]
+    requests: list[RequestChange]
+    outage_reports: list[OutageReportChange]
+    next_cursor: str | None
 
 
 # ------------------------------------------------------------------ simulation (demo servers only)

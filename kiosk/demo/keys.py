@@ -51,13 +51,16 @@ class DemoKeys:
         _say(f"press {STAFF_KEY} for staff mode (demo PIN 1234)")
 
     def pay(self) -> None:
-        """The simulated bank transfers the amount of the QR on screen (what the customer's app does)."""
+        """The simulated bank transfers the amount of the QR on screen (what the customer's app does).
+
+        One transfer per QR: its transaction id is made from the payment's reference, so pressing F3 again
+        is the bank's notice sent again, which the central records once (not a second payment to refund)."""
         state = self._kiosk.navigator.current
         if isinstance(state, PayByQr) and state.payment.reference is not None:
             reference, amount = state.payment.reference, state.payment.amount
 
             async def transfer() -> None:
-                await self._simulator.sim_bank_transfer(reference, amount)
+                await self._simulator.sim_bank_transfer(reference, amount, transaction_id=f"DEMO-{reference}")
 
             self._kiosk.intents.run(transfer)
 

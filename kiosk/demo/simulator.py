@@ -8,22 +8,40 @@ central answers none of it.
 
 from __future__ import annotations
 
+import secrets
+
 from kiosk.central.client import CentralClient
 from kiosk.central.models import BankTransferResult, SimClock, SimOtp
 
-__all__ = ["DemoClient"]
+__all__ = ["DemoClient", "new_transaction_id"]
+
+
+def new_transaction_id() -> str:
+    """A made-up bank transaction id, in the shape of a Vietnamese bank's FT number (``FT`` + 14 digits)."""
+    return "FT" + "".join(secrets.choice("0123456789") for _ in range(14))
 
 
 class DemoClient(CentralClient):
     """The central's client, with the demo central's simulation calls."""
 
-    async def sim_bank_transfer(self, reference: str, amount: int) -> BankTransferResult:
-        """Demo: the bank says ``amount`` arrived with ``reference``. Never retried (a second notice)."""
+    async def sim_bank_transfer(
+        self, reference: str, amount: int, *, transaction_id: str | None = None
+    ) -> BankTransferResult:
+        """Demo: the bank says ``amount`` arrived with ``reference``, in the transfer ``transaction_id``.
+
+        The bank gives every transfer its own id and sends it on every notice of that transfer: the
+        central records a transaction once, so the same id again is the notice re-sent (answered as the
+        first). Without an id this is a new transfer (the customer paid again), with an id made up here.
+        Never retried by the client: a test that means a re-sent notice sends it again with its id."""
         return await self._call(
             BankTransferResult,
             "POST",
             "/v1/sim/bank-transfers",
-            body={"reference": reference, "amount": amount},
+            body={
+                "transaction_id": transaction_id or new_transaction_id(),
+                "reference": reference,
+                "amount": amount,
+            },
             retry=False,
         )
 

@@ -6,6 +6,15 @@ that identical to the committed ``contract/openapi.json``. Field names are fixed
 importable from here (``schemas.Bill``), as the routes use them.
 """
 
+from kiosk_central.schemas.changes import (
+    CHANGES_CURSOR_PATTERN,
+    CHANGES_LIMIT,
+    KioskChanges,
+    OutageReportChange,
+    PaymentChange,
+    RequestChange,
+    RequestStatus,
+)
 from kiosk_central.schemas.common import (
     CUSTOMER_CODE_PATTERN,
     MOBILE_PHONE_PATTERN,
@@ -20,6 +29,7 @@ from kiosk_central.schemas.common import (
     Model,
     Money,
     PaymentStatus,
+    QueryTime,
 )
 from kiosk_central.schemas.customers import (
     Bill,
@@ -48,6 +58,7 @@ from kiosk_central.schemas.kiosks import (
 )
 from kiosk_central.schemas.outages import Outage, OutageList, OutageReport, OutageReportCreate
 from kiosk_central.schemas.payments import (
+    TRANSACTION_ID_PATTERN,
     BankTransfer,
     BankTransferResult,
     BillPaymentQr,
@@ -78,9 +89,12 @@ from kiosk_central.schemas.tariffs import Tariffs, TariffSchedule, TariffTier, V
 
 __all__ = [
     "CALL_ID_PATTERN",
+    "CHANGES_CURSOR_PATTERN",
+    "CHANGES_LIMIT",
     "CUSTOMER_CODE_PATTERN",
     "MOBILE_PHONE_PATTERN",
     "TRACKING_ALPHABET",
+    "TRANSACTION_ID_PATTERN",
     "BankTransfer",
     "BankTransferResult",
     "Bill",
@@ -107,6 +121,7 @@ __all__ = [
     "FormOption",
     "Heartbeat",
     "HeartbeatAck",
+    "KioskChanges",
     "Label",
     "Meter",
     "Model",
@@ -118,17 +133,22 @@ __all__ = [
     "Outage",
     "OutageList",
     "OutageReport",
+    "OutageReportChange",
     "OutageReportCreate",
     "PayloadKind",
     "Payment",
+    "PaymentChange",
     "PaymentCreate",
     "PaymentMethod",
     "PaymentMethodInfo",
     "PaymentMethods",
     "PaymentStatus",
+    "QueryTime",
     "Recipient",
+    "RequestChange",
     "RequestCreate",
     "RequestEvent",
+    "RequestStatus",
     "ScreenName",
     "Service",
     "ServiceList",

@@ -3,6 +3,7 @@ several resources use (customer code, money, the kiosk's client reference)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -48,7 +49,22 @@ def _text_not_number(value: object) -> object:
     return value
 
 
+_RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _rfc3339_text(value: object) -> object:
+    # In a query everything is text, and pydantic reads "0.5" as seconds since 1970: a time is the contract's
+    # date-time (RFC 3339, with its offset) or nothing.
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
+        raise PydanticCustomError("date_time", "an RFC 3339 date-time with an offset is expected")
+    return value
+
+
 Count = Annotated[int, BeforeValidator(_number_not_text)]
+QueryTime = Annotated[AwareDatetime, BeforeValidator(_rfc3339_text)]
+"""A time given in a query string: RFC 3339 text with an offset, as the contract's `date-time` says."""
 Flag = StrictBool
 Time = Annotated[datetime, BeforeValidator(_text_not_number)]
 AwareTime = Annotated[AwareDatetime, BeforeValidator(_text_not_number)]

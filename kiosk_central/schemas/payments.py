@@ -94,7 +94,24 @@ class PaymentMethods(Model):
     methods: list[PaymentMethodInfo]
 
 
+TRANSACTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$"
+"""A bank's id for one transfer (its trace or FT number, e.g. ``FT26341123456789``): up to 64 letters, digits,
+``.``, ``_``, ``/`` or ``-``, a letter or digit first."""
+
+
 class BankTransfer(Model):
+    """The bank's notice that money arrived. The bank sends it again when it did not hear the central's
+    acknowledgement, with the same ``transaction_id``: the central records each transaction once."""
+
+    transaction_id: str = Field(
+        pattern=TRANSACTION_ID_PATTERN,
+        examples=["FT26341123456789"],
+        description=(
+            "The bank's own id of this transfer, the same on every notice of it. A notice again with the same"
+            " id, reference and amount is a replay: answered as the first, nothing recorded twice. The same id"
+            " with another reference or amount is 409 `transaction_id_reused`."
+        ),
+    )
     reference: str = Field(min_length=1, max_length=25)
     # A bank's transfer limit is far below this; SQLite's integers stop at 2^63.
     amount: Count = Field(gt=0, le=1_000_000_000_000)
@@ -102,6 +119,7 @@ class BankTransfer(Model):
 
 class BankTransferResult(Model):
     id: int
+    transaction_id: str
     reference: str
     amount: int
     outcome: Literal["applied", "refund_due"]

@@ -79,7 +79,7 @@ def test_numbers_past_what_sqlite_holds_are_invalid_not_a_server_error(central: 
     for field in ("pending_payments", "outbox_depth"):
         answer = httpx.post(url, json={**BEAT, "version": "1", field: 2**63}, headers=_headers(central))
         assert answer.status_code == 422, field
-    transfer = {"reference": "ABC", "amount": 904898882018676834304}
+    transfer = {"transaction_id": "FT1", "reference": "ABC", "amount": 904898882018676834304}
     answer = httpx.post(f"{central.url}/v1/sim/bank-transfers", json=transfer, headers=_headers(central))
     assert answer.status_code == 422
     assert _fleet(central) == []

@@ -69,7 +69,7 @@ def test_production_mode_has_no_simulation(tmp_path: Path) -> None:
     with running_central(tmp_path / "c.db", demo=False) as central:
         response = httpx.post(
             f"{central.url}/v1/sim/bank-transfers",
-            json={"reference": "X", "amount": 1},
+            json={"transaction_id": "FT1", "reference": "X", "amount": 1},
             headers={"Authorization": f"Bearer {central.token}"},
         )
     assert response.status_code == 404

@@ -35,11 +35,15 @@ async def test_money_arriving_marks_the_payment_and_its_bills_paid(client: Centr
 
 
 @pytest.mark.asyncio
-async def test_a_second_notice_for_the_same_reference_is_a_refund(client: CentralClient) -> None:
+async def test_a_second_transfer_for_the_same_reference_is_a_refund(client: CentralClient) -> None:
+    """The customer paid twice (two transactions of the bank): the second is money to give back. The bank's
+    notice of one transaction sent twice is not this: see test_central_bank_transaction_ids.py."""
     bills = (await client.bills(CODE)).bills
     payment = await client.create_payment(CODE, [bills[0].id], "vietqr", "key-dup-00001")
-    await client.sim_bank_transfer(payment.reference, payment.amount)
-    again = await client.sim_bank_transfer(payment.reference, payment.amount)
+    await client.sim_bank_transfer(payment.reference, payment.amount, transaction_id="FT00000000000001")
+    again = await client.sim_bank_transfer(
+        payment.reference, payment.amount, transaction_id="FT00000000000002"
+    )
     assert (again.outcome, again.reason) == ("refund_due", "duplicate")
 
 

@@ -31,6 +31,15 @@ class PaymentWorld(RuleBasedStateMachine):
         self.payments: list[dict[str, Any]] = []
         self.bill_qrs: dict[str, dict[str, Any]] = {}
         self.keys = 0
+        # Every notice the bank sent, with the central's first answer: the bank may send any again.
+        self.notices: list[tuple[dict[str, Any], dict[str, Any]]] = []
+
+    def _notice(self, reference: str, amount: int) -> httpx.Response:
+        notice = {"transaction_id": f"FT{len(self.notices):014d}", "reference": reference, "amount": amount}
+        response = self.http.post("/v1/sim/bank-transfers", json=notice)
+        if response.status_code == 200:
+            self.notices.append((notice, response.json()))
+        return response
 
     def teardown(self) -> None:
         self._stack.close()
@@ -57,10 +66,17 @@ class PaymentWorld(RuleBasedStateMachine):
     def bank_notice(self, data: st.DataObject, delta: int) -> None:
         if self.payments:
             p = data.draw(st.sampled_from(self.payments))
-            response = self.http.post(
-                "/v1/sim/bank-transfers", json={"reference": p["reference"], "amount": p["amount"] + delta}
-            )
+            response = self._notice(p["reference"], p["amount"] + delta)
             assert response.status_code == 200, response.text
+
+    @rule(data=st.data())
+    def bank_notice_sent_again(self, data: st.DataObject) -> None:
+        """The bank did not hear the acknowledgement and sends a notice again, whatever happened since."""
+        if self.notices:
+            notice, first = data.draw(st.sampled_from(self.notices))
+            response = self.http.post("/v1/sim/bank-transfers", json=notice)
+            assert response.status_code == 200, response.text
+            assert response.json() == first
 
     @rule(code=st.sampled_from(CODES), data=st.data())
     def print_bill_qr(self, code: str, data: st.DataObject) -> None:
@@ -78,9 +94,7 @@ class PaymentWorld(RuleBasedStateMachine):
         qr = data.draw(st.sampled_from(sorted(self.bill_qrs.values(), key=lambda q: q["bill_id"])))
         with sqlite3.connect(self.central.db_path) as db:
             (paid_by,) = db.execute("SELECT paid_by FROM bills WHERE id = ?", (qr["bill_id"],)).fetchone()
-        response = self.http.post(
-            "/v1/sim/bank-transfers", json={"reference": qr["reference"], "amount": qr["amount"] + delta}
-        )
+        response = self._notice(qr["reference"], qr["amount"] + delta)
         assert response.status_code == 200, response.text
         if paid_by == qr["reference"]:
             expected = "duplicate"
@@ -108,6 +122,12 @@ class PaymentWorld(RuleBasedStateMachine):
     @rule(minutes=st.integers(1, 20))
     def time_passes(self, minutes: int) -> None:
         self.http.post("/v1/sim/clock", json={"seconds": minutes * 60})
+
+    @invariant()
+    def each_transaction_is_recorded_once(self) -> None:
+        with sqlite3.connect(self.central.db_path) as db:
+            recorded = db.execute("SELECT transaction_id FROM bank_transfers ORDER BY id").fetchall()
+        assert [t for (t,) in recorded] == [notice["transaction_id"] for notice, _ in self.notices]
 
     @invariant()
     def each_bill_is_collected_once(self) -> None:

@@ -1,4 +1,4 @@
-"""A database left by an earlier server (schema version 1, 2 or 3) is brought up to date at start, and ends up
+"""A database left by an earlier server (schema version 1 to 4) is brought up to date at start, and ends up
 the same as a new one; the rows it held keep working."""
 
 from __future__ import annotations
@@ -16,6 +16,21 @@ from kiosk_central.app import ServerSettings, create_app
 from kiosk_central.db import SCHEMA_VERSION
 from tests.helpers.central import KIOSK_ID, running_central
 
+# What version 5 added, undone to make a version 4 database: transfers without the bank's transaction id,
+# payments, requests and reports without the kiosk that made them.
+_BACK_TO_VERSION_4 = """
+DROP INDEX bank_transfers_by_transaction_id;
+DROP INDEX bank_transfers_by_payment;
+ALTER TABLE bank_transfers DROP COLUMN transaction_id;
+DROP INDEX payments_by_kiosk;
+ALTER TABLE payments DROP COLUMN kiosk_id;
+DROP INDEX service_requests_by_kiosk;
+ALTER TABLE service_requests DROP COLUMN kiosk_id;
+DROP INDEX request_events_by_request;
+DROP INDEX outage_reports_by_kiosk;
+ALTER TABLE outage_reports DROP COLUMN kiosk_id;
+UPDATE meta SET value = '4' WHERE key = 'schema_version';
+"""
 # What version 4 added, undone to make a version 3 database: codes no longer know which token sent them.
 _BACK_TO_VERSION_3 = """
 DROP INDEX otps_by_sender;
@@ -60,8 +75,14 @@ def _shape(path: Path) -> dict[str, object]:
         }
 
 
-def _version_3_database(path: Path) -> None:
+def _version_4_database(path: Path) -> None:
     create_app(ServerSettings(db_path=path, tokens={}, demo=True))
+    with sqlite3.connect(path) as conn:
+        conn.executescript(_BACK_TO_VERSION_4)
+
+
+def _version_3_database(path: Path) -> None:
+    _version_4_database(path)
     with sqlite3.connect(path) as conn:
         conn.executescript(_BACK_TO_VERSION_3)
 
@@ -85,7 +106,7 @@ def test_a_version_1_database_is_migrated_to_the_same_shape_as_a_new_one(tmp_pat
     create_app(ServerSettings(db_path=old, tokens={}))
     create_app(ServerSettings(db_path=new, tokens={}))
     assert _shape(old) == _shape(new)
-    assert _shape(old)["version"] == str(SCHEMA_VERSION) == "4"
+    assert _shape(old)["version"] == str(SCHEMA_VERSION) == "5"
 
 
 @pytest.mark.asyncio
@@ -153,3 +174,53 @@ async def test_a_migrated_database_keeps_its_heartbeats_and_takes_staff_calls(tm
     )  # fmt: skip
     assert (kiosk["staff_call_open"], kiosk["assisted_mode"], kiosk["stale"]) == (False, False, True)
     assert fleet["open_staff_calls"] == []
+
+
+def test_a_version_4_database_is_migrated_to_the_same_shape_as_a_new_one(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    _version_4_database(old)
+    assert _shape(old)["version"] == "4"
+    create_app(ServerSettings(db_path=old, tokens={}))
+    create_app(ServerSettings(db_path=new, tokens={}))
+    assert _shape(old) == _shape(new)
+
+
+@pytest.mark.asyncio
+async def test_a_migrated_database_keeps_its_transfers_and_records_transaction_ids(tmp_path: Path) -> None:
+    """Transfers recorded before the bank's ids were kept have none (NULL, which the unique index lets be
+    many); the notices after the upgrade are recorded once each."""
+    db = tmp_path / "old.db"
+    _version_4_database(db)
+    with sqlite3.connect(db) as conn:
+        conn.executemany(
+            "INSERT INTO bank_transfers (reference, amount, received_at, outcome, reason) VALUES (?, ?, ?, ?, ?)",
+            [("TTOLD", 1000, "2026-01-01T00:00:00.000000+00:00", "refund_due", "unknown_reference")] * 2,
+        )
+    with running_central(db) as central:
+        async with DemoClient(central.url, central.token) as client:
+            first = await client.sim_bank_transfer("TTNEW", 2000, transaction_id="FT1")
+            assert await client.sim_bank_transfer("TTNEW", 2000, transaction_id="FT1") == first
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT transaction_id, reference FROM bank_transfers ORDER BY id").fetchall()
+    assert rows == [(None, "TTOLD"), (None, "TTOLD"), ("FT1", "TTNEW")]
+
+
+@pytest.mark.asyncio
+async def test_rows_made_before_version_5_belong_to_no_kiosk_and_are_not_listed_as_its_changes(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "old.db"
+    since = datetime(2000, 1, 1, tzinfo=UTC)
+    with running_central(db) as central:
+        async with DemoClient(central.url, central.token) as client:
+            bill = (await client.bills("PE01000123456")).bills[0]
+            old = await client.create_payment("PE01000123456", [bill.id], "vietqr", "key-before-v5")
+    with sqlite3.connect(db) as conn:
+        conn.executescript(_BACK_TO_VERSION_4)
+    with running_central(db) as central:
+        async with DemoClient(central.url, central.token) as client:
+            report = await client.report_outage("PE01000123456", "street", "", "key-after-v5")
+            listed = await client.kiosk_changes(KIOSK_ID, since)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT kiosk_id FROM payments WHERE id = ?", (old.id,)).fetchone() == (None,)
+    assert (listed.payments, [r.id for r in listed.outage_reports]) == ([], [report.id])

@@ -780,6 +780,7 @@ NEVER_RETRIED: dict[str, tuple[Call, dict[str, object] | None]] = {
         lambda c: c.sim_bank_transfer("TTREF", 1000),
         {
             "id": 1,
+            "transaction_id": "FT00000000000001",
             "reference": "TTREF",
             "amount": 1000,
             "outcome": "applied",

@@ -129,7 +129,7 @@ CHECKERS: dict[int, Checker] = {
 _SECOND_REQUEST = (
     "DROP INDEX service_requests_by_client_reference; "
     "INSERT INTO service_requests SELECT 'YC22222222', idempotency_key || '-again', fingerprint, service_code, "
-    "customer_code, fields, status, created_at, due_by, client_reference FROM service_requests "
+    "customer_code, fields, status, created_at, due_by, client_reference, kiosk_id FROM service_requests "
     "WHERE tracking_code = '{a}'"
 )
 
@@ -156,7 +156,7 @@ CORRUPTIONS: dict[str, tuple[int, Callable[[Good], None]]] = {
         2,
         on_central(
             "INSERT INTO outage_reports SELECT 'out_ffffffffffffffff', 'some-other-key', fingerprint, "
-            "customer_code, kind, description, created_at, NULL FROM outage_reports WHERE id = '{r}'"
+            "customer_code, kind, description, created_at, NULL, kiosk_id FROM outage_reports WHERE id = '{r}'"
         ),
     ),
     "central-row-with-another-reference": (
