@@ -289,6 +289,16 @@ class PaymentJournal:
             return self._select(open_ones)
         return self._select(f"{open_ones} OR (state = 'closed' AND watch_until > ?)", (_text(central_now),))
 
+    def closed_unwatched(self, central_now: datetime) -> list[JournalPayment]:
+        """Closed payments whose watch ended by ``central_now``: only the central's list of this kiosk's changes
+        (:meth:`kiosk.payments.keeper.PaymentKeeper.reconcile`) still tells of money that comes for them."""
+        return self._select("state = 'closed' AND watch_until <= ?", (_text(central_now),))
+
+    def by_payment_id(self, payment_id: str) -> JournalPayment | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM payments WHERE payment_id = ?", (payment_id,)).fetchone()
+        return None if row is None else _payment(row)
+
     def in_flight_bill_ids(self) -> frozenset[str]:
         """Bills with a payment that may be collecting them right now."""
         with self._lock:

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
 from kiosk.central.errors import UNKNOWN, CentralError, Conflict, InvalidInput, NotFound
-from kiosk.central.models import Bill, Customer, Payment, PaymentMethod, PaymentMethodInfo
+from kiosk.central.models import Bill, Customer, KioskChanges, Payment, PaymentMethod, PaymentMethodInfo
 from kiosk.payments.journal import PaymentJournal
 from kiosk.payments.methods import VIETQR
 from kiosk.payments.qr_check import QrRefusedError, check_qr
@@ -54,6 +54,19 @@ T = TypeVar("T")
 # How often a closed payment is asked about while it is watched for late money: rarely, it is unlikely. Seconds
 # of the monotonic clock: a wall clock set back a day must not stop the asking for a day.
 CLOSED_CHECK_INTERVAL = 600.0
+
+
+class ChangesSource(Protocol):
+    """The central's list of what changed for this kiosk (:class:`kiosk.central.CentralClient` is one)."""
+
+    async def all_kiosk_changes(
+        self, kiosk_id: str, since: datetime, *, page_size: int | None = None
+    ) -> KioskChanges: ...
+
+
+# How often the central's list of this kiosk's changes is read for payments past their watch: money for them is
+# rare (a transfer held over Tết, a bank's manual review) and it waits, applied, until the kiosk asks.
+CHANGES_INTERVAL = 3600.0
 
 
 class PaymentCentral(Protocol):
@@ -152,6 +165,7 @@ class PaymentKeeper:
         central_now: Callable[[], datetime | None] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         new_key: Callable[[], str] = new_key,
+        changes: ChangesSource | None = None,
     ) -> None:
         """``now`` stamps the journal's records; ``central_now`` is the central's time (None while unknown),
         which decides how long a closed payment is watched: :class:`kiosk.central.central_time.CentralTime`'s
@@ -163,6 +177,9 @@ class PaymentKeeper:
         self._central_now: Callable[[], datetime | None] = central_now if central_now is not None else now
         self._monotonic = monotonic
         self._new_key = new_key
+        self._changes = changes
+        self._changes_since: datetime | None = None  # the central's `now` of the last complete list
+        self._changes_read_at: float | None = None  # monotonic
         # Payments a customer is looking at right now: their flow follows them, reconcile leaves them alone.
         self._attached: set[int] = set()
         self._last_checked: dict[int, float] = {}  # row id -> monotonic time it was last asked about
@@ -365,7 +382,44 @@ class PaymentKeeper:
             self._last_checked[row.id] = now
             if row.open:
                 still_open.append(row)
+        if self._changes is not None and (
+            everything or self._changes_read_at is None or now - self._changes_read_at >= CHANGES_INTERVAL
+        ):
+            await self._catch_up(self._changes)
         return still_open
+
+    async def _catch_up(self, changes: ChangesSource) -> None:
+        """Money for a payment past its watch: the central applies it whenever it comes, and says so in its
+        list of this kiosk's changes. Each closed payment it names as paid is settled (confirmed, its receipt
+        left for staff). Read from the central's `now` of the last complete list; at first, from the
+        earliest expiry of a payment no longer watched (nothing older can have changed unseen)."""
+        central_now = self._central_now()
+        if central_now is None:
+            return
+        since = self._changes_since
+        if since is None:
+            unwatched = await self._io(self.journal.closed_unwatched, central_now)
+            if not unwatched:
+                self._changes_since, self._changes_read_at = central_now, self._monotonic()
+                return
+            since = min(row.expires_at or row.watch_until for row in unwatched)
+        try:
+            answer = await changes.all_kiosk_changes(self.journal.kiosk_id, since)
+        except CentralError as exc:
+            log.info("the central's list of this kiosk's changes: not read now (%s)", exc.code)
+            return
+        for change in answer.payments:
+            if change.status != "paid":
+                continue
+            row = await self._io(self.journal.by_payment_id, change.id)
+            if row is not None and row.state is PaymentState.CLOSED and row.id not in self._attached:
+                log.warning("payment %d: paid after its watch ended; confirming it now", row.id)
+                try:
+                    await self._settle(row.id)
+                except CentralError as exc:
+                    log.info("payment %d: cannot settle it now (%s)", row.id, exc.code)
+                    return  # the same list is read again next time
+        self._changes_since, self._changes_read_at = answer.now, self._monotonic()
 
     async def _settle(self, row_id: int) -> JournalPayment:
         async with self._lock(row_id):

@@ -103,7 +103,9 @@ class KioskApp:
         # The central's promises are measured by the central's time (the kiosk's clock jumps): how long a
         # closed payment is watched, when the central said a request may be sent again.
         central_time = client.central_time
-        self.keeper = PaymentKeeper(client, payment_journal, self.printouts, central_now=central_time.known)
+        self.keeper = PaymentKeeper(
+            client, payment_journal, self.printouts, central_now=central_time.known, changes=client
+        )
         session, send_wait = self.session, settings.requests.send_wait_seconds
         self.bills = BillLookupFlow(
             client,
