@@ -145,6 +145,9 @@ async def show_scenario(kiosk_app: KioskApp, name: str, state: ScreenState) -> N
     # assisted mode keeps its look throughout.
     kiosk_app.payments.leave()
     kiosk_app.navigator.home()
+    # Each scenario is a customer's fresh step: the idle time counts from here. Nobody touches the screen during
+    # a long run, and the idle question, due at any moment, would otherwise replace the state to be shown.
+    kiosk_app.clocks.customer.restart()
     kiosk_app.navigator.go(state)
     await asyncio.sleep(0)
     if kiosk_app.navigator.current != state or not isinstance(
