@@ -31,6 +31,19 @@ def run(*args: str, tmp_path: Path) -> tuple[int, str, str]:
     return result.returncode, result.stdout, result.stderr
 
 
+def start_fresh(config: Path, tmp_path: Path) -> tuple[int, str, str]:
+    """`kiosk start-fresh` for the payment journal, as staff type it."""
+    return run(
+        "start-fresh",
+        "payment-journal.sqlite3",
+        "--reason",
+        REASON,
+        "--config",
+        str(config),
+        tmp_path=tmp_path,
+    )
+
+
 def test_kiosk_run_refuses_an_emptied_journal_and_says_what_to_do(tmp_path: Path) -> None:
     data, config = setup(tmp_path)
     PAYMENTS.path(data).write_bytes(b"")
@@ -50,15 +63,7 @@ def test_kiosk_run_refuses_an_emptied_journal_and_says_what_to_do(tmp_path: Path
 def test_start_fresh_sets_aside_records_and_the_next_start_creates_it(tmp_path: Path) -> None:
     data, config = setup(tmp_path)
     PAYMENTS.path(data).write_bytes(b"")
-    status, stdout, stderr = run(
-        "start-fresh",
-        "payment-journal.sqlite3",
-        "--reason",
-        REASON,
-        "--config",
-        str(config),
-        tmp_path=tmp_path,
-    )
+    status, stdout, stderr = start_fresh(config, tmp_path)
     assert status == 0, stderr
     assert "staff's decision recorded in" in stdout
     decisions = (data / "storage-decisions.log").read_text(encoding="utf-8")
@@ -76,15 +81,7 @@ def test_start_fresh_sets_aside_records_and_the_next_start_creates_it(tmp_path: 
 def test_start_fresh_refuses_a_journal_with_its_rows(tmp_path: Path) -> None:
     data, config = setup(tmp_path)
     before = sorted([*(p.name for p in data.iterdir()), "kiosk.lock"])
-    status, _, stderr = run(
-        "start-fresh",
-        "payment-journal.sqlite3",
-        "--reason",
-        REASON,
-        "--config",
-        str(config),
-        tmp_path=tmp_path,
-    )
+    status, _, stderr = start_fresh(config, tmp_path)
     assert status == 1
     assert "is not missing, empty or without its log (ok: " in stderr
     assert "start-fresh discards no rows" in stderr
@@ -96,15 +93,7 @@ def test_start_fresh_refuses_while_a_kiosk_holds_the_data_directory(tmp_path: Pa
     data, config = setup(tmp_path)
     PAYMENTS.path(data).unlink()
     with lock_data_dir(data):
-        status, _, stderr = run(
-            "start-fresh",
-            "payment-journal.sqlite3",
-            "--reason",
-            REASON,
-            "--config",
-            str(config),
-            tmp_path=tmp_path,
-        )
+        status, _, stderr = start_fresh(config, tmp_path)
     assert status == 1
     assert "is already using the data directory" in stderr
     assert marker_path(PAYMENTS.path(data)).exists()
@@ -115,15 +104,7 @@ def test_start_fresh_after_a_lost_log_keeps_the_files_rows(tmp_path: Path, kille
     config = write_config(tmp_path / "kiosk.toml", "http://127.0.0.1:9", "t0ken", f'data_dir = "{data}"')
     path = killed_writer(PAYMENTS, 2, pin_log=True)
     path.with_name(path.name + "-wal").unlink()
-    status, _, stderr = run(
-        "start-fresh",
-        "payment-journal.sqlite3",
-        "--reason",
-        REASON,
-        "--config",
-        str(config),
-        tmp_path=tmp_path,
-    )
+    status, _, stderr = start_fresh(config, tmp_path)
     assert status == 0, stderr
     assert "Staff accepted it without the lost log's writes" in (data / "storage-decisions.log").read_text()
     assert path.exists()
