@@ -16,6 +16,8 @@ from tests.faults.harness.payments import Kiosk, ReceiptRoll, demo_orders
 from tests.helpers.central import RunningCentral, running_central
 from tests.helpers.faulty_transport import FaultPlan, FaultyTransport
 
+CLIENT_TIMEOUT = 0.5
+
 
 @pytest.fixture(scope="session")
 def seeded_central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningCentral, CentralSeed]]:
@@ -51,8 +53,9 @@ def plan() -> FaultPlan:
 @pytest_asyncio.fixture
 async def client(central: RunningCentral, plan: FaultPlan) -> AsyncIterator[DemoClient]:
     transport = FaultyTransport(plan, slow_seconds=0.01)
+    # A short timeout: a too-slow answer outlasts it for real (the central answers here in milliseconds).
     async with DemoClient(
-        central.url, central.token, timeout=5.0, retries=2, transport=transport, sleep=no_wait
+        central.url, central.token, timeout=CLIENT_TIMEOUT, retries=2, transport=transport, sleep=no_wait
     ) as c:
         yield c
 

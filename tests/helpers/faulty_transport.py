@@ -26,6 +26,7 @@ import httpx
 __all__ = [
     "ALL_FAULTS",
     "COMMITTED",
+    "EXTENDED_FAULTS",
     "NOT_SEEN",
     "Fault",
     "FaultPlan",
@@ -46,6 +47,9 @@ class Fault(StrEnum):
     SLOW = "slow"  # the answer comes, late
     DUPLICATE = "duplicate"  # the request reaches the central twice; the second answer comes back
     GARBAGE = "garbage"  # the central committed; what comes back is not JSON
+    # Beyond the nine the first audit named (in EXTENDED_FAULTS):
+    TOO_SLOW = "too_slow"  # the central committed; its answer comes after the client's read timeout
+    DUPLICATE_CONCURRENT = "duplicate_concurrent"  # two copies reach the central at the same moment
     # Beyond the agreed vocabulary (not in ALL_FAULTS): a proxy or captive portal in between answers 404 with
     # its own page after the central committed.
     PROXY_404_AFTER = "proxy_404_after"
@@ -66,6 +70,12 @@ ALL_FAULTS: tuple[Fault, ...] = (
     Fault.GARBAGE,
 )
 
+# The nine, plus the two the second audit found missing: a slow answer that really outlasts the client's
+# timeout (``SLOW`` stays inside it) and a duplicate whose two copies race on the central (``DUPLICATE`` sends
+# them one after the other). ``TOO_SLOW`` waits as long as the request's own read timeout, so the runners
+# that draw from this set use clients with a short one.
+EXTENDED_FAULTS: tuple[Fault, ...] = (*ALL_FAULTS, Fault.TOO_SLOW, Fault.DUPLICATE_CONCURRENT)
+
 # The faults after which the central has done what was asked.
 COMMITTED = frozenset(
     {
@@ -75,6 +85,8 @@ COMMITTED = frozenset(
         Fault.DUPLICATE,
         Fault.GARBAGE,
         Fault.PROXY_404_AFTER,
+        Fault.TOO_SLOW,
+        Fault.DUPLICATE_CONCURRENT,
     }
 )
 # The faults after which the central has not seen the request at all.
@@ -89,6 +101,7 @@ class FaultyTransport(httpx.AsyncBaseTransport):
         self.slow_seconds = slow_seconds
         self.inner = inner or httpx.AsyncHTTPTransport()
         self.log: list[tuple[str, str, Fault | None]] = []
+        self._late_answers: set[asyncio.Future[None]] = set()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         fault = self.plan(request)
@@ -100,6 +113,10 @@ class FaultyTransport(httpx.AsyncBaseTransport):
         if fault is Fault.ERROR_BEFORE:
             return httpx.Response(503, text="Service Unavailable", request=request)
         body = await request.aread()
+        if fault is Fault.TOO_SLOW:
+            return await self._too_slow(request, body)
+        if fault is Fault.DUPLICATE_CONCURRENT:
+            return await self._concurrent(request, body)
         response = await self._send(request, body)
         if fault is Fault.DUPLICATE:
             await response.aclose()
@@ -131,11 +148,42 @@ class FaultyTransport(httpx.AsyncBaseTransport):
             )
         return response
 
+    async def _too_slow(self, request: httpx.Request, body: bytes) -> httpx.Response:
+        """The central gets the request and answers, but later than the client waits for an answer: the
+        wait is cut at the request's own read timeout, as the socket read would be, and the answer is
+        dropped when it comes."""
+        read_timeout = request.extensions.get("timeout", {}).get("read")
+        limit = 5.0 if read_timeout is None else float(read_timeout)
+        answer = asyncio.ensure_future(self._late(request, body, limit))
+        try:
+            await asyncio.wait_for(asyncio.shield(answer), limit)
+        except TimeoutError:
+            self._late_answers.add(answer)
+            answer.add_done_callback(self._late_answers.discard)
+            raise httpx.ReadTimeout("injected: the answer came after the timeout", request=request) from None
+        raise AssertionError("a too-slow answer came in time")  # pragma: no cover - _late outlasts limit
+
+    async def _late(self, request: httpx.Request, body: bytes, limit: float) -> None:
+        response = await self._send(request, body)
+        await response.aread()
+        await response.aclose()
+        await asyncio.sleep(limit)  # whatever the central took, the answer leaves after the deadline
+
+    async def _concurrent(self, request: httpx.Request, body: bytes) -> httpx.Response:
+        """Two copies at once (a retrying proxy, a double tap on a flaky link): the central sees them race;
+        the client gets whichever answer it would have read last."""
+        first, second = await asyncio.gather(self._send(request, body), self._send(request, body))
+        await first.aread()
+        await first.aclose()
+        return second
+
     async def _send(self, request: httpx.Request, body: bytes) -> httpx.Response:
         copy = httpx.Request(request.method, request.url, headers=request.headers, content=body)
         return await self.inner.handle_async_request(copy)
 
     async def aclose(self) -> None:
+        for answer in list(self._late_answers):
+            answer.cancel()
         await self.inner.aclose()
 
 
