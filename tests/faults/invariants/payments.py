@@ -12,6 +12,12 @@ SQLite database and the kiosk's payment journal (plus the receipts the kiosk's d
    ``printed`` (and was) or ``for_staff`` after a reconcile, and every payment the central has paid is
    confirmed on the kiosk.
 
+5. The money adds up: every transfer the bank made is recorded once, with its amount and reference; money
+   applied is exactly what it paid for (a payment's amount, the sum of its bills; a bill's total); money not
+   applied is due for refund for a reason the records bear out (a second transfer, bills paid before it
+   came, another amount, a reference that names nothing), so a notice re-sent is never a refund of money
+   received once; and the kiosk asked for what the central charged.
+
 ``settled=False`` checks only what must hold at every moment (a fault may have left a payment's outcome
 unknown for now); ``settled=True`` also what must hold once the kiosk has reconciled with the network working
 and nobody at the screen. The checks read SQLite directly, not through the kiosk's classes, so that a bug in
@@ -24,6 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from tests.faults.harness.bank import Notice
 from tests.faults.invariants.reading import (
     BILL_REFERENCE,
     CentralView,
@@ -42,6 +49,7 @@ __all__ = [
     "bills_paid_once",
     "check",
     "confirmed_have_receipts",
+    "money_adds_up",
     "payments_known",
     "read_central_payments",
     "read_journal",
@@ -223,21 +231,150 @@ def confirmed_have_receipts(
     return [Violation(4, m) for m in found]
 
 
+def money_adds_up(
+    central: CentralView, kiosk: Sequence[KioskRow], bank: Sequence[Notice] | None = None
+) -> list[Violation]:
+    """Invariant 5: what the bank sent is what the central recorded, applied or due for refund, and why.
+
+    Without ``bank`` (a test that did not keep the bank's ledger) the records are still checked against
+    each other."""
+    found: list[str] = []
+    for p in central.payments.values():
+        billed = sum(central.bills[b].total for b in p.bill_ids if b in central.bills)
+        if p.amount != billed or not p.bill_ids:
+            found.append(
+                f"central payment {p.id} is for {p.amount} đồng, its bills {p.bill_ids} for {billed}"
+            )
+    for row in kiosk:
+        theirs = None if row.payment_id is None else central.payments.get(row.payment_id)
+        if theirs is not None and theirs.amount != row.amount:
+            found.append(
+                f"kiosk payment {row.id} asked for {row.amount} đồng, the central charges {theirs.amount}"
+            )
+    found.extend(_transfers_justified(central))
+    if bank is not None:
+        found.extend(_ledger_recorded(central, bank))
+    return [Violation(5, m) for m in found]
+
+
+def _transfers_justified(central: CentralView) -> list[str]:
+    """Each recorded transfer against the records as they were when it came (they are kept in order)."""
+    found: list[str] = []
+    by_reference = {p.reference: p for p in central.payments.values()}
+    applied_before: Counter[str] = Counter()  # reference -> applied transfers so far
+    for t in central.transfers:
+        payment = by_reference.get(t.reference)
+        match = BILL_REFERENCE.fullmatch(t.reference)
+        bill = None if match is None else central.bills.get(f"{match[1]}-{match[2]}")
+        if payment is not None:
+            due, bill_ids, payer = payment.amount, payment.bill_ids, payment.id
+        elif bill is not None:
+            due, bill_ids, payer = bill.total, (bill.id,), t.reference
+        else:
+            due, bill_ids, payer = None, (), None
+        if payment is not None and t.payment_id != payment.id:
+            found.append(
+                f"transfer {t.id} for {t.reference} recorded against {t.payment_id}, not {payment.id}"
+            )
+        paid_before = [
+            b
+            for b in bill_ids
+            if central.bills[b].paid_by not in (None, payer)
+            and (central.bills[b].paid_at or "") <= t.received_at
+        ]
+        why = t.reason if t.outcome == "refund_due" else None
+        if t.outcome == "applied":
+            if due is None:
+                found.append(
+                    f"transfer {t.id} of {t.amount} đồng applied to {t.reference}, which names nothing"
+                )
+            elif t.amount != due:
+                found.append(f"transfer {t.id} of {t.amount} đồng applied to {t.reference}, due {due}")
+            elif applied_before[t.reference]:
+                found.append(f"transfer {t.id} applied to {t.reference}, already paid by an earlier transfer")
+            elif paid_before:
+                found.append(
+                    f"transfer {t.id} applied to {t.reference}, whose bills {paid_before} were paid before"
+                )
+        elif why == "unknown_reference" and due is not None:
+            found.append(f"transfer {t.id} refunded as unknown, but {t.reference} is {payer}")
+        elif why == "duplicate" and not applied_before[t.reference]:
+            found.append(
+                f"transfer {t.id} refunded as a duplicate, but {t.reference} had no transfer applied"
+            )
+        elif why == "amount_mismatch" and (due is None or t.amount == due):
+            found.append(
+                f"transfer {t.id} refunded as another amount, but {t.amount} đồng is what {t.reference} asked"
+            )
+        elif why == "bills_already_paid" and not paid_before:
+            found.append(f"transfer {t.id} refunded for bills paid before it, but none of {bill_ids} was")
+        elif why not in ("unknown_reference", "duplicate", "amount_mismatch", "bills_already_paid"):
+            found.append(f"transfer {t.id} is {t.outcome} for no reason the central gives ({why})")
+        if t.outcome == "applied":
+            applied_before[t.reference] += 1
+    return found
+
+
+def _ledger_recorded(central: CentralView, bank: Sequence[Notice]) -> list[str]:
+    """Every transaction the bank had acknowledged is one record with its reference and amount, and every
+    record is a transaction the bank made: re-sent notices made no second record."""
+    found: list[str] = []
+    records: dict[str | None, list[int]] = defaultdict(list)
+    for t in central.transfers:
+        records[t.transaction_id].append(t.id)
+    by_id = {t.id: t for t in central.transfers}
+    made = {n.transaction_id: n for n in bank}
+    for notice in made.values():
+        ids = records.get(notice.transaction_id, [])
+        if not ids:
+            found.append(
+                f"bank transaction {notice.transaction_id} ({notice.amount} đồng for {notice.reference}) "
+                "not recorded by the central"
+            )
+            continue
+        t = by_id[ids[0]]
+        if (t.reference, t.amount) != (notice.reference, notice.amount):
+            found.append(
+                f"bank transaction {notice.transaction_id} of {notice.amount} đồng for {notice.reference} "
+                f"recorded as {t.amount} đồng for {t.reference}"
+            )
+    for transaction_id, ids in sorted(records.items(), key=lambda item: item[1]):
+        if len(ids) > 1:
+            found.append(f"bank transaction {transaction_id} recorded {len(ids)} times (transfers {ids})")
+        if transaction_id not in made:
+            found.append(f"transfers {ids} record a transaction {transaction_id} the bank never made")
+    return found
+
+
 def check(
-    central: CentralView, kiosk: Sequence[KioskRow], printed: Sequence[str], *, settled: bool
+    central: CentralView,
+    kiosk: Sequence[KioskRow],
+    printed: Sequence[str],
+    *,
+    settled: bool,
+    bank: Sequence[Notice] | None = None,
 ) -> list[Violation]:
     return [
         *bills_paid_once(central, kiosk),
         *payments_known(central, kiosk, settled=settled),
         *receipts_only_for_paid(central, kiosk, printed),
         *confirmed_have_receipts(central, kiosk, printed, settled=settled),
+        *money_adds_up(central, kiosk, bank),
     ]
 
 
 def assert_invariants(
-    central_db: Path, journal: Path, printed: Sequence[str], *, settled: bool = True, context: str = ""
+    central_db: Path,
+    journal: Path,
+    printed: Sequence[str],
+    *,
+    settled: bool = True,
+    context: str = "",
+    bank: Sequence[Notice] | None = None,
 ) -> None:
     """Raise :class:`InvariantError` listing every broken promise (``context`` says which scenario)."""
-    violations = check(read_central_payments(central_db), read_journal(journal), printed, settled=settled)
+    violations = check(
+        read_central_payments(central_db), read_journal(journal), printed, settled=settled, bank=bank
+    )
     if violations:
         raise InvariantError(violations, context)

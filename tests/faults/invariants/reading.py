@@ -28,6 +28,8 @@ class CentralPayment:
     expires_at: str
     paid_at: str | None
     cancelled_at: str | None
+    reference: str = ""
+    kiosk_id: str | None = None
 
     @property
     def late(self) -> bool:
@@ -43,6 +45,7 @@ class CentralBill:
     customer_code: str
     paid_at: str | None
     paid_by: str | None
+    total: int = 0
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ class Transfer:
     outcome: str
     reason: str | None
     payment_id: str | None
+    transaction_id: str | None = None
+    received_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class KioskRow:
     receipt_number: str | None
     receipt: str | None
     abandoned: bool
+    amount: int = 0
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
@@ -102,15 +108,26 @@ def read_central_payments(db_path: Path) -> CentralView:
                 expires_at=r["expires_at"],
                 paid_at=r["paid_at"],
                 cancelled_at=r["cancelled_at"],
+                reference=r["reference"],
+                kiosk_id=r["kiosk_id"],
             )
             for r in conn.execute("SELECT * FROM payments")
         }
         bills = {
-            r["id"]: CentralBill(r["id"], r["customer_code"], r["paid_at"], r["paid_by"])
-            for r in conn.execute("SELECT id, customer_code, paid_at, paid_by FROM bills")
+            r["id"]: CentralBill(r["id"], r["customer_code"], r["paid_at"], r["paid_by"], r["total"])
+            for r in conn.execute("SELECT id, customer_code, paid_at, paid_by, total FROM bills")
         }
         transfers = tuple(
-            Transfer(r["id"], r["reference"], r["amount"], r["outcome"], r["reason"], r["payment_id"])
+            Transfer(
+                r["id"],
+                r["reference"],
+                r["amount"],
+                r["outcome"],
+                r["reason"],
+                r["payment_id"],
+                r["transaction_id"],
+                r["received_at"],
+            )
             for r in conn.execute("SELECT * FROM bank_transfers ORDER BY id")
         )
         conn.execute("COMMIT")
@@ -138,6 +155,7 @@ def read_journal(path: Path) -> tuple[KioskRow, ...]:
             receipt_number=r["receipt_number"],
             receipt=r["receipt"],
             abandoned=bool(r["abandoned"]),
+            amount=r["amount"],
         )
         for r in rows
     )
