@@ -1,11 +1,17 @@
-"""A thousand seeded customers at a kiosk with a bad network, and the four promises after every one of them.
+"""A thousand seeded customers at a kiosk with a bad network, and the five promises after every one of them.
 
 Each scenario draws, from a generator seeded by ``(seed, scenario number)``: a demo customer, how many of their
 oldest bills they pay, what they do (pay, pay twice, pay late after the QR expired, cancel, walk away, have a
 bill paid at a counter meanwhile, lose the kiosk to a restart), how likely each payment request is to break
-and how, whether the kiosk restarts at some step, whether the app's periodic reconcile runs in between (or
-alongside the customer's screen), and whether the printer works. Then everyone leaves, the network is fixed,
-the kiosk reconciles, and :mod:`tests.faults.invariants.payments` judges the central's database and the journal.
+and how (the nine faults, an answer that outlasts the client's timeout, two racing copies), whether the kiosk
+restarts at some step, whether the app's periodic reconcile runs in between (or alongside the customer's
+screen), whether the printer works, what the bank does (re-sends a notice whose acknowledgement it lost, at
+once or at the end, or as two racing copies; or the customer sends another amount, or to a mistyped
+reference), whether the kiosk's wall clock jumps (back or forward, hours or days, corrected or not), and
+whether someone at a second kiosk on the same central pays the same customer's bills meanwhile. Then everyone
+leaves, the network is fixed, the kiosks reconcile, and :mod:`tests.faults.invariants.payments` judges the
+central's database, the journals and the bank's ledger. The summary counts, per fault family, how many
+scenarios reached it (a drawn restart point the scenario never came to is not counted as reached).
 
 One reference central serves the run; its payment tables are put back to the demo seed before each scenario,
 and each scenario has a fresh journal. Replay::
@@ -31,6 +37,7 @@ import traceback
 from collections import Counter
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
@@ -39,13 +46,15 @@ import pytest
 from kiosk.central.errors import Conflict
 from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import JournalPayment, Order, PaymentState
+from kiosk_central.grants import Grant
+from tests.faults.harness.bank import Bank, Notice
 from tests.faults.harness.central import TTL, CentralSeed, no_wait
 from tests.faults.harness.payments import Kiosk, ReceiptRoll, demo_orders, settle
 from tests.faults.invariants.payments import check
 from tests.faults.invariants.reading import read_central_payments, read_journal
 from tests.faults.invariants.violations import InvariantError
-from tests.helpers.central import RunningCentral, running_central
-from tests.helpers.faulty_transport import FaultPlan, FaultyTransport
+from tests.helpers.central import FLEET_TOKEN, KIOSK_ID, TOKEN, RunningCentral, running_central
+from tests.helpers.faulty_transport import EXTENDED_FAULTS, FaultPlan, FaultyTransport
 
 DEFAULT_SEED = 20250601
 SEED = int(os.environ.get("PAYMENT_FAULT_SEED", str(DEFAULT_SEED)))
@@ -53,6 +62,16 @@ SCENARIOS = int(os.environ.get("PAYMENT_FAULT_SCENARIOS", "1000"))
 ONLY = os.environ.get("PAYMENT_FAULT_ONLY")
 REPORT = os.environ.get("PAYMENT_FAULT_REPORT")
 MAX_FAILURES_LISTED = 20
+# Short, so that an answer drawn to outlast it costs little; the central answers here in milliseconds.
+CLIENT_TIMEOUT = 0.25
+# The second kiosk on the same central: its own token, kiosk id and journal.
+OTHER_TOKEN = "test-kiosk-token-2"
+OTHER_KIOSK = "K-02"
+GRANTS = {
+    TOKEN: Grant(kiosk_id=KIOSK_ID),
+    OTHER_TOKEN: Grant(kiosk_id="DEMO-02"),
+    FLEET_TOKEN: Grant(fleet=True),
+}
 
 
 class Behaviour(StrEnum):
@@ -63,6 +82,44 @@ class Behaviour(StrEnum):
     WALKS_AWAY = "walks_away"  # Home or the idle timeout: cancelled in the background; sometimes paid anyway
     PAID_ELSEWHERE = "paid_elsewhere"  # a bill is paid at a counter at some moment
     RESTART = "restart"  # the kiosk restarts with the QR on screen; the customer pays meanwhile
+
+
+class BankQuirk(StrEnum):
+    RESENDS = "resends"  # the bank lost the acknowledgement and sends the notice again, at once or at the end
+    RACING = "racing"  # two copies of the notice reach the central at the same moment
+    WRONG_AMOUNT = "wrong_amount"  # the customer types another amount (and sometimes then the right one)
+    UNKNOWN_REFERENCE = "unknown_reference"  # a mistyped reference (and sometimes then the right one)
+
+
+# The steps between which each behaviour passes (Run.step): a restart, a clock jump or the second kiosk is
+# drawn at one of these, so that what is drawn happens (only a customer's coin toss can skip it).
+STEPS: dict[Behaviour, tuple[str, ...]] = {
+    Behaviour.PAYS: ("qr", "money", "poll"),
+    Behaviour.PAYS_TWICE: ("qr", "money", "poll"),
+    Behaviour.PAYS_LATE: ("qr", "money"),
+    Behaviour.CANCELS: ("qr", "cancel"),
+    Behaviour.WALKS_AWAY: ("qr", "money"),
+    Behaviour.PAID_ELSEWHERE: ("qr", "money", "poll"),
+    Behaviour.RESTART: ("qr",),
+}
+
+# The kiosk's wall clock jumps at some step: NTP correcting a kiosk that booted behind or ahead, an operator.
+CLOCK_JUMPS = {
+    "back_4_days": timedelta(days=-4),
+    "back_2_hours": timedelta(hours=-2),
+    "forward_2_hours": timedelta(hours=2),
+    "forward_4_days": timedelta(days=4),
+}
+
+
+class WallClock:
+    """The kiosk's wall clock, off by what the jumps added up to."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
 
 
 @dataclass(frozen=True)
@@ -76,6 +133,11 @@ class Scenario:
     restart_after: str | None  # a step after which the kiosk also restarts
     background_reconcile: bool  # the app's periodic reconcile runs between (and alongside) the steps
     printer_works: bool
+    bank_quirk: BankQuirk | None = None
+    clock_jump: str | None = None  # a key of CLOCK_JUMPS
+    clock_jump_at: str | None = None  # the step after which it happens
+    clock_corrected: bool = False  # jumped back before the kiosks settle
+    other_kiosk_at: str | None = None  # when someone at a second kiosk pays the same customer's bills
 
     @property
     def replay(self) -> str:
@@ -90,16 +152,23 @@ class Scenario:
         cls, seed: int, number: int, rng: random.Random, orders: dict[str, tuple[Order, ...]]
     ) -> Scenario:
         customer = rng.choice(sorted(orders))
+        behaviour = rng.choice(list(Behaviour))
+        steps = STEPS[behaviour]
         return cls(
             seed=seed,
             number=number,
             customer=customer,
             bills=rng.randint(1, len(orders[customer])),
-            behaviour=rng.choice(list(Behaviour)),
+            behaviour=behaviour,
             fault_probability=rng.choice((0.0, 0.15, 0.3, 0.5)),
-            restart_after=rng.choice((None, None, None, "qr", "poll", "money", "cancel")),
+            restart_after=rng.choice((None, None, None, *steps)) if rng.random() < 0.6 else None,
             background_reconcile=rng.random() < 0.3,
             printer_works=rng.random() < 0.9,
+            bank_quirk=rng.choice((None, None, None, None, *BankQuirk)),
+            clock_jump=rng.choice((None, None, None, *CLOCK_JUMPS)),
+            clock_jump_at=rng.choice(steps),
+            clock_corrected=rng.random() < 0.5,
+            other_kiosk_at=rng.choice(("before", *steps)) if rng.random() < 0.2 else None,
         )
 
 
@@ -115,22 +184,48 @@ class Summary:
     receipts: Counter[str] = field(default_factory=Counter)
     refunds: Counter[str] = field(default_factory=Counter)
     restarts: int = 0
+    notices: int = 0
+    notices_resent: int = 0
+    # Per fault family, how many scenarios reached it; and what was drawn, to compare.
+    reached: Counter[str] = field(default_factory=Counter)
+    drawn: Counter[str] = field(default_factory=Counter)
     violations: int = 0
     failures: list[str] = field(default_factory=list)
 
-    def add(self, scenario: Scenario, plan: FaultPlan, kiosk: Kiosk, central: RunningCentral) -> None:
+    def add(self, run: Run, plan: FaultPlan, central: RunningCentral) -> None:
+        scenario = run.scenario
         self.scenarios += 1
         self.behaviours[scenario.behaviour] += 1
         self.faults.update({str(k): v for k, v in plan.injected.items()})
         self.faults_by_step.update({f"{s}:{f}": v for (s, f), v in plan.by_step.items()})
-        self.restarts += kiosk.restarts
+        self.restarts += run.kiosk.restarts + (run.other.restarts if run.other is not None else 0)
+        self.notices += len(run.bank.ledger)
+        self.notices_resent += run.bank.resent
         view = read_central_payments(central.db_path)
-        self.late_confirmations += sum(1 for p in view.payments.values() if p.late)
-        self.refunds.update(t.reason or "?" for t in view.transfers if t.outcome == "refund_due")
-        for row in read_journal(kiosk.journal_path):
-            self.outcomes[row.state] += 1
-            if row.receipt is not None:
-                self.receipts[row.receipt] += 1
+        late = sum(1 for p in view.payments.values() if p.late)
+        self.late_confirmations += late
+        refunds = Counter(t.reason or "?" for t in view.transfers if t.outcome == "refund_due")
+        self.refunds.update(refunds)
+        reached = set(run.reached) | {f"fault:{f}" for f in plan.injected} | {f"refund:{r}" for r in refunds}
+        if late:
+            reached.add("late_confirmation")
+        for kiosk in run.kiosks:
+            for row in read_journal(kiosk.journal_path):
+                self.outcomes[row.state] += 1
+                if row.receipt is not None:
+                    self.receipts[row.receipt] += 1
+                    reached.add(f"receipt:{row.receipt}")
+        self.reached.update(reached)
+        self.drawn.update(
+            name
+            for name in (
+                scenario.restart_after and f"restart:{scenario.restart_after}",
+                scenario.bank_quirk and f"bank:{scenario.bank_quirk}",
+                scenario.clock_jump and f"clock:{scenario.clock_jump}",
+                scenario.other_kiosk_at and f"other_kiosk:{scenario.other_kiosk_at}",
+            )
+            if name
+        )
 
     def text(self) -> str:
         def counts(c: Counter[str]) -> str:
@@ -147,6 +242,9 @@ class Summary:
                 f"  receipts: {counts(self.receipts)}",
                 f"  refunds due on the central: {counts(self.refunds)}",
                 f"  kiosk restarts: {self.restarts}",
+                f"  bank notices: {self.notices} transactions, {self.notices_resent} notices re-sent",
+                f"  scenarios reaching each family: {counts(self.reached)}",
+                f"  drawn (restart points, bank quirks, clock jumps, second kiosk): {counts(self.drawn)}",
                 f"  scenarios with invariant violations: {self.violations}",
             ]
         )
@@ -164,6 +262,10 @@ class Summary:
             "receipts": dict(self.receipts),
             "refunds": dict(self.refunds),
             "restarts": self.restarts,
+            "notices": self.notices,
+            "notices_resent": self.notices_resent,
+            "reached": dict(self.reached),
+            "drawn": dict(self.drawn),
             "violations": self.violations,
         }
 
@@ -180,6 +282,10 @@ class Run:
         central: RunningCentral,
         client: DemoClient,
         order: Order,
+        *,
+        wall: WallClock,
+        other: Kiosk | None = None,
+        other_order: Order | None = None,
     ) -> None:
         self.scenario = scenario
         self.rng = rng
@@ -187,24 +293,97 @@ class Run:
         self.central = central
         self.client = client
         self.order = order
+        self.wall = wall
+        self.other = other
+        self.other_order = other_order
+        self.bank = Bank(client)
+        self.reached: set[str] = {f"behaviour:{scenario.behaviour}"}
+        self._quirk_done = False
+        self._to_resend: list[Notice] = []
+
+    @property
+    def kiosks(self) -> list[Kiosk]:
+        return [self.kiosk] if self.other is None else [self.kiosk, self.other]
 
     async def step(self, name: str) -> None:
-        """Between two steps: the kiosk may restart here, and the app's periodic reconcile may run."""
+        """Between two steps: the kiosk may restart here, its clock jump, someone use the second kiosk, and
+        the app's periodic reconcile run."""
         if self.scenario.restart_after == name:
             self.kiosk.restart()
+            self.reached.add(f"restart:{name}")
+        if self.scenario.clock_jump is not None and self.scenario.clock_jump_at == name:
+            self.wall.offset += CLOCK_JUMPS[self.scenario.clock_jump]
+            self.reached.add(f"clock:{self.scenario.clock_jump}")
+        if self.scenario.other_kiosk_at == name:
+            await self.at_the_other_kiosk()
         if self.scenario.background_reconcile and self.rng.random() < 0.5:
             await self.kiosk.keeper.reconcile(everything=self.rng.random() < 0.5)
+            self.reached.add("reconcile:between")
 
     async def alongside(self, work: Awaitable[JournalPayment]) -> JournalPayment:
         """The customer's step, with the periodic reconcile running at the same time now and then."""
         if self.scenario.background_reconcile and self.rng.random() < 0.3:
             row, _ = await asyncio.gather(work, self.kiosk.keeper.reconcile())
+            self.reached.add("reconcile:alongside")
             return row
         return await work
 
     async def pay(self, row: JournalPayment) -> None:
-        if row.reference is not None:
-            await self.client.sim_bank_transfer(row.reference, row.amount)
+        """The customer's banking app pays the QR, and the bank does what the scenario drew, once."""
+        if row.reference is None:
+            return
+        quirk, self._quirk_done = (None if self._quirk_done else self.scenario.bank_quirk), True
+        if quirk is not None:
+            self.reached.add(f"bank:{quirk}")
+        match quirk:
+            case BankQuirk.RACING:
+                await self.bank.transfer(row.reference, row.amount, copies=2)
+            case BankQuirk.RESENDS:
+                notice = await self.bank.transfer(row.reference, row.amount)
+                if self.rng.random() < 0.5:
+                    await self.bank.resend(notice)
+                else:
+                    self._to_resend.append(notice)  # the bank's retry comes after everyone has left
+            case BankQuirk.WRONG_AMOUNT:
+                wrong = row.amount + self.rng.choice((-1, 1)) * self.rng.randint(1, row.amount - 1)
+                await self.bank.transfer(row.reference, wrong)
+                if self.rng.random() < 0.5:
+                    await self.bank.transfer(row.reference, row.amount)
+            case BankQuirk.UNKNOWN_REFERENCE:
+                await self.bank.transfer(mistyped(row.reference, self.rng), row.amount)
+                if self.rng.random() < 0.5:
+                    await self.bank.transfer(row.reference, row.amount)
+            case None:
+                await self.bank.transfer(row.reference, row.amount)
+
+    async def at_the_other_kiosk(self) -> None:
+        """Someone at the second kiosk pays the same customer's oldest bills: the central lets one payment
+        collect them; the other is refused, or cancelled, or its money refunded."""
+        assert self.other is not None
+        assert self.other_order is not None
+        self.reached.add(f"other_kiosk:{self.scenario.other_kiosk_at}")
+        row = await self.other.screen.show_qr(self.other_order)
+        if row is None or row.state is not PaymentState.PENDING:
+            if row is not None:
+                self.other.screen.leave(row.id)
+            self.reached.add("other_kiosk:refused_or_unknown")
+            return
+        self.reached.add("other_kiosk:qr_shown")
+        if self.rng.random() < 0.6:
+            assert row.reference is not None
+            await self.bank.transfer(row.reference, row.amount)
+            row = await self.other.screen.poll(row.id, 3)
+            await self.other.screen.print_if_confirmed(row.id)
+            self.other.screen.leave(row.id)
+        else:
+            await self.other.screen.walk_away(row.id)
+
+    async def after_everyone_left(self) -> None:
+        for notice in self._to_resend:
+            await self.bank.resend(notice)
+        if self.scenario.clock_jump is not None and self.scenario.clock_corrected:
+            self.wall.offset = timedelta()
+            self.reached.add("clock:corrected")
 
     async def pay_elsewhere(self) -> None:
         bill_id = self.rng.choice(self.order.bill_ids)
@@ -232,6 +411,8 @@ class Run:
 
     async def play(self) -> None:
         behaviour = self.scenario.behaviour
+        if self.scenario.other_kiosk_at == "before":
+            await self.at_the_other_kiosk()
         if behaviour is Behaviour.PAID_ELSEWHERE and self.rng.random() < 0.25:
             await self.pay_elsewhere()  # before the customer even came
         row = await self.show_qr()
@@ -287,6 +468,13 @@ class Run:
                 await self.kiosk.keeper.reconcile()  # at start, faults still possible
 
 
+def mistyped(reference: str, rng: random.Random) -> str:
+    """The reference with one character changed, as a customer typing it by hand might."""
+    at = rng.randrange(2, len(reference))
+    other = rng.choice([c for c in "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ" if c != reference[at]])
+    return reference[:at] + other + reference[at + 1 :]
+
+
 def remove_database(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -296,8 +484,8 @@ async def play_scenario(
     number: int,
     central: RunningCentral,
     seed_state: CentralSeed,
-    transport: FaultyTransport,
-    client: DemoClient,
+    transports: tuple[FaultyTransport, FaultyTransport],
+    clients: tuple[DemoClient, DemoClient],
     orders: dict[str, tuple[Order, ...]],
     workdir: Path,
     summary: Summary,
@@ -305,31 +493,47 @@ async def play_scenario(
     rng = Scenario.rng(SEED, number)
     scenario = Scenario.draw(SEED, number, rng, orders)
     seed_state.restore()
-    plan = FaultPlan(rng, probability=scenario.fault_probability)
-    transport.plan = plan
-    transport.log.clear()
+    plan = FaultPlan(rng, probability=scenario.fault_probability, faults=EXTENDED_FAULTS)
+    for transport in transports:
+        transport.plan = plan
+        transport.log.clear()
+    client, other_client = clients
+    wall = WallClock()
     journal_path = workdir / f"scenario-{number}.sqlite3"
-    desk = ReceiptRoll(works=scenario.printer_works)
-    kiosk = Kiosk(client, journal_path, desk)
+    kiosk = Kiosk(client, journal_path, ReceiptRoll(works=scenario.printer_works), wall=wall.now)
+    other = other_order = None
+    if scenario.other_kiosk_at is not None:
+        other = Kiosk(
+            other_client, workdir / f"scenario-{number}-other.sqlite3", ReceiptRoll(), kiosk_id=OTHER_KIOSK
+        )
+        other_order = orders[scenario.customer][rng.randint(1, len(orders[scenario.customer])) - 1]
     order = orders[scenario.customer][scenario.bills - 1]
+    run = Run(scenario, rng, kiosk, central, client, order, wall=wall, other=other, other_order=other_order)
     try:
         try:
-            await Run(scenario, rng, kiosk, central, client, order).play()
-            await settle(kiosk.keeper, plan)
+            await run.play()
+            await run.after_everyone_left()
+            for each in run.kiosks:
+                await settle(each.keeper, plan)
         except Exception as exc:  # anything escaping the customer's screen or the reconcile is a finding
             summary.violations += 1
             summary.failures.append(f"{scenario.replay}: {scenario}\n{traceback.format_exception(exc)[-1]}")
             return
         violations = check(
-            read_central_payments(central.db_path), read_journal(journal_path), desk.printed, settled=True
+            read_central_payments(central.db_path),
+            [row for each in run.kiosks for row in read_journal(each.journal_path)],
+            [number for each in run.kiosks for number in each.desk.printed],
+            settled=True,
+            bank=run.bank.ledger,
         )
-        summary.add(scenario, plan, kiosk, central)
+        summary.add(run, plan, central)
         if violations:
             summary.violations += 1
             summary.failures.append(f"{scenario.replay}: {scenario}\n{InvariantError(violations)}")
     finally:
-        kiosk.close()
-        remove_database(journal_path)
+        for each in run.kiosks:
+            each.close()
+            remove_database(each.journal_path)
 
 
 def write_report(path: Path, summary: Summary) -> None:
@@ -357,20 +561,45 @@ async def test_randomized_scenarios_keep_every_promise(
     # makes the run quadratic. Errors (a QR refused, a key reused) still show.
     caplog.set_level(logging.ERROR)
     workdir = fast_directory(tmp_path)
-    transport = FaultyTransport(FaultPlan(), slow_seconds=0.001)
+    transports = (
+        FaultyTransport(FaultPlan(), slow_seconds=0.001),
+        FaultyTransport(FaultPlan(), slow_seconds=0.001),
+    )
     numbers = [int(ONLY)] if ONLY is not None else list(range(SCENARIOS))
     summary = Summary()
     started = time.perf_counter()
     try:
-        with running_central(workdir / "central.db", payment_ttl=TTL) as central:
+        with running_central(workdir / "central.db", payment_ttl=TTL, tokens=GRANTS) as central:
             seed_state = CentralSeed(central.db_path)
-            async with DemoClient(
-                central.url, central.token, timeout=5.0, retries=2, transport=transport, sleep=no_wait
-            ) as client:
+            async with (
+                DemoClient(
+                    central.url,
+                    central.token,
+                    timeout=CLIENT_TIMEOUT,
+                    retries=2,
+                    transport=transports[0],
+                    sleep=no_wait,
+                ) as client,
+                DemoClient(
+                    central.url,
+                    OTHER_TOKEN,
+                    timeout=CLIENT_TIMEOUT,
+                    retries=2,
+                    transport=transports[1],
+                    sleep=no_wait,
+                ) as other_client,
+            ):
                 orders = await demo_orders(client)
                 for number in numbers:
                     await play_scenario(
-                        number, central, seed_state, transport, client, orders, workdir, summary
+                        number,
+                        central,
+                        seed_state,
+                        transports,
+                        (client, other_client),
+                        orders,
+                        workdir,
+                        summary,
                     )
     finally:
         if workdir != tmp_path:

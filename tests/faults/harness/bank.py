@@ -38,12 +38,21 @@ class Bank:
     resent: int = 0
     resent_concurrently: int = 0
 
-    async def transfer(self, reference: str, amount: int) -> Notice:
-        """A customer's transfer: the central hears of it once, and the bank records its acknowledgement."""
+    async def transfer(self, reference: str, amount: int, *, copies: int = 1) -> Notice:
+        """A customer's transfer, its notice sent once or as ``copies`` racing copies (a bank's retry that
+        overtakes its first attempt); the bank records the central's acknowledgement."""
         notice = Notice(new_transaction_id(), reference, amount)
-        result = await self.client.sim_bank_transfer(reference, amount, transaction_id=notice.transaction_id)
+        sends = [
+            self.client.sim_bank_transfer(reference, amount, transaction_id=notice.transaction_id)
+            for _ in range(copies)
+        ]
+        results = await asyncio.gather(*sends)
+        if len({(r.id, r.outcome, r.reason) for r in results}) != 1:
+            raise AssertionError(f"racing copies of one notice answered differently: {results}")
         self.ledger.append(notice)
-        self.outcomes[result.reason or result.outcome] += 1
+        self.outcomes[results[0].reason or results[0].outcome] += 1
+        if copies > 1:
+            self.resent_concurrently += 1
         return notice
 
     async def resend(self, notice: Notice, *, copies: int = 1) -> None:

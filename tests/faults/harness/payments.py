@@ -7,6 +7,7 @@ import asyncio
 import json
 import os
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from kiosk.central.errors import CentralError
@@ -173,20 +174,42 @@ class Kiosk:
     """A kiosk's payment side: the journal file, the keeper and its screen; :meth:`restart` drops them and
     builds new ones on the same file, as a kiosk that lost power and came back does."""
 
-    def __init__(self, client: DemoClient, journal_path: Path, desk: ReceiptRoll) -> None:
+    def __init__(
+        self,
+        client: DemoClient,
+        journal_path: Path,
+        desk: ReceiptRoll,
+        *,
+        kiosk_id: str = KIOSK_ID,
+        wall: Callable[[], datetime] | None = None,
+    ) -> None:
+        """``wall``: the kiosk's wall clock, when the test moves it; the watch for late money then goes by
+        the central's time, as in the app (the client's :class:`~kiosk.central.central_time.CentralTime`)."""
         self.client = client
         self.journal_path = journal_path
         self.desk = desk
-        self.journal = PaymentJournal(journal_path, kiosk_id=KIOSK_ID)
-        self.keeper = PaymentKeeper(client, self.journal, desk)
-        self.screen = Screen(self.keeper)
+        self.kiosk_id = kiosk_id
+        self.wall = wall
         self.restarts = 0
+        self._build()
+
+    def _build(self) -> None:
+        self.journal = PaymentJournal(self.journal_path, kiosk_id=self.kiosk_id)
+        if self.wall is None:
+            self.keeper = PaymentKeeper(self.client, self.journal, self.desk)
+        else:
+            self.keeper = PaymentKeeper(
+                self.client,
+                self.journal,
+                self.desk,
+                now=self.wall,
+                central_now=self.client.central_time.known,
+            )
+        self.screen = Screen(self.keeper)
 
     def restart(self) -> None:
         self.journal.close()
-        self.journal = PaymentJournal(self.journal_path, kiosk_id=KIOSK_ID)
-        self.keeper = PaymentKeeper(self.client, self.journal, self.desk)
-        self.screen = Screen(self.keeper)
+        self._build()
         self.restarts += 1
 
     def close(self) -> None:
