@@ -9,10 +9,14 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from kiosk.config import load_settings
+from kiosk.config.settings import Settings
+from kiosk.demo.settings import demo_overrides
 from kiosk.demo.simulator import DemoClient
+from kiosk.language.catalogs import Translator
 from kiosk.payments.journal import Order
 from tests.faults.harness.central import TTL, CentralSeed, no_wait
-from tests.faults.harness.payments import Kiosk, ReceiptRoll, demo_orders
+from tests.faults.harness.payments import AppDesk, Kiosk, ReceiptRoll, demo_orders
 from tests.helpers.central import RunningCentral, running_central
 from tests.helpers.faulty_transport import FaultPlan, FaultyTransport
 
@@ -63,6 +67,24 @@ async def client(central: RunningCentral, plan: FaultPlan) -> AsyncIterator[Demo
 @pytest.fixture
 def desk() -> ReceiptRoll:
     return ReceiptRoll()
+
+
+@pytest.fixture(scope="session")
+def app_parts(
+    seeded_central: tuple[RunningCentral, CentralSeed], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Settings, Translator]:
+    """What the app's receipt desk needs, loaded once: the demo kiosk's settings and the words."""
+    server, _ = seeded_central
+    overrides = demo_overrides(server.url, server.token, tmp_path_factory.mktemp("app"))
+    return load_settings(None, {}, overrides=overrides), Translator.load()
+
+
+@pytest.fixture
+def app_desk(app_parts: tuple[Settings, Translator], tmp_path: Path) -> Iterator[AppDesk]:
+    """The app's receipt desk, through a print journal, onto a paper roll that keeps every receipt."""
+    desk = AppDesk(*app_parts, tmp_path / "print-journal.sqlite3")
+    yield desk
+    desk.close()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ import pytest_asyncio
 from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import Order, PaymentState, ReceiptState
 from tests.faults.harness.bank import Bank, Notice
-from tests.faults.harness.payments import Kiosk, settle
+from tests.faults.harness.payments import AppDesk, Kiosk, ReceiptRoll, settle
 from tests.faults.invariants.payments import (
     bills_paid_once,
     check,
@@ -333,3 +333,66 @@ async def test_the_checks_of_every_instant_catch_all_but_a_healthy_runs_moments(
         assert found == [], "a moment of a healthy run reported as a broken promise"
     else:
         assert found, "the checks of every instant missed it"
+
+
+async def asked_to_print_twice(kiosk: Kiosk, client: DemoClient, order: Order) -> None:
+    """A receipt printed, the kiosk killed before the journal heard (its receipt still ``due``), restarted, and
+    the keeper asked to print it again."""
+    row = await kiosk.screen.show_qr(order)
+    assert row is not None
+    assert row.reference is not None
+    await Bank(client).transfer(row.reference, row.amount)
+    await kiosk.screen.poll(row.id)
+    await kiosk.screen.print_if_confirmed(row.id)
+    conn = sqlite3.connect(kiosk.journal_path, isolation_level=None)
+    try:
+        conn.execute("UPDATE payments SET receipt = 'due', receipt_job = NULL WHERE id = ?", (row.id,))
+    finally:
+        conn.close()
+    kiosk.restart()
+    await kiosk.screen.print_if_confirmed(row.id)
+
+
+@pytest.mark.asyncio
+async def test_a_receipt_printed_twice_by_the_keeper_is_caught(
+    central: RunningCentral, client: DemoClient, orders: dict[str, tuple[Order, ...]], tmp_path: Path
+) -> None:
+    """A desk without the print journal prints what it is asked: the check finds the second paper."""
+    kiosk = Kiosk(client, tmp_path / "journal.sqlite3", ReceiptRoll(once=False))
+    try:
+        await asked_to_print_twice(kiosk, client, orders["PE01000123456"][0])
+        found = check(
+            read_central_payments(central.db_path),
+            read_journal(kiosk.journal_path),
+            kiosk.desk.printed,
+            settled=False,
+        )
+    finally:
+        kiosk.close()
+    assert [v.invariant for v in found] == [3]
+    assert "printed 2 times" in found[0].message
+
+
+@pytest.mark.asyncio
+async def test_the_apps_desk_prints_a_receipt_once_when_asked_twice(
+    central: RunningCentral,
+    client: DemoClient,
+    plan: FaultPlan,
+    orders: dict[str, tuple[Order, ...]],
+    tmp_path: Path,
+    app_desk: AppDesk,
+) -> None:
+    kiosk = Kiosk(client, tmp_path / "journal.sqlite3", app_desk)
+    try:
+        await asked_to_print_twice(kiosk, client, orders["PE01000123456"][0])
+        await settle(kiosk.keeper, plan)
+        assert len(app_desk.printed) == 1
+        assert_clean = check(
+            read_central_payments(central.db_path),
+            read_journal(kiosk.journal_path),
+            app_desk.printed,
+            settled=True,
+        )
+    finally:
+        kiosk.close()
+    assert assert_clean == []

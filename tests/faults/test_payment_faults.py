@@ -17,7 +17,7 @@ import pytest
 from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import JournalPayment, Order, PaymentState, ReceiptState
 from tests.faults.harness.central import TTL
-from tests.faults.harness.payments import Kiosk, settle
+from tests.faults.harness.payments import Kiosk, ReceiptRoll, settle
 from tests.faults.invariants.payments import assert_invariants
 from tests.faults.invariants.reading import read_central_payments
 from tests.helpers.central import RunningCentral
@@ -375,11 +375,12 @@ async def test_late_money_for_a_cancelled_payment_supersedes_the_customers_next_
 async def test_a_printer_that_fails_leaves_the_receipt_for_staff(
     central: RunningCentral,
     kiosk: Kiosk,
+    desk: ReceiptRoll,
     client: DemoClient,
     plan: FaultPlan,
     orders: dict[str, tuple[Order, ...]],
 ) -> None:
-    kiosk.desk.works = False
+    desk.works = False
     row = await qr_on_screen(kiosk, orders[CODE][0])
     assert await pay(client, row) == "applied"
     await kiosk.screen.poll(row.id)

@@ -44,12 +44,16 @@ from pathlib import Path
 import pytest
 
 from kiosk.central.errors import Conflict
+from kiosk.config import load_settings
+from kiosk.config.settings import Settings
+from kiosk.demo.settings import demo_overrides
 from kiosk.demo.simulator import DemoClient
+from kiosk.language.catalogs import Translator
 from kiosk.payments.journal import JournalPayment, Order, PaymentState
 from kiosk_central.grants import Grant
 from tests.faults.harness.bank import Bank, Notice
 from tests.faults.harness.central import TTL, CentralSeed, no_wait
-from tests.faults.harness.payments import Kiosk, ReceiptRoll, demo_orders, settle
+from tests.faults.harness.payments import AppDesk, Kiosk, demo_orders, settle
 from tests.faults.invariants.payments import check
 from tests.faults.invariants.reading import read_central_payments, read_journal
 from tests.faults.invariants.violations import InvariantError
@@ -489,6 +493,7 @@ async def play_scenario(
     orders: dict[str, tuple[Order, ...]],
     workdir: Path,
     summary: Summary,
+    app: tuple[Settings, Translator],
 ) -> None:
     rng = Scenario.rng(SEED, number)
     scenario = Scenario.draw(SEED, number, rng, orders)
@@ -500,11 +505,13 @@ async def play_scenario(
     client, other_client = clients
     wall = WallClock()
     journal_path = workdir / f"scenario-{number}.sqlite3"
-    kiosk = Kiosk(client, journal_path, ReceiptRoll(works=scenario.printer_works), wall=wall.now)
+    desk = AppDesk(*app, workdir / f"scenario-{number}-print.sqlite3", works=scenario.printer_works)
+    kiosk = Kiosk(client, journal_path, desk, wall=wall.now)
     other = other_order = None
     if scenario.other_kiosk_at is not None:
+        other_desk = AppDesk(*app, workdir / f"scenario-{number}-other-print.sqlite3")
         other = Kiosk(
-            other_client, workdir / f"scenario-{number}-other.sqlite3", ReceiptRoll(), kiosk_id=OTHER_KIOSK
+            other_client, workdir / f"scenario-{number}-other.sqlite3", other_desk, kiosk_id=OTHER_KIOSK
         )
         other_order = orders[scenario.customer][rng.randint(1, len(orders[scenario.customer])) - 1]
     order = orders[scenario.customer][scenario.bills - 1]
@@ -534,6 +541,8 @@ async def play_scenario(
         for each in run.kiosks:
             each.close()
             remove_database(each.journal_path)
+            assert isinstance(each.desk, AppDesk)
+            remove_database(Path(each.desk.print_journal.path))
 
 
 def write_report(path: Path, summary: Summary) -> None:
@@ -590,6 +599,11 @@ async def test_randomized_scenarios_keep_every_promise(
                 ) as other_client,
             ):
                 orders = await demo_orders(client)
+                # The app's receipt desk prints each kiosk's receipts: its settings and words, loaded once.
+                settings = load_settings(
+                    None, {}, overrides=demo_overrides(central.url, central.token, workdir)
+                )
+                app = (settings, Translator.load())
                 for number in numbers:
                     await play_scenario(
                         number,
@@ -600,6 +614,7 @@ async def test_randomized_scenarios_keep_every_promise(
                         orders,
                         workdir,
                         summary,
+                        app,
                     )
     finally:
         if workdir != tmp_path:

@@ -6,12 +6,17 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from kiosk.central.errors import CentralError
+from kiosk.config.settings import Settings
 from kiosk.demo.simulator import DemoClient
+from kiosk.devices.paperless_printers import FakePrinter
+from kiosk.flows.navigation import Navigator
+from kiosk.language.catalogs import Translator
 from kiosk.payments.journal import JournalPayment, Order, PaymentJournal, PaymentState, ReceiptState
 from kiosk.payments.keeper import (
     OutcomeUnknownError,
@@ -21,11 +26,18 @@ from kiosk.payments.keeper import (
     ReceiptPrint,
     order_for,
 )
+from kiosk.printing.journal import PrintJournal
+from kiosk.printing.printer import PrintJob, TextLine
+from kiosk.printing.printer_status import PrinterState
+from kiosk.printing.service import PrintService
+from kiosk.shell.printouts import PrintDesk
 from tests.faults.harness.central import CUSTOMERS, KIOSK_ID
 from tests.helpers.faulty_transport import FaultPlan
 
 __all__ = [
+    "AppDesk",
     "Kiosk",
+    "PaperRoll",
     "ReceiptRoll",
     "Screen",
     "demo_orders",
@@ -54,10 +66,18 @@ class ReceiptRoll:
     """
 
     def __init__(
-        self, path: Path | None = None, *, works: bool = True, hook: Callable[[str], None] | None = None
+        self,
+        path: Path | None = None,
+        *,
+        works: bool = True,
+        hook: Callable[[str], None] | None = None,
+        once: bool = True,
     ) -> None:
+        """``once=False``: a desk without the app's print journal, which prints whatever it is asked to (to
+        show that "printed twice" is caught when the keeper asks twice)."""
         self.path = path
         self.works = works
+        self.once = once
         self.hook = hook
         self.printed: list[str] = self.read(path) if path is not None else []
 
@@ -71,7 +91,7 @@ class ReceiptRoll:
     async def print_receipt(self, payment: JournalPayment) -> ReceiptPrint:
         number = payment.receipt_number
         assert number is not None, "asked to print the receipt of an unconfirmed payment"
-        if number in self.printed:
+        if self.once and number in self.printed:
             return ReceiptPrint(True, self.printed.index(number) + 1)
         if not self.works:
             return ReceiptPrint(False, None)
@@ -84,6 +104,50 @@ class ReceiptRoll:
         if self.hook is not None:
             self.hook("printed")
         return ReceiptPrint(True, len(self.printed))
+
+
+# A receipt number as the journal makes it: the kiosk id, the day, the journal row.
+RECEIPT_NUMBER = re.compile(r"[A-Z0-9]+-[0-9]{2}-[0-9]{6}-[0-9]{6}")
+
+
+class PaperRoll(FakePrinter):
+    """A printer (text mode, so the receipt's words reach the job as text) that keeps the receipt number
+    of every receipt that came out of it, however many times."""
+
+    def __init__(self, *, works: bool = True) -> None:
+        super().__init__(text_mode=True, description="paper roll")
+        self.receipts: list[str] = []
+        if not works:
+            self.set_status(PrinterState.PAPER_OUT)
+
+    def _output(self, job: PrintJob) -> None:
+        text = " ".join(op.text for op in job.ops if isinstance(op, TextLine))
+        self.receipts.extend(dict.fromkeys(RECEIPT_NUMBER.findall(text)))
+
+
+class AppDesk:
+    """The app's own receipt desk (:class:`kiosk.shell.printouts.PrintDesk`, through the print journal's
+    ``print_unique``) printing onto a :class:`PaperRoll`. Unlike :class:`ReceiptRoll` nothing here keeps a
+    receipt from being printed twice but the app's code, so "printed twice" can happen if that code
+    breaks. ``works=False``: the printer is out of paper (the receipt is left for staff)."""
+
+    def __init__(
+        self, settings: Settings, tr: Translator, print_journal: Path, *, works: bool = True
+    ) -> None:
+        self.paper = PaperRoll(works=works)
+        self.print_journal = PrintJournal(print_journal)
+        service = PrintService(self.paper, self.print_journal, status_timeout=0.1, confirm_timeout=0.1)
+        self._desk = PrintDesk(settings, tr, service, Navigator())
+
+    @property
+    def printed(self) -> list[str]:
+        return self.paper.receipts
+
+    async def print_receipt(self, payment: JournalPayment) -> ReceiptPrint:
+        return await self._desk.print_receipt(payment)
+
+    def close(self) -> None:
+        self.print_journal.close()
 
 
 def _append_durably(path: Path, line: str) -> None:
@@ -178,7 +242,7 @@ class Kiosk:
         self,
         client: DemoClient,
         journal_path: Path,
-        desk: ReceiptRoll,
+        desk: ReceiptRoll | AppDesk,
         *,
         kiosk_id: str = KIOSK_ID,
         wall: Callable[[], datetime] | None = None,
@@ -187,7 +251,7 @@ class Kiosk:
         the central's time, as in the app (the client's :class:`~kiosk.central.central_time.CentralTime`)."""
         self.client = client
         self.journal_path = journal_path
-        self.desk = desk
+        self.desk: ReceiptRoll | AppDesk = desk
         self.kiosk_id = kiosk_id
         self.wall = wall
         self.restarts = 0
@@ -214,6 +278,8 @@ class Kiosk:
 
     def close(self) -> None:
         self.journal.close()
+        if isinstance(self.desk, AppDesk):
+            self.desk.close()
 
 
 async def settle(keeper: PaymentKeeper, plan: FaultPlan | None = None) -> None:
