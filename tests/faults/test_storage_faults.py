@@ -26,7 +26,7 @@ import random
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -309,7 +309,7 @@ async def line(central: RunningCentral) -> SubmitFaults:
 
 
 @pytest_asyncio.fixture
-async def courier_client(central: RunningCentral, line: SubmitFaults) -> DemoClient:
+async def courier_client(central: RunningCentral, line: SubmitFaults) -> AsyncIterator[DemoClient]:
     async with DemoClient(
         central.url,
         central.token,
@@ -318,7 +318,7 @@ async def courier_client(central: RunningCentral, line: SubmitFaults) -> DemoCli
         transport=FaultyTransport(line, slow_seconds=0.001),
         sleep=no_wait,
     ) as client:
-        yield client  # type: ignore[misc]
+        yield client
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 __all__ = ["STORAGE_ERRORS", "FaultyConnection", "StorageError", "install"]
@@ -34,10 +35,16 @@ class StorageError:
     def exception(self) -> sqlite3.OperationalError:
         exc = sqlite3.OperationalError(self.message)
         # As SQLite sets them: the journal names a full disk by its code, not by its words.
-        exc.sqlite_errorcode = self.code  # type: ignore[attr-defined]
-        exc.sqlite_errorname = {10: "SQLITE_IOERR", 13: "SQLITE_FULL", 5: "SQLITE_BUSY"}[self.code]  # type: ignore[attr-defined]
+        exc.sqlite_errorcode = self.code
+        exc.sqlite_errorname = _NAMES[self.code]
         return exc
 
+
+_NAMES = {
+    sqlite3.SQLITE_IOERR: "SQLITE_IOERR",
+    sqlite3.SQLITE_FULL: "SQLITE_FULL",
+    sqlite3.SQLITE_BUSY: "SQLITE_BUSY",
+}
 
 STORAGE_ERRORS = (
     StorageError("disk I/O error", sqlite3.SQLITE_IOERR),
@@ -82,14 +89,14 @@ class FaultyConnection:
 
     def _method(self) -> str:
         """The public journal method this write is part of (its private helpers belong to it)."""
-        frame = sys._getframe(2)
+        frame: FrameType | None = sys._getframe(2)
         found = "?"
         while frame is not None:
             if frame.f_code.co_filename in self._files:
                 found = frame.f_code.co_name
                 if not found.startswith("_"):
                     return found
-            frame = frame.f_back  # type: ignore[assignment]
+            frame = frame.f_back
         return found
 
     def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
