@@ -39,6 +39,7 @@ import kiosk.requests.outbox
 from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import JournalPayment, Order, PaymentState, ReceiptState
 from kiosk.requests.records import Delivery, OutboxItem, outage_report_payload
+from kiosk.storage.journal_file import JournalWriteError
 from tests.faults.harness.central import CentralSeed, FakeClock, no_wait
 from tests.faults.harness.payments import Kiosk, ReceiptRoll, settle
 from tests.faults.harness.requests import RequestKiosk, Submission, SubmitFaults, outage_report
@@ -100,6 +101,7 @@ class PaymentRun:
         try:
             answer = await work
         except sqlite3.OperationalError as exc:
+            told_in_words(exc)
             self.stopped_at = name
             raise JourneyStoppedError(name) from exc
         if isinstance(answer, JournalPayment):
@@ -160,6 +162,15 @@ class PaymentRun:
             with contextlib.suppress(sqlite3.OperationalError):
                 await self.kiosk.screen.walk_away(row_id)
         self.on_screen.clear()
+
+
+def told_in_words(exc: Exception) -> None:
+    """The journal's error, in words staff can act on: what happened to which file, and what to do."""
+    assert isinstance(exc, JournalWriteError), f"SQLite's own {exc!r} reached the screen"
+    assert exc.what.endswith(
+        ("the disk is full", "another process holds it locked", "the disk failed the write")
+    )
+    assert exc.fix
 
 
 def _value(receipt: ReceiptState | None) -> str | None:
@@ -376,8 +387,9 @@ async def one_submission(
             line.queue(Fault.LOSE_REQUEST)
         try:
             item = kiosk.outbox.add(s.kind, s.payload, s.summary)
-        except sqlite3.OperationalError:
+        except sqlite3.OperationalError as exc:
             # Not saved, and the screen says so: nothing was promised, nothing may be on either side.
+            told_in_words(exc)
             assert faulty.failed is not None
             assert read_outbox(path) == ()
         else:
