@@ -111,8 +111,9 @@ class JournalWriteError(JournalFileError, sqlite3.OperationalError):
 
     def __init__(self, what: str, fix: str, cause: sqlite3.Error) -> None:
         super().__init__(what, fix)
-        self.sqlite_errorcode = getattr(cause, "sqlite_errorcode", None)
-        self.sqlite_errorname = getattr(cause, "sqlite_errorname", None)
+        # SQLite's own, as on the error it replaces (an error made by hand has neither: -1 and "").
+        self.sqlite_errorcode = int(getattr(cause, "sqlite_errorcode", None) or -1)
+        self.sqlite_errorname = str(getattr(cause, "sqlite_errorname", None) or "")
 
 
 # ---------------------------------------------------------------------------------------------- writes
