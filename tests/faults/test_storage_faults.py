@@ -35,9 +35,16 @@ import pytest
 import pytest_asyncio
 
 import kiosk.payments.journal
+import kiosk.printing.journal
 import kiosk.requests.outbox
 from kiosk.demo.simulator import DemoClient
+from kiosk.devices.paperless_printers import FakePrinter
 from kiosk.payments.journal import JournalPayment, Order, PaymentState, ReceiptState
+from kiosk.payments.keeper import ReceiptPrint
+from kiosk.payments.receipt import RECEIPT_KIND
+from kiosk.printing.document import Document, Text, Title
+from kiosk.printing.journal import JobState, PrintJournal
+from kiosk.printing.service import PrintService
 from kiosk.requests.records import Delivery, OutboxItem, outage_report_payload
 from kiosk.storage.journal_file import JournalWriteError
 from tests.faults.harness.central import CentralSeed, FakeClock, no_wait
@@ -62,6 +69,7 @@ T = TypeVar("T")
 
 CODE = "PE01000123456"
 PAYMENT_JOURNAL = kiosk.payments.journal.__file__
+PRINT_JOURNAL = kiosk.printing.journal.__file__
 OUTBOX = kiosk.requests.outbox.__file__
 
 
@@ -309,6 +317,124 @@ async def test_a_payment_journal_write_that_fails_breaks_no_promise(
     assert len(clean.points) >= 6
     family = f"payments/{name} ({'restart' if restart else 'live'})"
     report(family, reached, len(clean.points), time.perf_counter() - started)
+
+
+# ---------------------------------------------------------------------------------------------- receipts
+
+
+class JournalledDesk:
+    """The app's receipt desk (:meth:`kiosk.shell.printouts.PrintDesk.print_receipt`) without its Qt parts:
+    each receipt through the real print service and its print journal, at most one job per payment, on a
+    fake printer. ``paper`` is what came out of it, by receipt number."""
+
+    def __init__(self, path: Path, printer: FakePrinter, paper: list[str]) -> None:
+        self.journal = PrintJournal(path)
+        self.service = PrintService(printer, self.journal)
+        self.printer = printer
+        self.paper = paper
+
+    async def print_receipt(self, payment: JournalPayment) -> ReceiptPrint:
+        number = payment.receipt_number
+        assert number is not None, "asked to print the receipt of an unconfirmed payment"
+        document = Document((Title("BIÊN NHẬN THANH TOÁN"), Text(number)))
+        before = len(self.printer.printed_jobs)
+        try:
+            outcome = await self.service.print_unique(
+                document, kind=RECEIPT_KIND, reference=payment.payment_id or ""
+            )
+        finally:
+            self.paper += [number] * (len(self.printer.printed_jobs) - before)
+        return ReceiptPrint(printed=outcome.printed, job_id=outcome.job_id)
+
+
+async def one_receipt(
+    central: RunningCentral,
+    client: DemoClient,
+    order: Order,
+    directory: Path,
+    *,
+    fail_at: int | None,
+    restart: bool,
+) -> tuple[list[str], str | None]:
+    """A payment and its receipt, with write ``fail_at`` of the print journal failing; then the kiosk (both
+    journals) restarts and reconciles, or reconciles live; then the four promises, and the print journal's
+    own: one receipt job per payment, confirmed only if it came out of the printer."""
+    # Text mode: the raster of a receipt is not what is tested here, and takes most of the time.
+    printer, paper = FakePrinter(text_mode=True), list[str]()
+    desk = JournalledDesk(directory / "print-journal.sqlite3", printer, paper)
+    kiosk = Kiosk(client, directory / "payment-journal.sqlite3", ReceiptRoll())
+    kiosk.desk = desk  # type: ignore[assignment]
+    kiosk.keeper.receipts = desk
+    try:
+        faulty = install(
+            desk.journal,
+            PRINT_JOURNAL,
+            fail_at=fail_at,
+            error=STORAGE_ERRORS[(fail_at or 0) % len(STORAGE_ERRORS)],
+        )
+        run = PaymentRun(kiosk, client, order)
+        with contextlib.suppress(JourneyStoppedError):
+            await pay_and_print(run)
+        if faulty.failed is not None and not faulty.failed.endswith("/checkpoint"):
+            assert run.stopped_at == "print receipt", (faulty.failed, run.told[-1:])
+        faulty.fail_at = None
+        points = list(faulty.points)
+        if restart:
+            desk.journal.close()
+            desk = JournalledDesk(directory / "print-journal.sqlite3", printer, paper)
+            kiosk.desk = desk  # type: ignore[assignment]
+            kiosk.restart()
+            await settle(kiosk.keeper)
+        else:
+            assert await kiosk.keeper.reconcile(everything=True) == []
+        violations = check_payments(
+            read_central_payments(central.db_path), read_journal(kiosk.journal_path), paper, settled=True
+        )
+        assert violations == [], f"write {faulty.failed} failed ({run.stopped_at}): {violations}"
+        jobs = desk.journal.recent((RECEIPT_KIND,), 10)
+        assert len(jobs) <= 1, jobs
+        assert len(paper) <= 1, paper
+        for job in jobs:
+            if job.state is JobState.CONFIRMED:
+                assert paper, f"job {job.id} confirmed in the print journal, nothing came out of the printer"
+            if paper and job.state is JobState.FAILED:
+                raise AssertionError(f"job {job.id} journalled as failed, yet its receipt came out")
+        [row] = read_journal(kiosk.journal_path)
+        # Whatever happened, the payment is confirmed and its receipt printed, or left for staff.
+        assert (row.state, row.receipt in ("printed", "for_staff")) == ("confirmed", True), row
+        return points, faulty.failed
+    finally:
+        desk.journal.close()
+        kiosk.close()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("restart", [True, False], ids=["restart", "live"])
+async def test_a_print_journal_write_that_fails_breaks_no_promise(
+    central: RunningCentral,
+    seed: CentralSeed,
+    client: DemoClient,
+    orders: dict[str, tuple[Order, ...]],
+    tmp_path: Path,
+    restart: bool,
+) -> None:
+    started = time.perf_counter()
+    order = orders[CODE][0]
+    clean, failed = await one_receipt(
+        central, client, order, tmp_path / "clean", fail_at=None, restart=restart
+    )
+    assert failed is None
+    reached: Counter[str] = Counter()
+    for k, point in enumerate(clean, start=1):
+        seed.restore()
+        points, failed = await one_receipt(
+            central, client, order, tmp_path / f"at-{k}", fail_at=k, restart=restart
+        )
+        assert failed == point, f"write {k}: {failed}, not {point} as in the clean run"
+        reached.update(_numbered(points[:k]))
+    assert len(clean) >= 8
+    family = f"receipts/pay ({'restart' if restart else 'live'})"
+    report(family, reached, len(clean), time.perf_counter() - started)
 
 
 # ---------------------------------------------------------------------------------------------- requests
