@@ -3,18 +3,25 @@
 The disk errs (``disk I/O error``), fills up (``database or disk is full``) or another process holds the
 journal (``database is locked``): SQLite raises :class:`sqlite3.OperationalError` at one statement. Each
 journey below is first run with a counting connection (:mod:`tests.faults.harness.storage`) to learn its write
-points, then once per write point with that write failing; the three errors take turns.
+points, then once per write point with that write failing; the three errors take turns. The journeys: a
+payment (paid and printed, cancelled, cancelled as the money came, walked away from) with the payment journal
+failing; the same paid payment with the print journal failing as its receipt prints; a request in the outbox
+(delivered at once, delivered by the courier's retry, refused by the central) with the outbox failing.
 
 What must hold, for every one of them:
 
-- The customer is told something clear: the keeper and the courier answer as usual, or raise the journal's
-  error (never another exception), and what they answered is what the file holds (no "paid", "printed" or
-  "saved" that is not on disk).
-- After the fault clears and the kiosk restarts on the same file (payments: then reconciles; requests: the
+- The customer is told something clear: the keeper and the courier answer as usual, or raise
+  :class:`~kiosk.storage.journal_file.JournalWriteError` (which file, why and what to do, in words; never
+  another exception), and what they answered is what the file holds (no "paid", "printed" or "saved" that is
+  not on disk). The screens show that error as "please ask staff"; the courier never raises it once the
+  request is saved: it stays queued, as the customer is told.
+- After the fault clears and the kiosk restarts on the same files (payments: then reconciles; requests: the
   courier's next round), the invariants of :mod:`tests.faults.invariants` hold, settled: no payment lost or
   made twice, no bill collected twice, no receipt for an unconfirmed payment, no request lost or sent twice.
 - Without a restart too (``live``): the customer's session ends as the app ends it after a fault, and the
   same keeper's reconcile settles what the fault left.
+
+The recovery's own writes (the reconcile's, the courier's resend) are not faulted here.
 
 Each family prints how many scenarios reached each write point (``-s`` shows it).
 """
@@ -440,8 +447,8 @@ async def test_a_print_journal_write_that_fails_breaks_no_promise(
 # ---------------------------------------------------------------------------------------------- requests
 
 
-@pytest_asyncio.fixture
-async def line(central: RunningCentral) -> SubmitFaults:
+@pytest.fixture
+def line() -> SubmitFaults:
     return SubmitFaults()
 
 
@@ -613,3 +620,29 @@ async def test_without_the_reconcile_the_settled_check_finds_what_the_fault_left
         assert any("still creating after a reconcile" in v.message for v in found), found
     finally:
         kiosk.close()
+
+
+@pytest.mark.asyncio
+async def test_without_the_couriers_next_round_the_outbox_check_finds_the_unsent_request(
+    central: RunningCentral, courier_client: DemoClient, tmp_path: Path
+) -> None:
+    """The write that records the central's answer fails: the request is on the central, and queued in the
+    outbox, as the customer was told ("saved, it will be sent"). Until the courier's next round the outbox's
+    check says it is not delivered; after it, nothing."""
+    mark = central_mark(central.db_path)
+    path = tmp_path / "outbox.sqlite3"
+    kiosk = RequestKiosk(courier_client, path, FakeClock())
+    try:
+        s = outage_report(random.Random(4))
+        faulty = install(kiosk.outbox, OUTBOX)
+        item = kiosk.outbox.add(s.kind, s.payload, s.summary)
+        faulty.fail_at = len(faulty.points) + 2  # delivered/UPDATE: after its BEGIN
+        answered = await kiosk.courier.deliver(item.id)
+        assert (faulty.failed, answered.state) == ("delivered/UPDATE", Delivery.QUEUED)
+        [made] = _central_since(central, mark)
+        found = check_outbox([made], read_outbox(path), [item.reference])
+        assert any("queued" in v.message and "not delivered" in v.message for v in found), found
+        await kiosk.drain()
+        assert check_outbox(_central_since(central, mark), read_outbox(path), [item.reference]) == []
+    finally:
+        await kiosk.close()
