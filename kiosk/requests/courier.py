@@ -148,11 +148,11 @@ class Courier:
         """Write the central's answer (or its absence) even if the caller's deadline strikes meanwhile:
         what the central said must not be lost to a cancelled screen.
 
-        A write that fails (a disk error, a full disk, a lock) leaves ``item`` queued, as it was read before
-        the send: the customer is told it is saved and will be sent, which holds (it was committed by
-        :meth:`Outbox.add`), and the next round sends it again under its key; the central answers the same.
-        Raising instead would end the screen on "please ask staff" with the request saved, and a customer who
-        then submits again makes a second request."""
+        A write that fails (a disk error, a full disk, a lock) leaves the item as the file holds it: queued,
+        unless the commit reached the disk before its error. Queued, the customer is told it is saved and will
+        be sent, which holds (:meth:`Outbox.add` committed it), and the next round sends it again under its
+        key; the central answers the same. Raising instead would end the screen on "please ask staff" with the
+        request saved, and a customer who then submits again makes a second request."""
         writing = asyncio.ensure_future(asyncio.to_thread(work, *args))
         writing.add_done_callback(_report_lost_write)
         try:
@@ -164,7 +164,10 @@ class Courier:
                 item.id, item.reference, type(exc).__name__, exc,
             )  # fmt: skip
             self._due[item.id] = self._monotonic() + self._backoff(item.attempts + 1)
-            return item
+            try:
+                return await asyncio.to_thread(self.outbox.get, item.id)
+            except sqlite3.Error:
+                return item  # as read before the send: queued
 
     def _lock(self, item_id: int) -> asyncio.Lock:
         return self._locks.setdefault(item_id, asyncio.Lock())

@@ -80,6 +80,14 @@ PRINT_JOURNAL = kiosk.printing.journal.__file__
 OUTBOX = kiosk.requests.outbox.__file__
 
 
+def fault_points(points: list[str]) -> list[tuple[int, str, bool]]:
+    """Each write of a clean run, failing; and each COMMIT once more, failing after it reached the disk."""
+    failing = [(k, point, False) for k, point in enumerate(points, start=1)]
+    return failing + [
+        (k, point, True) for k, point in enumerate(points, start=1) if point.endswith("/COMMIT")
+    ]
+
+
 def _numbered(points: list[str]) -> list[str]:
     """Each write point as the n-th write of its journey: one method writes at more than one point."""
     return [f"{n:02d} {point}" for n, point in enumerate(points, start=1)]
@@ -244,6 +252,7 @@ async def one_payment(
     *,
     fail_at: int | None,
     restart: bool,
+    lands: bool = False,
 ) -> PaymentOutcome:
     """The journey with write ``fail_at`` failing, the recovery, and the four promises checked."""
     desk = ReceiptRoll()
@@ -254,6 +263,7 @@ async def one_payment(
             PAYMENT_JOURNAL,
             fail_at=fail_at,
             error=STORAGE_ERRORS[(fail_at or 0) % len(STORAGE_ERRORS)],
+            lands=lands,
         )
         run = PaymentRun(kiosk, client, order)
         try:
@@ -314,16 +324,23 @@ async def test_a_payment_journal_write_that_fails_breaks_no_promise(
     )
     assert clean.failed is None
     reached: Counter[str] = Counter()
-    for k, point in enumerate(clean.points, start=1):
+    for k, point, lands in fault_points(clean.points):
         seed.restore()
         outcome = await one_payment(
-            central, client, order, tmp_path / f"at-{k}", journey, fail_at=k, restart=restart
+            central,
+            client,
+            order,
+            tmp_path / f"at-{k}-{lands}",
+            journey,
+            fail_at=k,
+            restart=restart,
+            lands=lands,
         )
         assert outcome.failed == point, f"write {k}: {outcome.failed}, not {point} as in the clean run"
         reached.update(_numbered(outcome.points[:k]))
     assert len(clean.points) >= 6
     family = f"payments/{name} ({'restart' if restart else 'live'})"
-    report(family, reached, len(clean.points), time.perf_counter() - started)
+    report(family, reached, len(fault_points(clean.points)), time.perf_counter() - started)
 
 
 # ---------------------------------------------------------------------------------------------- receipts
@@ -362,6 +379,7 @@ async def one_receipt(
     *,
     fail_at: int | None,
     restart: bool,
+    lands: bool = False,
 ) -> tuple[list[str], str | None]:
     """A payment and its receipt, with write ``fail_at`` of the print journal failing; then the kiosk (both
     journals) restarts and reconciles, or reconciles live; then the four promises, and the print journal's
@@ -378,6 +396,7 @@ async def one_receipt(
             PRINT_JOURNAL,
             fail_at=fail_at,
             error=STORAGE_ERRORS[(fail_at or 0) % len(STORAGE_ERRORS)],
+            lands=lands,
         )
         run = PaymentRun(kiosk, client, order)
         with contextlib.suppress(JourneyStoppedError):
@@ -432,16 +451,16 @@ async def test_a_print_journal_write_that_fails_breaks_no_promise(
     )
     assert failed is None
     reached: Counter[str] = Counter()
-    for k, point in enumerate(clean, start=1):
+    for k, point, lands in fault_points(clean):
         seed.restore()
         points, failed = await one_receipt(
-            central, client, order, tmp_path / f"at-{k}", fail_at=k, restart=restart
+            central, client, order, tmp_path / f"at-{k}-{lands}", fail_at=k, restart=restart, lands=lands
         )
         assert failed == point, f"write {k}: {failed}, not {point} as in the clean run"
         reached.update(_numbered(points[:k]))
     assert len(clean) >= 8
     family = f"receipts/pay ({'restart' if restart else 'live'})"
-    report(family, reached, len(clean), time.perf_counter() - started)
+    report(family, reached, len(fault_points(clean)), time.perf_counter() - started)
 
 
 # ---------------------------------------------------------------------------------------------- requests
@@ -504,6 +523,7 @@ async def one_submission(
     submitting: Submitting,
     *,
     fail_at: int | None,
+    lands: bool = False,
 ) -> OutboxOutcome:
     """Add and deliver as the request screen does, with write ``fail_at`` failing; then a restart and the
     courier's rounds; then the outbox's promises."""
@@ -512,7 +532,11 @@ async def one_submission(
     kiosk = RequestKiosk(client, path, clock)
     try:
         faulty = install(
-            kiosk.outbox, OUTBOX, fail_at=fail_at, error=STORAGE_ERRORS[(fail_at or 0) % len(STORAGE_ERRORS)]
+            kiosk.outbox,
+            OUTBOX,
+            fail_at=fail_at,
+            error=STORAGE_ERRORS[(fail_at or 0) % len(STORAGE_ERRORS)],
+            lands=lands,
         )
         told: list[str] = []
         s = submitting.submission
@@ -524,7 +548,9 @@ async def one_submission(
             # Not saved, and the screen says so: nothing was promised, nothing may be on either side.
             told_in_words(exc)
             assert faulty.failed is not None
-            assert read_outbox(path) == ()
+            # The screen says it was not saved. A commit that reached the disk before its error (``lands``) is
+            # sent all the same, unannounced (checked below); otherwise nothing is on either side.
+            assert len(read_outbox(path)) == (1 if lands else 0)
         else:
             assert _on_disk(path, item)
             # Saved: from here the customer holds its reference, whatever the send does.
@@ -541,6 +567,8 @@ async def one_submission(
         faulty.fail_at = None
         await kiosk.restart()
         await kiosk.drain()
+        if not told and not submitting.refused:
+            assert [row.state for row in read_outbox(path)] in ([], ["delivered"])
         if submitting.refused:
             # A refusal is told on the screen, not on a slip: the item waits for staff, payload erased.
             [row] = read_outbox(path) or [None]
@@ -575,14 +603,20 @@ async def test_an_outbox_write_that_fails_breaks_no_promise(
         central, courier_client, line, tmp_path / "clean.sqlite3", submitting, fail_at=None
     )
     reached: Counter[str] = Counter()
-    for k, point in enumerate(clean.points, start=1):
+    for k, point, lands in fault_points(clean.points):
         outcome = await one_submission(
-            central, courier_client, line, tmp_path / f"at-{k}.sqlite3", submitting, fail_at=k
+            central,
+            courier_client,
+            line,
+            tmp_path / f"at-{k}-{lands}.sqlite3",
+            submitting,
+            fail_at=k,
+            lands=lands,
         )
         assert outcome.failed == point, f"write {k}: {outcome.failed}, not {point} as in the clean run"
         reached.update(_numbered(outcome.points[:k]))
     assert len(clean.points) >= 3
-    report(f"outbox/{name}", reached, len(clean.points), time.perf_counter() - started)
+    report(f"outbox/{name}", reached, len(fault_points(clean.points)), time.perf_counter() - started)
 
 
 # ---------------------------------------------------------------------------------------------- the checks can fail

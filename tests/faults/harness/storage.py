@@ -6,7 +6,8 @@ the file is a *write point*: ``BEGIN IMMEDIATE`` (where a lock held by another p
 ``INSERT``/``UPDATE``/``DELETE``, ``COMMIT``, and the checkpoints that copy the write-ahead log into the file.
 It counts them, names each after the journal method that made it (``begin/INSERT``, ``delivered/COMMIT``), and
 raises :class:`sqlite3.OperationalError` at the ``fail_at``-th, as SQLite raises it, with its error code. The
-statement is not run: the transaction stays open for the journal's own ``ROLLBACK``, as after a real failure.
+statement is not run: the transaction stays open for the journal's own ``ROLLBACK``, as after a real failure;
+with ``lands``, a failing ``COMMIT`` is run first (the commit that reached the disk before its error).
 
 Run a journey once with ``fail_at=None`` to learn its write points, then once per point with the fault there.
 """
@@ -78,8 +79,10 @@ class FaultyConnection:
         *,
         fail_at: int | None = None,
         error: StorageError = STORAGE_ERRORS[0],
+        lands: bool = False,
     ) -> None:
         self._inner = inner
+        self.lands = lands
         self._files = tuple(str(Path(f)) for f in module_files)
         self.fail_at = fail_at
         self.error = error
@@ -106,6 +109,10 @@ class FaultyConnection:
                 self.points.append(f"{self._method()}/{kind}")
                 if len(self.points) == self.fail_at:
                     self.failed = self.points[-1]
+                    if self.lands and kind == "COMMIT":
+                        # The ambiguous commit: the log reached the disk, the error came after (an fsync that
+                        # failed late); the next open finds the transaction committed.
+                        self._inner.execute(sql, parameters)
                     raise self.error.exception()
         return self._inner.execute(sql, parameters)
 
@@ -121,10 +128,16 @@ class FaultyConnection:
 
 
 def install(
-    journal: Any, module_file: str, *, fail_at: int | None = None, error: StorageError = STORAGE_ERRORS[0]
+    journal: Any,
+    module_file: str,
+    *,
+    fail_at: int | None = None,
+    error: StorageError = STORAGE_ERRORS[0],
+    lands: bool = False,
 ) -> FaultyConnection:
     """Put a :class:`FaultyConnection` in place of ``journal``'s connection; ``module_file`` is the journal's
-    module (``kiosk.payments.journal.__file__``), whose methods name the write points."""
-    faulty = FaultyConnection(journal._db, [module_file], fail_at=fail_at, error=error)
+    module (``kiosk.payments.journal.__file__``), whose methods name the write points. ``lands``: a failing
+    ``COMMIT`` is committed all the same."""
+    faulty = FaultyConnection(journal._db, [module_file], fail_at=fail_at, error=error, lands=lands)
     journal._db = faulty
     return faulty
