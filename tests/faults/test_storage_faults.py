@@ -35,6 +35,7 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -341,6 +342,102 @@ async def test_a_payment_journal_write_that_fails_breaks_no_promise(
     assert len(clean.points) >= 6
     family = f"payments/{name} ({'restart' if restart else 'live'})"
     report(family, reached, len(fault_points(clean.points)), time.perf_counter() - started)
+
+
+# ---------------------------------------------------------------------------------------------- the reconcile
+
+
+async def paid_then_power_cut(kiosk: Kiosk, client: DemoClient, order: Order) -> None:
+    """The QR is shown, the customer pays, and the kiosk loses power before it heard of the money."""
+    run = PaymentRun(kiosk, client, order)
+    await run.customer_pays(await run.show_qr())
+
+
+async def cut_before_the_answer(kiosk: Kiosk, client: DemoClient, order: Order) -> None:
+    """The key is journalled and the central makes the payment; the power goes before its answer is
+    recorded (the row stays ``creating``)."""
+    row = kiosk.journal.begin(order, "kiosk-storage-" + order.bill_ids[0], datetime.now(UTC))
+    await client.create_payment(order.customer_code, order.bill_ids, order.method, row.idempotency_key)
+
+
+LEFT_FOR_RECONCILE: dict[str, Callable[[Kiosk, DemoClient, Order], Awaitable[None]]] = {
+    "paid-then-power-cut": paid_then_power_cut,
+    "cut-before-the-answer": cut_before_the_answer,
+}
+
+
+async def one_reconcile(
+    central: RunningCentral,
+    client: DemoClient,
+    order: Order,
+    directory: Path,
+    before: Callable[[Kiosk, DemoClient, Order], Awaitable[None]],
+    *,
+    fail_at: int | None,
+    lands: bool = False,
+) -> tuple[list[str], str | None]:
+    """What ``before`` left, then the restart's reconcile with its write ``fail_at`` failing, then the next
+    periodic reconcile with the disk fine again: settled."""
+    desk = ReceiptRoll()
+    kiosk = Kiosk(client, directory / "payment-journal.sqlite3", desk)
+    try:
+        await before(kiosk, client, order)
+        kiosk.restart()
+        faulty = install(
+            kiosk.journal,
+            PAYMENT_JOURNAL,
+            fail_at=fail_at,
+            error=STORAGE_ERRORS[(fail_at or 0) % len(STORAGE_ERRORS)],
+            lands=lands,
+        )
+        try:
+            await kiosk.keeper.reconcile(everything=True)
+        except sqlite3.OperationalError as exc:
+            # The background task logs it and goes on (kiosk.shell.background); nobody is at the screen.
+            told_in_words(exc)
+            assert faulty.failed is not None
+        else:
+            assert faulty.failed is None or faulty.failed.endswith("/checkpoint"), faulty.failed
+        points = list(faulty.points)
+        faulty.fail_at = None
+        await settle(kiosk.keeper)
+        violations = check_payments(
+            read_central_payments(central.db_path),
+            read_journal(kiosk.journal_path),
+            desk.printed,
+            settled=True,
+        )
+        assert violations == [], f"write {faulty.failed} failed: {violations}"
+        return points, faulty.failed
+    finally:
+        kiosk.close()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("name", LEFT_FOR_RECONCILE)
+async def test_a_journal_write_that_fails_in_the_reconcile_breaks_no_promise(
+    central: RunningCentral,
+    seed: CentralSeed,
+    client: DemoClient,
+    orders: dict[str, tuple[Order, ...]],
+    tmp_path: Path,
+    name: str,
+) -> None:
+    started = time.perf_counter()
+    before = LEFT_FOR_RECONCILE[name]
+    order = orders[CODE][0]
+    clean, failed = await one_reconcile(central, client, order, tmp_path / "clean", before, fail_at=None)
+    assert failed is None
+    reached: Counter[str] = Counter()
+    for k, point, lands in fault_points(clean):
+        seed.restore()
+        points, failed = await one_reconcile(
+            central, client, order, tmp_path / f"at-{k}-{lands}", before, fail_at=k, lands=lands
+        )
+        assert failed == point, f"write {k}: {failed}, not {point} as in the clean run"
+        reached.update(_numbered(points[:k]))
+    assert len(clean) >= 8
+    report(f"reconcile/{name}", reached, len(fault_points(clean)), time.perf_counter() - started)
 
 
 # ---------------------------------------------------------------------------------------------- receipts
