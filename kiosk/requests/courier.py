@@ -159,8 +159,8 @@ class Courier:
             return await asyncio.shield(writing)
         except sqlite3.Error as exc:
             log.error(  # noqa: TRY400 - SQLite's one line says it all; the write's stack is the outbox's own
-                "outbox item %d (%s): recording the send's outcome failed (%s: %s); it stays queued and is sent"
-                " again",
+                "outbox item %d (%s): recording the send's outcome failed (%s: %s); read again from the outbox,"
+                " it is sent again if still queued",
                 item.id, item.reference, type(exc).__name__, exc,
             )  # fmt: skip
             self._due[item.id] = self._monotonic() + self._backoff(item.attempts + 1)

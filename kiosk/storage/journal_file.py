@@ -106,8 +106,10 @@ class JournalDiskFullError(JournalFileError):
 
 class JournalWriteError(JournalFileError, sqlite3.OperationalError):
     """A write to a journal that was open and working failed (the disk erred or filled up, another process
-    holds a lock): nothing of that transaction was written. Still the :class:`sqlite3.OperationalError` it
-    was, with SQLite's code (``sqlite_errorcode``), so a caller that handles SQLite's errors handles it."""
+    holds a lock). Its transaction was rolled back, unless the disk failed only after the commit reached it (an
+    fsync that reports a late error): a caller that must know reads the journal again rather than assume
+    either. Still the :class:`sqlite3.OperationalError` it was, with SQLite's code (``sqlite_errorcode``), so a
+    caller that handles SQLite's errors handles it."""
 
     def __init__(self, what: str, fix: str, cause: sqlite3.Error) -> None:
         super().__init__(what, fix)
@@ -144,13 +146,14 @@ def transaction(db: sqlite3.Connection, lock: threading.RLock) -> Iterator[sqlit
 
 def _write_failed(db: sqlite3.Connection, exc: sqlite3.OperationalError) -> JournalWriteError:
     """SQLite's one line, in words for whoever reads the log or the staff screen."""
-    file = _file_name(db)
+    path = _file_path(db)
+    file = path.rsplit("/", 1)[-1]
     match _error_code(exc):
         case sqlite3.SQLITE_FULL:
             why, fix = "the disk is full", "free space on that disk (old logs, not the journals)"
         case sqlite3.SQLITE_BUSY | sqlite3.SQLITE_LOCKED:
             why = "another process holds it locked"
-            fix = f"stop that process (`fuser -v {file}` names it): only the kiosk may use its journals"
+            fix = f"stop that process (`fuser -v {path}` names it): only the kiosk may use its journals"
         case sqlite3.SQLITE_READONLY | sqlite3.SQLITE_PERM | sqlite3.SQLITE_CANTOPEN:
             why, fix = "it became read-only", "give the kiosk's user write access to its data directory again"
         case _:
@@ -162,11 +165,11 @@ def _write_failed(db: sqlite3.Connection, exc: sqlite3.OperationalError) -> Jour
     )
 
 
-def _file_name(db: sqlite3.Connection) -> str:
+def _file_path(db: sqlite3.Connection) -> str:
     with contextlib.suppress(sqlite3.Error):
         for _, schema_name, file in db.execute("PRAGMA database_list").fetchall():
             if schema_name == "main" and file:
-                return Path(file).name
+                return str(file)
     return "a journal"
 
 
