@@ -201,7 +201,16 @@ class PaymentKeeper:
             raise PaymentRefusedError("payment_in_progress")
         row = await self._io(self.journal.begin, order, self._new_key(), self._now())
         self._attached.add(row.id)
-        return await self.create(row.id)
+        try:
+            return await self.create(row.id)
+        except (PaymentRefusedError, OutcomeUnknownError, QrRejectedError):
+            raise  # answers the screen shows, and follows up itself
+        except Exception:
+            # Anything else (the journal could not record the central's answer) ends on the "please ask
+            # staff" screen, which follows no payment: left attached, the central's payment would stay
+            # pending and its bills blocked until a restart. Reconcile takes it over, under its key.
+            self.detach(row.id)
+            raise
 
     async def create(self, row_id: int) -> JournalPayment:
         """Ask the central for the row's payment, with the row's key (again, after an unknown outcome)."""
@@ -306,6 +315,17 @@ class PaymentKeeper:
         arrived makes it ``confirmed`` instead. Raises CentralError when the central cannot be told (the
         journal keeps it abandoned; reconcile cancels it later), or QrRejectedError for a payment made only
         now whose QR fails the checks (it is cancelled all the same)."""
+        try:
+            return await self._cancel_locked(row_id)
+        except CentralError:
+            raise  # the screen lets go of it and says so
+        except Exception:
+            # A journal write that failed: the screen that asked has already let go of the QR, and its
+            # "please ask staff" screen follows nothing. Reconcile cancels it (or confirms it) later.
+            self.detach(row_id)
+            raise
+
+    async def _cancel_locked(self, row_id: int) -> JournalPayment:
         async with self._lock(row_id):
             row = await self._io(self.journal.abandon, row_id, None, self._now())
             if row.state is PaymentState.CREATING:

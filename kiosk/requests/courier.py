@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import sqlite3
 import time
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
@@ -143,12 +144,30 @@ class Courier:
     async def _io(self, work: Callable[..., T], *args: object) -> T:
         return await asyncio.to_thread(work, *args)
 
-    async def _record(self, work: Callable[..., T], *args: object) -> T:
+    async def _record(self, item: OutboxItem, work: Callable[..., OutboxItem], *args: object) -> OutboxItem:
         """Write the central's answer (or its absence) even if the caller's deadline strikes meanwhile:
-        what the central said must not be lost to a cancelled screen."""
+        what the central said must not be lost to a cancelled screen.
+
+        A write that fails (a disk error, a full disk, a lock) leaves the item as the file holds it: queued,
+        unless the commit reached the disk before its error. Queued, the customer is told it is saved and will
+        be sent, which holds (:meth:`Outbox.add` committed it), and the next round sends it again under its
+        key; the central answers the same. Raising instead would end the screen on "please ask staff" with the
+        request saved, and a customer who then submits again makes a second request."""
         writing = asyncio.ensure_future(asyncio.to_thread(work, *args))
         writing.add_done_callback(_report_lost_write)
-        return await asyncio.shield(writing)
+        try:
+            return await asyncio.shield(writing)
+        except sqlite3.Error as exc:
+            log.error(  # noqa: TRY400 - SQLite's one line says it all; the write's stack is the outbox's own
+                "outbox item %d (%s): recording the send's outcome failed (%s: %s); read again from the outbox,"
+                " it is sent again if still queued",
+                item.id, item.reference, type(exc).__name__, exc,
+            )  # fmt: skip
+            self._due[item.id] = self._monotonic() + self._backoff(item.attempts + 1)
+            try:
+                return await asyncio.to_thread(self.outbox.get, item.id)
+            except sqlite3.Error:
+                return item  # as read before the send: queued
 
     def _lock(self, item_id: int) -> asyncio.Lock:
         return self._locks.setdefault(item_id, asyncio.Lock())
@@ -217,7 +236,7 @@ class Courier:
                 reference,
             )
         log.info("outbox item %d (%s) delivered", item.id, item.reference)
-        return await self._record(self.outbox.delivered, item.id, tracking_code, self._clock())
+        return await self._record(item, self.outbox.delivered, item.id, tracking_code, self._clock())
 
     async def _send(self, item: OutboxItem, payload: Mapping[str, object]) -> tuple[str, str | None]:
         """Send the item; the central's tracking code (or report id) and the client reference it has."""
@@ -247,7 +266,7 @@ class Courier:
         if _is_refusal(exc):
             # The central's answer under this key: it made nothing, and sending again will not change that.
             log.warning("outbox item %d (%s) refused by the central: %s", item.id, item.reference, exc.code)
-            refused = await self._record(self.outbox.refused, item.id, exc.code)
+            refused = await self._record(item, self.outbox.refused, item.id, exc.code)
             return replace(refused, refused_fields=refused_fields(exc))
         wait = self._backoff(item.attempts + 1)
         if isinstance(exc, RateLimited) and exc.retry_after is not None:
@@ -264,7 +283,7 @@ class Courier:
     async def _retry_later(self, item: OutboxItem, error_code: str, wait: float) -> OutboxItem:
         self._due[item.id] = self._monotonic() + wait
         return await self._record(
-            self.outbox.retry_later, item.id, error_code, self._clock() + timedelta(seconds=wait)
+            item, self.outbox.retry_later, item.id, error_code, self._clock() + timedelta(seconds=wait)
         )
 
     # ------------------------------------------------------------------ the loop

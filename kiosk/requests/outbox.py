@@ -18,6 +18,7 @@ Blocking and thread-safe (one connection behind a lock); the courier calls it th
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import sqlite3
 import threading
@@ -40,6 +41,8 @@ from kiosk.requests.records import (
 from kiosk.storage.journal_file import open_journal, transaction
 
 __all__ = ["OUTBOX_FILE_NAME", "Outbox", "OutboxError"]
+
+log = logging.getLogger(__name__)
 
 # A file of its own, as the payment and print journals have theirs (kiosk.shell.app opens each in the data dir).
 OUTBOX_FILE_NAME = "outbox.sqlite3"
@@ -145,7 +148,12 @@ class Outbox:
         if self.path == ":memory:":
             return True
         with self._lock:
-            busy, _, _ = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            try:
+                busy, _, _ = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except sqlite3.Error as exc:
+                # The answer it follows is committed: failing here would tell the courier it was not.
+                log.warning("outbox: erased payloads not yet copied out of the write-ahead log (%s)", exc)
+                return False
         return not busy
 
     def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:

@@ -50,6 +50,7 @@ __all__ = [
     "JournalMissingError",
     "JournalReadOnlyError",
     "JournalState",
+    "JournalWriteError",
     "accept_fresh_start",
     "check_journal",
     "marker_path",
@@ -103,11 +104,28 @@ class JournalDiskFullError(JournalFileError):
     """The disk under the data directory is full."""
 
 
+class JournalWriteError(JournalFileError, sqlite3.OperationalError):
+    """A write to a journal that was open and working failed (the disk erred or filled up, another process
+    holds a lock). Its transaction was rolled back, unless the disk failed only after the commit reached it (an
+    fsync that reports a late error): a caller that must know reads the journal again rather than assume
+    either. Still the :class:`sqlite3.OperationalError` it was, with SQLite's code (``sqlite_errorcode``), so a
+    caller that handles SQLite's errors handles it."""
+
+    def __init__(self, what: str, fix: str, cause: sqlite3.Error) -> None:
+        super().__init__(what, fix)
+        # SQLite's own, as on the error it replaces (an error made by hand has neither: -1 and "").
+        self.sqlite_errorcode = int(getattr(cause, "sqlite_errorcode", None) or -1)
+        self.sqlite_errorname = str(getattr(cause, "sqlite_errorname", None) or "")
+
+
 # ---------------------------------------------------------------------------------------------- writes
 @contextmanager
 def transaction(db: sqlite3.Connection, lock: threading.RLock) -> Iterator[sqlite3.Connection]:
     with lock:
-        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("BEGIN IMMEDIATE")  # where another process's lock shows, after LOCK_WAIT_SECONDS
+        except sqlite3.OperationalError as exc:
+            raise _write_failed(db, exc) from exc
         try:
             yield db
             # Inside: a COMMIT that fails (a full disk as the log grows) must not leave the transaction open.
@@ -120,8 +138,39 @@ def transaction(db: sqlite3.Connection, lock: threading.RLock) -> Iterator[sqlit
                 log.error("a journal write failed: the disk is full (%s); free space on it", _free_space(db))  # noqa: TRY400
             with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back on its own (SQLITE_FULL)
                 db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError) and not isinstance(exc, JournalWriteError):
+                raise _write_failed(db, exc) from exc
             raise
         _copy_into_file(db)
+
+
+def _write_failed(db: sqlite3.Connection, exc: sqlite3.OperationalError) -> JournalWriteError:
+    """SQLite's one line, in words for whoever reads the log or the staff screen."""
+    path = _file_path(db)
+    file = path.rsplit("/", 1)[-1]
+    match _error_code(exc):
+        case sqlite3.SQLITE_FULL:
+            why, fix = "the disk is full", "free space on that disk (old logs, not the journals)"
+        case sqlite3.SQLITE_BUSY | sqlite3.SQLITE_LOCKED:
+            why = "another process holds it locked"
+            fix = f"stop that process (`fuser -v {path}` names it): only the kiosk may use its journals"
+        case sqlite3.SQLITE_READONLY | sqlite3.SQLITE_PERM | sqlite3.SQLITE_CANTOPEN:
+            why, fix = "it became read-only", "give the kiosk's user write access to its data directory again"
+        case _:
+            why, fix = "the disk failed the write", "check the disk (`kiosk doctor`, the system log)"
+    return JournalWriteError(
+        f"{file} could not be written ({exc}): {why}",
+        f"{fix}; what the journal held before is kept, and the kiosk follows up what was in flight",
+        exc,
+    )
+
+
+def _file_path(db: sqlite3.Connection) -> str:
+    with contextlib.suppress(sqlite3.Error):
+        for _, schema_name, file in db.execute("PRAGMA database_list").fetchall():
+            if schema_name == "main" and file:
+                return str(file)
+    return "a journal"
 
 
 def _copy_into_file(db: sqlite3.Connection) -> None:
