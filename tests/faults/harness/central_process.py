@@ -117,17 +117,19 @@ class CentralProcess:
         made after it wait in the backlog until uvicorn serves them)."""
         assert self.log is not None
         deadline = time.monotonic() + START_TIMEOUT
-        while LISTENING not in self.log.read_text(encoding="utf-8", errors="replace"):
+        while LISTENING not in self.log_text():
             if time.monotonic() > deadline or not self._alive():
-                raise AssertionError(
-                    f"the central (start {self.starts}) did not listen: {self.log.read_text(errors='replace')}"
-                )
+                raise AssertionError(f"the central (start {self.starts}) did not listen: {self.log_text()}")
             await asyncio.sleep(0.002)
         self.up = True
 
     async def start(self) -> None:
         await self.spawn()
         await self.wait_listening()
+
+    def log_text(self) -> str:
+        """What the current (or last) process said so far."""
+        return "" if self.log is None else self.log.read_text(encoding="utf-8", errors="replace")
 
     def _alive(self) -> bool:
         if self.pid is None:
