@@ -36,6 +36,7 @@ import json
 import logging
 import os
 import random
+import sqlite3
 import time
 import traceback
 from collections import Counter
@@ -678,3 +679,107 @@ async def test_central_killed_under_payments_and_the_outbox(
     assert reach.epochs > 0
     assert reach.journal["confirmed"] > 0
     assert reach.delivered == reach.central_rows == sum(reach.items.values()) > 0
+
+
+# ---------------------------------------------------------------------------------------------- the checks can fail
+def copy_database(source: Path, target: Path) -> Path:
+    """A copy of a SQLite file as its readers see it (its WAL included), for a test to corrupt."""
+    src, dst = sqlite3.connect(f"file:{source}?mode=ro", uri=True), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return target
+
+
+def corrupted(source: Path, target: Path, sql: str) -> Path:
+    copy_database(source, target)
+    conn = sqlite3.connect(target)
+    try:
+        with conn:
+            changed = conn.execute(sql).rowcount
+    finally:
+        conn.close()
+    assert changed == 1, f"{sql!r} changed {changed} rows"
+    return target
+
+
+@pytest.mark.asyncio
+async def test_the_checks_find_a_corrupted_state(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A customer pays with the central killed while the bank's notice and the kiosk's polls are on their way,
+    and an outage report is delivered across another kill: the checks pass. Then one record at a time is
+    lost or altered, on a copy, and the checks say so."""
+    caplog.set_level(logging.ERROR)
+    reach, in_flight = Reach(), Counter[str]()
+    central = CentralProcess(tmp_path / "central.db", TOKENS, payment_ttl=int(TTL.total_seconds()), mode=MODE)
+    await central.start()
+    made = clients(central.url, reach, in_flight)
+    journal, outbox_path = tmp_path / "journal.sqlite3", tmp_path / "outbox.sqlite3"
+    desk = ReceiptRoll()
+    kiosk = Kiosk(made["payments"], journal, desk)
+    requests = RequestKiosk(made["outbox"], outbox_path, WallClock(), backoff=lambda _: 0.05)
+    try:
+        mark = central_mark(central.db_path)
+        orders = await demo_orders(made["bank"])
+        row = await kiosk.screen.show_qr(orders[CUSTOMERS[0]][0])
+        assert row is not None
+        assert row.reference is not None
+        bank = Bank(made["bank"], reach)
+        bank.pay(row.reference, row.amount)
+        await central.kill()
+        await kiosk.screen.poll(row.id)  # refused: the central is dead
+        await central.start()
+        assert await bank.settle() == []
+        report_ = outage_report(random.Random("central-kill/corrupted"))
+        item = requests.outbox.add(report_.kind, report_.payload, report_.summary)
+        await central.kill()
+        assert (await requests.courier.deliver(item.id)).state is Delivery.QUEUED
+        await central.start()
+        await requests.drain(seconds=30)
+        await settle_payments(kiosk)
+        await central.kill()  # the checks below read the file as the dead central left it
+        assert reach.refused["payments"] > 0
+        assert reach.refused["outbox"] > 0
+    finally:
+        await requests.close()
+        kiosk.close()
+        await close_all(made)
+        await central.close()
+
+    db = central.db_path
+    [notice] = bank.acknowledged
+    assert check_payments(db, journal, desk.printed, bank.acknowledged) == []
+    assert read_journal(journal)[0].state == "confirmed"
+    assert (
+        request_invariants.check(
+            read_central_submissions(db, mark), read_outbox(outbox_path), [item.reference]
+        )
+        == []
+    )
+
+    def payments_found(central_db: Path, journal_db: Path, acknowledged: Sequence[Notice]) -> set[int]:
+        return {v.invariant for v in check_payments(central_db, journal_db, desk.printed, acknowledged)}
+
+    # The central lost the transfer the bank was told it had: the notice check, and money invariants, fail.
+    lost_transfer = corrupted(db, tmp_path / "c1.db", "DELETE FROM bank_transfers")
+    assert NOTICES_RECORDED in payments_found(lost_transfer, journal, bank.acknowledged)
+    # It recorded another amount than it acknowledged.
+    altered = corrupted(db, tmp_path / "c2.db", "UPDATE bank_transfers SET amount = amount - 1")
+    assert payments_found(altered, journal, bank.acknowledged) == {NOTICES_RECORDED}
+    # The bank holds an acknowledgement the central never recorded (its transaction id is unknown to it).
+    phantom = Notice(new_transaction_id(), notice.reference, notice.amount, "applied")
+    assert payments_found(db, journal, [notice, phantom]) == {NOTICES_RECORDED}
+    # ... or the central recorded a notice the bank never had acknowledged.
+    assert payments_found(db, journal, []) == {NOTICES_RECORDED}
+    # The kiosk's journal lost the confirmed payment: the central has a paid payment no kiosk knows.
+    lost_row = corrupted(journal, tmp_path / "j1.sqlite3", "DELETE FROM payments")
+    assert payments_found(db, lost_row, bank.acknowledged) >= {2, 4}
+    # The central lost the outage report the kiosk has as delivered.
+    lost_report = corrupted(
+        db, tmp_path / "c3.db", "DELETE FROM outage_reports WHERE client_reference IS NOT NULL"
+    )
+    found = request_invariants.check(
+        read_central_submissions(lost_report, mark), read_outbox(outbox_path), [item.reference]
+    )
+    assert {v.invariant for v in found} >= {1}
