@@ -104,6 +104,8 @@ TOKENS = [
 class Reach:
     """What the run reached, per family, for the summary (and the assertions that the faults happened)."""
 
+    seed: int = SEED
+    mode: str = MODE
     seconds: float = 0.0
     kills: int = 0
     kills_while_starting: int = 0
@@ -142,7 +144,7 @@ class Reach:
 
         return "\n".join(
             [
-                f"central kill -9: {self.kills} kills (seed {SEED}, {MODE}) in {self.seconds:.1f} s",
+                f"central kill -9: {self.kills} kills (seed {self.seed}, {self.mode}) in {self.seconds:.1f} s",
                 f"  kills while starting: {self.kills_while_starting}; with a request in flight: "
                 f"{self.kills_with_any_in_flight} ({counts(self.kills_in_flight)})",
                 f"  requests sent: {counts(self.sent)}",
@@ -164,7 +166,7 @@ class Reach:
     def as_json(self) -> dict[str, object]:
         return {
             k: (dict(v) if isinstance(v, Counter) else v) for k, v in vars(self).items() if k != "failures"
-        } | {"seed": SEED, "mode": MODE}
+        }
 
 
 class Wire(httpx.AsyncBaseTransport):
@@ -624,7 +626,7 @@ async def close_all(made: dict[str, DemoClient]) -> None:
 
 
 async def kill_run(workdir: Path, rounds: int, seed: int = SEED, mode: str = MODE) -> Reach:
-    reach = Reach()
+    reach = Reach(seed=seed, mode=mode)
     in_flight: Counter[str] = Counter()
     central = CentralProcess(workdir / "central.db", TOKENS, payment_ttl=int(TTL.total_seconds()), mode=mode)
     started = time.perf_counter()
@@ -783,3 +785,18 @@ async def test_the_checks_find_a_corrupted_state(tmp_path: Path, caplog: pytest.
         read_central_submissions(lost_report, mark), read_outbox(outbox_path), [item.reference]
     )
     assert {v.invariant for v in found} >= {1}
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_the_console_script_killed_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A few kills of ``python -m kiosk central`` itself, a fresh interpreter each start (the run above forks
+    its centrals from a launcher, for speed): the same code from the console script's entry point."""
+    caplog.set_level(logging.ERROR)
+    reach = await kill_run(tmp_path, 3, mode="exec")
+    report(reach, capsys)
+    assert reach.violations == 0, "\n\n".join(reach.failures[:MAX_FAILURES_LISTED])
+    assert reach.kills == 3
+    assert reach.delivered == reach.central_rows == sum(reach.items.values())
