@@ -370,7 +370,8 @@ class Customer:
             await asyncio.sleep(0.03)
         return row
 
-    async def pay(self, row: JournalPayment) -> asyncio.Task[Notice]:
+    def pay(self, row: JournalPayment) -> asyncio.Task[Notice]:
+        """The customer's banking app sends the money: the bank's notice is on its way from now."""
         assert row.reference is not None
         return self.bank.pay(row.reference, row.amount)
 
@@ -400,31 +401,31 @@ class Customer:
         await self.kiosk.screen.poll(row.id, self.rng.randint(0, 2))
         match behaviour:
             case Behaviour.PAYS:
-                await self.pay(row)
+                self.pay(row)
                 await self.finish(row)
             case Behaviour.PAYS_TWICE:
-                await self.pay(row)
+                self.pay(row)
                 await asyncio.sleep(self.rng.uniform(0, 0.2))
-                await self.pay(row)
+                self.pay(row)
                 await self.finish(row)
             case Behaviour.REPLAYED:
-                first = await (await self.pay(row))
+                first = await self.pay(row)
                 self.bank.pay(first.reference, first.amount, first.transaction_id)
                 self.reach.notices_replayed += 1
                 await self.finish(row)
             case Behaviour.CANCELS:
                 if self.rng.random() < 0.4:
-                    await self.pay(row)  # the money was on its way when they pressed Cancel
+                    self.pay(row)  # the money was on its way when they pressed Cancel
                     await asyncio.sleep(self.rng.uniform(0, 0.1))
                 await self.kiosk.screen.press_cancel(row.id)
             case Behaviour.WALKS_AWAY:
                 await self.kiosk.screen.walk_away(row.id)
                 if self.rng.random() < 0.5:
-                    await self.pay(row)  # from the bus
+                    self.pay(row)  # from the bus
             case Behaviour.RESTART:
                 self.kiosk.restart()
                 if self.rng.random() < 0.7:
-                    await self.pay(row)
+                    self.pay(row)
                 with contextlib.suppress(CentralError):
                     await self.kiosk.keeper.reconcile()  # at start, the central perhaps dead
 
