@@ -83,7 +83,7 @@ class CentralProcess:
         ]
         for pair in tokens:
             self.argv += ["--token", pair]
-        self.log_dir = db_path.parent / "central-logs"
+        self.log_dir = db_path.parent / f"{db_path.name}-logs"
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.starts = 0
         self.pid: int | None = None
@@ -107,7 +107,7 @@ class CentralProcess:
                 )  # fmt: skip
             self.pid = self._child.pid
         else:
-            self.log.touch()
+            self.log.write_bytes(b"")  # made (and emptied) here: a start is seen listening by its own line
             self.pid = await self._ask({"start": self.argv, "log": str(self.log)})
         self.up = False
         return self.pid
