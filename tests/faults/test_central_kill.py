@@ -636,7 +636,7 @@ async def kill_run(workdir: Path, rounds: int, seed: int = SEED, mode: str = MOD
     # Its first start is killed too, while it creates the database and the demo's data (the start after it
     # must find a complete one: tests/central/test_central_first_start_killed.py).
     await central.spawn()
-    await asyncio.sleep(random.Random(f"central-kill/{seed}/first-start").uniform(0.0, 1.0))
+    await asyncio.sleep(random.Random(f"central-kill/{seed}/first-start").uniform(0.0, 0.3))
     reach.first_start_killed = LISTENING not in central.log_text()
     await central.kill()
     reach.kills += 1
@@ -685,12 +685,16 @@ async def test_central_killed_under_payments_and_the_outbox(
             pytrace=False,
         )
     assert reach.kills == ROUNDS
+    assert reach.delivered == reach.central_rows == sum(reach.items.values())
+    if ROUNDS < 10:
+        return  # a replay of a few kills need not reach everything below
     # The kills landed where they matter: mid-request, and the kiosks saw a dead central.
     assert reach.kills_with_any_in_flight > 0
     assert reach.refused["payments"] + reach.refused["outbox"] > 0
     assert reach.epochs > 0
     assert reach.journal["confirmed"] > 0
-    assert reach.delivered == reach.central_rows == sum(reach.items.values()) > 0
+    assert reach.notices_resent > 0
+    assert reach.delivered > 0
 
 
 # ---------------------------------------------------------------------------------------------- the checks can fail
