@@ -1,10 +1,11 @@
 """The central killed -9, again and again, while kiosks take payments and send requests: no promise breaks.
 
 The reference central runs as a real process of its own (:mod:`tests.faults.harness.central_process`: the code
-of ``kiosk central --demo``), on a SQLite file on disk. A killer sends it SIGKILL after a random few to ~200
-ms of work, keeps it dead for a while (sometimes kills it again while it starts), and starts it again on the
-same file and port; the kiosks' requests then meet a closed port, a connection cut mid-answer, or a
-transaction the central committed whose answer never left it. Meanwhile, on real sockets:
+of ``kiosk central --demo``), on a SQLite file on disk. Its first start is killed while it creates the
+database; then a killer sends it SIGKILL after a random few to ~200 ms of work, keeps it dead for a while
+(sometimes kills it again while it starts), and starts it again on the same file and port; the kiosks'
+requests then meet a closed port, a connection cut mid-answer, or a transaction the central committed whose
+answer never left it. Meanwhile, on real sockets:
 
 * payments: a kiosk's customers (drawn from ``random.Random(f"central-kill/{seed}/payments/{epoch}")``) show a
   QR and pay, pay twice, cancel with the money on its way, walk away and pay from the bus, or see the kiosk
@@ -19,9 +20,9 @@ transaction the central committed whose answer never left it. Meanwhile, on real
   central up, the courier drains and :mod:`tests.faults.invariants.requests` judges.
 
 What the seed fixes is the plan (who does what, the killer's delays); where a kill lands depends on timing.
-Scale up or replay a plan::
+Scale up or replay a plan (``-n0``: in this process, so that the summary is printed)::
 
-    CENTRAL_KILL_ROUNDS=150 CENTRAL_KILL_SEED=<seed> python3 -m pytest tests/faults/test_central_kill.py -s -p no:xdist
+    CENTRAL_KILL_ROUNDS=150 CENTRAL_KILL_SEED=<seed> python3 -m pytest tests/faults/test_central_kill.py -n0 -k under
 
 ``CENTRAL_KILL_MODE=exec`` starts each central as ``python -m kiosk central`` (a second or more each);
 ``CENTRAL_KILL_REPORT`` names a JSON file for the summary.
