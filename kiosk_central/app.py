@@ -239,9 +239,7 @@ def office(grant: Annotated[Grant, Depends(authorised)]) -> None:
 def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
     db = Database(settings.db_path)
     clock = clock or Clock()
-    if db.initialise() and settings.demo:
-        with db.transaction() as conn:
-            demo.seed(conn, clock.now())
+    db.initialise((lambda conn: demo.seed(conn, clock.now())) if settings.demo else None)
     demo_otps = _DemoOtps()
 
     app = FastAPI(

@@ -8,7 +8,7 @@ bill) are serialised by SQLite's write lock rather than by code in this process.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -283,16 +283,24 @@ class Database:
         conn.execute("PRAGMA synchronous = FULL")
         return conn
 
-    def initialise(self) -> bool:
-        """Create the schema in an empty file, or check an existing one and bring it up to date from a
-        known older version. True if it was created."""
+    def initialise(self, fill: Callable[[sqlite3.Connection], None] | None = None) -> bool:
+        """Create the schema in an empty file (and ``fill`` it: the demo's data), or check an existing one and
+        bring it up to date from a known older version. True if it was created.
+
+        The schema, its version and what ``fill`` writes are one transaction: a server killed while it
+        creates them (a power cut at the first start) leaves an empty file, which the next start creates
+        again, never tables without a version (refused at every start after) or a demo without its data."""
         conn = self._connect()
         try:
             conn.execute("PRAGMA journal_mode = WAL")
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if not tables:
-                conn.executescript(f"BEGIN; {_SCHEMA} COMMIT;")
-                conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                version = f"INSERT INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');"
+                # Left open by the script; committed below, or rolled back when the connection closes.
+                conn.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} {version}")
+                if fill is not None:
+                    fill(conn)
+                conn.execute("COMMIT")
                 return True
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             found = row[0] if row else None
