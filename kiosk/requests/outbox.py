@@ -172,18 +172,44 @@ class Outbox:
         payload_text = json.dumps(dict(payload), ensure_ascii=False)
         summary_text = json.dumps(dict(summary), ensure_ascii=False)
         now = _text(self._clock())
-        with self._transaction() as db:
-            while True:
-                reference = self._new_reference()
-                if db.execute("SELECT 1 FROM outbox WHERE reference = ?", (reference,)).fetchone() is None:
-                    break
-            cursor = db.execute(
-                """INSERT INTO outbox (kind, reference, idempotency_key, summary, payload, state,
-                       next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)""",
-                (kind.value, reference, new_key(), summary_text, payload_text, now, now, now),
+        key = new_key()
+        try:
+            with self._transaction() as db:
+                while True:
+                    reference = self._new_reference()
+                    if (
+                        db.execute("SELECT 1 FROM outbox WHERE reference = ?", (reference,)).fetchone()
+                        is None
+                    ):
+                        break
+                cursor = db.execute(
+                    """INSERT INTO outbox (kind, reference, idempotency_key, summary, payload, state,
+                           next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)""",
+                    (kind.value, reference, key, summary_text, payload_text, now, now, now),
+                )
+                assert cursor.lastrowid is not None
+                return self._get(db, cursor.lastrowid)
+        except sqlite3.OperationalError:
+            # A commit can reach the disk and still report an error (an fsync that fails late, the copy out of
+            # the log after it). Then the submission is stored and will be sent: telling the customer it
+            # failed would have them submit it again, a second request under another key.
+            stored = self._by_key(key)
+            if stored is None:
+                raise
+            log.warning(
+                "outbox item %d (%s): stored although its commit reported an error",
+                stored.id,
+                stored.reference,
             )
-            assert cursor.lastrowid is not None
-            return self._get(db, cursor.lastrowid)
+            return stored
+
+    def _by_key(self, key: str) -> OutboxItem | None:
+        with self._lock:
+            try:
+                row = self._db.execute("SELECT id FROM outbox WHERE idempotency_key = ?", (key,)).fetchone()
+                return None if row is None else self._get(self._db, row[0])
+            except sqlite3.Error:
+                return None
 
     def delivered(self, item_id: int, tracking_code: str, at: datetime) -> OutboxItem:
         """The central has it, under ``tracking_code`` (an outage report: its id). The payload is erased.
