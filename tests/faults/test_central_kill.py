@@ -56,6 +56,7 @@ from kiosk.central.models import Service
 from kiosk.demo.simulator import DemoClient, new_transaction_id
 from kiosk.payments.journal import JournalPayment, Order, PaymentState
 from kiosk.requests.records import Delivery
+from tests.faults.harness.bank import Notice as Transaction
 from tests.faults.harness.central import CUSTOMERS, TTL, CentralSeed, FakeClock, no_wait
 from tests.faults.harness.central_process import LISTENING, CentralProcess
 from tests.faults.harness.payments import Kiosk, ReceiptRoll, demo_orders
@@ -490,8 +491,13 @@ def check_payments(
 ) -> list[Violation]:
     return [
         *payment_invariants.check(
-            read_central_payments(db_path), read_journal(journal), printed, settled=True
+            read_central_payments(db_path),
+            read_journal(journal),
+            printed,
+            settled=True,
+            bank=[Transaction(n.transaction_id, n.reference, n.amount) for n in acknowledged],
         ),
+        # Beyond the money adding up: each was recorded with the outcome the bank was told.
         *notices_recorded(read_bank_transfers(db_path), acknowledged),
     ]
 
@@ -785,14 +791,14 @@ async def test_the_checks_find_a_corrupted_state(tmp_path: Path, caplog: pytest.
     # The central lost the transfer the bank was told it had: the notice check, and money invariants, fail.
     lost_transfer = corrupted(db, tmp_path / "c1.db", "DELETE FROM bank_transfers")
     assert NOTICES_RECORDED in payments_found(lost_transfer, journal, bank.acknowledged)
-    # It recorded another amount than it acknowledged.
+    # It recorded another amount than it acknowledged (and than it applied to the payment: the money, 5).
     altered = corrupted(db, tmp_path / "c2.db", "UPDATE bank_transfers SET amount = amount - 1")
-    assert payments_found(altered, journal, bank.acknowledged) == {NOTICES_RECORDED}
+    assert payments_found(altered, journal, bank.acknowledged) == {5, NOTICES_RECORDED}
     # The bank holds an acknowledgement the central never recorded (its transaction id is unknown to it).
     phantom = Notice(new_transaction_id(), notice.reference, notice.amount, "applied")
-    assert payments_found(db, journal, [notice, phantom]) == {NOTICES_RECORDED}
+    assert payments_found(db, journal, [notice, phantom]) == {5, NOTICES_RECORDED}
     # ... or the central recorded a notice the bank never had acknowledged.
-    assert payments_found(db, journal, []) == {NOTICES_RECORDED}
+    assert payments_found(db, journal, []) == {5, NOTICES_RECORDED}
     # The kiosk's journal lost the confirmed payment: the central has a paid payment no kiosk knows.
     lost_row = corrupted(journal, tmp_path / "j1.sqlite3", "DELETE FROM payments")
     assert payments_found(db, lost_row, bank.acknowledged) >= {2, 4}
