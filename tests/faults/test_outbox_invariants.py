@@ -291,7 +291,8 @@ CORRUPTIONS: dict[str, tuple[int, Callable[[Good], None]]] = {
                 "WHERE id = {e}"
             ),
             on_central(
-                "UPDATE service_requests SET created_at = '9999-01-01T00:00:00+00:00' WHERE tracking_code = 'YCEEEEEEEE'"
+                "UPDATE service_requests SET created_at = '9999-01-01T00:00:00+00:00' "
+                "WHERE tracking_code = 'YCEEEEEEEE'"
             ),
         ),
     ),
