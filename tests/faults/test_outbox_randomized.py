@@ -1,21 +1,33 @@
 """A thousand seeded kiosk sessions of service requests and outage reports on a bad network, and the outbox's
-four promises after every one of them.
+five promises after every one of them.
 
 Each scenario draws, from a generator seeded by ``(seed, scenario number)``: 1 to 3 submissions (a service
-request of a service drawn from the central's catalogue, its form filled in validly from the service's own
-schema and confirmed by a verified one-time code; or an outage report); what happens to the screen's attempt
-right after each is added (the screen waits for it; its deadline strikes while the request is held before it
-leaves, or after the central committed it and before the answer arrives; or the kiosk goes down before
-anything is sent); whether the central is down during that attempt; whether the kiosk restarts there (with a
-held send: while it is in flight); how likely each submission is to break and how (the nine faults of the
-vocabulary and a proxy's 404 page); whether the background loop runs alongside the customers; whether the
-central is down when they have gone, and for how long; whether the kiosk restarts while the loop drains the
-outbox. Then the loop drains it, faults still on, and :mod:`tests.faults.invariants.requests` judges the
-central's database and the outbox file.
+request of a service drawn from the central's catalogue, its form filled in from the service's own schema and
+confirmed by a verified one-time code; or an outage report); whether the scenario makes a submission one the
+central refuses, and how (a customer code no account has, 5 %; for a request, an answer past the service's
+limits, 6 %, or the code of an earlier request of the scenario, 6 %: whichever of the two the central sees
+second is refused as ``otp_used``); what happens to the screen's attempt right after each is added (the screen
+waits for it; its deadline strikes while the request is held before it leaves, or after the central committed
+it and before the answer arrives; or the kiosk goes down before anything is sent); whether the central is down
+during that attempt; whether the kiosk restarts there (with a held send: while it is in flight); how likely
+each submission is to break and how (the eleven faults of ``EXTENDED_FAULTS``, among them an answer that
+really outlasts the courier's 0.3 s timeout and two copies racing on the central, and a proxy's 404 page);
+whether the background loop runs alongside the customers; whether the central's clock jumps past the 7 days a
+verified code confirms a request (15 %, after one of the customers or when they have all gone: the codes of
+whatever still waits expire); whether the central is down when they have gone, and for how long; whether the
+kiosk restarts while the loop drains the outbox. Then the loop drains it, faults still on, and
+:mod:`tests.faults.invariants.requests` judges the central's database and the outbox file: every reference on
+a slip is delivered, or refused with a reason staff see (``Outbox.refusals()``), and only where the scenario
+made it refusable, with the code the central's rules give (a code that expired only if the item had not
+reached the central before the clock moved).
 
-One reference central serves the run (the scenarios read only the rows made after their start); each
-scenario has a fresh outbox file and its own phones. The kiosk's clock is a fake one that its sleeps move,
-so the backoff's minutes take no time. Replay::
+The summary counts, per family, in how many scenarios it was drawn and in how many it really happened (a
+fault kind injected, the central refusing while down, a restart at its point, a send still in flight when
+the deadline or the restart came, a refusal of each code), and what each submission made refusable became.
+
+One reference central serves the run (the scenarios read only the rows made after their start; its clock only
+moves forward); each scenario has a fresh outbox file and its own phones. The kiosk's clock is a fake one that
+its sleeps move, so the backoff's minutes take no time. Replay::
 
     OUTBOX_FAULT_SEED=<seed> OUTBOX_FAULT_ONLY=<scenario> python3 -m pytest tests/faults/test_outbox_randomized.py -s
 
@@ -319,10 +331,13 @@ class Run:
         stop = self._stop_loop
         self.kiosk.start(lambda: self.kiosk.courier.run(stop))
 
-    async def restart(self, where: str) -> None:
+    async def restart(self, where: str, *, reached: bool = True) -> None:
+        """Restart the kiosk; ``reached``: at the point the scenario drew (a send meant to be in flight may
+        have ended before)."""
         await self.kiosk.restart()
         self.summary.restarts[where] += 1
-        self.reached.add(f"restart_{where}")
+        if reached:
+            self.reached.add(f"restart_{where}")
         if self.scenario.alongside:
             self.start_loop()
 
@@ -399,6 +414,8 @@ class Run:
         self.summary.items[plan.kind] += 1
         self.summary.attempts[plan.attempt] += 1
         self.faults.down = plan.down
+        if plan.down:
+            self.summary.down_periods += 1
         refused_before = self.faults.refused_while_down
         try:
             match plan.attempt:
@@ -442,7 +459,8 @@ class Run:
         self.summary.points_drawn[point] += 1
         self.summary.points_reached[point] += in_flight
         if restart:
-            await self.restart(f"in_flight_{hold}" if in_flight else "after_the_screen_not_in_flight")
+            where = f"in_flight_{hold}" if in_flight else f"meant_in_flight_{hold}_but_it_had_ended"
+            await self.restart(where, reached=in_flight)
         else:
             sending.cancel()
             with contextlib.suppress(asyncio.CancelledError):
