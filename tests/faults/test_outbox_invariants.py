@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -81,8 +81,33 @@ def submitted(s: Submission, refusal: str | None = None) -> Submitted:
     return Submitted(refusal, code.otp_id if code else None, code.valid_until if code else None)
 
 
+@pytest.fixture(scope="session")
+def made_once() -> dict[str, Good]:
+    """The good state, made for real by the first test that needs it: the others break copies of it."""
+    return {}
+
+
 @pytest_asyncio.fixture
-async def good(central: RunningCentral, client: DemoClient, tmp_path: Path) -> Good:
+async def good(
+    central: RunningCentral,
+    client: DemoClient,
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    made_once: dict[str, Good],
+) -> Good:
+    if "good" not in made_once:
+        made_once["good"] = await make_good(central, client, tmp_path_factory.mktemp("outbox-good"))
+    original = made_once["good"]
+    return replace(
+        original,
+        central=copy_database(original.central, tmp_path / "central-copy.db"),
+        outbox=copy_database(original.outbox, tmp_path / "outbox-copy.sqlite3"),
+        told=list(original.told),
+        for_staff=set(original.for_staff),
+    )
+
+
+async def make_good(central: RunningCentral, client: DemoClient, tmp_path: Path) -> Good:
     mark = central_mark(central.db_path)
     kiosk = RequestKiosk(client, tmp_path / "outbox.sqlite3", FakeClock())
     services = {s.code: s for s in (await client.services()).services}
