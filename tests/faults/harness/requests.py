@@ -196,7 +196,14 @@ class HoldingTransport(httpx.AsyncBaseTransport):
             held.set()
             await released.wait()
             raise httpx.ConnectTimeout("held before sending, then timed out", request=request)
-        response = await self.inner.handle_async_request(request)
+        try:
+            response = await self.inner.handle_async_request(request)
+        except Exception:
+            if hold is Hold.AFTER_COMMIT and self.hold is None:
+                # A fault ended this send before an answer came to hold back: the next send (the client's own
+                # retry, most often) is held instead, so that the point drawn is reached more often.
+                self.hold = hold
+            raise
         if hold is Hold.AFTER_COMMIT:
             await response.aread()
             await response.aclose()
