@@ -34,21 +34,27 @@ from tests.helpers.faulty_transport import ALL_FAULTS, Fault
 
 __all__ = [
     "SUBMISSIONS",
+    "UNKNOWN_CUSTOMER",
+    "Code",
     "Hold",
     "HoldingTransport",
     "RequestKiosk",
     "Submission",
     "SubmitFaults",
+    "break_a_limit",
     "confirmed_otp",
     "is_submission",
     "new_phone",
     "outage_report",
     "random_fields",
     "service_request",
+    "verified_code",
 ]
 
 SUBMISSIONS = {"/v1/requests": OutboxKind.SERVICE_REQUEST, "/v1/outage-reports": OutboxKind.OUTAGE_REPORT}
 OUTAGE_KINDS = ("my_house", "street", "danger")
+# A customer code of the right shape (a real corporation's prefix) that no account of the demo central has.
+UNKNOWN_CUSTOMER = "PE01000999999"
 
 
 def is_submission(request: httpx.Request) -> bool:
@@ -190,7 +196,14 @@ class HoldingTransport(httpx.AsyncBaseTransport):
             held.set()
             await released.wait()
             raise httpx.ConnectTimeout("held before sending, then timed out", request=request)
-        response = await self.inner.handle_async_request(request)
+        try:
+            response = await self.inner.handle_async_request(request)
+        except Exception:
+            if hold is Hold.AFTER_COMMIT and self.hold is None:
+                # A fault ended this send before an answer came to hold back: the next send (the client's own
+                # retry, most often) is held instead, so that the point drawn is reached more often.
+                self.hold = hold
+            raise
         if hold is Hold.AFTER_COMMIT:
             await response.aread()
             await response.aclose()
@@ -212,13 +225,30 @@ def new_phone() -> str:
     return f"09{next(_phones):08d}"
 
 
-async def confirmed_otp(client: DemoClient, phone: str) -> tuple[str, str]:
+@dataclass(frozen=True)
+class Code:
+    """A one-time code the customer typed right at the screen, and until when it confirms one request (by the
+    central's clock: 7 days from its verification)."""
+
+    otp_id: str
+    code: str
+    phone: str
+    valid_until: datetime
+
+
+async def verified_code(client: DemoClient, phone: str) -> Code:
     """A one-time code sent to ``phone``, read from the demo's SMS gateway and verified, as the customer at
-    the screen does before the request is queued: (otp id, code)."""
+    the screen does before the request is queued."""
     otp = await client.send_otp("service_request", phone=phone)
     code = (await client.sim_otp(otp.id)).code
-    await client.verify_otp(otp.id, code)
-    return otp.id, code
+    verification = await client.verify_otp(otp.id, code)
+    return Code(otp.id, code, phone, verification.valid_until)
+
+
+async def confirmed_otp(client: DemoClient, phone: str) -> tuple[str, str]:
+    """:func:`verified_code`, as (otp id, code)."""
+    code = await verified_code(client, phone)
+    return code.otp_id, code.code
 
 
 _WORDS = ("Nguyễn", "Thị", "Hương", "Xóm", "Bản", "Piềng", "Định", "Hóa", "điện", "công", "tơ", "nhà")
@@ -258,33 +288,74 @@ def random_fields(service: Service, rng: random.Random, phone: str) -> dict[str,
     return fields
 
 
+def break_a_limit(
+    service: Service, fields: Mapping[str, FieldValue], rng: random.Random
+) -> dict[str, FieldValue]:
+    """``fields`` with one answer the central's rules refuse (``invalid_fields``): a text longer than its field
+    allows, a number beyond its range, or a choice that is not one of the options (as a form filled in under
+    older rules, or by a kiosk whose catalogue is out of date, would be)."""
+    breakable = [
+        f
+        for f in service.fields
+        if (f.type in ("text", "address") and f.max_length is not None)
+        or (f.type in ("number", "household_count") and f.max_value is not None)
+        or f.type == "choice"
+    ]
+    field = rng.choice(breakable)
+    broken = dict(fields)
+    match field.type:
+        case "text" | "address":
+            assert field.max_length is not None
+            broken[field.name] = "đ" * (field.max_length + 1)
+        case "choice":
+            broken[field.name] = "not_an_option"
+        case _:
+            assert field.max_value is not None
+            broken[field.name] = field.max_value + 1
+    return broken
+
+
 @dataclass(frozen=True)
 class Submission:
-    """What the screen hands the outbox: the kind, the personal payload and the summary for the slip."""
+    """What the screen hands the outbox: the kind, the personal payload and the summary for the slip; for a
+    service request, the code that confirms it."""
 
     kind: OutboxKind
     payload: Mapping[str, object]
     summary: Mapping[str, str]
+    code: Code | None = None
 
 
 async def service_request(
-    client: DemoClient, service: Service, rng: random.Random, phone: str | None = None
+    client: DemoClient,
+    service: Service,
+    rng: random.Random,
+    phone: str | None = None,
+    *,
+    code: Code | None = None,
+    customer: str | None = None,
+    invalid: bool = False,
 ) -> Submission:
-    """A customer's request for ``service``, confirmed with a verified code sent to a phone of their own."""
-    phone = phone or new_phone()
-    otp_id, code = await confirmed_otp(client, phone)
-    customer = rng.choice(CUSTOMERS) if service.requires_customer_code or rng.random() < 0.5 else None
-    payload = service_request_payload(
-        service.code, customer, random_fields(service, rng, phone), otp_id, code
-    )
+    """A customer's request for ``service``, confirmed with a verified code sent to a phone of their own (or
+    with ``code``, one already verified: used for an earlier request, the central refuses it as
+    ``otp_used``). ``customer`` is the customer code to give (else a demo customer's, when the service needs
+    one or half the time); ``invalid`` breaks one answer beyond the service's limits."""
+    if code is None:
+        code = await verified_code(client, phone or new_phone())
+    if customer is None and (service.requires_customer_code or rng.random() < 0.5):
+        customer = rng.choice(CUSTOMERS)
+    fields = random_fields(service, rng, code.phone)
+    if invalid:
+        fields = break_a_limit(service, fields, rng)
+    payload = service_request_payload(service.code, customer, fields, code.otp_id, code.code)
     summary = {"service_code": service.code, "language": rng.choice(("vi", "en"))}
     if customer is not None:
         summary["customer_code"] = customer
-    return Submission(OutboxKind.SERVICE_REQUEST, payload, summary)
+    return Submission(OutboxKind.SERVICE_REQUEST, payload, summary, code)
 
 
-def outage_report(rng: random.Random) -> Submission:
-    customer = rng.choice(CUSTOMERS)
+def outage_report(rng: random.Random, customer: str | None = None) -> Submission:
+    customer = customer or rng.choice(CUSTOMERS)
     kind = rng.choice(OUTAGE_KINDS)
     description = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(0, 12)))
     return Submission(
