@@ -66,6 +66,7 @@ from tests.faults.invariants import requests as request_invariants
 from tests.faults.invariants.reading import (
     central_mark,
     connect_read_only,
+    copy_database,
     read_central_payments,
     read_central_submissions,
     read_journal,
@@ -709,15 +710,6 @@ async def test_central_killed_under_payments_and_the_outbox(
 
 
 # ---------------------------------------------------------------------------------------------- the checks can fail
-def copy_database(source: Path, target: Path) -> Path:
-    """A copy of a SQLite file as its readers see it (its WAL included), for a test to corrupt."""
-    src, dst = sqlite3.connect(f"file:{source}?mode=ro", uri=True), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
 
 
 def corrupted(source: Path, target: Path, sql: str) -> Path:

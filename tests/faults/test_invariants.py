@@ -30,7 +30,13 @@ from tests.faults.invariants.payments import (
     payments_known,
     receipts_only_for_paid,
 )
-from tests.faults.invariants.reading import CentralView, KioskRow, read_central_payments, read_journal
+from tests.faults.invariants.reading import (
+    CentralView,
+    KioskRow,
+    copy_database,
+    read_central_payments,
+    read_journal,
+)
 from tests.faults.invariants.violations import Violation
 from tests.helpers.central import RunningCentral
 from tests.helpers.faulty_transport import FaultPlan
@@ -46,16 +52,6 @@ class Good:
     printed: list[str]
     rows: dict[str, int]
     bank: list[Notice]
-
-
-def copy_database(source: Path, target: Path) -> Path:
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
 
 
 @pytest_asyncio.fixture

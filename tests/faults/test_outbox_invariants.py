@@ -35,6 +35,7 @@ from tests.faults.invariants.reading import (
     CentralSubmission,
     OutboxRow,
     central_mark,
+    copy_database,
     read_central_submissions,
     read_outbox,
 )
@@ -150,16 +151,6 @@ async def make_good(central: RunningCentral, client: DemoClient, tmp_path: Path)
         central_now=central.clock.now(),
         for_staff=for_staff,
     )
-
-
-def copy_database(source: Path, target: Path) -> Path:
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
 
 
 def on_central(sql: str) -> Callable[[Good], None]:

@@ -83,6 +83,17 @@ class KioskRow:
     amount: int = 0
 
 
+def copy_database(source: Path, target: Path) -> Path:
+    """A copy of a SQLite file as its readers see it (its write-ahead log included), for a test to break."""
+    src, dst = sqlite3.connect(f"file:{source}?mode=ro", uri=True), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return target
+
+
 def connect_read_only(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
