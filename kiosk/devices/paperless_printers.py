@@ -4,6 +4,7 @@ job and says whatever status a test sets, and the demo's preview printer, which 
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -20,6 +21,9 @@ from kiosk.printing.printer_status import (
     is_printable,
 )
 
+# The preview printer's pages it remembers (the newest last); older ones stay in its directory.
+SAVED_PAGES_KEPT = 16
+
 
 # ---------------------------------------------------------------------------------------------- fakes
 class FakePrinter:
@@ -31,8 +35,12 @@ class FakePrinter:
         dot_width: int = NOMINAL_DOT_WIDTH[80],
         text_mode: bool = False,
         description: str = "fake printer",
+        keep_jobs: bool = True,
     ) -> None:
+        """``keep_jobs``: record every job in :attr:`printed_jobs` (a test's fake reads them; a printer that
+        runs for days must not keep each page's image)."""
         self.dot_width = dot_width
+        self.keep_jobs = keep_jobs
         self.text_mode = text_mode
         self.description = description
         self.printed_jobs: list[PrintJob] = []
@@ -64,7 +72,8 @@ class FakePrinter:
                 return
             if not is_printable(self._status):
                 return
-            self.printed_jobs.append(job)
+            if self.keep_jobs:
+                self.printed_jobs.append(job)
         self._output(job)
 
     def _output(self, job: PrintJob) -> None:
@@ -91,9 +100,13 @@ class PreviewPrinter(FakePrinter):
     """``preview://DIR``: "prints" each job as a PNG in ``DIR`` - the very pixels a printer would get."""
 
     def __init__(self, directory: Path, *, width_mm: Literal[58, 80] = 80) -> None:
-        super().__init__(dot_width=NOMINAL_DOT_WIDTH[width_mm], description=f"preview://{directory}")
+        super().__init__(
+            dot_width=NOMINAL_DOT_WIDTH[width_mm], description=f"preview://{directory}", keep_jobs=False
+        )
         self.directory = directory
-        self.saved: list[Path] = []
+        # The pages are on disk; the screen shows the last one. A list of every page would grow with each
+        # customer of a demo left running for days.
+        self.saved: deque[Path] = deque(maxlen=SAVED_PAGES_KEPT)
 
     def _output(self, job: PrintJob) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)

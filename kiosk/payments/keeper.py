@@ -386,7 +386,11 @@ class PaymentKeeper:
         interval. Called at start, then periodically."""
         still_open: list[JournalPayment] = []
         now = self._monotonic()
-        for row in await self._io(self.journal.to_follow, self._central_now()):
+        central_now = self._central_now()
+        to_follow = await self._io(self.journal.to_follow, central_now)
+        if central_now is not None:  # unknown, the watched closed payments are not in the list
+            self._forget_unfollowed({row.id for row in to_follow})
+        for row in to_follow:
             if row.id in self._attached:
                 continue
             if row.state is PaymentState.CLOSED and not everything:
@@ -407,6 +411,15 @@ class PaymentKeeper:
         ):
             await self._catch_up(self._changes)
         return still_open
+
+    def _forget_unfollowed(self, followed: set[int]) -> None:
+        """A payment no longer followed (settled, or past its watch) needs no lock and no interval: a kiosk
+        that keeps them for every payment it ever took grows with its customers."""
+        for row_id in [r for r, lock in self._locks.items() if not lock.locked()]:
+            if row_id not in followed and row_id not in self._attached:
+                del self._locks[row_id]
+        for row_id in [r for r in self._last_checked if r not in followed]:
+            del self._last_checked[row_id]
 
     async def _catch_up(self, changes: ChangesSource) -> None:
         """Money for a payment past its watch: the central applies it whenever it comes, and says so in its

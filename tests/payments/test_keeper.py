@@ -302,3 +302,29 @@ async def test_unreachable_during_refresh_raises_and_changes_nothing(
     with pytest.raises(Unavailable):
         await keeper.refresh(row.id)
     assert keeper.journal.get(row.id) == row
+
+
+@pytest.mark.asyncio
+async def test_a_settled_payment_leaves_nothing_behind_in_the_keeper(
+    keeper: PaymentKeeper, client: CentralClient
+) -> None:
+    """A kiosk takes payments for months: what the keeper holds per payment (its lock, when it was last asked
+    about) goes once the payment needs no more following; the journal keeps the record."""
+    settled: list[int] = []
+    for code in ("PE01000123456", "PD02000234567", "PA12000345678"):
+        row = await keeper.open(await order(client, code=code))  # type: ignore[arg-type]
+        assert row.reference is not None
+        await client.sim_bank_transfer(row.reference, row.amount)
+        await keeper.refresh(row.id)
+        await keeper.print_receipt(row.id)
+        keeper.detach(row.id)
+        settled.append(row.id)
+    cancelled = await keeper.open(await order(client, code="PQ01000678901"))  # type: ignore[arg-type]
+    await keeper.cancel(cancelled.id)
+    keeper.detach(cancelled.id)
+    assert set(keeper._locks) >= {*settled, cancelled.id}
+    await keeper.reconcile(everything=True)
+    # The cancelled one is watched for late money (72 h): it keeps its interval; the paid ones keep nothing.
+    assert not set(keeper._locks) & set(settled)
+    assert not set(keeper._last_checked) & set(settled)
+    assert cancelled.id in keeper._last_checked

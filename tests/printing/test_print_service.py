@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kiosk.devices.paperless_printers import FakePrinter, PreviewPrinter
+from kiosk.devices.paperless_printers import SAVED_PAGES_KEPT, FakePrinter, PreviewPrinter
 from kiosk.printing.journal import JobState, PrintJournal
 from kiosk.printing.printer_status import PrinterState
 from kiosk.printing.service import PrintResult, PrintService
@@ -77,6 +77,7 @@ async def test_fake_printer_failing_mid_job_is_not_printed(journal_path: Path) -
 @pytest.mark.asyncio
 async def test_preview_png_is_the_printed_raster(tmp_path: Path) -> None:
     printer = PreviewPrinter(tmp_path / "previews", width_mm=58)
+    printer.keep_jobs = True  # to compare the page with the job; the demo's printer keeps none
     service = PrintService(printer, PrintJournal(tmp_path / "journal.sqlite3"))
     outcome = await service.print_document(RECEIPT, kind="payment_receipt", reference="PAY-1")
     assert outcome.printed
@@ -84,3 +85,16 @@ async def test_preview_png_is_the_printed_raster(tmp_path: Path) -> None:
     with Image.open(saved) as png:
         assert png.convert("1").tobytes() == printer.printed_jobs[0].preview.tobytes()
         assert png.width == 384
+
+
+@pytest.mark.asyncio
+async def test_a_preview_printer_keeps_no_page_in_memory_however_many_it_prints(tmp_path: Path) -> None:
+    """A demo left running for days prints a receipt per customer: each page is a file, not memory."""
+    printer = PreviewPrinter(tmp_path / "previews", width_mm=58)
+    service = PrintService(printer, PrintJournal(tmp_path / "journal.sqlite3"))
+    for n in range(SAVED_PAGES_KEPT + 5):
+        assert (await service.print_document(RECEIPT, kind="payment_receipt", reference=f"PAY-{n}")).printed
+    assert printer.printed_jobs == []
+    pages = sorted((tmp_path / "previews").iterdir())
+    assert len(pages) == SAVED_PAGES_KEPT + 5
+    assert list(printer.saved) == pages[-SAVED_PAGES_KEPT:]
