@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.flows.session import Contrast, TextSize
 from kiosk.shell.app import KioskApp
 from kiosk.views.panels import LANDSCAPE, PORTRAIT, WINDOWED_LANDSCAPE
+from kiosk.views.parts.widgets import Columns
 from kiosk.views.theme import DEFAULT_PALETTE, HIGH_CONTRAST_PALETTE, Look, contrast_ratio, stylesheet
 from tests.helpers.accessibility import text_px, widget_problems
 from tests.helpers.screens import SCREENS
@@ -163,3 +164,33 @@ def test_no_state_is_told_by_colour_alone(kiosk: KioskApp, qtbot: QtBot) -> None
     before = contrast.text()
     tap(qtbot, kiosk.window, "assist-contrast")
     assert contrast.text() != before
+
+
+def test_halves_stacked_for_larger_text_go_side_by_side_again_at_normal_text(
+    kiosk: KioskApp, qtbot: QtBot
+) -> None:
+    """The largest text in assisted mode pages the account screen and stacks its halves; back at normal text
+    (or in the other language) the halves go side by side again, as on a screen shown at normal text, rather
+    than staying stacked and paged where one page holds it all."""
+    kiosk.window.resize(*LANDSCAPE)
+    SCREENS["account"](kiosk, qtbot)
+    [halves] = kiosk.window.current_screen.findChildren(Columns)
+    assert halves.side_by_side
+
+    def settle(size: TextSize, side_by_side: bool, paged: bool) -> None:
+        if size is TextSize.LARGEST:
+            kiosk.assisted.start(by_staff=False)  # its bar takes room too
+        else:
+            kiosk.assisted.end()
+        choose_text_size(kiosk, qtbot, size)
+        kiosk.assisted.restyle()
+        qtbot.waitUntil(
+            lambda: (halves.side_by_side, kiosk.window.current_page.paged) == (side_by_side, paged),
+            timeout=3000,
+        )
+
+    settle(TextSize.LARGEST, side_by_side=False, paged=True)
+    settle(TextSize.NORMAL, side_by_side=True, paged=False)
+    settle(TextSize.LARGEST, side_by_side=False, paged=True)
+    tap(qtbot, kiosk.window, "nav-language")
+    settle(TextSize.NORMAL, side_by_side=True, paged=False)

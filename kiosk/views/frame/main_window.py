@@ -294,24 +294,34 @@ class KioskWindow(QWidget):
         for page in self._pages.values():
             if page not in self._staff_pages:
                 _screen_of(page).set_look(look)
-        if self._stack.currentWidget() is not None:
-            self._style_page(self.current_page)
+        if self._stack.currentWidget() is not None and self._style_page(self.current_page):
+            self._reflow_current()
         self._refresh_frame()
 
     @property
     def look(self) -> Look:
         return self._look
 
-    def _style_page(self, page: Page) -> None:
+    def _style_page(self, page: Page) -> bool:
+        """Gives the page the window's look; whether that changed it."""
         # The staff desk keeps its own plain look (normal text, standard contrast) whatever the customer before
         # chose: staff work at arm's length, and its actions must stay in view.
         staff = page in self._staff_pages
         look = Look() if staff else self._look
-        if self._page_looks.get(page) != look:
-            self._page_looks[page] = look
-            page.setStyleSheet(self._staff_sheet if staff else self._sheet)
-            if staff:
-                page.content.set_look(look)
+        if self._page_looks.get(page) == look:
+            return False
+        self._page_looks[page] = look
+        page.setStyleSheet(self._staff_sheet if staff else self._sheet)
+        if staff:
+            page.content.set_look(look)
+        return True
+
+    def _reflow_current(self) -> None:
+        """The screen in view changed its text (size or language): paged anew from its first page, its halves
+        side by side again where the new text leaves room. Left stacked, as the larger text or the longer
+        language needed them, they would keep the screen paged at a size where it fits on one page."""
+        if self._stack.currentWidget() is not None:
+            self.current_page.first_page()
 
     def set_assisted(self, assisted: bool, *, speech: bool) -> None:
         """Shows assisted mode's controls; Repeat and Slower only where the kiosk can speak."""
@@ -326,6 +336,7 @@ class KioskWindow(QWidget):
         for page in self._pages.values():
             _screen_of(page).retranslate()
             page.retranslate()
+        self._reflow_current()
         self._refresh_frame()
 
     def wipe(self) -> None:
