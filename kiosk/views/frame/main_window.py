@@ -317,9 +317,9 @@ class KioskWindow(QWidget):
         return True
 
     def _reflow_current(self) -> None:
-        """The screen in view changed its text (size or language): paged anew from its first page, its halves
-        side by side again where the new text leaves room. Left stacked, as the larger text or the longer
-        language needed them, they would keep the screen paged at a size where it fits on one page."""
+        """The screen in view changed its text size or contrast: paged anew from its first page, its halves side
+        by side again where the new text leaves room. Left stacked, as the larger text needed them, they would
+        keep the screen paged at a size where it fits on one page."""
         if self._stack.currentWidget() is not None:
             self.current_page.first_page()
 
@@ -336,7 +336,6 @@ class KioskWindow(QWidget):
         for page in self._pages.values():
             _screen_of(page).retranslate()
             page.retranslate()
-        self._reflow_current()
         self._refresh_frame()
 
     def wipe(self) -> None:
