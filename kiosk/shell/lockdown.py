@@ -2,7 +2,9 @@
 from a keyboard someone plugs in.
 
 An application-wide event filter sees every key, context-menu, gesture and window event before any widget does,
-so no screen can forget a rule. Outside staff mode it swallows:
+so no screen can forget a rule. The kiosk runs it inside its one input watch (``InputWatch`` in
+kiosk/shell/input_watch.py, which says why application-wide) rather than as a filter of its own: every Qt event
+pays for each filter. Outside staff mode it swallows:
 
 - every context menu (right-click, the Menu key, Shift+F10, a long press): none of our widgets has one to show,
   and a text widget's own menu is a way to a file dialog or a clipboard full of the last customer's data;
@@ -30,8 +32,10 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QContextMenuEvent, QHideEvent, QKeyEvent, QWindowStateChangeEvent
 from PySide6.QtWidgets import QApplication, QGestureEvent, QWidget
+
+from kiosk.shell.input_watch import InputWatch, RelevantClasses
 
 __all__ = ["WATCHDOG_MS", "Lockdown", "install_lockdown", "is_escape_key"]
 
@@ -68,6 +72,16 @@ _CTRL_BLOCKED_KEYS = frozenset(
 _KEY_EVENTS = frozenset({QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride})
 _GESTURE_EVENTS = frozenset({QEvent.Type.Gesture, QEvent.Type.GestureOverride})
 _WINDOW_EVENTS = frozenset({QEvent.Type.WindowStateChange, QEvent.Type.Hide, QEvent.Type.Close})
+# The classes the binding gives the events above (it resolves an event's class from its type): any other event
+# is let through without asking its type, which costs more than the rest of the filter's call.
+_EVENT_CLASSES: tuple[type[QEvent], ...] = (
+    QKeyEvent,
+    QContextMenuEvent,
+    QGestureEvent,
+    QCloseEvent,
+    QHideEvent,
+    QWindowStateChangeEvent,
+)
 
 _Mod = Qt.KeyboardModifier
 
@@ -96,6 +110,8 @@ class Lockdown(QObject):
     it put the window back full screen (for the staff screen, and tests).
     """
 
+    event_classes = _EVENT_CLASSES
+
     def __init__(
         self, window: QWidget, *, staff_active: Callable[[], bool], allow_quit: bool = False
     ) -> None:
@@ -112,6 +128,8 @@ class Lockdown(QObject):
         self._watchdog = QTimer(self)
         self._watchdog.setInterval(WATCHDOG_MS)
         self._watchdog.timeout.connect(self.restore)
+        self._relevant = RelevantClasses(_EVENT_CLASSES)
+        self._watch: InputWatch | None = None
         if window.isFullScreen():
             self._keep_full_screen()
 
@@ -125,8 +143,18 @@ class Lockdown(QObject):
         app = QCoreApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+        if self._watch is not None:
+            self.destroyed.disconnect(self._watch.drop_guard)
+            self._watch.unguard(self)
+            self._watch = None
         self._watchdog.stop()
         self._keeps_full_screen = False
+
+    def join(self, watch: InputWatch) -> None:
+        """Filters inside the kiosk's input watch instead of as a filter of its own (one filter for all)."""
+        self._watch = watch
+        watch.guard_with(self)
+        self.destroyed.connect(watch.drop_guard)  # dies with its window: the watch must not call it then
 
     def restore(self) -> None:
         """Puts the window back full screen if it was minimized, un-fullscreened or hidden while it
@@ -150,7 +178,12 @@ class Lockdown(QObject):
 
     # ------------------------------------------------------------------ the filter
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
+        if not self._relevant[type(event)]:
+            return False
+        return self.filter_event(watched, event, event.type())
+
+    def filter_event(self, watched: QObject, event: QEvent, kind: QEvent.Type) -> bool:
+        """The filter proper, for an event of one of :attr:`event_classes` (the input watch asks it this way)."""
         if kind == QEvent.Type.ContextMenu:
             # Even in staff mode: no widget of ours has a menu, and a stock one offers a way out.
             self.escapes_blocked += 1
@@ -242,11 +275,20 @@ class Lockdown(QObject):
 
 
 def install_lockdown(
-    qt_app: QApplication, window: QWidget, *, staff_active: Callable[[], bool], allow_quit: bool = False
+    qt_app: QApplication,
+    window: QWidget,
+    *,
+    staff_active: Callable[[], bool],
+    allow_quit: bool = False,
+    watch: InputWatch | None = None,
 ) -> Lockdown:
-    """Installs the lockdown on the whole application, guarding ``window`` (see :class:`Lockdown`).
+    """Installs the lockdown on the whole application, guarding ``window`` (see :class:`Lockdown`): inside
+    ``watch``, the kiosk's input watch on ``qt_app``, or else as a filter of its own.
     ``staff_active`` is asked on every guarded event: while it says True, only context menus are blocked.
     ``allow_quit`` lets Ctrl+Q and closing the window through (the demo)."""
     lockdown = Lockdown(window, staff_active=staff_active, allow_quit=allow_quit)
-    qt_app.installEventFilter(lockdown)
+    if watch is None:
+        qt_app.installEventFilter(lockdown)
+    else:
+        lockdown.join(watch)
     return lockdown

@@ -224,6 +224,7 @@ async def serve(kiosk_app: KioskApp, qt_app: QApplication, mode: Mode) -> int:
         kiosk_app.window,
         staff_active=lambda: kiosk_app.staff.unlocked,
         allow_quit=mode.allow_quit or mode.windowed,  # someone trying the kiosk must be able to leave
+        watch=kiosk_app.clocks.watch,  # one application-wide filter for the clocks and the lockdown
     )
     kiosk_app.staff.on_close(lockdown.restore)
     kiosk_app.start_devices()
