@@ -46,7 +46,7 @@ _INPUT_EVENTS = frozenset(
     }
 )
 # The classes the binding gives the events above (it resolves an event's class from its type, so a key press
-# always arrives as a QKeyEvent): tests/shell/test_input_watch.py checks each against Qt's own events.
+# always arrives as a QKeyEvent): tests/gui/test_input_watch.py checks each against Qt's own events.
 _INPUT_CLASSES: tuple[type[QEvent], ...] = (
     QMouseEvent,
     QKeyEvent,
