@@ -8,7 +8,9 @@ images in both modes.
 
 Pillow, not Qt: the embedded font has every Vietnamese letter precomposed, which Pillow's basic layout
 draws correctly (text is NFC-normalised first), and it keeps this module free of Qt, safe in any thread.
-Rendering takes tens of milliseconds for a long receipt: the print service runs it in an executor.
+Rendering takes tens of milliseconds for a long receipt (a few when its lines were drawn before): the kiosk
+runs it in a process of its own (:mod:`kiosk.printing.render_worker`), whose GIL its GUI thread never waits
+for.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """The print service: journal a document, print it off the GUI thread, and say honestly what happened.
 
 ``await service.print_document(doc, kind=..., reference=...)`` journals the document, then in a worker thread
-renders it, asks the printer's status, sends the job and asks the printer to confirm it (see
-:mod:`kiosk.devices.printer`). The outcome is ``printed`` only when the printer confirmed; otherwise the job
-stays in the journal for staff (:meth:`PrintService.pending_for_staff`), who reprint it whole, marked
-``BẢN IN LẠI`` (:meth:`PrintService.reprint`).
+renders it (the kiosk's through a render process), asks the printer's status, sends the job and asks the
+printer to confirm it (see :mod:`kiosk.devices.printer`). The outcome is ``printed`` only when the printer
+confirmed; otherwise the job stays in the journal for staff (:meth:`PrintService.pending_for_staff`), who
+reprint it whole, marked ``BẢN IN LẠI`` (:meth:`PrintService.reprint`).
 
 A flow that took a payment and gets ``failed`` or ``unknown`` back tells the customer the receipt could not
 be printed, that the payment itself is safe, and that staff will print it (``outcome.left_for_staff``).
