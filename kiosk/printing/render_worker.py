@@ -5,46 +5,57 @@ of milliseconds in all for a long receipt: from a worker thread that still delay
 (animations, taps) by up to the interpreter's switch interval each time. A separate process shares no GIL;
 the printing thread only waits on a pipe for the job to come back (a pickled :class:`PrintJob`).
 
-The process is started with ``spawn`` (a fresh interpreter: forking a process that runs Qt threads is
-unsafe) the first time something is printed, and lives as long as the print service; it ends when the
-kiosk does, or when its pipe is closed. If it dies, the document is rendered in the calling thread instead
-and a new process is started for the next one: a receipt is never lost to the worker.
+The process is a fresh interpreter (``python -m kiosk.printing.render_worker``; forking a process that runs
+Qt threads is unsafe) started the first time something is printed; it lives as long as the print service
+and ends when its pipe closes (the kiosk stopped, or :meth:`RenderWorker.close`). If it dies, the document
+is rendered in the calling thread instead and a new process is started for the next one: a receipt is never
+lost to the worker.
 
-A plain process and pipe rather than a ``ProcessPoolExecutor``: the executor keeps threads of its own in
-the kiosk process, and Qt objects collected on such a thread are destroyed on the wrong thread.
+Not ``multiprocessing``'s ``spawn``: it re-runs the parent's main script in the child (the ``kiosk`` entry
+point, which imports the whole kiosk and Qt) and fails when there is none. Not a ``ProcessPoolExecutor``:
+it keeps threads of its own in the kiosk process, and Qt objects the garbage collector finds on such a
+thread are destroyed on the wrong thread.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 import threading
-from typing import TYPE_CHECKING, Any
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
 
+import kiosk
 from kiosk.printing.document import Document
 from kiosk.printing.printer import PrintJob
 from kiosk.printing.render import RenderError, render
-
-if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
-    from multiprocessing.process import BaseProcess
 
 __all__ = ["RenderWorker"]
 
 _log = logging.getLogger(__name__)
 
 
-def _serve(connection: Connection) -> None:
+def _serve(requests: Connection, replies: Connection) -> None:
     """The render process: a document in, its job (or the RenderError) out, until the pipe closes."""
     while True:
         try:
-            document, dot_width, text_mode = connection.recv()
+            document, dot_width, text_mode = requests.recv()
         except (EOFError, OSError):
             return
         try:
             reply: tuple[str, Any] = ("job", render(document, dot_width=dot_width, text_mode=text_mode))
         except RenderError as exc:
             reply = ("error", str(exc))
-        connection.send(reply)
+        replies.send(reply)
+
+
+def main() -> None:
+    requests, replies = Connection(os.dup(0), writable=False), Connection(os.dup(1), readable=False)
+    os.dup2(2, 1)  # anything printed goes to stderr, not into the replies
+    _serve(requests, replies)
 
 
 class RenderWorker:
@@ -52,8 +63,9 @@ class RenderWorker:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._process: BaseProcess | None = None
-        self._connection: Connection | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._requests: Connection | None = None
+        self._replies: Connection | None = None
 
     @property
     def started(self) -> bool:
@@ -62,9 +74,9 @@ class RenderWorker:
     def __call__(self, document: Document, *, dot_width: int, text_mode: bool = False) -> PrintJob:
         with self._lock:
             try:
-                connection = self._started()
-                connection.send((document, dot_width, text_mode))
-                kind, value = connection.recv()
+                requests, replies = self._started()
+                requests.send((document, dot_width, text_mode))
+                kind, value = replies.recv()
             except (EOFError, OSError) as exc:
                 _log.warning("the render process stopped (%r): rendering in this process", exc)
                 self._stop()
@@ -79,26 +91,41 @@ class RenderWorker:
         with self._lock:
             self._stop()
 
-    def _started(self) -> Connection:
-        if self._connection is None:
-            # Imported here: the kiosk's start does not wait for multiprocessing.
-            import multiprocessing
-
-            context = multiprocessing.get_context("spawn")
-            ours, theirs = context.Pipe()
-            process = context.Process(target=_serve, args=(theirs,), name="kiosk-render", daemon=True)
-            process.start()
-            theirs.close()
-            self._process, self._connection = process, ours
-        return self._connection
+    def _started(self) -> tuple[Connection, Connection]:
+        if self._requests is None or self._replies is None:
+            # The kiosk package wherever this one was imported from, installed or not.
+            path = os.pathsep.join(
+                filter(None, (str(Path(kiosk.__file__).parent.parent), os.environ.get("PYTHONPATH")))
+            )
+            process = subprocess.Popen(  # this interpreter, a module of ours
+                [sys.executable, "-m", "kiosk.printing.render_worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=os.environ | {"PYTHONPATH": path},
+                close_fds=True,
+            )
+            assert process.stdin is not None
+            assert process.stdout is not None
+            self._requests = Connection(os.dup(process.stdin.fileno()), readable=False)
+            self._replies = Connection(os.dup(process.stdout.fileno()), writable=False)
+            process.stdin.close()
+            process.stdout.close()
+            self._process = process
+        return self._requests, self._replies
 
     def _stop(self) -> None:
-        process, connection = self._process, self._connection
-        self._process = self._connection = None
-        if connection is not None:
-            connection.close()  # the process sees the pipe close and ends
+        process, requests, replies = self._process, self._requests, self._replies
+        self._process = self._requests = self._replies = None
+        for connection in (requests, replies):
+            if connection is not None:
+                connection.close()  # the process sees its pipe close and ends
         if process is not None:
-            process.join(timeout=2)
-            if process.is_alive():
+            try:
+                process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
                 process.kill()
-                process.join()
+                process.wait()
+
+
+if __name__ == "__main__":
+    main()
