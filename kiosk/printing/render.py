@@ -8,17 +8,21 @@ images in both modes.
 
 Pillow, not Qt: the embedded font has every Vietnamese letter precomposed, which Pillow's basic layout
 draws correctly (text is NFC-normalised first), and it keeps this module free of Qt, safe in any thread.
-Rendering takes tens of milliseconds for a long receipt: the print service runs it in an executor.
+Rendering takes tens of milliseconds for a long receipt (a few when its lines were drawn before): the kiosk
+runs it in a process of its own (:mod:`kiosk.printing.render_worker`), whose GIL its GUI thread never waits
+for.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal, assert_never
+from typing import Any, Literal, assert_never
 
 # Untyped libraries; the pyproject override list is not this module's to grow, so the ignores sit here.
 import barcode as python_barcode  # type: ignore[import-untyped]
@@ -85,9 +89,98 @@ def _metrics(dot_width: int) -> _Metrics:
     return _Metrics(margin=8, small=21, normal=26, large=33, title=37, gap=12)
 
 
+_TEXT_CACHE_BYTES = 4 * 2**20  # ~400 lines of receipt text: every label a kiosk prints, many times over
+
+
+class _RememberingFont(ImageFont.FreeTypeFont):
+    """A face that keeps the lines it drew (``getmask2``, which ``ImageDraw.text`` calls) and measured.
+
+    FreeType draws each glyph anew on every call - half a millisecond a line, most of a receipt's render time
+    - while most lines on a receipt (labels, titles, footers) are the same on every receipt. Pillow's own
+    results are kept, so a line drawn from memory is the very same pixels. The masks are only read
+    (``draw_bitmap`` blends them into the page), never changed. Used under ``_render_lock``."""
+
+    def __init__(self, path: str, size: int, memory: _TextMemory) -> None:
+        super().__init__(path, size)
+        self._memory = memory
+
+    def getmask2(self, text: Any, mode: str = "", *args: Any, **kwargs: Any) -> Any:
+        key = (
+            "mask",
+            id(self),
+            text,
+            mode,
+            *map(_hashable, args),
+            *sorted((k, _hashable(v)) for k, v in kwargs.items()),
+        )
+        found = self._memory.get(key)
+        if found is None:
+            found = super().getmask2(text, mode, *args, **kwargs)
+            mask, _ = found
+            self._memory.put(key, found, mask.size[0] * mask.size[1] + 64)
+        return found
+
+    def getlength(self, text: Any, *args: Any, **kwargs: Any) -> float:
+        key = (
+            "length",
+            id(self),
+            text,
+            *map(_hashable, args),
+            *sorted((k, _hashable(v)) for k, v in kwargs.items()),
+        )
+        found = self._memory.get(key)
+        if found is None:
+            found = super().getlength(text, *args, **kwargs)
+            self._memory.put(key, found, 64)
+        return float(found)
+
+
+def _hashable(value: Any) -> Hashable:
+    return tuple(value) if isinstance(value, list) else value
+
+
+class _TextMemory:
+    """Least recently used first out, within a byte budget."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
+        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+
+    def get(self, key: Hashable) -> Any:
+        item = self._items.get(key)
+        if item is None:
+            return None
+        self._items.move_to_end(key)
+        return item[0]
+
+    def put(self, key: Hashable, value: Any, size: int) -> None:
+        if size > self.budget:
+            return
+        self._items[key] = (value, size)
+        self.used += size
+        while self.used > self.budget:
+            _, (_, dropped) = self._items.popitem(last=False)
+            self.used -= dropped
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.used = 0
+
+
+_text_memory = _TextMemory(_TEXT_CACHE_BYTES)
+
+
+def forget_drawn_text() -> None:
+    """Drops the lines kept for the next render: the first receipt after a start, as a benchmark wants it."""
+    with _render_lock:
+        _text_memory.clear()
+        _qr_matrix.cache_clear()
+
+
 @lru_cache(maxsize=32)
 def _font(weight: Weight, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONT_FILES[_FONT_BY_WEIGHT[weight]]), size)
+    return _RememberingFont(str(FONT_FILES[_FONT_BY_WEIGHT[weight]]), size, _text_memory)
 
 
 def _nfc(text: str) -> str:
@@ -290,23 +383,71 @@ def _paste_centered(canvas: _Canvas, image: Image.Image) -> None:
 def render_qr(payload: str, *, max_width: int) -> Image.Image:
     """The QR code of ``payload`` with its 4-module quiet zone, as large as fits ``max_width`` (up to
     0.875 mm a module): a 1-bit image, black = 0."""
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, box_size=1)
-    qr.add_data(payload.encode("utf-8"))
-    qr.make(fit=True)
-    matrix = qr.get_matrix()
-    modules = len(matrix) + 2 * QR_QUIET_ZONE_MODULES
+    side, dots = _qr_matrix(payload)
+    modules = side + 2 * QR_QUIET_ZONE_MODULES
     module = min(_QR_MAX_MODULE_DOTS, max_width // modules)
     if module < _QR_MIN_MODULE_DOTS:
         raise RenderError(f"QR payload of {len(payload)} characters is too long for {max_width} dots")
-    image = Image.new("1", (len(matrix), len(matrix)), 1)
-    for y, row in enumerate(matrix):
-        for x, dark in enumerate(row):
-            if dark:
-                image.putpixel((x, y), 0)
-    image = image.resize((len(matrix) * module,) * 2, Image.Resampling.NEAREST)
+    image = Image.frombytes("L", (side, side), dots).convert("1", dither=Image.Dither.NONE)
+    image = image.resize((side * module,) * 2, Image.Resampling.NEAREST)
     framed = Image.new("1", (modules * module,) * 2, 1)
     framed.paste(image, (QR_QUIET_ZONE_MODULES * module,) * 2)
     return framed
+
+
+_FINDER_LIKE = (
+    b"\x01\x00\x01\x01\x01\x00\x01\x00\x00\x00\x00",
+    b"\x00\x00\x00\x00\x01\x00\x01\x01\x01\x00\x01",
+)
+_AS_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
+
+
+def qr_penalty(modules: Sequence[Sequence[bool]]) -> int:
+    """python-qrcode's ``util.lost_point`` (ISO/IEC 18004's four mask penalties, as that library counts
+    them), computed over whole rows with bytes and integer operations in C rather than module by module:
+    the same number in a fraction of the time (the library scores all eight masks of every code)."""
+    count = len(modules)
+    rows = [bytes(row) for row in modules]  # True/False as 1/0
+    lines = rows + [bytes(column) for column in zip(*rows, strict=True)]
+    # Runs of five or more alike: 3 points, and one more for each module beyond five.
+    runs = sum(
+        len(run) - 2
+        for line in lines
+        for dark in (b"\x00", b"\x01")
+        for run in line.split(dark)
+        if len(run) >= 5
+    )
+    # 1:1:3:1:1 with four light modules before or after; neither pattern overlaps itself or the other.
+    finders = sum(line.count(pattern) for line in lines for pattern in _FINDER_LIKE)
+    # 2x2 blocks of one colour: rows as integers, a bit a module.
+    bits = [int(row.translate(_AS_DIGITS), 2) for row in rows]
+    pairs = (1 << (count - 1)) - 1
+    squares = 0
+    for above, below in itertools.pairwise(bits):
+        squares += (~(above ^ (above >> 1)) & ~(below ^ (below >> 1)) & ~(above ^ below) & pairs).bit_count()
+    dark = b"".join(rows).count(1)
+    balance = int(abs(float(dark) / (count**2) * 100 - 50) / 5)
+    return runs + 3 * squares + 40 * finders + 10 * balance
+
+
+class _QRCode(qrcode.QRCode):  # type: ignore[misc]  # untyped library
+    def best_mask_pattern(self) -> int:
+        """The library's choice of mask (the first of the lowest penalty), with a faster penalty count."""
+        penalties = []
+        for mask in range(8):
+            self.makeImpl(True, mask)
+            penalties.append(qr_penalty(self.modules))
+        return penalties.index(min(penalties))
+
+
+@lru_cache(maxsize=8)
+def _qr_matrix(payload: str) -> tuple[int, bytes]:
+    """The QR code's modules as (side, one grey byte each: 0 dark, 255 light); a reprint's comes from memory."""
+    qr = _QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, box_size=1)
+    qr.add_data(payload.encode("utf-8"))
+    qr.make(fit=True)
+    matrix = qr.get_matrix()
+    return len(matrix), bytes(0 if dark else 255 for row in matrix for dark in row)
 
 
 def render_barcode(data: str, *, max_width: int) -> Image.Image:
@@ -361,6 +502,10 @@ def render_image(document: Document, *, dot_width: int) -> Image.Image:
 
 
 def _stack(images: Sequence[Image.Image], dot_width: int) -> Image.Image:
+    if len(images) == 1:
+        # One page: the preview is that page itself (images are never changed once drawn), which also
+        # halves the job a render process sends back.
+        return images[0]
     page = Image.new("1", (dot_width, max(1, sum(i.height for i in images))), 1)
     y = 0
     for image in images:

@@ -1,10 +1,10 @@
 """The print service: journal a document, print it off the GUI thread, and say honestly what happened.
 
 ``await service.print_document(doc, kind=..., reference=...)`` journals the document, then in a worker thread
-renders it, asks the printer's status, sends the job and asks the printer to confirm it (see
-:mod:`kiosk.devices.printer`). The outcome is ``printed`` only when the printer confirmed; otherwise the job
-stays in the journal for staff (:meth:`PrintService.pending_for_staff`), who reprint it whole, marked
-``BẢN IN LẠI`` (:meth:`PrintService.reprint`).
+renders it (the kiosk's through a render process), asks the printer's status, sends the job and asks the
+printer to confirm it (see :mod:`kiosk.devices.printer`). The outcome is ``printed`` only when the printer
+confirmed; otherwise the job stays in the journal for staff (:meth:`PrintService.pending_for_staff`), who
+reprint it whole, marked ``BẢN IN LẠI`` (:meth:`PrintService.reprint`).
 
 A flow that took a payment and gets ``failed`` or ``unknown`` back tells the customer the receipt could not
 be printed, that the payment itself is safe, and that staff will print it (``outcome.left_for_staff``).
@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 from kiosk.printing.document import Document
 from kiosk.printing.journal import PrintJournal
@@ -25,7 +26,15 @@ from kiosk.printing.printer_status import PrinterState, PrinterStatus, describe,
 from kiosk.printing.records import JobState, JournalEntry
 from kiosk.printing.render import RenderError, render
 
-__all__ = ["REPRINT_MARK", "AttemptResult", "PrintOutcome", "PrintResult", "PrintService", "print_once"]
+__all__ = [
+    "REPRINT_MARK",
+    "AttemptResult",
+    "PrintOutcome",
+    "PrintResult",
+    "PrintService",
+    "Renderer",
+    "print_once",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -65,6 +74,13 @@ class PrintOutcome:
         return not self.printed
 
 
+class Renderer(Protocol):
+    """Turns a document into printer operations: :func:`kiosk.printing.render.render`, in this thread or in
+    a :class:`~kiosk.printing.render_worker.RenderWorker` process."""
+
+    def __call__(self, document: Document, *, dot_width: int, text_mode: bool = False) -> PrintJob: ...
+
+
 def _confirm_timeout(job: PrintJob, base: float) -> float:
     # Thermal printers run at 100-250 mm/s at 8 dots/mm; allow for the slow end plus the transfer.
     return base + job.height_dots / 8 / 100
@@ -77,10 +93,11 @@ def print_once(
     status_timeout: float = 2.0,
     confirm_timeout: float = 5.0,
     on_sending: Callable[[], None] | None = None,
+    renderer: Renderer = render,
 ) -> AttemptResult:
     """One blocking attempt: render, check status, send, confirm. Call it from a worker thread."""
     try:
-        job = render(document, dot_width=printer.dot_width, text_mode=printer.text_mode)
+        job = renderer(document, dot_width=printer.dot_width, text_mode=printer.text_mode)
     except RenderError as exc:
         return AttemptResult(
             JobState.FAILED, PrinterState.UNKNOWN, f"cannot render the document: {exc}", None
@@ -106,7 +123,11 @@ def print_once(
 
 
 class PrintService:
-    """Prints documents one at a time through ``printer``, journalled in ``journal``."""
+    """Prints documents one at a time through ``printer``, journalled in ``journal``.
+
+    ``renderer`` draws the documents: in the printing thread by default; the kiosk passes a
+    :class:`~kiosk.printing.render_worker.RenderWorker`, so that drawing never holds the GIL its GUI thread
+    needs."""
 
     def __init__(
         self,
@@ -116,8 +137,10 @@ class PrintService:
         reprint_mark: str = REPRINT_MARK,
         status_timeout: float = 2.0,
         confirm_timeout: float = 5.0,
+        renderer: Renderer | None = None,
     ) -> None:
         self.printer = printer
+        self.renderer: Renderer = renderer if renderer is not None else render
         self.journal = journal
         self.reprint_mark = reprint_mark
         self.status_timeout = status_timeout
@@ -167,6 +190,7 @@ class PrintService:
                 status_timeout=self.status_timeout,
                 confirm_timeout=self.confirm_timeout,
                 on_sending=lambda: self.journal.mark_sent(job_id, attempt),
+                renderer=self.renderer,
             )
             await asyncio.to_thread(
                 self.journal.finish,

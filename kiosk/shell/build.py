@@ -17,6 +17,7 @@ from kiosk.devices.speaker import Speaker
 from kiosk.language.catalogs import Translator
 from kiosk.payments.journal import PaymentJournal
 from kiosk.printing.journal import PrintJournal
+from kiosk.printing.render_worker import RenderWorker
 from kiosk.printing.service import PrintService
 from kiosk.requests.outbox import Outbox
 from kiosk.shell.app import KioskApp
@@ -47,7 +48,7 @@ def build_kiosk(
     p = settings.printer
     if p.uri is not None:
         printer = printer_from_uri(p.uri, width_mm=p.width_mm, profile=p.profile, text_mode=p.text_mode)
-        printing = PrintService(printer, PrintJournal.in_data_dir(settings.data_dir))
+        printing = PrintService(printer, PrintJournal.in_data_dir(settings.data_dir), renderer=RenderWorker())
     scanner = scanner_from_uri(settings.scanner.uri) if settings.scanner.uri is not None else None
     journal = PaymentJournal.in_data_dir(
         settings.data_dir, kiosk_id=settings.kiosk_id, watch=timedelta(hours=settings.payment.watch_hours)

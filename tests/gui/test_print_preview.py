@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
+from pathlib import Path
 
+import pytest
 from PIL import Image
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -15,7 +18,8 @@ from kiosk.flows.states.frame import PrintPreview
 from kiosk.printing.render import render_image
 from kiosk.printing.samples import sample_documents
 from kiosk.shell.app import KioskApp
-from kiosk.views.frame.print_preview import PrintPreviewScreen
+from kiosk.views.frame import print_preview
+from kiosk.views.frame.print_preview import PrintPreviewScreen, strip_rows
 from tests.helpers.widgets import tap
 
 
@@ -93,3 +97,47 @@ def test_a_wipe_removes_the_printout_from_the_screen(
     assert all(
         strip.pixmap().isNull() for strip in paper.findChildren(QLabel)
     )  # no strip of the slip is left
+
+
+def test_the_page_is_not_kept_in_the_pixmap_cache(
+    kiosk: KioskApp, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pixmap loaded from a file goes into QPixmapCache (3-4 MiB for a receipt, and the customer's name with
+    it), where it outlives the screen: the preview reads the 1-bit page as a QImage and keeps only the strips
+    on screen."""
+    loaded_from_files: list[str] = []
+
+    class WatchedPixmap(QPixmap):
+        def __init__(self, *args: object) -> None:
+            loaded_from_files.extend(str(a) for a in args if isinstance(a, str | Path))
+            super().__init__(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(print_preview, "QPixmap", WatchedPixmap)
+    tap(qtbot, kiosk.window, "tile-bills")
+    document = sample_documents(kiosk.settings.kiosk_id)["bill_notice"]
+    qloop.run_until_complete(kiosk.printouts.print_document(document, kind="bill_notice", reference="N1"))
+    state = kiosk.navigator.current
+    assert isinstance(state, PrintPreview)
+    shown = shown_slip(kiosk, qtbot)
+    assert shown == QImage(str(state.image)).convertToFormat(shown.format())
+    assert loaded_from_files == []
+    screen = kiosk.window.current_screen
+    assert isinstance(screen, PrintPreviewScreen)
+    assert not [name for name, value in vars(screen).items() if isinstance(value, QImage | QPixmap)]
+
+
+def test_blank_rows_of_a_one_bit_page_are_found_as_in_greys() -> None:
+    """The fast path for the preview printer's 1-bit pages cuts where the grey path cuts (odd widths too)."""
+    for name, document in sample_documents().items():
+        page = render_image(document, dot_width=384)
+        for width in (384, 381):
+            mono = _as_qt_mono(page.crop((0, 0, width, page.height)))
+            assert mono.format() is QImage.Format.Format_Mono, name
+            assert strip_rows(mono) == strip_rows(mono.convertToFormat(QImage.Format.Format_RGB32)), name
+
+
+def _as_qt_mono(image: Image.Image) -> QImage:  # reads as the conversion it is
+    """A Pillow 1-bit image as Qt reads the preview printer's PNG: Format_Mono."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return QImage.fromData(buffer.getvalue(), "PNG")
