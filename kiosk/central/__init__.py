@@ -3,7 +3,6 @@
 Qt-free, and independent of ``kiosk_central``: the kiosk knows the central only over HTTP.
 """
 
-import kiosk.central.lean_httpx  # noqa: F401 - first: it imports httpx without extras the kiosk never uses
 from kiosk.central.answers import default_backoff
 from kiosk.central.client import CentralClient
 from kiosk.central.errors import (

@@ -163,3 +163,26 @@ def test_a_request_imports_httpx_without_trio_or_its_command_line_tool(tmp_path:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert result.stdout.strip() == "True True []", result.stdout + result.stderr
+
+
+def test_starting_the_kiosk_keeps_no_source_text_in_memory() -> None:
+    """PySide6 read the source of every module imported after it into linecache (PYSIDE-2029): ~12 MiB."""
+    code = (
+        "import kiosk.shell.run, linecache\n"
+        "print(sum(len(line) for entry in linecache.cache.values() if len(entry) > 2 for line in entry[2]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert int(result.stdout) < 1_000_000, f"{int(result.stdout):,} characters of source in linecache"
+
+
+def test_pyside_still_tells_the_modules_that_use_it_from_the_others() -> None:
+    import json
+
+    import kiosk.shell.run
+    from kiosk.shell.pyside_imports import _mod_uses_pyside
+
+    assert _mod_uses_pyside(kiosk.shell.run)
+    assert not _mod_uses_pyside(json)
+    assert not _mod_uses_pyside(sys)
