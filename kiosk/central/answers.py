@@ -9,10 +9,9 @@ import ssl
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote
 
-import httpx
 import pydantic
 
 from kiosk.central import errors
@@ -29,6 +28,9 @@ from kiosk.central.errors import (
 from kiosk.central.models import (
     CentralModel,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 M = TypeVar("M", bound=CentralModel)
 

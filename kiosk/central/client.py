@@ -45,9 +45,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, Self
-
-import httpx
+from typing import TYPE_CHECKING, Literal, Self
 
 import kiosk
 from kiosk.central import errors
@@ -69,6 +67,7 @@ from kiosk.central.errors import (
     InvalidInput,
     Unavailable,
 )
+from kiosk.central.lean_httpx import without_extras
 from kiosk.central.models import (
     BillFilter,
     BillList,
@@ -98,6 +97,9 @@ from kiosk.central.models import (
 )
 from kiosk.config import CentralSettings
 
+if TYPE_CHECKING:
+    import httpx
+
 log = logging.getLogger(__name__)
 
 Method = Literal["GET", "POST"]
@@ -108,6 +110,9 @@ def _tls_context(ca_file: Path | None, pin_sha256: str | None) -> ssl.SSLContext
     or SSL_CERT_FILE's); a CA file replaces them. A pin adds a check of the certificate itself."""
     if ca_file is None and pin_sha256 is None:
         return True
+    with without_extras():
+        import httpx
+
     context = (
         ssl.create_default_context(cafile=str(ca_file)) if ca_file is not None else httpx.create_ssl_context()
     )
@@ -181,18 +186,32 @@ class CentralClient:
         self.central_time = CentralTime()
         self._backoff = backoff or default_backoff
         self._sleep = sleep
-        self._http = httpx.AsyncClient(
-            base_url=base_url,
-            headers={
-                "Authorization": f"Bearer {token}",
-                "Accept": "application/json",
-                "User-Agent": f"evn-kiosk/{kiosk.__version__}",
-            },
-            timeout=httpx.Timeout(timeout),
-            transport=transport,
-            follow_redirects=False,
-            verify=_tls_context(ca_file, pin_sha256),
-        )
+        # httpx and the connection pool (with the SSL context of the public authorities, some tens of
+        # milliseconds to load) come with the first request, after the kiosk's window is on screen. A CA file
+        # or pin is read now: a wrong one stops the start with its reason.
+        self._base_url, self._token, self._transport = base_url, token, transport
+        self._verify = _tls_context(ca_file, pin_sha256)
+        self._pool: httpx.AsyncClient | None = None
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        if self._pool is None:
+            with without_extras():
+                import httpx
+
+                self._pool = httpx.AsyncClient(
+                    base_url=self._base_url,
+                    headers={
+                        "Authorization": f"Bearer {self._token}",
+                        "Accept": "application/json",
+                        "User-Agent": f"evn-kiosk/{kiosk.__version__}",
+                    },
+                    timeout=httpx.Timeout(self._timeout),
+                    transport=self._transport,
+                    follow_redirects=False,
+                    verify=self._verify,
+                )
+        return self._pool
 
     async def __aenter__(self) -> Self:
         return self
@@ -206,7 +225,8 @@ class CentralClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._pool is not None:
+            await self._pool.aclose()
 
     # -------------------------------------------------------------- kiosks and reference data
     async def health(self) -> Health:
@@ -515,13 +535,14 @@ class CentralClient:
                 )
             headers["Idempotency-Key"] = idempotency_key
         attempts = 1 + (self._retries if retry else 0)
+        http = self._http  # first: it imports httpx
+        import httpx
+
         for attempt in range(1, attempts + 1):
             failure: CentralError
             cause: Exception | None = None
             try:
-                response = await self._http.request(
-                    method, url, params=params, json=body, headers=headers or None
-                )
+                response = await http.request(method, url, params=params, json=body, headers=headers or None)
             except httpx.TimeoutException as exc:
                 failure = Unavailable(errors.TIMEOUT, f"{endpoint}: no answer within {self._timeout:g} s")
                 cause = exc

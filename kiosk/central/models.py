@@ -41,16 +41,18 @@ FieldType = Literal[
 FieldValue = str | int | bool
 
 
+# defer_build: a model's validator is built when it first reads an answer, not at import; building all of
+# them cost every start about 100 ms before the window could show.
 class CentralModel(BaseModel):
     """A response of the central: immutable, tolerant of new fields, strict about types."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore", strict=True)
+    model_config = ConfigDict(frozen=True, extra="ignore", strict=True, defer_build=True)
 
 
 class RequestBody(BaseModel):
     """Something the kiosk sends: unknown fields are a bug in the kiosk, so they are refused."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, defer_build=True)
 
 
 class Label(CentralModel):

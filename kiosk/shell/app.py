@@ -9,6 +9,7 @@ mode in :mod:`kiosk.shell.assisted`, printing in :mod:`kiosk.shell.printouts`, b
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QApplication
 
@@ -19,8 +20,8 @@ from kiosk.config import Settings
 from kiosk.customer.code import UnitChoice
 from kiosk.devices.chime import Chime, QtChime
 from kiosk.devices.scanner import Scanner
-from kiosk.devices.speaker import Speaker
-from kiosk.devices.speech import speaker_for
+from kiosk.devices.silent_speakers import SilentSpeaker
+from kiosk.devices.speaker import Listeners, Speaker, SpeechState
 from kiosk.flows.bill_lookup import BillLookupFlow
 from kiosk.flows.frame import FrameFlow, FramePorts
 from kiosk.flows.idle import IdleFlow
@@ -55,10 +56,56 @@ from kiosk.staff.preferences import StaffPreferences
 from kiosk.views.frame.main_window import KioskWindow
 from kiosk.views.parts.screen import Screen
 
-__all__ = ["KioskApp"]
+__all__ = ["KioskApp", "SpeakerToCome"]
 
 
 log = logging.getLogger(__name__)
+
+
+class _ChimeToCome:
+    """The chime before start_devices() makes the real one: silent (no customer can have called staff yet)."""
+
+    def ring(self) -> None:
+        pass
+
+
+class SpeakerToCome:
+    """The speaker that assisted mode talks to before the speech engine is made (after the window's first
+    paint): silent until :meth:`arrived`, then the engine itself, its state changes passed on to whoever
+    subscribed here."""
+
+    def __init__(self) -> None:
+        self._speaker: Speaker = SilentSpeaker()
+        self._listeners = Listeners()
+        self._closed = False
+
+    def arrived(self, speaker: Speaker) -> None:
+        if self._closed:  # the kiosk stopped before its engine came
+            speaker.close()
+            return
+        self._speaker = speaker
+        speaker.subscribe(self._listeners.notify)
+        self._listeners.notify(speaker.state)
+
+    def say(self, text: str, *, language: Language, rate: float = 0.0) -> None:
+        self._speaker.say(text, language=language, rate=rate)
+
+    def stop(self) -> None:
+        self._speaker.stop()
+
+    def can_speak(self, language: Language) -> bool:
+        return self._speaker.can_speak(language)
+
+    @property
+    def state(self) -> SpeechState:
+        return self._speaker.state
+
+    def subscribe(self, on_state: Callable[[SpeechState], None]) -> None:
+        self._listeners.add(on_state)
+
+    def close(self) -> None:
+        self._closed = True
+        self._speaker.close()
 
 
 class KioskApp:
@@ -88,10 +135,14 @@ class KioskApp:
             default_text_size=TextSize(settings.ui.text_size),
             default_contrast=Contrast(settings.ui.contrast),
         )
-        # The chime first: Qt Multimedia starting up while the speech engine loads in its thread can deadlock
-        # (the engine's constructor holds the GIL), which froze a test run.
-        self.chime = chime if chime is not None else QtChime()
-        self.speaker = speaker if speaker is not None else speaker_for(settings.speech.engine)
+        # The real chime and speech engine are made by start_devices(), once the window is on screen: Qt
+        # Multimedia and the engine's thread cost a start tens of megabytes and a noticeable wait. Until then
+        # the kiosk is silent (no customer has reached it yet). The parts given here (tests' fakes) are used as
+        # they are.
+        self._chime_given, self._speaker_given = chime is not None, speaker is not None
+        self.chime: Chime = chime if chime is not None else _ChimeToCome()
+        self._voice: Speaker = speaker if speaker is not None else SpeakerToCome()
+        self.speaker: Speaker = self._voice
         self.staff_calls = StaffCalls(client, settings.kiosk_id)
         self.central_reachable: bool | None = None
         self.stop = StopRequest()
@@ -199,7 +250,7 @@ class KioskApp:
             settings,
             session,
             tr,
-            self.speaker,
+            self._voice,
             self.window,
             qt_app,
             nav,
@@ -210,7 +261,7 @@ class KioskApp:
         self.navigator.subscribe(self._show)
         bind_frame(self.window, self, on_closed=lambda: self.stop())
         # The real speech engine loads in the background: Repeat and Slower appear once it can speak.
-        self.speaker.subscribe(lambda _state: self.assisted.show())
+        self._voice.subscribe(lambda _state: self.assisted.show())
         self.assisted.restyle()
         self.assisted.apply_language()
         self._show(nav.current)
@@ -219,7 +270,7 @@ class KioskApp:
     def _frame_ports(self) -> FramePorts:
         return FramePorts(
             run=self.intents.run,
-            ring=self.chime.ring,
+            ring=lambda: self.chime.ring(),  # the real chime comes with start_devices()
             show_staff_call=self.window.set_staff_call,
             restyle=self.assisted.restyle,
             retranslate=self.assisted.apply_language,
@@ -300,7 +351,20 @@ class KioskApp:
 
     # ------------------------------------------------------------------ running
     def start_devices(self) -> None:
-        """Starts listening to the scanner; needs the running event loop (qasync's in the kiosk)."""
+        """Starts listening to the scanner, and makes the chime and the speech engine unless they were given;
+        needs the running event loop (qasync's in the kiosk). `kiosk run` calls it once the window is shown."""
+        if not self._chime_given:
+            self._chime_given = True
+            # The chime first: Qt Multimedia starting up while the speech engine loads in its thread can
+            # deadlock (the engine's constructor holds the GIL), which froze a test run.
+            self.chime = QtChime()
+        if not self._speaker_given:
+            self._speaker_given = True
+            from kiosk.devices.speech import speaker_for  # with Qt's speech, only once the window is shown
+
+            self.speaker = speaker_for(self.settings.speech.engine)
+            if isinstance(self._voice, SpeakerToCome):
+                self._voice.arrived(self.speaker)
         if self.scanner is not None:
             self.scanner.start(self.frame.scanned)
 

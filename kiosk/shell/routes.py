@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar, assert_never
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, assert_never
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -69,48 +69,50 @@ from kiosk.flows.states.staff import (
 from kiosk.flows.track import TrackFlow
 from kiosk.shell.assisted import AssistedMode
 from kiosk.shell.intents import Intents
-from kiosk.views.bills.account import AccountScreen
-from kiosk.views.bills.bill_detail import BillDetailScreen
-from kiosk.views.bills.bill_notice_printed import BillNoticePrintedScreen
-from kiosk.views.bills.choose_bills import ChooseBillsScreen
-from kiosk.views.bills.consumption import ConsumptionScreen
-from kiosk.views.bills.enter_code import EnterCodeScreen
-from kiosk.views.bills.lookup_failed import LookupFailedScreen
-from kiosk.views.bills.paid_history import PaidHistoryScreen
-from kiosk.views.frame.home import HomeScreen
-from kiosk.views.frame.idle_warning import IdleWarningScreen
-from kiosk.views.frame.loading import LoadingScreen
 from kiosk.views.frame.main_window import KioskWindow
-from kiosk.views.frame.print_preview import PrintPreviewScreen
-from kiosk.views.frame.something_went_wrong import SomethingWentWrongScreen
-from kiosk.views.frame.staff_called import StaffCalledScreen
-from kiosk.views.outages.danger_hotline import DangerHotlineScreen
-from kiosk.views.outages.outage_overview import OutageOverviewScreen
-from kiosk.views.outages.outage_reported import OutageReportedScreen
-from kiosk.views.outages.outage_start import OutageStartScreen
-from kiosk.views.outages.report_outage import ReportOutageScreen
 from kiosk.views.parts.screen import Screen
-from kiosk.views.payment.choose_method import ChooseMethodScreen
-from kiosk.views.payment.pay_by_qr import PayByQrScreen
-from kiosk.views.payment.payment_received import PaymentReceivedScreen
-from kiosk.views.payment.payment_stopped import PaymentStoppedScreen
-from kiosk.views.requests.choose_service import ChooseServiceScreen
-from kiosk.views.requests.confirm_otp import ConfirmOtpScreen
-from kiosk.views.requests.fill_field import FillFieldScreen
-from kiosk.views.requests.id_consent import IdConsentScreen
-from kiosk.views.requests.request_refused import RequestRefusedScreen
-from kiosk.views.requests.request_status import RequestStatusScreen
-from kiosk.views.requests.request_submitted import RequestSubmittedScreen
-from kiosk.views.requests.review_request import ReviewRequestScreen
-from kiosk.views.requests.scan_id_card import ScanIdCardScreen
-from kiosk.views.requests.service_intro import ServiceIntroScreen
-from kiosk.views.requests.track_request import TrackRequestScreen
-from kiosk.views.staff.staff_day_report import StaffDayReportScreen
-from kiosk.views.staff.staff_home import StaffHomeScreen
-from kiosk.views.staff.staff_leave import StaffLeaveScreen
-from kiosk.views.staff.staff_pending import StaffPendingScreen
-from kiosk.views.staff.staff_pin import StaffPinScreen
-from kiosk.views.staff.staff_printouts import StaffPrintoutsScreen
+
+if TYPE_CHECKING:
+    from kiosk.views.bills.account import AccountScreen
+    from kiosk.views.bills.bill_detail import BillDetailScreen
+    from kiosk.views.bills.bill_notice_printed import BillNoticePrintedScreen
+    from kiosk.views.bills.choose_bills import ChooseBillsScreen
+    from kiosk.views.bills.consumption import ConsumptionScreen
+    from kiosk.views.bills.enter_code import EnterCodeScreen
+    from kiosk.views.bills.lookup_failed import LookupFailedScreen
+    from kiosk.views.bills.paid_history import PaidHistoryScreen
+    from kiosk.views.frame.home import HomeScreen
+    from kiosk.views.frame.idle_warning import IdleWarningScreen
+    from kiosk.views.frame.loading import LoadingScreen
+    from kiosk.views.frame.print_preview import PrintPreviewScreen
+    from kiosk.views.frame.something_went_wrong import SomethingWentWrongScreen
+    from kiosk.views.frame.staff_called import StaffCalledScreen
+    from kiosk.views.outages.danger_hotline import DangerHotlineScreen
+    from kiosk.views.outages.outage_overview import OutageOverviewScreen
+    from kiosk.views.outages.outage_reported import OutageReportedScreen
+    from kiosk.views.outages.outage_start import OutageStartScreen
+    from kiosk.views.outages.report_outage import ReportOutageScreen
+    from kiosk.views.payment.choose_method import ChooseMethodScreen
+    from kiosk.views.payment.pay_by_qr import PayByQrScreen
+    from kiosk.views.payment.payment_received import PaymentReceivedScreen
+    from kiosk.views.payment.payment_stopped import PaymentStoppedScreen
+    from kiosk.views.requests.choose_service import ChooseServiceScreen
+    from kiosk.views.requests.confirm_otp import ConfirmOtpScreen
+    from kiosk.views.requests.fill_field import FillFieldScreen
+    from kiosk.views.requests.id_consent import IdConsentScreen
+    from kiosk.views.requests.request_refused import RequestRefusedScreen
+    from kiosk.views.requests.request_status import RequestStatusScreen
+    from kiosk.views.requests.request_submitted import RequestSubmittedScreen
+    from kiosk.views.requests.review_request import ReviewRequestScreen
+    from kiosk.views.requests.scan_id_card import ScanIdCardScreen
+    from kiosk.views.requests.service_intro import ServiceIntroScreen
+    from kiosk.views.requests.track_request import TrackRequestScreen
+    from kiosk.views.staff.staff_day_report import StaffDayReportScreen
+    from kiosk.views.staff.staff_home import StaffHomeScreen
+    from kiosk.views.staff.staff_leave import StaffLeaveScreen
+    from kiosk.views.staff.staff_pending import StaffPendingScreen
+    from kiosk.views.staff.staff_pin import StaffPinScreen
+    from kiosk.views.staff.staff_printouts import StaffPrintoutsScreen
 
 __all__ = ["STAFF_KEY", "Route", "Wiring", "bind_frame", "route", "screen_for"]
 
@@ -185,92 +187,174 @@ def screen_for(state: ScreenState) -> type[Screen]:
 
 
 def route(state: ScreenState) -> Route[Any]:
+    # Each screen's module is imported the first time its state is shown, not with the kiosk: importing all
+    # of them (and the charts, QR codes and tables some of them draw with) held the first window back.
     match state:
         # the frame around every journey
         case Home():
+            from kiosk.views.frame.home import HomeScreen
+
             return Route(HomeScreen, _home)
         case IdleWarning():
+            from kiosk.views.frame.idle_warning import IdleWarningScreen
+
             return Route(IdleWarningScreen, _idle_warning)
         case StaffCalled():
+            from kiosk.views.frame.staff_called import StaffCalledScreen
+
             return Route(StaffCalledScreen, _staff_called)
         case PrintPreview():
+            from kiosk.views.frame.print_preview import PrintPreviewScreen
+
             return Route(PrintPreviewScreen, _print_preview)
         case Loading():
+            from kiosk.views.frame.loading import LoadingScreen
+
             return Route(LoadingScreen, _loading)
         case Fault():
+            from kiosk.views.frame.something_went_wrong import SomethingWentWrongScreen
+
             return Route(SomethingWentWrongScreen, _fault)
         # bills
         case EnterCode():
+            from kiosk.views.bills.enter_code import EnterCodeScreen
+
             return Route(EnterCodeScreen, _enter_code)
         case LookupFailed():
+            from kiosk.views.bills.lookup_failed import LookupFailedScreen
+
             return Route(LookupFailedScreen, _lookup_failed)
         case AccountOverview():
+            from kiosk.views.bills.account import AccountScreen
+
             return Route(AccountScreen, _account)
         case BillDetail():
+            from kiosk.views.bills.bill_detail import BillDetailScreen
+
             return Route(BillDetailScreen, _bill_detail)
         case PaidHistory():
+            from kiosk.views.bills.paid_history import PaidHistoryScreen
+
             return Route(PaidHistoryScreen, _paid_history)
         case ConsumptionHistory():
+            from kiosk.views.bills.consumption import ConsumptionScreen
+
             return Route(ConsumptionScreen, _consumption)
         case ChooseBills():
+            from kiosk.views.bills.choose_bills import ChooseBillsScreen
+
             return Route(ChooseBillsScreen, _choose_bills)
         case BillNoticePrinted():
+            from kiosk.views.bills.bill_notice_printed import BillNoticePrintedScreen
+
             return Route(BillNoticePrintedScreen, _bill_notice_printed)
         # payment
         case ChooseMethod():
+            from kiosk.views.payment.choose_method import ChooseMethodScreen
+
             return Route(ChooseMethodScreen, _choose_method)
         case PayByQr():
+            from kiosk.views.payment.pay_by_qr import PayByQrScreen
+
             return Route(PayByQrScreen, _pay_by_qr)
         case PaymentReceived():
+            from kiosk.views.payment.payment_received import PaymentReceivedScreen
+
             return Route(PaymentReceivedScreen, _payment_received)
         case PaymentStopped():
+            from kiosk.views.payment.payment_stopped import PaymentStoppedScreen
+
             return Route(PaymentStoppedScreen, _payment_stopped)
         # service requests and tracking
         case ChooseService():
+            from kiosk.views.requests.choose_service import ChooseServiceScreen
+
             return Route(ChooseServiceScreen, _choose_service)
         case ServiceIntro():
+            from kiosk.views.requests.service_intro import ServiceIntroScreen
+
             return Route(ServiceIntroScreen, _service_intro)
         case IdConsent():
+            from kiosk.views.requests.id_consent import IdConsentScreen
+
             return Route(IdConsentScreen, _id_consent)
         case ScanIdCard():
+            from kiosk.views.requests.scan_id_card import ScanIdCardScreen
+
             return Route(ScanIdCardScreen, _scan_id_card)
         case FillField():
+            from kiosk.views.requests.fill_field import FillFieldScreen
+
             return Route(FillFieldScreen, _fill_field)
         case ReviewRequest():
+            from kiosk.views.requests.review_request import ReviewRequestScreen
+
             return Route(ReviewRequestScreen, _review_request)
         case ConfirmOtp():
+            from kiosk.views.requests.confirm_otp import ConfirmOtpScreen
+
             return Route(ConfirmOtpScreen, _confirm_otp)
         case RequestSubmitted():
+            from kiosk.views.requests.request_submitted import RequestSubmittedScreen
+
             return Route(RequestSubmittedScreen, _request_submitted)
         case RequestRefused():
+            from kiosk.views.requests.request_refused import RequestRefusedScreen
+
             return Route(RequestRefusedScreen, _request_refused)
         case TrackRequest():
+            from kiosk.views.requests.track_request import TrackRequestScreen
+
             return Route(TrackRequestScreen, _track_request)
         case RequestStatus():
+            from kiosk.views.requests.request_status import RequestStatusScreen
+
             return Route(RequestStatusScreen, _request_status)
         # outages
         case OutageStart():
+            from kiosk.views.outages.outage_start import OutageStartScreen
+
             return Route(OutageStartScreen, _outage_start)
         case DangerHotline():
+            from kiosk.views.outages.danger_hotline import DangerHotlineScreen
+
             return Route(DangerHotlineScreen, _danger_hotline)
         case OutageOverview():
+            from kiosk.views.outages.outage_overview import OutageOverviewScreen
+
             return Route(OutageOverviewScreen, _outage_overview)
         case ReportOutage():
+            from kiosk.views.outages.report_outage import ReportOutageScreen
+
             return Route(ReportOutageScreen, _report_outage)
         case OutageReported():
+            from kiosk.views.outages.outage_reported import OutageReportedScreen
+
             return Route(OutageReportedScreen, _outage_reported)
         # staff
         case StaffPin():
+            from kiosk.views.staff.staff_pin import StaffPinScreen
+
             return Route(StaffPinScreen, _staff_pin)
         case StaffHome():
+            from kiosk.views.staff.staff_home import StaffHomeScreen
+
             return Route(StaffHomeScreen, _staff_home)
         case StaffPrintouts():
+            from kiosk.views.staff.staff_printouts import StaffPrintoutsScreen
+
             return Route(StaffPrintoutsScreen, _staff_printouts)
         case StaffPending():
+            from kiosk.views.staff.staff_pending import StaffPendingScreen
+
             return Route(StaffPendingScreen, _staff_pending)
         case StaffDayReport():
+            from kiosk.views.staff.staff_day_report import StaffDayReportScreen
+
             return Route(StaffDayReportScreen, _staff_day_report)
         case StaffLeave():
+            from kiosk.views.staff.staff_leave import StaffLeaveScreen
+
             return Route(StaffLeaveScreen, _staff_leave)
         case _:
             assert_never(state)

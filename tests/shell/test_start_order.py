@@ -1,0 +1,188 @@
+"""What `kiosk run` does first: the window, then the central. A customer sees the home screen without waiting for
+the central's answer; `--smoke` still fails when the central does not answer; and starting the kiosk imports
+none of the test tools, whatever is installed beside it."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication
+
+from kiosk.central import CentralClient
+from kiosk.config import load_settings
+from kiosk.demo.settings import demo_overrides
+from kiosk.devices.chime import FakeChime
+from kiosk.devices.silent_speakers import FakeSpeaker
+from kiosk.shell.app import KioskApp
+from kiosk.shell.build import build_kiosk
+from kiosk.shell.event_loop import KioskEventLoop
+from kiosk.shell.run import READY, Mode, serve
+from kiosk.shell.stopping import ExitStatus
+from tests.helpers.central import RunningCentral
+
+SLOW_ANSWER_SECONDS = 0.5
+
+
+class SlowCentral(httpx.AsyncBaseTransport):
+    """The real central, answering each request half a second late; notes whether the kiosk's window was on
+    screen when each request left."""
+
+    def __init__(self, *, down: bool = False) -> None:
+        self.window_shown_at_request: list[bool] = []
+        self.kiosk: KioskApp | None = None
+        self._down = down
+        self._inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        assert self.kiosk is not None
+        self.window_shown_at_request.append(self.kiosk.window.isVisible())
+        await asyncio.sleep(SLOW_ANSWER_SECONDS)
+        if self._down:
+            raise httpx.ConnectError("connection refused", request=request)
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+@pytest.fixture
+def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    loop = KioskEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+def kiosk_behind(
+    transport: SlowCentral, central: RunningCentral, tmp_path: Path, qapp: QApplication
+) -> KioskApp:
+    settings = load_settings(None, {}, overrides=demo_overrides(central.url, central.token, tmp_path))
+    client = CentralClient.for_settings(settings.central, transport=transport)
+    kiosk = build_kiosk(settings, qapp, client=client, speaker=FakeSpeaker(), chime=FakeChime())
+    transport.kiosk = kiosk
+    return kiosk
+
+
+def smoke(kiosk: KioskApp, qapp: QApplication, loop: asyncio.AbstractEventLoop) -> int:
+    try:
+        return loop.run_until_complete(serve(kiosk, qapp, Mode(windowed=True, smoke=True)))
+    finally:
+        kiosk.window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        gc.collect()
+
+
+def test_the_window_is_on_screen_before_the_central_is_asked(
+    central: RunningCentral,
+    tmp_path: Path,
+    qapp: QApplication,
+    loop: asyncio.AbstractEventLoop,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    transport = SlowCentral()
+    kiosk = kiosk_behind(transport, central, tmp_path, qapp)
+    caplog.set_level("INFO", logger="kiosk")
+    assert smoke(kiosk, qapp, loop) == ExitStatus.STOPPED
+    assert transport.window_shown_at_request, "the kiosk never asked the central"
+    assert transport.window_shown_at_request[0], "the central was asked before the window was shown"
+    assert kiosk.central_reachable is True
+    ready_ms = int(capsys.readouterr().out.split("ready in ")[1].split()[0])
+    assert ready_ms > 0
+    assert READY in caplog.text
+
+
+def test_a_central_that_does_not_answer_still_fails_the_smoke_after_the_window_showed(
+    central: RunningCentral,
+    tmp_path: Path,
+    qapp: QApplication,
+    loop: asyncio.AbstractEventLoop,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    transport = SlowCentral(down=True)
+    kiosk = kiosk_behind(transport, central, tmp_path, qapp)
+    caplog.set_level("INFO", logger="kiosk")
+    assert smoke(kiosk, qapp, loop) == ExitStatus.FAILED
+    assert transport.window_shown_at_request[0]
+    assert kiosk.central_reachable is False
+    captured = capsys.readouterr()
+    assert "ready in" not in captured.out
+    assert f"kiosk: the central system at {central.url} is not reachable" in captured.err
+    assert "check central.url and central.token, or run `kiosk doctor`" in captured.err
+    assert READY not in caplog.text
+    assert kiosk.shut_down
+
+
+# What only the tests and the developers' tools use: none of it may be imported by the kiosk itself, where it costs
+# start-up time and memory (and may not be installed at all). trio and rich/click/pygments come with httpx when
+# installed (httpcore's trio support, httpx's command-line tool).
+TEST_ONLY = {
+    "pytest", "_pytest", "pytestqt", "pytest_asyncio", "xdist", "hypothesis", "zxingcpp", "zxing", "bogo",
+    "schemathesis", "trustme", "importlinter", "mypy", "ruff", "vietnam_qr_pay", "trio", "rich", "click",
+    "pygments",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("module", ["kiosk.shell.run", "kiosk.demo.run"])
+def test_starting_the_kiosk_imports_no_test_tools(module: str) -> None:
+    code = (
+        f"import {module}, sys; "
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({sorted(TEST_ONLY)!r})))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip() == "[]", result.stdout
+
+
+def test_a_request_imports_httpx_without_trio_or_its_command_line_tool(tmp_path: Path) -> None:
+    """httpx and httpcore import trio and click/rich whenever they are installed; the kiosk's first request
+    must not (this machine has them: the test tools bring them)."""
+    code = (
+        "import asyncio, sys\n"
+        "from kiosk.central import CentralClient\n"
+        "client = CentralClient('http://127.0.0.1:9', 'token', retries=0, timeout=1)\n"
+        "try:\n"
+        "    asyncio.run(client.health())\n"
+        "except Exception:\n"
+        "    pass\n"
+        "print('httpx' in sys.modules, 'httpcore' in sys.modules, "
+        f"sorted({{m.split('.')[0] for m in sys.modules}} & set({sorted(TEST_ONLY)!r})))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip() == "True True []", result.stdout + result.stderr
+
+
+def test_starting_the_kiosk_keeps_no_source_text_in_memory() -> None:
+    """PySide6 read the source of every module imported after it into linecache (PYSIDE-2029): ~12 MiB."""
+    code = (
+        "import kiosk.shell.run, linecache\n"
+        "print(sum(len(line) for entry in linecache.cache.values() if len(entry) > 2 for line in entry[2]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert int(result.stdout) < 1_000_000, f"{int(result.stdout):,} characters of source in linecache"
+
+
+def test_pyside_still_tells_the_modules_that_use_it_from_the_others() -> None:
+    import json
+
+    import kiosk.shell.run
+    from kiosk.shell.pyside_imports import _mod_uses_pyside
+
+    assert _mod_uses_pyside(kiosk.shell.run)
+    assert not _mod_uses_pyside(json)
+    assert not _mod_uses_pyside(sys)
