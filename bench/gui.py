@@ -285,7 +285,8 @@ def read_bills_in_both_languages(d: Driver) -> None:
     d.tap("nav-language", "bill detail: language switch")
     d.tap("nav-back", "bill detail -> back to account")
     d.tap("nav-text-size", "account: text size")
-    d.tap("bill-row-2", "account -> bill detail")
+    # The first showing of a screen after a change of look restyles it (see MainWindow.set_look).
+    d.tap("bill-row-2", "account -> bill detail (new text size)")
     d.tap("nav-text-size", "bill detail: text size")
     d.tap("nav-text-size", "bill detail: text size")
     d.tap("nav-language", "bill detail: language switch")
@@ -297,7 +298,7 @@ def assisted_visit(d: Driver) -> None:
     d.tap("home-assisted", "home: assisted mode")
     d.tap("tile-bills", "home -> enter code")
     enter_code(d, CUSTOMER, "bills")
-    d.tap("bill-row-0", "account -> bill detail")
+    d.tap("bill-row-0", "account -> bill detail (new text size)")
     d.tap("nav-back", "bill detail -> back to account")
     d.tap("nav-home", "account -> home")
     if d._button("assist-end") is not None:
