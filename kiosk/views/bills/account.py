@@ -124,7 +124,12 @@ class AccountScreen(Screen):
     def _fill(self, customer: Customer, unpaid: BillList) -> None:
         self._customer = customer
         self._unpaid = unpaid
-        self._set_rows([BillRow(self._tr, bill, i) for i, bill in enumerate(unpaid.bills)])
+        if len(unpaid.bills) == len(self._rows):
+            # As many bills as the rows shown: the rows take the new bills (retranslate fills them in).
+            for row, bill in zip(self._rows, unpaid.bills, strict=True):
+                row.set_bill(bill)
+        else:
+            self._set_rows([BillRow(self._tr, bill, i) for i, bill in enumerate(unpaid.bills)])
 
     def _set_rows(self, rows: list[BillRow]) -> None:
         for row in self._rows:
@@ -133,7 +138,8 @@ class AccountScreen(Screen):
             row.deleteLater()
         self._rows = rows
         for row in rows:
-            row.clicked.connect(lambda _=False, bill_id=row.bill_id: self.bill_chosen.emit(bill_id))
+            # The row's bill when tapped: a row is given another bill when the next account has as many.
+            row.clicked.connect(lambda _=False, row=row: self.bill_chosen.emit(row.bill_id))
             self._list.addWidget(row)
         show_all(self._list)
 

@@ -23,7 +23,7 @@ from kiosk.language.catalogs import N_, Translator
 from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.bill_text import bill_name, period, show_status, status_tag
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import Columns, button, cell, clear_layout, column, label, show_all
+from kiosk.views.parts.widgets import Cell, CellGrid, Columns, button, column, label
 
 
 class BillDetailScreen(Screen):
@@ -43,6 +43,8 @@ class BillDetailScreen(Screen):
         facts = QWidget()
         facts.setLayout(self._facts)
         self._facts.setContentsMargins(0, 0, 0, 0)
+        self._facts.setColumnStretch(1, 1)
+        self._fact_cells = CellGrid(self._facts)
         self._explain = label("notice")
         self._explain.setObjectName("bill-explanation")
         self._table = QGridLayout()
@@ -52,6 +54,10 @@ class BillDetailScreen(Screen):
         table.setObjectName("tier-table")
         table.setLayout(self._table)
         self._table.setContentsMargins(0, 0, 0, 0)
+        for col, stretch in enumerate((2, 3, 2, 3, 3)):
+            self._table.setColumnStretch(col, stretch)
+        # Kept while the next bill has the same rows (Back, another bill of the same shape, a language switch).
+        self._table_cells = CellGrid(self._table)
         self._pay = button("primary")
         self._pay.setObjectName("bill-pay")
         self._pay.clicked.connect(self.pay_requested)
@@ -93,8 +99,8 @@ class BillDetailScreen(Screen):
         self._bill = None
         self._tariffs = None
         self._payable = 0
-        clear_layout(self._facts)
-        clear_layout(self._table)
+        self._fact_cells.blank()
+        self._table_cells.blank()
         for widget in (self._heading, self._explain, self._invoice, self._status):
             widget.clear()
 
@@ -136,7 +142,6 @@ class BillDetailScreen(Screen):
 
     def _fill_facts(self, bill: Bill) -> None:
         tr = self._tr
-        clear_layout(self._facts)
         facts = (
             (
                 N_("bill.fact.period"),
@@ -158,21 +163,14 @@ class BillDetailScreen(Screen):
             ),
             (N_("bill.fact.households"), tr.number(bill.households)),
         )
+        cells: list[Cell] = []
         for row, (key, value) in enumerate(facts):
-            name = label("muted")
-            name.setText(tr._(key))
-            shown = label("cell-strong", data=True)
-            shown.setObjectName(f"fact-{key.rsplit('.', 1)[1]}")
-            shown.setText(value)
-            self._facts.addWidget(name, row, 0)
-            self._facts.addWidget(shown, row, 1)
-        self._facts.setColumnStretch(1, 1)
-        show_all(self._facts)
+            cells.append(Cell(tr._(key), "muted", row, 0))
+            cells.append(Cell(value, "cell-strong", row, 1, name=f"fact-{key.rsplit('.', 1)[1]}", data=True))
+        self._fact_cells.show_cells(cells)
 
     def _fill_table(self, bill: Bill) -> None:
         tr = self._tr
-        clear_layout(self._table)
-        grid = self._table
         heads = (
             N_("bill.col.tier"),
             N_("bill.col.limit"),
@@ -180,45 +178,37 @@ class BillDetailScreen(Screen):
             N_("bill.col.price"),
             N_("bill.col.amount"),
         )
-        for col, key in enumerate(heads):
-            grid.addWidget(cell(tr._(key), "cell-head", right=col > 0), 0, col)
+        cells = [Cell(tr._(key), "cell-head", 0, col, right=col > 0) for col, key in enumerate(heads)]
         row = 1
         parts = bill_parts(bill)
         for number, part in enumerate(parts, start=1):
             if len(parts) > 1:
-                grid.addWidget(cell(self._part_heading(part, number), "cell-strong"), row, 0, 1, 5)
+                cells.append(Cell(self._part_heading(part, number), "cell-strong", row, 0, 1, 5))
                 row += 1
             for line in part.lines:
                 limit = tr.number(line.limit_kwh) if line.limit_kwh is not None else tr._("bill.no_limit")
-                cells = (
+                texts = (
                     tr._("bill.tier", tier=line.tier),
                     limit,
                     tr.number(line.kwh),
                     tr._("bill.times_price", price=tr.money(line.unit_price)),
                     tr._("bill.equals_amount", amount=tr.money(line.amount)),
                 )
-                for col, text in enumerate(cells):
-                    shown = cell(text, "cell", right=col > 0)
-                    shown.setObjectName(f"tier-{number}-{line.tier}-{col}")
-                    grid.addWidget(shown, row, col)
+                for col, text in enumerate(texts):
+                    cells.append(
+                        Cell(text, "cell", row, col, right=col > 0, name=f"tier-{number}-{line.tier}-{col}")
+                    )
                 row += 1
         sums = [(tr._("bill.subtotal"), tr.money(bill.subtotal), "cell-strong", "sum-subtotal")]
         for i, vat in enumerate(bill.vat_lines):
             text = tr._("bill.vat_line", rate=tr.percent(vat.rate), base=tr.money(vat.base))
             sums.append((text, tr.money(vat.amount), "cell", f"sum-vat-{i}"))
+        sums.append((tr._("bill.total"), tr.money(bill.total), "total", "sum-total"))
         for name, amount, role, object_name in sums:
-            self._sum_row(row, name, amount, role, object_name)
+            cells.append(Cell(name, role, row, 0, 1, 3))
+            cells.append(Cell(amount, role, row, 3, 1, 2, right=True, name=object_name))
             row += 1
-        self._sum_row(row, tr._("bill.total"), tr.money(bill.total), "total", "sum-total")
-        for col, stretch in enumerate((2, 3, 2, 3, 3)):
-            grid.setColumnStretch(col, stretch)
-        show_all(grid)
-
-    def _sum_row(self, row: int, name: str, amount: str, role: str, object_name: str) -> None:
-        self._table.addWidget(cell(name, role), row, 0, 1, 3)
-        value = cell(amount, role, right=True)
-        value.setObjectName(object_name)
-        self._table.addWidget(value, row, 3, 1, 2)
+        self._table_cells.show_cells(cells)
 
     def _part_heading(self, part: BillPart, number: int) -> str:
         tr = self._tr

@@ -86,6 +86,10 @@ class ChoiceRow(RowButton):
         self.grid.setColumnStretch(2, 3)
         self.grid.setColumnStretch(3, 2)
 
+    def set_bill(self, bill: Bill) -> None:
+        """Shows another bill in this row (the next customer's list of as many bills keeps its rows)."""
+        self._bill = bill
+
     def present(self, chosen: bool) -> None:
         tr, bill = self._tr, self._bill
         self.setChecked(chosen)
@@ -149,6 +153,11 @@ class ChooseBillsScreen(Screen):
         self._total.clear()
 
     def _set_rows(self, bills: list[Bill]) -> None:
+        if len(bills) == len(self._rows) and bills:
+            # As many bills as the rows shown: the rows take the new bills (retranslate fills them in).
+            for row, bill in zip(self._rows, bills, strict=True):
+                row.set_bill(bill)
+            return
         for row in self._rows:
             self._list.removeWidget(row)
             row.hide()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
@@ -58,28 +58,31 @@ def main_blocks(screen: QWidget) -> list[QRect]:
 def _blocks(screen: QWidget) -> list[tuple[QRect, bool]]:
     found: list[tuple[QRect, bool]] = []
 
-    def visit(parent: QWidget, main: bool) -> None:
-        for child in parent.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
-            if not child.isVisibleTo(screen):
-                continue
+    def shown_children(parent: QWidget) -> list[QWidget]:
+        return [
+            child
+            for child in parent.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            if child.isVisibleTo(screen)
+        ]
+
+    # Each widget's shown children are listed once (this walk runs after every relayout of the screen in view).
+    def visit(children: list[QWidget], main: bool) -> None:
+        for child in children:
             is_main = main or is_main_action(child)
-            shown_children = any(
-                c.isVisibleTo(screen)
-                for c in child.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            inner = (
+                []
+                if isinstance(child, QLabel | QAbstractButton | QAbstractScrollArea)
+                else shown_children(child)
             )
-            if isinstance(child, QLabel | QAbstractButton | QAbstractScrollArea) or not shown_children:
-                found.append((QRect(child.mapTo(screen, child.rect().topLeft()), child.size()), is_main))
+            if not inner:
+                found.append((QRect(child.mapTo(screen, QPoint(0, 0)), child.size()), is_main))
             else:
-                visit(child, is_main)
+                visit(inner, is_main)
             if is_main and not main:
-                found.append((QRect(child.mapTo(screen, child.rect().topLeft()), child.size()), True))
+                found.append((QRect(child.mapTo(screen, QPoint(0, 0)), child.size()), True))
 
-    visit(screen, False)
+    visit(shown_children(screen), False)
     return found
-
-
-def _across(cut: int, boxes: list[QRect]) -> list[QRect]:
-    return [b for b in boxes if b.top() < cut < b.bottom() + 1 - _TOLERANCE]
 
 
 def paginate(
@@ -89,9 +92,19 @@ def paginate(
     box, as low as it can where no box of ``keep`` (the main action) lies across the end, boxes that do lie
     across it waiting whole for the next page (``covered``); failing that, where no box at all lies across; a
     box taller than a page is cut (the layout rule then reports it)."""
-    keep = keep or []
+    # Each box's top and end read once: Qt's accessors cost a call into C++ each, and the search below looks at
+    # every box for every place a page could end (on every relayout of a paged screen).
+    spans = [(box.top(), box.bottom() + 1, box) for box in boxes]
+    keep_spans = [(box.top(), box.bottom() + 1) for box in keep or []]
+
+    def across(cut: int) -> list[QRect]:
+        return [box for t, e, box in spans if t < cut < e - _TOLERANCE]
+
+    def keep_across(cut: int) -> bool:
+        return any(t < cut < e - _TOLERANCE for t, e in keep_spans)
+
     # The margin below the last box needs no page of its own.
-    used = max([box.bottom() + 1 for box in boxes], default=0)
+    used = max([e for _, e, _ in spans], default=0)
     if min(content_height, used) <= view_height + _TOLERANCE or view_height <= 0:
         return [PageSpan(0, 0, content_height)]
     pages: list[PageSpan] = []
@@ -103,20 +116,20 @@ def paginate(
             pages.append(PageSpan(scroll, top, content_height))
             break
         # A page holds at least one whole box: it ends no sooner than the first box below its top.
-        first_end = min([box.bottom() + 1 for box in boxes if box.top() >= top] + [end])
-        candidates = [box.top() for box in boxes if first_end <= box.top() <= end] + [end]
+        first_end = min([e for t, e, _ in spans if t >= top] + [end])
+        # (A row of boxes shares one top: each place is looked at once.)
+        candidates = {t for t, _, _ in spans if first_end <= t <= end} | {end}
+        lying = {c: across(c) for c in candidates}
         # Ends where what lies across is only boxes that start on this page (they wait whole for the next).
-        waiting = [
-            c for c in candidates if not _across(c, keep) and all(b.top() > top for b in _across(c, boxes))
-        ]
-        clean = [c for c in candidates if not _across(c, boxes)]
+        waiting = [c for c in candidates if not keep_across(c) and all(b.top() > top for b in lying[c])]
+        clean = [c for c in candidates if not lying[c]]
         if waiting:
             cut = max(waiting)
         elif clean:
             cut = max(clean)
         else:
             cut = end
-        covered = tuple(_across(cut, boxes)) if waiting or clean else ()
+        covered = tuple(lying[cut]) if waiting or clean else ()
         forced = not waiting and not clean
         pages.append(PageSpan(scroll, top, cut, cut=forced, covered=covered))
         if forced:
@@ -124,7 +137,7 @@ def paginate(
             continue
         # The next page starts where this one's last box ends (the gap above the next box shows, no more), or
         # at the first box left waiting.
-        ended = [box.bottom() + 1 for box in boxes if top < box.bottom() + 1 <= cut and box not in covered]
+        ended = [e for _, e, box in spans if top < e <= cut and box not in covered]
         start = max(ended) if ended else cut
         top = min([start] + [box.top() for box in covered])
     return pages
@@ -316,9 +329,10 @@ class Page(QWidget):
 
     # ------------------------------------------------------------------ paging
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize:
+        kind = event.type()  # read once: every event of the screen and its viewport passes here
+        if kind == QEvent.Type.Resize:
             self.repaginate()
-        elif event.type() == QEvent.Type.LayoutRequest:
+        elif kind == QEvent.Type.LayoutRequest:
             # Seen before the layout it asks for has run: paginate once it has.
             self._due.start()
         return False
@@ -337,7 +351,8 @@ class Page(QWidget):
                 self._due.start()
                 return
             freed = self._pager.height() if self._dock.pager_has_own_row() else 0
-            boxes, keep = blocks(self.content), main_blocks(self.content)
+            found = _blocks(self.content)
+            boxes, keep = [rect for rect, _ in found], [rect for rect, main in found if main]
             self._pages = paginate(boxes, content, view + freed, keep)
             if len(self._pages) == 1:
                 self._pager.hide()  # the content fits the room the pager leaves: no pages
@@ -372,7 +387,8 @@ class Page(QWidget):
                 cover.setGeometry(rect)
                 cover.show()
         for curtain in (*self._curtains, *self._covers):
-            curtain.raise_()
+            if curtain.isVisibleTo(self.area.viewport()):  # a hidden one is raised when it is next shown
+                curtain.raise_()
         self._previous.setEnabled(self._index > 0)
         self._next.setEnabled(self._index < len(self._pages) - 1)
         self._where.setText(self._tr._("frame.page_of").format(page=self._index + 1, pages=len(self._pages)))

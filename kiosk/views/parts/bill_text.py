@@ -62,6 +62,12 @@ class BillButton(RowButton):
         self.grid.setColumnStretch(0, 3)
         self.grid.setColumnStretch(1, 2)
 
+    def set_bill(self, bill: Bill) -> None:
+        """Shows another bill in this row (a list of as many bills as before keeps its rows); the caller
+        retranslates it."""
+        self.bill_id = bill.id
+        self._bill = bill
+
     def retranslate(self) -> None:
         self.name.setText(bill_name(self._tr, self._bill))
         self.amount.setText(self._tr.money(self._bill.total))

@@ -7,7 +7,7 @@ answer on top and "Cancel payment" below it; the QR is still followed underneath
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -21,7 +21,8 @@ from kiosk.payments.methods import VIETQR, VIETQR_APP_EXAMPLES
 from kiosk.views.layout_rule import mark_main_action
 from kiosk.views.parts.qr_code import QrCodeView
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import Columns, button, clear_layout, column, label, room_width, show_all
+from kiosk.views.parts.widgets import Columns, LabelList, button, column, label, room_width
+from kiosk.views.theme import Look
 
 QR_SIDE_PX = 600
 # The least the code shrinks to where the panel has no more height (1366 x 768 with large text): still about
@@ -79,6 +80,7 @@ class PayByQrScreen(Screen):
         self._state: PayByQr | None = None
         self._shown_payload: str | None = None
         self._qr = FittedQr(QR_SIDE_PX)
+        self._sides_tried: set[int] = set()  # see fit_to_view
         self._checking = label("heading")
         self._checking.setObjectName("pay-checking")
         # As wide as the code it stands for, and as tall as its words (not centred by the layout, which would
@@ -113,6 +115,7 @@ class PayByQrScreen(Screen):
         self._bills = QVBoxLayout()
         self._bills.setSpacing(4)
         self._bills.setContentsMargins(0, 0, 0, 0)
+        self._bill_lines = LabelList(self._bills)
         bills_holder = QWidget()
         bills_holder.setLayout(self._bills)
         self._recipient = label("muted")
@@ -170,7 +173,31 @@ class PayByQrScreen(Screen):
             # the tallest of them below the countdown, so that such a place is on the first page.
             room -= self._tallest_detail() + self._qr_box.spacing()
         side = max(QR_MIN_SIDE_PX, min(QR_SIDE_PX, room))
-        self._qr.set_side(side)
+        if side != self._qr.side:
+            # The code's size and the details beside it feed back into each other: a larger code leaves the
+            # details less width, so more lines, so less room for the code. Left alone, the code went round three
+            # sizes, redrawn at each relayout (every tick of the countdown). Once a size comes round again, the
+            # smallest of those tried holds until the room in view, the look or the payment changes.
+            self._sides_tried.add(self._qr.side)
+            if side in self._sides_tried:
+                side = min(self._sides_tried)
+            self._sides_tried.add(side)
+            self._qr.set_side(side)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Another panel (or window) width starts afresh; the height alone changes with the pager, which comes and
+        # goes with the code's size: part of the round the sizes went.
+        if (
+            watched is self.parentWidget()
+            and isinstance(event, QResizeEvent)
+            and event.size().width() != event.oldSize().width()
+        ):
+            self._sides_tried.clear()
+        return super().eventFilter(watched, event)
+
+    def set_look(self, look: Look) -> None:
+        self._sides_tried.clear()
+        super().set_look(look)
 
     def _cancel_question(self) -> QWidget:
         self._ask = label("title")
@@ -197,6 +224,8 @@ class PayByQrScreen(Screen):
         if not isinstance(state, PayByQr):
             return
         first = self._state is None or self._state.payment.id != state.payment.id
+        if first:
+            self._sides_tried.clear()
         self._state = state
         payload = None if state.checking else state.payment.qr_payload
         if payload != self._shown_payload:
@@ -231,7 +260,7 @@ class PayByQrScreen(Screen):
             bar.show()
         self._shown_payload = None
         self._qr.set_payload(None)
-        clear_layout(self._bills)
+        self._bill_lines.blank()
         for widget in (
             self._scan_with,
             self._apps,
@@ -277,18 +306,12 @@ class PayByQrScreen(Screen):
         self._apps.setVisible(vietqr)
         self._amount.setText(tr.money(payment.amount))
         self._words.setText(tr.money_words(payment.amount))
-        clear_layout(self._bills)
-        for bill in payment.order.bills:
-            line = label()
-            line.setText(
-                tr._(
-                    "pay_qr.bill_line",
-                    name=bill_name(tr, bill.period_end),
-                    amount=tr.money(bill.amount),
-                )
-            )
-            self._bills.addWidget(line)
-        show_all(self._bills)
+        self._bill_lines.show_texts(
+            [
+                tr._("pay_qr.bill_line", name=bill_name(tr, bill.period_end), amount=tr.money(bill.amount))
+                for bill in payment.order.bills
+            ]
+        )
         self._recipient.setText(self._recipient_of(state))
         self._reference.setText(tr._("pay_qr.reference", reference=payment.reference or ""))
         self._show_countdown()

@@ -11,7 +11,7 @@ from kiosk.flows.states.payment import PaymentReceived, ReceiptProgress
 from kiosk.language.catalogs import N_, Translator
 from kiosk.views.parts.pictograms import CHECK_PX, Sign, with_sign
 from kiosk.views.parts.screen import Screen
-from kiosk.views.parts.widgets import button, clear_layout, label, show_all
+from kiosk.views.parts.widgets import LabelList, button, label
 
 _RECEIPT = {
     ReceiptProgress.PRINTING: N_("paid.printing"),
@@ -31,6 +31,7 @@ class PaymentReceivedScreen(Screen):
         self._bills = QVBoxLayout()
         self._bills.setSpacing(4)
         self._bills.setContentsMargins(0, 0, 0, 0)
+        self._bill_lines = LabelList(self._bills)
         holder = QWidget()
         holder.setLayout(self._bills)
         self._reference = label()
@@ -60,7 +61,7 @@ class PaymentReceivedScreen(Screen):
 
     def clear(self) -> None:
         self._state = None
-        clear_layout(self._bills)
+        self._bill_lines.blank()
         for widget in (self._heading, self._reference, self._number, self._receipt):
             widget.clear()
 
@@ -72,13 +73,12 @@ class PaymentReceivedScreen(Screen):
             return
         payment = state.payment
         self._heading.setText(tr._("paid.heading", amount=tr.money(payment.amount)))
-        clear_layout(self._bills)
-        for bill in payment.order.bills:
-            line = label()
-            name = bill_name(tr, bill.period_end)
-            line.setText(tr._("pay_qr.bill_line", name=name, amount=tr.money(bill.amount)))
-            self._bills.addWidget(line)
-        show_all(self._bills)
+        self._bill_lines.show_texts(
+            [
+                tr._("pay_qr.bill_line", name=bill_name(tr, bill.period_end), amount=tr.money(bill.amount))
+                for bill in payment.order.bills
+            ]
+        )
         self._reference.setText(tr._("paid.reference", reference=payment.reference or ""))
         self._number.setText(tr._("paid.receipt_number", number=payment.receipt_number or ""))
         self._receipt.setText(tr._(_RECEIPT[state.receipt]))
