@@ -97,8 +97,9 @@ class RenderWorker:
             path = os.pathsep.join(
                 filter(None, (str(Path(kiosk.__file__).parent.parent), os.environ.get("PYTHONPATH")))
             )
+            # -P: not the working directory first on the path, where another checkout's kiosk/ would win.
             process = subprocess.Popen(  # this interpreter, a module of ours
-                [sys.executable, "-m", "kiosk.printing.render_worker"],
+                [sys.executable, "-P", "-m", "kiosk.printing.render_worker"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 env=os.environ | {"PYTHONPATH": path},

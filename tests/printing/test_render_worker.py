@@ -94,3 +94,21 @@ def test_a_receipt_prints_when_the_render_process_died(tmp_path: Path) -> None:
     finally:
         worker.close()
         service.journal.close()
+
+
+def test_the_render_process_is_this_kiosk_whatever_the_working_directory_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started from a directory with another kiosk/ in it (another checkout, a backup), the process still renders
+    with the kiosk that started it: it fell back to rendering in the printing thread before."""
+    (tmp_path / "kiosk" / "printing").mkdir(parents=True)
+    (tmp_path / "kiosk" / "__init__.py").write_text("")
+    (tmp_path / "kiosk" / "printing" / "__init__.py").write_text("")
+    monkeypatch.chdir(tmp_path)
+    worker = RenderWorker()
+    try:
+        assert worker(DOCUMENTS["request_slip"], dot_width=384).height_dots > 0
+        assert worker._process is not None
+        assert worker._process.poll() is None  # the process rendered it and lives on
+    finally:
+        worker.close()
