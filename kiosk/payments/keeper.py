@@ -24,7 +24,8 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol, TypeVar
@@ -183,13 +184,29 @@ class PaymentKeeper:
         # Payments a customer is looking at right now: their flow follows them, reconcile leaves them alone.
         self._attached: set[int] = set()
         self._last_checked: dict[int, float] = {}  # row id -> monotonic time it was last asked about
-        self._locks: dict[int, asyncio.Lock] = {}
+        # A payment's lock, only while some step holds it or waits for it: a kiosk that kept one for every
+        # payment it ever took would grow with its customers (an unused lock is as good as a new one).
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # row id -> (lock, steps holding or waiting)
 
     async def _io(self, work: Callable[..., T], *args: object) -> T:
         return await asyncio.to_thread(work, *args)
 
-    def _lock(self, row_id: int) -> asyncio.Lock:
-        return self._locks.setdefault(row_id, asyncio.Lock())
+    @asynccontextmanager
+    async def _lock(self, row_id: int) -> AsyncIterator[None]:
+        """One step at a time on a payment (the flow's follower, a cancel, the reconciler)."""
+        lock, users = self._locks.get(row_id, (None, 0))
+        if lock is None:
+            lock = asyncio.Lock()
+        self._locks[row_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[row_id]
+            if users == 1:
+                del self._locks[row_id]
+            else:
+                self._locks[row_id] = (lock, users - 1)
 
     # ------------------------------------------------------------------ the customer's payment
     async def open(self, order: Order) -> JournalPayment:
@@ -413,11 +430,8 @@ class PaymentKeeper:
         return still_open
 
     def _forget_unfollowed(self, followed: set[int]) -> None:
-        """A payment no longer followed (settled, or past its watch) needs no lock and no interval: a kiosk
-        that keeps them for every payment it ever took grows with its customers."""
-        for row_id in [r for r, lock in self._locks.items() if not lock.locked()]:
-            if row_id not in followed and row_id not in self._attached:
-                del self._locks[row_id]
+        """A payment no longer followed (settled, or past its watch) needs no interval: a kiosk that keeps one
+        for every payment it ever took grows with its customers."""
         for row_id in [r for r in self._last_checked if r not in followed]:
             del self._last_checked[row_id]
 

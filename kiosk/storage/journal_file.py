@@ -67,6 +67,11 @@ DECISIONS_FILE_NAME = "storage-decisions.log"
 LOCK_WAIT_SECONDS = 5.0
 """How long an open waits for another process's lock on a journal before refusing it (sqlite3's default)."""
 
+# Each journal's page cache, in KiB. SQLite's default (2 MiB a connection) fills as a journal grows with every
+# payment, print and request: a kiosk's memory then grows for its first months (bench/soak.py saw 4 MiB per 1,000
+# customers). A journal is read by its indexes, a few pages at a time, and what is not cached is in the OS's.
+PAGE_CACHE_KIB = 256
+
 _DOCS = 'docs/reliability.md, "The journals\' files"'
 
 
@@ -483,6 +488,7 @@ class _JournalFile:
             with self.classifying():
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=FULL")
+                db.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
                 for pragma in pragmas:
                     db.execute(f"PRAGMA {pragma}")
         except BaseException:

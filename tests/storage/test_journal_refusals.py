@@ -146,3 +146,17 @@ def test_a_full_disk_at_a_write_is_said_in_words_and_nothing_half_written(
     assert "a journal write failed: the disk is full" in caplog.text
     assert [p.idempotency_key for p in journal.all()] == ["key-0"]
     journal.close()
+
+
+def test_a_journal_caches_few_pages_so_the_kiosk_does_not_grow_with_its_journals(
+    kind: Kind, tmp_path: Path
+) -> None:
+    """SQLite's default page cache (2 MiB a connection) fills as a journal grows with every customer: the
+    kiosk's memory grew with its journals (bench/soak.py)."""
+    journal = kind.open(kind.path(tmp_path))
+    try:
+        (cache,) = journal._db.execute("PRAGMA cache_size").fetchone()
+        assert cache == -journal_file.PAGE_CACHE_KIB
+        assert journal_file.PAGE_CACHE_KIB <= 512
+    finally:
+        journal.close()
