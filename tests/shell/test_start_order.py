@@ -145,6 +145,25 @@ def test_starting_the_kiosk_imports_no_test_tools(module: str) -> None:
     assert result.stdout.strip() == "[]", result.stdout
 
 
+# What the kiosk needs only for a printout or for numbers said in words: loaded then, not by every start (they cost
+# it ~100 ms and ~10 MiB, and a kiosk without a printer never prints).
+LOADED_AT_FIRST_USE = {"PIL", "qrcode", "barcode", "escpos", "num2words"}
+
+
+@pytest.mark.parametrize("module", ["kiosk.shell.run", "kiosk.demo.run"])
+def test_starting_the_kiosk_loads_no_printing_or_number_words(module: str) -> None:
+    code = (
+        f"import {module}, sys\n"
+        "from kiosk.language.catalogs import Translator\n"
+        "Translator.load()\n"  # what building the kiosk adds to the imports
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({sorted(LOADED_AT_FIRST_USE)!r})))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip() == "[]", result.stdout
+
+
 def test_a_request_imports_httpx_without_trio_or_its_command_line_tool(tmp_path: Path) -> None:
     """httpx and httpcore import trio and click/rich whenever they are installed; the kiosk's first request
     must not (this machine has them: the test tools bring them)."""
