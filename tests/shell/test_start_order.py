@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.central import CentralClient
 from kiosk.config import load_settings
 from kiosk.demo.settings import demo_overrides
-from kiosk.devices.chime import FakeChime
+from kiosk.devices.chime import FakeChime, QtChime
 from kiosk.devices.silent_speakers import FakeSpeaker
 from kiosk.language.catalogs import Translator
 from kiosk.shell.app import KioskApp
@@ -122,6 +122,31 @@ def test_a_central_that_does_not_answer_still_fails_the_smoke_after_the_window_s
     assert "check central.url and central.token, or run `kiosk doctor`" in captured.err
     assert READY not in caplog.text
     assert kiosk.shut_down
+
+
+@pytest.mark.parametrize("engine", ["none", "mock"])
+def test_the_chime_waits_for_the_first_call_unless_a_speech_engine_loads(
+    engine: str, central: RunningCentral, tmp_path: Path, qapp: QApplication, loop: asyncio.AbstractEventLoop
+) -> None:
+    """Qt Multimedia (~19 MiB) is loaded by the first call for staff, not by every start; but where the speech
+    engine loads in its thread, the chime is made first, as before (the two starting together can deadlock)."""
+    overrides = demo_overrides(central.url, central.token, tmp_path) | {"speech.engine": engine}
+    settings = load_settings(None, {}, overrides=overrides)
+    kiosk = build_kiosk(settings, qapp, client=CentralClient.for_settings(settings.central))
+    try:
+        kiosk.start_devices()
+        if engine == "mock":
+            assert isinstance(kiosk.chime, QtChime)
+            return
+        chime = kiosk.chime
+        assert not isinstance(chime, QtChime)
+        assert getattr(chime, "chime", "missing") is None
+        chime.ring()
+        assert isinstance(getattr(chime, "chime", None), QtChime)  # made and rung by the first call
+    finally:
+        kiosk.speaker.close()
+        kiosk.window.deleteLater()
+        loop.run_until_complete(kiosk.client.aclose())
 
 
 # What only the tests and the developers' tools use: none of it may be imported by the kiosk itself, where it costs
