@@ -43,6 +43,7 @@ __all__ = [
     "SilentSpeaker",
     "SpeechEngine",
     "choose_voice",
+    "may_start_an_engine",
     "speaker_for",
 ]
 
@@ -351,6 +352,12 @@ class QtSpeaker(QObject):
 
 
 SPEECH_DISPATCHER = "speech-dispatcher"
+
+
+def may_start_an_engine(engine: SpeechEngine) -> bool:
+    """Whether :func:`speaker_for` may start Qt's speech engine in its thread for ``engine`` (False where it
+    gives a silent speaker without trying: no speech, or no speech-dispatcher)."""
+    return engine != "none" and not (engine == "speechd" and shutil.which(SPEECH_DISPATCHER) is None)
 
 
 def speaker_for(engine: SpeechEngine, *, parent: QObject | None = None) -> Speaker:

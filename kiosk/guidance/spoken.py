@@ -27,7 +27,6 @@ from collections.abc import Iterable, Mapping
 from typing import Final
 
 from babel.dates import format_date
-from num2words import num2words
 
 from kiosk.customer.masking import MASK_CHARACTERS
 from kiosk.language.catalogs import Translator
@@ -84,10 +83,16 @@ def duration(seconds: int, tr: Translator) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- dates and times
+def _english(value: int, to: str) -> str:
+    from num2words import num2words  # at first use: importing it loads its ~60 languages (~50 ms)
+
+    return str(num2words(value, lang="en", to=to))
+
+
 def _day(day: int, language: Language) -> str:
     if language == "vi":
         return f"mùng {number_words(day, 'vi')}" if day <= 10 else number_words(day, "vi")
-    return str(num2words(day, lang="en", to="ordinal"))
+    return _english(day, "ordinal")
 
 
 def _month(value: dt.date, language: Language) -> str:
@@ -98,7 +103,7 @@ def _month(value: dt.date, language: Language) -> str:
 
 def _year(year: int, language: Language) -> str:
     # "twenty twenty-six", as English speakers say years; Vietnamese say the number.
-    return number_words(year, "vi") if language == "vi" else str(num2words(year, lang="en", to="year"))
+    return number_words(year, "vi") if language == "vi" else _english(year, "year")
 
 
 def date(value: dt.date, tr: Translator, *, year: bool = True) -> str:

@@ -3,7 +3,10 @@
 Messages have named msgids (``home.tile.bills``), so that a sentence can be reworded in one language without
 touching code or the other language, and so that a missing translation is a visible key rather than silently
 the other language. The catalogs are gettext ``.po`` files in ``translations/<lang>/LC_MESSAGES/kiosk.po``,
-read with Babel; translators edit them with any PO editor (see ``docs/translating.md``).
+read with Babel; translators edit them with any PO editor (see ``docs/translating.md``). What a start needs
+of a checked catalog (its msgids, forms and plural rule) is kept in the user's cache directory, named by the
+``.po`` file's contents, so that a kiosk parses a catalog only the first time it starts after it changed
+(parsing both took ~30 ms of every start).
 
 ``python -m kiosk.language.catalogs check`` (and a test) fails when code uses a msgid that a catalog lacks or leaves
 untranslated, when a catalog keeps a msgid that no code uses, or when a translation uses a word the glossary
@@ -16,8 +19,14 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import datetime as dt
 import gettext
+import hashlib
+import io
+import json
+import logging
+import os
 import re
 import string
 import sys
@@ -25,18 +34,24 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
+import babel
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from kiosk.assets import PROJECT_DIR, TRANSLATIONS_DIR
 from kiosk.language.codes import LANGUAGES, Language
 from kiosk.language.glossary import GLOSSARY_PATH, GlossaryError, misused, read_glossary
 from kiosk.language.numbers import number_words
+
+if (
+    TYPE_CHECKING
+):  # Babel's catalog and .po reader are imported where a .po file is parsed, not at every start
+    from babel.messages.catalog import Catalog
+
+_log = logging.getLogger(__name__)
 
 DOMAIN: Final = "kiosk"
 LOCALES: Final[Mapping[Language, str]] = {
@@ -77,15 +92,27 @@ def catalog_path(translations_dir: Path, language: Language) -> Path:
     return translations_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def _read_catalog(translations_dir: Path, language: Language) -> Catalog:
+def _read_bytes(translations_dir: Path, language: Language) -> tuple[Path, bytes]:
     path = catalog_path(translations_dir, language)
     try:
-        with path.open("rb") as file:
-            return read_po(file, locale=LOCALES[language], domain=DOMAIN)
+        return path, path.read_bytes()
     except FileNotFoundError:
         raise CatalogError(f"the {language} catalog {path} is missing") from None
+    except OSError as exc:
+        raise CatalogError(f"the {language} catalog {path} cannot be read: {exc}") from None
+
+
+def _parse(path: Path, data: bytes, language: Language) -> Catalog:
+    from babel.messages.pofile import read_po
+
+    try:
+        return read_po(io.BytesIO(data), locale=LOCALES[language], domain=DOMAIN)
     except (OSError, ValueError) as exc:
         raise CatalogError(f"the {language} catalog {path} cannot be read: {exc}") from None
+
+
+def _read_catalog(translations_dir: Path, language: Language) -> Catalog:
+    return _parse(*_read_bytes(translations_dir, language), language)
 
 
 @dataclass(frozen=True)
@@ -109,13 +136,79 @@ def _messages(catalog: Catalog) -> Iterator[_Message]:
 
 
 def _load(translations_dir: Path, language: Language) -> _Catalog:
-    catalog = _read_catalog(translations_dir, language)
-    entries: dict[str, _Entry] = {}
-    for message in _messages(catalog):
-        if not message.finished:
-            raise CatalogError(f"the {language} catalog has no finished translation for {message.msgid!r}")
-        entries[message.msgid] = _Entry(message.forms)
-    return _Catalog(language, entries, gettext.c2py(catalog.plural_expr))
+    path, data = _read_bytes(translations_dir, language)
+    cache = _cache_file(language, data)
+    cached = _read_cache(cache)
+    if cached is not None:
+        forms, plural_expr = cached
+    else:
+        catalog = _parse(path, data, language)
+        forms = {}
+        for message in _messages(catalog):
+            if not message.finished:
+                raise CatalogError(
+                    f"the {language} catalog has no finished translation for {message.msgid!r}"
+                )
+            forms[message.msgid] = message.forms
+        plural_expr = catalog.plural_expr
+        _write_cache(cache, forms, plural_expr)
+    entries = {msgid: _Entry(texts) for msgid, texts in forms.items()}
+    return _Catalog(language, entries, gettext.c2py(plural_expr))
+
+
+# ---------------------------------------------------------------------------------------------- parsed catalogs
+_CACHE_FORMAT: Final = 1
+
+
+def _cache_dir() -> Path:
+    # Per user and created 0700, as python-escpos's cache is (kiosk.devices.printer): nobody else can change
+    # what the kiosk shows. JSON, never pickle: reading it runs no code.
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "evn-kiosk" / "catalogs"
+
+
+def _cache_file(language: Language, data: bytes) -> Path:
+    """Named by everything the parsed catalog depends on: the .po file's bytes, Babel's version, this format."""
+    key = hashlib.sha256(f"{_CACHE_FORMAT} {babel.__version__} {language}\n".encode() + data).hexdigest()
+    return _cache_dir() / f"{language}-{key[:32]}.json"
+
+
+def _read_cache(cache: Path) -> tuple[dict[str, tuple[str, ...]], str] | None:
+    """The checked msgids' forms and the plural rule, or None when there is no usable cache (then the .po file
+    is parsed, as on the first start)."""
+    try:
+        return _decoded(json.loads(cache.read_bytes()))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        _log.info("parsing the catalog again: its cache %s is unusable (%s)", cache, exc)
+        return None
+
+
+def _decoded(stored: Any) -> tuple[dict[str, tuple[str, ...]], str]:
+    forms = {str(msgid): tuple(map(str, texts)) for msgid, texts in stored["forms"].items()}
+    if not all(forms.values()) or any(isinstance(texts, str) for texts in stored["forms"].values()):
+        raise ValueError("a message without its forms")
+    plural_expr = str(stored["plural"])
+    gettext.c2py(plural_expr)  # raises ValueError for what is not a plural rule
+    return forms, plural_expr
+
+
+def _write_cache(cache: Path, forms: Mapping[str, tuple[str, ...]], plural_expr: str) -> None:
+    """Keeps a checked catalog for the next start, replacing the language's older one. A cache that cannot be
+    written (a read-only home) only costs the next start the parsing."""
+    temporary = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+    try:
+        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temporary.write_text(json.dumps({"plural": plural_expr, "forms": forms}, ensure_ascii=False), "utf-8")
+        temporary.replace(cache)
+        for older in cache.parent.glob(f"{cache.name.split('-', 1)[0]}-*.json"):
+            if older != cache:
+                older.unlink(missing_ok=True)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        _log.info("the parsed catalog is not kept (%s): the next start parses it again", exc)
 
 
 class Bilingual(Protocol):
@@ -412,6 +505,9 @@ def update(translations_dir: Path = TRANSLATIONS_DIR, root: Path = PROJECT_DIR) 
     uses = extract(source_files(root), root)
     for language in LANGUAGES:
         path = catalog_path(translations_dir, language)
+        from babel.messages.catalog import Catalog
+        from babel.messages.pofile import write_po
+
         catalog = (
             _read_catalog(translations_dir, language)
             if path.exists()

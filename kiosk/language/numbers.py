@@ -20,8 +20,6 @@ from __future__ import annotations
 
 from typing import Final
 
-from num2words import num2words
-
 from kiosk.language.codes import Language
 
 __all__ = ["digit_word", "number_words"]
@@ -87,6 +85,8 @@ def _vi_number(value: int) -> str:
 def _en_number(value: int) -> str:
     # num2words writes "one million, two hundred thousand": a comma makes the speech engine pause inside one
     # amount, and commas here separate the groups of a spelled code.
+    from num2words import num2words  # at first use: importing it loads its ~60 languages (~50 ms)
+
     return str(num2words(value, lang="en")).replace(",", "")
 
 

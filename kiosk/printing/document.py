@@ -139,6 +139,12 @@ class DocumentFormatError(ValueError):
     """Stored JSON that is not a document this version can print."""
 
 
+class RenderError(ValueError):
+    """The document cannot be drawn at this width (a QR payload or barcode too long for the paper). Raised by
+    :func:`kiosk.printing.render.render`; here so that catching it does not load the renderer's Pillow, qrcode
+    and python-barcode."""
+
+
 @dataclass(frozen=True)
 class Document:
     blocks: tuple[Block, ...]

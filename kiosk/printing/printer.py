@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Literal, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Literal, Protocol, TypeAlias
 
-from PIL import Image
+if TYPE_CHECKING:  # Pillow loads with the first printout, not with every kiosk that has no printer
+    from PIL import Image
 
 from kiosk.printing.printer_status import (
     PrinterStatus,

@@ -42,6 +42,7 @@ from kiosk.printing.document import (
     KeyValue,
     Note,
     QrCode,
+    RenderError,
     Table,
     Text,
     Title,
@@ -67,10 +68,6 @@ _FONT_BY_WEIGHT: dict[Weight, int] = {"regular": 0, "semibold": 1, "bold": 2}
 # One FreeType face per (weight, size) is shared; FreeType faces are not safe for concurrent use, and the
 # GIL makes parallel rendering pointless anyway.
 _render_lock = threading.Lock()
-
-
-class RenderError(ValueError):
-    """The document cannot be drawn at this width (a QR payload or barcode too long for the paper)."""
 
 
 @dataclass(frozen=True)

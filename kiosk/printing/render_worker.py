@@ -29,9 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import kiosk
-from kiosk.printing.document import Document
+from kiosk.printing.document import Document, RenderError
 from kiosk.printing.printer import PrintJob
-from kiosk.printing.render import RenderError, render
 
 __all__ = ["RenderWorker"]
 
@@ -40,6 +39,8 @@ _log = logging.getLogger(__name__)
 
 def _serve(requests: Connection, replies: Connection) -> None:
     """The render process: a document in, its job (or the RenderError) out, until the pipe closes."""
+    from kiosk.printing.render import render
+
     while True:
         try:
             document, dot_width, text_mode = requests.recv()
@@ -80,6 +81,8 @@ class RenderWorker:
             except (EOFError, OSError) as exc:
                 _log.warning("the render process stopped (%r): rendering in this process", exc)
                 self._stop()
+                from kiosk.printing.render import render  # with the first printout, as the process would
+
                 return render(document, dot_width=dot_width, text_mode=text_mode)
         if kind == "error":
             raise RenderError(value)

@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from kiosk.printing.document import Document
+from kiosk.printing.document import Document, RenderError
 from kiosk.printing.journal import PrintJournal
 from kiosk.printing.printer import Printer, PrinterIOError, PrintJob
 from kiosk.printing.printer_status import PrinterState, PrinterStatus, describe, is_printable
 from kiosk.printing.records import JobState, JournalEntry
-from kiosk.printing.render import RenderError, render
 
 __all__ = [
     "REPRINT_MARK",
@@ -74,6 +73,14 @@ class PrintOutcome:
         return not self.printed
 
 
+def render_here(document: Document, *, dot_width: int, text_mode: bool = False) -> PrintJob:
+    """:func:`kiosk.printing.render.render` in this thread, imported at the first printout: Pillow, qrcode
+    and python-barcode cost every start ~60 ms and several MiB, though most screens never print."""
+    from kiosk.printing.render import render
+
+    return render(document, dot_width=dot_width, text_mode=text_mode)
+
+
 class Renderer(Protocol):
     """Turns a document into printer operations: :func:`kiosk.printing.render.render`, in this thread or in
     a :class:`~kiosk.printing.render_worker.RenderWorker` process."""
@@ -93,7 +100,7 @@ def print_once(
     status_timeout: float = 2.0,
     confirm_timeout: float = 5.0,
     on_sending: Callable[[], None] | None = None,
-    renderer: Renderer = render,
+    renderer: Renderer = render_here,
 ) -> AttemptResult:
     """One blocking attempt: render, check status, send, confirm. Call it from a worker thread."""
     try:
@@ -140,7 +147,7 @@ class PrintService:
         renderer: Renderer | None = None,
     ) -> None:
         self.printer = printer
-        self.renderer: Renderer = renderer if renderer is not None else render
+        self.renderer: Renderer = renderer if renderer is not None else render_here
         self.journal = journal
         self.reprint_mark = reprint_mark
         self.status_timeout = status_timeout

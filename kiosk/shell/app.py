@@ -69,6 +69,20 @@ class _ChimeToCome:
         pass
 
 
+class _ChimeAtFirstRing:
+    """The Qt chime, made when a customer first calls staff: Qt Multimedia and its FFmpeg backend (~19 MiB,
+    ~25 ms) are then loaded only by a kiosk whose customers call staff. The first call still sounds: a sound
+    asked for while it loads plays once it has loaded."""
+
+    def __init__(self) -> None:
+        self.chime: QtChime | None = None
+
+    def ring(self) -> None:
+        if self.chime is None:
+            self.chime = QtChime()
+        self.chime.ring()
+
+
 class SpeakerToCome:
     """The speaker that assisted mode talks to before the speech engine is made (after the window's first
     paint): silent until :meth:`arrived`, then the engine itself, its state changes passed on to whoever
@@ -353,15 +367,17 @@ class KioskApp:
     def start_devices(self) -> None:
         """Starts listening to the scanner, and makes the chime and the speech engine unless they were given;
         needs the running event loop (qasync's in the kiosk). `kiosk run` calls it once the window is shown."""
+        from kiosk.devices.speech import may_start_an_engine, speaker_for  # Qt's speech, after first paint
+
+        engine_loading = not self._speaker_given and may_start_an_engine(self.settings.speech.engine)
         if not self._chime_given:
             self._chime_given = True
-            # The chime first: Qt Multimedia starting up while the speech engine loads in its thread can
-            # deadlock (the engine's constructor holds the GIL), which froze a test run.
-            self.chime = QtChime()
+            # With a speech engine to load, the chime is made first: Qt Multimedia starting up while the engine
+            # loads in its thread can deadlock (the engine's constructor holds the GIL), which froze a test run.
+            # Without one, nothing else loads Qt Multimedia: the chime waits for the first call for staff.
+            self.chime = QtChime() if engine_loading else _ChimeAtFirstRing()
         if not self._speaker_given:
             self._speaker_given = True
-            from kiosk.devices.speech import speaker_for  # with Qt's speech, only once the window is shown
-
             self.speaker = speaker_for(self.settings.speech.engine)
             if isinstance(self._voice, SpeakerToCome):
                 self._voice.arrived(self.speaker)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -163,3 +166,71 @@ def test_the_catalogs_are_the_files_the_kiosk_ships() -> None:
     assert TRANSLATIONS_DIR.parent == PROJECT_DIR
     for language in ("vi", "en"):
         assert catalog_path(TRANSLATIONS_DIR, language).is_file()
+
+
+# ---------------------------------------------------------------------------------------------- parsed catalogs
+def load_in_a_new_process(cache_home: Path) -> str:
+    """Loads the shipped catalogs in a fresh interpreter; says whether Babel's .po reader was imported."""
+    code = (
+        "import sys\n"
+        "from kiosk.language.catalogs import Translator\n"
+        "tr = Translator.load()\n"
+        "print(tr._('home.welcome'), 'babel.messages.pofile' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={**os.environ, "XDG_CACHE_HOME": str(cache_home)},
+    )
+    return result.stdout.strip()
+
+
+def test_a_start_after_the_first_does_not_parse_the_catalogs(tmp_path: Path) -> None:
+    assert load_in_a_new_process(tmp_path) == "Xin chào quý khách True"
+    assert sorted(p.name.split("-")[0] for p in (tmp_path / "evn-kiosk" / "catalogs").iterdir()) == [
+        "en",
+        "vi",
+    ]
+    assert load_in_a_new_process(tmp_path) == "Xin chào quý khách False"
+
+
+def test_the_kept_catalog_says_what_the_po_file_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    translations = copy_translations(tmp_path)
+    parsed = Translator.load(translations)
+    kept = Translator.load(translations)
+    for language in ("vi", "en"):
+        parsed.set_language(language)
+        kept.set_language(language)
+        assert list(kept.templates()) == list(parsed.templates())
+        assert [kept.ngettext("say.minutes", n, amount=n) for n in (1, 2, 5)] == [
+            parsed.ngettext("say.minutes", n, amount=n) for n in (1, 2, 5)
+        ]
+    # A translator's change is read at the next start: the kept catalog is named by the file's contents.
+    po = catalog_path(translations, "vi")
+    po.write_text(po.read_text().replace('msgstr "Xin chào quý khách"', 'msgstr "Kính chào quý khách"', 1))
+    assert Translator.load(translations)._("home.welcome") == "Kính chào quý khách"
+    assert len(list((tmp_path / "cache" / "evn-kiosk" / "catalogs").glob("vi-*.json"))) == 1
+    # ... and an unfinished translation still stops the start, whatever was kept before.
+    po.write_text(po.read_text().replace('msgstr "Kính chào quý khách"', 'msgstr ""', 1))
+    with pytest.raises(CatalogError, match=r"home\.welcome"):
+        Translator.load(translations)
+
+
+def test_a_damaged_or_unwritable_cache_only_costs_the_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    expected = Translator.load()._("home.welcome")
+    for kept in (tmp_path / "cache" / "evn-kiosk" / "catalogs").glob("*.json"):
+        kept.write_text('{"plural": "import os", "forms": {}}')
+    assert Translator.load()._("home.welcome") == expected
+    for kept in (tmp_path / "cache" / "evn-kiosk" / "catalogs").glob("*.json"):
+        kept.write_text("{not json")
+    assert Translator.load()._("home.welcome") == expected
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))  # not a directory: nothing can be kept
+    assert Translator.load()._("home.welcome") == expected

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import QApplication
 from kiosk.central import CentralClient
 from kiosk.config import load_settings
 from kiosk.demo.settings import demo_overrides
-from kiosk.devices.chime import FakeChime
+from kiosk.devices.chime import FakeChime, QtChime
 from kiosk.devices.silent_speakers import FakeSpeaker
+from kiosk.language.catalogs import Translator
 from kiosk.shell.app import KioskApp
 from kiosk.shell.build import build_kiosk
 from kiosk.shell.event_loop import KioskEventLoop
@@ -123,6 +124,31 @@ def test_a_central_that_does_not_answer_still_fails_the_smoke_after_the_window_s
     assert kiosk.shut_down
 
 
+@pytest.mark.parametrize("engine", ["none", "mock"])
+def test_the_chime_waits_for_the_first_call_unless_a_speech_engine_loads(
+    engine: str, central: RunningCentral, tmp_path: Path, qapp: QApplication, loop: asyncio.AbstractEventLoop
+) -> None:
+    """Qt Multimedia (~19 MiB) is loaded by the first call for staff, not by every start; but where the speech
+    engine loads in its thread, the chime is made first, as before (the two starting together can deadlock)."""
+    overrides = demo_overrides(central.url, central.token, tmp_path) | {"speech.engine": engine}
+    settings = load_settings(None, {}, overrides=overrides)
+    kiosk = build_kiosk(settings, qapp, client=CentralClient.for_settings(settings.central))
+    try:
+        kiosk.start_devices()
+        if engine == "mock":
+            assert isinstance(kiosk.chime, QtChime)
+            return
+        chime = kiosk.chime
+        assert not isinstance(chime, QtChime)
+        assert getattr(chime, "chime", "missing") is None
+        chime.ring()
+        assert isinstance(getattr(chime, "chime", None), QtChime)  # made and rung by the first call
+    finally:
+        kiosk.speaker.close()
+        kiosk.window.deleteLater()
+        loop.run_until_complete(kiosk.client.aclose())
+
+
 # What only the tests and the developers' tools use: none of it may be imported by the kiosk itself, where it costs
 # start-up time and memory (and may not be installed at all). trio and rich/click/pygments come with httpx when
 # installed (httpcore's trio support, httpx's command-line tool).
@@ -141,6 +167,36 @@ def test_starting_the_kiosk_imports_no_test_tools(module: str) -> None:
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip() == "[]", result.stdout
+
+
+# What the kiosk needs only for a printout, for numbers said in words or to parse a changed catalog: loaded then,
+# not by every start (they cost it ~120 ms and ~10 MiB, and a kiosk without a printer never prints).
+LOADED_AT_FIRST_USE = {
+    "PIL", "qrcode", "barcode", "escpos", "num2words", "babel.messages", "kiosk.printing.documents",
+    "kiosk.printing.render",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("module", ["kiosk.shell.run", "kiosk.demo.run"])
+def test_starting_the_kiosk_loads_no_printing_or_number_words(
+    module: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    Translator.load()  # the first start after the catalogs changed parses them; this one is not the first
+    code = (
+        f"import {module}, sys\n"
+        "from kiosk.language.catalogs import Translator\n"
+        "Translator.load()\n"  # what building the kiosk adds to the imports
+        "print(sorted(m for m in sys.modules if any(m == n or m.startswith(n + '.') for n in names)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"names = {LOADED_AT_FIRST_USE!r}\n" + code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     assert result.stdout.strip() == "[]", result.stdout
 
