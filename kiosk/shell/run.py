@@ -39,6 +39,7 @@ from kiosk.shell.lifecycle import check_central, show_fault, shut_down
 from kiosk.shell.lockdown import install_lockdown
 from kiosk.shell.logs import configure_logging
 from kiosk.shell.stopping import ExitStatus
+from kiosk.shell.warm_up import modules_to_warm, warm_up
 from kiosk.storage.data_dir_lock import DataDirLockError, lock_data_dir
 from kiosk.storage.journal_file import JournalFileError
 from kiosk.storage.private import keep_files_private
@@ -242,7 +243,11 @@ async def serve(kiosk_app: KioskApp, qt_app: QApplication, mode: Mode) -> int:
             # it; the smoke waits for the central's answer only to fail when there is none.
             print(f"ready in {shown_at:.0f} ms")  # noqa: T201
             return ExitStatus.STOPPED
-        status: ExitStatus = await kiosk_app.stop.wait()
+        warming = asyncio.ensure_future(warm_up(modules_to_warm()))
+        try:
+            status: ExitStatus = await kiosk_app.stop.wait()
+        finally:
+            warming.cancel()
         log.info(
             "stopping: %s", "closed by staff" if status is ExitStatus.CLOSED_BY_STAFF else "asked to stop"
         )

@@ -5,6 +5,7 @@ none of the test tools, whatever is installed beside it."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import subprocess
 import sys
@@ -22,11 +23,13 @@ from kiosk.demo.settings import demo_overrides
 from kiosk.devices.chime import FakeChime, QtChime
 from kiosk.devices.silent_speakers import FakeSpeaker
 from kiosk.language.catalogs import Translator
+from kiosk.shell import run as run_module
 from kiosk.shell.app import KioskApp
 from kiosk.shell.build import build_kiosk
 from kiosk.shell.event_loop import KioskEventLoop
 from kiosk.shell.run import READY, Mode, serve
 from kiosk.shell.stopping import ExitStatus
+from kiosk.shell.warm_up import warm_up
 from tests.helpers.central import RunningCentral
 
 SLOW_ANSWER_SECONDS = 0.5
@@ -242,3 +245,40 @@ def test_pyside_still_tells_the_modules_that_use_it_from_the_others() -> None:
     assert _mod_uses_pyside(kiosk.shell.run)
     assert not _mod_uses_pyside(json)
     assert not _mod_uses_pyside(sys)
+
+
+def test_a_serving_kiosk_loads_what_it_left_for_later_once_it_is_ready(
+    central: RunningCentral,
+    tmp_path: Path,
+    qapp: QApplication,
+    loop: asyncio.AbstractEventLoop,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Not in the smoke (it stops once ready), but in a kiosk that serves: the screens and the number words
+    are loaded in its first idle seconds, not by its first customer; stopping meanwhile stops the loading."""
+    (tmp_path / "warm_probe.py").write_text("LOADED = True\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "warm_probe", raising=False)
+    monkeypatch.setattr(run_module, "modules_to_warm", lambda: ["warm_probe", "warm_never"])
+    monkeypatch.setattr(
+        run_module, "warm_up", functools.partial(warm_up, after_seconds=0.2, pause_seconds=30)
+    )
+    kiosk = kiosk_behind(SlowCentral(), central, tmp_path, qapp)
+
+    def stop_once_loaded() -> None:
+        if "warm_probe" in sys.modules:
+            kiosk.stop()
+        else:
+            loop.call_later(0.05, stop_once_loaded)
+
+    loop.call_later(0.05, stop_once_loaded)
+    try:
+        status = loop.run_until_complete(
+            asyncio.wait_for(serve(kiosk, qapp, Mode(windowed=True, allow_quit=True)), 30)
+        )
+    finally:
+        kiosk.window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert status == ExitStatus.STOPPED
+    assert "warm_probe" in sys.modules
+    assert "warm_never" not in sys.modules  # the kiosk stopped during the pause before it
