@@ -35,6 +35,13 @@ RUNS: dict[str, tuple[list[str], list[str]]] = {
             r"all visits: \d+; longest block per visit p50 [\d.]+ ms, p99 [\d.]+ ms",
         ],
     ),
+    "soak.py": (
+        ["--sessions", "2", "--warmup", "1", "--every", "2", "--config", "both"],
+        [
+            r"\[demo\] growth per 1,000 sessions \(0 -> 2\): RSS [+-][\d.]+ MiB",
+            r"\[production\] growth per 1,000 sessions \(0 -> 2\): RSS [+-][\d.]+ MiB",
+        ],
+    ),
     "events.py": (
         ["--events", "300", "--rounds", "1", "--changes", "2"],
         [r"KeyPress 'a'(\s+[\d.]+){5}", r"screen change \(\d+ events", r"\+[\d.]+ ms \([\d.]+x\)"],
