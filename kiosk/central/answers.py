@@ -25,14 +25,14 @@ from kiosk.central.errors import (
     Unauthorized,
     Unavailable,
 )
-from kiosk.central.models import (
-    CentralModel,
-)
 
 if TYPE_CHECKING:
     import httpx
 
-M = TypeVar("M", bound=CentralModel)
+    # Only for the bound: the models are imported with the first answer parsed, not when the kiosk starts.
+    from kiosk.central.models import CentralModel
+
+M = TypeVar("M", bound="CentralModel")
 
 
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
@@ -59,7 +59,7 @@ def path_segment(value: str) -> str:
 
 
 class _ErrorBody(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(extra="ignore")
+    model_config = pydantic.ConfigDict(extra="ignore", defer_build=True)
 
     code: str
     message: str = ""
@@ -69,7 +69,7 @@ class _ErrorBody(pydantic.BaseModel):
 class _ErrorEnvelope(pydantic.BaseModel):
     """The contract's error shape, ``{"error": {"code", "message", "details"}}``; lenient beyond ``code``."""
 
-    model_config = pydantic.ConfigDict(extra="ignore")
+    model_config = pydantic.ConfigDict(extra="ignore", defer_build=True)
 
     error: _ErrorBody
 

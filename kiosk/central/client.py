@@ -68,37 +68,40 @@ from kiosk.central.errors import (
     Unavailable,
 )
 from kiosk.central.lean_httpx import without_extras
-from kiosk.central.models import (
-    BillFilter,
-    BillList,
-    BillPaymentQr,
-    Consumption,
-    Customer,
-    FieldValue,
-    Granularity,
-    Health,
-    Heartbeat,
-    HeartbeatAck,
-    KioskChanges,
-    Otp,
-    OtpPurpose,
-    OtpVerification,
-    OutageList,
-    OutageReport,
-    OutageReportKind,
-    Payment,
-    PaymentMethod,
-    PaymentMethods,
-    ServiceList,
-    ServiceRequest,
-    StaffCall,
-    StaffCallAck,
-    Tariffs,
-)
 from kiosk.config import CentralSettings
 
 if TYPE_CHECKING:
     import httpx
+
+    # Each method imports the model it reads at its first call: the models (~55 ms of pydantic classes) are
+    # loaded with the kiosk's first request, after the first paint, not while the kiosk starts.
+    from kiosk.central.models import (
+        BillFilter,
+        BillList,
+        BillPaymentQr,
+        Consumption,
+        Customer,
+        FieldValue,
+        Granularity,
+        Health,
+        Heartbeat,
+        HeartbeatAck,
+        KioskChanges,
+        Otp,
+        OtpPurpose,
+        OtpVerification,
+        OutageList,
+        OutageReport,
+        OutageReportKind,
+        Payment,
+        PaymentMethod,
+        PaymentMethods,
+        ServiceList,
+        ServiceRequest,
+        StaffCall,
+        StaffCallAck,
+        Tariffs,
+    )
 
 log = logging.getLogger(__name__)
 
@@ -231,10 +234,14 @@ class CentralClient:
     # -------------------------------------------------------------- kiosks and reference data
     async def health(self) -> Health:
         """Liveness of the central (needs no token, but gets it like every call)."""
+        from kiosk.central.models import Health
+
         return await self._call(Health, "GET", "/v1/health", retry=True)
 
     async def heartbeat(self, kiosk_id: str, heartbeat: Heartbeat) -> HeartbeatAck:
         """Report this kiosk's status. Not retried: the next beat replaces a lost one."""
+        from kiosk.central.models import HeartbeatAck
+
         return await self._call(
             HeartbeatAck,
             "POST",
@@ -248,6 +255,8 @@ class CentralClient:
         """Tell the office that a customer at this kiosk wants staff. Idempotent by ``call.call_id`` (a
         retry makes no second call), so retried. :class:`Conflict` ``call_id_reused`` if the id was used
         for another call."""
+        from kiosk.central.models import StaffCallAck
+
         return await self._call(
             StaffCallAck,
             "POST",
@@ -275,6 +284,8 @@ class CentralClient:
         reports it submitted. ``cursor`` is the ``next_cursor`` of the page before; ``limit`` at most 500
         (the central's default otherwise). A read, so retried. :class:`Unauthorized` ``wrong_kiosk`` for
         another kiosk's id. :meth:`all_kiosk_changes` reads every page."""
+        from kiosk.central.models import KioskChanges
+
         if since.tzinfo is None or since.utcoffset() is None:
             raise ValueError("since is the central's time, with its offset (a naive time names no clock)")
         params = {"since": since.isoformat()}
@@ -309,6 +320,8 @@ class CentralClient:
         )
 
     async def tariffs(self) -> Tariffs:
+        from kiosk.central.models import Tariffs
+
         return await self._call(Tariffs, "GET", "/v1/tariffs", retry=True)
 
     async def check_access(self) -> Health:
@@ -320,9 +333,13 @@ class CentralClient:
 
     # -------------------------------------------------------------- customers
     async def customer(self, code: str) -> Customer:
+        from kiosk.central.models import Customer
+
         return await self._call(Customer, "GET", "/v1/customers/{code}", path={"code": code}, retry=True)
 
     async def bills(self, code: str, status: BillFilter = "unpaid") -> BillList:
+        from kiosk.central.models import BillList
+
         return await self._call(
             BillList,
             "GET",
@@ -333,6 +350,8 @@ class CentralClient:
         )
 
     async def consumption(self, code: str, granularity: Granularity = "month") -> Consumption:
+        from kiosk.central.models import Consumption
+
         return await self._call(
             Consumption,
             "GET",
@@ -344,12 +363,16 @@ class CentralClient:
 
     # -------------------------------------------------------------- payments
     async def payment_methods(self) -> PaymentMethods:
+        from kiosk.central.models import PaymentMethods
+
         return await self._call(PaymentMethods, "GET", "/v1/payment-methods", retry=True)
 
     async def create_payment(
         self, customer_code: str, bill_ids: Sequence[str], method: PaymentMethod, idempotency_key: str
     ) -> Payment:
         """Ask for a QR payment of the given (oldest unpaid) bills; retried safely under the same key."""
+        from kiosk.central.models import Payment
+
         if isinstance(bill_ids, str):
             raise TypeError("bill_ids is a sequence of bill ids, not one string")
         return await self._call(
@@ -362,12 +385,16 @@ class CentralClient:
         )
 
     async def payment(self, payment_id: str) -> Payment:
+        from kiosk.central.models import Payment
+
         return await self._call(
             Payment, "GET", "/v1/payments/{payment_id}", path={"payment_id": payment_id}, retry=True
         )
 
     async def cancel_payment(self, payment_id: str) -> Payment:
         """Cancel a pending payment; idempotent by contract, so retried."""
+        from kiosk.central.models import Payment
+
         return await self._call(
             Payment, "POST", "/v1/payments/{payment_id}/cancel", path={"payment_id": payment_id}, retry=True
         )
@@ -375,12 +402,16 @@ class CentralClient:
     async def bill_payment_qr(self, bill_id: str) -> BillPaymentQr:
         """The VietQR to print on a bill's notice. Reading it changes nothing on the central, so it is
         retried; :class:`Conflict` ``bill_already_paid`` once the bill is paid."""
+        from kiosk.central.models import BillPaymentQr
+
         return await self._call(
             BillPaymentQr, "GET", "/v1/bills/{bill_id}/payment-qr", path={"bill_id": bill_id}, retry=True
         )
 
     # -------------------------------------------------------------- services and requests
     async def services(self) -> ServiceList:
+        from kiosk.central.models import ServiceList
+
         return await self._call(ServiceList, "GET", "/v1/services", retry=True)
 
     async def send_otp(
@@ -391,6 +422,8 @@ class CentralClient:
         Never retried: a second attempt would send a second SMS. After :class:`Unavailable` the SMS may
         or may not have gone; the customer can ask again once the resend delay has passed.
         """
+        from kiosk.central.models import Otp
+
         return await self._call(
             Otp,
             "POST",
@@ -406,6 +439,8 @@ class CentralClient:
         A wrong code is :class:`InvalidInput` ``otp_invalid`` (``attempts_left`` in its details), then
         :class:`RateLimited` ``otp_locked``; ``otp_expired``, ``otp_used`` and ``otp_wrong_purpose`` are
         :class:`InvalidInput` too, a code never sent :class:`NotFound` ``otp_not_found``."""
+        from kiosk.central.models import OtpVerification
+
         return await self._call(
             OtpVerification,
             "POST",
@@ -432,6 +467,8 @@ class CentralClient:
         while the request may still be queued; the request can then be looked up by it. Sent only when
         given. :class:`Conflict` ``client_reference_reused`` if another key already used it.
         """
+        from kiosk.central.models import ServiceRequest
+
         body: dict[str, object] = {
             "service_code": service_code,
             "customer_code": customer_code,
@@ -447,6 +484,8 @@ class CentralClient:
 
     async def request_status(self, tracking_code: str) -> ServiceRequest:
         """A request by its tracking code (``YC…``) or the kiosk's client reference (``K…``)."""
+        from kiosk.central.models import ServiceRequest
+
         return await self._call(
             ServiceRequest,
             "GET",
@@ -457,6 +496,8 @@ class CentralClient:
 
     # -------------------------------------------------------------- outages
     async def outages(self, customer_code: str) -> OutageList:
+        from kiosk.central.models import OutageList
+
         return await self._call(
             OutageList, "GET", "/v1/outages", params={"customer_code": customer_code}, retry=True
         )
@@ -472,6 +513,8 @@ class CentralClient:
     ) -> OutageReport:
         """Report an outage or a danger; retried safely under the same key. ``client_reference`` as for
         :meth:`submit_request`."""
+        from kiosk.central.models import OutageReport
+
         body: dict[str, object] = {"customer_code": customer_code, "kind": kind, "description": description}
         if client_reference is not None:
             body["client_reference"] = client_reference

@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 import kiosk
 from kiosk.central.client import CentralClient
 from kiosk.central.errors import CentralError, Unauthorized
-from kiosk.central.models import Heartbeat
 
 __all__ = ["HeartbeatSender", "KioskStatus"]
 
@@ -94,6 +93,8 @@ class HeartbeatSender:
         """Send one beat now. True when the central acknowledged it; a failure of the central is never
         raised. A bug of the kiosk (``status`` failing) is."""
         status = await self._status()
+        from kiosk.central.models import Heartbeat  # with the first beat, after the first paint
+
         heartbeat = Heartbeat(
             version=self._version,
             printer_status=status.printer_status,

@@ -25,11 +25,13 @@ import uuid
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.central.client import CentralClient
 from kiosk.central.errors import UNKNOWN, CentralError, Conflict, InvalidInput, NotFound
-from kiosk.central.models import StaffCall, StaffCallLanguage
+
+if TYPE_CHECKING:
+    from kiosk.central.models import StaffCall, StaffCallLanguage
 
 __all__ = ["BACKOFF_CAP", "BACKOFF_FIRST", "GIVE_UP_AFTER", "StaffCalls"]
 
@@ -101,6 +103,8 @@ class StaffCalls:
                 self._start(self._deliver_call(record, since=self._clock()))
             return record.call.call_id
         now = self._clock()
+        from kiosk.central.models import StaffCall  # with the first call for staff
+
         record = _Call(StaffCall(call_id=uuid.uuid4().hex, screen=screen, language=language, called_at=now))
         self._open = record
         log.info("staff call %s made on screen %s", record.call.call_id, screen)

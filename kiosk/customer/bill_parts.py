@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from kiosk.central.models import Bill, BillSegment, Tariffs, TierLine
+if TYPE_CHECKING:
+    from kiosk.central.models import Bill, BillSegment, Tariffs, TierLine
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from kiosk.central.models import Consumption
+if TYPE_CHECKING:
+    from kiosk.central.models import Consumption
+
 
 MONTHS_SHOWN = 12
 

@@ -9,9 +9,13 @@ central answers none of it.
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from kiosk.central.client import CentralClient
-from kiosk.central.models import BankTransferResult, SimClock, SimOtp
+
+if TYPE_CHECKING:
+    # Imported by each call, as in CentralClient: the demo starts without the models too.
+    from kiosk.central.models import BankTransferResult, SimClock, SimOtp
 
 __all__ = ["DemoClient", "new_transaction_id"]
 
@@ -33,6 +37,8 @@ class DemoClient(CentralClient):
         central records a transaction once, so the same id again is the notice re-sent (answered as the
         first). Without an id this is a new transfer (the customer paid again), with an id made up here.
         Never retried by the client: a test that means a re-sent notice sends it again with its id."""
+        from kiosk.central.models import BankTransferResult
+
         return await self._call(
             BankTransferResult,
             "POST",
@@ -51,8 +57,12 @@ class DemoClient(CentralClient):
 
     async def sim_otp(self, otp_id: str) -> SimOtp:
         """Demo: the code the SMS gateway would have delivered."""
+        from kiosk.central.models import SimOtp
+
         return await self._call(SimOtp, "GET", "/v1/sim/otps/{otp_id}", path={"otp_id": otp_id}, retry=False)
 
     async def sim_advance_clock(self, seconds: int) -> SimClock:
         """Demo: move the central's clock forward."""
+        from kiosk.central.models import SimClock
+
         return await self._call(SimClock, "POST", "/v1/sim/clock", body={"seconds": seconds}, retry=False)

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from kiosk.central.errors import (
     CentralError,
@@ -25,16 +25,6 @@ from kiosk.central.errors import (
     RateLimited,
     Unauthorized,
     Unavailable,
-)
-from kiosk.central.models import (
-    Bill,
-    BillFilter,
-    BillList,
-    BillPaymentQr,
-    Consumption,
-    Customer,
-    Granularity,
-    Tariffs,
 )
 from kiosk.customer.bill_parts import lines_add_up
 from kiosk.customer.code import (
@@ -62,6 +52,18 @@ from kiosk.flows.states.bills import (
     PaidHistory,
 )
 from kiosk.flows.states.frame import Feature, Home, Loading, PrintPreview, Waiting
+
+if TYPE_CHECKING:
+    from kiosk.central.models import (
+        Bill,
+        BillFilter,
+        BillList,
+        BillPaymentQr,
+        Consumption,
+        Customer,
+        Granularity,
+        Tariffs,
+    )
 
 log = logging.getLogger(__name__)
 

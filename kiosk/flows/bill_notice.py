@@ -7,11 +7,15 @@ total or is for another recipient, is refused (:class:`NoticeRefusedError`) and 
 
 from __future__ import annotations
 
-from kiosk.central.models import Bill, BillPaymentQr, Customer
+from typing import TYPE_CHECKING
+
 from kiosk.customer.bill_name import bill_name, invoice_text
 from kiosk.language.catalogs import Translator
 from kiosk.payments.qr_check import QrRefusedError, check_qr
 from kiosk.printing.document import Document
+
+if TYPE_CHECKING:
+    from kiosk.central.models import Bill, BillPaymentQr, Customer
 
 
 class NoticeRefusedError(QrRefusedError):

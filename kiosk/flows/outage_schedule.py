@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from kiosk.central.models import Customer, Outage
 from kiosk.flows.outages import upcoming
 from kiosk.language.catalogs import Translator
 from kiosk.language.time_zone import VIETNAM
 from kiosk.printing.document import Document
+
+if TYPE_CHECKING:
+    from kiosk.central.models import Customer, Outage
 
 __all__ = ["schedule_document"]
 

@@ -17,10 +17,9 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.central.errors import CentralError
-from kiosk.central.models import Customer, Outage, OutageList, OutageReportKind
 from kiosk.customer.code import check_code
 from kiosk.flows.bill_lookup import BillLookupFlow
 from kiosk.flows.navigation import Navigator
@@ -38,6 +37,9 @@ from kiosk.flows.states.outages import (
 from kiosk.requests.courier import Courier
 from kiosk.requests.outbox import Outbox
 from kiosk.requests.records import ASSISTED_BY_STAFF, OutboxItem, OutboxKind, outage_report_payload
+
+if TYPE_CHECKING:
+    from kiosk.central.models import Customer, Outage, OutageList, OutageReportKind
 
 __all__ = ["SCHEDULE_DAYS", "OutageFlow", "OutageSource", "in_progress", "upcoming"]
 

@@ -23,10 +23,9 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk.central.errors import CentralError
-from kiosk.central.models import Bill, Customer, PaymentMethodInfo, PaymentMethods
 from kiosk.flows.bill_lookup import BillLookupFlow
 from kiosk.flows.navigation import Navigator
 from kiosk.flows.session import CustomerSession
@@ -50,6 +49,9 @@ from kiosk.payments.keeper import (
 )
 from kiosk.payments.methods import offered
 from kiosk.payments.records import JournalPayment, PaymentState, ReceiptState
+
+if TYPE_CHECKING:
+    from kiosk.central.models import Bill, Customer, PaymentMethodInfo, PaymentMethods
 
 log = logging.getLogger(__name__)
 

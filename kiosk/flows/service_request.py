@@ -20,10 +20,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.central.errors import UNKNOWN, BadResponse, CentralError, InvalidInput, RateLimited, Unavailable
-from kiosk.central.models import Customer, Otp, OtpPurpose, OtpVerification, Service, ServiceList
 from kiosk.customer.citizen_id import CitizenCard, read_citizen_id
 from kiosk.customer.masking import mask_phone
 from kiosk.flows.bill_lookup import BillLookupFlow
@@ -58,6 +57,9 @@ from kiosk.requests.records import (
     OutboxKind,
     service_request_payload,
 )
+
+if TYPE_CHECKING:
+    from kiosk.central.models import Customer, Otp, OtpPurpose, OtpVerification, Service, ServiceList
 
 log = logging.getLogger(__name__)
 

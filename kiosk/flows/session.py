@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from kiosk.central.models import BillList, Customer
 from kiosk.language.codes import Language
+
+if TYPE_CHECKING:
+    from kiosk.central.models import BillList, Customer
 
 
 class TextSize(StrEnum):

@@ -12,11 +12,10 @@ import asyncio
 import logging
 import re
 from dataclasses import replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote
 
 from kiosk.central.errors import CentralError, InvalidInput, NotFound
-from kiosk.central.models import Service, ServiceList, ServiceRequest
 from kiosk.flows.bill_lookup import BillLookupFlow
 from kiosk.flows.navigation import Navigator
 from kiosk.flows.states import ScreenState
@@ -24,6 +23,9 @@ from kiosk.flows.states.frame import Waiting
 from kiosk.flows.states.requests import RequestStatus, TrackProblem, TrackRequest
 from kiosk.requests.outbox import Outbox
 from kiosk.requests.records import REFERENCE_ALPHABET, Delivery, OutboxKind, lookup_key
+
+if TYPE_CHECKING:
+    from kiosk.central.models import Service, ServiceList, ServiceRequest
 
 __all__ = ["MAX_CODE_LENGTH", "TrackFlow", "TrackSource", "code_from_slip"]
 

@@ -3,9 +3,8 @@ it owes, a bill's detail, the paid history, consumption, and choosing the bills 
 
 from __future__ import annotations
 
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
-from kiosk.central.models import Bill
 from kiosk.customer.bill_parts import bill_parts
 from kiosk.customer.code import check_code
 from kiosk.customer.consumption import monthly_comparison
@@ -23,6 +22,9 @@ from kiosk.flows.states.bills import (
 from kiosk.guidance import spoken
 from kiosk.guidance.phrases import sentences, touch
 from kiosk.language.catalogs import Translator
+
+if TYPE_CHECKING:
+    from kiosk.central.models import Bill
 
 # The example the hint on the screen gives too (enter_code.where): a unit code with letters, as most have.
 _UNIT_EXAMPLE = "PC05CC"

@@ -3,9 +3,8 @@ report received or kept on the kiosk."""
 
 from __future__ import annotations
 
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
-from kiosk.central.models import Outage
 from kiosk.flows.states.outages import (
     DangerHotline,
     OutageOverview,
@@ -16,6 +15,9 @@ from kiosk.guidance import spoken
 from kiosk.guidance.phrases import sentences
 from kiosk.language.catalogs import Translator
 from kiosk.requests.records import Delivery
+
+if TYPE_CHECKING:
+    from kiosk.central.models import Outage
 
 FIRE_AND_RESCUE = "114"
 """Vietnam's fire and rescue number, said on the danger screen (which shows it, large)."""

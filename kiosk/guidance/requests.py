@@ -4,9 +4,8 @@ Never what was typed into the form."""
 
 from __future__ import annotations
 
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
-from kiosk.central.models import FormField
 from kiosk.customer.citizen_id import IdCardProblem
 from kiosk.flows.states.requests import (
     ChooseService,
@@ -28,6 +27,9 @@ from kiosk.language.catalogs import Translator
 from kiosk.language.time_zone import VIETNAM
 from kiosk.requests.form import YES, FieldProblem, IdDocument, masked, shown
 from kiosk.requests.records import Delivery, send_by
+
+if TYPE_CHECKING:
+    from kiosk.central.models import FormField
 
 
 # ---------------------------------------------------------------------------------------------- service requests

@@ -28,14 +28,16 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from kiosk.central.errors import UNKNOWN, CentralError, Conflict, InvalidInput, NotFound
-from kiosk.central.models import Bill, Customer, KioskChanges, Payment, PaymentMethod, PaymentMethodInfo
 from kiosk.payments.journal import PaymentJournal
 from kiosk.payments.methods import VIETQR
 from kiosk.payments.qr_check import QrRefusedError, check_qr
 from kiosk.payments.records import JournalPayment, Order, OrderBill, PaymentState, ReceiptState
+
+if TYPE_CHECKING:
+    from kiosk.central.models import Bill, Customer, KioskChanges, Payment, PaymentMethod, PaymentMethodInfo
 
 __all__ = [
     "OutcomeUnknownError",

@@ -12,14 +12,17 @@ Qt-free: the payment flow decides from :func:`offered` whether there is a choice
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final, get_args
+from typing import TYPE_CHECKING, Final
 
-from kiosk.central.models import PayloadKind, PaymentMethodInfo
+if TYPE_CHECKING:
+    from kiosk.central.models import PayloadKind, PaymentMethodInfo
 
 __all__ = ["KNOWN_PAYLOADS", "VIETQR", "VIETQR_APP_EXAMPLES", "offered"]
 
 VIETQR: Final = "vietqr"
-KNOWN_PAYLOADS: Final[frozenset[str]] = frozenset(get_args(PayloadKind))
+KNOWN_PAYLOADS: Final[frozenset[PayloadKind]] = frozenset({"vietqr", "provider_qr"})
+"""Every ``PayloadKind`` (a test checks that none is missing), spelled out rather than read from the models so
+that starting the kiosk does not import them."""
 
 VIETQR_APP_EXAMPLES: Final = ("Agribank", "Vietcombank", "VietinBank", "BIDV", "MoMo", "ZaloPay", "ShopeePay")
 """Apps that scan a VietQR, named under the code as examples (brand names: not translated). Agribank first: it is

@@ -37,7 +37,7 @@ import traceback
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from kiosk.central.errors import (
     UNKNOWN,
@@ -48,9 +48,11 @@ from kiosk.central.errors import (
     RateLimited,
     Unauthorized,
 )
-from kiosk.central.models import FieldValue, OutageReport, OutageReportKind, ServiceRequest
 from kiosk.requests.outbox import Outbox
 from kiosk.requests.records import Delivery, OutboxItem, OutboxKind
+
+if TYPE_CHECKING:
+    from kiosk.central.models import FieldValue, OutageReport, OutageReportKind, ServiceRequest
 
 __all__ = ["BACKOFF_CAP", "BUG", "Courier", "RequestCentral", "default_backoff"]
 
@@ -245,7 +247,7 @@ class Courier:
                 request = await self.client.submit_request(
                     str(payload["service_code"]),
                     cast(str | None, payload["customer_code"]),
-                    cast(Mapping[str, FieldValue], payload["fields"]),
+                    cast("Mapping[str, FieldValue]", payload["fields"]),
                     str(payload["otp_id"]),
                     str(payload["otp_code"]),
                     item.idempotency_key,
@@ -255,7 +257,7 @@ class Courier:
             case OutboxKind.OUTAGE_REPORT:
                 report = await self.client.report_outage(
                     str(payload["customer_code"]),
-                    cast(OutageReportKind, payload["kind"]),
+                    cast("OutageReportKind", payload["kind"]),
                     str(payload["description"]),
                     item.idempotency_key,
                     client_reference=item.reference,

@@ -19,11 +19,13 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
-from kiosk.central.models import FieldType, FieldValue, FormField, Service
 from kiosk.customer.citizen_id import CitizenCard
 from kiosk.customer.masking import MASK, mask_id_number, mask_phone
+
+if TYPE_CHECKING:
+    from kiosk.central.models import FieldType, FieldValue, FormField, Service
 
 __all__ = [
     "DIGIT_TYPES",

@@ -7,11 +7,15 @@ it arrives; its QR opens the tracking page either way.
 
 from __future__ import annotations
 
-from kiosk.central.models import Service
+from typing import TYPE_CHECKING
+
 from kiosk.language.catalogs import Translator
 from kiosk.language.time_zone import VIETNAM
 from kiosk.printing.document import Document
 from kiosk.requests.records import Delivery, OutboxItem, send_by
+
+if TYPE_CHECKING:
+    from kiosk.central.models import Service
 
 __all__ = ["SLIP_KIND", "slip_document"]
 

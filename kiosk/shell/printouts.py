@@ -7,8 +7,8 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kiosk.central.models import Bill, BillPaymentQr, Customer, Outage, Service
 from kiosk.config import Settings
 from kiosk.devices.paperless_printers import PreviewPrinter
 from kiosk.flows.bill_lookup import NoticeOutcome
@@ -27,6 +27,9 @@ from kiosk.printing.document import Document
 from kiosk.printing.service import PrintOutcome, PrintService
 from kiosk.requests.records import OutboxItem
 from kiosk.requests.slip import SLIP_KIND, slip_document
+
+if TYPE_CHECKING:
+    from kiosk.central.models import Bill, BillPaymentQr, Customer, Outage, Service
 
 __all__ = ["PrintDesk"]
 

@@ -175,10 +175,12 @@ def test_starting_the_kiosk_imports_no_test_tools(module: str) -> None:
 
 
 # What the kiosk needs only for a printout, for numbers said in words or to parse a changed catalog: loaded then,
-# not by every start (they cost it ~120 ms and ~10 MiB, and a kiosk without a printer never prints).
+# not by every start (they cost it ~120 ms and ~10 MiB, and a kiosk without a printer never prints). The central's
+# answer models too: they are loaded by the client's first request, which leaves after the first paint (pydantic
+# itself is still imported at start, by the settings).
 LOADED_AT_FIRST_USE = {
     "PIL", "qrcode", "barcode", "escpos", "num2words", "babel.messages", "kiosk.printing.documents",
-    "kiosk.printing.render",
+    "kiosk.printing.render", "kiosk.central.models",
 }  # fmt: skip
 
 

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from kiosk.central.models import (
-    Bill,
-    BillList,
-    Consumption,
-    Customer,
-    Tariffs,
-)
 from kiosk.customer.code import UnitChoice, is_unit_code
 from kiosk.flows.states.frame import (
     Feature,
 )
+
+if TYPE_CHECKING:
+    from kiosk.central.models import (
+        Bill,
+        BillList,
+        Consumption,
+        Customer,
+        Tariffs,
+    )
 
 
 # ---------------------------------------------------------------------------------------------- bill lookup

@@ -4,13 +4,16 @@ report received (or kept on the kiosk)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from kiosk.central.models import (
-    Customer,
-    Outage,
-    OutageReportKind,
-)
 from kiosk.requests.records import OutboxItem
+
+if TYPE_CHECKING:
+    from kiosk.central.models import (
+        Customer,
+        Outage,
+        OutageReportKind,
+    )
 
 
 # ---------------------------------------------------------------------------------------------- outages

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from kiosk.central.models import (
-    Bill,
-    Customer,
-    PaymentMethodInfo,
-)
 from kiosk.payments.records import JournalPayment, Order
+
+if TYPE_CHECKING:
+    from kiosk.central.models import (
+        Bill,
+        Customer,
+        PaymentMethodInfo,
+    )
 
 
 # ---------------------------------------------------------------------------------------------- payment

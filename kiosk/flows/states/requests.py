@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from kiosk.central.models import (
-    Service,
-    ServiceRequest,
-)
 from kiosk.customer.citizen_id import IdCardProblem
 from kiosk.requests.form import FieldProblem, RequestForm
 from kiosk.requests.records import OutboxItem
+
+if TYPE_CHECKING:
+    from kiosk.central.models import (
+        Service,
+        ServiceRequest,
+    )
 
 
 # ---------------------------------------------------------------------------------------------- service requests
