@@ -19,7 +19,8 @@ import itertools
 import threading
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal, assert_never
@@ -137,12 +138,24 @@ def _hashable(value: Any) -> Hashable:
 
 
 class _TextMemory:
-    """Least recently used first out, within a byte budget."""
+    """Least recently used first out, within a byte budget. Keeps only what is drawn inside :meth:`fixed`: the
+    printouts' own words (titles, labels, headers, notes), never a customer's (names, codes, amounts), which
+    must not outlive their session in the kiosk's memory (docs/privacy.md)."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.used = 0
+        self.keeping = False
         self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+
+    @contextmanager
+    def fixed(self) -> Iterator[None]:
+        """What is drawn and measured meanwhile is the same on every printout: it may be kept."""
+        self.keeping = True
+        try:
+            yield
+        finally:
+            self.keeping = False
 
     def get(self, key: Hashable) -> Any:
         item = self._items.get(key)
@@ -152,7 +165,7 @@ class _TextMemory:
         return item[0]
 
     def put(self, key: Hashable, value: Any, size: int) -> None:
-        if size > self.budget:
+        if size > self.budget or not self.keeping:
             return
         self._items[key] = (value, size)
         self.used += size
@@ -172,7 +185,6 @@ def forget_drawn_text() -> None:
     """Drops the lines kept for the next render: the first receipt after a start, as a benchmark wants it."""
     with _render_lock:
         _text_memory.clear()
-        _qr_matrix.cache_clear()
 
 
 @lru_cache(maxsize=32)
@@ -277,16 +289,18 @@ def _draw_block(canvas: _Canvas, block: Block) -> None:
     match block:
         case Title(text=text, subtitle=subtitle):
             font = _font("bold", m.title)
-            canvas.lines(wrap(text, font, canvas.inner), font, "center")
-            if subtitle:
-                small = _font("regular", m.small)
-                canvas.lines(wrap(subtitle, small, canvas.inner), small, "center")
+            with _text_memory.fixed():
+                canvas.lines(wrap(text, font, canvas.inner), font, "center")
+                if subtitle:
+                    small = _font("regular", m.small)
+                    canvas.lines(wrap(subtitle, small, canvas.inner), small, "center")
         case Banner(text=text):
             font = _font("bold", m.large)
             # Padding inside the black band: a stacked mark on a capital (Ả, Ạ) must not touch its edge.
             _, draw = canvas.strip(8)
             draw.rectangle((m.margin, 0, canvas.width - m.margin - 1, 8), fill=0)
-            canvas.lines(wrap(text, font, canvas.inner - 16), font, "center", fill=255, background=0)
+            with _text_memory.fixed():
+                canvas.lines(wrap(text, font, canvas.inner - 16), font, "center", fill=255, background=0)
             _, draw = canvas.strip(4)
             draw.rectangle((m.margin, 0, canvas.width - m.margin - 1, 4), fill=0)
         case Text(text=text, bold=bold, align=align, size=size):
@@ -306,7 +320,8 @@ def _draw_block(canvas: _Canvas, block: Block) -> None:
             _paste_centered(canvas, render_qr(payload, max_width=canvas.inner))
             if caption:
                 font = _font("semibold", m.normal)
-                canvas.lines(wrap(caption, font, canvas.inner), font, "center")
+                with _text_memory.fixed():
+                    canvas.lines(wrap(caption, font, canvas.inner), font, "center")
         case Barcode(data=data):
             _paste_centered(canvas, render_barcode(data, max_width=canvas.inner))
             font = _font("regular", m.normal)
@@ -314,12 +329,13 @@ def _draw_block(canvas: _Canvas, block: Block) -> None:
         case Note(text=text):
             font = _font("regular", m.small)
             pad = 8
-            lines = wrap(text, font, canvas.inner - 2 * pad - 4)
-            height = _line_height(font) * len(lines) + 2 * pad
-            _, draw = canvas.strip(height)
-            draw.rectangle((m.margin, 0, canvas.width - m.margin - 1, height - 1), outline=0, width=2)
-            for i, line in enumerate(lines):
-                draw.text((m.margin + pad + 2, pad + i * _line_height(font)), line, font=font, fill=0)
+            with _text_memory.fixed():
+                lines = wrap(text, font, canvas.inner - 2 * pad - 4)
+                height = _line_height(font) * len(lines) + 2 * pad
+                _, draw = canvas.strip(height)
+                draw.rectangle((m.margin, 0, canvas.width - m.margin - 1, height - 1), outline=0, width=2)
+                for i, line in enumerate(lines):
+                    draw.text((m.margin + pad + 2, pad + i * _line_height(font)), line, font=font, fill=0)
         case Divider():
             _, draw = canvas.strip(6)
             for x in range(m.margin, canvas.width - m.margin, 12):
@@ -333,13 +349,17 @@ def _draw_block(canvas: _Canvas, block: Block) -> None:
 def _key_value(canvas: _Canvas, key: str, value: str, font: ImageFont.FreeTypeFont) -> None:
     key, value = _nfc(key), _nfc(value)
     gap = 16
-    if font.getlength(key) + gap + font.getlength(value) <= canvas.inner:
+    with _text_memory.fixed():
+        key_length = font.getlength(key)
+    if key_length + gap + font.getlength(value) <= canvas.inner:
         height = _line_height(font)
         _, draw = canvas.strip(height)
-        draw.text((canvas.m.margin, 0), key, font=font, fill=0)
+        with _text_memory.fixed():
+            draw.text((canvas.m.margin, 0), key, font=font, fill=0)
         draw.text((_x(value, font, "right", canvas.m.margin, canvas.inner), 0), value, font=font, fill=0)
         return
-    canvas.lines(wrap(key, font, canvas.inner), font, "left")
+    with _text_memory.fixed():
+        canvas.lines(wrap(key, font, canvas.inner), font, "left")
     canvas.lines(wrap(value, font, canvas.inner), font, "right")
 
 
@@ -364,7 +384,8 @@ def _table(canvas: _Canvas, table: Table) -> None:
                     (_x(line, font, align[i], lefts[i], widths[i]), j * height), line, font=font, fill=0
                 )
 
-    row(table.headers, _font("semibold", m.small))
+    with _text_memory.fixed():
+        row(table.headers, _font("semibold", m.small))
     _, draw = canvas.strip(5)
     draw.rectangle((m.margin, 1, canvas.width - m.margin, 2), fill=0)
     for cells in table.rows:
@@ -437,9 +458,9 @@ class _QRCode(qrcode.QRCode):  # type: ignore[misc]  # untyped library
         return penalties.index(min(penalties))
 
 
-@lru_cache(maxsize=8)
 def _qr_matrix(payload: str) -> tuple[int, bytes]:
-    """The QR code's modules as (side, one grey byte each: 0 dark, 255 light); a reprint's comes from memory."""
+    """The QR code's modules as (side, one grey byte each: 0 dark, 255 light). Not kept for a reprint: the
+    payload carries the customer's code (docs/privacy.md)."""
     qr = _QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, box_size=1)
     qr.add_data(payload.encode("utf-8"))
     qr.make(fit=True)

@@ -85,9 +85,20 @@ def test_the_mask_is_the_fixed_one_and_the_rest_as_before() -> None:
         assert len(matrix) == len(searched.modules)  # the same version
 
 
-def test_a_payload_shown_again_is_not_encoded_again() -> None:
+def test_a_payload_shown_again_is_not_encoded_again_and_nothing_keeps_it_but_the_view(
+    qapp: QApplication,
+) -> None:
     payload = payment_payloads(7)[-1]
-    assert qr_matrix(payload) is qr_matrix(payload)
+    view = QrCodeView(420)
+    view.set_payload(payload)
+    matrix = view._matrix
+    view.set_payload(payload)  # Back, or a change of language
+    assert view._matrix is matrix
+    assert qr_matrix(payload) is not qr_matrix(
+        payload
+    )  # no cache beyond the view: the payload is the customer's
+    view.set_payload(None)  # the screen wiped
+    assert view._matrix == ()
 
 
 def _per_module(matrix: tuple[tuple[bool, ...], ...], side: int) -> QImage:

@@ -125,13 +125,16 @@ def test_lines_drawn_at_other_places_and_sizes_come_out_the_same(
 
 def test_the_memory_keeps_to_its_budget() -> None:
     memory = renderer._TextMemory(budget=100)
-    for i in range(10):
-        memory.put(i, f"line {i}", 30)
-    assert memory.used <= 100
-    assert memory.get(9) == "line 9"
-    assert memory.get(0) is None  # the oldest went first
-    memory.put("huge", "a line larger than the whole budget", 101)
-    assert memory.get("huge") is None
+    with memory.fixed():
+        for i in range(10):
+            memory.put(i, f"line {i}", 30)
+        assert memory.used <= 100
+        assert memory.get(9) == "line 9"
+        assert memory.get(0) is None  # the oldest went first
+        memory.put("huge", "a line larger than the whole budget", 101)
+        assert memory.get("huge") is None
+    memory.put("a customer's line", "drawn outside fixed()", 10)
+    assert memory.get("a customer's line") is None
 
 
 @settings(max_examples=150, deadline=None)

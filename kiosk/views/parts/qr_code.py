@@ -4,14 +4,13 @@ At the kiosk's QR size each module is several pixels (about 2.5 mm on a 21" pane
 from 40 cm; error correction M leaves room for glare on the glass without making the modules smaller.
 
 Made on the GUI thread when the pay-by-QR screen is shown, so it must cost about a millisecond: the mask is
-fixed rather than searched (see ``MASK_PATTERN``), the matrix of a payload is kept for when it is shown again
-(Back, a change of language or text size), and the image is one 1-pixel-a-module image scaled up whole, not a
-rectangle drawn per module.
+fixed rather than searched (see ``MASK_PATTERN``), the view keeps its payload's matrix for when it is shown again
+(Back, a change of language or text size; nothing outside the view, which is wiped with its screen: the payload
+carries the customer's code), and the image is one 1-pixel-a-module image scaled up whole, not a rectangle drawn
+per module.
 """
 
 from __future__ import annotations
-
-from functools import lru_cache
 
 import qrcode  # type: ignore[import-untyped]
 import qrcode.constants  # type: ignore[import-untyped]
@@ -30,13 +29,10 @@ mask 6 had the lowest mean penalty (924 against 952-1096 for the others), the lo
 the best of the eight more often than any other (39 times). tests/gui/test_qr_code.py checks that such codes,
 drawn at the screen's sizes, still scan."""
 
-_PAYLOADS_KEPT = 8
 
-
-@lru_cache(maxsize=_PAYLOADS_KEPT)
 def qr_matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
     """The modules of ``payload`` (UTF-8, error correction M, mask :data:`MASK_PATTERN`), dark = True, without
-    the quiet zone; the same tuple again for a payload seen lately."""
+    the quiet zone."""
     code = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, box_size=1, mask_pattern=MASK_PATTERN
     )
@@ -63,13 +59,16 @@ class QrCodeView(QWidget):
         super().__init__()
         self.setObjectName("payment-qr")
         self._matrix: tuple[tuple[bool, ...], ...] = ()
+        self._payload: str | None = None
         self._side = side
         self._image = self._draw()
         self.setFixedSize(QSize(side, side))
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
     def set_payload(self, payload: str | None, description: str = "") -> None:
-        self._matrix = qr_matrix(payload) if payload else ()
+        if payload != self._payload:
+            self._payload = payload
+            self._matrix = qr_matrix(payload) if payload else ()
         self._image = self._draw()
         self.setAccessibleName(description)
         self.update()
