@@ -45,6 +45,7 @@ from kiosk.printing.printer_status import (
     describe,
     is_printable,
 )
+from kiosk.storage.private import user_cache_dir
 
 __all__ = [
     "NOMINAL_DOT_WIDTH",
@@ -84,8 +85,7 @@ def _capabilities_cache_dir() -> Path:
     # python-escpos pickles its printer database into ESCPOS_CAPABILITIES_PICKLE_DIR, or into a *new*
     # mkdtemp() directory on every import. A per-user directory we create (mode 0700) keeps one cache and
     # also means nobody else can plant the pickle it loads (unpickling runs code).
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "evn-kiosk" / "escpos"
+    return user_cache_dir("escpos")
 
 
 def import_escpos() -> ModuleType:

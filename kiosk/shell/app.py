@@ -62,13 +62,6 @@ __all__ = ["KioskApp", "SpeakerToCome"]
 log = logging.getLogger(__name__)
 
 
-class _ChimeToCome:
-    """The chime before start_devices() makes the real one: silent (no customer can have called staff yet)."""
-
-    def ring(self) -> None:
-        pass
-
-
 class _ChimeAtFirstRing:
     """The Qt chime, made when a customer first calls staff: Qt Multimedia and its FFmpeg backend (~19 MiB,
     ~25 ms) are then loaded only by a kiosk whose customers call staff. The first call still sounds: a sound
@@ -151,10 +144,10 @@ class KioskApp:
         )
         # The real chime and speech engine are made by start_devices(), once the window is on screen: Qt
         # Multimedia and the engine's thread cost a start tens of megabytes and a noticeable wait. Until then
-        # the kiosk is silent (no customer has reached it yet). The parts given here (tests' fakes) are used as
-        # they are.
+        # the kiosk does not speak, and its chime loads only if rung (no customer has reached it yet). The parts
+        # given here (tests' fakes) are used as they are.
         self._chime_given, self._speaker_given = chime is not None, speaker is not None
-        self.chime: Chime = chime if chime is not None else _ChimeToCome()
+        self.chime: Chime = chime if chime is not None else _ChimeAtFirstRing()
         self._voice: Speaker = speaker if speaker is not None else SpeakerToCome()
         self.speaker: Speaker = self._voice
         self.staff_calls = StaffCalls(client, settings.kiosk_id)

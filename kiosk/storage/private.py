@@ -11,11 +11,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["PRIVATE_DIR_MODE", "PRIVATE_FILE_MODE", "keep_files_private"]
+__all__ = ["PRIVATE_DIR_MODE", "PRIVATE_FILE_MODE", "keep_files_private", "user_cache_dir"]
 
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
 _UMASK = 0o077
+
+
+def user_cache_dir(part: str) -> Path:
+    """The kiosk's cache directory for ``part`` (``$XDG_CACHE_HOME/evn-kiosk/PART``): per user, so that nobody
+    else can change what the kiosk loads from it; its users create it 0700."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "evn-kiosk" / part
 
 
 def keep_files_private(data_dir: Path) -> None:
