@@ -45,7 +45,6 @@ from kiosk.assets import PROJECT_DIR, TRANSLATIONS_DIR
 from kiosk.language.codes import LANGUAGES, Language
 from kiosk.language.glossary import GLOSSARY_PATH, GlossaryError, misused, read_glossary
 from kiosk.language.numbers import number_words
-from kiosk.storage.private import user_cache_dir
 
 if (
     TYPE_CHECKING
@@ -164,7 +163,8 @@ _CACHE_FORMAT: Final = 1
 def _cache_dir() -> Path:
     # Per user and created 0700, as python-escpos's cache is (kiosk.devices.printer): nobody else can change
     # what the kiosk shows. JSON, never pickle: reading it runs no code.
-    return user_cache_dir("catalogs")
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "evn-kiosk" / "catalogs"
 
 
 def _cache_file(language: Language, data: bytes) -> Path:
