@@ -3,9 +3,9 @@
 A row's time of change is worked out from what the central records anyway, so that no write can forget to
 stamp it: a payment's is the latest of its creation, payment, cancellation, expiry (its ``expires_at``, the
 moment it stopped being pending: expiry is worked out on reading, never written) and any money received with
-its reference; a request's is its latest event; a report's is its creation. All are the central's clock, written inside the
-serialised transaction that made the change, so a change committed after a reading has a time at or after
-that reading's ``now``: asking again from that ``now`` (inclusive) misses nothing.
+its reference; a request's is its latest event; a report's is its creation. All are the central's clock,
+written inside the serialised transaction that made the change, so a change committed after a reading has a
+time at or after that reading's ``now``: asking again from that ``now`` (inclusive) misses nothing.
 
 Pages are ordered by (time, kind, id) and the cursor is that triple of a page's last change, so a page
 boundary never splits or loops over changes that share a microsecond.

@@ -34,7 +34,9 @@ async def _long_poll(central: RunningCentral, payment_id: str, wait: int) -> tup
 
 
 @pytest.mark.asyncio
-async def test_a_long_poll_is_answered_when_the_money_arrives(central: RunningCentral, client: DemoClient) -> None:
+async def test_a_long_poll_is_answered_when_the_money_arrives(
+    central: RunningCentral, client: DemoClient
+) -> None:
     payment_id, reference, amount = await _new_payment(client, "key-long-poll-01")
     poll = asyncio.create_task(_long_poll(central, payment_id, 25))
     await asyncio.sleep(0.5)
@@ -71,7 +73,9 @@ async def test_a_payment_superseded_by_a_counter_payment_wakes_its_long_poll(
 
 
 @pytest.mark.asyncio
-async def test_a_long_poll_answers_pending_when_its_time_is_up(central: RunningCentral, client: DemoClient) -> None:
+async def test_a_long_poll_answers_pending_when_its_time_is_up(
+    central: RunningCentral, client: DemoClient
+) -> None:
     payment_id, _, _ = await _new_payment(client, "key-long-poll-04")
     answer, took = await _long_poll(central, payment_id, 1)
     assert answer["status"] == "pending"
@@ -88,7 +92,9 @@ async def test_a_settled_payment_is_answered_at_once(central: RunningCentral, cl
 
 
 @pytest.mark.asyncio
-async def test_a_long_poll_wakes_when_the_payment_expires(central: RunningCentral, client: DemoClient) -> None:
+async def test_a_long_poll_wakes_when_the_payment_expires(
+    central: RunningCentral, client: DemoClient
+) -> None:
     """Expiry is nobody's news: the wait ends at expires_at by the central's clock (moved here by the demo)."""
     payment_id, _, _ = await _new_payment(client, "key-long-poll-06")
     await client.sim_advance_clock(15 * 60 - 2)
@@ -102,7 +108,9 @@ async def test_a_wait_beyond_the_limit_is_refused(central: RunningCentral, clien
     payment_id, _, _ = await _new_payment(client, "key-long-poll-07")
     async with httpx.AsyncClient(base_url=central.url, timeout=10) as http:
         answer = await http.get(
-            f"/v1/payments/{payment_id}", params={"wait": 31}, headers={"Authorization": f"Bearer {central.token}"}
+            f"/v1/payments/{payment_id}",
+            params={"wait": 31},
+            headers={"Authorization": f"Bearer {central.token}"},
         )
     assert answer.status_code == 422
     assert answer.json()["error"]["code"] == "invalid_request"
