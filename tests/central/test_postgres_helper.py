@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import os
 import pwd
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,6 +22,8 @@ from tests.helpers.postgres import (
     find_binaries,
     missing,
     postgres_server,
+    run_as_for,
+    sweep_orphans,
     throwaway_cluster,
     with_database,
 )
@@ -151,3 +156,48 @@ def test_a_throwaway_cluster_is_private_and_gone_afterwards() -> None:
     assert not directory.exists()
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(server.admin_url, connect_timeout=5)
+
+
+ORPHAN = """
+import sys, time
+from tests.helpers.postgres import find_binaries, throwaway_cluster
+with throwaway_cluster(find_binaries()) as server:
+    print(server.directory, flush=True)
+    time.sleep(600)
+"""
+
+
+def alive(pid: int) -> bool:
+    """Running, not only not reaped yet: a stopped server is a zombie until its parent (here: whatever adopted
+    it, which may never reap it) waits for it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in {"Z", "X"}
+
+
+def test_a_cluster_whose_test_process_was_killed_is_swept() -> None:
+    """A test process killed outright (SIGKILL) never stops its cluster: the next one to start stops and
+    deletes it, and leaves a cluster whose test process lives alone."""
+    binaries = find_binaries()
+    if binaries is None:
+        missing("no PostgreSQL server binaries (apt-get install postgresql)")
+    root = Path(__file__).parent.parent.parent
+    child = subprocess.Popen([sys.executable, "-c", ORPHAN], cwd=root, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        directory = Path(child.stdout.readline().strip())
+        assert directory.is_dir(), "the child's cluster did not start"
+        postmaster = int((directory / "data" / "postmaster.pid").read_text(encoding="ascii").split()[0])
+        sweep_orphans(binaries, run_as_for(os.geteuid() == 0), directory.parent)
+        # Its test process lives: not an orphan.
+        assert directory.is_dir()
+        assert alive(postmaster)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    assert alive(postmaster)  # nothing stopped it
+    sweep_orphans(binaries, run_as_for(os.geteuid() == 0), directory.parent)
+    assert not directory.exists()
+    assert not alive(postmaster)

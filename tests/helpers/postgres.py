@@ -28,7 +28,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from contextlib import ExitStack, closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
@@ -42,6 +42,9 @@ URL_VARIABLE = "KIOSK_TEST_POSTGRES_URL"
 HOST = "127.0.0.1"
 ROLE = "kiosk_test"
 DATABASE_PREFIX = "kiosk_test_"
+# A throwaway cluster's directory, and the file in it naming the test process it belongs to.
+CLUSTER_PREFIX = "kiosk-test-pg-"
+OWNER_FILE = "owner.pid"
 # The server refuses to run as root; Debian's package makes this user.
 SERVER_USER = "postgres"
 START_TIMEOUT_SECONDS = 60
@@ -138,7 +141,10 @@ def throwaway_cluster(binaries: Path) -> Iterator[PostgresServer]:
     private to the user running the tests."""
     as_root = os.geteuid() == 0
     run_as: list[str] = []
-    directory = Path(tempfile.mkdtemp(prefix="kiosk-test-pg-", dir=memory_directory()))
+    parent = memory_directory()
+    sweep_orphans(binaries, run_as_for(as_root), Path(parent or tempfile.gettempdir()))
+    directory = Path(tempfile.mkdtemp(prefix=CLUSTER_PREFIX, dir=parent))
+    (directory / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
     try:
         if as_root:
             if shutil.which("runuser") is None:
@@ -149,7 +155,7 @@ def throwaway_cluster(binaries: Path) -> Iterator[PostgresServer]:
                 raise PostgresUnavailableError(
                     f"running as root, and there is no {SERVER_USER!r} user"
                 ) from error
-            run_as = ["runuser", "-u", SERVER_USER, "--"]
+            run_as = run_as_for(as_root)
         superuser_password = secrets.token_urlsafe(18)
         password_file = directory / "superuser-password"
         password_file.write_text(superuser_password + "\n", encoding="ascii")
@@ -215,6 +221,40 @@ def throwaway_cluster(binaries: Path) -> Iterator[PostgresServer]:
             )
     finally:
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def run_as_for(as_root: bool) -> list[str]:
+    return ["runuser", "-u", SERVER_USER, "--"] if as_root else []
+
+
+def sweep_orphans(binaries: Path, run_as: list[str], parent: Path) -> None:
+    """Stops and deletes the clusters of test processes that are gone: one killed outright (SIGKILL, the
+    machine's out-of-memory killer) never stopped its cluster, which would otherwise keep running, and keep
+    its memory in /dev/shm, until the machine restarts. A cluster whose test process lives is left alone."""
+    for orphan in parent.glob(CLUSTER_PREFIX + "*"):
+        try:
+            owner = int((orphan / OWNER_FILE).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            continue  # not one of ours, or being made right now
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue  # another user's process: alive
+        else:
+            continue
+        if (orphan / "data" / "postmaster.pid").exists():
+            stop = [*run_as, str(binaries / "pg_ctl"), "stop", "--pgdata", str(orphan / "data")]
+            with suppress(OSError, subprocess.TimeoutExpired):
+                subprocess.run(
+                    [*stop, "--mode", "immediate", "--wait"],
+                    capture_output=True,
+                    check=False,
+                    timeout=START_TIMEOUT_SECONDS,
+                    cwd=orphan,
+                )
+        shutil.rmtree(orphan, ignore_errors=True)
 
 
 def start(binaries: Path, run_as: list[str], directory: Path, data: Path) -> int:
