@@ -165,6 +165,9 @@ def run_central(args: argparse.Namespace) -> int:
             "date_header": False,  # the app's own, from its clock (kiosk_central.date_header)
             "ssl_certfile": args.tls_cert,
             "ssl_keyfile": args.tls_key,
+            # A stop (systemd's SIGTERM) waits this long for the requests in hand, then ends them: a kiosk's long
+            # poll would otherwise hold it for up to 30 s. The kiosk asks again, of the central that replaces it.
+            "timeout_graceful_shutdown": STOP_GRACE_SECONDS,
         }
         if args.workers == 1:
             uvicorn.Server(uvicorn.Config(app, **common)).run(sockets=[sock])
@@ -189,6 +192,7 @@ def run_central(args: argparse.Namespace) -> int:
 
 
 _WORKER_SETTINGS = "KIOSK_CENTRAL_WORKER_SETTINGS"
+STOP_GRACE_SECONDS = 5
 
 
 def worker_app() -> Any:
