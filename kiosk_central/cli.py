@@ -135,7 +135,7 @@ def run_central(args: argparse.Namespace) -> int:
             from kiosk_central.db import redacted
 
             # The database cannot be reached, or was made by another version: said in one line, no password.
-            print(f"kiosk central: {redacted(str(exc))}", file=sys.stderr)
+            print(f"kiosk central: {redacted(' '.join(str(exc).split()))}", file=sys.stderr)
             return 1
         # Named IPPROTO_TCP, not 0: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on connections whose
         # socket says TCP. Without it every answer to a kiosk's kept-alive connection waited ~40 ms for the

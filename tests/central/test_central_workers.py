@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -296,3 +297,75 @@ def test_two_workers_stop_on_sigterm_even_with_a_long_poll_held(tmp_path: Path) 
     assert took < 15, f"stopping took {took:.1f} s: the held poll kept it"
     assert _children(started.process.pid) == []
     assert not Path(f"/proc/{started.process.pid}").exists()
+
+
+def test_a_production_central_on_postgresql_with_the_url_on_the_command_line(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    """`kiosk central --db postgresql://… --token …` (the deployment guide: it works, though the environment is the
+    better place for the password): an empty production database, created at start, serving its kiosk's token."""
+    process = subprocess.Popen(
+        [
+            kiosk_script(),
+            "central",
+            "--port",
+            "0",
+            "--workers",
+            "2",
+            "--db",
+            postgres_url,
+            "--token",
+            "HN-01=hn-kiosk-token-0123456789",
+        ],
+        env=user_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    url = ""
+    while not url:
+        line = process.stdout.readline()
+        assert line, process.stderr.read() if process.stderr else ""
+        if match := re.search(r"listening on (http://\S+) \(production\)", line):
+            url = match.group(1)
+    try:
+        with httpx.Client(
+            base_url=url, headers={"Authorization": "Bearer hn-kiosk-token-0123456789"}, timeout=30
+        ) as http:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    answer = http.get("/v1/customers/PE01000123456")
+                    break
+                except httpx.TransportError:
+                    assert time.monotonic() < deadline
+                    time.sleep(0.2)
+            assert answer.status_code == 404
+            assert answer.json()["error"]["code"] == "customer_not_found"
+            assert http.post("/v1/sim/clock", json={"seconds": 1}).status_code == 404  # no demo here
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+
+
+def test_a_central_that_cannot_reach_its_database_says_so_without_the_password(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens there once closed
+    result = subprocess.run(
+        [kiosk_script(), "central", "--port", "0", "--token", "HN-01=hn-kiosk-token-0123456789"],
+        env=user_env(
+            tmp_path, KIOSK_CENTRAL_DATABASE_URL=f"postgresql://kiosk:s3cret-pw@127.0.0.1:{port}/central"
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("kiosk central: "), result.stderr
+    assert "Traceback" not in result.stderr
+    assert "s3cret-pw" not in result.stdout + result.stderr
