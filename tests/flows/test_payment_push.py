@@ -31,7 +31,7 @@ from kiosk.flows.payment import EARLY_ANSWERS, PaymentFlow
 from kiosk.flows.session import CustomerSession
 from kiosk.flows.states import ScreenState
 from kiosk.flows.states.bills import AccountOverview, ChooseBills
-from kiosk.flows.states.payment import PayByQr, PaymentReceived
+from kiosk.flows.states.payment import PayByQr, PaymentEnd, PaymentReceived, PaymentStopped
 from kiosk.payments.journal import PaymentJournal
 from kiosk.payments.keeper import PaymentKeeper, ReceiptPrint
 from kiosk.payments.records import JournalPayment, PaymentState
@@ -125,6 +125,7 @@ class Kiosk:
     bank: DemoClient  # the demo central's bank, on its own connection: never counted, never broken
     watch: Watch
     breaking: list[bool]  # [True]: the proxy answers 503 to every long poll
+    faults: list[Fault]  # the next long polls' faults, before `breaking` counts
     journal: PaymentJournal
     keeper: PaymentKeeper
     nav: Navigator
@@ -172,11 +173,16 @@ class Build:
     def __call__(
         self, *, old_central: bool = False, push_retry: float = 60.0, hold: int = HOLD, timeout: float = 10.0
     ) -> Kiosk:
-        breaking = [False]
-        watch = Watch(
-            FaultyTransport(lambda r: Fault.ERROR_BEFORE if breaking[0] and long_poll(r) else None),
-            old_central=old_central,
-        )
+        breaking, faults = [False], list[Fault]()
+
+        def plan(request: httpx.Request) -> Fault | None:
+            if not long_poll(request):
+                return None
+            if faults:
+                return faults.pop(0)
+            return Fault.ERROR_BEFORE if breaking[0] else None
+
+        watch = Watch(FaultyTransport(plan), old_central=old_central)
         # No retries: a failed question is the flow's to handle (the client's retries are tested on their own).
         client = DemoClient(self.central.url, self.central.token, transport=watch, retries=0, timeout=timeout)
         bank = DemoClient(self.central.url, self.central.token)
@@ -203,7 +209,7 @@ class Build:
             long_poll_seconds=hold,
             push_retry_seconds=push_retry,
         )
-        kiosk = Kiosk(client, bank, watch, breaking, journal, keeper, nav, flow, desk)
+        kiosk = Kiosk(client, bank, watch, breaking, faults, journal, keeper, nav, flow, desk)
         nav.subscribe(kiosk.seen.append)
         self.kiosks.append(kiosk)
         return kiosk
@@ -286,3 +292,63 @@ async def test_the_countdown_ticks_each_second_while_the_long_poll_is_open(build
     assert shown[0] == qr.seconds_left
     assert all(0 <= a - b <= 1 for a, b in itertools.pairwise(shown))
     assert not any(s.checking for s in kiosk.seen if isinstance(s, PayByQr))
+
+
+# ---------------------------------------------------------------------------------------------- the push breaks
+@pytest.mark.asyncio
+async def test_a_failed_long_poll_falls_back_to_polling_and_the_push_is_tried_again_later(
+    build: Build,
+) -> None:
+    kiosk = build(push_retry=2.0)  # longer than the back-off after a failure (twice the poll)
+    kiosk.breaking[0] = True  # a proxy that answers 503 to every request that waits
+    with no_surprises(kiosk):
+        qr = await kiosk.to_qr()
+        await until(lambda: len(kiosk.watch.long_polls) >= 2)
+        waits = [q.wait > 0 for q in kiosk.watch.questions]
+        second = waits.index(True, 1)
+        # The failed long poll, then polls at once (the payment is still followed), then the push again.
+        assert waits[0]
+        assert kiosk.watch.questions[0].status is None
+        assert second > 1
+        assert not any(waits[1:second])
+        assert all(q.status == "pending" for q in kiosk.watch.questions[1:second])
+        kiosk.breaking[0] = False
+        await kiosk.pay(qr)
+        await until(lambda: bool(kiosk.received()))
+        await kiosk.flow.followed()
+    assert kiosk.watch.most_open == 1
+
+
+@pytest.mark.asyncio
+async def test_a_long_poll_unanswered_well_past_its_wait_is_given_up_for_polling(build: Build) -> None:
+    # The client would wait for the hold plus its usual timeout (11 s); a proxy holding the answer longer than
+    # the hold asked is found out sooner by the flow, which polls meanwhile.
+    kiosk = build(hold=1, timeout=10.0)
+    kiosk.faults.append(Fault.TOO_SLOW)
+    with no_surprises(kiosk):
+        qr = await kiosk.to_qr()
+        await until(lambda: bool(kiosk.watch.polls))
+        [stuck, *_] = kiosk.watch.questions
+        assert (stuck.wait, stuck.status) == (1, None)
+        assert kiosk.watch.polls[0].wait == 0
+        await kiosk.pay(qr)
+        await until(lambda: bool(kiosk.received()))
+        await kiosk.flow.followed()
+
+
+@pytest.mark.asyncio
+async def test_cancel_while_a_long_poll_is_open_cancels_at_once_and_nothing_is_received(build: Build) -> None:
+    kiosk = build()
+    await kiosk.to_qr()
+    await until(lambda: kiosk.watch.open_now == 1)
+    # The long poll holds no lock of the keeper's: the cancel does not wait for the central's hold (25 s).
+    await asyncio.wait_for(kiosk.flow.cancel(), timeout=HOLD / 2)
+    await asyncio.wait_for(kiosk.flow.followed(), timeout=HOLD / 2)
+    stopped = kiosk.nav.current
+    assert isinstance(stopped, PaymentStopped)
+    assert stopped.why is PaymentEnd.CANCELLED
+    [row] = kiosk.journal.all()
+    assert row.central_status == "cancelled"
+    assert not kiosk.received()
+    assert kiosk.desk.receipts == []
+    assert kiosk.watch.open_now == 0  # the long poll ended with the QR
