@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ class Question:
 
     wait: int  # the hold asked of the central (0: answer at once)
     status: str | None = None  # what it answered, None while open (or when it failed)
+    sent_at: float = field(default_factory=time.monotonic, compare=False)
 
 
 @dataclass
@@ -242,6 +244,40 @@ def no_surprises(kiosk: Kiosk) -> Iterator[None]:
     assert kiosk.flow.following is None
 
 
+# ---------------------------------------------------------------------------------------------- the push
+@pytest.mark.asyncio
+async def test_money_is_learnt_through_the_one_long_poll_open_when_the_notice_came(build: Build) -> None:
+    kiosk = build()
+    with no_surprises(kiosk):
+        qr = await kiosk.to_qr()
+        await until(lambda: kiosk.watch.open_now == 1)
+        await kiosk.pay(qr)
+        await until(lambda: bool(kiosk.received()))
+        await kiosk.flow.followed()
+    # The question open when the bank's notice came answered it; the one after it is the keeper recording it.
+    # No poll in between: polling (every 0.5 s here) would have asked several times during a hold.
+    assert [(q.wait, q.status) for q in kiosk.watch.questions] == [(HOLD, "paid"), (0, "paid")]
+    assert kiosk.watch.most_open == 1
+
+
+@pytest.mark.asyncio
+async def test_a_long_poll_whose_wait_ran_out_is_asked_again_at_once_and_nothing_is_polled(
+    build: Build,
+) -> None:
+    kiosk = build(hold=1)
+    with no_surprises(kiosk):
+        qr = await kiosk.to_qr()
+        await until(lambda: sum(q.status == "pending" for q in kiosk.watch.questions) >= EARLY_ANSWERS + 1)
+        await kiosk.pay(qr)
+        await until(lambda: bool(kiosk.received()))
+        await kiosk.flow.followed()
+    *held, found = kiosk.watch.questions
+    assert all(q.wait == 1 for q in held)  # a central that held its answer is no old central: no polling
+    assert [q.status for q in held] == ["pending"] * (len(held) - 1) + ["paid"]
+    assert found == Question(0, "paid")
+    assert kiosk.watch.most_open == 1
+
+
 # ---------------------------------------------------------------------------------------------- an old central
 @pytest.mark.asyncio
 async def test_a_central_that_answers_at_once_is_polled_after_a_few_answers_and_its_money_found(
@@ -257,6 +293,9 @@ async def test_a_central_that_answers_at_once_is_polled_after_a_few_answers_and_
         asked = [(q.wait > 0, q.status) for q in kiosk.watch.questions if q.status is not None]
         assert asked[:EARLY_ANSWERS] == [(True, "pending")] * EARLY_ANSWERS
         assert asked[EARLY_ANSWERS:] == [(False, "pending")] * (len(asked) - EARLY_ANSWERS)
+        sent = [q.sent_at for q in kiosk.watch.questions]
+        # Never faster than polling (a few ms of leeway: the flow's clock is read just before the request leaves).
+        assert min(b - a for a, b in itertools.pairwise(sent)) > POLL - 0.05
         assert kiosk.watch.most_open == 1
         await kiosk.pay(qr)
         await until(lambda: bool(kiosk.received()))
