@@ -4,6 +4,7 @@ the real reference central on loopback."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,3 +139,26 @@ async def test_a_long_poll_that_outlasts_its_own_timeout_says_how_long_it_waited
     assert raised.value.code == errors.TIMEOUT
     assert "no answer within 1.5 s" in str(raised.value)
     assert len(setup.sent.status_questions()) == 2
+
+
+@pytest.mark.asyncio
+async def test_a_hold_longer_than_the_usual_timeout_is_not_cut_by_it(setup: Setup) -> None:
+    # The central holds a pending payment's answer for the whole wait: 2 s, four times the usual timeout.
+    answer = await setup.client.payment(setup.payment.id, wait=2)
+    assert answer.status == "pending"
+    assert len(setup.sent.status_questions()) == 1  # one question, answered: no timeout, no retry
+
+
+@pytest.mark.asyncio
+async def test_the_notice_that_comes_during_a_hold_is_its_answer(
+    setup: Setup, central: RunningCentral
+) -> None:
+    held = asyncio.ensure_future(setup.client.payment(setup.payment.id, wait=20))
+    async with DemoClient(central.url, central.token) as bank:
+        while not setup.sent.status_questions():  # noqa: ASYNC110 - the transport signals nothing to await
+            await asyncio.sleep(0.01)
+        assert setup.payment.reference is not None
+        await bank.sim_bank_transfer(setup.payment.reference, setup.payment.amount)
+    answer = await asyncio.wait_for(held, timeout=10)  # a guard: the hold asked is 20 s
+    assert answer.status == "paid"
+    assert len(setup.sent.status_questions()) == 1

@@ -352,9 +352,12 @@ async def test_a_failed_long_poll_falls_back_to_polling_and_the_push_is_tried_ag
         assert not any(waits[1:second])
         assert all(q.status == "pending" for q in kiosk.watch.questions[1:second])
         kiosk.breaking[0] = False
+        # The push, tried again once more after the proxy mended, is held open by the central.
+        await until(lambda: kiosk.watch.open_now == 1 and kiosk.watch.questions[-1].wait == HOLD)
         await kiosk.pay(qr)
         await until(lambda: bool(kiosk.received()))
         await kiosk.flow.followed()
+    assert kiosk.watch.questions[-2:] == [Question(HOLD, "paid"), Question(0, "paid")]
     assert kiosk.watch.most_open == 1
 
 
