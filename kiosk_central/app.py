@@ -138,6 +138,8 @@ _RATE_LIMITED: dict[int | str, dict[str, Any]] = {
 
 # The longest a payment's long poll is held (`?wait=`): under the 60 s a reverse proxy usually allows.
 MAX_WAIT_SECONDS = 30
+# How often a held long poll looks whether its kiosk is still there.
+DISCONNECT_CHECK_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -401,6 +403,7 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
     @v1.get("/payments/{payment_id}", tags=["payments"])
     async def get_payment(
         payment_id: str,
+        request: Request,
         wait: Annotated[
             int,
             Query(
@@ -417,19 +420,30 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
     ) -> schemas.Payment:
         """The payment as it stands, at once or when it changes (`wait`)."""
         deadline = time.monotonic() + wait
-        while True:
-            with watch.interest(payment_id) as changed:
+        # Interest is taken before each read and the event cleared then, so that news committed between the read
+        # and the wait is not missed.
+        with watch.interest(payment_id) as changed:
+            while True:
+                changed.clear()
                 current = await run_in_threadpool(
                     read, lambda c: payments.payment(c, payment_id, clock.now())
                 )
                 left = deadline - time.monotonic()
                 if current.status != "pending" or left <= 0 or watch.stopping:
                     return current
-                # Expiry is news nobody sends: wake at expires_at by the central's clock (just after, so that
-                # the read sees it expired).
+                # Expiry is news nobody sends: look again at expires_at by the central's clock (just after, so
+                # that the read sees it expired), and every `recheck` seconds whatever was heard.
                 until_expiry = (current.expires_at - clock.now()).total_seconds() + 0.01
-                with suppress(TimeoutError):
-                    await asyncio.wait_for(changed.wait(), timeout=max(0.0, min(left, until_expiry, recheck)))
+                look_again = time.monotonic() + max(0.0, min(left, until_expiry, recheck))
+                while not changed.is_set() and not watch.stopping and time.monotonic() < look_again:
+                    with suppress(TimeoutError):
+                        await asyncio.wait_for(
+                            changed.wait(),
+                            timeout=min(DISCONNECT_CHECK_SECONDS, look_again - time.monotonic()),
+                        )
+                    if await request.is_disconnected():
+                        # The kiosk went away (or a proxy gave up on it): nobody is left to answer.
+                        return current
 
     @v1.post("/payments/{payment_id}/cancel", tags=["payments"])
     def cancel_payment(payment_id: str) -> schemas.Payment:

@@ -337,7 +337,12 @@ class SqliteDatabase(Database):
 # see the other's row (PostgreSQL reports most of these as serialization failures, not all): the run again finds
 # the row and answers as for a retry.
 _RETRIED_STATES = frozenset({"40001", "40P01", "23505"})
-_WRITE_ATTEMPTS = 8
+# Under a fleet's load PostgreSQL's serializable checks cancel a share of the concurrent payment writes (its locks
+# on index ranges are coarser than the rows): each is run again after a random pause that grows, up to about
+# three seconds in all, rather than answering the kiosk 500.
+_WRITE_ATTEMPTS = 20
+_FIRST_PAUSE_SECONDS = 0.002
+_LONGEST_PAUSE_SECONDS = 0.25
 
 
 class PostgresDatabase(Database):
@@ -433,7 +438,7 @@ class PostgresDatabase(Database):
                 if exc.sqlstate not in _RETRIED_STATES or attempt == _WRITE_ATTEMPTS:
                     raise
                 # The winner has committed or is about to; spread the losers out so they do not collide again.
-                time.sleep(random.uniform(0, 0.005 * attempt))
+                time.sleep(random.uniform(0, min(_LONGEST_PAUSE_SECONDS, _FIRST_PAUSE_SECONDS * 2**attempt)))
         raise AssertionError("unreachable")
 
     def read(self, work: Callable[[Connection], T]) -> T:

@@ -16,10 +16,8 @@ from kiosk_central.app import ServerSettings, create_app
 from kiosk_central.db import SCHEMA_VERSION
 from tests.helpers.central import KIOSK_ID, running_central
 
-# What version 6 added, undone to make a version 5 database: no index of live payments, the demo's SMS codes
-# in the server's memory.
+# What version 6 added, undone to make a version 5 database: the demo's SMS codes in the server's memory.
 _BACK_TO_VERSION_5 = """
-DROP INDEX payments_live;
 DROP TABLE sim_otps;
 UPDATE meta SET value = '5' WHERE key = 'schema_version';
 """
