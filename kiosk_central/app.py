@@ -1,15 +1,22 @@
 """The reference central server as a FastAPI application: routes, authentication and error mapping.
 
 Route handlers are plain functions (FastAPI runs them in its thread pool); each does its work in one
-database transaction through the modules beside this one.
+database transaction through the modules beside this one: a write (`db.write`, serialised by the database) or a
+read (`db.read`, a snapshot that takes no write lock). The one exception is a payment's long poll, which waits on
+the event loop (kiosk_central.push) so that hundreds of open QR screens hold no threads.
+
+Nothing that decides money lives in a worker's memory, so a central may run several worker processes; the demo's
+clock does (one process's offset), so it does not move when there are several (409 `clock_fixed`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
-import threading
-from collections.abc import Callable, Iterator, Mapping
+import time
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -17,6 +24,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Response
 from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -39,8 +47,9 @@ from kiosk_central import (
 from kiosk_central.body_limit import BodyLimit
 from kiosk_central.clock import Clock
 from kiosk_central.date_header import DateHeader
-from kiosk_central.db import Database
+from kiosk_central.db import Database, PostgresDatabase, open_database
 from kiosk_central.grants import Grant
+from kiosk_central.push import PaymentWatch, PostgresListener
 
 log = logging.getLogger(__name__)
 
@@ -127,21 +136,23 @@ _RATE_LIMITED: dict[int | str, dict[str, Any]] = {
 }
 
 
+# The longest a payment's long poll is held (`?wait=`): under the 60 s a reverse proxy usually allows.
+MAX_WAIT_SECONDS = 30
+
+
 @dataclass(frozen=True)
 class ServerSettings:
-    db_path: Path
+    # A SQLite file's path, or a database URL (postgresql://…, sqlite:///…): kiosk_central.db.open_database.
+    database: Path | str
     tokens: Mapping[str, Grant]
     demo: bool = False
     payment_ttl: timedelta = timedelta(minutes=15)
     otp_limits: service_requests.OtpLimits = field(default_factory=service_requests.OtpLimits)
-
-
-@dataclass
-class _DemoOtps:
-    """Demo mode only: the codes an SMS gateway would have delivered, readable by the demo and tests."""
-
-    codes: dict[str, schemas.SimOtp] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    # How many worker processes serve this database (`kiosk central --workers`); this is one of them.
+    workers: int = 1
+    # How often a long poll looks at its payment again whatever it was told; None: the database's default (a
+    # second on SQLite with several workers, whose news does not cross processes; ten seconds otherwise).
+    recheck_seconds: float | None = None
 
 
 def _replayed(model: type[Any]) -> dict[int | str, dict[str, Any]]:
@@ -237,12 +248,29 @@ def office(grant: Annotated[Grant, Depends(authorised)]) -> None:
 
 
 def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
-    db = Database(settings.db_path)
+    db = open_database(settings.database)
     clock = clock or Clock()
     db.initialise((lambda conn: demo.seed(conn, clock.now())) if settings.demo else None)
-    demo_otps = _DemoOtps()
+    watch = PaymentWatch()
+    db.on_payment_changed(watch.wake)
+    recheck = settings.recheck_seconds
+    if recheck is None:
+        recheck = 1.0 if settings.workers > 1 and not isinstance(db, PostgresDatabase) else 10.0
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        listener = PostgresListener(db.url, watch) if isinstance(db, PostgresDatabase) else None
+        if listener is not None:
+            listener.start()
+        try:
+            yield
+        finally:
+            if listener is not None:
+                await run_in_threadpool(listener.stop)
+            await run_in_threadpool(db.close)
 
     app = FastAPI(
+        lifespan=lifespan,
         title="Electricity customer kiosk — central API",
         version="1.0.0",
         description=API_DESCRIPTION,
@@ -285,9 +313,8 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         error.headers.update(exc.headers or {})
         return _error_response(error)
 
-    def tx(work: Callable[[Any], T]) -> T:
-        with db.transaction() as conn:
-            return work(conn)
+    tx = db.write
+    read = db.read
 
     @app.get("/v1/health", tags=["kiosks"])
     def health() -> dict[str, str | bool]:
@@ -301,11 +328,10 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         Public (the phone has no kiosk token), so it shows only what the paper receipt already shows."""
 
         def work(c: Any) -> schemas.Payment | None:
-            ledger.expire_stale_payments(c, clock.now())
             row = c.execute("SELECT id FROM payments WHERE reference = ?", (reference,)).fetchone()
-            return None if row is None else payments.payment(c, row["id"])
+            return None if row is None else payments.payment(c, row["id"], clock.now())
 
-        found = tx(work)
+        found = read(work)
         return HTMLResponse(payments.receipt_page(reference, found), status_code=200 if found else 404)
 
     @app.get("/track/{reference}", include_in_schema=False, response_class=HTMLResponse)
@@ -314,7 +340,7 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         by tracking code or by the kiosk's reference (printed while the request may still be queued).
 
         Public (the phone has no kiosk token), so it shows nothing personal."""
-        found = tx(lambda c: service_requests.find_request(c, reference))
+        found = read(lambda c: service_requests.find_request(c, reference))
         return HTMLResponse(service_requests.track_page(reference, found), status_code=200 if found else 404)
 
     @app.get("/fleet", include_in_schema=False, response_class=HTMLResponse)
@@ -322,7 +348,7 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         """The office's view of its kiosks, for a phone: calls for staff, kiosks with no news, and what
         each kiosk last reported. No token (a browser has none) and nothing personal on it; see
         docs/central-api.md for putting it behind the office's own sign-in."""
-        return HTMLResponse(fleet.fleet_page(tx(lambda c: fleet.fleet(c, clock.now()))))
+        return HTMLResponse(fleet.fleet_page(read(lambda c: fleet.fleet(c, clock.now()))))
 
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(serving_customers)], responses=_ERROR_RESPONSES)
     # The kiosks' own reports and the office's view of them: who may call depends on the kiosk named.
@@ -332,25 +358,22 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
     @v1.get("/customers/{code}", tags=["customers"])
     def get_customer(code: CodeInPath) -> schemas.Customer:
         """The account, with personal data masked for a public screen."""
-        return tx(lambda c: ledger.customer(c, code))
+        return read(lambda c: ledger.customer(c, code))
 
     @v1.get("/customers/{code}/bills", tags=["customers"])
     def get_bills(code: CodeInPath, status: Literal["unpaid", "all"] = "unpaid") -> schemas.BillList:
         """Bills oldest first. `unpaid` lists every bill not yet paid (unpaid, pending_payment, overdue)."""
 
-        def work(c: Any) -> schemas.BillList:
-            ledger.check_code(code)
-            ledger.expire_stale_payments(c, clock.now())
-            return ledger.bills(c, code, status, clock.today())
-
-        return tx(work)
+        ledger.check_code(code)
+        now = clock.now()
+        return read(lambda c: ledger.bills(c, code, status, now, clock.today()))
 
     @v1.get("/customers/{code}/consumption", tags=["customers"])
     def get_consumption(
         code: CodeInPath, granularity: Literal["month", "day"] = "month"
     ) -> schemas.Consumption:
         """kWh per billing month (all history), or per day for remote-read meters (last 62 days)."""
-        return tx(lambda c: ledger.consumption(c, code, granularity))
+        return read(lambda c: ledger.consumption(c, code, granularity))
 
     # -------------------------------------------------------------- payments
     @v1.get("/payment-methods", tags=["payments"])
@@ -374,12 +397,37 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         return result
 
     @v1.get("/payments/{payment_id}", tags=["payments"])
-    def get_payment(payment_id: str) -> schemas.Payment:
-        def work(c: Any) -> schemas.Payment:
-            ledger.expire_stale_payments(c, clock.now())
-            return payments.payment(c, payment_id)
-
-        return tx(work)
+    async def get_payment(
+        payment_id: str,
+        wait: Annotated[
+            int,
+            Query(
+                ge=0,
+                le=MAX_WAIT_SECONDS,
+                description=(
+                    "Seconds the central may hold the answer while the payment is `pending`: it answers as soon"
+                    " as the status changes (the bank's notice, a cancel, expiry), or when the time is up, with"
+                    " the payment as it stands. 0 (the default) answers at once. A kiosk keeps one such long"
+                    " poll open while its QR is on screen instead of asking every second."
+                ),
+            ),
+        ] = 0,
+    ) -> schemas.Payment:
+        """The payment as it stands, at once or when it changes (`wait`)."""
+        deadline = time.monotonic() + wait
+        while True:
+            with watch.interest(payment_id) as changed:
+                current = await run_in_threadpool(
+                    read, lambda c: payments.payment(c, payment_id, clock.now())
+                )
+                left = deadline - time.monotonic()
+                if current.status != "pending" or left <= 0:
+                    return current
+                # Expiry is news nobody sends: wake at expires_at by the central's clock (just after, so that
+                # the read sees it expired).
+                until_expiry = (current.expires_at - clock.now()).total_seconds() + 0.01
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(changed.wait(), timeout=max(0.0, min(left, until_expiry, recheck)))
 
     @v1.post("/payments/{payment_id}/cancel", tags=["payments"])
     def cancel_payment(payment_id: str) -> schemas.Payment:
@@ -390,7 +438,7 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
     def get_bill_payment_qr(bill_id: str) -> schemas.BillPaymentQr:
         """The VietQR to print on a bill's notice, paid later from any banking app: the same on every
         call, it does not expire or mark the bill pending. 409 `bill_already_paid` once it is paid."""
-        return tx(lambda c: payments.bill_payment_qr(c, bill_id))
+        return read(lambda c: payments.bill_payment_qr(c, bill_id))
 
     # -------------------------------------------------------------- services and requests
     @v1.get("/services", tags=["requests"])
@@ -403,12 +451,18 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         """Send a one-time code by SMS to a phone, or to the phone on an account. Limited per phone and per
         kiosk token (`otp_rate_limited`, with `Retry-After`): see the API description."""
         limits, sender = settings.otp_limits, _token_fingerprint(request)
-        issued = tx(lambda c: service_requests.send_otp(c, body, clock.now(), sender=sender, limits=limits))
-        if settings.demo:
-            with demo_otps.lock:
-                demo_otps.codes[issued.otp.id] = schemas.SimOtp(
-                    otp_id=issued.otp.id, phone=issued.otp.phone, code=issued.code
+
+        def work(c: Any) -> service_requests.IssuedOtp:
+            issued = service_requests.send_otp(c, body, clock.now(), sender=sender, limits=limits)
+            if settings.demo:
+                # What the demo's SMS gateway "delivered", in the database so that any worker can show it.
+                c.execute(
+                    "INSERT INTO sim_otps (otp_id, phone, code) VALUES (?, ?, ?)",
+                    (issued.otp.id, issued.otp.phone, issued.code),
                 )
+            return issued
+
+        issued = tx(work)
         # A real server hands the code to its SMS gateway here; it is never logged.
         log.info("one-time code %s sent to %s", issued.otp.id, issued.otp.phone)
         return issued.otp
@@ -458,13 +512,13 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
                 raise errors.not_found("request_not_found", f"no request {wanted}", tracking_code=wanted)
             return found
 
-        return tx(work)
+        return read(work)
 
     # -------------------------------------------------------------- outages
     @v1.get("/outages", tags=["outages"])
     def get_outages(customer_code: CodeInQuery) -> schemas.OutageList:
         """Planned and current outages in the customer's area that have not ended."""
-        return tx(lambda c: outages.outages_for(c, customer_code, clock.now()))
+        return read(lambda c: outages.outages_for(c, customer_code, clock.now()))
 
     @v1.post("/outage-reports", tags=["outages"], status_code=201, responses=_replayed(schemas.OutageReport))
     def post_outage_report(
@@ -563,14 +617,14 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         changed at or after `since`, oldest change first, each as it stands now, with the central's `now`.
         For the kiosk's own token only (403 `wrong_kiosk`): what a kiosk reads at start and daily to learn of
         money that came after it stopped watching a payment, and to rebuild after its journal was lost."""
-        return tx(lambda c: changes.kiosk_changes(c, kiosk_id, since, clock.now(), limit, cursor))
+        return read(lambda c: changes.kiosk_changes(c, kiosk_id, since, clock.now(), limit, cursor))
 
     @kiosks.get("/fleet", tags=["kiosks"], dependencies=[Depends(office)])
     def get_fleet() -> schemas.Fleet:
         """Every kiosk that ever sent a heartbeat, with its latest one, and the calls for staff no one has
         answered yet: what the `/fleet` page shows. For the office's fleet tokens only (403
         `fleet_role_required` for a kiosk's)."""
-        return tx(lambda c: fleet.fleet(c, clock.now()))
+        return read(lambda c: fleet.fleet(c, clock.now()))
 
     def demo_only() -> None:
         if not settings.demo:
@@ -579,13 +633,11 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
     app.include_router(v1)
     app.include_router(kiosks)
     # Always routed (so /openapi.json is the same in both modes) but answering 404 outside demo mode.
-    app.include_router(_sim_router([Depends(authorised), Depends(demo_only)], tx, clock, demo_otps))
+    app.include_router(_sim_router([Depends(authorised), Depends(demo_only)], db, clock, settings.workers))
     return app
 
 
-def _sim_router(
-    guards: list[Any], tx: Callable[[Callable[[Any], Any]], Any], clock: Clock, otps: _DemoOtps
-) -> APIRouter:
+def _sim_router(guards: list[Any], db: Database, clock: Clock, workers: int) -> APIRouter:
     """Endpoints that stand in for the outside world in demo mode: the bank, the SMS gateway, time."""
     sim = APIRouter(prefix="/v1/sim", tags=["simulation (demo only)"], dependencies=guards)
 
@@ -594,26 +646,31 @@ def _sim_router(
         """The bank notifies that money arrived with this reference. Recorded once per `transaction_id`: the
         same notice again (its acknowledgement was lost) answers what the first did and records nothing; the
         same id with another reference or amount is 409 `transaction_id_reused`."""
-        result: schemas.BankTransferResult = tx(lambda c: payments.receive_transfer(c, body, clock.now()))
-        return result
+        return db.write(lambda c: payments.receive_transfer(c, body, clock.now()))
 
     @sim.post("/counter-payments", status_code=204, responses=_ERROR_RESPONSES)
     def post_counter_payment(body: schemas.SimCounterPayment) -> None:
         """A bill is paid through another channel (a counter, another app)."""
-        tx(lambda c: payments.pay_elsewhere(c, body, clock.now()))
+        db.write(lambda c: payments.pay_elsewhere(c, body, clock.now()))
 
     @sim.get("/otps/{otp_id}", responses=_ERROR_RESPONSES)
     def get_sim_otp(otp_id: str) -> schemas.SimOtp:
         """The code the SMS gateway would have delivered."""
-        with otps.lock:
-            found = otps.codes.get(otp_id)
-        if found is None:
+        row = db.read(lambda c: c.execute("SELECT * FROM sim_otps WHERE otp_id = ?", (otp_id,)).fetchone())
+        if row is None:
             raise errors.not_found("otp_not_found", f"no code {otp_id} was sent")
-        return found
+        return schemas.SimOtp(otp_id=row["otp_id"], phone=row["phone"], code=row["code"])
 
     @sim.post("/clock", responses=_ERROR_RESPONSES)
     def post_clock(body: schemas.SimClockAdvance) -> schemas.SimClock:
-        """Move the server's clock forward, to see expiry and due dates pass."""
+        """Move the server's clock forward, to see expiry and due dates pass. Only on a central with one worker
+        process (409 `clock_fixed` with several): the offset is that process's."""
+        if workers > 1:
+            raise errors.conflict(
+                "clock_fixed",
+                f"this demo central runs {workers} worker processes, each with its own clock: start it with"
+                " --workers 1 to move its clock",
+            )
         return schemas.SimClock(now=clock.advance(timedelta(seconds=body.seconds)))
 
     return sim

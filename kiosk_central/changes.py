@@ -2,10 +2,10 @@
 
 A row's time of change is worked out from what the central records anyway, so that no write can forget to
 stamp it: a payment's is the latest of its creation, payment, cancellation, expiry (its ``expires_at``, the
-moment it stopped being pending, whenever that was settled) and any money received with its reference; a
-request's is its latest event; a report's is its creation. All are the central's clock, written inside the
-serialised transaction that made the change, so a change committed after a reading has a time at or after
-that reading's ``now``: asking again from that ``now`` (inclusive) misses nothing.
+moment it stopped being pending: expiry is worked out on reading, never written) and any money received with
+its reference; a request's is its latest event; a report's is its creation. All are the central's clock,
+written inside the serialised transaction that made the change, so a change committed after a reading has a
+time at or after that reading's ``now``: asking again from that ``now`` (inclusive) misses nothing.
 
 Pages are ordered by (time, kind, id) and the cursor is that triple of a page's last change, so a page
 boundary never splits or loops over changes that share a microsecond.
@@ -13,22 +13,21 @@ boundary never splits or loops over changes that share a microsecond.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 from kiosk_central import schemas
 from kiosk_central.clock import from_text, to_text
-from kiosk_central.ledger import expire_stale_payments
+from kiosk_central.db import Connection
+from kiosk_central.ledger import payment_status
 
 _KINDS = ("p", "r", "o")  # payments, requests, outage reports (within one moment, ordered by these letters)
 _EARLIEST, _LATEST = "", "~"  # below and above every stored time (ISO text; "~" sorts after digits)
 
+# {greatest} is the dialect's many-argument maximum (kiosk_central.db.Connection.greatest). A payment stored as
+# pending whose time is up has expired at its expires_at (as one stored as expired by an older server has).
 _CHANGED = """
 WITH changed (kind, id, changed_at) AS (
-    SELECT 'p', p.id, max(
-        p.created_at, coalesce(p.paid_at, ''), coalesce(p.cancelled_at, ''),
-        CASE WHEN p.status = 'expired' THEN p.expires_at ELSE '' END,
-        coalesce((SELECT max(t.received_at) FROM bank_transfers t WHERE t.payment_id = p.id), ''))
+    SELECT 'p', p.id, {greatest}
     FROM payments p WHERE p.kiosk_id = :kiosk
     UNION ALL
     SELECT 'r', r.tracking_code,
@@ -72,14 +71,22 @@ def _after(cursor: str | None) -> tuple[str, str, str]:
 
 
 def kiosk_changes(
-    conn: sqlite3.Connection, kiosk_id: str, since: datetime, now: datetime, limit: int, cursor: str | None
+    conn: Connection, kiosk_id: str, since: datetime, now: datetime, limit: int, cursor: str | None
 ) -> schemas.KioskChanges:
     """One page of the changes of ``kiosk_id``'s payments, requests and reports at or after ``since``."""
-    expire_stale_payments(conn, now)
     after_at, after_kind, after_id = _after(cursor)
+    greatest = conn.greatest(
+        "p.created_at",
+        "coalesce(p.paid_at, '')",
+        "coalesce(p.cancelled_at, '')",
+        "CASE WHEN p.status = 'expired' OR (p.status = 'pending' AND p.expires_at <= :now)"
+        " THEN p.expires_at ELSE '' END",
+        "coalesce((SELECT max(t.received_at) FROM bank_transfers t WHERE t.payment_id = p.id), '')",
+    )
     rows = conn.execute(
-        _CHANGED,
+        _CHANGED.format(greatest=greatest),
         {
+            "now": to_text(now),
             "kiosk": kiosk_id,
             "since": _since_text(since),
             "after_at": after_at,
@@ -95,7 +102,7 @@ def kiosk_changes(
         kiosk_id=kiosk_id,
         since=since,
         now=now,
-        payments=[_payment(conn, i, changed_at[("p", i)]) for i in ids["p"]],
+        payments=[_payment(conn, i, changed_at[("p", i)], now) for i in ids["p"]],
         requests=[_request(conn, i, changed_at[("r", i)]) for i in ids["r"]],
         outage_reports=[_report(conn, i, changed_at[("o", i)]) for i in ids["o"]],
         next_cursor=cursor_of(page[-1]["changed_at"], page[-1]["kind"], page[-1]["id"]) if more else None,
@@ -106,7 +113,7 @@ def _time(text: str | None) -> datetime | None:
     return None if text is None else from_text(text)
 
 
-def _payment(conn: sqlite3.Connection, payment_id: str, changed_at: str) -> schemas.PaymentChange:
+def _payment(conn: Connection, payment_id: str, changed_at: str, now: datetime) -> schemas.PaymentChange:
     row = conn.execute("SELECT * FROM payments WHERE id = ?", (payment_id,)).fetchone()
     bill_ids = [
         r[0]
@@ -126,7 +133,7 @@ def _payment(conn: sqlite3.Connection, payment_id: str, changed_at: str) -> sche
         customer_code=row["customer_code"],
         bill_ids=bill_ids,
         amount=row["amount"],
-        status=row["status"],
+        status=payment_status(row["status"], row["expires_at"], now),
         created_at=from_text(row["created_at"]),
         expires_at=from_text(row["expires_at"]),
         paid_at=_time(row["paid_at"]),
@@ -137,7 +144,7 @@ def _payment(conn: sqlite3.Connection, payment_id: str, changed_at: str) -> sche
     )
 
 
-def _request(conn: sqlite3.Connection, tracking_code: str, changed_at: str) -> schemas.RequestChange:
+def _request(conn: Connection, tracking_code: str, changed_at: str) -> schemas.RequestChange:
     row = conn.execute("SELECT * FROM service_requests WHERE tracking_code = ?", (tracking_code,)).fetchone()
     return schemas.RequestChange(
         tracking_code=row["tracking_code"],
@@ -150,7 +157,7 @@ def _request(conn: sqlite3.Connection, tracking_code: str, changed_at: str) -> s
     )
 
 
-def _report(conn: sqlite3.Connection, report_id: str, changed_at: str) -> schemas.OutageReportChange:
+def _report(conn: Connection, report_id: str, changed_at: str) -> schemas.OutageReportChange:
     row = conn.execute("SELECT * FROM outage_reports WHERE id = ?", (report_id,)).fetchone()
     return schemas.OutageReportChange(
         id=row["id"],

@@ -105,7 +105,7 @@ def run_central(args: argparse.Namespace) -> int:
             return 2
         db_path = args.db or Path(scratch) / "central.db"
         settings = ServerSettings(
-            db_path=db_path,
+            database=db_path,
             tokens=tokens,
             demo=args.demo,
             payment_ttl=timedelta(seconds=args.payment_ttl),

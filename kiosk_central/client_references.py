@@ -4,10 +4,10 @@ fingerprint an Idempotency-Key replay must match, and the kiosk's own unique ref
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from typing import Literal
 
 from kiosk_central import errors, schemas
+from kiosk_central.db import Connection
 
 SubmissionTable = Literal["service_requests", "outage_reports"]
 
@@ -19,7 +19,7 @@ def fingerprint(body: schemas.RequestCreate | schemas.OutageReportCreate) -> str
     return hashlib.sha256(body.model_dump_json(exclude=exclude).encode()).hexdigest()
 
 
-def check_unused(conn: sqlite3.Connection, table: SubmissionTable, client_reference: str | None) -> None:
+def check_unused(conn: Connection, table: SubmissionTable, client_reference: str | None) -> None:
     """409 ``client_reference_reused`` if another submission (under another Idempotency-Key: a replay is
     found by its key first) already has this reference. The UNIQUE index is the backstop."""
     if client_reference is None:

@@ -16,7 +16,7 @@ from kiosk_central.app import ServerSettings, create_app
 
 def openapi_document() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
-        app = create_app(ServerSettings(db_path=Path(scratch) / "contract.db", tokens={}))
+        app = create_app(ServerSettings(database=Path(scratch) / "contract.db", tokens={}))
         return app.openapi()
 
 

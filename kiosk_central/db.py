@@ -1,279 +1,259 @@
-"""The reference server's SQLite database: schema, version check and transactions.
+"""The reference central's database: SQLite (embedded: the demo, tests, a small site) or PostgreSQL (a fleet).
 
-Every request opens its own connection and does its work inside one ``BEGIN IMMEDIATE``
-transaction, so concurrent requests (a bank notice racing a cancel, two kiosks paying the same
-bill) are serialised by SQLite's write lock rather than by code in this process.
+The rules that decide money are the database's, not one process's: every write runs in one transaction that the
+database serialises (SQLite's write lock, taken up front by ``BEGIN IMMEDIATE``; PostgreSQL's ``SERIALIZABLE``
+isolation, the transaction run again when PostgreSQL says it lost a race), under the schema's unique constraints.
+So any number of worker processes, on one machine or several, collect a bill once.
+
+Reads (a kiosk watching its payment, a lookup) take no write lock: a snapshot (SQLite's deferred ``BEGIN`` in WAL
+mode, PostgreSQL's ``REPEATABLE READ READ ONLY``) sees a consistent database while writers go on.
+
+Queries are written once, with SQLite's ``?`` (or ``:name``) parameters; :class:`Connection` says them in
+psycopg's words on PostgreSQL. A write that changes a payment's status says so
+(:meth:`Connection.payment_changed`), and its watchers are told once it is committed: in this process at once,
+in every other worker by PostgreSQL's ``NOTIFY`` (see kiosk_central.push).
 """
 
 from __future__ import annotations
 
+import logging
+import random
+import re
 import sqlite3
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
-SCHEMA_VERSION = 5
+from kiosk_central.schema import (
+    SCHEMA,
+    SCHEMA_VERSION,
+    SchemaVersionError,
+    for_postgresql,
+    migration_steps,
+)
 
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE customers (
-    code TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    address TEXT NOT NULL,
-    phone TEXT,
-    district_unit TEXT NOT NULL,
-    district_name_vi TEXT NOT NULL,
-    district_name_en TEXT NOT NULL,
-    tariff_type TEXT NOT NULL,
-    households INTEGER NOT NULL CHECK (households >= 1),
-    meter_serial TEXT NOT NULL,
-    multiplier INTEGER NOT NULL CHECK (multiplier >= 1),
-    remote_read INTEGER NOT NULL
-);
-CREATE TABLE meter_readings (
-    customer_code TEXT NOT NULL REFERENCES customers(code),
-    read_on TEXT NOT NULL,
-    meter_index INTEGER NOT NULL,
-    PRIMARY KEY (customer_code, read_on)
-);
-CREATE TABLE daily_consumption (
-    customer_code TEXT NOT NULL REFERENCES customers(code),
-    day TEXT NOT NULL,
-    kwh INTEGER NOT NULL,
-    PRIMARY KEY (customer_code, day)
-);
-CREATE TABLE bills (
-    id TEXT PRIMARY KEY,
-    customer_code TEXT NOT NULL REFERENCES customers(code),
-    period_start TEXT NOT NULL,
-    period_end TEXT NOT NULL,
-    meter_serial TEXT NOT NULL,
-    opening_index INTEGER NOT NULL,
-    closing_index INTEGER NOT NULL,
-    multiplier INTEGER NOT NULL,
-    households INTEGER NOT NULL,
-    kwh INTEGER NOT NULL,
-    computation TEXT NOT NULL,
-    subtotal INTEGER NOT NULL,
-    vat_amount INTEGER NOT NULL,
-    total INTEGER NOT NULL,
-    due_date TEXT NOT NULL,
-    invoice_serial TEXT NOT NULL,
-    invoice_number TEXT NOT NULL UNIQUE,
-    paid_at TEXT,
-    paid_by TEXT
-);
-CREATE INDEX bills_by_customer ON bills (customer_code, period_start);
-CREATE TABLE payments (
-    id TEXT PRIMARY KEY,
-    idempotency_key TEXT NOT NULL UNIQUE,
-    fingerprint TEXT NOT NULL,
-    customer_code TEXT NOT NULL REFERENCES customers(code),
-    method TEXT NOT NULL,
-    amount INTEGER NOT NULL,
-    reference TEXT NOT NULL UNIQUE,
-    qr_payload TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('pending', 'paid', 'expired', 'cancelled')),
-    created_at TEXT NOT NULL,
-    expires_at TEXT NOT NULL,
-    paid_at TEXT,
-    cancelled_at TEXT,
-    kiosk_id TEXT
-);
-CREATE INDEX payments_by_kiosk ON payments (kiosk_id);
-CREATE TABLE payment_bills (
-    payment_id TEXT NOT NULL REFERENCES payments(id),
-    bill_id TEXT NOT NULL REFERENCES bills(id),
-    position INTEGER NOT NULL,
-    PRIMARY KEY (payment_id, bill_id)
-);
-CREATE INDEX payment_bills_by_bill ON payment_bills (bill_id);
-CREATE TABLE bank_transfers (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    reference TEXT NOT NULL,
-    amount INTEGER NOT NULL,
-    received_at TEXT NOT NULL,
-    outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'refund_due')),
-    reason TEXT,
-    payment_id TEXT REFERENCES payments(id),
-    transaction_id TEXT
-);
-CREATE UNIQUE INDEX bank_transfers_by_transaction_id ON bank_transfers (transaction_id);
-CREATE INDEX bank_transfers_by_payment ON bank_transfers (payment_id);
-CREATE TABLE otps (
-    id TEXT PRIMARY KEY,
-    phone TEXT NOT NULL,
-    purpose TEXT NOT NULL,
-    code_hash TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    expires_at TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    max_attempts INTEGER NOT NULL,
-    consumed_at TEXT,
-    verified_at TEXT,
-    sender TEXT
-);
-CREATE INDEX otps_by_sender ON otps (sender, created_at);
-CREATE INDEX otps_by_phone ON otps (phone, created_at);
-CREATE TABLE service_requests (
-    tracking_code TEXT PRIMARY KEY,
-    idempotency_key TEXT NOT NULL UNIQUE,
-    fingerprint TEXT NOT NULL,
-    service_code TEXT NOT NULL,
-    customer_code TEXT,
-    fields TEXT NOT NULL,
-    status TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    due_by TEXT NOT NULL,
-    client_reference TEXT,
-    kiosk_id TEXT
-);
-CREATE UNIQUE INDEX service_requests_by_client_reference ON service_requests (client_reference);
-CREATE INDEX service_requests_by_kiosk ON service_requests (kiosk_id);
-CREATE TABLE request_events (
-    tracking_code TEXT NOT NULL REFERENCES service_requests(tracking_code),
-    at TEXT NOT NULL,
-    status TEXT NOT NULL,
-    note_vi TEXT NOT NULL,
-    note_en TEXT NOT NULL
-);
-CREATE INDEX request_events_by_request ON request_events (tracking_code, at);
-CREATE TABLE outages (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    district_unit TEXT NOT NULL,
-    area_vi TEXT NOT NULL,
-    area_en TEXT NOT NULL,
-    reason_vi TEXT NOT NULL,
-    reason_en TEXT NOT NULL,
-    start_at TEXT NOT NULL,
-    expected_end_at TEXT NOT NULL
-);
-CREATE TABLE outage_reports (
-    id TEXT PRIMARY KEY,
-    idempotency_key TEXT NOT NULL UNIQUE,
-    fingerprint TEXT NOT NULL,
-    customer_code TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    description TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    client_reference TEXT,
-    kiosk_id TEXT
-);
-CREATE UNIQUE INDEX outage_reports_by_client_reference ON outage_reports (client_reference);
-CREATE INDEX outage_reports_by_kiosk ON outage_reports (kiosk_id);
-CREATE TABLE heartbeats (
-    kiosk_id TEXT PRIMARY KEY,
-    received_at TEXT NOT NULL,
-    version TEXT NOT NULL,
-    printer_status TEXT NOT NULL,
-    pending_payments INTEGER NOT NULL,
-    outbox_depth INTEGER NOT NULL,
-    last_activity_at TEXT,
-    staff_call_open INTEGER NOT NULL,
-    assisted_mode INTEGER NOT NULL
-);
-CREATE TABLE staff_calls (
-    kiosk_id TEXT NOT NULL,
-    call_id TEXT NOT NULL,
-    screen TEXT NOT NULL,
-    language TEXT NOT NULL CHECK (language IN ('vi', 'en')),
-    called_at TEXT NOT NULL,
-    received_at TEXT NOT NULL,
-    answered_at TEXT,
-    PRIMARY KEY (kiosk_id, call_id)
-);
-CREATE INDEX staff_calls_open ON staff_calls (answered_at, called_at);
-"""
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg_pool import ConnectionPool
 
-# The steps that bring a database made by an older server to this version, keyed by the version each
-# step produces. Columns are added last (or the table is rebuilt with _SCHEMA's columns) and uniqueness is
-# a separate index (NULLs do not collide), so a migrated database is the same as one created from _SCHEMA.
-_MIGRATIONS: dict[int, str] = {
-    2: """
-ALTER TABLE otps ADD COLUMN verified_at TEXT;
-ALTER TABLE service_requests ADD COLUMN client_reference TEXT;
-CREATE UNIQUE INDEX service_requests_by_client_reference ON service_requests (client_reference);
-ALTER TABLE outage_reports ADD COLUMN client_reference TEXT;
-CREATE UNIQUE INDEX outage_reports_by_client_reference ON outage_reports (client_reference);
-""",
-    # Heartbeats were one JSON body per kiosk; the fleet page reads their fields, so they become columns
-    # (a beat of version 2 had neither staff_call_open nor assisted_mode: both were false).
-    3: """
-CREATE TABLE heartbeats_v3 (
-    kiosk_id TEXT PRIMARY KEY,
-    received_at TEXT NOT NULL,
-    version TEXT NOT NULL,
-    printer_status TEXT NOT NULL,
-    pending_payments INTEGER NOT NULL,
-    outbox_depth INTEGER NOT NULL,
-    last_activity_at TEXT,
-    staff_call_open INTEGER NOT NULL,
-    assisted_mode INTEGER NOT NULL
-);
-INSERT INTO heartbeats_v3
-    SELECT kiosk_id, received_at, json_extract(body, '$.version'), json_extract(body, '$.printer_status'),
-           json_extract(body, '$.pending_payments'), json_extract(body, '$.outbox_depth'),
-           json_extract(body, '$.last_activity_at'), 0, 0
-    FROM heartbeats;
-DROP TABLE heartbeats;
-ALTER TABLE heartbeats_v3 RENAME TO heartbeats;
-CREATE TABLE staff_calls (
-    kiosk_id TEXT NOT NULL,
-    call_id TEXT NOT NULL,
-    screen TEXT NOT NULL,
-    language TEXT NOT NULL CHECK (language IN ('vi', 'en')),
-    called_at TEXT NOT NULL,
-    received_at TEXT NOT NULL,
-    answered_at TEXT,
-    PRIMARY KEY (kiosk_id, call_id)
-);
-CREATE INDEX staff_calls_open ON staff_calls (answered_at, called_at);
-""",
-    # Codes are limited per kiosk token (its fingerprint, never the token) and per phone: who sent each.
-    4: """
-ALTER TABLE otps ADD COLUMN sender TEXT;
-CREATE INDEX otps_by_sender ON otps (sender, created_at);
-CREATE INDEX otps_by_phone ON otps (phone, created_at);
-""",
-    # The bank's own id of each transfer, so that a notice sent again is recognised (older rows: NULL, which a
-    # unique index lets be many); and the kiosk whose token made each payment, request and report, so that a
-    # kiosk can list what changed for it (older rows: NULL, no kiosk's).
-    5: """
-ALTER TABLE bank_transfers ADD COLUMN transaction_id TEXT;
-CREATE UNIQUE INDEX bank_transfers_by_transaction_id ON bank_transfers (transaction_id);
-CREATE INDEX bank_transfers_by_payment ON bank_transfers (payment_id);
-ALTER TABLE payments ADD COLUMN kiosk_id TEXT;
-CREATE INDEX payments_by_kiosk ON payments (kiosk_id);
-ALTER TABLE service_requests ADD COLUMN kiosk_id TEXT;
-CREATE INDEX service_requests_by_kiosk ON service_requests (kiosk_id);
-CREATE INDEX request_events_by_request ON request_events (tracking_code, at);
-ALTER TABLE outage_reports ADD COLUMN kiosk_id TEXT;
-CREATE INDEX outage_reports_by_kiosk ON outage_reports (kiosk_id);
-""",
-}
+__all__ = [
+    "SCHEMA_VERSION",
+    "Connection",
+    "Database",
+    "Row",
+    "SchemaVersionError",
+    "open_database",
+]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Dialect = Literal["sqlite", "postgresql"]
+Params = Sequence[Any] | Mapping[str, Any]
+
+# The channel on which PostgreSQL tells every worker that a payment changed (the payload is its id).
+PAYMENT_CHANNEL = "kiosk_payment_changed"
 
 
-class SchemaVersionError(RuntimeError):
-    """The database was made by another version of the server; refuse rather than guess."""
+class Row(Protocol):
+    """A result row, by position or by column name (sqlite3.Row, or _PgRow on PostgreSQL)."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+    def __iter__(self) -> Iterator[Any]: ...
+    def __len__(self) -> int: ...
+    def keys(self) -> list[str]: ...
 
 
-def _migration_steps(found: str | None) -> list[str] | None:
-    """The SQL that brings schema version ``found`` to SCHEMA_VERSION (empty when it is current), or
-    None for a version this server cannot read: a newer one, or one with no way forward."""
-    if found is None or not found.isdigit() or int(found) > SCHEMA_VERSION:
-        return None
-    wanted = range(int(found) + 1, SCHEMA_VERSION + 1)
-    if any(version not in _MIGRATIONS for version in wanted):
-        return None
-    return [_MIGRATIONS[version] for version in wanted]
+class Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection:
+    """One transaction's connection: ``execute`` in SQLite's words on either database."""
+
+    dialect: ClassVar[Dialect]
+
+    def __init__(self) -> None:
+        self.changed_payments: set[str] = set()
+
+    def execute(self, sql: str, params: Params = ()) -> Cursor:
+        raise NotImplementedError
+
+    def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        raise NotImplementedError
+
+    def greatest(self, *terms: str) -> str:
+        """The SQL of the greatest of these terms (SQLite's many-argument ``max``, PostgreSQL's ``GREATEST``)."""
+        name = "max" if self.dialect == "sqlite" else "GREATEST"
+        return f"{name}({', '.join(terms)})"
+
+    def payment_changed(self, payment_id: str) -> None:
+        """This transaction changed the payment's status: its watchers are told once it is committed."""
+        self.changed_payments.add(payment_id)
+
+
+class _SqliteConnection(Connection):
+    dialect = "sqlite"
+
+    def __init__(self, raw: sqlite3.Connection) -> None:
+        super().__init__()
+        self.raw = raw
+
+    def execute(self, sql: str, params: Params = ()) -> Cursor:
+        return self.raw.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        self.raw.executemany(sql, rows)
+
+
+class _PgRow(tuple[Any, ...]):
+    """A row that answers to its column names too, as sqlite3.Row does. One subclass per column list."""
+
+    __slots__ = ()
+    _index: ClassVar[dict[str, int]] = {}
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._index[key])
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+
+@lru_cache(maxsize=256)
+def _row_class(names: tuple[str, ...]) -> type[_PgRow]:
+    return type("PgRow", (_PgRow,), {"__slots__": (), "_index": {n: i for i, n in enumerate(names)}})
+
+
+def _pg_row_factory(cursor: Any) -> Callable[[Sequence[Any]], _PgRow]:
+    row_class = _row_class(tuple(c.name for c in cursor.description or ()))
+
+    def make(values: Sequence[Any]) -> _PgRow:
+        # sum() of BIGINT is NUMERIC in PostgreSQL; the central counts whole đồng.
+        return row_class(int(v) if isinstance(v, Decimal) else v for v in values)
+
+    return make
+
+
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+@lru_cache(maxsize=1024)
+def _pg_sql(sql: str, named: bool) -> str:
+    """SQLite's parameters in psycopg's words: ``?`` → ``%s``, ``:name`` → ``%(name)s`` (``%`` doubled)."""
+    sql = sql.replace("%", "%%")
+    if named:
+        return _NAMED.sub(r"%(\1)s", sql)
+    return sql.replace("?", "%s")
+
+
+def _pg_value(value: Any) -> Any:
+    # Flags are INTEGER columns (as in SQLite); psycopg would send a Python bool as boolean.
+    return int(value) if isinstance(value, bool) else value
+
+
+class _PgConnection(Connection):
+    dialect = "postgresql"
+
+    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+        super().__init__()
+        self.raw = raw
+
+    def _adapt(self, sql: str, params: Params) -> tuple[str, Params]:
+        if isinstance(params, Mapping):
+            return _pg_sql(sql, True), {k: _pg_value(v) for k, v in params.items()}
+        return _pg_sql(sql, False), [_pg_value(v) for v in params]
+
+    def execute(self, sql: str, params: Params = ()) -> Cursor:
+        query, values = self._adapt(sql, params)
+        return self.raw.execute(query, values)
+
+    def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        if not rows:
+            return
+        query = self._adapt(sql, rows[0])[0]
+        with self.raw.cursor() as cur:
+            cur.executemany(query, [self._adapt(sql, r)[1] for r in rows])
+
+    def payment_changed(self, payment_id: str) -> None:
+        if payment_id not in self.changed_payments:
+            # Delivered to every listening worker when (and only if) this transaction commits.
+            self.raw.execute("SELECT pg_notify(%s, %s)", (PAYMENT_CHANNEL, payment_id))
+        super().payment_changed(payment_id)
 
 
 class Database:
-    """Opens connections to one SQLite file and runs transactions on it."""
+    """Transactions on the central's database. Made by :func:`open_database`."""
+
+    dialect: ClassVar[Dialect]
+
+    def __init__(self) -> None:
+        self._payment_listeners: list[Callable[[str], None]] = []
+
+    @property
+    def description(self) -> str:
+        """Where the data lives, for the server's first lines and logs (never a password)."""
+        raise NotImplementedError
+
+    def on_payment_changed(self, listener: Callable[[str], None]) -> None:
+        """Call ``listener(payment_id)`` after each commit that changed a payment, in the committing thread."""
+        self._payment_listeners.append(listener)
+
+    def _committed(self, conn: Connection) -> None:
+        for payment_id in conn.changed_payments:
+            for listener in self._payment_listeners:
+                listener(payment_id)
+
+    def initialise(self, fill: Callable[[Connection], None] | None = None) -> bool:
+        """Create the schema in an empty database (and ``fill`` it: the demo's data), or check an existing one
+        and bring it up to date from a known older version. True if it was created.
+
+        The schema, its version and what ``fill`` writes are one transaction: a server killed while it creates
+        them (a power cut at the first start) leaves an empty database, which the next start creates again,
+        never tables without a version (refused at every start after) or a demo without its data."""
+        raise NotImplementedError
+
+    def write(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in one serialised read-write transaction: committed on success, rolled back on any error
+        (and run again, from the start, when PostgreSQL reports a race it lost)."""
+        raise NotImplementedError
+
+    def read(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` on a consistent snapshot, taking no write lock. It must not write."""
+        raise NotImplementedError
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One read-write transaction, not retried: for tools and tests that look inside the database."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Let go of pooled connections (the pool is reopened if the database is used again)."""
+
+
+class SqliteDatabase(Database):
+    """One SQLite file. A connection per transaction: opening one costs tens of microseconds."""
+
+    dialect = "sqlite"
 
     def __init__(self, path: Path) -> None:
+        super().__init__()
         self.path = path
+
+    @property
+    def description(self) -> str:
+        return f"SQLite {self.path}"
 
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: we issue BEGIN ourselves so the write lock is taken up front.
@@ -283,28 +263,22 @@ class Database:
         conn.execute("PRAGMA synchronous = FULL")
         return conn
 
-    def initialise(self, fill: Callable[[sqlite3.Connection], None] | None = None) -> bool:
-        """Create the schema in an empty file (and ``fill`` it: the demo's data), or check an existing one and
-        bring it up to date from a known older version. True if it was created.
-
-        The schema, its version and what ``fill`` writes are one transaction: a server killed while it
-        creates them (a power cut at the first start) leaves an empty file, which the next start creates
-        again, never tables without a version (refused at every start after) or a demo without its data."""
-        conn = self._connect()
+    def initialise(self, fill: Callable[[Connection], None] | None = None) -> bool:
+        raw = self._connect()
         try:
-            conn.execute("PRAGMA journal_mode = WAL")
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            raw.execute("PRAGMA journal_mode = WAL")
+            tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if not tables:
                 version = f"INSERT INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');"
                 # Left open by the script; committed below, or rolled back when the connection closes.
-                conn.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} {version}")
+                raw.executescript(f"BEGIN IMMEDIATE; {SCHEMA} {version}")
                 if fill is not None:
-                    fill(conn)
-                conn.execute("COMMIT")
+                    fill(_SqliteConnection(raw))
+                raw.execute("COMMIT")
                 return True
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            row = raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             found = row[0] if row else None
-            steps = _migration_steps(found)
+            steps = migration_steps(found)
             if steps is None:
                 raise SchemaVersionError(
                     f"{self.path} has schema version {found}, this server needs {SCHEMA_VERSION}"
@@ -313,22 +287,175 @@ class Database:
                 # One transaction with the new version number: a step that fails leaves the file as the
                 # older server left it (closing the connection rolls the open transaction back).
                 bump = f"UPDATE meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version';"
-                conn.executescript(f"BEGIN; {''.join(steps)} {bump} COMMIT;")
+                raw.executescript(f"BEGIN; {''.join(steps)} {bump} COMMIT;")
             return False
         finally:
-            conn.close()
+            raw.close()
+
+    def _run(self, begin: str, work: Callable[[Connection], T]) -> T:
+        raw = self._connect()
+        try:
+            conn = _SqliteConnection(raw)
+            raw.execute(begin)
+            try:
+                result = work(conn)
+            except BaseException:
+                raw.execute("ROLLBACK")
+                raise
+            raw.execute("COMMIT")
+        finally:
+            raw.close()
+        self._committed(conn)
+        return result
+
+    def write(self, work: Callable[[Connection], T]) -> T:
+        return self._run("BEGIN IMMEDIATE", work)
+
+    def read(self, work: Callable[[Connection], T]) -> T:
+        # Deferred: a read transaction in WAL mode, a snapshot that never waits for (or blocks) a writer.
+        return self._run("BEGIN", work)
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One serialised read-write transaction; committed on success, rolled back on any error."""
-        conn = self._connect()
+    def transaction(self) -> Iterator[Connection]:
+        raw = self._connect()
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            conn = _SqliteConnection(raw)
+            raw.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                raw.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
+            raw.execute("COMMIT")
         finally:
-            conn.close()
+            raw.close()
+        self._committed(conn)
+
+
+# SQLSTATEs of a transaction that lost a race and may simply run again: serialization_failure, deadlock_detected.
+# A unique_violation is one too when two serializable transactions insert the same key at once and neither could
+# see the other's row (PostgreSQL reports most of these as serialization failures, not all): the run again finds
+# the row and answers as for a retry.
+_RETRIED_STATES = frozenset({"40001", "40P01", "23505"})
+_WRITE_ATTEMPTS = 8
+
+
+class PostgresDatabase(Database):
+    """A PostgreSQL database through a psycopg connection pool, shared by this process's threads."""
+
+    dialect = "postgresql"
+
+    def __init__(self, url: str, *, pool_size: int = 16) -> None:
+        super().__init__()
+        self.url = url
+        self._pool_size = pool_size
+        self._pool: ConnectionPool[Any] | None = None
+
+    @property
+    def description(self) -> str:
+        return f"PostgreSQL {redacted(self.url)}"
+
+    def _get_pool(self) -> ConnectionPool[Any]:
+        if self._pool is None:
+            from psycopg_pool import ConnectionPool
+
+            self._pool = ConnectionPool(
+                self.url,
+                min_size=1,
+                max_size=self._pool_size,
+                # Autocommit: each transaction says its own BEGIN, with its isolation level, in one statement.
+                kwargs={"autocommit": True, "row_factory": _pg_row_factory},
+                name="kiosk-central",
+                timeout=30,
+                open=True,
+            )
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    @contextmanager
+    def _begun(self, begin: str) -> Iterator[_PgConnection]:
+        with self._get_pool().connection() as raw:
+            raw.execute(begin)
+            conn = _PgConnection(raw)
+            try:
+                yield conn
+            except BaseException:
+                raw.execute("ROLLBACK")
+                raise
+            raw.execute("COMMIT")
+        self._committed(conn)
+
+    def initialise(self, fill: Callable[[Connection], None] | None = None) -> bool:
+        with self._begun("BEGIN ISOLATION LEVEL SERIALIZABLE") as conn:
+            # Two servers starting at once (a rolling restart) create or migrate the schema once.
+            conn.execute("SELECT pg_advisory_xact_lock(7265110)")
+            exists = conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()[0]
+            if not exists:
+                conn.raw.execute(for_postgresql(SCHEMA))
+                conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                if fill is not None:
+                    fill(conn)
+                return True
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            found = row[0] if row else None
+            steps = migration_steps(found)
+            if steps is None:
+                raise SchemaVersionError(
+                    f"{self.description} has schema version {found}, this server needs {SCHEMA_VERSION}"
+                )
+            for step in steps:
+                conn.raw.execute(for_postgresql(step))
+            if steps:
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+            return False
+
+    def write(self, work: Callable[[Connection], T]) -> T:
+        import psycopg
+
+        for attempt in range(1, _WRITE_ATTEMPTS + 1):
+            try:
+                with self._begun("BEGIN ISOLATION LEVEL SERIALIZABLE") as conn:
+                    return work(conn)
+            except psycopg.Error as exc:
+                if exc.sqlstate not in _RETRIED_STATES or attempt == _WRITE_ATTEMPTS:
+                    raise
+                # The winner has committed or is about to; spread the losers out so they do not collide again.
+                time.sleep(random.uniform(0, 0.005 * attempt))
+        raise AssertionError("unreachable")
+
+    def read(self, work: Callable[[Connection], T]) -> T:
+        with self._begun("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") as conn:
+            return work(conn)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with self._begun("BEGIN ISOLATION LEVEL SERIALIZABLE") as conn:
+            yield conn
+
+
+def redacted(url: str) -> str:
+    """The URL without its password."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def is_postgresql(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+def open_database(target: str | Path) -> Database:
+    """The database at ``target``: a PostgreSQL URL (``postgresql://user:pw@host:port/db``), a SQLite URL
+    (``sqlite:///path``) or a SQLite file's path."""
+    text = str(target)
+    if is_postgresql(text):
+        return PostgresDatabase(text)
+    if text.startswith("sqlite://"):
+        text = text.removeprefix("sqlite://")
+    return SqliteDatabase(Path(text))

@@ -9,7 +9,6 @@ from those readings by the billing engine, never typed in.
 from __future__ import annotations
 
 import random
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
@@ -17,6 +16,7 @@ from itertools import pairwise
 from kiosk_central import schemas, services_catalog
 from kiosk_central.billing import compute_bill
 from kiosk_central.clock import VIETNAM, to_text
+from kiosk_central.db import Connection
 from kiosk_central.ledger import computation_json
 from kiosk_central.service_requests import add_event, insert_request
 
@@ -128,9 +128,7 @@ def _daily_kwh(customer: DemoCustomer, first: date, last: date) -> dict[date, in
     return days
 
 
-def _seed_customer(
-    conn: sqlite3.Connection, c: DemoCustomer, today: date, invoice_counter: list[int]
-) -> None:
+def _seed_customer(conn: Connection, c: DemoCustomer, today: date, invoice_counter: list[int]) -> None:
     conn.execute(
         "INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?, ?, 'residential', ?, ?, 1, ?)",
         (c.code, c.name, c.address, c.phone, c.district_unit, c.district_vi, c.district_en, c.households,
@@ -176,7 +174,7 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), VIETNAM)
 
 
-def _seed_outages(conn: sqlite3.Connection, now: datetime) -> None:
+def _seed_outages(conn: Connection, now: datetime) -> None:
     today = now.astimezone(VIETNAM).date()
     rows = [
         ("OUT-PA1200-1", "planned", "PA1200", "Thôn Bản Khiển, Thôn Nà Khà, Xã Lâm Bình",
@@ -196,7 +194,7 @@ def _seed_outages(conn: sqlite3.Connection, now: datetime) -> None:
     )
 
 
-def _seed_request(conn: sqlite3.Connection, now: datetime) -> None:
+def _seed_request(conn: Connection, now: datetime) -> None:
     service = services_catalog.service_by_code("meter_inspection")
     created = now - timedelta(days=6)
     fields: dict[str, str | int | bool] = {"demo": True}
@@ -212,7 +210,7 @@ def _seed_request(conn: sqlite3.Connection, now: datetime) -> None:
     )
 
 
-def seed(conn: sqlite3.Connection, now: datetime) -> None:
+def seed(conn: Connection, now: datetime) -> None:
     """Fill an empty database with the demo dataset."""
     today = now.astimezone(VIETNAM).date()
     counter = [0]

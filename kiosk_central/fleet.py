@@ -8,11 +8,11 @@ again after a lost answer without calling twice; staff opening staff mode on the
 from __future__ import annotations
 
 import html
-import sqlite3
 from datetime import datetime, timedelta
 
 from kiosk_central import errors, schemas
 from kiosk_central.clock import VIETNAM, from_text, to_text
+from kiosk_central.db import Connection, Row
 
 STALE_AFTER = timedelta(minutes=3)
 """A kiosk beats every minute: three missed beats in a row is a kiosk, or its network, in trouble."""
@@ -21,13 +21,17 @@ REFRESH_SECONDS = 30
 
 # ------------------------------------------------------------------ heartbeats
 def record_heartbeat(
-    conn: sqlite3.Connection, kiosk_id: str, body: schemas.Heartbeat, now: datetime
+    conn: Connection, kiosk_id: str, body: schemas.Heartbeat, now: datetime
 ) -> schemas.HeartbeatAck:
     last_activity = None if body.last_activity_at is None else to_text(body.last_activity_at)
     conn.execute(
-        """INSERT OR REPLACE INTO heartbeats (kiosk_id, received_at, version, printer_status, pending_payments,
+        """INSERT INTO heartbeats (kiosk_id, received_at, version, printer_status, pending_payments,
                outbox_depth, last_activity_at, staff_call_open, assisted_mode)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (kiosk_id) DO UPDATE SET received_at = excluded.received_at, version = excluded.version,
+               printer_status = excluded.printer_status, pending_payments = excluded.pending_payments,
+               outbox_depth = excluded.outbox_depth, last_activity_at = excluded.last_activity_at,
+               staff_call_open = excluded.staff_call_open, assisted_mode = excluded.assisted_mode""",
         (kiosk_id, to_text(now), body.version, body.printer_status, body.pending_payments, body.outbox_depth,
          last_activity, body.staff_call_open, body.assisted_mode),
     )  # fmt: skip
@@ -36,7 +40,7 @@ def record_heartbeat(
 
 # ------------------------------------------------------------------ staff calls
 def call_staff(
-    conn: sqlite3.Connection, kiosk_id: str, body: schemas.StaffCallCreate, now: datetime
+    conn: Connection, kiosk_id: str, body: schemas.StaffCallCreate, now: datetime
 ) -> tuple[schemas.StaffCallAck, bool]:
     """(ack, created). Records the call, or answers the first record of it for a retry: the kiosk resends
     a call whose answer it did not get, and the office must see one call, not one per attempt."""
@@ -62,7 +66,7 @@ def call_staff(
     return ack, False
 
 
-def answer_staff_call(conn: sqlite3.Connection, kiosk_id: str, call_id: str, now: datetime) -> None:
+def answer_staff_call(conn: Connection, kiosk_id: str, call_id: str, now: datetime) -> None:
     """Staff reached the kiosk. Idempotent: a repeat keeps the first answer's time."""
     updated = conn.execute(
         "UPDATE staff_calls SET answered_at = ? WHERE kiosk_id = ? AND call_id = ? AND answered_at IS NULL",
@@ -80,7 +84,7 @@ def answer_staff_call(conn: sqlite3.Connection, kiosk_id: str, call_id: str, now
 
 
 # ------------------------------------------------------------------ the fleet
-def fleet(conn: sqlite3.Connection, now: datetime) -> schemas.Fleet:
+def fleet(conn: Connection, now: datetime) -> schemas.Fleet:
     kiosks = [_kiosk(row, now) for row in conn.execute("SELECT * FROM heartbeats")]
     # Kiosks that need someone first, the longest silent at the top; then the rest by id.
     kiosks.sort(key=lambda k: (not k.stale, -k.silent_seconds if k.stale else 0, k.kiosk_id))
@@ -112,7 +116,7 @@ def fleet(conn: sqlite3.Connection, now: datetime) -> schemas.Fleet:
     )
 
 
-def _kiosk(row: sqlite3.Row, now: datetime) -> schemas.FleetKiosk:
+def _kiosk(row: Row, now: datetime) -> schemas.FleetKiosk:
     last = from_text(row["received_at"])
     silent = now - last
     return schemas.FleetKiosk(

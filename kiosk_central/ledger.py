@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date, datetime
 from itertools import pairwise
 
 from kiosk_central import accounts, errors, schemas
 from kiosk_central.billing import BillComputation, days_of_month_before
 from kiosk_central.clock import from_text, to_text
+from kiosk_central.db import Connection, Row
 
 
 def code_error(code: str) -> errors.ApiError:
@@ -29,7 +29,7 @@ def check_code(code: str) -> accounts.CorporationInfo:
         raise code_error(code) from None
 
 
-def customer_row(conn: sqlite3.Connection, code: str) -> sqlite3.Row:
+def customer_row(conn: Connection, code: str) -> Row:
     check_code(code)
     row = conn.execute("SELECT * FROM customers WHERE code = ?", (code,)).fetchone()
     if row is None:
@@ -37,7 +37,7 @@ def customer_row(conn: sqlite3.Connection, code: str) -> sqlite3.Row:
     return row  # type: ignore[no-any-return]
 
 
-def customer(conn: sqlite3.Connection, code: str) -> schemas.Customer:
+def customer(conn: Connection, code: str) -> schemas.Customer:
     row = customer_row(conn, code)
     corp = accounts.corporation_of(code)
     return schemas.Customer(
@@ -60,11 +60,12 @@ def customer(conn: sqlite3.Connection, code: str) -> schemas.Customer:
     )
 
 
-def expire_stale_payments(conn: sqlite3.Connection, now: datetime) -> None:
-    """Payments are pending only until they expire; settle that before anything reads them."""
-    conn.execute(
-        "UPDATE payments SET status = 'expired' WHERE status = 'pending' AND expires_at <= ?", (to_text(now),)
-    )
+def payment_status(stored: str, expires_at: str, now: datetime) -> schemas.PaymentStatus:
+    """A payment is pending only until it expires. Worked out on each read, by the central's clock, rather than
+    written by every reader: a read then takes no write lock, and no watcher waits for a writer to notice."""
+    if stored == "pending" and expires_at <= to_text(now):
+        return "expired"
+    return stored  # type: ignore[return-value]
 
 
 def computation_json(comp: BillComputation) -> str:
@@ -108,13 +109,13 @@ def computation_json(comp: BillComputation) -> str:
 _BILLS_QUERY = """
 SELECT b.*, (
     SELECT p.id FROM payment_bills pb JOIN payments p ON p.id = pb.payment_id
-    WHERE pb.bill_id = b.id AND p.status = 'pending'
+    WHERE pb.bill_id = b.id AND p.status = 'pending' AND p.expires_at > ?
 ) AS pending_payment_id
 FROM bills b WHERE b.customer_code = ? ORDER BY b.period_start
 """
 
 
-def bill_status(row: sqlite3.Row, today: date) -> schemas.BillStatus:
+def bill_status(row: Row, today: date) -> schemas.BillStatus:
     """A bill with a payment in flight is never shown overdue: that could lead to a wrong disconnection."""
     if row["paid_at"] is not None:
         return "paid"
@@ -125,7 +126,7 @@ def bill_status(row: sqlite3.Row, today: date) -> schemas.BillStatus:
     return "unpaid"
 
 
-def _bill(row: sqlite3.Row, today: date) -> schemas.Bill:
+def _bill(row: Row, today: date) -> schemas.Bill:
     comp = json.loads(row["computation"])
     period_end = date.fromisoformat(row["period_end"])
     return schemas.Bill(
@@ -158,14 +159,14 @@ def _bill(row: sqlite3.Row, today: date) -> schemas.Bill:
     )
 
 
-def bill_rows(conn: sqlite3.Connection, code: str) -> list[sqlite3.Row]:
+def bill_rows(conn: Connection, code: str, now: datetime) -> list[Row]:
     """All of a customer's bills, oldest first, each with the live payment covering it (if any)."""
     customer_row(conn, code)
-    return conn.execute(_BILLS_QUERY, (code,)).fetchall()
+    return conn.execute(_BILLS_QUERY, (to_text(now), code)).fetchall()
 
 
-def bills(conn: sqlite3.Connection, code: str, status: str, today: date) -> schemas.BillList:
-    rows = bill_rows(conn, code)
+def bills(conn: Connection, code: str, status: str, now: datetime, today: date) -> schemas.BillList:
+    rows = bill_rows(conn, code, now)
     listed = [_bill(r, today) for r in rows]
     if status == "unpaid":
         listed = [b for b in listed if b.status != "paid"]
@@ -174,7 +175,7 @@ def bills(conn: sqlite3.Connection, code: str, status: str, today: date) -> sche
     )
 
 
-def consumption(conn: sqlite3.Connection, code: str, granularity: str) -> schemas.Consumption:
+def consumption(conn: Connection, code: str, granularity: str) -> schemas.Consumption:
     row = customer_row(conn, code)
     points: list[schemas.ConsumptionPoint] = []
     if granularity == "month":

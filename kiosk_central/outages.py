@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import secrets
-import sqlite3
 from datetime import datetime
 
 from kiosk_central import accounts, client_references, errors, schemas
 from kiosk_central.clock import from_text, to_text
+from kiosk_central.db import Connection, Row
 from kiosk_central.ledger import customer_row
 
 
-def outages_for(conn: sqlite3.Connection, code: str, now: datetime) -> schemas.OutageList:
+def outages_for(conn: Connection, code: str, now: datetime) -> schemas.OutageList:
     """Outages in the customer's district unit that have not ended, soonest first."""
     district = customer_row(conn, code)["district_unit"]
     rows = conn.execute(
@@ -36,7 +36,7 @@ def outages_for(conn: sqlite3.Connection, code: str, now: datetime) -> schemas.O
     )
 
 
-def _report(row: sqlite3.Row) -> schemas.OutageReport:
+def _report(row: Row) -> schemas.OutageReport:
     corp = accounts.corporation_of(row["customer_code"])
     return schemas.OutageReport(
         id=row["id"],
@@ -51,7 +51,7 @@ def _report(row: sqlite3.Row) -> schemas.OutageReport:
 
 
 def report(
-    conn: sqlite3.Connection,
+    conn: Connection,
     key: str,
     body: schemas.OutageReportCreate,
     now: datetime,

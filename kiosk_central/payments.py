@@ -30,13 +30,13 @@ import html
 import json
 import re
 import secrets
-import sqlite3
 from datetime import datetime, timedelta
 
 from kiosk.customer.vietqr import VietQR, encode
 from kiosk_central import accounts, errors, schemas
 from kiosk_central.clock import from_text, to_text
-from kiosk_central.ledger import check_code, customer_row, expire_stale_payments
+from kiosk_central.db import Connection
+from kiosk_central.ledger import check_code, customer_row, payment_status
 
 # Demo collection accounts of the five corporations (real bank BINs, made-up account numbers).
 COLLECTION_ACCOUNTS: dict[str, schemas.Recipient] = {
@@ -107,7 +107,7 @@ def _fingerprint(body: schemas.PaymentCreate) -> str:
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
 
 
-def _new_reference(conn: sqlite3.Connection, customer_code: str) -> str:
+def _new_reference(conn: Connection, customer_code: str) -> str:
     # "TT" (thanh toán) + customer code + 6 random characters: 21 characters, within tag 62/08's 25,
     # letters and digits only because some banking apps drop spaces and punctuation from the memo.
     while True:
@@ -116,7 +116,7 @@ def _new_reference(conn: sqlite3.Connection, customer_code: str) -> str:
             return ref
 
 
-def payment(conn: sqlite3.Connection, payment_id: str) -> schemas.Payment:
+def payment(conn: Connection, payment_id: str, now: datetime) -> schemas.Payment:
     row = conn.execute("SELECT * FROM payments WHERE id = ?", (payment_id,)).fetchone()
     if row is None:
         raise errors.not_found("payment_not_found", f"no payment {payment_id}", payment_id=payment_id)
@@ -128,7 +128,7 @@ def payment(conn: sqlite3.Connection, payment_id: str) -> schemas.Payment:
     ]
     return schemas.Payment(
         id=row["id"],
-        status=row["status"],
+        status=payment_status(row["status"], row["expires_at"], now),
         amount=row["amount"],
         qr_payload=row["qr_payload"],
         reference=row["reference"],
@@ -144,7 +144,7 @@ def payment(conn: sqlite3.Connection, payment_id: str) -> schemas.Payment:
 
 
 def create(
-    conn: sqlite3.Connection,
+    conn: Connection,
     key: str,
     body: schemas.PaymentCreate,
     now: datetime,
@@ -154,7 +154,6 @@ def create(
 ) -> tuple[schemas.Payment, bool]:
     """The payment for this key, and whether it was created now (False: an idempotent replay). ``kiosk_id``
     is the kiosk whose token asked, kept so that it can list its payments' changes."""
-    expire_stale_payments(conn, now)
     fingerprint = _fingerprint(body)
     existing = conn.execute(
         "SELECT id, fingerprint FROM payments WHERE idempotency_key = ?", (key,)
@@ -164,7 +163,7 @@ def create(
             raise errors.conflict(
                 "idempotency_key_reused", "this Idempotency-Key was used for a different payment request"
             )
-        return payment(conn, existing["id"]), False
+        return payment(conn, existing["id"], now), False
 
     corp = check_code(body.customer_code)
     customer_row(conn, body.customer_code)
@@ -192,8 +191,8 @@ def create(
     placeholders = ",".join("?" * len(body.bill_ids))
     in_flight = conn.execute(
         f"""SELECT p.id FROM payments p JOIN payment_bills pb ON pb.payment_id = p.id
-            WHERE p.status = 'pending' AND pb.bill_id IN ({placeholders}) LIMIT 1""",
-        body.bill_ids,
+            WHERE p.status = 'pending' AND p.expires_at > ? AND pb.bill_id IN ({placeholders}) LIMIT 1""",
+        (to_text(now), *body.bill_ids),
     ).fetchone()
     if in_flight is not None:
         raise errors.conflict(
@@ -218,10 +217,10 @@ def create(
         "INSERT INTO payment_bills (payment_id, bill_id, position) VALUES (?, ?, ?)",
         [(payment_id, b, i) for i, b in enumerate(ordered)],
     )
-    return payment(conn, payment_id), True
+    return payment(conn, payment_id, now), True
 
 
-def bill_payment_qr(conn: sqlite3.Connection, bill_id: str) -> schemas.BillPaymentQr:
+def bill_payment_qr(conn: Connection, bill_id: str) -> schemas.BillPaymentQr:
     """The VietQR printed on a bill's notice, for the bill's total, paid later from any banking app.
 
     Reading it changes nothing: the bill is not marked pending and the code does not expire, so a
@@ -247,14 +246,13 @@ def bill_payment_qr(conn: sqlite3.Connection, bill_id: str) -> schemas.BillPayme
     )
 
 
-def cancel(conn: sqlite3.Connection, payment_id: str, now: datetime) -> schemas.Payment:
+def cancel(conn: Connection, payment_id: str, now: datetime) -> schemas.Payment:
     """Cancel a pending payment. Cancelling again, or an expired one, changes nothing.
 
     Money that still arrives for it is applied if its bills are unpaid (see the module docstring),
     so a kiosk must keep watching a payment it cancelled until the bank's window has passed.
     """
-    expire_stale_payments(conn, now)
-    current = payment(conn, payment_id)
+    current = payment(conn, payment_id, now)
     if current.status == "paid":
         raise errors.conflict("payment_already_paid", "the money has arrived; it cannot be cancelled")
     if current.status == "pending":
@@ -262,25 +260,26 @@ def cancel(conn: sqlite3.Connection, payment_id: str, now: datetime) -> schemas.
             "UPDATE payments SET status = 'cancelled', cancelled_at = ? WHERE id = ?",
             (to_text(now), payment_id),
         )
-    return payment(conn, payment_id)
+        conn.payment_changed(payment_id)
+    return payment(conn, payment_id, now)
 
 
 def _record_transfer(
-    conn: sqlite3.Connection,
+    conn: Connection,
     transfer: schemas.BankTransfer,
     now: datetime,
     reason: str | None,
     payment_id: str | None,
 ) -> schemas.BankTransferResult:
     outcome = "applied" if reason is None else "refund_due"
-    cur = conn.execute(
+    transfer_id = conn.execute(
         """INSERT INTO bank_transfers (reference, amount, received_at, outcome, reason, payment_id,
-               transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+               transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""",
         (transfer.reference, transfer.amount, to_text(now), outcome, reason, payment_id,
          transfer.transaction_id),
-    )  # fmt: skip
+    ).fetchone()[0]  # fmt: skip
     return schemas.BankTransferResult(
-        id=cur.lastrowid or 0,
+        id=transfer_id,
         transaction_id=transfer.transaction_id,
         reference=transfer.reference,
         amount=transfer.amount,
@@ -291,9 +290,7 @@ def _record_transfer(
     )
 
 
-def _recorded_transfer(
-    conn: sqlite3.Connection, transfer: schemas.BankTransfer
-) -> schemas.BankTransferResult | None:
+def _recorded_transfer(conn: Connection, transfer: schemas.BankTransfer) -> schemas.BankTransferResult | None:
     """What the first notice of this transaction was answered, if the central has it already.
 
     A bank sends its notice again when the central's acknowledgement was lost: recording it again would
@@ -323,14 +320,13 @@ def _recorded_transfer(
 
 
 def receive_transfer(
-    conn: sqlite3.Connection, transfer: schemas.BankTransfer, now: datetime
+    conn: Connection, transfer: schemas.BankTransfer, now: datetime
 ) -> schemas.BankTransferResult:
     """The bank says money arrived with this reference: apply it once, or record it for refund. A notice
     of a transaction already received is answered as the first time, and changes nothing."""
     replayed = _recorded_transfer(conn, transfer)
     if replayed is not None:
         return replayed
-    expire_stale_payments(conn, now)
     bill_id = _bill_id_of(transfer.reference)
     if bill_id is not None:
         return _receive_for_bill(conn, transfer, bill_id, now)
@@ -349,11 +345,12 @@ def receive_transfer(
         # Paid meanwhile through another channel, another payment or the bill's own QR: keep none of it.
         return _record_transfer(conn, transfer, now, "bills_already_paid", payment_id)
     conn.execute("UPDATE payments SET status = 'paid', paid_at = ? WHERE id = ?", (to_text(now), payment_id))
+    conn.payment_changed(payment_id)
     return _record_transfer(conn, transfer, now, None, payment_id)
 
 
 def _receive_for_bill(
-    conn: sqlite3.Connection, transfer: schemas.BankTransfer, bill_id: str, now: datetime
+    conn: Connection, transfer: schemas.BankTransfer, bill_id: str, now: datetime
 ) -> schemas.BankTransferResult:
     """Money that came by a bill's own QR: judged as a payment's, with the bill's reference as payer."""
     row = conn.execute("SELECT total, paid_by FROM bills WHERE id = ?", (bill_id,)).fetchone()
@@ -368,7 +365,7 @@ def _receive_for_bill(
     return _record_transfer(conn, transfer, now, None, None)
 
 
-def _collect(conn: sqlite3.Connection, bill_ids: list[str], paid_by: str, now: datetime) -> bool:
+def _collect(conn: Connection, bill_ids: list[str], paid_by: str, now: datetime) -> bool:
     """Mark all these bills paid by ``paid_by`` (a payment id or a bill reference), or none of them.
 
     False, changing nothing, when any is paid already. Otherwise other live payments for the bills are
@@ -385,31 +382,35 @@ def _collect(conn: sqlite3.Connection, bill_ids: list[str], paid_by: str, now: d
         f"UPDATE bills SET paid_at = ?, paid_by = ? WHERE id IN ({placeholders}) AND paid_at IS NULL",
         (to_text(now), paid_by, *bill_ids),
     ).rowcount
-    # The write lock is held since BEGIN IMMEDIATE, so nothing can have changed since the check.
+    # The transaction is serialised (SQLite's write lock, PostgreSQL's SERIALIZABLE), so nothing can have
+    # changed since the check: a concurrent payer of the same bill is made to run again after this one.
     assert updated == len(bill_ids), "a bill was paid twice"
     _cancel_superseded(conn, bill_ids, now, paid_by)
     return True
 
 
 def _cancel_superseded(
-    conn: sqlite3.Connection, bill_ids: list[str], now: datetime, paid_by: str | None = None
+    conn: Connection, bill_ids: list[str], now: datetime, paid_by: str | None = None
 ) -> None:
     """Live payments for bills that just got paid can no longer collect; stop them being scanned.
 
-    ``paid_by``, the payment that paid them, is left for its caller to mark paid.
+    ``paid_by``, the payment that paid them, is left for its caller to mark paid. One that has expired stays
+    expired: it stopped being scanned when it did.
     """
     placeholders = ",".join("?" * len(bill_ids))
-    conn.execute(
+    cancelled = conn.execute(
         f"""UPDATE payments SET status = 'cancelled', cancelled_at = ?
-            WHERE status = 'pending' AND id IS NOT ? AND id IN (
-                SELECT payment_id FROM payment_bills WHERE bill_id IN ({placeholders}))""",
-        (to_text(now), paid_by, *bill_ids),
-    )
+            WHERE status = 'pending' AND expires_at > ? AND id IS DISTINCT FROM ? AND id IN (
+                SELECT payment_id FROM payment_bills WHERE bill_id IN ({placeholders}))
+            RETURNING id""",
+        (to_text(now), to_text(now), paid_by, *bill_ids),
+    ).fetchall()
+    for row in cancelled:
+        conn.payment_changed(row[0])
 
 
-def pay_elsewhere(conn: sqlite3.Connection, body: schemas.SimCounterPayment, now: datetime) -> None:
+def pay_elsewhere(conn: Connection, body: schemas.SimCounterPayment, now: datetime) -> None:
     """Simulate the bill being paid through another channel (a counter, another app)."""
-    expire_stale_payments(conn, now)
     updated = conn.execute(
         "UPDATE bills SET paid_at = ?, paid_by = ? WHERE id = ? AND paid_at IS NULL",
         (to_text(now), body.channel, body.bill_id),

@@ -8,12 +8,12 @@ import html
 import json
 import re
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from kiosk_central import accounts, client_references, errors, schemas, services_catalog
 from kiosk_central.clock import VIETNAM, from_text, to_text
+from kiosk_central.db import Connection, Row
 from kiosk_central.ledger import customer_row
 
 OTP_TTL = timedelta(minutes=5)
@@ -61,14 +61,12 @@ _SENT_SINCE = {
 }
 
 
-def _sent_since(conn: sqlite3.Connection, by: str, value: str, since: datetime) -> list[datetime]:
+def _sent_since(conn: Connection, by: str, value: str, since: datetime) -> list[datetime]:
     rows = conn.execute(_SENT_SINCE[by], (value, to_text(since))).fetchall()
     return [from_text(row[0]) for row in rows]
 
 
-def _check_limits(
-    conn: sqlite3.Connection, phone: str, sender: str, limits: OtpLimits, now: datetime
-) -> None:
+def _check_limits(conn: Connection, phone: str, sender: str, limits: OtpLimits, now: datetime) -> None:
     """Raises 429 ``otp_rate_limited`` when one more code would go over a limit, with when one may be sent."""
     windows = (
         ("phone", phone, timedelta(hours=1), limits.per_phone_hour),
@@ -92,7 +90,7 @@ def _check_limits(
 
 
 def send_otp(
-    conn: sqlite3.Connection,
+    conn: Connection,
     body: schemas.OtpCreate,
     now: datetime,
     *,
@@ -140,7 +138,7 @@ def send_otp(
     return IssuedOtp(otp=otp, phone=phone, code=code)
 
 
-def _valid_until(row: sqlite3.Row) -> datetime:
+def _valid_until(row: Row) -> datetime:
     """A verified code stays good for VERIFIED_OTP_TTL from its verification, else until it expires."""
     if row["verified_at"] is not None:
         return from_text(row["verified_at"]) + VERIFIED_OTP_TTL
@@ -148,13 +146,13 @@ def _valid_until(row: sqlite3.Row) -> datetime:
 
 
 def _checked_otp(
-    conn: sqlite3.Connection, otp_id: str, code: str, purpose: str, now: datetime
-) -> sqlite3.Row | errors.ApiError:
+    conn: Connection, otp_id: str, code: str, purpose: str, now: datetime
+) -> Row | errors.ApiError:
     """The OTP's row if ``code`` is right and the OTP can still be used, else the error to answer.
 
     A wrong code spends an attempt; the error is *returned* (not raised) so that the caller commits the
     spent attempt before answering: an attempt rolled back with the error would allow endless guesses."""
-    row: sqlite3.Row | None
+    row: Row | None
     row = conn.execute("SELECT * FROM otps WHERE id = ?", (otp_id,)).fetchone()
     if row is None:
         return errors.invalid("otp_not_found", "no such code was sent; ask for a new one")
@@ -178,7 +176,7 @@ def _checked_otp(
 
 
 def check_otp(
-    conn: sqlite3.Connection, otp_id: str, code: str, purpose: str, now: datetime
+    conn: Connection, otp_id: str, code: str, purpose: str, now: datetime
 ) -> errors.ApiError | None:
     """Consume the code if right: within its 5 minutes, or within VERIFIED_OTP_TTL of its verification.
     A wrong code is returned, not raised (see :func:`_checked_otp`)."""
@@ -190,7 +188,7 @@ def check_otp(
 
 
 def verify_otp(
-    conn: sqlite3.Connection, otp_id: str, code: str, now: datetime
+    conn: Connection, otp_id: str, code: str, now: datetime
 ) -> schemas.OtpVerification | errors.ApiError:
     """Record that the customer typed the right code, without consuming it, so that the request it
     confirms may reach the central up to VERIFIED_OTP_TTL later (from a kiosk's offline outbox).
@@ -224,7 +222,7 @@ def _add_working_days(start: date, days: int) -> date:
     return current
 
 
-def new_tracking_code(conn: sqlite3.Connection) -> str:
+def new_tracking_code(conn: Connection) -> str:
     # "YC" (yêu cầu) + 8 characters that cannot be confused when typed from a slip or read aloud.
     while True:
         code = "YC" + "".join(secrets.choice(schemas.TRACKING_ALPHABET) for _ in range(8))
@@ -238,7 +236,7 @@ def normalise_reference(reference: str) -> str:
     return _REFERENCE_NOISE.sub("", reference).upper()
 
 
-def find_request(conn: sqlite3.Connection, reference: str) -> schemas.ServiceRequest | None:
+def find_request(conn: Connection, reference: str) -> schemas.ServiceRequest | None:
     """The request with this tracking code (``YC…``) or client reference (``K…``), if any."""
     wanted = normalise_reference(reference)
     row = conn.execute(
@@ -248,7 +246,7 @@ def find_request(conn: sqlite3.Connection, reference: str) -> schemas.ServiceReq
     return None if row is None else request(conn, row["tracking_code"])
 
 
-def request(conn: sqlite3.Connection, tracking_code: str) -> schemas.ServiceRequest:
+def request(conn: Connection, tracking_code: str) -> schemas.ServiceRequest:
     row = conn.execute("SELECT * FROM service_requests WHERE tracking_code = ?", (tracking_code,)).fetchone()
     if row is None:
         raise errors.not_found(
@@ -276,9 +274,7 @@ def request(conn: sqlite3.Connection, tracking_code: str) -> schemas.ServiceRequ
     )
 
 
-def add_event(
-    conn: sqlite3.Connection, tracking_code: str, at: datetime, status: str, note: schemas.Label
-) -> None:
+def add_event(conn: Connection, tracking_code: str, at: datetime, status: str, note: schemas.Label) -> None:
     conn.execute(
         "INSERT INTO request_events VALUES (?, ?, ?, ?, ?)",
         (tracking_code, to_text(at), status, note.vi, note.en),
@@ -287,7 +283,7 @@ def add_event(
 
 
 def insert_request(
-    conn: sqlite3.Connection,
+    conn: Connection,
     key: str,
     fingerprint: str,
     service: services_catalog.Service,
@@ -318,7 +314,7 @@ def insert_request(
 
 
 def create_request(
-    conn: sqlite3.Connection,
+    conn: Connection,
     key: str,
     body: schemas.RequestCreate,
     now: datetime,

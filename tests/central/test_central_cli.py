@@ -78,11 +78,11 @@ def test_production_mode_has_no_simulation(tmp_path: Path) -> None:
 
 def test_a_database_of_another_schema_version_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
-    create_app(ServerSettings(db_path=db, tokens={}))
+    create_app(ServerSettings(database=db, tokens={}))
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(SchemaVersionError):
-        create_app(ServerSettings(db_path=db, tokens={}))
+        create_app(ServerSettings(database=db, tokens={}))
 
 
 def test_demo_customers_json() -> None:

@@ -45,7 +45,7 @@ def connect_dying_at_the_version(self):
 app.demo.seed = seed_then_die
 if where == "at_version":
     db.Database._connect = connect_dying_at_the_version
-create_app(ServerSettings(db_path=path, tokens={}, demo=where != "at_version"))
+create_app(ServerSettings(database=path, tokens={}, demo=where != "at_version"))
 """
 
 
@@ -60,7 +60,7 @@ def test_a_demo_killed_while_it_creates_its_database_starts_again_with_its_data(
 ) -> None:
     db = tmp_path / "central.db"
     killed_first_start(db, where)
-    create_app(ServerSettings(db_path=db, tokens={}, demo=True))
+    create_app(ServerSettings(database=db, tokens={}, demo=True))
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM customers").fetchone()[0] > 0
         assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
@@ -72,7 +72,7 @@ def test_a_production_central_killed_while_it_creates_its_database_starts_again(
     """Killed as it writes the schema's version: not refused at the next start for a missing version."""
     db = tmp_path / "central.db"
     killed_first_start(db, "at_version")
-    create_app(ServerSettings(db_path=db, tokens={}))
+    create_app(ServerSettings(database=db, tokens={}))
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
             str(SCHEMA_VERSION),

@@ -1,4 +1,4 @@
-"""A database left by an earlier server (schema version 1 to 4) is brought up to date at start, and ends up
+"""A database left by an earlier server (schema version 1 to 5) is brought up to date at start, and ends up
 the same as a new one; the rows it held keep working."""
 
 from __future__ import annotations
@@ -16,6 +16,13 @@ from kiosk_central.app import ServerSettings, create_app
 from kiosk_central.db import SCHEMA_VERSION
 from tests.helpers.central import KIOSK_ID, running_central
 
+# What version 6 added, undone to make a version 5 database: no index of live payments, the demo's SMS codes
+# in the server's memory.
+_BACK_TO_VERSION_5 = """
+DROP INDEX payments_live;
+DROP TABLE sim_otps;
+UPDATE meta SET value = '5' WHERE key = 'schema_version';
+"""
 # What version 5 added, undone to make a version 4 database: transfers without the bank's transaction id,
 # payments, requests and reports without the kiosk that made them.
 _BACK_TO_VERSION_4 = """
@@ -75,8 +82,14 @@ def _shape(path: Path) -> dict[str, object]:
         }
 
 
+def _version_5_database(path: Path) -> None:
+    create_app(ServerSettings(database=path, tokens={}, demo=True))
+    with sqlite3.connect(path) as conn:
+        conn.executescript(_BACK_TO_VERSION_5)
+
+
 def _version_4_database(path: Path) -> None:
-    create_app(ServerSettings(db_path=path, tokens={}, demo=True))
+    _version_5_database(path)
     with sqlite3.connect(path) as conn:
         conn.executescript(_BACK_TO_VERSION_4)
 
@@ -103,10 +116,10 @@ def test_a_version_1_database_is_migrated_to_the_same_shape_as_a_new_one(tmp_pat
     old, new = tmp_path / "old.db", tmp_path / "new.db"
     _version_1_database(old)
     assert _shape(old)["version"] == "1"
-    create_app(ServerSettings(db_path=old, tokens={}))
-    create_app(ServerSettings(db_path=new, tokens={}))
+    create_app(ServerSettings(database=old, tokens={}))
+    create_app(ServerSettings(database=new, tokens={}))
     assert _shape(old) == _shape(new)
-    assert _shape(old)["version"] == str(SCHEMA_VERSION) == "5"
+    assert _shape(old)["version"] == str(SCHEMA_VERSION) == "6"
 
 
 @pytest.mark.asyncio
@@ -129,8 +142,8 @@ def test_a_version_3_database_is_migrated_to_the_same_shape_as_a_new_one(tmp_pat
     old, new = tmp_path / "old.db", tmp_path / "new.db"
     _version_3_database(old)
     assert _shape(old)["version"] == "3"
-    create_app(ServerSettings(db_path=old, tokens={}))
-    create_app(ServerSettings(db_path=new, tokens={}))
+    create_app(ServerSettings(database=old, tokens={}))
+    create_app(ServerSettings(database=new, tokens={}))
     assert _shape(old) == _shape(new)
 
 
@@ -138,8 +151,8 @@ def test_a_version_2_database_is_migrated_to_the_same_shape_as_a_new_one(tmp_pat
     old, new = tmp_path / "old.db", tmp_path / "new.db"
     _version_2_database(old)
     assert _shape(old)["version"] == "2"
-    create_app(ServerSettings(db_path=old, tokens={}))
-    create_app(ServerSettings(db_path=new, tokens={}))
+    create_app(ServerSettings(database=old, tokens={}))
+    create_app(ServerSettings(database=new, tokens={}))
     assert _shape(old) == _shape(new)
 
 
@@ -180,8 +193,8 @@ def test_a_version_4_database_is_migrated_to_the_same_shape_as_a_new_one(tmp_pat
     old, new = tmp_path / "old.db", tmp_path / "new.db"
     _version_4_database(old)
     assert _shape(old)["version"] == "4"
-    create_app(ServerSettings(db_path=old, tokens={}))
-    create_app(ServerSettings(db_path=new, tokens={}))
+    create_app(ServerSettings(database=old, tokens={}))
+    create_app(ServerSettings(database=new, tokens={}))
     assert _shape(old) == _shape(new)
 
 
@@ -216,7 +229,7 @@ async def test_rows_made_before_version_5_belong_to_no_kiosk_and_are_not_listed_
             bill = (await client.bills("PE01000123456")).bills[0]
             old = await client.create_payment("PE01000123456", [bill.id], "vietqr", "key-before-v5")
     with sqlite3.connect(db) as conn:
-        conn.executescript(_BACK_TO_VERSION_4)
+        conn.executescript(_BACK_TO_VERSION_5 + _BACK_TO_VERSION_4)
     with running_central(db) as central:
         async with DemoClient(central.url, central.token) as client:
             report = await client.report_outage("PE01000123456", "street", "", "key-after-v5")

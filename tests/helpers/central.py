@@ -49,7 +49,7 @@ def running_central(
 ) -> Iterator[RunningCentral]:
     clock = Clock()
     settings = ServerSettings(
-        db_path=db_path, tokens=tokens, demo=demo, payment_ttl=payment_ttl, otp_limits=otp_limits
+        database=db_path, tokens=tokens, demo=demo, payment_ttl=payment_ttl, otp_limits=otp_limits
     )
     app = create_app(settings, clock)
     # A TCP socket by name: asyncio then turns Nagle off on each connection, as on `kiosk central`'s.
