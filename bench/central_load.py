@@ -126,21 +126,31 @@ class ClientResult:
     errors: dict[str, str] = field(default_factory=dict)  # an example per endpoint
 
 
+@dataclass(frozen=True)
+class Caller:
+    """A kiosk (or the bank) as the central sees it: its token, and its own connections."""
+
+    token: str
+    pool: httpcore.AsyncConnectionPool
+
+
 class Fleet:
     """One client process's kiosks, screens and lookups, on one connection pool.
 
-    The pool is httpcore's, httpx's own transport, used directly: httpx's client layers cost a third more CPU a
-    request (measured here: 3.7-4.6 ms against 2.2-3.1 ms), and on a 2-core machine the fleet's client competes
-    with the central for the same cores."""
+    Each kiosk has its own connections, as a real one does, in a small pool of httpcore's (httpx's own transport,
+    used directly: httpx's client layers cost a third more CPU a request, measured here 3.7-4.6 ms against 2.2-3.1
+    ms, and on a 2-core machine the fleet's client competes with the central for the same cores). One pool for the
+    whole fleet was worse still: httpcore looks at every connection of a pool for each request it places, and with
+    a connection per kiosk that was most of the client's CPU."""
 
-    def __init__(self, share: Share, client: httpcore.AsyncConnectionPool) -> None:
+    def __init__(self, share: Share, callers: dict[str, Caller], bank: Caller) -> None:
         self.share = share
-        self.client = client
+        self.callers = callers
+        self.bank_caller = bank
         self.result = ClientResult()
         self.rng = random.Random(share.seed)
         self.pool = list(share.customers)
-        self.token = share.kiosks[0][1]
-        self.kiosk_id = share.kiosks[0][0]
+        self.kiosk_ids = [kiosk_id for kiosk_id, _ in share.kiosks]
         self.stopping = False
         self.in_flight = 0
         self.cpu_at_start = time.process_time()
@@ -160,14 +170,14 @@ class Fleet:
         endpoint: str,
         method: str,
         path: str,
-        token: str,
+        caller: Caller,
         *,
         body: dict[str, Any] | None = None,
         key: str | None = None,
         long: bool = False,
     ) -> tuple[Any, float]:
         """One request, timed and recorded; the answer's JSON (None: an error, or no answer) and when it was read."""
-        headers = [(b"Authorization", f"Bearer {token}".encode())]
+        headers = [(b"Authorization", f"Bearer {caller.token}".encode())]
         content = b""
         if body is not None:
             content = json.dumps(body).encode()
@@ -185,7 +195,7 @@ class Fleet:
             self.unanswered[ticket] = (endpoint, started)
         answer = None
         try:
-            response = await self.client.request(
+            response = await caller.pool.request(
                 method, self.share.url + path, headers=headers, content=content, extensions=self.extensions
             )
             ok = 200 <= response.status < 300
@@ -216,7 +226,7 @@ class Fleet:
         await asyncio.sleep(max(0.0, moment - time.monotonic()))
 
     # ------------------------------------------------------------------ kiosks
-    async def kiosk(self, kiosk_id: str, token: str, phase: float) -> None:
+    async def kiosk(self, kiosk_id: str, phase: float) -> None:
         body = {
             "version": "load",
             "printer_status": "ok",
@@ -227,14 +237,16 @@ class Fleet:
         beat = self.share.start + phase
         while beat < self.share.window[1]:
             await self.until(beat)
-            await self.call(HEARTBEAT, "POST", f"/v1/kiosks/{kiosk_id}/heartbeat", token, body=body)
+            await self.call(
+                HEARTBEAT, "POST", f"/v1/kiosks/{kiosk_id}/heartbeat", self.callers[kiosk_id], body=body
+            )
             beat += HEARTBEAT_SECONDS
 
     # ------------------------------------------------------------------ lookups
-    async def lookup(self, code: str) -> None:
-        customer, _ = await self.call(CUSTOMER, "GET", f"/v1/customers/{code}", self.token)
+    async def lookup(self, code: str, kiosk: Caller) -> None:
+        customer, _ = await self.call(CUSTOMER, "GET", f"/v1/customers/{code}", kiosk)
         if customer is not None:
-            await self.call(BILLS, "GET", f"/v1/customers/{code}/bills", self.token)
+            await self.call(BILLS, "GET", f"/v1/customers/{code}/bills", kiosk)
 
     async def lookups(self) -> None:
         if self.share.lookups_per_second <= 0:
@@ -243,12 +255,13 @@ class Fleet:
         moment = self.share.start + self.rng.uniform(0, every)
         while moment < self.share.window[1]:
             await self.until(moment)
-            self.spawn(self.lookup(self.rng.choice(LOOKUP_CUSTOMERS)))
+            kiosk = self.callers[self.rng.choice(self.kiosk_ids)]
+            self.spawn(self.lookup(self.rng.choice(LOOKUP_CUSTOMERS), kiosk))
             moment += every
 
     # ------------------------------------------------------------------ QR screens
     async def screen(self, number: int) -> None:
-        token = self.share.kiosks[number % len(self.share.kiosks)][1]
+        kiosk = self.callers[self.kiosk_ids[number % len(self.kiosk_ids)]]
         await self.until(self.share.start + self.rng.uniform(0, 2))
         payments = 0
         while not self.stopping and time.monotonic() < self.share.window[1]:
@@ -268,7 +281,7 @@ class Fleet:
                 CREATE,
                 "POST",
                 "/v1/payments",
-                token,
+                kiosk,
                 body={"customer_code": code, "bill_ids": bills[:1], "method": "vietqr"},
                 key=secrets.token_hex(16),
             )
@@ -284,7 +297,7 @@ class Fleet:
             # A QR to be paid is watched until it is (up to a minute past its customer's time, then counted as never
             # known); one not paid until the customer walks away: the kiosk stops watching and cancels it.
             watcher = self.spawn(
-                self.watch(payment["id"], token, notice, created_at + dwell + 60 if paid else None)
+                self.watch(payment["id"], kiosk, notice, created_at + dwell + 60 if paid else None)
             )
             done, _ = await asyncio.wait({watcher}, timeout=None if paid else dwell)
             status = watcher.result() if watcher in done else "pending"
@@ -294,7 +307,7 @@ class Fleet:
             if status == "paid":
                 bills = bills[1:]
             elif status == "pending" and not self.stopping:
-                await self.call(CANCEL, "POST", f"/v1/payments/{payment['id']}/cancel", token)
+                await self.call(CANCEL, "POST", f"/v1/payments/{payment['id']}/cancel", kiosk)
             if bills:
                 self.pool.append((code, bills))
 
@@ -307,12 +320,14 @@ class Fleet:
             "reference": payment["reference"],
             "amount": payment["amount"],
         }
-        answered, done = await self.call(NOTICE, "POST", "/v1/sim/bank-transfers", self.token, body=body)
+        answered, done = await self.call(
+            NOTICE, "POST", "/v1/sim/bank-transfers", self.bank_caller, body=body
+        )
         if answered is not None:
             notice["answered"] = done
 
     async def watch(
-        self, payment_id: str, token: str, notice: dict[str, float], give_up: float | None
+        self, payment_id: str, kiosk: Caller, notice: dict[str, float], give_up: float | None
     ) -> str:
         """Follow a payment until it is no longer pending (or until ``give_up``); its last known status."""
         long_poll = self.share.watch == "wait"
@@ -324,9 +339,9 @@ class Fleet:
                 return "pending"
             if long_poll:
                 # The central holds the answer until the status changes or the wait is over.
-                answer, known = await self.call(WAIT, "GET", path, token, long=True)
+                answer, known = await self.call(WAIT, "GET", path, kiosk, long=True)
             else:
-                answer, known = await self.call(POLL, "GET", path, token)
+                answer, known = await self.call(POLL, "GET", path, kiosk)
             status = "pending" if answer is None else str(answer["status"])
             if status == "paid":
                 if "answered" in notice and self.in_window(notice["answered"]):
@@ -357,10 +372,8 @@ class Fleet:
         share = self.share
         self.spawn(self.ticker())
         self.spawn(self.lookups())
-        for i, (kiosk_id, token) in enumerate(share.kiosks):
-            self.spawn(
-                self.kiosk(kiosk_id, token, HEARTBEAT_SECONDS * (i + self.rng.random()) / len(share.kiosks))
-            )
+        for i, kiosk_id in enumerate(self.kiosk_ids):
+            self.spawn(self.kiosk(kiosk_id, HEARTBEAT_SECONDS * (i + self.rng.random()) / len(share.kiosks)))
         for number in range(share.screens):
             self.spawn(self.screen(number))
         await self.until(share.window[1])
@@ -382,15 +395,22 @@ class Fleet:
 
 
 async def _client_main(share: Share) -> ClientResult:
-    # A connection for every kiosk and screen, as each kiosk has its own: no request waits for one (and httpcore's
-    # pool spends CPU on every queued request at each release, which made a one-process client its own bottleneck).
-    size = len(share.kiosks) + share.screens + 100
     # Idle connections are let go after 4 s, before uvicorn closes them (at 5 s): a request sent on a connection
     # the server is closing would fail for a reason no kiosk meets.
-    async with httpcore.AsyncConnectionPool(
-        max_connections=size, max_keepalive_connections=size, retries=0, keepalive_expiry=4
-    ) as client:
-        return await Fleet(share, client).run()
+    def pool(size: int) -> httpcore.AsyncConnectionPool:
+        return httpcore.AsyncConnectionPool(
+            max_connections=size, max_keepalive_connections=size, retries=0, keepalive_expiry=4
+        )
+
+    async with contextlib.AsyncExitStack() as stack:
+        # A kiosk makes a few requests at once at most (its QR's long poll, a heartbeat, a lookup): 4 connections.
+        callers = {
+            kiosk_id: Caller(token, await stack.enter_async_context(pool(4)))
+            for kiosk_id, token in share.kiosks
+        }
+        # The bank speaks with the first kiosk's token: the demo's bank endpoint takes any kiosk's.
+        bank = Caller(share.kiosks[0][1], await stack.enter_async_context(pool(64)))
+        return await Fleet(share, callers, bank).run()
 
 
 def _client_process(share: Share, results: Any) -> None:
@@ -476,7 +496,9 @@ def _stop(process: subprocess.Popen[str]) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
-            process.wait(15)
+            # Not longer: uvicorn's graceful stop waits for every long poll still held, to its end (up to 25 s),
+            # even for a client that has gone; this central and its database are thrown away.
+            process.wait(5)
         except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
