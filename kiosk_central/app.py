@@ -278,6 +278,7 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.grants = settings.tokens
+    app.state.database = db
     app.add_middleware(BodyLimit)
     app.add_middleware(DateHeader, clock=clock)
 

@@ -15,6 +15,7 @@ import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 
 def configure_central_parser(parser: argparse.ArgumentParser) -> None:
@@ -24,8 +25,18 @@ def configure_central_parser(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--db",
-        type=Path,
-        help="SQLite database file (created if missing); with --demo, a temporary one by default",
+        metavar="PATH_OR_URL",
+        help="the database: a SQLite file (created if missing) or a PostgreSQL URL postgresql://USER@HOST:PORT/DB"
+        " (also KIOSK_CENTRAL_DATABASE_URL, which keeps a password off the command line); with --demo, a"
+        " temporary SQLite file by default",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes serving the same database (default: %(default)s; about one per core). The demo's"
+        " clock cannot be moved with more than one.",
     )
     parser.add_argument(
         "--demo",
@@ -99,18 +110,33 @@ def run_central(args: argparse.Namespace) -> int:
     except TokenError as exc:
         print(f"kiosk central: {exc}", file=sys.stderr)
         return 2
+    if args.workers < 1:
+        print("kiosk central: --workers is at least 1", file=sys.stderr)
+        return 2
+    target = args.db or os.environ.get("KIOSK_CENTRAL_DATABASE_URL") or None
     with tempfile.TemporaryDirectory(prefix="kiosk-central-") as scratch:
-        if args.db is None and not args.demo:
-            print("kiosk central: --db PATH is required without --demo", file=sys.stderr)
+        if target is None and not args.demo:
+            print(
+                "kiosk central: --db PATH_OR_URL (or KIOSK_CENTRAL_DATABASE_URL) is required without --demo",
+                file=sys.stderr,
+            )
             return 2
-        db_path = args.db or Path(scratch) / "central.db"
         settings = ServerSettings(
-            database=db_path,
+            database=target or str(Path(scratch) / "central.db"),
             tokens=tokens,
             demo=args.demo,
             payment_ttl=timedelta(seconds=args.payment_ttl),
+            workers=args.workers,
         )
-        app = create_app(settings)
+        try:
+            # Here, once, before any worker starts: the schema is created or migrated by one process.
+            app = create_app(settings)
+        except Exception as exc:
+            from kiosk_central.db import redacted
+
+            # The database cannot be reached, or was made by another version: said in one line, no password.
+            print(f"kiosk central: {redacted(str(exc))}", file=sys.stderr)
+            return 1
         # Named IPPROTO_TCP, not 0: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on connections whose
         # socket says TCP. Without it every answer to a kiosk's kept-alive connection waited ~40 ms for the
         # kiosk's delayed ACK between its headers and its body (measured: 44 ms a request, 0.9 ms with it).
@@ -131,18 +157,57 @@ def run_central(args: argparse.Namespace) -> int:
             print(f"kiosk central: demo token {generated} (kiosk {DEMO_KIOSK_ID})")
         # After the address and the token, which the demo kiosk and the tests read as the first lines.
         print(f"kiosk central: the kiosks, for the office: {scheme}://{host}:{port}/fleet")
+        print(f"kiosk central: data in {app.state.database.description}, {args.workers} worker(s)")
         sys.stdout.flush()
-        config = uvicorn.Config(
-            app,
-            log_level="warning",
-            access_log=False,
-            date_header=False,  # the app's own, from its clock (kiosk_central.date_header)
-            ssl_certfile=args.tls_cert,
-            ssl_keyfile=args.tls_key,
+        common: dict[str, Any] = {
+            "log_level": "warning",
+            "access_log": False,
+            "date_header": False,  # the app's own, from its clock (kiosk_central.date_header)
+            "ssl_certfile": args.tls_cert,
+            "ssl_keyfile": args.tls_key,
+        }
+        if args.workers == 1:
+            uvicorn.Server(uvicorn.Config(app, **common)).run(sockets=[sock])
+            return 0
+        from uvicorn.supervisors import Multiprocess
+
+        app.state.database.close()  # the workers open their own
+        # Each worker is a fresh interpreter (spawned) that builds its app from these settings; the tokens go by
+        # the environment, as KIOSK_CENTRAL_TOKENS does, never on a command line.
+        os.environ[_WORKER_SETTINGS] = json.dumps(
+            {
+                "database": str(settings.database),
+                "demo": args.demo,
+                "payment_ttl": args.payment_ttl,
+                "workers": args.workers,
+                "tokens": {token: [g.kiosk_id, g.fleet] for token, g in tokens.items()},
+            }
         )
-        server = uvicorn.Server(config)
-        server.run(sockets=[sock])
+        config = uvicorn.Config(f"{__name__}:worker_app", factory=True, workers=args.workers, **common)
+        Multiprocess(config, sockets=[sock]).run()
     return 0
+
+
+_WORKER_SETTINGS = "KIOSK_CENTRAL_WORKER_SETTINGS"
+
+
+def worker_app() -> Any:
+    """The app of one worker process of `kiosk central --workers N` (uvicorn calls this in each)."""
+    from kiosk_central.app import ServerSettings, create_app
+    from kiosk_central.grants import Grant
+
+    given = json.loads(os.environ[_WORKER_SETTINGS])
+    tokens = {
+        token: Grant(kiosk_id=kiosk_id, fleet=fleet) for token, (kiosk_id, fleet) in given["tokens"].items()
+    }
+    settings = ServerSettings(
+        database=given["database"],
+        tokens=tokens,
+        demo=given["demo"],
+        payment_ttl=timedelta(seconds=given["payment_ttl"]),
+        workers=given["workers"],
+    )
+    return create_app(settings)
 
 
 def configure_demo_customers_parser(parser: argparse.ArgumentParser) -> None:

@@ -16,6 +16,7 @@ from kiosk.shell.stopping import ExitStatus
 
 DEPLOY = Path(__file__).parent.parent / "deploy"
 UNITS = ("evn-kiosk.service", "evn-kiosk-eglfs.service")
+CENTRAL = "kiosk-central.service"
 MAX_EXPOSURE = 5.0
 
 
@@ -58,7 +59,7 @@ def stand_ins(tmp_path: Path, name: str) -> Path:
     return copy
 
 
-@pytest.mark.parametrize("name", UNITS)
+@pytest.mark.parametrize("name", [*UNITS, CENTRAL])
 def test_systemd_verifies_the_unit_clean(analyze: str, tmp_path: Path, name: str) -> None:
     # --man=no: whether this machine has cage's man page (man-db may be installed, the page not) says nothing
     # about the unit; systemd-analyze would fail the unit for it.
@@ -72,7 +73,7 @@ def test_systemd_verifies_the_unit_clean(analyze: str, tmp_path: Path, name: str
     assert result.stderr.strip() == "", result.stderr
 
 
-@pytest.mark.parametrize("name", UNITS)
+@pytest.mark.parametrize("name", [*UNITS, CENTRAL])
 def test_the_unit_is_sandboxed(analyze: str, tmp_path: Path, name: str) -> None:
     result = subprocess.run(
         [analyze, "security", "--offline=true", "--no-pager", str(stand_ins(tmp_path, name))],
@@ -109,3 +110,19 @@ def test_the_two_units_conflict() -> None:
     for name, other in (UNITS, UNITS[::-1]):
         text = (DEPLOY / name).read_text(encoding="utf-8")
         assert re.search(rf"^Conflicts=.*\b{re.escape(other)}\b", text, re.MULTILINE), name
+
+
+def test_the_central_unit_keeps_its_secrets_off_the_command_line() -> None:
+    """The database's password and the tokens come from a file systemd reads as root (docs/deployment.md): never
+    in ExecStart, where `ps` and `systemctl status` show them to anyone on the machine."""
+    unit = service(CENTRAL)
+    (start,) = unit["ExecStart"]
+    command = start.split()
+    assert command[:2] == ["/opt/evn-kiosk/venv/bin/kiosk", "central"]
+    assert not {"--db", "--token", "--fleet-token"} & set(command)
+    assert "://" not in start
+    assert unit["EnvironmentFile"] == ["/etc/kiosk-central/central.env"]
+    # Behind the reverse proxy on the same machine: nothing else reaches the central's plain http.
+    assert command[command.index("--host") + 1] == "127.0.0.1"
+    assert unit["DynamicUser"] == ["yes"]
+    assert unit["UMask"] == ["0077"]

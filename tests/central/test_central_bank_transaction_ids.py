@@ -5,7 +5,6 @@ refund would pay out money received once). Read in the central's own SQLite."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 
 import httpx
 import pytest
@@ -19,10 +18,9 @@ FT = "FT26341123456789"
 
 
 def _transfers(central: RunningCentral) -> list[tuple[object, ...]]:
-    with sqlite3.connect(central.db_path) as conn:
-        return conn.execute(
-            "SELECT transaction_id, reference, amount, outcome, reason FROM bank_transfers ORDER BY id"
-        ).fetchall()
+    return central.values(
+        "SELECT transaction_id, reference, amount, outcome, reason FROM bank_transfers ORDER BY id"
+    )
 
 
 async def _payment_of_one_bill(client: DemoClient, key: str) -> tuple[str, str, int]:

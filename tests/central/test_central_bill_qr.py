@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from pathlib import Path
 
 import httpx
@@ -171,8 +170,7 @@ async def test_a_qr_notice_racing_a_payment_notice_collects_once(
             )
             assert sorted(r.outcome for r in results) == ["applied", "refund_due"]
             assert {r.reason for r in results} == {None, "bills_already_paid"}
-    with sqlite3.connect(central.db_path) as db:
-        applied = db.execute("SELECT count(*) FROM bank_transfers WHERE outcome = 'applied'").fetchone()[0]
+    [(applied,)] = central.values("SELECT count(*) FROM bank_transfers WHERE outcome = 'applied'")
     assert applied == 4
 
 

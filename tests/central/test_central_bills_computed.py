@@ -7,7 +7,6 @@ The demo's customers are read from its database, not listed here, so the check c
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from decimal import Decimal
 
@@ -60,8 +59,7 @@ def _as_expected(e: EvnBill) -> tuple[object, ...]:
 
 
 def _demo_customers(central: RunningCentral) -> list[str]:
-    with sqlite3.connect(central.db_path) as conn:
-        return [row[0] for row in conn.execute("SELECT code FROM customers ORDER BY code")]
+    return [row[0] for row in central.rows("SELECT code FROM customers ORDER BY code")]
 
 
 async def _all_bills(client: CentralClient, central: RunningCentral) -> list[Bill]:

@@ -27,7 +27,7 @@ from kiosk_central import app, db
 from kiosk_central.app import ServerSettings, create_app
 
 path, where = Path(sys.argv[1]), sys.argv[2]
-seed, connect = app.demo.seed, db.Database._connect
+seed, connect = app.demo.seed, db.SqliteDatabase._connect
 
 def die():
     os.kill(os.getpid(), signal.SIGKILL)
@@ -44,7 +44,7 @@ def connect_dying_at_the_version(self):
 
 app.demo.seed = seed_then_die
 if where == "at_version":
-    db.Database._connect = connect_dying_at_the_version
+    db.SqliteDatabase._connect = connect_dying_at_the_version
 create_app(ServerSettings(database=path, tokens={}, demo=where != "at_version"))
 """
 

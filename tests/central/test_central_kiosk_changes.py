@@ -4,7 +4,6 @@ records which kiosk's token made each one (read here in its SQLite); another kio
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -116,8 +115,7 @@ def submit_request(central: RunningCentral, key: str, reference: str) -> dict[st
 
 
 def stored_kiosks(central: RunningCentral, table: str) -> list[object]:
-    with sqlite3.connect(central.db_path) as conn:
-        return [k for (k,) in conn.execute(f"SELECT kiosk_id FROM {table} ORDER BY created_at")]
+    return [k for (k,) in central.values(f"SELECT kiosk_id FROM {table} ORDER BY created_at")]
 
 
 def test_the_central_records_which_kiosk_made_each_payment_request_and_report(
@@ -242,11 +240,12 @@ def test_a_request_s_new_event_is_a_change(central: RunningCentral) -> None:
     watched = changes(central, LONG_AGO)
     central.clock.advance(timedelta(days=1))
     assert changes(central, watched["now"])["requests"] == []
-    with sqlite3.connect(central.db_path) as conn:  # the office works on it
-        service_requests.add_event(
+    central.database.write(  # the office works on it
+        lambda conn: service_requests.add_event(
             conn, request["tracking_code"], central.clock.now(), "in_progress",
             schemas.Label(vi="Đã phân công", en="Assigned"),
-        )  # fmt: skip
+        )
+    )  # fmt: skip
     [changed] = changes(central, watched["now"])["requests"]
     assert (changed["tracking_code"], changed["status"]) == (request["tracking_code"], "in_progress")
 
@@ -276,8 +275,7 @@ def test_pages_hold_at_most_limit_and_together_every_change_once(central: Runnin
 def test_changes_at_one_moment_are_paged_through_without_a_loop(central: RunningCentral) -> None:
     """More changes at one microsecond than a page holds: the cursor carries kind and id, not the time alone."""
     made = [report(central, f"key-report-{n:03d}")["id"] for n in range(5)]
-    with sqlite3.connect(central.db_path) as conn:
-        conn.execute("UPDATE outage_reports SET created_at = ?", (to_text(datetime(2026, 1, 1, tzinfo=UTC)),))
+    central.change("UPDATE outage_reports SET created_at = ?", (to_text(datetime(2026, 1, 1, tzinfo=UTC)),))
     seen, pages = _all_pages(central, limit=2)
     assert (sorted(seen), pages) == (sorted(made), 3)
 

@@ -4,7 +4,6 @@ trouble behind a spoofed heartbeat, answer its calls or list the fleet's calls."
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,8 +40,7 @@ def call(central: RunningCentral, token: str, method: str, path: str, body: obje
 
 
 def stored(central: RunningCentral, table: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(central.db_path) as conn:
-        return conn.execute(f"SELECT kiosk_id FROM {table} ORDER BY kiosk_id").fetchall()
+    return central.values(f"SELECT kiosk_id FROM {table} ORDER BY kiosk_id")
 
 
 def refused(answer: httpx.Response, code: str) -> None:

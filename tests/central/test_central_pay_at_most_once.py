@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 
 import pytest
 
 from kiosk.central.client import CentralClient
 from kiosk.central.errors import Conflict
 from kiosk.demo.simulator import DemoClient
+from kiosk_central.db import Row
 from tests.helpers.central import RunningCentral
 
 CODE = "PE01000123456"
 
 
-def _applied_transfers(db: RunningCentral) -> list[sqlite3.Row]:
-    with sqlite3.connect(db.db_path) as conn:
-        conn.row_factory = sqlite3.Row
-        return conn.execute("SELECT * FROM bank_transfers WHERE outcome = 'applied'").fetchall()
+def _applied_transfers(db: RunningCentral) -> list[Row]:
+    return db.rows("SELECT * FROM bank_transfers WHERE outcome = 'applied'")
 
 
 @pytest.mark.asyncio

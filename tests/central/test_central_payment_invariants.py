@@ -3,7 +3,6 @@ collected twice."""
 
 from __future__ import annotations
 
-import sqlite3
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
@@ -14,6 +13,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from kiosk_central.clock import to_text
+from kiosk_central.db import Connection
 from tests.helpers.central import running_central
 
 CODES = ["PE01000123456", "PD02000234567", "PA12000345678"]
@@ -92,8 +93,7 @@ class PaymentWorld(RuleBasedStateMachine):
         if not self.bill_qrs:
             return
         qr = data.draw(st.sampled_from(sorted(self.bill_qrs.values(), key=lambda q: q["bill_id"])))
-        with sqlite3.connect(self.central.db_path) as db:
-            (paid_by,) = db.execute("SELECT paid_by FROM bills WHERE id = ?", (qr["bill_id"],)).fetchone()
+        [(paid_by,)] = self.central.values("SELECT paid_by FROM bills WHERE id = ?", (qr["bill_id"],))
         response = self._notice(qr["reference"], qr["amount"] + delta)
         assert response.status_code == 200, response.text
         if paid_by == qr["reference"]:
@@ -125,13 +125,12 @@ class PaymentWorld(RuleBasedStateMachine):
 
     @invariant()
     def each_transaction_is_recorded_once(self) -> None:
-        with sqlite3.connect(self.central.db_path) as db:
-            recorded = db.execute("SELECT transaction_id FROM bank_transfers ORDER BY id").fetchall()
+        recorded = self.central.values("SELECT transaction_id FROM bank_transfers ORDER BY id")
         assert [t for (t,) in recorded] == [notice["transaction_id"] for notice, _ in self.notices]
 
     @invariant()
     def each_bill_is_collected_once(self) -> None:
-        with sqlite3.connect(self.central.db_path) as db:
+        def check(db: Connection) -> None:
             applied = db.execute(
                 """SELECT payment_id, count(*) FROM bank_transfers
                    WHERE outcome = 'applied' AND payment_id IS NOT NULL GROUP BY payment_id"""
@@ -153,9 +152,12 @@ class PaymentWorld(RuleBasedStateMachine):
             # applied transfer without a payment is anything else.
             by_qr = db.execute("SELECT id, paid_by, total FROM bills WHERE paid_by LIKE 'HD%'").fetchall()
             assert all(paid_by == "HD" + bill_id.replace("-", "") for bill_id, paid_by, _ in by_qr)
-            qr_money = db.execute(
-                "SELECT reference, amount FROM bank_transfers WHERE outcome = 'applied' AND payment_id IS NULL"
-            ).fetchall()
+            qr_money = [
+                tuple(r)
+                for r in db.execute(
+                    "SELECT reference, amount FROM bank_transfers WHERE outcome = 'applied' AND payment_id IS NULL"
+                ).fetchall()
+            ]
             assert sorted(qr_money) == sorted((paid_by, total) for _, paid_by, total in by_qr)
             # Money applied equals the bills it paid for.
             money_in = db.execute(
@@ -165,12 +167,16 @@ class PaymentWorld(RuleBasedStateMachine):
                 "SELECT coalesce(sum(total), 0) FROM bills WHERE paid_by LIKE 'pay_%' OR paid_by LIKE 'HD%'"
             )
             assert money_in.fetchone()[0] == billed.fetchone()[0]
-            # No live payment covers a paid bill.
+            # No live payment (pending and not expired, by the central's clock) covers a paid bill.
             stale = db.execute(
                 """SELECT count(*) FROM payments p JOIN payment_bills pb ON pb.payment_id = p.id
-                   JOIN bills b ON b.id = pb.bill_id WHERE p.status = 'pending' AND b.paid_at IS NOT NULL"""
+                   JOIN bills b ON b.id = pb.bill_id
+                   WHERE p.status = 'pending' AND p.expires_at > ? AND b.paid_at IS NOT NULL""",
+                (to_text(self.central.clock.now()),),
             ).fetchone()[0]
             assert stale == 0
+
+        self.central.database.read(check)
 
 
 PaymentWorld.TestCase.settings = settings(

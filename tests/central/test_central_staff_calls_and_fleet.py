@@ -5,7 +5,6 @@ latest heartbeat in Vietnam time, flags a kiosk with no news, and escapes what k
 from __future__ import annotations
 
 import html
-import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -64,10 +63,9 @@ def _section(page: str, kiosk_id: str) -> str:
 
 
 def _staff_calls(central: RunningCentral) -> list[tuple[str, str, str | None]]:
-    with sqlite3.connect(central.db_path) as conn:
-        return conn.execute(
-            "SELECT kiosk_id, call_id, answered_at FROM staff_calls ORDER BY rowid"
-        ).fetchall()
+    return central.values(
+        "SELECT kiosk_id, call_id, answered_at FROM staff_calls ORDER BY received_at, call_id"
+    )
 
 
 @pytest.fixture

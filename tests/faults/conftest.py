@@ -26,7 +26,7 @@ CLIENT_TIMEOUT = 0.5
 @pytest.fixture(scope="session")
 def seeded_central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningCentral, CentralSeed]]:
     with running_central(tmp_path_factory.mktemp("central") / "central.db", payment_ttl=TTL) as server:
-        yield server, CentralSeed(server.db_path)
+        yield server, CentralSeed(server.database)
 
 
 @pytest.fixture

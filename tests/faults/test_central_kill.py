@@ -56,6 +56,7 @@ from kiosk.central.models import Service
 from kiosk.demo.simulator import DemoClient, new_transaction_id
 from kiosk.payments.journal import JournalPayment, Order, PaymentState
 from kiosk.requests.records import Delivery
+from kiosk_central.db import open_database
 from tests.faults.harness.bank import Notice as Transaction
 from tests.faults.harness.central import CUSTOMERS, TTL, CentralSeed, FakeClock, no_wait
 from tests.faults.harness.central_process import LISTENING, CentralProcess
@@ -655,7 +656,7 @@ async def kill_run(workdir: Path, rounds: int, seed: int = SEED, mode: str = MOD
         try:
             orders = await demo_orders(made["bank"])
             services = list((await made["bank"].services()).services)
-            seed_state = CentralSeed(central.db_path)
+            seed_state = CentralSeed(open_database(central.db_path))
             run = Run(seed, workdir, central, Killer(central, rounds, reach, in_flight, seed), reach)
             bank = Bank(made["bank"], reach)
             phones = Phones([c for name, c in made.items() if name.startswith("phone-")], reach)

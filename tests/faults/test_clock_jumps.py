@@ -202,7 +202,7 @@ async def test_money_sent_before_a_cancel_is_confirmed_after_the_clock_is_correc
     assert (await client.sim_bank_transfer(row.reference or "", row.amount)).outcome == "applied"
     await settle(paying.keeper)
     assert paying.journal.get(row.id).state is PaymentState.CONFIRMED
-    assert_invariants(central.db_path, paying.journal.path, paying.desk.printed)  # type: ignore[arg-type]
+    assert_invariants(central, paying.journal.path, paying.desk.printed)  # type: ignore[arg-type]
 
 
 @pytest.mark.asyncio

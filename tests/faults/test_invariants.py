@@ -358,7 +358,7 @@ async def test_a_receipt_printed_twice_by_the_keeper_is_caught(
     try:
         await asked_to_print_twice(kiosk, client, orders["PE01000123456"][0])
         found = check(
-            read_central_payments(central.db_path),
+            read_central_payments(central),
             read_journal(kiosk.journal_path),
             kiosk.desk.printed,
             settled=False,
@@ -384,7 +384,7 @@ async def test_the_apps_desk_prints_a_receipt_once_when_asked_twice(
         await settle(kiosk.keeper, plan)
         assert len(app_desk.printed) == 1
         assert_clean = check(
-            read_central_payments(central.db_path),
+            read_central_payments(central),
             read_journal(kiosk.journal_path),
             app_desk.printed,
             settled=True,

@@ -107,9 +107,9 @@ async def kill_and_resume(
     assert resuming.finish() == 0
 
     printed = ReceiptRoll.read(directory / RECEIPTS)
-    assert_invariants(central.db_path, directory / JOURNAL, printed)
+    assert_invariants(central, directory / JOURNAL, printed)
     [row] = read_journal(directory / JOURNAL)
-    payments = list(read_central_payments(central.db_path).payments.values())
+    payments = list(read_central_payments(central).payments.values())
     assert [p.status for p in payments] == ([] if kill.central_status is None else [kill.central_status])
     assert (row.state, row.receipt, len(printed)) == (kill.state, kill.receipt, kill.printed)
 

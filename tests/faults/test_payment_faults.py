@@ -9,13 +9,13 @@ database and the kiosk's journal are checked against :mod:`tests.faults.invarian
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
 
 from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import JournalPayment, Order, PaymentState, ReceiptState
+from kiosk_central.db import Row
 from tests.faults.harness.central import TTL
 from tests.faults.harness.payments import Kiosk, ReceiptRoll, settle
 from tests.faults.invariants.payments import assert_invariants
@@ -31,13 +31,11 @@ TIMES = [pytest.param(1, id="once"), pytest.param(3, id="every-attempt")]
 
 
 def check(central: RunningCentral, kiosk: Kiosk) -> None:
-    assert_invariants(central.db_path, kiosk.journal_path, kiosk.desk.printed)
+    assert_invariants(central, kiosk.journal_path, kiosk.desk.printed)
 
 
-def central_rows(central: RunningCentral, sql: str) -> list[sqlite3.Row]:
-    with sqlite3.connect(central.db_path) as conn:
-        conn.row_factory = sqlite3.Row
-        return conn.execute(sql).fetchall()
+def central_rows(central: RunningCentral, sql: str) -> list[Row]:
+    return central.rows(sql)
 
 
 async def pay(client: DemoClient, row: JournalPayment) -> str:
@@ -273,7 +271,7 @@ async def test_money_after_expiry_is_applied_and_left_for_staff(
         ReceiptState.FOR_STAFF,
         [],
     )
-    [made] = read_central_payments(central.db_path).payments.values()
+    [made] = read_central_payments(central).payments.values()
     assert made.late
 
 
@@ -321,7 +319,7 @@ async def test_money_for_bills_paid_elsewhere_meanwhile_is_a_refund_and_no_recei
     await settle(kiosk.keeper, plan)
     check(central, kiosk)
     assert (kiosk.journal.get(row.id).state, kiosk.desk.printed) == (PaymentState.CLOSED, [])
-    [transfer] = read_central_payments(central.db_path).transfers
+    [transfer] = read_central_payments(central).transfers
     assert (transfer.outcome, transfer.reason) == ("refund_due", "bills_already_paid")
 
 

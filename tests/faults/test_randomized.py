@@ -205,7 +205,7 @@ class Summary:
         self.restarts += run.kiosk.restarts + (run.other.restarts if run.other is not None else 0)
         self.notices += len(run.bank.ledger)
         self.notices_resent += run.bank.resent
-        view = read_central_payments(central.db_path)
+        view = read_central_payments(central)
         late = sum(1 for p in view.payments.values() if p.late)
         self.late_confirmations += late
         refunds = Counter(t.reason or "?" for t in view.transfers if t.outcome == "refund_due")
@@ -527,7 +527,7 @@ async def play_scenario(
             summary.failures.append(f"{scenario.replay}: {scenario}\n{traceback.format_exception(exc)[-1]}")
             return
         violations = check(
-            read_central_payments(central.db_path),
+            read_central_payments(central),
             [row for each in run.kiosks for row in read_journal(each.journal_path)],
             [number for each in run.kiosks for number in each.desk.printed],
             settled=True,
@@ -579,7 +579,7 @@ async def test_randomized_scenarios_keep_every_promise(
     started = time.perf_counter()
     try:
         with running_central(workdir / "central.db", payment_ttl=TTL, tokens=GRANTS) as central:
-            seed_state = CentralSeed(central.db_path)
+            seed_state = CentralSeed(central.database)
             async with (
                 DemoClient(
                     central.url,

@@ -176,7 +176,7 @@ class PaymentMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------------ the promises
     def check(self, *, settled: bool) -> None:
-        view = read_central_payments(self.central.db_path)
+        view = read_central_payments(self.central)
         violations = check(view, read_journal(self.journal_path), self.kiosk.desk.printed, settled=settled)
         if violations:
             raise InvariantError(violations, "settled:" if settled else "at any moment:")
@@ -192,7 +192,7 @@ class PaymentMachine(RuleBasedStateMachine):
         the journal the keeper reads)."""
         collecting = {
             bill
-            for payment in read_central_payments(self.central.db_path).payments.values()
+            for payment in read_central_payments(self.central).payments.values()
             if payment.status == "pending"
             for bill in payment.bill_ids
         }
@@ -209,7 +209,7 @@ class PaymentMachine(RuleBasedStateMachine):
                 f"receipt:{row.receipt}" for row in read_journal(self.journal_path) if row.receipt
             )
             self.tally["late confirmations"] += sum(
-                p.late for p in read_central_payments(self.central.db_path).payments.values()
+                p.late for p in read_central_payments(self.central).payments.values()
             )
             self.tally["restarts"] += self.kiosk.restarts
         finally:

@@ -282,7 +282,7 @@ async def one_payment(
         points = list(faulty.points)  # the journey's; the recovery's own writes are not faulted
         # Nothing was told that the journal does not hold, whatever happened next.
         assert not check_payments(
-            read_central_payments(central.db_path),
+            read_central_payments(central),
             read_journal(kiosk.journal_path),
             desk.printed,
             settled=False,
@@ -294,7 +294,7 @@ async def one_payment(
             still_open = await kiosk.keeper.reconcile(everything=True)
             assert still_open == [], still_open
         violations = check_payments(
-            read_central_payments(central.db_path),
+            read_central_payments(central),
             read_journal(kiosk.journal_path),
             desk.printed,
             settled=True,
@@ -402,7 +402,7 @@ async def one_reconcile(
         faulty.fail_at = None
         await settle(kiosk.keeper)
         violations = check_payments(
-            read_central_payments(central.db_path),
+            read_central_payments(central),
             read_journal(kiosk.journal_path),
             desk.printed,
             settled=True,
@@ -511,7 +511,7 @@ async def one_receipt(
         else:
             assert await kiosk.keeper.reconcile(everything=True) == []
         violations = check_payments(
-            read_central_payments(central.db_path), read_journal(kiosk.journal_path), paper, settled=True
+            read_central_payments(central), read_journal(kiosk.journal_path), paper, settled=True
         )
         assert violations == [], f"write {faulty.failed} failed ({run.stopped_at}): {violations}"
         jobs = desk.journal.recent((RECEIPT_KIND,), 10)
@@ -744,7 +744,7 @@ async def test_without_the_reconcile_the_settled_check_finds_what_the_fault_left
         install(kiosk.journal, PAYMENT_JOURNAL, fail_at=created_at)
         with pytest.raises(JourneyStoppedError):
             await PaymentRun(kiosk, client, orders[CODE][0]).show_qr()
-        central_view, journal = read_central_payments(central.db_path), read_journal(kiosk.journal_path)
+        central_view, journal = read_central_payments(central), read_journal(kiosk.journal_path)
         assert check_payments(central_view, journal, [], settled=False) == []
         found = check_payments(central_view, journal, [], settled=True)
         assert any("still pending after the kiosk reconciled" in v.message for v in found), found

@@ -73,6 +73,6 @@ async def test_money_for_a_cancelled_payment_is_confirmed_however_late_it_comes(
         central.clock.advance(after)
         assert (await client.sim_bank_transfer(row.reference, row.amount)).outcome == "applied"
         await settle(keeper)
-        assert_invariants(central.db_path, journal.path, desk.printed)  # type: ignore[arg-type]
+        assert_invariants(central, journal.path, desk.printed)  # type: ignore[arg-type]
     finally:
         journal.close()

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
 from kiosk_central.app import ServerSettings, create_app
 from kiosk_central.clock import Clock
+from kiosk_central.db import Database, Row, open_database
 from kiosk_central.grants import Grant
 from kiosk_central.service_requests import OtpLimits
 
@@ -32,15 +34,31 @@ ROOMY_OTP_LIMITS = OtpLimits(per_phone_hour=10_000, per_sender_minute=10_000, pe
 class RunningCentral:
     url: str
     token: str
+    # The SQLite file, for the tests that break or copy it; a PostgreSQL central's is None.
     db_path: Path
     clock: Clock
+    # The central's database, as the server opens it: a test reads (and the office writes) through it, in the
+    # same words on SQLite and PostgreSQL.
+    database: Database
     # The office's token, for reading the fleet as the office's monitoring does.
     fleet_token: str = FLEET_TOKEN
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """What a query of the central's database answers, in one read transaction."""
+        return self.database.read(lambda c: c.execute(sql, params).fetchall())
+
+    def values(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """The same as plain tuples, to compare with tuples."""
+        return [tuple(r) for r in self.rows(sql, params)]
+
+    def change(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Change the central's database behind its back (as the office's own tools do); the rows changed."""
+        return self.database.write(lambda c: c.execute(sql, params).rowcount)
 
 
 @contextmanager
 def running_central(
-    db_path: Path,
+    db_path: Path | str,
     *,
     demo: bool = True,
     payment_ttl: timedelta = timedelta(minutes=15),
@@ -60,9 +78,17 @@ def running_central(
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, date_header=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
+    database = open_database(db_path)
     try:
-        yield RunningCentral(url=f"http://127.0.0.1:{port}", token=TOKEN, db_path=db_path, clock=clock)
+        yield RunningCentral(
+            url=f"http://127.0.0.1:{port}",
+            token=TOKEN,
+            db_path=db_path if isinstance(db_path, Path) else None,  # type: ignore[arg-type]
+            clock=clock,
+            database=database,
+        )
     finally:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+        database.close()

@@ -2,18 +2,19 @@
 customers and seed, a clock that moves only when told, and where long runs keep their files.
 
 The central is the real reference server (:mod:`tests.helpers.central`); only its payment tables are reset,
-by SQL on its database file, so one server serves a whole run.
+by SQL on its database (SQLite or PostgreSQL), so one server serves a whole run.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import sqlite3
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from kiosk_central.db import Connection, Database
 
 __all__ = [
     "CUSTOMERS",
@@ -46,29 +47,25 @@ class CentralSeed:
     snapshotted when this is made, before any test touched the bills, and written back exactly.
     """
 
-    def __init__(self, db_path: Path) -> None:
-        self.db_path = db_path
-        with sqlite3.connect(db_path) as conn:
-            self.bills: list[tuple[str | None, str | None, str]] = [
-                (paid_at, paid_by, bill_id)
-                for bill_id, paid_at, paid_by in conn.execute(
-                    "SELECT id, paid_at, paid_by FROM bills ORDER BY id"
-                )
-            ]
-            if conn.execute("SELECT count(*) FROM payments").fetchone()[0]:
-                raise AssertionError("the central already has payments: snapshot its seed before using it")
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.bills: list[tuple[str | None, str | None, str]] = [
+            (paid_at, paid_by, bill_id)
+            for bill_id, paid_at, paid_by in database.read(
+                lambda c: c.execute("SELECT id, paid_at, paid_by FROM bills ORDER BY id").fetchall()
+            )
+        ]
+        if database.read(lambda c: c.execute("SELECT count(*) FROM payments").fetchone()[0]):
+            raise AssertionError("the central already has payments: snapshot its seed before using it")
 
     def restore(self) -> None:
-        conn = sqlite3.connect(self.db_path, isolation_level=None, timeout=30)
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("DELETE FROM bank_transfers")
-            conn.execute("DELETE FROM payment_bills")
-            conn.execute("DELETE FROM payments")
-            conn.executemany("UPDATE bills SET paid_at = ?, paid_by = ? WHERE id = ?", self.bills)
-            conn.execute("COMMIT")
-        finally:
-            conn.close()
+        self.database.write(self._restore)
+
+    def _restore(self, conn: Connection) -> None:
+        conn.execute("DELETE FROM bank_transfers")
+        conn.execute("DELETE FROM payment_bills")
+        conn.execute("DELETE FROM payments")
+        conn.executemany("UPDATE bills SET paid_at = ?, paid_by = ? WHERE id = ?", self.bills)
 
 
 class FakeClock:

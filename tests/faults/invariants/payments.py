@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tests.faults.harness.bank import Notice
 from tests.faults.invariants.reading import (
@@ -39,6 +40,9 @@ from tests.faults.invariants.reading import (
     read_journal,
 )
 from tests.faults.invariants.violations import InvariantError, Violation
+
+if TYPE_CHECKING:
+    from tests.helpers.central import RunningCentral
 
 __all__ = [
     "CentralView",
@@ -364,7 +368,7 @@ def check(
 
 
 def assert_invariants(
-    central_db: Path,
+    central_db: RunningCentral | Path,
     journal: Path,
     printed: Sequence[str],
     *,

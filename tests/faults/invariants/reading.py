@@ -1,4 +1,4 @@
-"""Reading what happened, straight from the files: the central's SQLite database and the kiosk's journal and outbox.
+"""Reading what happened, straight from the records: the central's database and the kiosk's journal and outbox.
 
 The fault tests judge by these records, never by what the kiosk's code says about itself: a reader opens the file
 read-only after the fact, as an auditor would.
@@ -11,7 +11,15 @@ import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kiosk_central.clock import to_text
+from kiosk_central.db import Connection, open_database
+
+if TYPE_CHECKING:
+    from tests.helpers.central import RunningCentral
 
 # A bill's own QR reference: "HD" + the bill id without its dash (kiosk_central.payments.bill_reference).
 BILL_REFERENCE = re.compile(r"HD(P[A-Z][0-9A-Z]{4}[0-9]{7})([0-9]{6})")
@@ -100,50 +108,56 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def read_central_payments(db_path: Path) -> CentralView:
-    """The central's payments, bills and bank transfers, in one read transaction."""
-    conn = connect_read_only(db_path)
-    try:
-        conn.execute("BEGIN")
-        bills_of: dict[str, list[str]] = defaultdict(list)
-        for r in conn.execute("SELECT payment_id, bill_id FROM payment_bills ORDER BY payment_id, position"):
-            bills_of[r["payment_id"]].append(r["bill_id"])
-        payments = {
-            r["id"]: CentralPayment(
-                id=r["id"],
-                idempotency_key=r["idempotency_key"],
-                status=r["status"],
-                amount=r["amount"],
-                bill_ids=tuple(bills_of[r["id"]]),
-                created_at=r["created_at"],
-                expires_at=r["expires_at"],
-                paid_at=r["paid_at"],
-                cancelled_at=r["cancelled_at"],
-                reference=r["reference"],
-                kiosk_id=r["kiosk_id"],
-            )
-            for r in conn.execute("SELECT * FROM payments")
-        }
-        bills = {
-            r["id"]: CentralBill(r["id"], r["customer_code"], r["paid_at"], r["paid_by"], r["total"])
-            for r in conn.execute("SELECT id, customer_code, paid_at, paid_by, total FROM bills")
-        }
-        transfers = tuple(
-            Transfer(
-                r["id"],
-                r["reference"],
-                r["amount"],
-                r["outcome"],
-                r["reason"],
-                r["payment_id"],
-                r["transaction_id"],
-                r["received_at"],
-            )
-            for r in conn.execute("SELECT * FROM bank_transfers ORDER BY id")
+def read_central_payments(source: RunningCentral | Path) -> CentralView:
+    """The central's payments, bills and bank transfers, in one read transaction: of a running central (its
+    database, SQLite or PostgreSQL), or of a SQLite file left by one.
+
+    A payment's status is as the central answers it: one stored as pending whose time is up (by the central's
+    clock; a file's, by this machine's) has expired, which the central works out on reading, never writes."""
+    if isinstance(source, Path):
+        database, now = open_database(source), datetime.now(UTC)
+    else:
+        database, now = source.database, source.clock.now()
+    return database.read(lambda conn: _central_view(conn, to_text(now)))
+
+
+def _central_view(conn: Connection, now: str) -> CentralView:
+    bills_of: dict[str, list[str]] = defaultdict(list)
+    for r in conn.execute("SELECT payment_id, bill_id FROM payment_bills ORDER BY payment_id, position"):
+        bills_of[r["payment_id"]].append(r["bill_id"])
+    payments = {
+        r["id"]: CentralPayment(
+            id=r["id"],
+            idempotency_key=r["idempotency_key"],
+            status="expired" if r["status"] == "pending" and r["expires_at"] <= now else r["status"],
+            amount=r["amount"],
+            bill_ids=tuple(bills_of[r["id"]]),
+            created_at=r["created_at"],
+            expires_at=r["expires_at"],
+            paid_at=r["paid_at"],
+            cancelled_at=r["cancelled_at"],
+            reference=r["reference"],
+            kiosk_id=r["kiosk_id"],
         )
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
+        for r in conn.execute("SELECT * FROM payments")
+    }
+    bills = {
+        r["id"]: CentralBill(r["id"], r["customer_code"], r["paid_at"], r["paid_by"], r["total"])
+        for r in conn.execute("SELECT id, customer_code, paid_at, paid_by, total FROM bills")
+    }
+    transfers = tuple(
+        Transfer(
+            r["id"],
+            r["reference"],
+            r["amount"],
+            r["outcome"],
+            r["reason"],
+            r["payment_id"],
+            r["transaction_id"],
+            r["received_at"],
+        )
+        for r in conn.execute("SELECT * FROM bank_transfers ORDER BY id")
+    )
     return CentralView(payments, bills, transfers)
 
 
