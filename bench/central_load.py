@@ -577,6 +577,10 @@ def clone_customers(db: str, count: int) -> list[str]:
 
         with psycopg.connect(db) as pg:
             _clone(pg.cursor(), "%s", codes)
+        # The statistics a database in service has (autovacuum gathers them within a minute of such a change): without
+        # them the planner may scan whole tables, and SERIALIZABLE then locks whole tables against each other.
+        with psycopg.connect(db, autocommit=True) as pg:
+            pg.execute("ANALYZE")
     else:
         lite = sqlite3.connect(db, timeout=60)
         try:
