@@ -263,7 +263,8 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
         if listener is not None:
             listener.start()
         try:
-            yield
+            with watch.stopped_by_signals():
+                yield
         finally:
             if listener is not None:
                 await run_in_threadpool(listener.stop)
@@ -422,7 +423,7 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
                     read, lambda c: payments.payment(c, payment_id, clock.now())
                 )
                 left = deadline - time.monotonic()
-                if current.status != "pending" or left <= 0:
+                if current.status != "pending" or left <= 0 or watch.stopping:
                     return current
                 # Expiry is news nobody sends: wake at expires_at by the central's clock (just after, so that
                 # the read sees it expired).

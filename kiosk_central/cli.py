@@ -135,7 +135,7 @@ def run_central(args: argparse.Namespace) -> int:
             from kiosk_central.db import redacted
 
             # The database cannot be reached, or was made by another version: said in one line, no password.
-            print(f"kiosk central: {redacted(str(exc))}", file=sys.stderr)
+            print(f"kiosk central: {redacted(' '.join(str(exc).split()))}", file=sys.stderr)
             return 1
         # Named IPPROTO_TCP, not 0: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on connections whose
         # socket says TCP. Without it every answer to a kiosk's kept-alive connection waited ~40 ms for the
@@ -165,6 +165,9 @@ def run_central(args: argparse.Namespace) -> int:
             "date_header": False,  # the app's own, from its clock (kiosk_central.date_header)
             "ssl_certfile": args.tls_cert,
             "ssl_keyfile": args.tls_key,
+            # A stop (systemd's SIGTERM) waits this long for the requests in hand, then ends them: a kiosk's long
+            # poll would otherwise hold it for up to 30 s. The kiosk asks again, of the central that replaces it.
+            "timeout_graceful_shutdown": STOP_GRACE_SECONDS,
         }
         if args.workers == 1:
             uvicorn.Server(uvicorn.Config(app, **common)).run(sockets=[sock])
@@ -189,6 +192,7 @@ def run_central(args: argparse.Namespace) -> int:
 
 
 _WORKER_SETTINGS = "KIOSK_CENTRAL_WORKER_SETTINGS"
+STOP_GRACE_SECONDS = 5
 
 
 def worker_app() -> Any:

@@ -377,8 +377,17 @@ class PostgresDatabase(Database):
             self._pool = None
 
     @contextmanager
-    def _begun(self, begin: str) -> Iterator[_PgConnection]:
-        with self._get_pool().connection() as raw:
+    def _begun(self, begin: str, *, pooled: bool = True) -> Iterator[_PgConnection]:
+        import psycopg
+
+        # The start's own connection is not pooled: a database that cannot be reached is said at once, in the
+        # driver's words, rather than after the pool's 30 s of trying again in the background.
+        connecting = (
+            self._get_pool().connection()
+            if pooled
+            else psycopg.connect(self.url, autocommit=True, row_factory=_pg_row_factory, connect_timeout=15)
+        )
+        with connecting as raw:
             raw.execute(begin)
             conn = _PgConnection(raw)
             try:
@@ -390,7 +399,7 @@ class PostgresDatabase(Database):
         self._committed(conn)
 
     def initialise(self, fill: Callable[[Connection], None] | None = None) -> bool:
-        with self._begun("BEGIN ISOLATION LEVEL SERIALIZABLE") as conn:
+        with self._begun("BEGIN ISOLATION LEVEL SERIALIZABLE", pooled=False) as conn:
             # Two servers starting at once (a rolling restart) create or migrate the schema once.
             conn.execute("SELECT pg_advisory_xact_lock(7265110)")
             exists = conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()[0]

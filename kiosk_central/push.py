@@ -14,8 +14,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import threading
 from collections.abc import Iterator
+from types import FrameType
 
 from kiosk_central.db import PAYMENT_CHANNEL
 
@@ -28,6 +30,8 @@ class PaymentWatch:
     def __init__(self) -> None:
         self._waiters: dict[str, set[asyncio.Event]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
+        # The server is stopping: every long poll answers now, as things stand.
+        self.stopping = False
 
     @contextlib.contextmanager
     def interest(self, payment_id: str) -> Iterator[asyncio.Event]:
@@ -56,6 +60,38 @@ class PaymentWatch:
     def _wake_now(self, payment_id: str) -> None:
         for event in self._waiters.get(payment_id, ()):
             event.set()
+
+    def stop(self) -> None:
+        """Answer every long poll now (the server was told to stop: systemd waits for no 30-second poll)."""
+        self.stopping = True
+        for events in self._waiters.values():
+            for event in events:
+                event.set()
+
+    @contextlib.contextmanager
+    def stopped_by_signals(self) -> Iterator[None]:
+        """While serving, a SIGTERM or SIGINT also stops the long polls, then goes on to the server's own handler.
+
+        Only in the main thread (where signals are handled): a server run in a thread (tests) has none."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+        def handle(sig: int, frame: FrameType | None) -> None:
+            self.stop()
+            handler = previous[signal.Signals(sig)]
+            if callable(handler):
+                handler(sig, frame)
+
+        for sig in previous:
+            signal.signal(sig, handle)
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                if signal.getsignal(sig) is handle:
+                    signal.signal(sig, handler)
 
     @property
     def waiting(self) -> int:

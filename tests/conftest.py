@@ -50,3 +50,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield str(tmp_path / "central.db")
     else:
         yield request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def demo_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A demo central's database, once on each engine: a SQLite file the central seeds when it starts, or a copy of
+    the session's seeded PostgreSQL database (seeding PostgreSQL takes seconds; the copy, milliseconds)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "central.db")
+    else:
+        postgres: PostgresServer = request.getfixturevalue("postgres")
+        with postgres.fresh_database(demo=True) as url:
+            yield url

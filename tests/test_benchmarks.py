@@ -67,6 +67,14 @@ RUNS: dict[str, tuple[list[str], list[str]]] = {
             r"sqlite:1\s+poll\s+[\d.]+\s+[\d.]+\s+1\.00x",
         ],
     ),
+    "push.py": (
+        ["--payments", "2"],
+        [
+            r"polling\s+\d+\s+[\d.]+\s+[\d.]+",
+            r"push\s+\d+\s+[\d.]+\s+[\d.]+",
+            r"push / polling: p50 [\d.]+x, p99 [\d.]+x",
+        ],
+    ),
     "events.py": (
         ["--events", "300", "--rounds", "1", "--changes", "2"],
         [r"KeyPress 'a'(\s+[\d.]+){5}", r"screen change \(\d+ events", r"\+[\d.]+ ms \([\d.]+x\)"],

@@ -126,3 +126,17 @@ def test_the_central_unit_keeps_its_secrets_off_the_command_line() -> None:
     assert command[command.index("--host") + 1] == "127.0.0.1"
     assert unit["DynamicUser"] == ["yes"]
     assert unit["UMask"] == ["0077"]
+
+
+def test_the_central_units_command_is_one_kiosk_central_takes() -> None:
+    """The unit's arguments, parsed by `kiosk central`'s own parser: a flag the command does not know would stop
+    the service at its first start, not here."""
+    import argparse
+
+    from kiosk_central.cli import configure_central_parser
+
+    (start,) = service(CENTRAL)["ExecStart"]
+    parser = argparse.ArgumentParser(prog="kiosk central", exit_on_error=False)
+    configure_central_parser(parser)
+    args = parser.parse_args(start.split()[2:])
+    assert (args.host, args.port, args.workers) == ("127.0.0.1", 8700, 2)

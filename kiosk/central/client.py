@@ -40,6 +40,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import math
 import ssl
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
@@ -106,6 +107,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Method = Literal["GET", "POST"]
+
+# The longest hold ``GET /v1/payments/{id}?wait=`` may ask of the central (contract v1).
+MAX_WAIT_SECONDS = 30
 
 
 def _tls_context(ca_file: Path | None, pin_sha256: str | None) -> ssl.SSLContext | bool:
@@ -384,11 +388,25 @@ class CentralClient:
             retry=True,
         )
 
-    async def payment(self, payment_id: str) -> Payment:
+    async def payment(self, payment_id: str, wait: float = 0) -> Payment:
+        """The payment as the central has it. ``wait`` > 0 is a long poll: a central that knows it holds its
+        answer while the payment is pending, until its status changes or ``wait`` seconds pass (rounded up to
+        whole seconds, at most :data:`MAX_WAIT_SECONDS`); one that does not answers at once, as for 0. That
+        attempt's read timeout is the wait plus the usual timeout, so the normal timeout never cuts the
+        central's hold short. A read, so retried as any other."""
         from kiosk.central.models import Payment
 
+        if not 0 <= wait <= MAX_WAIT_SECONDS:
+            raise ValueError(f"wait is 0 to {MAX_WAIT_SECONDS} seconds, not {wait!r}")
+        seconds = math.ceil(wait)
         return await self._call(
-            Payment, "GET", "/v1/payments/{payment_id}", path={"payment_id": payment_id}, retry=True
+            Payment,
+            "GET",
+            "/v1/payments/{payment_id}",
+            path={"payment_id": payment_id},
+            params={"wait": str(seconds)} if seconds else None,
+            read_timeout=seconds + self._timeout if seconds else None,
+            retry=True,
         )
 
     async def cancel_payment(self, payment_id: str) -> Payment:
@@ -538,6 +556,7 @@ class CentralClient:
         params: Mapping[str, str] | None = None,
         body: Mapping[str, object] | None = None,
         idempotency_key: str | None = None,
+        read_timeout: float | None = None,
         retry: bool,
     ) -> M:
         response = await self._exchange(
@@ -547,6 +566,7 @@ class CentralClient:
             params=params,
             body=body,
             idempotency_key=idempotency_key,
+            read_timeout=read_timeout,
             retry=retry,
         )
         return parse_answer(model, response, f"{method} {template}")
@@ -560,12 +580,14 @@ class CentralClient:
         params: Mapping[str, str] | None = None,
         body: Mapping[str, object] | None = None,
         idempotency_key: str | None = None,
+        read_timeout: float | None = None,
         retry: bool,
     ) -> httpx.Response:
         """Send the request, retrying if allowed; the 2xx response, or the known failure raised.
 
         ``template`` names the endpoint in logs and messages (``GET /v1/customers/{code}``) without the
-        customer's code; ``path`` fills it in, each value escaped as one path segment.
+        customer's code; ``path`` fills it in, each value escaped as one path segment. ``read_timeout``
+        replaces the client's timeout for waiting on the answer (a long poll's); connecting keeps the usual one.
         """
         endpoint = f"{method} {template}"
         url = template.format_map({name: path_segment(value) for name, value in (path or {}).items()})
@@ -581,13 +603,21 @@ class CentralClient:
         http = self._http  # first: it imports httpx
         import httpx
 
+        timeout = (
+            httpx.USE_CLIENT_DEFAULT
+            if read_timeout is None
+            else httpx.Timeout(self._timeout, read=read_timeout)
+        )
+        waited = self._timeout if read_timeout is None else read_timeout
         for attempt in range(1, attempts + 1):
             failure: CentralError
             cause: Exception | None = None
             try:
-                response = await http.request(method, url, params=params, json=body, headers=headers or None)
+                response = await http.request(
+                    method, url, params=params, json=body, headers=headers or None, timeout=timeout
+                )
             except httpx.TimeoutException as exc:
-                failure = Unavailable(errors.TIMEOUT, f"{endpoint}: no answer within {self._timeout:g} s")
+                failure = Unavailable(errors.TIMEOUT, f"{endpoint}: no answer within {waited:g} s")
                 cause = exc
             except httpx.TransportError as exc:
                 refused = certificate_problem(exc)

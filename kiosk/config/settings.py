@@ -238,6 +238,8 @@ class PaymentSettings(_Section):
     """How the kiosk follows a QR payment to its outcome, and what the receipt's QR opens."""
 
     poll_seconds: float = Field(default=2.0, ge=0.5, le=30)
+    # 0: no long poll, the QR is polled every poll_seconds (a central or proxy known to break long requests).
+    long_poll_seconds: int = Field(default=25, ge=0, le=30)
     watch_hours: int = Field(default=72, ge=1, le=720)
     receipt_lookup_url: str | None = Field(default=None, min_length=1)
 

@@ -7,11 +7,14 @@ under it as examples. Only a central that also issues a provider's own code (a w
 reads) makes a choice to offer first (:func:`kiosk.payments.methods.offered`).
 
 Every step that touches money goes through the :class:`~kiosk.payments.keeper.PaymentKeeper`, which journals it;
-this flow only decides what the customer sees. While the QR is up, :meth:`PaymentFlow.follow` asks the central
-every ``poll_seconds`` (longer after failures) and counts down; when the time is up the QR is taken off the
-screen and the kiosk keeps asking until the central says how the payment ended, so a new QR is offered only once
-the old one's outcome is known. Leaving the QR in any way (Cancel, Back, Home, idle timeout) cancels the payment
-on the central; money that still arrives is recorded by the keeper and its receipt left for staff.
+this flow only decides what the customer sees. While the QR is up, :meth:`PaymentFlow.follow` counts down and
+keeps one long poll open to the central (``GET /v1/payments/{id}?wait=25``), which answers as soon as the bank's
+notice arrives; when that push breaks (an error, a timeout, a central or proxy that answers at once every time)
+it asks every ``poll_seconds`` instead (longer after failures) and tries the push again a minute later. When the
+time is up the QR is taken off the screen and the kiosk asks every tick until the central says how the payment
+ended, so a new QR is offered only once the old one's outcome is known. Leaving the QR in any way (Cancel, Back,
+Home, idle timeout) cancels the payment on the central; money that still arrives is recorded by the keeper and
+its receipt left for staff.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -51,11 +55,20 @@ from kiosk.payments.methods import offered
 from kiosk.payments.records import JournalPayment, PaymentState, ReceiptState
 
 if TYPE_CHECKING:
-    from kiosk.central.models import Bill, Customer, PaymentMethodInfo, PaymentMethods
+    from kiosk.central.models import Bill, Customer, Payment, PaymentMethodInfo, PaymentMethods
 
 log = logging.getLogger(__name__)
 
 MAX_POLL_SECONDS = 30.0
+# How long the central is asked to hold a long poll: it holds at most 30 s, and proxies commonly cut at 30-60 s.
+LONG_POLL_SECONDS = 25
+# After the push broke, how long the QR is followed by polling before the push is tried again.
+PUSH_RETRY_SECONDS = 60.0
+# Pending answers in a row that came back in less than half the wait asked: a central that does not know `wait`,
+# or a proxy that cuts long requests. The push is not working on this path; polling is.
+EARLY_ANSWERS = 3
+# A long poll still unanswered this long after the wait it asked is stuck (a proxy holding it): broken.
+OVERDUE_SECONDS = 5.0
 
 _REFUSALS = {
     "bill_already_paid": PaymentEnd.PAID_ELSEWHERE,
@@ -67,6 +80,91 @@ _REFUSALS = {
 
 class MethodSource(Protocol):
     async def payment_methods(self) -> PaymentMethods: ...
+
+
+class PaymentNews(Protocol):
+    """The central's long poll of a payment (:class:`kiosk.central.CentralClient` is one)."""
+
+    async def payment(self, payment_id: str, wait: float = 0) -> Payment: ...
+
+
+class Heard(Enum):
+    NOTHING = "nothing"  # no answer yet, or "still pending": nothing to do
+    CHANGED = "changed"  # the central says the payment is no longer pending: ask how it ended, now
+    BROKE = "broke"  # the central answers at once every time (no push on this path): poll for now
+    FAILED = "failed"  # the long poll failed or is stuck: poll for now, backing off as after a failed poll
+
+
+class _Listener:
+    """One followed QR's long poll: at most one open at a time, and whether the push works on this path.
+
+    It only tells the follower *when* to ask: the follower's :meth:`PaymentKeeper.refresh` is what records the
+    payment (under the keeper's lock, which a 25 s hold must not take: a cancel would wait for it)."""
+
+    def __init__(
+        self, news: PaymentNews, payment_id: str, hold: int, retry: float, poll: float, now: float
+    ) -> None:
+        self._news, self._payment_id = news, payment_id
+        self._hold, self._retry, self._poll = hold, retry, poll
+        self.task: asyncio.Task[str] | None = None
+        self._asked_at, self._asked_wait = now, 0
+        self._next_ask = now  # not before: after an early answer, asked at the polling pace, never faster
+        self._early = 0
+        self._off_until = -math.inf
+        self._settled = False  # the payment is no longer pending on the central: nothing more to hear
+
+    def pushing(self, now: float) -> bool:
+        """Whether the push stands in for polling now."""
+        return not self._settled and now >= self._off_until
+
+    def open(self, now: float, left: int) -> None:
+        """A long poll, if none is open, the push works and the QR has time left (the wait is that time at
+        most: after it, the follower asks every tick)."""
+        if self.task is not None or left <= 0 or not self.pushing(now) or now < self._next_ask:
+            return
+        self._asked_at, self._asked_wait = now, min(self._hold, left)
+        self.task = asyncio.ensure_future(self._ask(self._asked_wait))
+
+    async def _ask(self, wait: int) -> str:
+        return (await self._news.payment(self._payment_id, wait=wait)).status
+
+    def hear(self, now: float) -> Heard:
+        task = self.task
+        if task is None:
+            return Heard.NOTHING
+        if not task.done():
+            if now > self._asked_at + self._asked_wait + OVERDUE_SECONDS:
+                log.info("payment long poll unanswered %.0f s after its wait; polling", now - self._asked_at)
+                return self._broke(now, Heard.FAILED)
+            return Heard.NOTHING
+        self.task = None
+        try:
+            status = task.result()
+        except CentralError as exc:
+            log.info("payment long poll failed (%s); polling for now", exc.code)
+            return self._broke(now, Heard.FAILED)
+        if status != "pending":
+            self._settled = True
+            return Heard.CHANGED
+        if now - self._asked_at >= self._asked_wait / 2:
+            self._early, self._next_ask = 0, now  # the central's wait ran out: ask again at once
+            return Heard.NOTHING
+        self._early += 1
+        if self._early >= EARLY_ANSWERS:
+            log.info("payment long poll answered at once %d times in a row; polling for now", self._early)
+            return self._broke(now, Heard.BROKE)
+        self._next_ask = self._asked_at + self._poll
+        return Heard.NOTHING
+
+    def _broke(self, now: float, why: Heard) -> Heard:
+        self.close()
+        self._early, self._off_until = 0, now + self._retry
+        return why
+
+    def close(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.task = None
 
 
 def seconds_left(payment: JournalPayment, shown_at: float, now: float) -> int:
@@ -86,10 +184,21 @@ class PaymentFlow:
         session: CustomerSession,
         *,
         poll_seconds: float = 2.0,
+        news: PaymentNews | None = None,
+        long_poll_seconds: int = LONG_POLL_SECONDS,
+        push_retry_seconds: float = PUSH_RETRY_SECONDS,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         preview_of: Callable[[JournalPayment], Path | None] = lambda _: None,
     ) -> None:
+        """``news``: the central's long poll, with which a QR is followed (``long_poll_seconds`` the hold asked,
+        ``push_retry_seconds`` the polling after the push broke); without it, or with ``long_poll_seconds`` 0,
+        a QR is polled every ``poll_seconds``."""
+        if not 0 <= long_poll_seconds <= 30:
+            raise ValueError("long_poll_seconds is 0 (no push) to 30 (the central holds at most 30 s)")
+        self._news = news if long_poll_seconds else None
+        self._hold = long_poll_seconds
+        self._push_retry = push_retry_seconds
         self._keeper = keeper
         self._methods = methods
         self._bills = bills
@@ -266,37 +375,91 @@ class PaymentFlow:
         task.add_done_callback(self._tasks.discard)
 
     async def follow(self, row_id: int, shown_at: float) -> None:
-        """Counts down and asks the central until the payment ends or the customer leaves the QR (for a
-        screen shown over it; :meth:`resume` starts it again when the QR is back on top)."""
+        """Counts down and follows the payment until it ends or the customer leaves the QR (for a screen shown
+        over it; :meth:`resume` starts it again when the QR is back on top): by the central's long poll while
+        it works, asking every ``poll_seconds`` while it does not."""
         wait, next_poll = self._poll, self._clock() + self._poll
-        while True:
-            await self._sleep(min(1.0, self._poll))
-            current = self._nav.current
-            if not isinstance(current, PayByQr) or current.payment.id != row_id:
-                return
-            now = self._clock()
-            left = seconds_left(current.payment, shown_at, now)
-            if now >= next_poll or left == 0:
-                try:
-                    payment = await self._keeper.refresh(row_id)
-                    wait = self._poll
-                except CentralError as exc:
-                    payment = current.payment
+        listener = self._listener(row_id, shown_at)
+        tick: asyncio.Future[None] | None = None
+        try:
+            while True:
+                if tick is None:
+                    tick = asyncio.ensure_future(self._sleep(min(1.0, self._poll)))
+                heard_from = listener.task if listener is not None else None
+                if heard_from is None:
+                    await tick
+                else:
+                    await asyncio.wait((tick, heard_from), return_when=asyncio.FIRST_COMPLETED)
+                ticked = tick.done()
+                if ticked:
+                    tick.result()
+                    tick = None
+                current = self._nav.current
+                if not isinstance(current, PayByQr) or current.payment.id != row_id:
+                    return
+                now = self._clock()
+                left = seconds_left(current.payment, shown_at, now)
+                heard = Heard.NOTHING if listener is None else listener.hear(now)
+                if heard is Heard.BROKE:
+                    next_poll = now + self._poll
+                elif heard is Heard.FAILED:
                     wait = min(wait * 2, MAX_POLL_SECONDS)
-                    log.info("payment status unknown for now (%s); asking again in %.0f s", exc.code, wait)
-                next_poll = self._clock() + (wait if left else min(wait, self._poll))
+                    next_poll = now + wait
+                pushing = listener is not None and listener.pushing(now)
+                if left == 0 and listener is not None:
+                    listener.close()  # past its time the QR is asked about every tick, as without a push
+                if heard is Heard.CHANGED or left == 0 or (not pushing and now >= next_poll):
+                    try:
+                        payment = await self._keeper.refresh(row_id)
+                        wait = self._poll
+                    except CentralError as exc:
+                        payment = current.payment
+                        wait = min(wait * 2, MAX_POLL_SECONDS)
+                        log.info(
+                            "payment status unknown for now (%s); asking again in %.0f s", exc.code, wait
+                        )
+                    next_poll = self._clock() + (wait if left else min(wait, self._poll))
+                    latest = self._nav.current
+                    # The cancel question (Back) may have been asked meanwhile: still this QR, still followed.
+                    if not isinstance(latest, PayByQr) or latest.payment.id != row_id:
+                        return
+                    if self._ended(current.customer, payment):
+                        return
+                elif not ticked:
+                    # Woken by the long poll only (still pending): the countdown moves on at the next tick.
+                    if listener is not None:
+                        listener.open(self._clock(), left)
+                    continue
+                else:
+                    payment = current.payment
                 latest = self._nav.current
-                # The cancel question (Back) may have been asked meanwhile: still this QR, still followed.
-                if not isinstance(latest, PayByQr) or latest.payment.id != row_id:
-                    return
-                if self._ended(current.customer, payment):
-                    return
-            else:
-                payment = current.payment
-            latest = self._nav.current
-            if isinstance(latest, PayByQr) and latest.payment.id == row_id:
-                # The latest state, so that the cancel question asked meanwhile stays on screen.
-                self._nav.replace(replace(latest, payment=payment, seconds_left=left, checking=left == 0))
+                if isinstance(latest, PayByQr) and latest.payment.id == row_id:
+                    # The latest state, so that the cancel question asked meanwhile stays on screen.
+                    self._nav.replace(replace(latest, payment=payment, seconds_left=left, checking=left == 0))
+                if listener is not None:
+                    listener.open(self._clock(), left)
+        finally:
+            if listener is not None:
+                listener.close()
+            if tick is not None:
+                tick.cancel()
+
+    def _listener(self, row_id: int, shown_at: float) -> _Listener | None:
+        """The long poll for the QR of ``row_id``, opened now; None without a push (polling only)."""
+        current = self._nav.current
+        if (
+            self._news is None
+            or not isinstance(current, PayByQr)
+            or current.payment.id != row_id
+            or current.payment.payment_id is None
+        ):
+            return None
+        now = self._clock()
+        listener = _Listener(
+            self._news, current.payment.payment_id, self._hold, self._push_retry, self._poll, now
+        )
+        listener.open(now, seconds_left(current.payment, shown_at, now))
+        return listener
 
     def _ended(self, customer: Customer, payment: JournalPayment) -> bool:
         if payment.state is PaymentState.CONFIRMED:

@@ -181,6 +181,8 @@ class KioskApp:
             nav,
             session,
             poll_seconds=settings.payment.poll_seconds,
+            news=client,
+            long_poll_seconds=settings.payment.long_poll_seconds,
             preview_of=self.printouts.receipt_preview,
         )
         self.courier = Courier(client, outbox, central_now=central_time.now)

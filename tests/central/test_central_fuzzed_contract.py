@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kiosk_central.db import is_postgresql
 from tests.helpers.central import FLEET_TOKEN, KIOSK_ID, running_central
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
@@ -53,8 +54,9 @@ def _fuzz(url: str, token: str, workdir: Path) -> subprocess.CompletedProcess[st
     )
 
 
-def test_schemathesis_finds_nothing(tmp_path: Path) -> None:
-    with running_central(tmp_path / "central.sqlite3") as central:
+def test_schemathesis_finds_nothing(tmp_path: Path, demo_database_url: str) -> None:
+    url = demo_database_url
+    with running_central(url if is_postgresql(url) else Path(url)) as central:
         result = _fuzz(central.url, central.token, tmp_path)
     report = result.stdout + result.stderr
     assert result.returncode == 0, report

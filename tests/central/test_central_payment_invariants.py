@@ -11,21 +11,28 @@ from typing import Any
 import httpx
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from kiosk_central.clock import to_text
 from kiosk_central.db import Connection
 from tests.helpers.central import running_central
+from tests.helpers.postgres import PostgresServer
 
 CODES = ["PE01000123456", "PD02000234567", "PA12000345678"]
 
 
 class PaymentWorld(RuleBasedStateMachine):
+    # Where each example's central keeps its data: a new SQLite file, or a copy of PostgreSQL's demo database.
+    postgres: PostgresServer | None = None
+
     def __init__(self) -> None:
         super().__init__()
         self._stack = ExitStack()
-        scratch = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
-        self.central = self._stack.enter_context(running_central(scratch / "central.db"))
+        if self.postgres is None:
+            target: Path | str = Path(self._stack.enter_context(tempfile.TemporaryDirectory())) / "central.db"
+        else:
+            target = self._stack.enter_context(self.postgres.fresh_database(demo=True))
+        self.central = self._stack.enter_context(running_central(target))
         self.http = self._stack.enter_context(
             httpx.Client(base_url=self.central.url, headers={"Authorization": f"Bearer {self.central.token}"})
         )
@@ -179,7 +186,15 @@ class PaymentWorld(RuleBasedStateMachine):
         self.central.database.read(check)
 
 
-PaymentWorld.TestCase.settings = settings(
+WORLD = settings(
     max_examples=12, stateful_step_count=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-test_no_bill_is_collected_twice = PaymentWorld.TestCase
+
+
+def test_no_bill_is_collected_twice() -> None:
+    run_state_machine_as_test(PaymentWorld, settings=WORLD)
+
+
+def test_no_bill_is_collected_twice_on_postgresql(postgres: PostgresServer) -> None:
+    world = type("PaymentWorldOnPostgres", (PaymentWorld,), {"postgres": postgres})
+    run_state_machine_as_test(world, settings=WORLD)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -15,9 +14,10 @@ from kiosk.demo.settings import demo_overrides
 from kiosk.demo.simulator import DemoClient
 from kiosk.language.catalogs import Translator
 from kiosk.payments.journal import Order
-from tests.faults.harness.central import TTL, CentralSeed, no_wait
-from tests.faults.harness.payments import AppDesk, Kiosk, ReceiptRoll, demo_orders
-from tests.helpers.central import RunningCentral, running_central
+from tests.faults.harness.central import CentralSeed, no_wait
+from tests.faults.harness.payments import AppDesk, Kiosk, ReceiptRoll
+from tests.faults.harness.seeded import load_orders, seeded
+from tests.helpers.central import RunningCentral
 from tests.helpers.faulty_transport import FaultPlan, FaultyTransport
 
 CLIENT_TIMEOUT = 0.5
@@ -25,8 +25,8 @@ CLIENT_TIMEOUT = 0.5
 
 @pytest.fixture(scope="session")
 def seeded_central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningCentral, CentralSeed]]:
-    with running_central(tmp_path_factory.mktemp("central") / "central.db", payment_ttl=TTL) as server:
-        yield server, CentralSeed(server.database)
+    with seeded(tmp_path_factory.mktemp("central") / "central.db") as made:
+        yield made
 
 
 @pytest.fixture
@@ -40,13 +40,7 @@ def central(seeded_central: tuple[RunningCentral, CentralSeed]) -> RunningCentra
 @pytest.fixture(scope="session")
 def orders(seeded_central: tuple[RunningCentral, CentralSeed]) -> dict[str, tuple[Order, ...]]:
     """Each demo customer's orders for their 1, 2, ... oldest unpaid bills."""
-    server, _ = seeded_central
-
-    async def load() -> dict[str, tuple[Order, ...]]:
-        async with DemoClient(server.url, server.token) as client:
-            return await demo_orders(client)
-
-    return asyncio.run(load())
+    return load_orders(seeded_central[0])
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ database and the kiosk's journal are checked against :mod:`tests.faults.invarian
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -16,14 +17,37 @@ import pytest
 from kiosk.demo.simulator import DemoClient
 from kiosk.payments.journal import JournalPayment, Order, PaymentState, ReceiptState
 from kiosk_central.db import Row
-from tests.faults.harness.central import TTL
+from tests.faults.harness.central import TTL, CentralSeed
 from tests.faults.harness.payments import Kiosk, ReceiptRoll, settle
+from tests.faults.harness.seeded import load_orders, seeded
 from tests.faults.invariants.payments import assert_invariants
 from tests.faults.invariants.reading import read_central_payments
 from tests.helpers.central import RunningCentral
 from tests.helpers.faulty_transport import EXTENDED_FAULTS, Fault, FaultPlan, Step
+from tests.helpers.postgres import PostgresServer
 
 CODE = "PE01000123456"
+
+
+# The payment fault suite runs on both of the central's databases: its own central for this module, on each.
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def seeded_central(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[RunningCentral, CentralSeed]]:
+    if request.param == "sqlite":
+        with seeded(tmp_path_factory.mktemp("central") / "central.db") as made:
+            yield made
+    else:
+        postgres: PostgresServer = request.getfixturevalue("postgres")
+        with postgres.fresh_database(demo=True) as url, seeded(url) as made:
+            yield made
+
+
+@pytest.fixture(scope="module")
+def orders(seeded_central: tuple[RunningCentral, CentralSeed]) -> dict[str, tuple[Order, ...]]:
+    return load_orders(seeded_central[0])
+
+
 # The faults that still bring the central's answer back.
 ANSWERED = (Fault.SLOW, Fault.DUPLICATE, Fault.DUPLICATE_CONCURRENT)
 # Once: the client's retry may hide it. Three times: every attempt of one call (retries=2) fails.
