@@ -42,6 +42,31 @@ RUNS: dict[str, tuple[list[str], list[str]]] = {
             r"\[production\] growth per 1,000 sessions \(0 -> 2\): RSS [+-][\d.]+ MiB",
         ],
     ),
+    "central_load.py": (
+        # A few kiosks and screens for 3 s, on SQLite (and with 2 workers, and long polls, where the central has them).
+        [
+            "--kiosks",
+            "20",
+            "--screens",
+            "4",
+            "--lookups",
+            "2",
+            "--seconds",
+            "3",
+            "--warmup",
+            "0.5",
+            "--dwell",
+            "1",
+            "--clients",
+            "1",
+        ],
+        [
+            r"POST heartbeat(\s+[\d.]+){3}\s+\d+",
+            r"GET payment \(poll\)(\s+[\d.]+){3}\s+\d+",
+            r"bank notice -> kiosk knows p50 [\d.]+ ms, p99 [\d.]+ ms",
+            r"sqlite:1\s+poll\s+[\d.]+\s+[\d.]+\s+1\.00x",
+        ],
+    ),
     "push.py": (
         ["--payments", "2"],
         [
