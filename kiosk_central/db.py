@@ -22,7 +22,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -233,8 +233,7 @@ class Database:
         """Run ``work`` on a consistent snapshot, taking no write lock. It must not write."""
         raise NotImplementedError
 
-    @contextmanager
-    def transaction(self) -> Iterator[Connection]:
+    def transaction(self) -> AbstractContextManager[Connection]:
         """One read-write transaction, not retried: for tools and tests that look inside the database."""
         raise NotImplementedError
 
@@ -292,35 +291,12 @@ class SqliteDatabase(Database):
         finally:
             raw.close()
 
-    def _run(self, begin: str, work: Callable[[Connection], T]) -> T:
+    @contextmanager
+    def _begun(self, begin: str) -> Iterator[Connection]:
         raw = self._connect()
         try:
             conn = _SqliteConnection(raw)
             raw.execute(begin)
-            try:
-                result = work(conn)
-            except BaseException:
-                raw.execute("ROLLBACK")
-                raise
-            raw.execute("COMMIT")
-        finally:
-            raw.close()
-        self._committed(conn)
-        return result
-
-    def write(self, work: Callable[[Connection], T]) -> T:
-        return self._run("BEGIN IMMEDIATE", work)
-
-    def read(self, work: Callable[[Connection], T]) -> T:
-        # Deferred: a read transaction in WAL mode, a snapshot that never waits for (or blocks) a writer.
-        return self._run("BEGIN", work)
-
-    @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        raw = self._connect()
-        try:
-            conn = _SqliteConnection(raw)
-            raw.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
             except BaseException:
@@ -330,6 +306,18 @@ class SqliteDatabase(Database):
         finally:
             raw.close()
         self._committed(conn)
+
+    def write(self, work: Callable[[Connection], T]) -> T:
+        with self._begun("BEGIN IMMEDIATE") as conn:
+            return work(conn)
+
+    def read(self, work: Callable[[Connection], T]) -> T:
+        # Deferred: a read transaction in WAL mode, a snapshot that never waits for (or blocks) a writer.
+        with self._begun("BEGIN") as conn:
+            return work(conn)
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        return self._begun("BEGIN IMMEDIATE")
 
 
 # SQLSTATEs of a transaction that lost a race and may simply run again: serialization_failure, deadlock_detected.
@@ -445,10 +433,8 @@ class PostgresDatabase(Database):
         with self._begun("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") as conn:
             return work(conn)
 
-    @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        with self._begun("BEGIN ISOLATION LEVEL SERIALIZABLE") as conn:
-            yield conn
+    def transaction(self) -> AbstractContextManager[Connection]:
+        return self._begun("BEGIN ISOLATION LEVEL SERIALIZABLE")
 
 
 def redacted(url: str) -> str:
