@@ -12,6 +12,7 @@ import contextlib
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import threading
 import time
@@ -24,6 +25,7 @@ import httpx
 import pytest
 
 from kiosk_central.db import Connection, open_database
+from tests.helpers.tls import make_certificates
 from tests.test_documented_commands import kiosk_script, user_env
 
 ROUNDS = 6  # races of each kind per run
@@ -55,7 +57,7 @@ def _start(home: Path, *args: str, **env: str) -> Workers:
             f"`kiosk central --workers 2` ended early: {process.stderr.read() if process.stderr else ''}"
         )
         lines.append(line)
-        if match := re.search(r"listening on (http://\S+)", line):
+        if match := re.search(r"listening on (https?://\S+)", line):
             url = match.group(1)
         if match := re.search(r"demo token (\S+)", line):
             token = match.group(1)
@@ -369,3 +371,28 @@ def test_a_central_that_cannot_reach_its_database_says_so_without_the_password(t
     assert result.stderr.startswith("kiosk central: "), result.stderr
     assert "Traceback" not in result.stderr
     assert "s3cret-pw" not in result.stdout + result.stderr
+
+
+def test_two_workers_serve_https_with_the_centrals_own_certificate(tmp_path: Path) -> None:
+    """`kiosk central --workers 2 --tls-cert … --tls-key …` (docs/deployment.md, a small site without a proxy):
+    every worker serves https:// with the certificate, whichever takes the connection."""
+    certificates = make_certificates(tmp_path)
+    pem = str(certificates.good)
+    started = _start(tmp_path, "--host", "127.0.0.1", "--tls-cert", pem, "--tls-key", pem)
+    try:
+        assert started.url.startswith("https://")
+        deadline = time.monotonic() + 60
+        while len(_children(started.process.pid)) < 2:
+            assert time.monotonic() < deadline, "two worker processes did not start"
+            time.sleep(0.1)
+        answered = 0
+        # A new connection (and TLS handshake) each time: both workers are asked.
+        trust = ssl.create_default_context(cafile=str(certificates.ca_file))
+        for _ in range(10):
+            with httpx.Client(verify=trust, timeout=30) as http:
+                answer = http.get(f"{started.url}/v1/health")
+            answered += answer.status_code == 200
+        assert answered == 10
+    finally:
+        stopped = _stop(started)
+    assert stopped.returncode == 0, stopped.stderr
