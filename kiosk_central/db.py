@@ -22,7 +22,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -233,10 +233,6 @@ class Database:
         """Run ``work`` on a consistent snapshot, taking no write lock. It must not write."""
         raise NotImplementedError
 
-    def transaction(self) -> AbstractContextManager[Connection]:
-        """One read-write transaction, not retried: for tools and tests that look inside the database."""
-        raise NotImplementedError
-
     def close(self) -> None:
         """Let go of pooled connections (the pool is reopened if the database is used again)."""
 
@@ -315,9 +311,6 @@ class SqliteDatabase(Database):
         # Deferred: a read transaction in WAL mode, a snapshot that never waits for (or blocks) a writer.
         with self._begun("BEGIN") as conn:
             return work(conn)
-
-    def transaction(self) -> AbstractContextManager[Connection]:
-        return self._begun("BEGIN IMMEDIATE")
 
 
 # SQLSTATEs of a transaction that lost a race and may simply run again: serialization_failure, deadlock_detected.
@@ -432,9 +425,6 @@ class PostgresDatabase(Database):
     def read(self, work: Callable[[Connection], T]) -> T:
         with self._begun("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") as conn:
             return work(conn)
-
-    def transaction(self) -> AbstractContextManager[Connection]:
-        return self._begun("BEGIN ISOLATION LEVEL SERIALIZABLE")
 
 
 def redacted(url: str) -> str:
