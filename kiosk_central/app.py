@@ -152,9 +152,6 @@ class ServerSettings:
     otp_limits: service_requests.OtpLimits = field(default_factory=service_requests.OtpLimits)
     # How many worker processes serve this database (`kiosk central --workers`); this is one of them.
     workers: int = 1
-    # How often a long poll looks at its payment again whatever it was told; None: the database's default (a
-    # second on SQLite with several workers, whose news does not cross processes; ten seconds otherwise).
-    recheck_seconds: float | None = None
 
 
 def _replayed(model: type[Any]) -> dict[int | str, dict[str, Any]]:
@@ -255,9 +252,9 @@ def create_app(settings: ServerSettings, clock: Clock | None = None) -> FastAPI:
     db.initialise((lambda conn: demo.seed(conn, clock.now())) if settings.demo else None)
     watch = PaymentWatch()
     db.on_payment_changed(watch.wake)
-    recheck = settings.recheck_seconds
-    if recheck is None:
-        recheck = 1.0 if settings.workers > 1 and not isinstance(db, PostgresDatabase) else 10.0
+    # How often a long poll looks at its payment again whatever it was told: every second on SQLite with several
+    # workers, whose news does not cross processes; every ten seconds otherwise (a safety net only).
+    recheck = 1.0 if settings.workers > 1 and not isinstance(db, PostgresDatabase) else 10.0
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

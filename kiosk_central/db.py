@@ -193,6 +193,9 @@ class _PgConnection(Connection):
         super().payment_changed(payment_id)
 
 
+_VERSION_QUERY = "SELECT value FROM meta WHERE key = 'schema_version'"
+
+
 class Database:
     """Transactions on the central's database. Made by :func:`open_database`."""
 
@@ -209,6 +212,17 @@ class Database:
     def on_payment_changed(self, listener: Callable[[str], None]) -> None:
         """Call ``listener(payment_id)`` after each commit that changed a payment, in the committing thread."""
         self._payment_listeners.append(listener)
+
+    def _steps_from(self, version_row: Any) -> list[str]:
+        """The migration steps from the version in ``meta`` (its row, or None); refused for one this server
+        cannot read."""
+        found = version_row[0] if version_row else None
+        steps = migration_steps(found)
+        if steps is None:
+            raise SchemaVersionError(
+                f"{self.description} has schema version {found}, this server needs {SCHEMA_VERSION}"
+            )
+        return steps
 
     def _committed(self, conn: Connection) -> None:
         for payment_id in conn.changed_payments:
@@ -271,13 +285,7 @@ class SqliteDatabase(Database):
                     fill(_SqliteConnection(raw))
                 raw.execute("COMMIT")
                 return True
-            row = raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            found = row[0] if row else None
-            steps = migration_steps(found)
-            if steps is None:
-                raise SchemaVersionError(
-                    f"{self.path} has schema version {found}, this server needs {SCHEMA_VERSION}"
-                )
+            steps = self._steps_from(raw.execute(_VERSION_QUERY).fetchone())
             if steps:
                 # One transaction with the new version number: a step that fails leaves the file as the
                 # older server left it (closing the connection rolls the open transaction back).
@@ -395,13 +403,7 @@ class PostgresDatabase(Database):
                 if fill is not None:
                     fill(conn)
                 return True
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            found = row[0] if row else None
-            steps = migration_steps(found)
-            if steps is None:
-                raise SchemaVersionError(
-                    f"{self.description} has schema version {found}, this server needs {SCHEMA_VERSION}"
-                )
+            steps = self._steps_from(conn.execute(_VERSION_QUERY).fetchone())
             for step in steps:
                 conn.raw.execute(for_postgresql(step))
             if steps:

@@ -93,10 +93,6 @@ class PaymentWatch:
                 if signal.getsignal(sig) is handle:
                     signal.signal(sig, handler)
 
-    @property
-    def waiting(self) -> int:
-        return sum(len(events) for events in self._waiters.values())
-
 
 class PostgresListener:
     """A thread that LISTENs for payment news on its own connection and wakes this worker's long polls.
